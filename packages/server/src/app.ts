@@ -1,0 +1,132 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { betterAuth } from 'better-auth';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { authOptions } from './auth.ts';
+import type { ServerConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrate } from './db/migrations.ts';
+import type { AppEnv, Services } from './http/context.ts';
+import { errorResponse, handleError } from './http/errors.ts';
+import { createRouter } from './http/router.ts';
+import { authRoutes } from './routes/auth.ts';
+import { health } from './routes/health.ts';
+import { me } from './routes/me.ts';
+
+export interface StaticRoots {
+  /** The built widget library, served at /widgets/ to any origin. */
+  widgets?: string;
+  /** The built demo portal pages, served at /. */
+  demo?: string;
+}
+
+export interface JusticeConnectApp {
+  app: OpenAPIHono<AppEnv>;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Method, path (never the query string, which may carry tokens), status and time. */
+const requestLogger: MiddlewareHandler = async (c, next) => {
+  const start = performance.now();
+  await next();
+  console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms`);
+};
+
+/**
+ * Builds the whole server: opens and migrates the database, sets up
+ * better-auth, and mounts every resource. The runtime, the server tests and
+ * the element tests all use this one factory.
+ */
+export async function createApp(config: ServerConfig, roots: StaticRoots = {}): Promise<JusticeConnectApp> {
+  const db = openDatabase(config.database);
+  const options = authOptions(config, db);
+  try {
+    await migrate(db, options);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const auth = betterAuth(options);
+  const services: Services = { config, db, auth };
+  const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(handleError);
+  app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`));
+  if (config.logRequests) app.use('*', requestLogger);
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+
+  // The widget bundle must load from any portal's page: CORS for module scripts, and a
+  // cross-origin resource policy (Hono's default `same-origin` would block it).
+  app.use('/widgets/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'] }));
+  app.use(
+    '*',
+    secureHeaders({
+      crossOriginResourcePolicy: 'cross-origin',
+      crossOriginEmbedderPolicy: false,
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'", ...config.trustedOrigins],
+      },
+    }),
+  );
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'],
+      exposeHeaders: ['set-auth-token'],
+      maxAge: 600,
+    }),
+  );
+  app.use('/api/*', csrf({ origin: allowedOrigins }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.bodyLimit,
+      onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${config.bodyLimit} bytes.`),
+    }),
+  );
+
+  app.route('/api/auth', authRoutes);
+  const v1 = createRouter().route('/health', health).route('/me', me);
+  app.route('/api/v1', v1);
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'JusticeConnect Widgets API', version: '0.1.0' },
+    servers: [{ url: config.baseUrl }],
+  });
+
+  if (roots.widgets && existsSync(roots.widgets)) {
+    const root = path.relative(process.cwd(), roots.widgets) || '.';
+    app.use('/widgets/*', serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/widgets/, '') }));
+  }
+  if (roots.demo && existsSync(roots.demo)) {
+    const root = path.relative(process.cwd(), roots.demo) || '.';
+    app.use('*', serveStatic({ root }));
+  }
+
+  return {
+    app,
+    services,
+    close: () => db.close(),
+  };
+}

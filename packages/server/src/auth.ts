@@ -1,0 +1,43 @@
+import { betterAuth, type BetterAuthOptions } from 'better-auth';
+import { bearer } from 'better-auth/plugins';
+import type { ServerConfig } from './config.ts';
+import type { Db } from './db/database.ts';
+
+export const AUTH_BASE_PATH = '/api/auth';
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 128;
+
+export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
+  return {
+    appName: 'JusticeConnect',
+    baseURL: config.baseUrl,
+    basePath: AUTH_BASE_PATH,
+    secret: config.authSecret,
+    database: { db: db.kysely as never, type: db.kind, transaction: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+      autoSignIn: false,
+    },
+    session: {
+      // Absolute lifetime of 12 hours; idle timeout and revocation come with the security work.
+      expiresIn: 12 * 60 * 60,
+      disableSessionRefresh: true,
+    },
+    trustedOrigins: [config.baseUrl, ...config.trustedOrigins],
+    plugins: [bearer()],
+    telemetry: { enabled: false },
+    logger: { level: 'error' },
+    advanced: {
+      // Cookies must never be readable by page scripts, and only travel first-party.
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+    },
+  };
+}
+
+export function createAuth(config: ServerConfig, db: Db) {
+  return betterAuth(authOptions(config, db));
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting the server reads from its environment, with its default. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Public URL of this server (used for cookies, origin checks and links). */
+  JC_BASE_URL: z.url().optional(),
+  /** Where the SQLite file, uploads and the generated secret live. */
+  JC_DATA_DIR: z.string().min(1).default('./data'),
+  /** `postgres://…` selects PostgreSQL; a file path (or nothing) selects SQLite. */
+  JC_DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Comma-separated origins allowed to embed the widgets from another site. */
+  JC_TRUSTED_ORIGINS: z.string().default(''),
+  /** Secret that signs sessions; generated into the data folder when absent. */
+  JC_AUTH_SECRET: z.string().min(32).optional(),
+  BETTER_AUTH_SECRET: z.string().min(32).optional(),
+  /** `demo` seeds demo agencies and users into an empty database. */
+  JC_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** Largest accepted JSON body, in bytes. */
+  JC_BODY_LIMIT: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(100 * 1024),
+  JC_LOG_REQUESTS: z.enum(['true', 'false']).default('true'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  baseUrl: string;
+  dataDir: string;
+  database: { kind: DatabaseKind; url: string };
+  trustedOrigins: string[];
+  authSecret: string;
+  seed: 'demo' | 'none';
+  bodyLimit: number;
+  logRequests: boolean;
+}
+
+const OriginSchema = z.url().transform((u) => new URL(u).origin);
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function parseTrustedOrigins(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin, i) => {
+      const parsed = OriginSchema.safeParse(origin);
+      if (!parsed.success) throw new ConfigError(`JC_TRUSTED_ORIGINS[${i}]: "${origin}" is not an origin URL`);
+      return parsed.data;
+    });
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the secret from the environment, or from (creating) `<dataDir>/auth-secret`. Never logged. */
+function loadSecret(env: Env, dataDir: string): string {
+  const fromEnv = env.JC_AUTH_SECRET ?? env.BETTER_AUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, 'auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): ServerConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.JC_DATA_DIR);
+  const dbUrl = env.JC_DATABASE_URL ?? env.DATABASE_URL ?? path.join(dataDir, 'justiceconnect.sqlite');
+  const baseUrl = env.JC_BASE_URL ? new URL(env.JC_BASE_URL).origin : `http://localhost:${env.PORT}`;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    baseUrl,
+    dataDir,
+    database: isPostgresUrl(dbUrl) ? { kind: 'postgres', url: dbUrl } : { kind: 'sqlite', url: path.resolve(dbUrl) },
+    trustedOrigins: parseTrustedOrigins(env.JC_TRUSTED_ORIGINS),
+    authSecret: loadSecret(env, dataDir),
+    seed: env.JC_SEED,
+    bodyLimit: env.JC_BODY_LIMIT,
+    logRequests: env.JC_LOG_REQUESTS === 'true',
+  };
+}

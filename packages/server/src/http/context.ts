@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import type { Auth } from '../auth.ts';
+import type { ServerConfig } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { ApiError } from './errors.ts';
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface Services {
+  config: ServerConfig;
+  db: Db;
+  auth: Auth;
+}
+
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    user: SessionUser | null;
+    sessionId: string | null;
+  };
+}
+
+/** The signed-in user (resolved once per request from the cookie or bearer token), or null. */
+export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | null> {
+  const known = c.get('user');
+  if (known !== undefined) return known;
+  const { auth } = c.get('services');
+  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  const user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
+  c.set('user', user);
+  c.set('sessionId', session?.session.id ?? null);
+  return user;
+}
+
+/** The signed-in user, or a 401 in the shared error shape. */
+export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
+  const user = await currentUser(c);
+  if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
+  return user;
+}

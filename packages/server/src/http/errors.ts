@@ -1,0 +1,100 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
+import type { ZodError } from 'zod';
+
+/** The one error shape every JusticeConnect endpoint answers with. */
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.record(z.string(), z.string()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+/**
+ * A zod error message that still says "Required" when the field is missing,
+ * so a custom message ("Enter an email address") does not hide an absent field.
+ */
+export const message = (text: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : text),
+});
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, fields?: Record<string, string>) {
+  return { error: fields ? { code, message, fields } : { code, message } };
+}
+
+export function errorResponse(c: Context, status: ErrorStatus, code: string, message: string, fields?: Record<string, string>) {
+  return c.json(errorBody(code, message, fields), status as ContentfulStatusCode);
+}
+
+/**
+ * Turns zod issues into `{ "path.to.field": "what is wrong" }`. Unknown keys
+ * are named one by one, so a client sees exactly which field it must drop.
+ */
+export function fieldsFromZod(error: ZodError, prefix = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const name = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(root)';
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[name([...issue.path, key])] ??= 'Unknown field';
+      continue;
+    }
+    const key = name(issue.path);
+    if (fields[key]) continue;
+    fields[key] = issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'Required' : issue.message;
+  }
+  return fields;
+}
+
+export function validationError(error: ZodError, target: string): ApiError {
+  const fields = fieldsFromZod(error);
+  const names = Object.keys(fields);
+  return new ApiError(
+    400,
+    'VALIDATION_FAILED',
+    `Invalid ${target}: ${names.map((n) => `${n} (${fields[n]})`).join(', ')}`,
+    fields,
+  );
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+};
+
+/** `app.onError`: known errors keep their status; anything else is a 500 that never shows its stack. */
+export function handleError(err: Error, c: Context) {
+  if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.fields);
+  if (err instanceof HTTPException) {
+    const status = err.status as ErrorStatus;
+    const code = /malformed json/i.test(err.message) ? 'INVALID_JSON' : (STATUS_CODES[status] ?? 'ERROR');
+    return errorResponse(c, status, code, err.message || code);
+  }
+  console.error(`[error] ${c.req.method} ${c.req.path}:`, err instanceof Error ? err.stack : err);
+  return errorResponse(c, 500, 'INTERNAL', 'Something went wrong on the server.');
+}

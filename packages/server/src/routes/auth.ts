@@ -1,0 +1,116 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { ErrorBodySchema, errorBody, errorResponse, message } from '../http/errors.ts';
+import { createRouter } from '../http/router.ts';
+
+const Email = z.email(message('Enter an email address')).max(254).openapi({ example: 'dana.reyes@txdps.demo.test' });
+const Password = z.string(message('Enter a password')).min(1, 'Enter a password').max(MAX_PASSWORD_LENGTH);
+
+const SignUpSchema = z
+  .strictObject({
+    name: z.string(message('Enter a name')).trim().min(1, 'Enter a name').max(100),
+    email: Email,
+    password: z.string(message('Enter a password')).min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
+  })
+  .openapi('SignUp');
+
+const SignInSchema = z
+  .strictObject({ email: Email, password: Password, rememberMe: z.boolean().optional() })
+  .openapi('SignIn');
+
+const SessionSchema = z
+  .object({
+    user: z.object({ id: z.string(), name: z.string(), email: z.string() }).loose(),
+    session: z.object({ id: z.string(), expiresAt: z.string() }).loose(),
+  })
+  .nullable()
+  .openapi('Session');
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const failures = { 400: json(ErrorBodySchema, 'Invalid input'), 401: json(ErrorBodySchema, 'Wrong email or password') };
+
+const signUp = createRoute({
+  method: 'post',
+  path: '/sign-up/email',
+  tags: ['auth'],
+  summary: 'Create an account with email and password',
+  request: { body: { required: true, content: { 'application/json': { schema: SignUpSchema } } } },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Account created'), ...failures, 422: json(ErrorBodySchema, 'Email already in use') },
+});
+
+const signIn = createRoute({
+  method: 'post',
+  path: '/sign-in/email',
+  tags: ['auth'],
+  summary: 'Sign in; same-origin pages get a session cookie, allow-listed origins a bearer token in `set-auth-token`',
+  request: { body: { required: true, content: { 'application/json': { schema: SignInSchema } } } },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures },
+});
+
+const signOut = createRoute({
+  method: 'post',
+  path: '/sign-out',
+  tags: ['auth'],
+  summary: 'End the current session',
+  responses: { 200: json(z.object({ success: z.boolean() }), 'Signed out') },
+});
+
+const getSession = createRoute({
+  method: 'get',
+  path: '/get-session',
+  tags: ['auth'],
+  summary: 'The current session, or null',
+  responses: { 200: json(SessionSchema, 'The session') },
+});
+
+/** better-auth answers `{ code, message }`; JusticeConnect answers `{ error: { code, message } }`. */
+async function normalize(c: Context<AppEnv>, res: Response): Promise<Response> {
+  const headers = new Headers(res.headers);
+  const origin = c.req.header('origin');
+  const { config } = c.get('services');
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
+  // A bearer token is only handed to allow-listed other origins, which cannot use the
+  // cookie; a same-origin page keeps its session in the HttpOnly cookie alone.
+  if (!origin || !config.trustedOrigins.includes(origin) || origin === config.baseUrl) {
+    headers.delete('set-auth-token');
+    if (res.status < 400 && isJson) {
+      const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+      if (payload && typeof payload === 'object' && 'token' in payload) delete payload.token;
+      headers.delete('content-length');
+      return new Response(JSON.stringify(payload), { status: res.status, headers });
+    }
+  }
+  if (res.status < 400 || !isJson) {
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  }
+  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+  headers.delete('content-length');
+  const body = errorBody(payload.code ?? 'AUTH_ERROR', payload.message ?? 'Authentication failed.');
+  return new Response(JSON.stringify(body), { status: res.status, headers });
+}
+
+/** Hands a request (with its already validated body) to better-auth. */
+async function forward(c: Context<AppEnv>, body?: unknown): Promise<Response> {
+  const { auth } = c.get('services');
+  let request = c.req.raw;
+  if (body !== undefined) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete('content-length');
+    request = new Request(c.req.url, { method: c.req.method, headers, body: JSON.stringify(body) });
+  }
+  return normalize(c, await auth.handler(request));
+}
+
+/**
+ * better-auth under /api/auth, narrowed to the endpoints JusticeConnect uses:
+ * every body is checked by a strict zod schema first, and every other
+ * better-auth endpoint answers 404, so nothing is reachable by accident.
+ */
+export const authRoutes = createRouter()
+  .openapi(signUp, (c) => forward(c, c.req.valid('json')) as never)
+  .openapi(signIn, (c) => forward(c, c.req.valid('json')) as never)
+  .openapi(signOut, (c) => forward(c) as never)
+  .openapi(getSession, (c) => forward(c) as never)
+  .all('*', (c) => errorResponse(c, 404, 'NOT_FOUND', 'No such authentication endpoint.'));

@@ -1,0 +1,103 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ApiError, ErrorBodySchema } from '../http/errors.ts';
+import { requireUser } from '../http/context.ts';
+import { createRouter } from '../http/router.ts';
+import { findAgencyByOri, loadMe, updateProfile } from '../data/profiles.ts';
+
+export const OriSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{9}$/, 'An ORI is 9 letters or digits')
+  .openapi({ example: 'TXDPS0000' });
+
+const AgencySchema = z.object({ id: z.string(), name: z.string(), ori: z.string() }).openapi('Agency');
+
+export const MeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    title: z.string().nullable(),
+    mobile: z.string().nullable(),
+    agency: AgencySchema.nullable(),
+    optedIn: z.boolean(),
+    optedInAt: z.string().nullable(),
+  })
+  .openapi('Me');
+
+const MePatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'Enter a name').max(100),
+    title: z.string().trim().max(100).nullable(),
+    mobile: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ().-]{7,20}$/, 'Enter a phone number')
+      .nullable(),
+    agencyOri: OriSchema,
+    optedIn: z.boolean(),
+  })
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one field to change' })
+  .openapi('MePatch');
+
+const errors = {
+  400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorBodySchema } } },
+  401: { description: 'Not signed in', content: { 'application/json': { schema: ErrorBodySchema } } },
+};
+
+const getMe = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['me'],
+  summary: 'The signed-in user and their JusticeConnect profile',
+  responses: {
+    200: { description: 'The signed-in user', content: { 'application/json': { schema: MeSchema } } },
+    401: errors[401],
+  },
+});
+
+const patchMe = createRoute({
+  method: 'patch',
+  path: '/',
+  tags: ['me'],
+  summary: 'Change your profile, agency or JusticeConnect opt-in',
+  request: { body: { required: true, content: { 'application/json': { schema: MePatchSchema } } } },
+  responses: {
+    200: { description: 'The updated profile', content: { 'application/json': { schema: MeSchema } } },
+    ...errors,
+    422: { description: 'Unknown agency', content: { 'application/json': { schema: ErrorBodySchema } } },
+  },
+});
+
+export const me = createRouter()
+  .openapi(getMe, async (c) => {
+    const user = await requireUser(c);
+    const found = await loadMe(c.get('services').db.kysely, user.id);
+    if (!found) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
+    return c.json(found, 200);
+  })
+  .openapi(patchMe, async (c) => {
+    const user = await requireUser(c);
+    const body = c.req.valid('json');
+    const { kysely } = c.get('services').db;
+    const result = await kysely.transaction().execute(async (trx) => {
+      let agencyId: string | undefined;
+      if (body.agencyOri !== undefined) {
+        const agency = await findAgencyByOri(trx, body.agencyOri);
+        if (!agency) throw new ApiError(422, 'UNKNOWN_AGENCY', 'No agency has that ORI.', { agencyOri: 'No agency has this ORI' });
+        agencyId = agency.id;
+      }
+      await updateProfile(trx, user.id, {
+        name: body.name,
+        title: body.title,
+        mobile: body.mobile,
+        agencyId,
+        optedIn: body.optedIn,
+      });
+      return loadMe(trx, user.id);
+    });
+    if (!result) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
+    return c.json(result, 200);
+  });

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createApp, type JusticeConnectApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+
+export const BASE_URL = 'http://localhost:8787';
+export const OTHER_ORIGIN = 'http://portal.example.test:5173';
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** Makes an empty database and says how to reach it. */
+  create(dir: string): Promise<{ url: string; drop(): Promise<void> }>;
+}
+
+const sqlite: Backend = {
+  name: 'sqlite',
+  create: async (dir) => ({ url: path.join(dir, 'test.sqlite'), drop: async () => {} }),
+};
+
+/** A fresh PostgreSQL database per app, on the server named by JC_TEST_DATABASE_URL. */
+function postgres(adminUrl: string): Backend {
+  return {
+    name: 'postgres',
+    async create() {
+      const name = `jc_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return {
+        url: url.toString(),
+        async drop() {
+          const a = new pg.Client({ connectionString: adminUrl });
+          await a.connect();
+          await a.query(`DROP DATABASE IF EXISTS ${a.escapeIdentifier(name)} WITH (FORCE)`);
+          await a.end();
+        },
+      };
+    },
+  };
+}
+
+/** SQLite always; PostgreSQL too when JC_TEST_DATABASE_URL is set (CI sets it). */
+export function backends(): Backend[] {
+  const pgUrl = process.env.JC_TEST_DATABASE_URL;
+  return pgUrl ? [sqlite, postgres(pgUrl)] : [sqlite];
+}
+
+export interface TestApp extends JusticeConnectApp {
+  dir: string;
+  databaseUrl: string;
+  /** Closes the app and removes its database and data folder. */
+  dispose(): Promise<void>;
+}
+
+export async function startApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jc-test-'));
+  const database = await backend.create(dir);
+  const config = loadConfig({
+    JC_DATA_DIR: dir,
+    JC_DATABASE_URL: database.url,
+    JC_BASE_URL: BASE_URL,
+    JC_TRUSTED_ORIGINS: OTHER_ORIGIN,
+    JC_LOG_REQUESTS: 'false',
+    ...env,
+  });
+  const app = await createApp(config);
+  return {
+    ...app,
+    dir,
+    databaseUrl: database.url,
+    async dispose() {
+      await app.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CallOptions {
+  body?: unknown;
+  rawBody?: string;
+  cookie?: string;
+  token?: string;
+  origin?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** One request to the app, as a browser on BASE_URL would send it unless told otherwise. */
+export async function call(t: JusticeConnectApp, method: string, url: string, o: CallOptions = {}): Promise<CallResult> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.origin !== null) headers.origin = o.origin ?? BASE_URL;
+  if (o.cookie) headers.cookie = o.cookie;
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  let body: string | undefined = o.rawBody;
+  if (o.body !== undefined) body = JSON.stringify(o.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await t.app.request(url, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+export const PASSWORD = 'correct-horse-battery';
+
+let counter = 0;
+export function uniqueEmail(prefix = 'user') {
+  counter += 1;
+  return `${prefix}.${Date.now()}.${counter}@agency.demo.test`;
+}
+
+/** Signs a new user up and in; returns the session cookie. */
+export async function signUpAndIn(t: JusticeConnectApp, name = 'Test Officer', email = uniqueEmail()) {
+  const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD } });
+  if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
+  const res = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD } });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { cookie: sessionCookie(res.headers), email, userId: res.body.user.id as string };
+}
+
+export function sessionCookie(headers: Headers): string {
+  const cookie = headers.getSetCookie().find((c) => c.includes('session_token='));
+  if (!cookie) throw new Error('no session cookie was set');
+  return cookie.split(';')[0]!;
+}

@@ -1,0 +1,95 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSWORD, backends, call, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
+
+/**
+ * Every route that takes input so far, with a valid body to break in each way:
+ * a missing field, a wrong type, an unknown field, malformed JSON, an oversized body.
+ */
+interface Case {
+  route: string;
+  method: string;
+  valid: () => Record<string, unknown>;
+  required: string | null;
+  typed: [string, unknown];
+  auth: boolean;
+}
+
+const cases: Case[] = [
+  { route: '/api/auth/sign-up/email', method: 'POST', valid: () => ({ name: 'N', email: uniqueEmail(), password: PASSWORD }), required: 'email', typed: ['password', 12345678901234], auth: false },
+  { route: '/api/auth/sign-in/email', method: 'POST', valid: () => ({ email: uniqueEmail(), password: PASSWORD }), required: 'password', typed: ['rememberMe', 'yes'], auth: false },
+  { route: '/api/v1/me', method: 'PATCH', valid: () => ({ title: 'Analyst' }), required: null, typed: ['optedIn', 'yes'], auth: true },
+];
+
+function assertShape(res: { status: number; body: any }, status: number, field?: string) {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.equal(typeof res.body?.error?.code, 'string');
+  assert.equal(typeof res.body?.error?.message, 'string');
+  if (field) {
+    assert.ok(res.body.error.fields?.[field], `the error names ${field}: ${JSON.stringify(res.body.error)}`);
+    assert.match(res.body.error.message, new RegExp(field));
+  }
+}
+
+for (const backend of backends()) {
+  describe(`bad input gets the 4xx error shape naming the field (${backend.name})`, () => {
+    let t: TestApp;
+    let cookie: string;
+    before(async () => {
+      t = await startApp(backend, { JC_BODY_LIMIT: '2048' });
+      ({ cookie } = await signUpAndIn(t));
+    });
+    after(() => t.dispose());
+
+    for (const c of cases) {
+      const opts = () => (c.auth ? { cookie } : {});
+      if (c.required) {
+        it(`${c.method} ${c.route}: missing ${c.required}`, async () => {
+          const body = c.valid();
+          delete body[c.required!];
+          const res = await call(t, c.method, c.route, { ...opts(), body });
+          assertShape(res, 400, c.required!);
+          assert.equal(res.body.error.fields[c.required!], 'Required');
+        });
+      } else {
+        it(`${c.method} ${c.route}: empty body`, async () => {
+          assertShape(await call(t, c.method, c.route, { ...opts(), body: {} }), 400);
+        });
+      }
+      it(`${c.method} ${c.route}: wrong type for ${c.typed[0]}`, async () => {
+        const res = await call(t, c.method, c.route, { ...opts(), body: { ...c.valid(), [c.typed[0]]: c.typed[1] } });
+        assertShape(res, 400, c.typed[0]);
+      });
+      it(`${c.method} ${c.route}: unknown field`, async () => {
+        const res = await call(t, c.method, c.route, { ...opts(), body: { ...c.valid(), isAdmin: true } });
+        assertShape(res, 400, 'isAdmin');
+        assert.equal(res.body.error.fields.isAdmin, 'Unknown field');
+      });
+      it(`${c.method} ${c.route}: malformed JSON`, async () => {
+        const res = await call(t, c.method, c.route, { ...opts(), rawBody: '{"name": ' });
+        assertShape(res, 400);
+        assert.equal(res.body.error.code, 'INVALID_JSON');
+      });
+      it(`${c.method} ${c.route}: oversized body`, async () => {
+        const res = await call(t, c.method, c.route, { ...opts(), body: { ...c.valid(), padding: 'x'.repeat(4096) } });
+        assertShape(res, 413);
+        assert.equal(res.body.error.code, 'PAYLOAD_TOO_LARGE');
+      });
+      it(`${c.method} ${c.route}: a body that is not JSON`, async () => {
+        const res = await call(t, c.method, c.route, { ...opts(), rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
+        assert.ok([400, 403, 415].includes(res.status), `status ${res.status}`);
+        assert.equal(typeof res.body.error.code, 'string');
+      });
+    }
+
+    it('names nested problems: a sign-up password that is too short', async () => {
+      const res = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'N', email: uniqueEmail(), password: 'short' } });
+      assertShape(res, 400, 'password');
+    });
+
+    it('names a bad ORI', async () => {
+      const res = await call(t, 'PATCH', '/api/v1/me', { cookie, body: { agencyOri: 'TX-1' } });
+      assertShape(res, 400, 'agencyOri');
+    });
+  });
+}
