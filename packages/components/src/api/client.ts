@@ -1,0 +1,152 @@
+import * as z from 'zod/mini';
+import { ErrorBodySchema, MeSchema, type Me, type MePatch } from './schemas.js';
+
+/** An error from the API (or from reaching it), in the server's shared shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  /** The JusticeConnect server, e.g. `https://jc.example.gov`. */
+  baseUrl: string;
+  /** Replaces `fetch` (Storybook fixtures use this). */
+  fetch?: typeof fetch;
+  /** Where a cross-origin page keeps its bearer token; `null` keeps it in memory only. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+}
+
+interface RequestOptions<T> {
+  method?: string;
+  body?: unknown;
+  schema?: z.ZodMiniType<T>;
+}
+
+function pageOrigin(): string {
+  return typeof location === 'undefined' ? '' : location.origin;
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The typed client every widget talks through. A page on the server's own
+ * origin uses the HttpOnly session cookie; a page on another (allow-listed)
+ * origin gets a bearer token at sign-in, because browsers block third-party
+ * cookies, and keeps it in this tab's sessionStorage.
+ */
+export class ApiClient {
+  readonly baseUrl: string;
+  readonly crossOrigin: boolean;
+  #fetch: typeof fetch;
+  #storage: ApiClientOptions['storage'];
+  #memoryToken: string | null = null;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = new URL(options.baseUrl, pageOrigin() || undefined).origin;
+    this.crossOrigin = this.baseUrl !== pageOrigin();
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#storage = options.storage === undefined ? safeStorage() : options.storage;
+  }
+
+  get #tokenKey() {
+    return `jc-token:${this.baseUrl}`;
+  }
+
+  get token(): string | null {
+    return this.#storage?.getItem(this.#tokenKey) ?? this.#memoryToken;
+  }
+
+  set token(value: string | null) {
+    this.#memoryToken = value;
+    if (value) this.#storage?.setItem(this.#tokenKey, value);
+    else this.#storage?.removeItem(this.#tokenKey);
+  }
+
+  async request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<{ data: T; response: Response }> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const token = this.crossOrigin ? this.token : null;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.baseUrl}${path}`, {
+        method: options.method ?? 'GET',
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        credentials: this.crossOrigin ? 'omit' : 'same-origin',
+        mode: 'cors',
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+    }
+    const text = await response.text();
+    let json: unknown = null;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
+      }
+    }
+    if (!response.ok) {
+      const parsed = ErrorBodySchema.safeParse(json);
+      if (parsed.success) {
+        const { code, message, fields } = parsed.data.error;
+        throw new ApiError(response.status, code, message, fields ?? {});
+      }
+      throw new ApiError(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`);
+    }
+    if (!options.schema) return { data: json as T, response };
+    const parsed = options.schema.safeParse(json);
+    if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
+    return { data: parsed.data, response };
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const { response } = await this.request('/api/auth/sign-in/email', { method: 'POST', body: { email, password } });
+    if (this.crossOrigin) {
+      const token = response.headers.get('set-auth-token');
+      if (!token) throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This site is not allowed to sign in to JusticeConnect.');
+      this.token = token;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await this.request('/api/auth/sign-out', { method: 'POST', body: {} });
+    } finally {
+      this.token = null;
+    }
+  }
+
+  /** The signed-in user, or null when nobody is signed in. */
+  async me(): Promise<Me | null> {
+    if (this.crossOrigin && !this.token) return null;
+    try {
+      return (await this.request('/api/v1/me', { schema: MeSchema })).data;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        this.token = null;
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  async updateMe(patch: MePatch): Promise<Me> {
+    return (await this.request('/api/v1/me', { method: 'PATCH', body: patch, schema: MeSchema })).data;
+  }
+}

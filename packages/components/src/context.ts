@@ -1,0 +1,89 @@
+import { ContextConsumer, createContext } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiClient } from './api/client.js';
+import { SessionStore } from './api/session.js';
+
+/** What `jc-provider` shares with every widget inside it. */
+export interface JcContextValue {
+  api: ApiClient;
+  session: SessionStore;
+}
+
+export const jcContext = createContext<JcContextValue>(Symbol.for('justiceconnect.context'));
+
+export function createJcContext(baseUrl: string, fetchImpl?: typeof fetch): JcContextValue {
+  const api = new ApiClient({ baseUrl, fetch: fetchImpl });
+  return { api, session: new SessionStore(api) };
+}
+
+/** Widgets outside any provider share one context per API origin, so they share a session. */
+const standalone = new Map<string, JcContextValue>();
+
+export function standaloneContext(api: string | null): JcContextValue {
+  const baseUrl = new URL(api || location.origin, location.href).origin;
+  let value = standalone.get(baseUrl);
+  if (!value) {
+    value = createJcContext(baseUrl);
+    standalone.set(baseUrl, value);
+  }
+  return value;
+}
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/**
+ * How a widget reaches the API and the session: from the nearest
+ * `jc-provider`, or, standing alone, from its own `api` attribute or the
+ * page's origin. The host re-renders whenever the session changes.
+ */
+export class JcController implements ReactiveController {
+  value: JcContextValue | undefined;
+  #fromProvider = false;
+  #onChange = () => this.host.requestUpdate();
+
+  constructor(private readonly host: Host) {
+    new ContextConsumer(host, {
+      context: jcContext,
+      subscribe: true,
+      callback: (value) => {
+        if (!value) return;
+        this.#fromProvider = true;
+        this.#attach(value);
+      },
+    });
+    host.addController(this);
+  }
+
+  get session(): SessionStore {
+    return this.#require().session;
+  }
+
+  get api(): ApiClient {
+    return this.#require().api;
+  }
+
+  #require(): JcContextValue {
+    if (!this.value) this.#attach(standaloneContext(this.host.getAttribute('api')));
+    return this.value!;
+  }
+
+  hostConnected(): void {
+    // The consumer (added first) has asked any provider above by now.
+    if (!this.#fromProvider) this.#attach(standaloneContext(this.host.getAttribute('api')));
+    else this.value?.session.addEventListener('change', this.#onChange);
+    void this.value?.session.ensureLoaded();
+  }
+
+  hostDisconnected(): void {
+    this.value?.session.removeEventListener('change', this.#onChange);
+  }
+
+  #attach(value: JcContextValue) {
+    if (this.value === value) return;
+    this.value?.session.removeEventListener('change', this.#onChange);
+    this.value = value;
+    value.session.addEventListener('change', this.#onChange);
+    void value.session.ensureLoaded();
+    this.host.requestUpdate();
+  }
+}

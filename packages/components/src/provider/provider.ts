@@ -1,0 +1,78 @@
+import { ContextProvider, ContextRoot } from '@lit/context';
+import { LitElement, html, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { createJcContext, jcContext, type JcContextValue } from '../context.js';
+import { providerStyles } from './provider.styles.js';
+
+// Widgets that upgrade before their provider still find it once it arrives.
+const ROOT = Symbol.for('justiceconnect.context-root');
+const g = globalThis as { [ROOT]?: ContextRoot };
+if (typeof document !== 'undefined' && !g[ROOT]) {
+  g[ROOT] = new ContextRoot();
+  g[ROOT].attach(document.documentElement);
+}
+
+/**
+ * The context root for JusticeConnect widgets: the API's address and the
+ * signed-in session, shared by every `jc-*` element inside it.
+ *
+ * @element jc-provider
+ * @slot - The widgets (and any other markup) that share this provider.
+ * @fires jc-session-change - The signed-in user changed (signed in, out, or their profile). `detail.state` is the new state.
+ */
+@customElement('jc-provider')
+export class JcProvider extends LitElement {
+  static override styles = providerStyles;
+
+  /** The JusticeConnect server's origin. Defaults to the page's own origin. */
+  @property() api = '';
+
+  /** The user interface language (BCP 47), e.g. `en` or `es`. */
+  @property({ reflect: true }) locale = 'en';
+
+  /** Replaces `fetch` for every request (used by Storybook's recorded fixtures). */
+  @property({ attribute: false }) fetcher: typeof fetch | undefined;
+
+  #provider = new ContextProvider(this, { context: jcContext });
+  #onChange = () => {
+    const state = this.#provider.value?.session.state;
+    this.dispatchEvent(new CustomEvent('jc-session-change', { detail: { state }, bubbles: true, composed: true }));
+  };
+
+  /** The shared API client and session (read-only). */
+  get context(): JcContextValue | undefined {
+    return this.#provider.value;
+  }
+
+  #made: { api: string; fetcher: typeof fetch | undefined } | undefined;
+
+  override connectedCallback(): void {
+    // Create the context before children ask for it (they ask as they connect).
+    this.#ensureContext();
+    super.connectedCallback();
+  }
+
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    this.#ensureContext();
+  }
+
+  #ensureContext() {
+    if (this.#made && this.#made.api === this.api && this.#made.fetcher === this.fetcher) return;
+    this.#made = { api: this.api, fetcher: this.fetcher };
+    this.#provider.value?.session.removeEventListener('change', this.#onChange);
+    const value = createJcContext(this.api || location.origin, this.fetcher);
+    value.session.addEventListener('change', this.#onChange);
+    this.#provider.setValue(value);
+    void value.session.ensureLoaded();
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jc-provider': JcProvider;
+  }
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The library build: ES modules, one entry per widget and one that defines
+ * them all (`justiceconnect.js`, the file a portal's script tag loads).
+ * Lit and the other dependencies are bundled in, so the script tag needs nothing else.
+ */
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    minify: true,
+    lib: {
+      entry: {
+        justiceconnect: 'src/index.ts',
+        provider: 'src/provider/provider.ts',
+        'sign-in': 'src/sign-in/sign-in.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The demo host pages. They load the widgets exactly as a portal would, by a
+ * script tag pointing at the server's /widgets/justiceconnect.js, so that URL
+ * is left for the browser to fetch at run time.
+ */
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    rollupOptions: {
+      input: { index: 'index.html' },
+      external: [/^\/widgets\//],
+    },
+  },
+});

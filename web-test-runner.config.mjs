@@ -1,0 +1,89 @@
+// Element tests: real Chromium against the real JusticeConnect server.
+//
+// The Hono app (the same createApp() the runtime uses, on a temp SQLite file)
+// is mounted into the test runner's dev server, so the widgets under test call
+// /api/* on their own origin exactly as they do on the demo page. A second
+// instance on another origin (127.0.0.1 instead of localhost) serves the
+// cross-origin tests: no shared cookies, allow-list and bearer token only.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { getRequestListener, serve } from '@hono/node-server';
+import { register } from 'tsx/esm/api';
+
+register();
+const { createApp } = await import('./packages/server/src/app.ts');
+const { loadConfig } = await import('./packages/server/src/config.ts');
+const { seedDemo } = await import('./packages/server/src/seed.ts');
+
+const PORT = 8765;
+const CROSS_PORT = 8766;
+const PAGE_ORIGIN = `http://localhost:${PORT}`;
+const CROSS_ORIGIN_API = `http://127.0.0.1:${CROSS_PORT}`;
+
+const dir = mkdtempSync(path.join(tmpdir(), 'jc-wtr-'));
+const env = {
+  JC_DATA_DIR: dir,
+  JC_DATABASE_URL: path.join(dir, 'elements.sqlite'),
+  JC_LOG_REQUESTS: 'false',
+  JC_AUTH_SECRET: 'element-tests-secret-element-tests-secret',
+};
+const local = await createApp(loadConfig({ ...env, JC_BASE_URL: PAGE_ORIGIN }));
+await seedDemo(local.services);
+const remote = await createApp(loadConfig({ ...env, JC_BASE_URL: CROSS_ORIGIN_API, JC_TRUSTED_ORIGINS: PAGE_ORIGIN }));
+const remoteServer = serve({ fetch: remote.app.fetch, port: CROSS_PORT, hostname: '127.0.0.1' });
+const listener = getRequestListener(local.app.fetch);
+
+function findChromium() {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) throw new Error('No Chromium found: install Debian\'s "chromium" package or set CHROME_PATH.');
+  return found;
+}
+
+async function cleanup() {
+  remoteServer.close();
+  await Promise.allSettled([local.close(), remote.close()]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export default {
+  files: ['packages/components/src/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  port: PORT,
+  hostname: 'localhost',
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: findChromium(),
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: path.resolve('packages/components/tsconfig.json'), target: 'es2022' }),
+    {
+      name: 'justiceconnect-test-config',
+      serverStart() {},
+      async serverStop() {
+        await cleanup();
+      },
+    },
+  ],
+  middleware: [
+    async function justiceconnectApi(ctx, next) {
+      if (ctx.path === '/__jc/test-config') {
+        ctx.body = { crossOriginApi: CROSS_ORIGIN_API };
+        return;
+      }
+      if (!ctx.path.startsWith('/api/')) return next();
+      ctx.respond = false;
+      await listener(ctx.req, ctx.res);
+    },
+  ],
+};
