@@ -15,7 +15,7 @@ const meta: Meta = {
 export default meta;
 
 export const SharedSession: StoryObj = {
-  render: () => html`<jc-provider api="https://jc.example.gov" .fetcher=${fixtureFetch({ me: fixtureUsers.optedIn })}>
+  render: () => html`<jc-provider .fetcher=${fixtureFetch({ me: fixtureUsers.optedIn })}>
     <jc-sign-in></jc-sign-in>
     <p>Both widgets below show the same signed-in user.</p>
     <jc-sign-in></jc-sign-in>

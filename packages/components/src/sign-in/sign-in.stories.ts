@@ -16,7 +16,7 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Sign in',
   component: 'jc-sign-in',
-  render: ({ fixture }) => html`<jc-provider api="https://jc.example.gov" .fetcher=${fixtureFetch(fixture)}>
+  render: ({ fixture }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
     <jc-sign-in></jc-sign-in>
   </jc-provider>`,
 };
