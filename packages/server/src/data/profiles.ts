@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import { now } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+
+export interface Me {
+  id: string;
+  name: string;
+  email: string;
+  title: string | null;
+  mobile: string | null;
+  agency: { id: string; name: string; ori: string } | null;
+  optedIn: boolean;
+  optedInAt: string | null;
+}
+
+/** One query: the user, their profile (which may not exist yet) and their agency. */
+export async function loadMe(db: Kysely<Database>, userId: string): Promise<Me | null> {
+  const row = await db
+    .selectFrom('user')
+    .leftJoin('profile', 'profile.user_id', 'user.id')
+    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .select([
+      'user.id as id',
+      'user.name as name',
+      'user.email as email',
+      'profile.title as title',
+      'profile.mobile as mobile',
+      'profile.opted_in as opted_in',
+      'profile.opted_in_at as opted_in_at',
+      'agency.id as agency_id',
+      'agency.name as agency_name',
+      'agency.ori as agency_ori',
+    ])
+    .where('user.id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    title: row.title ?? null,
+    mobile: row.mobile ?? null,
+    agency: row.agency_id && row.agency_name && row.agency_ori ? { id: row.agency_id, name: row.agency_name, ori: row.agency_ori } : null,
+    optedIn: Boolean(row.opted_in),
+    optedInAt: row.opted_in_at ?? null,
+  };
+}
+
+export interface ProfilePatch {
+  name?: string;
+  title?: string | null;
+  mobile?: string | null;
+  agencyId?: string;
+  optedIn?: boolean;
+}
+
+/** Applies a profile change (creating the profile row on first use). Call inside a transaction. */
+export async function updateProfile(db: Kysely<Database>, userId: string, patch: ProfilePatch): Promise<void> {
+  const at = now();
+  if (patch.name !== undefined) {
+    await db.updateTable('user').set({ name: patch.name, updatedAt: at }).where('id', '=', userId).execute();
+  }
+  const existing = await db.selectFrom('profile').select(['opted_in']).where('user_id', '=', userId).executeTakeFirst();
+  const changes = {
+    ...(patch.title !== undefined && { title: patch.title }),
+    ...(patch.mobile !== undefined && { mobile: patch.mobile }),
+    ...(patch.agencyId !== undefined && { agency_id: patch.agencyId }),
+    ...(patch.optedIn !== undefined && {
+      opted_in: patch.optedIn ? 1 : 0,
+      // Keep the first opt-in time while the user stays opted in.
+      opted_in_at: patch.optedIn ? (existing?.opted_in ? undefined : at) : null,
+    }),
+    updated_at: at,
+  };
+  const values = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  if (existing) {
+    await db.updateTable('profile').set(values).where('user_id', '=', userId).execute();
+  } else {
+    await db
+      .insertInto('profile')
+      .values({ user_id: userId, opted_in: 0, title: null, mobile: null, agency_id: null, opted_in_at: null, created_at: at, updated_at: at, ...values })
+      .execute();
+  }
+}
+
+export async function findAgencyByOri(db: Kysely<Database>, ori: string) {
+  return db.selectFrom('agency').select(['id', 'name', 'ori']).where('ori', '=', ori).executeTakeFirst();
+}
