@@ -87,6 +87,11 @@ for (const backend of backends()) {
       assertShape(res, 400, 'password');
     });
 
+    it('POST /api/auth/sign-out: unknown field', async () => {
+      const res = await call(t, 'POST', '/api/auth/sign-out', { cookie, body: { everywhere: true } });
+      assertShape(res, 400, 'everywhere');
+    });
+
     it('names a bad ORI', async () => {
       const res = await call(t, 'PATCH', '/api/v1/me', { cookie, body: { agencyOri: 'TX-1' } });
       assertShape(res, 400, 'agencyOri');

@@ -110,40 +110,31 @@ export class JcSignIn extends LitElement {
     return error.message;
   }
 
+  #renderField(name: string, label: string, type: string, autocomplete: string, error: string | undefined) {
+    return html`<label>
+      ${label}
+      <input
+        id=${`jc-${name}`}
+        part="input"
+        name=${name}
+        type=${type}
+        autocomplete=${autocomplete}
+        required
+        aria-invalid=${error ? 'true' : 'false'}
+        ?disabled=${this.busy}
+      />
+      ${error ? html`<span class="field-error">${error}</span>` : nothing}
+    </label>`;
+  }
+
   #renderForm() {
     const fieldErrors = this.error?.fields ?? {};
     return html`
       <div class="panel" part="panel">
         <h2 id="jc-sign-in-title">${msg('Sign in to JusticeConnect')}</h2>
         <form part="form" aria-labelledby="jc-sign-in-title" @submit=${this.#onSubmit}>
-          <label>
-            ${msg('Email')}
-            <input
-              id="jc-email"
-              part="input"
-              name="email"
-              type="email"
-              autocomplete="username"
-              required
-              aria-invalid=${fieldErrors.email ? 'true' : 'false'}
-              ?disabled=${this.busy}
-            />
-            ${fieldErrors.email ? html`<span class="field-error">${fieldErrors.email}</span>` : nothing}
-          </label>
-          <label>
-            ${msg('Password')}
-            <input
-              id="jc-password"
-              part="input"
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              required
-              aria-invalid=${fieldErrors.password ? 'true' : 'false'}
-              ?disabled=${this.busy}
-            />
-            ${fieldErrors.password ? html`<span class="field-error">${fieldErrors.password}</span>` : nothing}
-          </label>
+          ${this.#renderField('email', msg('Email'), 'email', 'username', fieldErrors.email)}
+          ${this.#renderField('password', msg('Password'), 'password', 'current-password', fieldErrors.password)}
           ${this.#renderError()}
           <div class="actions">
             <button part="button" type="submit" ?disabled=${this.busy}>

@@ -54,6 +54,7 @@ const signOut = createRoute({
   path: '/sign-out',
   tags: ['auth'],
   summary: 'End the current session',
+  request: { body: { required: false, content: { 'application/json': { schema: z.strictObject({}) } } } },
   responses: { 200: json(z.object({ success: z.boolean() }), 'Signed out') },
 });
 
@@ -98,6 +99,7 @@ async function forward(c: Context<AppEnv>, body?: unknown): Promise<Response> {
   if (body !== undefined) {
     const headers = new Headers(c.req.raw.headers);
     headers.delete('content-length');
+    headers.set('content-type', 'application/json');
     request = new Request(c.req.url, { method: c.req.method, headers, body: JSON.stringify(body) });
   }
   return normalize(c, await auth.handler(request));
@@ -111,6 +113,6 @@ async function forward(c: Context<AppEnv>, body?: unknown): Promise<Response> {
 export const authRoutes = createRouter()
   .openapi(signUp, (c) => forward(c, c.req.valid('json')) as never)
   .openapi(signIn, (c) => forward(c, c.req.valid('json')) as never)
-  .openapi(signOut, (c) => forward(c) as never)
+  .openapi(signOut, (c) => forward(c, c.req.valid('json') ?? {}) as never)
   .openapi(getSession, (c) => forward(c) as never)
   .all('*', (c) => errorResponse(c, 404, 'NOT_FOUND', 'No such authentication endpoint.'));
