@@ -18,6 +18,9 @@ import { createRouter } from './http/router.ts';
 import { authRoutes } from './routes/auth.ts';
 import { health } from './routes/health.ts';
 import { me } from './routes/me.ts';
+import { agencies } from './routes/agencies.ts';
+import { communities } from './routes/communities.ts';
+import { users } from './routes/users.ts';
 
 export interface StaticRoots {
   /** The built widget library, served at /widgets/ to any origin. */
@@ -107,7 +110,12 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
   );
 
   app.route('/api/auth', authRoutes);
-  const v1 = createRouter().route('/health', health).route('/me', me);
+  const v1 = createRouter()
+    .route('/health', health)
+    .route('/me', me)
+    .route('/agencies', agencies)
+    .route('/users', users)
+    .route('/communities', communities);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

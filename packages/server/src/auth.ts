@@ -1,4 +1,5 @@
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
+import { APIError } from 'better-auth/api';
 import { bearer } from 'better-auth/plugins';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/database.ts';
@@ -26,6 +27,19 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
       disableSessionRefresh: true,
     },
     trustedOrigins: [config.baseUrl, ...config.trustedOrigins],
+    databaseHooks: {
+      session: {
+        create: {
+          // A suspended or removed account gets no new session.
+          before: async (session) => {
+            const p = await db.kysely.selectFrom('profile').select('status').where('user_id', '=', session.userId).executeTakeFirst();
+            if (p?.status === 'suspended' || p?.status === 'removed') {
+              throw new APIError('FORBIDDEN', { code: 'ACCOUNT_DISABLED', message: 'This account is not active. Contact your agency administrator.' });
+            }
+          },
+        },
+      },
+    },
     plugins: [bearer()],
     telemetry: { enabled: false },
     logger: { level: 'error' },

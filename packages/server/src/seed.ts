@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { now } from './db/database.ts';
+import { setMembership } from './data/communities.ts';
 import { updateProfile } from './data/profiles.ts';
+import type { Role, UserStatus, Visibility } from './db/schema.ts';
 import type { Services } from './http/context.ts';
 
-/** Demo agencies: made-up agencies with well-formed 9-character ORIs. */
+/** Demo agencies along the I-35 corridor: made-up, with well-formed 9-character ORIs. */
 export const DEMO_AGENCIES = [
   { name: 'Texas Department of Public Safety (demo)', ori: 'TXDPS0000' },
   { name: 'Hays County Sheriff’s Office (demo)', ori: 'TX1050000' },
@@ -11,38 +12,165 @@ export const DEMO_AGENCIES = [
   { name: 'Oklahoma Highway Patrol (demo)', ori: 'OKOHP0000' },
 ] as const;
 
+export const DEMO_PASSWORD = 'corridor-demo-2026';
+
+interface DemoUser {
+  name: string;
+  email: string;
+  password: string;
+  ori: string;
+  title: string;
+  optedIn: boolean;
+  status: UserStatus;
+  siteAdmin?: boolean;
+  agencyAdmin?: boolean;
+  note: string;
+}
+
 /**
  * Demo accounts. Their passwords are public on purpose: they exist only in a
  * demo database and are printed at start so a newcomer can sign in at once.
  */
-export const DEMO_USERS = [
-  { name: 'Sgt. Dana Reyes', email: 'dana.reyes@txdps.demo.test', password: 'corridor-demo-2026', ori: 'TXDPS0000', title: 'Sergeant, Highway Patrol', optedIn: true },
-  { name: 'Det. Marcus Hill', email: 'marcus.hill@hayscounty.demo.test', password: 'corridor-demo-2026', ori: 'TX1050000', title: 'Narcotics Detective', optedIn: true },
-  { name: 'Ofc. Lena Ortiz', email: 'lena.ortiz@laredo.demo.test', password: 'corridor-demo-2026', ori: 'TX2400200', title: 'Patrol Officer', optedIn: false },
-] as const;
+export const DEMO_USERS: readonly DemoUser[] = [
+  { name: 'Sgt. Dana Reyes', email: 'dana.reyes@txdps.demo.test', password: DEMO_PASSWORD, ori: 'TXDPS0000', title: 'Sergeant, Highway Patrol', optedIn: true, status: 'active', agencyAdmin: true, note: 'task force owner; TX DPS agency administrator' },
+  { name: 'Det. Marcus Hill', email: 'marcus.hill@hayscounty.demo.test', password: DEMO_PASSWORD, ori: 'TX1050000', title: 'Narcotics Detective', optedIn: true, status: 'active', agencyAdmin: true, note: 'task force moderator; Hays County agency administrator' },
+  { name: 'Tpr. Ray Whitehorse', email: 'ray.whitehorse@ohp.demo.test', password: DEMO_PASSWORD, ori: 'OKOHP0000', title: 'Trooper', optedIn: true, status: 'active', note: 'task force member' },
+  { name: 'Ofc. Lena Ortiz', email: 'lena.ortiz@laredo.demo.test', password: DEMO_PASSWORD, ori: 'TX2400200', title: 'Patrol Officer', optedIn: false, status: 'active', note: 'not yet opted in' },
+  { name: 'Dep. Pat Nguyen', email: 'pat.nguyen@hayscounty.demo.test', password: DEMO_PASSWORD, ori: 'TX1050000', title: 'Deputy', optedIn: true, status: 'pending', note: 'waiting for Hays County approval' },
+  { name: 'Alex Morgan', email: 'admin@justiceconnect.demo.test', password: DEMO_PASSWORD, ori: 'TXDPS0000', title: 'JusticeConnect site administrator', optedIn: true, status: 'active', siteAdmin: true, note: 'site administrator' },
+];
+
+interface DemoCommunity {
+  slug: string;
+  name: string;
+  parent?: string;
+  visibility: Visibility;
+  description: string;
+  tags: string[];
+  members: [email: string, role: Role][];
+  settings?: object;
+}
+
+const taskForceSettings = {
+  descriptionTemplate: 'A multi-agency task force. Purpose, area of operations and points of contact:',
+  forums: [
+    { name: 'Intelligence sharing', description: 'Trends, seizures and persons of interest along the corridor' },
+    { name: 'Operations', description: 'Patrol schedules and joint operations' },
+  ],
+  activityTemplates: [
+    {
+      title: 'Peak trafficking times on the I-35 corridor',
+      steps: ['Develop a patrol schedule', 'Communicate the schedule to members', 'Plan a time to assess the result'],
+    },
+  ],
+};
+
+/** Oldest first: the last one is the most recently updated. */
+export const DEMO_COMMUNITIES: readonly DemoCommunity[] = [
+  {
+    slug: 'gang-intelligence-exchange',
+    name: 'Gang Intelligence Exchange',
+    visibility: 'moderated',
+    description: 'Analysts and investigators sharing gang intelligence across Texas and Oklahoma. Ask to join.',
+    tags: ['gangs', 'intelligence'],
+    members: [['marcus.hill@hayscounty.demo.test', 'owner']],
+  },
+  {
+    slug: 'highway-interdiction',
+    name: 'Texas Highway Interdiction',
+    visibility: 'public',
+    description: 'Open to every opted-in officer: interdiction training, case law and techniques.',
+    tags: ['interdiction', 'training'],
+    members: [
+      ['dana.reyes@txdps.demo.test', 'owner'],
+      ['ray.whitehorse@ohp.demo.test', 'member'],
+    ],
+  },
+  {
+    slug: 'i-35-corridor-task-force',
+    name: 'I-35 Corridor Drug Trafficking Task Force',
+    visibility: 'restricted',
+    description: 'Agencies along I-35 from Laredo to Oklahoma City coordinating on drug trafficking. Invitation only.',
+    tags: ['task force', 'narcotics', 'I-35'],
+    members: [
+      ['dana.reyes@txdps.demo.test', 'owner'],
+      ['marcus.hill@hayscounty.demo.test', 'moderator'],
+      ['ray.whitehorse@ohp.demo.test', 'member'],
+    ],
+    settings: taskForceSettings,
+  },
+  {
+    slug: 'i-35-laredo-working-group',
+    name: 'Laredo Port of Entry Working Group',
+    parent: 'i-35-corridor-task-force',
+    visibility: 'restricted',
+    description: 'The task force’s southern working group: northbound traffic from the Laredo ports of entry.',
+    tags: ['Laredo', 'ports of entry'],
+    members: [
+      ['dana.reyes@txdps.demo.test', 'owner'],
+      ['ray.whitehorse@ohp.demo.test', 'member'],
+    ],
+  },
+];
 
 /** Seeds an empty database with the demo data; does nothing when agencies exist. Returns whether it seeded. */
 export async function seedDemo({ db, auth }: Services): Promise<boolean> {
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   const agencyIds = new Map<string, string>();
+  const start = Date.now() - 60 * 60 * 1000;
   await db.kysely.transaction().execute(async (trx) => {
     for (const agency of DEMO_AGENCIES) {
       const id = randomUUID();
       agencyIds.set(agency.ori, id);
-      await trx.insertInto('agency').values({ id, name: agency.name, ori: agency.ori, created_at: now() }).execute();
+      await trx.insertInto('agency').values({ id, name: agency.name, ori: agency.ori, created_at: new Date(start).toISOString() }).execute();
     }
   });
+  const userIds = new Map<string, string>();
   for (const u of DEMO_USERS) {
     const { user } = await auth.api.signUpEmail({ body: { name: u.name, email: u.email, password: u.password } });
-    await db.kysely.transaction().execute((trx) =>
-      updateProfile(trx, user.id, { agencyId: agencyIds.get(u.ori), title: u.title, optedIn: u.optedIn }),
-    );
+    userIds.set(u.email, user.id);
   }
+  await db.kysely.transaction().execute(async (trx) => {
+    for (const u of DEMO_USERS) {
+      const id = userIds.get(u.email)!;
+      await updateProfile(trx, id, { agencyId: agencyIds.get(u.ori), title: u.title, optedIn: u.optedIn });
+      await trx
+        .updateTable('profile')
+        .set({ status: u.status, site_admin: u.siteAdmin ? 1 : 0, agency_admin: u.agencyAdmin ? 1 : 0 })
+        .where('user_id', '=', id)
+        .execute();
+    }
+    const communityIds = new Map<string, string>();
+    for (const [i, c] of DEMO_COMMUNITIES.entries()) {
+      const id = randomUUID();
+      communityIds.set(c.slug, id);
+      const at = new Date(start + (i + 1) * 60_000).toISOString();
+      await trx
+        .insertInto('community')
+        .values({
+          id,
+          parent_id: c.parent ? communityIds.get(c.parent)! : null,
+          slug: c.slug,
+          name: c.name,
+          description: c.description,
+          banner_url: null,
+          tags: JSON.stringify(c.tags),
+          visibility: c.visibility,
+          settings: JSON.stringify(c.settings ?? {}),
+          created_by: userIds.get(c.members[0]![0])!,
+          archived_at: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      for (const [email, role] of c.members) await setMembership(trx, id, userIds.get(email)!, role, 'active');
+    }
+  });
   return true;
 }
 
 export function describeDemoAccounts(): string {
-  const rows = DEMO_USERS.map((u) => `  ${u.email.padEnd(36)} ${u.password}   ${u.name}${u.optedIn ? '' : ' (not yet opted in)'}`);
+  const rows = DEMO_USERS.map((u) => `  ${u.email.padEnd(36)} ${u.password}   ${u.name} (${u.note})`);
   return ['Demo accounts (demo data only):', ...rows].join('\n');
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_ORIGIN, PASSWORD, backends, call, sessionCookie, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
+import { OTHER_ORIGIN, PASSWORD, TEST_ORI, backends, call, sessionCookie, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`accounts and sessions (${backend.name})`, () => {
@@ -12,7 +12,7 @@ for (const backend of backends()) {
 
     it('signs up and signs in with email and password; the session cookie is HttpOnly', async () => {
       const email = uniqueEmail();
-      const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'Avery Lane', email, password: PASSWORD } });
+      const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'Avery Lane', email, password: PASSWORD, agencyOri: TEST_ORI } });
       assert.equal(up.status, 200);
       const res = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD } });
       assert.equal(res.status, 200);
@@ -63,8 +63,8 @@ for (const backend of backends()) {
 
     it('does not let an email be registered twice, nor reveal that it exists', async () => {
       const email = uniqueEmail();
-      const first = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'One', email, password: PASSWORD } });
-      const again = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'Two', email, password: 'another-password-9' } });
+      const first = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'One', email, password: PASSWORD, agencyOri: TEST_ORI } });
+      const again = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'Two', email, password: 'another-password-9', agencyOri: TEST_ORI } });
       assert.equal(again.status, first.status, 'a duplicate answers like a new sign-up (no account enumeration)');
       const signIn = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD } });
       assert.equal(signIn.status, 200);

@@ -48,7 +48,7 @@ for (const backend of backends()) {
     it('seeds demo agencies and users once; a demo user signs in with the printed password', async () => {
       const app = await createApp(fresh.config);
       assert.equal(await seedDemo(app.services), false, 'seeding an already-seeded database does nothing');
-      const u = DEMO_USERS[0];
+      const u = DEMO_USERS[0]!;
       const res = await call(app, 'POST', '/api/auth/sign-in/email', { body: { email: u.email, password: u.password } });
       assert.equal(res.status, 200);
       const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;

@@ -70,6 +70,10 @@ export async function startApp(backend: Backend, env: Record<string, string> = {
     ...env,
   });
   const app = await createApp(config);
+  await app.services.db.kysely
+    .insertInto('agency')
+    .values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() })
+    .execute();
   return {
     ...app,
     dir,
@@ -118,6 +122,7 @@ export async function call(t: JusticeConnectApp, method: string, url: string, o:
 }
 
 export const PASSWORD = 'correct-horse-battery';
+export const TEST_ORI = 'TEST00001';
 
 let counter = 0;
 export function uniqueEmail(prefix = 'user') {
@@ -127,7 +132,7 @@ export function uniqueEmail(prefix = 'user') {
 
 /** Signs a new user up and in; returns the session cookie. */
 export async function signUpAndIn(t: JusticeConnectApp, name = 'Test Officer', email = uniqueEmail()) {
-  const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD } });
+  const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD, agencyOri: TEST_ORI } });
   if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
   const res = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD } });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -138,4 +143,25 @@ export function sessionCookie(headers: Headers): string {
   const cookie = headers.getSetCookie().find((c) => c.includes('session_token='));
   if (!cookie) throw new Error('no session cookie was set');
   return cookie.split(';')[0]!;
+}
+
+/** Vets a user straight in the database (as their agency administrator would), optionally opting them in. */
+export async function activate(t: JusticeConnectApp, userId: string, options: { optedIn?: boolean; siteAdmin?: boolean; agencyAdmin?: boolean } = {}) {
+  await t.services.db.kysely
+    .updateTable('profile')
+    .set({
+      status: 'active',
+      opted_in: options.optedIn === false ? 0 : 1,
+      site_admin: options.siteAdmin ? 1 : 0,
+      agency_admin: options.agencyAdmin ? 1 : 0,
+    })
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** A signed-in, vetted, opted-in user. */
+export async function activeUser(t: JusticeConnectApp, name = 'Active Officer', options: Parameters<typeof activate>[2] = {}) {
+  const u = await signUpAndIn(t, name);
+  await activate(t, u.userId, options);
+  return u;
 }

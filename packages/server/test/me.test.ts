@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, call, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { TEST_ORI, activate, backends, call, signUpAndIn, startApp, type TestApp } from './helpers.ts';
 import { seedDemo } from '../src/seed.ts';
 
 for (const backend of backends()) {
@@ -19,21 +19,25 @@ for (const backend of backends()) {
       assert.equal((await call(t, 'PATCH', '/api/v1/me', { body: { optedIn: true } })).status, 401);
     });
 
-    it('starts with no agency and not opted in', async () => {
+    it('starts pending in the agency it signed up with, and not opted in', async () => {
       const { cookie } = await signUpAndIn(t, 'New Officer');
       const res = await call(t, 'GET', '/api/v1/me', { cookie });
       assert.equal(res.status, 200);
-      assert.equal(res.body.agency, null);
+      assert.equal(res.body.agency.ori, TEST_ORI);
+      assert.equal(res.body.status, 'pending');
+      assert.equal(res.body.siteAdmin, false);
       assert.equal(res.body.optedIn, false);
       assert.equal(res.body.optedInAt, null);
     });
 
-    it('sets the agency by its ORI (any case) and opts in to JusticeConnect', async () => {
-      const { cookie } = await signUpAndIn(t);
+    it('moves to another agency by its ORI (any case) as a transfer that needs vetting again, and opts in', async () => {
+      const { cookie, userId } = await signUpAndIn(t);
+      await activate(t, userId, { optedIn: false });
       const res = await call(t, 'PATCH', '/api/v1/me', { cookie, body: { agencyOri: 'txdps0000', optedIn: true, title: 'Analyst' } });
       assert.equal(res.status, 200);
       assert.equal(res.body.agency.ori, 'TXDPS0000');
       assert.equal(res.body.agency.name, 'Texas Department of Public Safety (demo)');
+      assert.equal(res.body.status, 'pending', 'the new agency’s administrator must approve the transfer');
       assert.equal(res.body.optedIn, true);
       assert.equal(res.body.title, 'Analyst');
       assert.ok(Date.parse(res.body.optedInAt));

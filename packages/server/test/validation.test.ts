@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, backends, call, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
+import { PASSWORD, TEST_ORI, backends, call, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
 
 /**
  * Every route that takes input so far, with a valid body to break in each way:
@@ -16,7 +16,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { route: '/api/auth/sign-up/email', method: 'POST', valid: () => ({ name: 'N', email: uniqueEmail(), password: PASSWORD }), required: 'email', typed: ['password', 12345678901234], auth: false },
+  { route: '/api/auth/sign-up/email', method: 'POST', valid: () => ({ name: 'N', email: uniqueEmail(), password: PASSWORD, agencyOri: TEST_ORI }), required: 'email', typed: ['password', 12345678901234], auth: false },
   { route: '/api/auth/sign-in/email', method: 'POST', valid: () => ({ email: uniqueEmail(), password: PASSWORD }), required: 'password', typed: ['rememberMe', 'yes'], auth: false },
   { route: '/api/v1/me', method: 'PATCH', valid: () => ({ title: 'Analyst' }), required: null, typed: ['optedIn', 'yes'], auth: true },
 ];
@@ -83,13 +83,19 @@ for (const backend of backends()) {
     }
 
     it('names nested problems: a sign-up password that is too short', async () => {
-      const res = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'N', email: uniqueEmail(), password: 'short' } });
+      const res = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'N', email: uniqueEmail(), password: 'short', agencyOri: TEST_ORI } });
       assertShape(res, 400, 'password');
     });
 
     it('POST /api/auth/sign-out: unknown field', async () => {
       const res = await call(t, 'POST', '/api/auth/sign-out', { cookie, body: { everywhere: true } });
       assertShape(res, 400, 'everywhere');
+    });
+
+    it('refuses a sign-up for an agency that does not exist, naming agencyOri', async () => {
+      const res = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'N', email: uniqueEmail(), password: PASSWORD, agencyOri: 'ZZ0000000' } });
+      assertShape(res, 422);
+      assert.ok(res.body.error.fields.agencyOri);
     });
 
     it('names a bad ORI', async () => {

@@ -6,6 +6,9 @@ export interface Me {
   id: string;
   name: string;
   email: string;
+  status: 'pending' | 'active' | 'suspended' | 'removed';
+  siteAdmin: boolean;
+  agencyAdmin: boolean;
   title: string | null;
   mobile: string | null;
   agency: { id: string; name: string; ori: string } | null;
@@ -27,6 +30,9 @@ export async function loadMe(db: Kysely<Database>, userId: string): Promise<Me |
       'profile.mobile as mobile',
       'profile.opted_in as opted_in',
       'profile.opted_in_at as opted_in_at',
+      'profile.status as status',
+      'profile.site_admin as site_admin',
+      'profile.agency_admin as agency_admin',
       'agency.id as agency_id',
       'agency.name as agency_name',
       'agency.ori as agency_ori',
@@ -38,6 +44,9 @@ export async function loadMe(db: Kysely<Database>, userId: string): Promise<Me |
     id: row.id,
     name: row.name,
     email: row.email,
+    status: row.status ?? 'pending',
+    siteAdmin: Boolean(row.site_admin),
+    agencyAdmin: Boolean(row.agency_admin),
     title: row.title ?? null,
     mobile: row.mobile ?? null,
     agency: row.agency_id && row.agency_name && row.agency_ori ? { id: row.agency_id, name: row.agency_name, ori: row.agency_ori } : null,
@@ -60,11 +69,14 @@ export async function updateProfile(db: Kysely<Database>, userId: string, patch:
   if (patch.name !== undefined) {
     await db.updateTable('user').set({ name: patch.name, updatedAt: at }).where('id', '=', userId).execute();
   }
-  const existing = await db.selectFrom('profile').select(['opted_in']).where('user_id', '=', userId).executeTakeFirst();
+  const existing = await db.selectFrom('profile').select(['opted_in', 'agency_id']).where('user_id', '=', userId).executeTakeFirst();
+  // Moving to another agency is a transfer: the new agency's administrator vets the account again.
+  const transfer = patch.agencyId !== undefined && existing?.agency_id !== patch.agencyId;
   const changes = {
     ...(patch.title !== undefined && { title: patch.title }),
     ...(patch.mobile !== undefined && { mobile: patch.mobile }),
     ...(patch.agencyId !== undefined && { agency_id: patch.agencyId }),
+    ...(transfer && { status: 'pending' as const, agency_admin: 0 }),
     ...(patch.optedIn !== undefined && {
       opted_in: patch.optedIn ? 1 : 0,
       // Keep the first opt-in time while the user stays opted in.
@@ -85,4 +97,14 @@ export async function updateProfile(db: Kysely<Database>, userId: string, patch:
 
 export async function findAgencyByOri(db: Kysely<Database>, ori: string) {
   return db.selectFrom('agency').select(['id', 'name', 'ori']).where('ori', '=', ori).executeTakeFirst();
+}
+
+/** The profile a new account starts with: pending in its agency, not opted in. Does nothing if one exists. */
+export async function createPendingProfile(db: Kysely<Database>, userId: string, agencyId: string): Promise<void> {
+  const at = now();
+  await db
+    .insertInto('profile')
+    .values({ user_id: userId, agency_id: agencyId, status: 'pending', title: null, mobile: null, opted_in: 0, opted_in_at: null, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.column('user_id').doNothing())
+    .execute();
 }

@@ -12,15 +12,59 @@ export interface AgencyTable {
   created_at: string;
 }
 
+export type UserStatus = 'pending' | 'active' | 'suspended' | 'removed';
+export type Visibility = 'public' | 'moderated' | 'restricted';
+export type Role = 'owner' | 'moderator' | 'member';
+export type MembershipState = 'active' | 'requested' | 'invited';
+
 export interface ProfileTable {
   user_id: string;
   agency_id: string | null;
+  /** Vetting: pending until an agency administrator approves. */
+  status: Generated<UserStatus>;
+  site_admin: Generated<number>;
+  /** Administrator of their own agency (agency_id). */
+  agency_admin: Generated<number>;
   title: string | null;
   mobile: string | null;
   opted_in: number;
   opted_in_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface CommunityTable {
+  id: string;
+  parent_id: string | null;
+  slug: string;
+  name: string;
+  description: string;
+  banner_url: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  visibility: Visibility;
+  /** JSON: settings a new community may copy (description template, forum and activity templates). */
+  settings: string;
+  created_by: string;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipTable {
+  community_id: string;
+  user_id: string;
+  role: Role;
+  state: MembershipState;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  userId: string;
+  token: string;
+  expiresAt: string | Date;
 }
 
 /** better-auth's own user table (camelCase columns are better-auth's). */
@@ -37,5 +81,8 @@ export interface AuthUserTable {
 export interface Database {
   agency: AgencyTable;
   profile: ProfileTable;
+  community: CommunityTable;
+  membership: MembershipTable;
   user: AuthUserTable;
+  session: SessionTable;
 }

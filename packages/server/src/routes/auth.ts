@@ -4,6 +4,9 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ErrorBodySchema, errorBody, errorResponse, message } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
+import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
+import { ApiError } from '../http/errors.ts';
+import { OriSchema } from './me.ts';
 
 const Email = z.email(message('Enter an email address')).max(254).openapi({ example: 'dana.reyes@txdps.demo.test' });
 const Password = z.string(message('Enter a password')).min(1, 'Enter a password').max(MAX_PASSWORD_LENGTH);
@@ -13,6 +16,7 @@ const SignUpSchema = z
     name: z.string(message('Enter a name')).trim().min(1, 'Enter a name').max(100),
     email: Email,
     password: z.string(message('Enter a password')).min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
+    agencyOri: OriSchema.openapi({ description: 'Your agency’s ORI; its agency administrator approves the account' }),
   })
   .openapi('SignUp');
 
@@ -110,8 +114,26 @@ async function forward(c: Context<AppEnv>, body?: unknown): Promise<Response> {
  * every body is checked by a strict zod schema first, and every other
  * better-auth endpoint answers 404, so nothing is reachable by accident.
  */
+/**
+ * Sign-up: the account starts *pending* in its agency until an agency
+ * administrator approves it. better-auth creates the user; we then give it a
+ * profile (a repeated sign-up for an existing email changes nothing).
+ */
+async function signUpWithAgency(c: Context<AppEnv>, body: z.infer<typeof SignUpSchema>): Promise<Response> {
+  const { db } = c.get('services');
+  const agency = await findAgencyByOri(db.kysely, body.agencyOri);
+  if (!agency) throw new ApiError(422, 'UNKNOWN_AGENCY', 'No agency has that ORI.', { agencyOri: 'No agency has this ORI' });
+  const { agencyOri: _ori, ...credentials } = body;
+  const res = await forward(c, credentials);
+  if (res.ok) {
+    const user = await db.kysely.selectFrom('user').select('id').where('email', '=', body.email.toLowerCase()).executeTakeFirst();
+    if (user) await createPendingProfile(db.kysely, user.id, agency.id);
+  }
+  return res;
+}
+
 export const authRoutes = createRouter()
-  .openapi(signUp, (c) => forward(c, c.req.valid('json')) as never)
+  .openapi(signUp, (c) => signUpWithAgency(c, c.req.valid('json')) as never)
   .openapi(signIn, (c) => forward(c, c.req.valid('json')) as never)
   .openapi(signOut, (c) => forward(c, c.req.valid('json') ?? {}) as never)
   .openapi(getSession, (c) => forward(c) as never)

@@ -1,0 +1,250 @@
+import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
+import type { CommunityTable, Database, MembershipState, Role, UserStatus, Visibility } from './db/schema.ts';
+import { requireUser, type AppEnv } from './http/context.ts';
+import { ApiError } from './http/errors.ts';
+
+/**
+ * JusticeConnect's one authorization function. Every read and write of a
+ * community, or of anything that belongs to one (feed, forum, activity,
+ * files), asks `authorize()`; lists ask `readableCommunityIds()`, which
+ * applies the same rule. Nothing else decides access.
+ */
+
+export interface Actor {
+  userId: string;
+  status: UserStatus;
+  optedIn: boolean;
+  siteAdmin: boolean;
+  agencyId: string | null;
+  agencyAdmin: boolean;
+}
+
+export type CommunityRow = CommunityTable;
+
+export interface MembershipRow {
+  community_id: string;
+  role: Role;
+  state: MembershipState;
+}
+
+/** A community with the path to it (root first, itself last) and the actor's memberships along that path. */
+export interface Access {
+  actor: Actor;
+  community: CommunityRow;
+  chain: CommunityRow[];
+  memberships: Map<string, MembershipRow>;
+  /** The actor's role here, counted only when every ancestor membership is active too. */
+  role: Role | null;
+  /** The actor's own membership row here (requested or invited rows included). */
+  own: MembershipRow | null;
+  /** Whether the actor is an effective member of the parent (true for a top-level community). */
+  parentMember: boolean;
+}
+
+export type Action =
+  | 'community.read'
+  | 'community.update'
+  | 'community.archive'
+  | 'community.join'
+  | 'community.leave'
+  | 'community.create-sub'
+  | 'members.read'
+  | 'members.manage'
+  | 'members.role'
+  | 'content.read'
+  | 'content.write'
+  | 'content.moderate';
+
+export type Decision = { allow: true } | { allow: false; status: 403 | 404 | 409; code: string; message: string };
+
+const ALLOW: Decision = { allow: true };
+const deny = (status: 403 | 404 | 409, code: string, message: string): Decision => ({ allow: false, status, code, message });
+export const NOT_FOUND = { allow: false, status: 404, code: 'NOT_FOUND', message: 'No such community.' } as const;
+
+/** The account-level gate in front of every community feature. */
+export function gate(actor: Actor): Decision {
+  if (actor.status === 'pending') return deny(403, 'ACCOUNT_PENDING', 'Your account is waiting for your agency administrator’s approval.');
+  if (actor.status !== 'active') return deny(403, 'ACCOUNT_DISABLED', 'Your account is not active.');
+  if (!actor.optedIn) return deny(403, 'OPT_IN_REQUIRED', 'Opt in to JusticeConnect to use communities.');
+  return ALLOW;
+}
+
+/** Effective role at each level of the chain: a membership counts only while the parent's does. */
+export function effectiveRoles(chain: Pick<CommunityRow, 'id'>[], memberships: Map<string, MembershipRow>): (Role | null)[] {
+  const roles: (Role | null)[] = [];
+  let parentOk = true;
+  for (const c of chain) {
+    const m = memberships.get(c.id);
+    const role: Role | null = parentOk && m?.state === 'active' ? m.role : null;
+    roles.push(role);
+    parentOk = role !== null;
+  }
+  return roles;
+}
+
+/** Can the actor see this community at all? Every ancestor must be readable too. */
+export function canReadChain(actor: Actor, chain: Pick<CommunityRow, 'id' | 'visibility'>[], memberships: Map<string, MembershipRow>): boolean {
+  if (gate(actor).allow !== true) return false;
+  const roles = effectiveRoles(chain, memberships);
+  // A restricted community is known to its members and to those invited into it.
+  const invited = (i: number) => memberships.get(chain[i]!.id)?.state === 'invited' && (i === 0 || roles[i - 1] !== null);
+  return chain.every((c, i) => actor.siteAdmin || c.visibility !== 'restricted' || roles[i] !== null || invited(i));
+}
+
+const rank: Record<Role, number> = { member: 1, moderator: 2, owner: 3 };
+const atLeast = (role: Role | null, min: Role) => role !== null && rank[role] >= rank[min];
+
+/** The rule itself: pure, so the tests can state it and the server can't drift from it. */
+export function decide(access: Access, action: Action): Decision {
+  const { actor, community, role, own, parentMember } = access;
+  const g = gate(actor);
+  if (g.allow === false) return g;
+  if (!canReadChain(actor, access.chain, access.memberships)) return NOT_FOUND;
+  const archived = community.archived_at !== null;
+  const manager = actor.siteAdmin || atLeast(role, 'moderator');
+  switch (action) {
+    case 'community.read':
+      return ALLOW;
+    case 'content.read':
+    case 'members.read':
+      // An invitee knows a restricted community exists, but sees inside only once a member.
+      return community.visibility !== 'restricted' || role || actor.siteAdmin
+        ? ALLOW
+        : deny(403, 'MEMBERSHIP_REQUIRED', 'Join this community to see inside it.');
+    case 'community.update':
+    case 'community.archive':
+    case 'members.role':
+      return actor.siteAdmin || role === 'owner' ? ALLOW : deny(403, 'OWNER_REQUIRED', 'Only an owner of this community may do that.');
+    case 'community.join':
+      if (archived) return deny(409, 'ARCHIVED', 'This community is archived.');
+      if (role) return deny(409, 'ALREADY_MEMBER', 'You are already a member.');
+      if (!parentMember) return deny(403, 'PARENT_MEMBERSHIP_REQUIRED', 'Join the parent community first.');
+      if (own?.state === 'invited') return ALLOW;
+      if (own?.state === 'requested') return deny(409, 'ALREADY_REQUESTED', 'Your request to join is waiting for approval.');
+      if (community.visibility === 'restricted') return deny(403, 'INVITATION_REQUIRED', 'This community is by invitation only.');
+      return ALLOW;
+    case 'community.leave':
+      return own ? ALLOW : deny(409, 'NOT_A_MEMBER', 'You are not a member.');
+    case 'community.create-sub':
+      if (archived) return deny(409, 'ARCHIVED', 'This community is archived.');
+      return manager ? ALLOW : deny(403, 'MODERATOR_REQUIRED', 'Only an owner or moderator may do that.');
+    case 'members.manage':
+    case 'content.moderate':
+      return manager ? ALLOW : deny(403, 'MODERATOR_REQUIRED', 'Only an owner or moderator may do that.');
+    case 'content.write':
+      if (archived) return deny(409, 'ARCHIVED', 'This community is archived.');
+      return role ? ALLOW : deny(403, 'MEMBERSHIP_REQUIRED', 'Join this community to do that.');
+  }
+}
+
+export async function loadActor(db: Kysely<Database>, userId: string): Promise<Actor> {
+  const p = await db
+    .selectFrom('profile')
+    .select(['status', 'opted_in', 'site_admin', 'agency_id', 'agency_admin'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return {
+    userId,
+    status: p?.status ?? 'pending',
+    optedIn: Boolean(p?.opted_in),
+    siteAdmin: Boolean(p?.site_admin),
+    agencyId: p?.agency_id ?? null,
+    agencyAdmin: Boolean(p?.agency_admin),
+  };
+}
+
+/** The community named by slug or id, with its ancestors and the actor's memberships along the way. */
+export async function loadAccess(db: Kysely<Database>, actor: Actor, ref: string): Promise<Access | null> {
+  const community = await db.selectFrom('community').selectAll().where((eb) => eb.or([eb('slug', '=', ref), eb('id', '=', ref)])).executeTakeFirst();
+  if (!community) return null;
+  const chain: CommunityRow[] = [community];
+  for (let parentId = community.parent_id; parentId; ) {
+    const parent = await db.selectFrom('community').selectAll().where('id', '=', parentId).executeTakeFirstOrThrow();
+    chain.unshift(parent);
+    parentId = parent.parent_id;
+  }
+  const rows = await db
+    .selectFrom('membership')
+    .select(['community_id', 'role', 'state'])
+    .where('user_id', '=', actor.userId)
+    .where(
+      'community_id',
+      'in',
+      chain.map((c) => c.id),
+    )
+    .execute();
+  const memberships = new Map(rows.map((r) => [r.community_id, r]));
+  const roles = effectiveRoles(chain, memberships);
+  return {
+    actor,
+    community,
+    chain,
+    memberships,
+    role: roles[roles.length - 1] ?? null,
+    own: memberships.get(community.id) ?? null,
+    parentMember: chain.length === 1 || roles[roles.length - 2] !== null,
+  };
+}
+
+/**
+ * For a route: the signed-in actor may do `action` on the community `ref`,
+ * or this throws the shared error (401, 403 with a code, or 404 — a
+ * restricted community an outsider asks for is simply not found).
+ */
+export async function authorize(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
+  const user = await requireUser(c);
+  const kysely = db ?? c.get('services').db.kysely;
+  const actor = await loadActor(kysely, user.id);
+  const g = gate(actor);
+  if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
+  const access = await loadAccess(kysely, actor, ref);
+  if (!access) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
+  const decision = decide(access, action);
+  if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
+  return access;
+}
+
+/** The gate alone, for endpoints that are not about one community (lists, create). */
+export async function requireCommunityUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const user = await requireUser(c);
+  const actor = await loadActor(db ?? c.get('services').db.kysely, user.id);
+  const g = gate(actor);
+  if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
+  return actor;
+}
+
+/**
+ * Every community the actor may read, by the same rule as `decide`: two
+ * queries (the community tree's shape and the actor's memberships), then the
+ * chain rule in memory.
+ */
+export async function readableCommunityIds(db: Kysely<Database>, actor: Actor, includeArchived = false): Promise<Set<string>> {
+  if (gate(actor).allow !== true) return new Set();
+  let q = db.selectFrom('community').select(['id', 'parent_id', 'visibility']);
+  if (!includeArchived) q = q.where('archived_at', 'is', null);
+  const nodes = await q.execute();
+  const rows = await db.selectFrom('membership').select(['community_id', 'role', 'state']).where('user_id', '=', actor.userId).execute();
+  const memberships = new Map(rows.map((r) => [r.community_id, r]));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const memo = new Map<string, { readable: boolean; member: boolean }>();
+  const visit = (id: string): { readable: boolean; member: boolean } => {
+    const known = memo.get(id);
+    if (known) return known;
+    const node = byId.get(id);
+    if (!node) return { readable: false, member: false };
+    const parent = node.parent_id ? visit(node.parent_id) : { readable: true, member: true };
+    const m = memberships.get(id);
+    const member = parent.member && m?.state === 'active';
+    const invited = parent.member && m?.state === 'invited';
+    const readable = parent.readable && (actor.siteAdmin || node.visibility !== 'restricted' || member || invited);
+    const result = { readable, member };
+    memo.set(id, result);
+    return result;
+  };
+  const out = new Set<string>();
+  for (const n of nodes) if (visit(n.id).readable) out.add(n.id);
+  return out;
+}
+
+export type { Visibility };

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { Access, Actor, CommunityRow } from '../authz.ts';
+import { now } from '../db/database.ts';
+import type { Database, MembershipState, Role } from '../db/schema.ts';
+
+export interface CommunitySettings {
+  descriptionTemplate?: string;
+  forums?: { name: string; description?: string }[];
+  activityTemplates?: { title: string; steps: string[] }[];
+}
+
+export interface CommunityView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  bannerUrl: string | null;
+  tags: string[];
+  visibility: 'public' | 'moderated' | 'restricted';
+  parentId: string | null;
+  path: { id: string; slug: string; name: string }[];
+  settings: CommunitySettings;
+  archived: boolean;
+  memberCount: number;
+  membership: { role: Role; state: MembershipState } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const parseJson = <T>(text: string, fallback: T): T => {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+};
+
+export function toView(row: CommunityRow, extra: { path: CommunityView['path']; memberCount: number; membership: CommunityView['membership'] }): CommunityView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    bannerUrl: row.banner_url,
+    tags: parseJson<string[]>(row.tags, []),
+    visibility: row.visibility,
+    parentId: row.parent_id,
+    settings: parseJson<CommunitySettings>(row.settings, {}),
+    archived: row.archived_at !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...extra,
+  };
+}
+
+export async function memberCounts(db: Kysely<Database>, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('membership')
+    .select(['community_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('community_id', 'in', ids)
+    .where('state', '=', 'active')
+    .groupBy('community_id')
+    .execute();
+  return new Map(rows.map((r) => [r.community_id, Number(r.n)]));
+}
+
+export async function viewOf(db: Kysely<Database>, access: Access): Promise<CommunityView> {
+  const counts = await memberCounts(db, [access.community.id]);
+  const own = access.own;
+  return toView(access.community, {
+    path: access.chain.slice(0, -1).map((c) => ({ id: c.id, slug: c.slug, name: c.name })),
+    memberCount: counts.get(access.community.id) ?? 0,
+    membership: own ? { role: own.role, state: own.state } : null,
+  });
+}
+
+/** Removes a user's membership here and in every community below (one level or more). Call in a transaction. */
+export async function removeMembershipTree(db: Kysely<Database>, communityId: string, userId: string): Promise<void> {
+  const ids = [communityId];
+  for (let frontier = [communityId]; frontier.length; ) {
+    const children = await db.selectFrom('community').select('id').where('parent_id', 'in', frontier).execute();
+    frontier = children.map((c) => c.id);
+    ids.push(...frontier);
+  }
+  await db.deleteFrom('membership').where('user_id', '=', userId).where('community_id', 'in', ids).execute();
+}
+
+export async function setMembership(db: Kysely<Database>, communityId: string, userId: string, role: Role, state: MembershipState) {
+  const at = now();
+  await db
+    .insertInto('membership')
+    .values({ community_id: communityId, user_id: userId, role, state, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.columns(['community_id', 'user_id']).doUpdateSet({ role, state, updated_at: at }))
+    .execute();
+}
+
+export async function countOwners(db: Kysely<Database>, communityId: string): Promise<number> {
+  const r = await db
+    .selectFrom('membership')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('community_id', '=', communityId)
+    .where('role', '=', 'owner')
+    .where('state', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export function slugify(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'community'
+  );
+}
+
+export type { Actor };

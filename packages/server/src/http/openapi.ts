@@ -1,0 +1,20 @@
+import { z } from '@hono/zod-openapi';
+import { ErrorBodySchema } from './errors.ts';
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+});
+
+/** The error answers every community route may give. */
+export const communityErrors = {
+  400: jsonContent(ErrorBodySchema, 'Invalid input'),
+  401: jsonContent(ErrorBodySchema, 'Not signed in'),
+  403: jsonContent(ErrorBodySchema, 'Not allowed (the code says why: ACCOUNT_PENDING, OPT_IN_REQUIRED, OWNER_REQUIRED, …)'),
+  404: jsonContent(ErrorBodySchema, 'No such community (or not one you may know of)'),
+  409: jsonContent(ErrorBodySchema, 'Conflicts with the current state'),
+};

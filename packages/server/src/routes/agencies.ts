@@ -1,0 +1,87 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import { loadActor } from '../authz.ts';
+import { now } from '../db/database.ts';
+import { requireUser, type AppEnv } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+import { OriSchema } from './me.ts';
+
+const AgencySchema = z.object({ id: z.string(), name: z.string(), ori: z.string() }).openapi('AgencySummary');
+const AgencyCreate = z.strictObject({ name: z.string().trim().min(1).max(200), ori: OriSchema }).openapi('AgencyCreate');
+const AdminParams = z.object({ ori: OriSchema, userId: z.string().min(1).max(100) });
+
+export async function requireSiteAdmin(c: Context<AppEnv>) {
+  const user = await requireUser(c);
+  const actor = await loadActor(c.get('services').db.kysely, user.id);
+  if (actor.status !== 'active' || !actor.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may do that.');
+  return actor;
+}
+
+const tags = ['agencies'];
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Agencies and their ORIs (public, like the state’s agency-administrator lookup)',
+  responses: { 200: jsonContent(z.object({ items: z.array(AgencySchema) }), 'Agencies') },
+});
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Add an agency (site administrators)',
+  request: jsonBody(AgencyCreate),
+  responses: { 201: jsonContent(AgencySchema, 'Created'), ...communityErrors },
+});
+const setAdmin = createRoute({
+  method: 'put',
+  path: '/{ori}/admins/{userId}',
+  tags,
+  summary: 'Make a user of the agency its administrator (site administrators)',
+  request: { params: AdminParams },
+  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
+});
+const unsetAdmin = createRoute({
+  method: 'delete',
+  path: '/{ori}/admins/{userId}',
+  tags,
+  summary: 'Stop a user administering the agency (site administrators)',
+  request: { params: AdminParams },
+  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
+});
+
+async function setAgencyAdmin(c: Context<AppEnv>, ori: string, userId: string, value: 0 | 1) {
+  await requireSiteAdmin(c);
+  const { db } = c.get('services');
+  const agency = await db.kysely.selectFrom('agency').select('id').where('ori', '=', ori).executeTakeFirst();
+  if (!agency) throw new ApiError(404, 'NOT_FOUND', 'No agency has that ORI.');
+  const res = await db.kysely
+    .updateTable('profile')
+    .set({ agency_admin: value, updated_at: now() })
+    .where('user_id', '=', userId)
+    .where('agency_id', '=', agency.id)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new ApiError(404, 'USER_NOT_FOUND', 'No user of that agency has that id.');
+  return c.json({ ok: true as const }, 200);
+}
+
+export const agencies = createRouter()
+  .openapi(list, async (c) => {
+    const rows = await c.get('services').db.kysely.selectFrom('agency').select(['id', 'name', 'ori']).orderBy('name').execute();
+    return c.json({ items: rows }, 200);
+  })
+  .openapi(create, async (c) => {
+    await requireSiteAdmin(c);
+    const body = c.req.valid('json');
+    const { db } = c.get('services');
+    const taken = await db.kysely.selectFrom('agency').select('id').where('ori', '=', body.ori).executeTakeFirst();
+    if (taken) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
+    const agency = { id: randomUUID(), name: body.name, ori: body.ori };
+    await db.kysely.insertInto('agency').values({ ...agency, created_at: now() }).execute();
+    return c.json(agency, 201);
+  })
+  .openapi(setAdmin, (c) => setAgencyAdmin(c, c.req.valid('param').ori, c.req.valid('param').userId, 1) as never)
+  .openapi(unsetAdmin, (c) => setAgencyAdmin(c, c.req.valid('param').ori, c.req.valid('param').userId, 0) as never);

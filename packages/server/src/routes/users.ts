@@ -1,0 +1,127 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { loadActor, type Actor } from '../authz.ts';
+import { now } from '../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, UserStatus } from '../db/schema.ts';
+import { requireUser, type AppEnv } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { communityErrors, jsonContent } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+
+/**
+ * Vetting: an agency administrator approves, suspends and removes the users
+ * of their own agency (and sees no one else); a site administrator, anyone.
+ */
+const Status = z.enum(['pending', 'active', 'suspended', 'removed']);
+const UserSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    title: z.string().nullable(),
+    agency: z.object({ name: z.string(), ori: z.string() }).nullable(),
+    status: Status,
+    agencyAdmin: z.boolean(),
+    siteAdmin: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('ManagedUser');
+
+const ListQuery = z.strictObject({ status: Status.optional(), limit: z.coerce.number().int().min(1).max(200).default(100) });
+const Params = z.object({ id: z.string().min(1).max(100) });
+
+async function requireUserAdmin(c: Context<AppEnv>): Promise<Actor> {
+  const user = await requireUser(c);
+  const actor = await loadActor(c.get('services').db.kysely, user.id);
+  if (actor.status !== 'active' || !(actor.siteAdmin || (actor.agencyAdmin && actor.agencyId))) {
+    throw new ApiError(403, 'ADMIN_REQUIRED', 'Only an agency or site administrator may do that.');
+  }
+  return actor;
+}
+
+function baseQuery(db: Kysely<Database>, admin: Actor) {
+  let q = db
+    .selectFrom('user')
+    .innerJoin('profile', 'profile.user_id', 'user.id')
+    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .select([
+      'user.id as id',
+      'user.name as name',
+      'user.email as email',
+      'profile.title as title',
+      'agency.name as agency_name',
+      'agency.ori as agency_ori',
+      'profile.status as status',
+      'profile.agency_admin as agency_admin',
+      'profile.site_admin as site_admin',
+      'profile.created_at as created_at',
+    ]);
+  if (!admin.siteAdmin) q = q.where('profile.agency_id', '=', admin.agencyId!);
+  return q;
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+const toUser = (r: Row) => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  title: r.title,
+  agency: r.agency_name && r.agency_ori ? { name: r.agency_name, ori: r.agency_ori } : null,
+  status: r.status,
+  agencyAdmin: Boolean(r.agency_admin),
+  siteAdmin: Boolean(r.site_admin),
+  createdAt: r.created_at,
+});
+
+const tags = ['users'];
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'Users you administer (your agency’s, or everyone for a site administrator)',
+  request: { query: ListQuery },
+  responses: { 200: jsonContent(z.object({ items: z.array(UserSchema) }), 'Users'), ...communityErrors },
+});
+
+const action = (verb: 'approve' | 'suspend' | 'remove', summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/{id}/${verb}`,
+    tags,
+    summary,
+    request: { params: Params },
+    responses: { 200: jsonContent(UserSchema, 'The user'), ...communityErrors },
+  });
+
+const TARGET: Record<'approve' | 'suspend' | 'remove', UserStatus> = { approve: 'active', suspend: 'suspended', remove: 'removed' };
+
+async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 'suspend' | 'remove') {
+  const admin = await requireUserAdmin(c);
+  if (id === admin.userId) throw new ApiError(409, 'NOT_YOURSELF', 'Another administrator must change your own account.');
+  const { db } = c.get('services');
+  const user = await db.kysely.transaction().execute(async (trx) => {
+    // Outside the administrator's agency, a user simply is not found.
+    const row = await baseQuery(trx, admin).where('user.id', '=', id).executeTakeFirst();
+    if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user in your agency.');
+    if (row.site_admin && !admin.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may change a site administrator.');
+    await trx.updateTable('profile').set({ status: TARGET[verb], updated_at: now() }).where('user_id', '=', id).execute();
+    // Suspension and removal end every session of that user at once.
+    if (verb !== 'approve') await trx.deleteFrom('session').where('userId', '=', id).execute();
+    return { ...row, status: TARGET[verb] };
+  });
+  return c.json(toUser(user), 200);
+}
+
+export const users = createRouter()
+  .openapi(list, async (c) => {
+    const admin = await requireUserAdmin(c);
+    const q = c.req.valid('query');
+    let query = baseQuery(c.get('services').db.kysely, admin);
+    if (q.status) query = query.where('profile.status', '=', q.status);
+    const rows = await query.orderBy('profile.created_at', 'desc').limit(q.limit).execute();
+    return c.json({ items: rows.map(toUser) }, 200);
+  })
+  .openapi(action('approve', 'Approve (or reinstate) a user'), (c) => changeStatus(c, c.req.valid('param').id, 'approve') as never)
+  .openapi(action('suspend', 'Suspend a user: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'suspend') as never)
+  .openapi(action('remove', 'Remove a user on separation: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'remove') as never);
