@@ -165,3 +165,47 @@ export async function activeUser(t: JusticeConnectApp, name = 'Active Officer', 
   await activate(t, u.userId, options);
   return u;
 }
+
+let slugCounter = 0;
+/** A community written straight to the database (test fixtures, not the API under test). */
+export async function makeCommunity(
+  t: JusticeConnectApp,
+  options: { visibility: 'public' | 'moderated' | 'restricted'; parentId?: string | null; createdBy: string; name?: string },
+) {
+  slugCounter += 1;
+  const id = `c-${Date.now().toString(36)}-${slugCounter}-${randomBytes(3).toString('hex')}`;
+  const at = new Date(Date.now() + slugCounter).toISOString();
+  await t.services.db.kysely
+    .insertInto('community')
+    .values({
+      id,
+      parent_id: options.parentId ?? null,
+      slug: id,
+      name: options.name ?? `Community ${slugCounter}`,
+      description: '',
+      banner_url: null,
+      tags: '[]',
+      visibility: options.visibility,
+      settings: '{}',
+      created_by: options.createdBy,
+      archived_at: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  return { id, slug: id };
+}
+
+export async function addMember(
+  t: JusticeConnectApp,
+  communityId: string,
+  userId: string,
+  role: 'owner' | 'moderator' | 'member' = 'member',
+  state: 'active' | 'requested' | 'invited' = 'active',
+) {
+  const at = new Date().toISOString();
+  await t.services.db.kysely
+    .insertInto('membership')
+    .values({ community_id: communityId, user_id: userId, role, state, created_at: at, updated_at: at })
+    .execute();
+}

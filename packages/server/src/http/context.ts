@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { Auth } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
@@ -41,4 +43,14 @@ export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
   const user = await currentUser(c);
   if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
   return user;
+}
+
+/**
+ * Runs `work` in one database transaction for a signed-in request. The
+ * session is resolved first, outside the transaction: on SQLite there is one
+ * connection, and a session lookup inside the transaction would wait on it forever.
+ */
+export async function inTransaction<T>(c: Context<AppEnv>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  await requireUser(c);
+  return c.get('services').db.kysely.transaction().execute(work);
 }

@@ -13,6 +13,7 @@ import {
 } from '../data/communities.ts';
 import { now } from '../db/database.ts';
 import { ApiError } from '../http/errors.ts';
+import { inTransaction } from '../http/context.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
@@ -317,7 +318,7 @@ export const communities = createRouter()
     const { db } = c.get('services');
     const actor = await requireCommunityUser(c);
     const body = c.req.valid('json');
-    const view = await db.kysely.transaction().execute(async (trx) => {
+    const view = await inTransaction(c, async (trx) => {
       let parent: Access | undefined;
       if (body.parent) parent = await authorize(c, body.parent, 'community.create-sub', trx);
       let copied: { visibility?: 'public' | 'moderated' | 'restricted'; settings?: CommunitySettings } = {};
@@ -361,7 +362,7 @@ export const communities = createRouter()
   .openapi(routes.update, async (c) => {
     const { db } = c.get('services');
     const body = c.req.valid('json');
-    const view = await db.kysely.transaction().execute(async (trx) => {
+    const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.update', trx);
       const changes = {
         ...(body.name !== undefined && { name: body.name }),
@@ -379,7 +380,7 @@ export const communities = createRouter()
   })
   .openapi(routes.archive, async (c) => {
     const { db } = c.get('services');
-    const view = await db.kysely.transaction().execute(async (trx) => {
+    const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.archive', trx);
       const at = now();
       await trx.updateTable('community').set({ archived_at: access.community.archived_at ?? at, updated_at: at }).where('id', '=', access.community.id).execute();
@@ -389,7 +390,7 @@ export const communities = createRouter()
   })
   .openapi(routes.join, async (c) => {
     const { db } = c.get('services');
-    const result = await db.kysely.transaction().execute(async (trx) => {
+    const result = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.join', trx);
       const { community, own, actor } = access;
       const state = own?.state === 'invited' || community.visibility === 'public' ? 'active' : 'requested';
@@ -401,7 +402,7 @@ export const communities = createRouter()
   })
   .openapi(routes.leave, async (c) => {
     const { db } = c.get('services');
-    const view = await db.kysely.transaction().execute(async (trx) => {
+    const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.leave', trx);
       const { community, own, actor } = access;
       if (own?.role === 'owner' && own.state === 'active' && (await countOwners(trx, community.id)) <= 1) {
@@ -433,7 +434,7 @@ export const communities = createRouter()
   .openapi(routes.approve, async (c) => {
     const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
-    const member = await db.kysely.transaction().execute(async (trx) => {
+    const member = await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'requested') throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
@@ -445,7 +446,7 @@ export const communities = createRouter()
   .openapi(routes.deny, async (c) => {
     const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
-    await db.kysely.transaction().execute(async (trx) => {
+    await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
       const res = await trx.deleteFrom('membership').where('community_id', '=', access.community.id).where('user_id', '=', userId).where('state', '=', 'requested').executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
@@ -455,7 +456,7 @@ export const communities = createRouter()
   .openapi(routes.invite, async (c) => {
     const { db } = c.get('services');
     const body = c.req.valid('json');
-    const member = await db.kysely.transaction().execute(async (trx) => {
+    const member = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'members.manage', trx);
       const target = await trx
         .selectFrom('user')
@@ -475,7 +476,7 @@ export const communities = createRouter()
   .openapi(routes.remove, async (c) => {
     const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
-    await db.kysely.transaction().execute(async (trx) => {
+    await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
       if (userId === access.actor.userId) throw new ApiError(409, 'USE_LEAVE', 'To remove yourself, leave the community.');
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
@@ -494,7 +495,7 @@ export const communities = createRouter()
     const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
     const { role } = c.req.valid('json');
-    const member = await db.kysely.transaction().execute(async (trx) => {
+    const member = await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.role', trx);
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'active') throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user is not a member here.');
