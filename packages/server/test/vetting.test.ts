@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, TEST_ORI, activate, activeUser, backends, call, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { PASSWORD, TEST_ORI, activeUser, backends, call, signUpAndIn, startApp, type TestApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`agencies, vetting and the community gate (${backend.name})`, () => {

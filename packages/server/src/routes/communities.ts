@@ -315,7 +315,6 @@ export const communities = createRouter()
     return c.json({ items, nextCursor }, 200);
   })
   .openapi(routes.create, async (c) => {
-    const { db } = c.get('services');
     const actor = await requireCommunityUser(c);
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
@@ -360,7 +359,6 @@ export const communities = createRouter()
     return c.json(await viewOf(c.get('services').db.kysely, access), 200);
   })
   .openapi(routes.update, async (c) => {
-    const { db } = c.get('services');
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.update', trx);
@@ -379,7 +377,6 @@ export const communities = createRouter()
     return c.json(view, 200);
   })
   .openapi(routes.archive, async (c) => {
-    const { db } = c.get('services');
     const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.archive', trx);
       const at = now();
@@ -389,7 +386,6 @@ export const communities = createRouter()
     return c.json(view, 200);
   })
   .openapi(routes.join, async (c) => {
-    const { db } = c.get('services');
     const result = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.join', trx);
       const { community, own, actor } = access;
@@ -401,7 +397,6 @@ export const communities = createRouter()
     return c.json(membershipResult(result.view), result.state === 'active' ? 200 : 202);
   })
   .openapi(routes.leave, async (c) => {
-    const { db } = c.get('services');
     const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.leave', trx);
       const { community, own, actor } = access;
@@ -432,7 +427,6 @@ export const communities = createRouter()
     return c.json({ items: rows.map((r) => ({ ...r, agency: r.agency ?? null })) }, 200);
   })
   .openapi(routes.approve, async (c) => {
-    const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
     const member = await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
@@ -444,7 +438,6 @@ export const communities = createRouter()
     return c.json(member, 200);
   })
   .openapi(routes.deny, async (c) => {
-    const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
@@ -454,7 +447,6 @@ export const communities = createRouter()
     return c.json({ ok: true as const }, 200);
   })
   .openapi(routes.invite, async (c) => {
-    const { db } = c.get('services');
     const body = c.req.valid('json');
     const member = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'members.manage', trx);
@@ -474,7 +466,6 @@ export const communities = createRouter()
     return c.json(member, 201);
   })
   .openapi(routes.remove, async (c) => {
-    const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
@@ -492,7 +483,6 @@ export const communities = createRouter()
     return c.json({ ok: true as const }, 200);
   })
   .openapi(routes.role, async (c) => {
-    const { db } = c.get('services');
     const { ref, userId } = c.req.valid('param');
     const { role } = c.req.valid('json');
     const member = await inTransaction(c, async (trx) => {
