@@ -21,6 +21,10 @@ import { me } from './routes/me.ts';
 import { agencies } from './routes/agencies.ts';
 import { communities } from './routes/communities.ts';
 import { users } from './routes/users.ts';
+import { events } from './routes/events.ts';
+import { inProcessBus, postgresBus } from './events/bus.ts';
+import { EventHub } from './events/hub.ts';
+import { startPruning } from './events/events.ts';
 
 export interface StaticRoots {
   /** The built widget library, served at /widgets/ to any origin. */
@@ -57,7 +61,11 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     throw err;
   }
   const auth = betterAuth(options);
-  const services: Services = { config, db, auth };
+  const bus = db.kind === 'postgres' ? postgresBus(config.database.url) : inProcessBus(config.database.url);
+  const hub = new EventHub(db.kysely, bus);
+  await hub.start();
+  const pruner = startPruning(db.kysely, config.eventRetentionHours);
+  const services: Services = { config, db, auth, events: { hub, bus } };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
   const app = new OpenAPIHono<AppEnv>();
@@ -115,7 +123,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     .route('/me', me)
     .route('/agencies', agencies)
     .route('/users', users)
-    .route('/communities', communities);
+    .route('/communities', communities)
+    .route('/events', events);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -135,6 +144,10 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
   return {
     app,
     services,
-    close: () => db.close(),
+    async close() {
+      clearInterval(pruner);
+      await hub.close();
+      await db.close();
+    },
   };
 }

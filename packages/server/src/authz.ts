@@ -247,4 +247,26 @@ export async function readableCommunityIds(db: Kysely<Database>, actor: Actor, i
   return out;
 }
 
+/** Per community: may the actor see it, and may they read inside it (its content)? */
+export interface CommunityAccess {
+  readable: boolean;
+  content: boolean;
+}
+
+/** `readableCommunityIds` with, for each readable community, whether its content is readable too (the `content.read` rule). */
+export async function communityAccessMap(db: Kysely<Database>, actor: Actor): Promise<Map<string, CommunityAccess>> {
+  const readable = await readableCommunityIds(db, actor, true);
+  if (readable.size === 0) return new Map();
+  const nodes = await db.selectFrom('community').select(['id', 'visibility']).execute();
+  const mine = await db.selectFrom('membership').select(['community_id', 'role', 'state']).where('user_id', '=', actor.userId).where('state', '=', 'active').execute();
+  const member = new Set(mine.map((m) => m.community_id));
+  const map = new Map<string, CommunityAccess>();
+  for (const n of nodes) {
+    if (!readable.has(n.id)) continue;
+    // Readable and active here means every ancestor membership is active too (readableCommunityIds checked the chain).
+    map.set(n.id, { readable: true, content: n.visibility !== 'restricted' || member.has(n.id) || actor.siteAdmin });
+  }
+  return map;
+}
+
 export type { Visibility };

@@ -24,6 +24,12 @@ const EnvSchema = z.object({
   /** Largest accepted JSON body, in bytes. */
   JC_BODY_LIMIT: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(100 * 1024),
   JC_LOG_REQUESTS: z.enum(['true', 'false']).default('true'),
+  /** Live events older than this are dropped; a client further behind is told to resync. */
+  JC_EVENT_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 365).default(72),
+  /** Open live-event streams one user may hold on one server process. */
+  JC_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(8),
+  /** Seconds between heartbeats (and session re-checks) on a live-event stream. */
+  JC_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(20),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -41,6 +47,9 @@ export interface ServerConfig {
   seed: 'demo' | 'none';
   bodyLimit: number;
   logRequests: boolean;
+  eventRetentionHours: number;
+  maxStreamsPerUser: number;
+  heartbeatSeconds: number;
 }
 
 const OriginSchema = z.url().transform((u) => new URL(u).origin);
@@ -96,5 +105,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seed: env.JC_SEED,
     bodyLimit: env.JC_BODY_LIMIT,
     logRequests: env.JC_LOG_REQUESTS === 'true',
+    eventRetentionHours: env.JC_EVENT_RETENTION_HOURS,
+    maxStreamsPerUser: env.JC_MAX_STREAMS_PER_USER,
+    heartbeatSeconds: env.JC_HEARTBEAT_SECONDS,
   };
 }

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { getMigrations } from 'better-auth/db/migration';
 import type { BetterAuthOptions } from 'better-auth';
+import type { DatabaseKind } from '../config.ts';
 import type { Db } from './database.ts';
 
 /**
@@ -9,7 +10,8 @@ import type { Db } from './database.ts';
  * ids and ISO timestamps, integer booleans), so there is one history for both.
  * They run after better-auth's tables exist, so they may reference `user`.
  */
-const migrations: Record<string, Migration> = {
+function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
+  return {
   '0001_agencies_and_profiles': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -75,9 +77,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('membership_community_state_idx').on('membership').columns(['community_id', 'state']).execute();
     },
   },
-};
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+  '0003_events': {
+    async up(db: Kysely<any>) {
+      // Live events: a monotonic id (SQLite AUTOINCREMENT never reuses one; on
+      // PostgreSQL writers take an advisory lock so ids also commit in order).
+      await db.schema
+        .createTable('event')
+        .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('community_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('content', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('event_created_idx').on('event').column('created_at').execute();
+    },
+  },
+  };
+}
 
 /** A number every JusticeConnect process agrees on, so only one migrates at a time. */
 const MIGRATION_LOCK_KEY = 0x4a43_4d47; // "JCMG"
@@ -91,6 +109,7 @@ export async function migrate(db: Db, authOptions: BetterAuthOptions): Promise<v
   const run = async () => {
     const auth = await getMigrations(authOptions);
     await auth.runMigrations();
+    const provider: MigrationProvider = { getMigrations: async () => buildMigrations(db.kind) };
     const migrator = new Migrator({ db: db.kysely, provider });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {

@@ -60,6 +60,19 @@ export interface MembershipTable {
   updated_at: string;
 }
 
+export interface EventTable {
+  id: Generated<number | string>;
+  type: string;
+  /** The community the event belongs to (its readers receive it), or null. */
+  community_id: string | null;
+  /** The one user the event is for, or null. Both null: everyone signed in. */
+  user_id: string | null;
+  /** 1 for content events (posts, replies, steps): only those who may read inside receive them. */
+  content: Generated<number>;
+  payload: string;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -85,4 +98,5 @@ export interface Database {
   membership: MembershipTable;
   user: AuthUserTable;
   session: SessionTable;
+  event: EventTable;
 }

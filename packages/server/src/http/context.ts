@@ -5,6 +5,9 @@ import type { Auth } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { ApiError } from './errors.ts';
+import type { EventBus } from '../events/bus.ts';
+import { recordEvent, type NewEvent } from '../events/events.ts';
+import type { EventHub } from '../events/hub.ts';
 
 export interface SessionUser {
   id: string;
@@ -16,6 +19,7 @@ export interface Services {
   config: ServerConfig;
   db: Db;
   auth: Auth;
+  events: { hub: EventHub; bus: EventBus };
 }
 
 export interface AppEnv {
@@ -23,6 +27,7 @@ export interface AppEnv {
     services: Services;
     user: SessionUser | null;
     sessionId: string | null;
+    eventsWritten: boolean;
   };
 }
 
@@ -52,5 +57,16 @@ export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
  */
 export async function inTransaction<T>(c: Context<AppEnv>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   await requireUser(c);
-  return c.get('services').db.kysely.transaction().execute(work);
+  const { db, events } = c.get('services');
+  const result = await db.kysely.transaction().execute(work);
+  // Live events recorded in the transaction exist now: wake this process's hub
+  // (other processes hear of them through the bus).
+  if (c.get('eventsWritten')) events.bus.notify();
+  return result;
+}
+
+/** Records a live event in the request's transaction; subscribers get it once the transaction commits. */
+export async function emit(c: Context<AppEnv>, trx: Kysely<Database>, event: NewEvent): Promise<void> {
+  await recordEvent(trx, c.get('services').db.kind, event);
+  c.set('eventsWritten', true);
 }

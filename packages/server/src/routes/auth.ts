@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth.ts';
-import type { AppEnv } from '../http/context.ts';
+import { currentUser, emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ErrorBodySchema, errorBody, errorResponse, message } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
@@ -135,6 +135,15 @@ async function signUpWithAgency(c: Context<AppEnv>, body: z.infer<typeof SignUpS
 export const authRoutes = createRouter()
   .openapi(signUp, (c) => signUpWithAgency(c, c.req.valid('json')) as never)
   .openapi(signIn, (c) => forward(c, c.req.valid('json')) as never)
-  .openapi(signOut, (c) => forward(c, c.req.valid('json') ?? {}) as never)
+  .openapi(signOut, async (c) => {
+    const user = await currentUser(c);
+    const sessionId = c.get('sessionId');
+    const res = await forward(c, c.req.valid('json') ?? {});
+    // The live streams opened with this session end now.
+    if (res.ok && user && sessionId) {
+      await inTransaction(c, (trx) => emit(c, trx, { type: 'session.revoked', userId: user.id, payload: { sessionId } }));
+    }
+    return res as never;
+  })
   .openapi(getSession, (c) => forward(c) as never)
   .all('*', (c) => errorResponse(c, 404, 'NOT_FOUND', 'No such authentication endpoint.'));

@@ -13,7 +13,11 @@ import {
 } from '../data/communities.ts';
 import { now } from '../db/database.ts';
 import { ApiError } from '../http/errors.ts';
-import { inTransaction } from '../http/context.ts';
+import { emit, inTransaction } from '../http/context.ts';
+import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
+import type { AppEnv } from '../http/context.ts';
+import type { Database } from '../db/schema.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
@@ -261,6 +265,21 @@ async function memberView(db: Parameters<typeof memberCounts>[0], communityId: s
   return { ...row, agency: row.agency ?? null };
 }
 
+/** Tells the community's readers (and the member concerned) that a membership changed. */
+async function membershipChanged(c: Context<AppEnv>, trx: Kysely<Database>, access: Access, userId: string, action: string) {
+  const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
+  await emit(c, trx, {
+    type: 'membership.changed',
+    communityId: access.community.id,
+    userId,
+    payload: { slug: access.community.slug, userId, action, role: row?.role ?? null, state: row?.state ?? null, by: access.actor.userId },
+  });
+}
+
+async function communityChanged(c: Context<AppEnv>, trx: Kysely<Database>, type: 'community.created' | 'community.updated', communityId: string, slug: string, by: string) {
+  await emit(c, trx, { type, communityId, payload: { slug, by } });
+}
+
 function membershipResult(view: Awaited<ReturnType<typeof viewOf>>) {
   return { community: view, membership: view.membership };
 }
@@ -350,6 +369,7 @@ export const communities = createRouter()
         })
         .execute();
       await setMembership(trx, id, actor.userId, 'owner', 'active');
+      await communityChanged(c, trx, 'community.created', id, slug, actor.userId);
       return viewOf(trx, (await authorize(c, id, 'community.read', trx)));
     });
     return c.json(view, 201);
@@ -372,6 +392,7 @@ export const communities = createRouter()
         updated_at: now(),
       };
       await trx.updateTable('community').set(changes).where('id', '=', access.community.id).execute();
+      await communityChanged(c, trx, 'community.updated', access.community.id, access.community.slug, access.actor.userId);
       return viewOf(trx, await authorize(c, access.community.id, 'community.read', trx));
     });
     return c.json(view, 200);
@@ -381,6 +402,7 @@ export const communities = createRouter()
       const access = await authorize(c, c.req.valid('param').ref, 'community.archive', trx);
       const at = now();
       await trx.updateTable('community').set({ archived_at: access.community.archived_at ?? at, updated_at: at }).where('id', '=', access.community.id).execute();
+      await communityChanged(c, trx, 'community.updated', access.community.id, access.community.slug, access.actor.userId);
       return viewOf(trx, await authorize(c, access.community.id, 'community.read', trx));
     });
     return c.json(view, 200);
@@ -391,6 +413,7 @@ export const communities = createRouter()
       const { community, own, actor } = access;
       const state = own?.state === 'invited' || community.visibility === 'public' ? 'active' : 'requested';
       await setMembership(trx, community.id, actor.userId, own?.role ?? 'member', state);
+      await membershipChanged(c, trx, access, actor.userId, state === 'active' ? 'joined' : 'requested');
       const view = await viewOf(trx, await authorize(c, community.id, 'community.read', trx));
       return { view, state };
     });
@@ -404,6 +427,7 @@ export const communities = createRouter()
         throw new ApiError(409, 'LAST_OWNER', 'Make another member an owner before you leave.');
       }
       await removeMembershipTree(trx, community.id, actor.userId);
+      await membershipChanged(c, trx, access, actor.userId, 'left');
       const after = await authorize(c, community.id, 'community.read', trx).catch(() => null);
       return after ? viewOf(trx, after) : viewOf(trx, { ...access, own: null, role: null });
     });
@@ -433,6 +457,7 @@ export const communities = createRouter()
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'requested') throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
       await setMembership(trx, access.community.id, userId, row.role, 'active');
+      await membershipChanged(c, trx, access, userId, 'approved');
       return memberView(trx, access.community.id, userId);
     });
     return c.json(member, 200);
@@ -443,6 +468,7 @@ export const communities = createRouter()
       const access = await authorize(c, ref, 'members.manage', trx);
       const res = await trx.deleteFrom('membership').where('community_id', '=', access.community.id).where('user_id', '=', userId).where('state', '=', 'requested').executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
+      await membershipChanged(c, trx, access, userId, 'denied');
     });
     return c.json({ ok: true as const }, 200);
   })
@@ -461,6 +487,7 @@ export const communities = createRouter()
       if (existing?.state === 'active') throw new ApiError(409, 'ALREADY_MEMBER', 'That user is already a member.');
       // An invitation answers a pending request at once.
       await setMembership(trx, access.community.id, target.id, 'member', existing?.state === 'requested' ? 'active' : 'invited');
+      await membershipChanged(c, trx, access, target.id, 'invited');
       return memberView(trx, access.community.id, target.id);
     });
     return c.json(member, 201);
@@ -479,6 +506,7 @@ export const communities = createRouter()
         throw new ApiError(409, 'LAST_OWNER', 'A community keeps at least one owner.');
       }
       await removeMembershipTree(trx, access.community.id, userId);
+      await membershipChanged(c, trx, access, userId, 'removed');
     });
     return c.json({ ok: true as const }, 200);
   })
@@ -493,6 +521,7 @@ export const communities = createRouter()
         throw new ApiError(409, 'LAST_OWNER', 'A community keeps at least one owner.');
       }
       await setMembership(trx, access.community.id, userId, role, 'active');
+      await membershipChanged(c, trx, access, userId, 'role-changed');
       return memberView(trx, access.community.id, userId);
     });
     return c.json(member, 200);

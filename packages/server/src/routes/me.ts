@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, ErrorBodySchema } from '../http/errors.ts';
-import { requireUser } from '../http/context.ts';
+import { emit, inTransaction, requireUser } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
 import { findAgencyByOri, loadMe, updateProfile } from '../data/profiles.ts';
 
@@ -84,8 +84,7 @@ export const me = createRouter()
   .openapi(patchMe, async (c) => {
     const user = await requireUser(c);
     const body = c.req.valid('json');
-    const { kysely } = c.get('services').db;
-    const result = await kysely.transaction().execute(async (trx) => {
+    const result = await inTransaction(c, async (trx) => {
       let agencyId: string | undefined;
       if (body.agencyOri !== undefined) {
         const agency = await findAgencyByOri(trx, body.agencyOri);
@@ -99,6 +98,7 @@ export const me = createRouter()
         agencyId,
         optedIn: body.optedIn,
       });
+      await emit(c, trx, { type: 'profile.changed', userId: user.id, payload: { fields: Object.keys(body) } });
       return loadMe(trx, user.id);
     });
     if (!result) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');

@@ -4,7 +4,7 @@ import { loadActor, type Actor } from '../authz.ts';
 import { now } from '../db/database.ts';
 import type { Kysely } from 'kysely';
 import type { Database, UserStatus } from '../db/schema.ts';
-import { requireUser, type AppEnv } from '../http/context.ts';
+import { emit, inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -99,8 +99,7 @@ const TARGET: Record<'approve' | 'suspend' | 'remove', UserStatus> = { approve: 
 async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 'suspend' | 'remove') {
   const admin = await requireUserAdmin(c);
   if (id === admin.userId) throw new ApiError(409, 'NOT_YOURSELF', 'Another administrator must change your own account.');
-  const { db } = c.get('services');
-  const user = await db.kysely.transaction().execute(async (trx) => {
+  const user = await inTransaction(c, async (trx) => {
     // Outside the administrator's agency, a user simply is not found.
     const row = await baseQuery(trx, admin).where('user.id', '=', id).executeTakeFirst();
     if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user in your agency.');
@@ -108,6 +107,8 @@ async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 's
     await trx.updateTable('profile').set({ status: TARGET[verb], updated_at: now() }).where('user_id', '=', id).execute();
     // Suspension and removal end every session of that user at once.
     if (verb !== 'approve') await trx.deleteFrom('session').where('userId', '=', id).execute();
+    // Their open live streams end at once too.
+    await emit(c, trx, { type: 'user.status', userId: id, payload: { status: TARGET[verb] } });
     return { ...row, status: TARGET[verb] };
   });
   return c.json(toUser(user), 200);

@@ -1,0 +1,83 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { NOTIFY_CHANNEL } from './events.ts';
+
+/**
+ * Wakes the event hubs when new events are committed. The events themselves
+ * are always read from the database, so a bus only says "look again".
+ */
+export interface EventBus {
+  /** Called after a transaction that recorded events has committed. */
+  notify(): void;
+  onWake(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** One server process on SQLite: app instances on the same database file share one emitter. */
+const local = new Map<string, EventEmitter>();
+
+export function inProcessBus(key: string): EventBus {
+  let emitter = local.get(key);
+  if (!emitter) {
+    emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    local.set(key, emitter);
+  }
+  const e = emitter;
+  const listeners: (() => void)[] = [];
+  return {
+    notify: () => e.emit('wake'),
+    onWake(listener) {
+      listeners.push(listener);
+      e.on('wake', listener);
+    },
+    async close() {
+      for (const l of listeners) e.off('wake', l);
+    },
+  };
+}
+
+/**
+ * Several server processes on one PostgreSQL: `pg_notify` in the writing
+ * transaction reaches every process's LISTEN connection on commit. A lost
+ * connection is re-opened, and its hub looks again for anything it missed.
+ */
+export function postgresBus(url: string): EventBus {
+  const listeners: (() => void)[] = [];
+  const wake = () => listeners.forEach((l) => l());
+  let client: pg.Client | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', wake);
+    c.on('error', () => {
+      if (client === c) client = null;
+      c.end().catch(() => {});
+      if (!closed) retry = setTimeout(connect, 1000);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      if (closed) return void (await c.end());
+      client = c;
+      wake();
+    } catch {
+      c.end().catch(() => {});
+      if (!closed) retry = setTimeout(connect, 1000);
+    }
+  };
+  const ready = connect();
+  return {
+    notify: wake,
+    onWake: (l) => void listeners.push(l),
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await ready.catch(() => {});
+      await client?.end().catch(() => {});
+      client = null;
+    },
+  };
+}

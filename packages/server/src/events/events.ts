@@ -1,0 +1,101 @@
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseKind } from '../config.ts';
+import { now } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+
+/** Every kind of live event, and whether it is about the community itself or its content. */
+export const EVENT_TYPES = {
+  'community.updated': 'community',
+  'membership.changed': 'community',
+  'user.status': 'user',
+  'session.revoked': 'user',
+} as const;
+export type EventType = keyof typeof EVENT_TYPES | `${string}.${string}`;
+
+export interface NewEvent {
+  type: EventType;
+  communityId?: string | null;
+  userId?: string | null;
+  /** Content events (posts, replies, steps) reach only those who may read inside the community. */
+  content?: boolean;
+  payload: Record<string, unknown>;
+}
+
+export interface StoredEvent {
+  id: number;
+  type: string;
+  communityId: string | null;
+  userId: string | null;
+  content: boolean;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+export const NOTIFY_CHANNEL = 'jc_events';
+const EVENT_LOCK_KEY = 0x4a43_4556; // "JCEV"
+
+/**
+ * Stores an event in the caller's transaction, so it exists exactly when the
+ * change it describes does. On PostgreSQL the writer first takes a
+ * transaction-scoped advisory lock, so event ids become visible in id order
+ * (a reader resuming "after id N" can never skip one that commits late), and
+ * `pg_notify` wakes every server process when the transaction commits.
+ */
+export async function recordEvent(trx: Kysely<Database>, kind: DatabaseKind, event: NewEvent): Promise<void> {
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${EVENT_LOCK_KEY})`.execute(trx);
+  await trx
+    .insertInto('event')
+    .values({
+      type: event.type,
+      community_id: event.communityId ?? null,
+      user_id: event.userId ?? null,
+      content: event.content ? 1 : 0,
+      payload: JSON.stringify(event.payload),
+      created_at: now(),
+    })
+    .execute();
+  if (kind === 'postgres') await sql`select pg_notify(${NOTIFY_CHANNEL}, '')`.execute(trx);
+}
+
+type EventRow = { id: number | string; type: string; community_id: string | null; user_id: string | null; content: number; payload: string; created_at: string };
+
+export function toStored(row: EventRow): StoredEvent {
+  return {
+    id: Number(row.id),
+    type: row.type,
+    communityId: row.community_id,
+    userId: row.user_id,
+    content: Boolean(row.content),
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
+}
+
+export async function eventsAfter(db: Kysely<Database>, after: number, limit = 500): Promise<StoredEvent[]> {
+  const rows = await db.selectFrom('event').selectAll().where('id', '>', after).orderBy('id').limit(limit).execute();
+  return rows.map(toStored);
+}
+
+export async function lastEventId(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('event').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  return Number(r?.max ?? 0);
+}
+
+export async function firstEventId(db: Kysely<Database>): Promise<number | null> {
+  const r = await db.selectFrom('event').select((eb) => eb.fn.min('id').as('min')).executeTakeFirst();
+  return r?.min == null ? null : Number(r.min);
+}
+
+/** Drops events older than the retention window, now and every hour. */
+export function startPruning(db: Kysely<Database>, hours: number): NodeJS.Timeout {
+  const prune = () =>
+    db
+      .deleteFrom('event')
+      .where('created_at', '<', new Date(Date.now() - hours * 3600_000).toISOString())
+      .execute()
+      .catch(() => {});
+  void prune();
+  const timer = setInterval(prune, 3600_000);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,180 @@
+import type { Kysely } from 'kysely';
+import { communityAccessMap, gate, loadActor, type Actor, type CommunityAccess } from '../authz.ts';
+import type { Database } from '../db/schema.ts';
+import type { EventBus } from './bus.ts';
+import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
+
+/** One open stream: its user, its session, and how far it has been sent. */
+export interface SubscriberSink {
+  send(event: StoredEvent): Promise<void>;
+  close(reason: string): void;
+}
+
+export class Subscriber {
+  cursor: number;
+  #access: Map<string, CommunityAccess> | null = null;
+  #pumping = false;
+  #again = false;
+  closed = false;
+
+  constructor(
+    readonly hub: EventHub,
+    public actor: Actor,
+    readonly sessionId: string | null,
+    cursor: number,
+    readonly sink: SubscriberSink,
+  ) {
+    this.cursor = cursor;
+  }
+
+  /** Sends every event after the cursor that this subscriber may read, in order, once each. */
+  pump(): void {
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void (async () => {
+      try {
+        do {
+          this.#again = false;
+          while (!this.closed && this.cursor < this.hub.lastId) {
+            const batch = await this.hub.eventsAfter(this.cursor);
+            if (batch.length === 0) break;
+            for (const event of batch) {
+              if (this.closed) return;
+              if (await this.#mayReceive(event)) await this.sink.send(event);
+              this.cursor = event.id;
+            }
+          }
+        } while (this.#again && !this.closed);
+      } catch (err) {
+        this.close('error');
+        if (!this.hub.closed) console.error('[events] stream failed:', err instanceof Error ? err.message : err);
+      } finally {
+        this.#pumping = false;
+      }
+    })();
+  }
+
+  async #mayReceive(event: StoredEvent): Promise<boolean> {
+    const me = this.actor.userId;
+    // Changes that alter what this subscriber may read are applied before the event is judged.
+    if ((event.type === 'user.status' || event.type === 'session.revoked') && event.userId === me) {
+      const ended = event.type === 'session.revoked' && (event.payload.sessionId === undefined || event.payload.sessionId === this.sessionId);
+      this.actor = await loadActor(this.hub.db, me);
+      if (ended || this.actor.status !== 'active') {
+        this.close('revoked');
+        return false;
+      }
+      this.#access = null;
+    }
+    if ((event.type === 'membership.changed' && event.userId === me) || event.type.startsWith('community.') || event.type === 'profile.changed') {
+      this.#access = null;
+      if (event.type === 'profile.changed' && event.userId === me) this.actor = await loadActor(this.hub.db, me);
+    }
+    if (event.userId === me) return true;
+    if (event.communityId) {
+      this.#access ??= await communityAccessMap(this.hub.db, this.actor);
+      const access = this.#access.get(event.communityId);
+      return Boolean(access && (event.content ? access.content : access.readable));
+    }
+    return event.userId === null && gate(this.actor).allow === true;
+  }
+
+  close(reason: string) {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.remove(this);
+    this.sink.close(reason);
+  }
+}
+
+/**
+ * The process's live-event hub: learns of new events from the bus, keeps a
+ * window of recent ones so a thousand streams cost one query, and lets each
+ * subscriber pump from its own cursor (replay and live are the same path).
+ */
+export class EventHub {
+  lastId = 0;
+  closed = false;
+  readonly subscribers = new Set<Subscriber>();
+  #recent: StoredEvent[] = [];
+  #fetching: Promise<void> | null = null;
+  #again = false;
+  static readonly WINDOW = 2000;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly bus: EventBus,
+  ) {}
+
+  async start(): Promise<void> {
+    this.lastId = await lastEventId(this.db);
+    this.bus.onWake(() => void this.wake());
+  }
+
+  /** New events were committed (here or in another process): fetch them once, then let every stream pump. */
+  wake(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.#fetching) {
+      this.#again = true;
+      return this.#fetching;
+    }
+    let finished!: () => void;
+    this.#fetching = new Promise<void>((resolve) => (finished = resolve));
+    const fetching = this.#fetching;
+    void (async () => {
+      try {
+        do {
+          this.#again = false;
+          for (;;) {
+            const fresh = await eventsAfter(this.db, this.lastId, 1000);
+            if (fresh.length === 0) break;
+            this.#recent.push(...fresh);
+            if (this.#recent.length > EventHub.WINDOW) this.#recent.splice(0, this.#recent.length - EventHub.WINDOW);
+            this.lastId = fresh[fresh.length - 1]!.id;
+          }
+          for (const s of this.subscribers) s.pump();
+        } while (this.#again && !this.closed);
+      } catch (err) {
+        if (!this.closed) console.error('[events] could not read new events:', err instanceof Error ? err.message : err);
+      } finally {
+        this.#fetching = null;
+        finished();
+      }
+    })();
+    return fetching;
+  }
+
+  /** Events after `cursor`: from the recent window when it reaches back that far, else from the database. */
+  async eventsAfter(cursor: number): Promise<StoredEvent[]> {
+    const first = this.#recent[0];
+    if (first && cursor >= first.id - 1) {
+      const out: StoredEvent[] = [];
+      for (const e of this.#recent) if (e.id > cursor && e.id <= this.lastId) out.push(e);
+      return out;
+    }
+    return (await eventsAfter(this.db, cursor, 500)).filter((e) => e.id <= this.lastId);
+  }
+
+  add(s: Subscriber) {
+    this.subscribers.add(s);
+  }
+
+  remove(s: Subscriber) {
+    this.subscribers.delete(s);
+  }
+
+  countFor(userId: string): number {
+    let n = 0;
+    for (const s of this.subscribers) if (s.actor.userId === userId) n++;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const s of [...this.subscribers]) s.close('shutdown');
+    await this.bus.close();
+  }
+}
