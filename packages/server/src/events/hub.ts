@@ -69,17 +69,37 @@ export class Subscriber {
       }
       this.#access = null;
     }
-    if ((event.type === 'membership.changed' && event.userId === me) || event.type.startsWith('community.') || event.type === 'profile.changed') {
+    // What this subscriber may read changes only with their own membership or profile, or a
+    // community's visibility; other events are judged against the cached answer.
+    if (
+      (event.userId === me && (event.type === 'membership.changed' || event.type === 'profile.changed')) ||
+      (event.type === 'community.updated' && event.payload.accessChanged === true)
+    ) {
       this.#access = null;
-      if (event.type === 'profile.changed' && event.userId === me) this.actor = await loadActor(this.hub.db, me);
+      if (event.type === 'profile.changed') this.actor = await loadActor(this.hub.db, me);
     }
     if (event.userId === me) return true;
     if (event.communityId) {
-      this.#access ??= await communityAccessMap(this.hub.db, this.actor);
-      const access = this.#access.get(event.communityId);
-      return Boolean(access && (event.content ? access.content : access.readable));
+      const access = await this.#accessTo(event.communityId);
+      return event.content ? access.content : access.readable;
     }
     return event.userId === null && gate(this.actor).allow === true;
+  }
+
+  /** Computes what this subscriber may read before its stream opens, so the first event costs no more than the next. */
+  async warm(): Promise<void> {
+    this.#access ??= await communityAccessMap(this.hub.db, this.actor);
+  }
+
+  /** The cached access to one community; a community not seen yet (say, just created) refreshes the cache once. */
+  async #accessTo(communityId: string): Promise<CommunityAccess> {
+    let access = this.#access?.get(communityId);
+    if (!access) {
+      this.#access = await communityAccessMap(this.hub.db, this.actor);
+      access = this.#access.get(communityId) ?? { readable: false, content: false };
+      this.#access.set(communityId, access);
+    }
+    return access;
   }
 
   close(reason: string) {

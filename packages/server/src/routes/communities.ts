@@ -276,8 +276,16 @@ async function membershipChanged(c: Context<AppEnv>, trx: Kysely<Database>, acce
   });
 }
 
-async function communityChanged(c: Context<AppEnv>, trx: Kysely<Database>, type: 'community.created' | 'community.updated', communityId: string, slug: string, by: string) {
-  await emit(c, trx, { type, communityId, payload: { slug, by } });
+async function communityChanged(
+  c: Context<AppEnv>,
+  trx: Kysely<Database>,
+  type: 'community.created' | 'community.updated',
+  communityId: string,
+  slug: string,
+  by: string,
+  accessChanged = false,
+) {
+  await emit(c, trx, { type, communityId, payload: { slug, by, accessChanged } });
 }
 
 function membershipResult(view: Awaited<ReturnType<typeof viewOf>>) {
@@ -392,7 +400,8 @@ export const communities = createRouter()
         updated_at: now(),
       };
       await trx.updateTable('community').set(changes).where('id', '=', access.community.id).execute();
-      await communityChanged(c, trx, 'community.updated', access.community.id, access.community.slug, access.actor.userId);
+      const accessChanged = body.visibility !== undefined && body.visibility !== access.community.visibility;
+      await communityChanged(c, trx, 'community.updated', access.community.id, access.community.slug, access.actor.userId, accessChanged);
       return viewOf(trx, await authorize(c, access.community.id, 'community.read', trx));
     });
     return c.json(view, 200);

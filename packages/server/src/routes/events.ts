@@ -71,6 +71,7 @@ export const events = createRouter().openapi(route, async (c) => {
       live.hub.remove(sub);
       done();
     });
+    await sub.warm();
     if (behind) await stream.writeSSE({ event: 'resync', data: JSON.stringify({ reason: 'too-far-behind', lastEventId: lastId }) });
     await stream.writeSSE({ event: 'ready', data: JSON.stringify({ lastEventId: sub.cursor }) });
     live.hub.add(sub);

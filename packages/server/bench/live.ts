@@ -1,0 +1,220 @@
+/**
+ * Live-delivery benchmark: N subscribers hold SSE streams; one member changes
+ * the community; we time each delivery from the moment the write was sent.
+ * Prints median and p99 per N, on one process (SQLite) and across two
+ * processes on PostgreSQL (when JC_BENCH_DATABASE_URL or JC_TEST_DATABASE_URL is set).
+ *
+ *   npm run bench:live    (part of npm run bench)
+ */
+import { serve } from '@hono/node-server';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createApp, type JusticeConnectApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SIZES = (process.env.JC_BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
+const WRITES = Number(process.env.JC_BENCH_WRITES ?? 20);
+const USERS = 25;
+const PASSWORD = 'bench-password-123';
+
+function quantile(sorted: number[], q: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function json(port: number, method: string, p: string, body?: unknown, cookie?: string) {
+  const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+    method,
+    headers: { 'content-type': 'application/json', origin: 'http://localhost:8787', ...(cookie ? { cookie } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+  return { res, body: text ? JSON.parse(text) : null };
+}
+
+/** Users, a community they all belong to, and a cookie each. */
+async function prepare(app: JusticeConnectApp, port: number) {
+  const db = app.services.db.kysely;
+  await db.insertInto('agency').values({ id: 'bench', name: 'Bench Agency', ori: 'BENCH0001', created_at: new Date().toISOString() }).execute();
+  const cookies: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const email = `bench.${i}.${randomBytes(3).toString('hex')}@bench.test`;
+    await json(port, 'POST', '/api/auth/sign-up/email', { name: `Bench ${i}`, email, password: PASSWORD, agencyOri: 'BENCH0001' });
+    const user = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
+    const { res } = await json(port, 'POST', '/api/auth/sign-in/email', { email, password: PASSWORD });
+    cookies.push(res.headers.getSetCookie()[0]!.split(';')[0]!);
+    ids.push(user.id);
+  }
+  const community = (await json(port, 'POST', '/api/v1/communities', { name: 'Bench Community', visibility: 'public' }, cookies[0])).body;
+  for (const c of cookies.slice(1)) await json(port, 'POST', `/api/v1/communities/${community.slug}/join`, undefined, c);
+  return { cookies, slug: community.slug as string };
+}
+
+interface Stream {
+  req: http.ClientRequest;
+}
+
+/** Opens n SSE streams on `port`; calls onEvent(k, arrival time) for the k-th community.updated each stream receives. */
+async function openStreams(port: number, cookies: string[], n: number, onEvent: (k: number, at: number) => void): Promise<Stream[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const streams: Stream[] = [];
+  const ready: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/events', agent, headers: { cookie: cookies[i % cookies.length]!, accept: 'text/event-stream' } }, (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`stream ${i}: ${res.statusCode}`));
+          res.setEncoding('utf8');
+          let buffer = '';
+          let k = 0;
+          res.on('data', (chunk: string) => {
+            const at = performance.now();
+            buffer += chunk;
+            let cut: number;
+            while ((cut = buffer.indexOf('\n\n')) >= 0) {
+              const block = buffer.slice(0, cut);
+              buffer = buffer.slice(cut + 2);
+              if (block.includes('event: ready')) resolve();
+              if (block.includes('event: community.updated')) onEvent(k++, at);
+            }
+          });
+          res.on('error', () => {});
+        });
+        req.on('error', reject);
+        streams.push({ req });
+      }),
+    );
+  }
+  await Promise.all(ready);
+  return streams;
+}
+
+async function measure(label: string, writePort: number, readPort: number, prep: { cookies: string[]; slug: string }) {
+  for (const n of SIZES) {
+    // Writes go one at a time, each waiting for every delivery, so a stream's k-th update answers write k.
+    const sent: number[] = [];
+    const latencies: number[] = [];
+    const counts: number[] = [];
+    const streams = await openStreams(readPort, prep.cookies, n, (k, at) => {
+      const t0 = sent[k];
+      if (t0 === undefined) return;
+      latencies.push(at - t0);
+      counts[k] = (counts[k] ?? 0) + 1;
+    });
+    for (let w = 0; w < WRITES; w++) {
+      sent[w] = performance.now();
+      await json(writePort, 'PATCH', `/api/v1/communities/${prep.slug}`, { tags: [`write-${w}`] }, prep.cookies[0]);
+      const deadline = Date.now() + 30_000;
+      while ((counts[w] ?? 0) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    }
+    for (const s of streams) s.req.destroy();
+    latencies.sort((a, b) => a - b);
+    const delivered = latencies.length;
+    console.log(
+      `${label.padEnd(34)} N=${String(n).padStart(5)}  deliveries ${delivered}/${n * WRITES}  median ${quantile(latencies, 0.5).toFixed(1)} ms  p99 ${quantile(latencies, 0.99).toFixed(1)} ms`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function startServer(env: Record<string, string>) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jc-bench-'));
+  const config = loadConfig({
+    JC_DATA_DIR: dir,
+    JC_LOG_REQUESTS: 'false',
+    JC_MAX_STREAMS_PER_USER: '100000',
+    JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret',
+    JC_BASE_URL: 'http://localhost:8787',
+    ...env,
+  });
+  const app = await createApp(config);
+  const server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return {
+    app,
+    port,
+    dir,
+    async stop() {
+      server.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function onePostgresDatabase(adminUrl: string) {
+  const name = `jc_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${a.escapeIdentifier(name)} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+async function main() {
+  console.log(`# live-event delivery: ${WRITES} writes, each to N subscribers; time from sending the write to each subscriber's receipt`);
+  const one = await startServer({});
+  const prep = await prepare(one.app, one.port);
+  await measure('one process, SQLite', one.port, one.port, prep);
+  await one.stop();
+
+  const pgUrl = process.env.JC_BENCH_DATABASE_URL ?? process.env.JC_TEST_DATABASE_URL;
+  if (!pgUrl) {
+    console.log('two processes, PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
+    return;
+  }
+  const database = await onePostgresDatabase(pgUrl);
+  const a = await startServer({ JC_DATABASE_URL: database.url });
+  const prepPg = await prepare(a.app, a.port);
+  const port = 19000 + Math.floor(Math.random() * 500);
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/main.ts')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JC_DATABASE_URL: database.url,
+      JC_DATA_DIR: a.dir,
+      JC_SEED: 'none',
+      JC_LOG_REQUESTS: 'false',
+      JC_MAX_STREAMS_PER_USER: '100000',
+      JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret',
+      JC_BASE_URL: 'http://localhost:8787',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  while (!/JusticeConnect on/.test(out)) await new Promise((r) => setTimeout(r, 100));
+  try {
+    await measure('one process, PostgreSQL', a.port, a.port, prepPg);
+    await measure('two processes, PostgreSQL (A→B)', a.port, port, prepPg);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    await a.stop();
+    await database.drop();
+  }
+}
+
+await main();
