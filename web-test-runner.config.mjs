@@ -49,6 +49,37 @@ async function cleanup() {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Test-only: `POST /__jc/activate?email=…[&optedIn=false]` does what an agency
+ * administrator's approval (and the user's opt-in) would, straight in the data
+ * layer, so a test can make a fresh account able to use communities. Both
+ * server instances share the one database file, so this serves the
+ * cross-origin instance's users too.
+ */
+async function activate(ctx) {
+  const email = String(ctx.query.email ?? '').trim().toLowerCase();
+  const optedIn = ctx.query.optedIn !== 'false';
+  const db = local.services.db.kysely;
+  const user = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
+  if (!user) {
+    ctx.status = 404;
+    ctx.body = { error: { code: 'USER_NOT_FOUND', message: `No user has the email ${email}.` } };
+    return;
+  }
+  const at = new Date().toISOString();
+  const res = await db
+    .updateTable('profile')
+    .set({ status: 'active', opted_in: optedIn ? 1 : 0, opted_in_at: optedIn ? at : null, updated_at: at })
+    .where('user_id', '=', user.id)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) {
+    ctx.status = 409;
+    ctx.body = { error: { code: 'NO_PROFILE', message: `${email} has no profile (was it created through sign-up?).` } };
+    return;
+  }
+  ctx.body = { id: user.id, email, status: 'active', optedIn };
+}
+
 export default {
   files: ['packages/components/src/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -79,6 +110,10 @@ export default {
     async function justiceconnectApi(ctx, next) {
       if (ctx.path === '/__jc/test-config') {
         ctx.body = { crossOriginApi: CROSS_ORIGIN_API };
+        return;
+      }
+      if (ctx.path === '/__jc/activate' && ctx.method === 'POST') {
+        await activate(ctx);
         return;
       }
       if (!ctx.path.startsWith('/api/')) return next();

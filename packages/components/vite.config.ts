@@ -17,6 +17,7 @@ export default defineConfig({
         justiceconnect: 'src/index.ts',
         provider: 'src/provider/provider.ts',
         'sign-in': 'src/sign-in/sign-in.ts',
+        'community-list': 'src/community-list/community-list.ts',
       },
       formats: ['es'],
     },

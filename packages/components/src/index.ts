@@ -4,7 +4,22 @@
  */
 export { JcProvider } from './provider/provider.js';
 export { JcSignIn } from './sign-in/sign-in.js';
-export { ApiClient, ApiError } from './api/client.js';
+export { JcCommunityList } from './community-list/community-list.js';
+export { ApiClient, ApiError, type JoinResult } from './api/client.js';
 export { SessionStore, type SessionState } from './api/session.js';
-export type { Me, MePatch } from './api/schemas.js';
+export type {
+  Community,
+  CommunityCreate,
+  CommunityListQuery,
+  CommunityPage,
+  CommunitySettings,
+  Me,
+  MePatch,
+  Member,
+  Membership,
+  MembershipResult,
+  MembershipState,
+  Role,
+  Visibility,
+} from './api/schemas.js';
 export { jcContext, type JcContextValue } from './context.js';

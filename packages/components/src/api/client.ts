@@ -1,5 +1,30 @@
 import * as z from 'zod/mini';
-import { ErrorBodySchema, MeSchema, type Me, type MePatch } from './schemas.js';
+import {
+  CommunityPageSchema,
+  CommunitySchema,
+  ErrorBodySchema,
+  MeSchema,
+  MemberListSchema,
+  MemberSchema,
+  MembershipResultSchema,
+  OkSchema,
+  type Community,
+  type CommunityCreate,
+  type CommunityListQuery,
+  type CommunityPage,
+  type Me,
+  type MePatch,
+  type Member,
+  type MembershipResult,
+  type MembershipState,
+} from './schemas.js';
+
+/** What joining answered: a member at once (200), or a request waiting for an owner or moderator (202). */
+export interface JoinResult extends MembershipResult {
+  requested: boolean;
+}
+
+const community = (ref: string) => `/api/v1/communities/${encodeURIComponent(ref)}`;
 
 /** An error from the API (or from reaching it), in the server's shared shape. */
 export class ApiError extends Error {
@@ -148,5 +173,49 @@ export class ApiClient {
 
   async updateMe(patch: MePatch): Promise<Me> {
     return (await this.request('/api/v1/me', { method: 'PATCH', body: patch, schema: MeSchema })).data;
+  }
+
+  /** A page of communities: yours (default) or all you may see, most recently updated first. */
+  async listCommunities(query: CommunityListQuery = {}): Promise<CommunityPage> {
+    const params = new URLSearchParams();
+    if (query.scope) params.set('scope', query.scope);
+    if (query.parent) params.set('parent', query.parent);
+    if (query.cursor) params.set('cursor', query.cursor);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.archived !== undefined) params.set('archived', String(query.archived));
+    const qs = params.toString();
+    return (await this.request(`/api/v1/communities${qs ? `?${qs}` : ''}`, { schema: CommunityPageSchema })).data;
+  }
+
+  /** Creates a community (or a subcommunity, with `parent`); the signed-in user is its owner. */
+  async createCommunity(body: CommunityCreate): Promise<Community> {
+    return (await this.request('/api/v1/communities', { method: 'POST', body, schema: CommunitySchema })).data;
+  }
+
+  /** Joins a public community, asks to join a moderated one, or accepts an invitation. */
+  async joinCommunity(ref: string): Promise<JoinResult> {
+    const { data, response } = await this.request(`${community(ref)}/join`, { method: 'POST', body: {}, schema: MembershipResultSchema });
+    return { ...data, requested: response.status === 202 };
+  }
+
+  /** Leaves (and every subcommunity below), cancels a request, or declines an invitation. */
+  async leaveCommunity(ref: string): Promise<MembershipResult> {
+    return (await this.request(`${community(ref)}/leave`, { method: 'POST', body: {}, schema: MembershipResultSchema })).data;
+  }
+
+  /** Members (`active`), or, for owners and moderators, pending requests (`requested`) and invitations (`invited`). */
+  async listMembers(ref: string, state: MembershipState = 'active'): Promise<Member[]> {
+    const qs = new URLSearchParams({ state });
+    return (await this.request(`${community(ref)}/members?${qs}`, { schema: MemberListSchema })).data.items;
+  }
+
+  /** Approves a request to join (owners and moderators). */
+  async approveMember(ref: string, userId: string): Promise<Member> {
+    return (await this.request(`${community(ref)}/members/${encodeURIComponent(userId)}/approve`, { method: 'POST', body: {}, schema: MemberSchema })).data;
+  }
+
+  /** Denies a request to join (owners and moderators). */
+  async denyMember(ref: string, userId: string): Promise<void> {
+    await this.request(`${community(ref)}/members/${encodeURIComponent(userId)}/deny`, { method: 'POST', body: {}, schema: OkSchema });
   }
 }

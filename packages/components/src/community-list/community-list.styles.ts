@@ -1,0 +1,223 @@
+import { css } from 'lit';
+import { tokens } from '../styles/tokens.js';
+
+export const communityListStyles = [
+  tokens,
+  css`
+    :host {
+      display: block;
+      max-width: var(--jc-community-list-max-width, 40rem);
+    }
+    .panel {
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: var(--_space);
+    }
+    h2 {
+      font-size: 1.25rem;
+      margin: 0 0 0.75rem;
+    }
+    h3 {
+      font-size: 1.0625rem;
+      margin: 0 0 0.5rem;
+    }
+    h2:focus,
+    h3:focus {
+      outline: none;
+    }
+    p {
+      margin: 0 0 0.75rem;
+    }
+    .muted {
+      color: var(--_muted);
+    }
+    .error {
+      color: var(--_danger);
+      background: var(--_danger-bg);
+      border-left: 0.25rem solid var(--_danger);
+      padding: 0.5rem 0.75rem;
+      margin: 0 0 0.75rem;
+    }
+    .announce {
+      margin: 0.75rem 0 0;
+      padding: 0.5rem 0.75rem;
+      border-left: 0.25rem solid var(--_success);
+    }
+    /* Empty, it stays in place (live regions must exist before they speak) but takes no room. */
+    .announce:empty {
+      margin: 0;
+      padding: 0;
+      border: 0;
+    }
+    .toolbar {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      justify-content: space-between;
+      align-items: center;
+      margin-bottom: 0.75rem;
+    }
+    .scopes {
+      display: inline-flex;
+      gap: 0;
+    }
+    .scopes button {
+      border-radius: 0;
+      background: transparent;
+      color: var(--_primary);
+    }
+    .scopes button:first-child {
+      border-radius: var(--_radius) 0 0 var(--_radius);
+    }
+    .scopes button:last-child {
+      border-radius: 0 var(--_radius) var(--_radius) 0;
+      border-left-width: 0;
+    }
+    .scopes button[aria-pressed='true'] {
+      background: var(--_primary);
+      color: var(--_primary-fg);
+    }
+    button.small {
+      padding: 0.25rem 0.75rem;
+      font-size: 0.875rem;
+    }
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    .item {
+      border-top: 1px solid var(--_border);
+      padding: 0.75rem 0;
+    }
+    ul ul {
+      margin: 0.5rem 0 0 1rem;
+      padding-left: 0.75rem;
+      border-left: 0.25rem solid var(--_border);
+    }
+    ul ul .item {
+      padding-bottom: 0.25rem;
+    }
+    .list > .item:first-child {
+      border-top: 0;
+      padding-top: 0;
+    }
+    a {
+      color: var(--_primary);
+      font-weight: 600;
+      text-underline-offset: 0.15em;
+    }
+    a:hover {
+      text-decoration-thickness: 2px;
+    }
+    .context {
+      display: block;
+      font-size: 0.875rem;
+      color: var(--_muted);
+    }
+    .meta {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 0.5rem;
+      align-items: center;
+      margin: 0.25rem 0 0;
+      font-size: 0.875rem;
+      color: var(--_muted);
+    }
+    .badge {
+      display: inline-block;
+      border: 1px solid currentColor;
+      border-radius: var(--_radius);
+      padding: 0 0.375rem;
+      font-weight: 600;
+      color: var(--_fg);
+    }
+    .role {
+      font-weight: 600;
+      color: var(--_fg);
+    }
+    .description {
+      margin: 0.25rem 0 0;
+      font-size: 0.875rem;
+    }
+    .actions {
+      display: flex;
+      gap: 0.5rem;
+      flex-wrap: wrap;
+      margin-top: 0.5rem;
+    }
+    .actions:empty {
+      display: none;
+    }
+    .requests {
+      margin-top: 0.5rem;
+      padding: 0.5rem 0.75rem;
+      border: 1px dashed var(--_border);
+      border-radius: var(--_radius);
+    }
+    .requests p {
+      margin: 0;
+    }
+    .request {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      align-items: center;
+      justify-content: space-between;
+      padding: 0.25rem 0;
+    }
+    .request + .request {
+      border-top: 1px solid var(--_border);
+    }
+    .more {
+      margin-top: 0.75rem;
+    }
+    form {
+      display: grid;
+      gap: 0.75rem;
+      margin-top: 0.75rem;
+      padding-top: 0.75rem;
+      border-top: 1px solid var(--_border);
+    }
+    .field {
+      display: grid;
+      gap: 0.25rem;
+    }
+    label {
+      font-weight: 600;
+    }
+    .hint {
+      font-weight: 400;
+      font-size: 0.875rem;
+      color: var(--_muted);
+    }
+    input,
+    select,
+    textarea {
+      font: inherit;
+      padding: 0.5rem;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_bg);
+      color: var(--_fg);
+    }
+    textarea {
+      min-height: 4rem;
+      resize: vertical;
+    }
+    [aria-invalid='true'] {
+      border: 2px solid var(--_danger);
+    }
+    .field-error {
+      color: var(--_danger);
+      font-weight: 400;
+      font-size: 0.875rem;
+    }
+    .form-actions {
+      display: flex;
+      gap: 0.5rem;
+      flex-wrap: wrap;
+    }
+  `,
+];

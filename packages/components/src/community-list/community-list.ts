@@ -1,0 +1,781 @@
+import { msg, str } from '@lit/localize';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ApiError } from '../api/client.js';
+import { toApiError } from '../api/session.js';
+import type { Community, CommunityCreate, Member, Membership, Visibility } from '../api/schemas.js';
+import { JcController } from '../context.js';
+import { communityListStyles } from './community-list.styles.js';
+
+type Scope = 'mine' | 'all';
+
+interface RequestsView {
+  status: 'loading' | 'ready' | 'error';
+  items: Member[];
+  error: ApiError | null;
+}
+
+/** The account-level answers that replace the list with an explanation. */
+const GATES = new Set(['ACCOUNT_PENDING', 'OPT_IN_REQUIRED', 'ACCOUNT_DISABLED']);
+
+/** The create form's fields, as the API names them. */
+const FORM_FIELDS = ['name', 'slug', 'description', 'visibility', 'copyFrom', 'parent'] as const;
+type FormField = (typeof FORM_FIELDS)[number];
+
+const isManager = (m: Membership | null) => m?.state === 'active' && (m.role === 'owner' || m.role === 'moderator');
+
+/**
+ * The signed-in user's JusticeConnect communities, most recently updated first,
+ * with subcommunities under their parent; a "Find communities" view of every
+ * community the user may see, to join, ask to join, accept an invitation or
+ * leave; requests to join for the communities the user owns or moderates; and
+ * a form to create a community or subcommunity.
+ *
+ * @element jc-community-list
+ * @fires jc-community-select - A community's link was clicked. `detail` is `{ slug, id, name }`. Call `preventDefault()` to stop the link's navigation (e.g. to route in a single-page app).
+ * @fires jc-community-joined - The user joined, asked to join, or accepted an invitation. `detail` is `{ community, requested }` (`requested`: the request waits for an owner or moderator).
+ * @fires jc-community-left - The user left, cancelled a request or declined an invitation. `detail.community` is the community.
+ * @fires jc-community-created - The user created a community. `detail.community` is the new community.
+ * @csspart panel - The box around the widget.
+ * @csspart list - Every list of communities (subcommunities are nested lists).
+ * @csspart item - One community.
+ * @csspart link - A community's name, linking to it.
+ * @csspart meta - The line under the name: visibility, member count, the user's role.
+ * @csspart badge - The visibility label (Public, Moderated, Restricted).
+ * @csspart button - Every button.
+ * @csspart requests - The box of requests to join, for owners and moderators.
+ * @csspart form - The create-community form.
+ * @csspart input - The form's inputs, selects and text area.
+ * @csspart error - An error message.
+ * @csspart status - Loading text and the announcement of each action's result.
+ * @cssprop --jc-community-list-max-width - The widget's largest width (40rem).
+ */
+@customElement('jc-community-list')
+export class JcCommunityList extends LitElement {
+  static override styles = communityListStyles;
+
+  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
+  @property() api: string | undefined;
+
+  /** `mine`: the user's communities; `all`: every community the user may see ("Find communities"). */
+  @property({ reflect: true }) scope: Scope = 'mine';
+
+  /** Where a community's link goes: `{slug}` and `{id}` are replaced (URL-encoded). */
+  @property({ attribute: 'href-template' }) hrefTemplate = '#community/{slug}';
+
+  /** How many communities to load at a time (1–100). */
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 25;
+
+  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
+  @state() private loadError: ApiError | null = null;
+  @state() private items: Community[] = [];
+  @state() private nextCursor: string | null = null;
+  @state() private loadingMore = false;
+  @state() private moreError: ApiError | null = null;
+  @state() private busy = new Set<string>();
+  @state() private actionError: string | null = null;
+  @state() private announcement = '';
+  @state() private requests = new Map<string, RequestsView>();
+  @state() private openRequests = new Set<string>();
+  @state() private formOpen = false;
+  @state() private formBusy = false;
+  @state() private formError: ApiError | null = null;
+  @state() private options: Community[] | null = null;
+  @state() private optionsError: ApiError | null = null;
+  @state() private optingIn = false;
+
+  #jc = new JcController(this);
+  /** Who and what the list was loaded for; a change reloads it. */
+  #loadedFor: string | null = null;
+  /** Answers to older loads are dropped. */
+  #generation = 0;
+  #focusAfterRender: string | null = null;
+
+  /** Reloads the list from the server. */
+  reload(): void {
+    this.#loadedFor = this.#loadKey();
+    void this.#load();
+  }
+
+  #loadKey(): string | null {
+    const s = this.#jc.session.state;
+    if (s.status !== 'signed-in') return null;
+    return [s.me.id, s.me.optedIn, s.me.status ?? '', this.scope].join('|');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const key = this.#loadKey();
+    if (key === this.#loadedFor && !changed.has('pageSize')) return;
+    this.#loadedFor = key;
+    if (key) {
+      void this.#load();
+    } else {
+      this.#generation++;
+      this.status = 'idle';
+      this.items = [];
+      this.nextCursor = null;
+      this.loadError = null;
+      this.formOpen = false;
+    }
+  }
+
+  protected override updated(_changed: PropertyValues<this>): void {
+    if (!this.#focusAfterRender) return;
+    const target = this.renderRoot.querySelector<HTMLElement>(this.#focusAfterRender);
+    if (target) {
+      target.focus();
+      this.#focusAfterRender = null;
+    }
+  }
+
+  #emit(name: string, detail: unknown, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  async #announce(text: string) {
+    // Clear first, so the same message twice is announced twice.
+    this.announcement = '';
+    await this.updateComplete;
+    this.announcement = text;
+  }
+
+  #setBusy(key: string, on: boolean) {
+    const next = new Set(this.busy);
+    if (on) next.add(key);
+    else next.delete(key);
+    this.busy = next;
+  }
+
+  /** A failed request: a lapsed session signs the widget out; anything else is for the caller to show. */
+  #handleAuth(error: ApiError) {
+    if (error.status === 401) void this.#jc.session.refresh();
+  }
+
+  async #load(more = false) {
+    const generation = ++this.#generation;
+    const api = this.#jc.api;
+    if (more) {
+      this.loadingMore = true;
+      this.moreError = null;
+    } else {
+      this.status = 'loading';
+      this.loadError = null;
+      this.actionError = null;
+      this.items = [];
+      this.nextCursor = null;
+      this.requests = new Map();
+      this.openRequests = new Set();
+    }
+    try {
+      const page = await api.listCommunities({
+        scope: this.scope,
+        limit: Math.min(100, Math.max(1, Math.trunc(this.pageSize) || 25)),
+        cursor: more ? (this.nextCursor ?? undefined) : undefined,
+      });
+      if (generation !== this.#generation) return;
+      const known = new Set(this.items.map((c) => c.id));
+      const fresh = page.items.filter((c) => !known.has(c.id));
+      this.items = more ? [...this.items, ...fresh] : page.items;
+      this.nextCursor = page.nextCursor;
+      this.status = 'ready';
+      if (more) {
+        const first = fresh[0];
+        if (first) this.#focusAfterRender = `a[data-id="${first.id}"]`;
+        void this.#announce(fresh.length === 1 ? msg('1 more community shown.') : msg(str`${fresh.length} more communities shown.`));
+      }
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      if (more) this.moreError = error;
+      else {
+        this.loadError = error;
+        this.status = 'error';
+      }
+    } finally {
+      if (generation === this.#generation) this.loadingMore = false;
+    }
+  }
+
+  #setScope(scope: Scope) {
+    if (scope === this.scope) return;
+    this.scope = scope;
+    this.announcement = '';
+  }
+
+  #href(c: Community): string {
+    return this.hrefTemplate.replace(/\{(slug|id)\}/g, (_m, key: 'slug' | 'id') => encodeURIComponent(c[key]));
+  }
+
+  #onSelect(event: MouseEvent, c: Community) {
+    // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const proceed = this.#emit('jc-community-select', { slug: c.slug, id: c.id, name: c.name }, true);
+    if (!proceed) event.preventDefault();
+  }
+
+  #replace(updated: Community) {
+    this.items = this.items.map((c) => (c.id === updated.id ? updated : c));
+  }
+
+  async #onJoin(c: Community) {
+    this.#setBusy(c.id, true);
+    this.actionError = null;
+    const wasInvited = c.membership?.state === 'invited';
+    try {
+      const result = await this.#jc.api.joinCommunity(c.slug);
+      this.#replace(result.community);
+      this.#focusAfterRender = `[data-actions="${c.id}"] button`;
+      this.#emit('jc-community-joined', { community: result.community, requested: result.requested });
+      void this.#announce(
+        result.requested
+          ? msg(str`Your request to join ${c.name} was sent. An owner or moderator will answer it.`)
+          : wasInvited
+            ? msg(str`You accepted the invitation. You are now a member of ${c.name}.`)
+            : msg(str`You joined ${c.name}.`),
+      );
+    } catch (err) {
+      this.#actionFailed(err);
+    } finally {
+      this.#setBusy(c.id, false);
+    }
+  }
+
+  async #onLeave(c: Community) {
+    this.#setBusy(c.id, true);
+    this.actionError = null;
+    const before = c.membership?.state;
+    try {
+      const result = await this.#jc.api.leaveCommunity(c.slug);
+      this.#afterLeave(c, result.community);
+      this.#emit('jc-community-left', { community: result.community });
+      void this.#announce(
+        before === 'requested'
+          ? msg(str`You cancelled your request to join ${c.name}.`)
+          : before === 'invited'
+            ? msg(str`You declined the invitation to ${c.name}.`)
+            : msg(str`You left ${c.name}.`),
+      );
+    } catch (err) {
+      this.#actionFailed(err);
+    } finally {
+      this.#setBusy(c.id, false);
+    }
+  }
+
+  /** Leaving also leaves every subcommunity below; a restricted one is then out of sight. */
+  #afterLeave(left: Community, updated: Community) {
+    const below = (c: Community) => c.path.some((p) => p.id === left.id);
+    if (this.scope === 'mine' || left.visibility === 'restricted') {
+      this.items = this.items.filter((c) => c.id !== left.id && !below(c));
+      this.#focusAfterRender = '#jc-list-title';
+      return;
+    }
+    const gone = new Set<string>();
+    const sorted = [...this.items].filter(below).sort((a, b) => a.path.length - b.path.length);
+    for (const c of sorted) if (c.visibility === 'restricted' || c.path.some((p) => gone.has(p.id))) gone.add(c.id);
+    this.items = this.items
+      .filter((c) => !gone.has(c.id))
+      .map((c) => {
+        if (c.id === left.id) return updated;
+        if (!below(c) || !c.membership) return c;
+        return { ...c, membership: null, memberCount: c.memberCount - (c.membership.state === 'active' ? 1 : 0) };
+      });
+    this.#focusAfterRender = `[data-actions="${left.id}"] button`;
+  }
+
+  #actionFailed(err: unknown) {
+    const error = toApiError(err);
+    this.#handleAuth(error);
+    this.actionError = this.#errorText(error);
+  }
+
+  async #toggleRequests(c: Community) {
+    const open = new Set(this.openRequests);
+    if (open.has(c.id)) {
+      open.delete(c.id);
+      this.openRequests = open;
+      return;
+    }
+    open.add(c.id);
+    this.openRequests = open;
+    await this.#loadRequests(c);
+  }
+
+  #setRequests(id: string, view: RequestsView) {
+    const next = new Map(this.requests);
+    next.set(id, view);
+    this.requests = next;
+  }
+
+  async #loadRequests(c: Community) {
+    this.#setRequests(c.id, { status: 'loading', items: this.requests.get(c.id)?.items ?? [], error: null });
+    try {
+      const items = await this.#jc.api.listMembers(c.slug, 'requested');
+      this.#setRequests(c.id, { status: 'ready', items, error: null });
+      void this.#announce(
+        items.length === 0
+          ? msg(str`No requests to join ${c.name} are waiting.`)
+          : items.length === 1
+            ? msg(str`1 request to join ${c.name} is waiting.`)
+            : msg(str`${items.length} requests to join ${c.name} are waiting.`),
+      );
+    } catch (err) {
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      this.#setRequests(c.id, { status: 'error', items: [], error });
+    }
+  }
+
+  async #onDecide(c: Community, member: Member, approve: boolean) {
+    const key = `${c.id}:${member.userId}`;
+    this.#setBusy(key, true);
+    this.actionError = null;
+    try {
+      if (approve) await this.#jc.api.approveMember(c.slug, member.userId);
+      else await this.#jc.api.denyMember(c.slug, member.userId);
+      const view = this.requests.get(c.id);
+      const rest = (view?.items ?? []).filter((m) => m.userId !== member.userId);
+      this.#setRequests(c.id, { status: 'ready', items: rest, error: null });
+      if (approve) {
+        const current = this.items.find((i) => i.id === c.id);
+        if (current) this.#replace({ ...current, memberCount: current.memberCount + 1 });
+      }
+      const next = rest[0];
+      this.#focusAfterRender = next ? `[data-request="${c.id}:${next.userId}"] button` : `[data-requests-toggle="${c.id}"]`;
+      void this.#announce(
+        approve ? msg(str`${member.name} is now a member of ${c.name}.`) : msg(str`You denied ${member.name}’s request to join ${c.name}.`),
+      );
+    } catch (err) {
+      this.#actionFailed(err);
+    } finally {
+      this.#setBusy(key, false);
+    }
+  }
+
+  async #onOptIn() {
+    this.optingIn = true;
+    this.actionError = null;
+    try {
+      await this.#jc.session.update({ optedIn: true });
+      // The session change reloads the list; if the session already said "opted in", reload here.
+      if (this.status !== 'loading') this.reload();
+      this.#focusAfterRender = '#jc-communities-title';
+      void this.#announce(msg('You opted in to JusticeConnect.'));
+    } catch (err) {
+      this.#actionFailed(err);
+    } finally {
+      this.optingIn = false;
+    }
+  }
+
+  async #openForm() {
+    this.formOpen = true;
+    this.formError = null;
+    this.#focusAfterRender = '#jc-name';
+    this.options = null;
+    this.optionsError = null;
+    try {
+      // The "copy settings from" and "parent" choices: every community the user may see.
+      const all: Community[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 5; i++) {
+        const page = await this.#jc.api.listCommunities({ scope: 'all', limit: 100, cursor });
+        all.push(...page.items);
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      this.options = all.sort((a, b) => this.#label(a).localeCompare(this.#label(b)));
+    } catch (err) {
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      this.optionsError = error;
+    }
+  }
+
+  #closeForm() {
+    this.formOpen = false;
+    this.formError = null;
+    this.#focusAfterRender = '#jc-new-community';
+  }
+
+  /** A community's name with its parents, for the form's choices. */
+  #label(c: Community): string {
+    return [...c.path.map((p) => p.name), c.name].join(' › ');
+  }
+
+  #onCopyFromChange(event: Event) {
+    const ref = (event.target as HTMLSelectElement).value;
+    const source = this.options?.find((c) => c.slug === ref);
+    const visibility = this.renderRoot.querySelector<HTMLSelectElement>('#jc-visibility');
+    if (source && visibility) visibility.value = source.visibility;
+  }
+
+  async #onCreate(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const body: CommunityCreate = { name: text('name') };
+    if (!body.name) {
+      this.formError = new ApiError(400, 'VALIDATION_FAILED', msg('Enter a name.'), { name: msg('Enter a name') });
+      this.#focusAfterRender = '[name="name"]';
+      return;
+    }
+    if (text('slug')) body.slug = text('slug');
+    if (text('description')) body.description = String(data.get('description'));
+    if (text('visibility')) body.visibility = text('visibility') as Visibility;
+    if (text('copyFrom')) body.copyFrom = text('copyFrom');
+    if (text('parent')) body.parent = text('parent');
+    this.formBusy = true;
+    this.formError = null;
+    try {
+      const created = await this.#jc.api.createCommunity(body);
+      form.reset();
+      this.formOpen = false;
+      this.items = [created, ...this.items.filter((c) => c.id !== created.id)];
+      if (this.status !== 'ready') this.status = 'ready';
+      this.#focusAfterRender = `a[data-id="${created.id}"]`;
+      this.#emit('jc-community-created', { community: created });
+      void this.#announce(msg(str`You created ${created.name}. You are its owner.`));
+    } catch (err) {
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      this.formError = error;
+      const first = FORM_FIELDS.find((f) => error.fields[f]);
+      this.#focusAfterRender = first ? `[name="${first}"]` : '#jc-form-error';
+    } finally {
+      this.formBusy = false;
+    }
+  }
+
+  #errorText(error: ApiError): string {
+    if (error.code === 'NETWORK') return msg('Could not reach JusticeConnect. Check your connection and try again.');
+    if (error.status === 429) return msg('Too many requests. Wait a moment and try again.');
+    if (error.status >= 500) return msg('JusticeConnect could not answer just now. Try again in a moment.');
+    return error.message;
+  }
+
+  /* ---------- rendering ---------- */
+
+  #visibilityLabel(v: Visibility): string {
+    switch (v) {
+      case 'public':
+        return msg('Public');
+      case 'moderated':
+        return msg('Moderated');
+      case 'restricted':
+        return msg('Restricted');
+    }
+  }
+
+  #membershipLabel(m: Membership | null): string {
+    if (!m) return msg('Not a member');
+    if (m.state === 'requested') return msg('Request pending');
+    if (m.state === 'invited') return msg('Invited');
+    switch (m.role) {
+      case 'owner':
+        return msg('Owner');
+      case 'moderator':
+        return msg('Moderator');
+      case 'member':
+        return msg('Member');
+    }
+  }
+
+  #renderActions(c: Community) {
+    const m = c.membership;
+    const busy = this.busy.has(c.id) || c.archived;
+    const name = html`<span class="visually-hidden"> ${c.name}</span>`;
+    const button = (label: string, onClick: () => void, secondary = false) =>
+      html`<button part="button" type="button" class=${secondary ? 'small secondary' : 'small'} ?disabled=${busy} @click=${onClick}>
+        ${label}${name}
+      </button>`;
+    const buttons: TemplateResult[] = [];
+    if (!m) {
+      if (c.visibility === 'public') buttons.push(button(msg('Join'), () => this.#onJoin(c)));
+      else if (c.visibility === 'moderated') buttons.push(button(msg('Request to join'), () => this.#onJoin(c)));
+    } else if (m.state === 'invited') {
+      buttons.push(button(msg('Accept invitation'), () => this.#onJoin(c)));
+      buttons.push(button(msg('Decline'), () => this.#onLeave(c), true));
+    } else if (m.state === 'requested') {
+      buttons.push(button(msg('Cancel request'), () => this.#onLeave(c), true));
+    } else {
+      buttons.push(button(msg('Leave'), () => this.#onLeave(c), true));
+    }
+    if (isManager(m)) {
+      const open = this.openRequests.has(c.id);
+      buttons.push(html`<button
+        part="button"
+        type="button"
+        class="small secondary"
+        data-requests-toggle=${c.id}
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${`jc-requests-${c.id}`}
+        @click=${() => this.#toggleRequests(c)}
+      >
+        ${msg('Requests to join')}${name}
+      </button>`);
+    }
+    return html`<div class="actions" data-actions=${c.id}>${buttons}</div>`;
+  }
+
+  #renderRequests(c: Community) {
+    if (!isManager(c.membership)) return nothing;
+    const open = this.openRequests.has(c.id);
+    const view = this.requests.get(c.id);
+    let body: unknown = nothing;
+    if (open && view) {
+      if (view.status === 'loading' && view.items.length === 0) body = html`<p class="muted" part="status">${msg('Loading requests…')}</p>`;
+      else if (view.status === 'error' && view.error)
+        body = html`<p class="error" part="error" role="alert">${this.#errorText(view.error)}</p>
+          <button part="button" type="button" class="small" @click=${() => this.#loadRequests(c)}>${msg('Try again')}</button>`;
+      else if (view.items.length === 0) body = html`<p class="muted">${msg('No requests are waiting.')}</p>`;
+      else
+        body = html`<ul aria-label=${msg(str`Requests to join ${c.name}`)}>
+          ${repeat(view.items, (m) => m.userId, (m) => {
+            const busy = this.busy.has(`${c.id}:${m.userId}`);
+            const who = html`<span class="visually-hidden"> ${m.name}</span>`;
+            return html`<li class="request" data-request=${`${c.id}:${m.userId}`}>
+              <span>${m.name}${m.agency ? html`<span class="muted"> · ${m.agency}</span>` : nothing}</span>
+              <span class="actions">
+                <button part="button" type="button" class="small" ?disabled=${busy} @click=${() => this.#onDecide(c, m, true)}>
+                  ${msg('Approve')}${who}
+                </button>
+                <button part="button" type="button" class="small secondary" ?disabled=${busy} @click=${() => this.#onDecide(c, m, false)}>
+                  ${msg('Deny')}${who}
+                </button>
+              </span>
+            </li>`;
+          })}
+        </ul>`;
+    }
+    return html`<div id=${`jc-requests-${c.id}`} class="requests" part="requests" ?hidden=${!open}>${body}</div>`;
+  }
+
+  #renderItem(c: Community, children: Map<string, Community[]>, nested: boolean): TemplateResult {
+    const kids = children.get(c.id) ?? [];
+    const count = c.memberCount === 1 ? msg('1 member') : msg(str`${c.memberCount} members`);
+    return html`<li class="item" part="item">
+      ${!nested && c.path.length
+        ? html`<span class="context">${msg(str`In ${c.path.map((p) => p.name).join(' › ')}`)}</span>`
+        : nothing}
+      <a part="link" href=${this.#href(c)} data-id=${c.id} @click=${(e: MouseEvent) => this.#onSelect(e, c)}>${c.name}</a>
+      <p class="meta" part="meta">
+        <span class="badge" part="badge">${this.#visibilityLabel(c.visibility)}</span>
+        <span>${count}</span>
+        <span class="role">${this.#membershipLabel(c.membership)}</span>
+        ${c.archived ? html`<span>${msg('Archived')}</span>` : nothing}
+      </p>
+      ${this.scope === 'all' && c.description ? html`<p class="description">${c.description}</p>` : nothing}
+      ${this.#renderActions(c)} ${this.#renderRequests(c)}
+      ${kids.length
+        ? html`<ul part="list" aria-label=${msg(str`Subcommunities of ${c.name}`)}>
+            ${repeat(kids, (k) => k.id, (k) => this.#renderItem(k, children, true))}
+          </ul>`
+        : nothing}
+    </li>`;
+  }
+
+  #renderList() {
+    const loaded = new Set(this.items.map((c) => c.id));
+    const roots: Community[] = [];
+    const children = new Map<string, Community[]>();
+    for (const c of this.items) {
+      if (c.parentId && loaded.has(c.parentId)) {
+        const list = children.get(c.parentId) ?? [];
+        list.push(c);
+        children.set(c.parentId, list);
+      } else roots.push(c);
+    }
+    const title = this.scope === 'mine' ? msg('Your communities') : msg('All communities you can see');
+    let body: unknown;
+    if (this.status === 'loading') {
+      body = html`<p class="muted" part="status" role="status">${msg('Loading communities…')}</p>`;
+    } else if (this.status === 'error' && this.loadError) {
+      body = html`<p class="error" part="error" role="alert">${this.#errorText(this.loadError)}</p>
+        <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
+    } else if (this.items.length === 0) {
+      body =
+        this.scope === 'mine'
+          ? html`<p>${msg('You are not in any communities yet.')}</p>
+              <button part="button" type="button" class="secondary" @click=${() => this.#setScope('all')}>
+                ${msg('Find communities to join')}
+              </button>`
+          : html`<p>${msg('There are no communities you can see yet. Create the first one.')}</p>`;
+    } else {
+      body = html`<ul class="list" part="list" aria-labelledby="jc-list-title">
+          ${repeat(roots, (c) => c.id, (c) => this.#renderItem(c, children, false))}
+        </ul>
+        ${this.moreError ? html`<p class="error more" part="error" role="alert">${this.#errorText(this.moreError)}</p>` : nothing}
+        ${this.nextCursor
+          ? html`<div class="more">
+              <button part="button" type="button" class="secondary" ?disabled=${this.loadingMore} @click=${() => this.#load(true)}>
+                ${this.loadingMore ? msg('Loading…') : msg('Show more')}
+              </button>
+            </div>`
+          : nothing}`;
+    }
+    return html`
+      <div class="toolbar">
+        <div class="scopes" role="group" aria-label=${msg('Which communities')}>
+          <button part="button" type="button" class="small" aria-pressed=${this.scope === 'mine' ? 'true' : 'false'} @click=${() => this.#setScope('mine')}>
+            ${msg('My communities')}
+          </button>
+          <button part="button" type="button" class="small" aria-pressed=${this.scope === 'all' ? 'true' : 'false'} @click=${() => this.#setScope('all')}>
+            ${msg('Find communities')}
+          </button>
+        </div>
+        <button
+          part="button"
+          type="button"
+          class="small"
+          id="jc-new-community"
+          aria-expanded=${this.formOpen ? 'true' : 'false'}
+          aria-controls=${this.formOpen ? 'jc-create' : nothing}
+          @click=${() => (this.formOpen ? this.#closeForm() : this.#openForm())}
+        >
+          ${msg('New community')}
+        </button>
+      </div>
+      ${this.formOpen ? this.#renderForm() : nothing}
+      ${this.actionError ? html`<p class="error" part="error" role="alert">${this.actionError}</p>` : nothing}
+      <h3 id="jc-list-title" tabindex="-1">${title}</h3>
+      ${body}
+    `;
+  }
+
+  #renderField(field: FormField, label: string, control: (a: { describedBy: string | undefined; invalid: 'true' | 'false' }) => TemplateResult, hint?: string) {
+    const error = this.formError?.fields[field];
+    const id = `jc-${field === 'copyFrom' ? 'copy-from' : field}`;
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+    return html`<div class="field">
+      <label for=${id}>${label}</label>
+      ${hint ? html`<span class="hint" id=${`${id}-hint`}>${hint}</span>` : nothing}
+      ${control({ describedBy, invalid: error ? 'true' : 'false' })}
+      ${error ? html`<span class="field-error" id=${`${id}-error`}>${error}</span>` : nothing}
+    </div>`;
+  }
+
+  #renderForm() {
+    const options = this.options ?? [];
+    const parents = options.filter((c) => isManager(c.membership) && !c.archived);
+    const error = this.formError;
+    // Errors that no field shows (not found, not allowed, unknown field…) are said above the buttons.
+    const unshown = error && !FORM_FIELDS.some((f) => error.fields[f]) ? error : null;
+    const off = this.formBusy;
+    return html`<form id="jc-create" part="form" aria-labelledby="jc-create-title" novalidate @submit=${this.#onCreate}>
+      <h3 id="jc-create-title">${msg('New community')}</h3>
+      ${this.#renderField(
+        'name',
+        msg('Name'),
+        (a) =>
+          html`<input id="jc-name" part="input" name="name" required maxlength="100" autocomplete="off" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off} />`,
+      )}
+      ${this.#renderField(
+        'slug',
+        msg('Address (optional)'),
+        (a) =>
+          html`<input id="jc-slug" part="input" name="slug" maxlength="60" autocomplete="off" spellcheck="false" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off} />`,
+        msg('Lowercase letters, digits and dashes. Left empty, it is made from the name.'),
+      )}
+      ${this.#renderField(
+        'description',
+        msg('Description (optional)'),
+        (a) =>
+          html`<textarea id="jc-description" part="input" name="description" maxlength="5000" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}></textarea>`,
+      )}
+      ${this.#renderField(
+        'visibility',
+        msg('Who can join'),
+        (a) => html`<select id="jc-visibility" part="input" name="visibility" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
+          <option value="public">${msg('Public: any opted-in user can join')}</option>
+          <option value="moderated">${msg('Moderated: owners and moderators approve requests')}</option>
+          <option value="restricted">${msg('Restricted: by invitation only, hidden from others')}</option>
+        </select>`,
+      )}
+      ${this.#renderField(
+        'copyFrom',
+        msg('Copy settings from (optional)'),
+        (a) => html`<select
+          id="jc-copy-from"
+          part="input"
+          name="copyFrom"
+          aria-describedby=${a.describedBy ?? nothing}
+          aria-invalid=${a.invalid}
+          ?disabled=${off}
+          @change=${this.#onCopyFromChange}
+        >
+          <option value="">${msg('Do not copy')}</option>
+          ${options.map((c) => html`<option value=${c.slug}>${this.#label(c)}</option>`)}
+        </select>`,
+        msg('Copies who can join, the description template, forums and activity templates; never members or content.'),
+      )}
+      ${this.#renderField(
+        'parent',
+        msg('Subcommunity of (optional)'),
+        (a) => html`<select id="jc-parent" part="input" name="parent" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
+          <option value="">${msg('None: a top-level community')}</option>
+          ${parents.map((c) => html`<option value=${c.slug}>${this.#label(c)}</option>`)}
+        </select>`,
+        msg('Only communities you own or moderate.'),
+      )}
+      ${this.options === null && !this.optionsError
+        ? html`<p class="muted" part="status">${msg('Loading the communities you can copy from…')}</p>`
+        : nothing}
+      ${this.optionsError
+        ? html`<p class="error" part="error">${msg('The communities to copy from could not be loaded.')} ${this.#errorText(this.optionsError)}</p>`
+        : nothing}
+      ${unshown ? html`<p class="error" part="error" role="alert" id="jc-form-error" tabindex="-1">${this.#errorText(unshown)}</p>` : nothing}
+      <div class="form-actions">
+        <button part="button" type="submit" ?disabled=${off}>${off ? msg('Creating…') : msg('Create community')}</button>
+        <button part="button" type="button" class="secondary" ?disabled=${off} @click=${() => this.#closeForm()}>${msg('Cancel')}</button>
+      </div>
+    </form>`;
+  }
+
+  #renderBody() {
+    const session = this.#jc.session.state;
+    switch (session.status) {
+      case 'idle':
+      case 'loading':
+        return html`<p class="muted" part="status" role="status">${msg('Checking your sign-in…')}</p>`;
+      case 'error':
+        return html`<p class="error" part="error" role="alert">${this.#errorText(session.error)}</p>
+          <button part="button" type="button" @click=${() => this.#jc.session.refresh()}>${msg('Try again')}</button>`;
+      case 'signed-out':
+        return html`<p>${msg('Sign in to JusticeConnect to see your communities.')}</p>`;
+      case 'signed-in':
+        break;
+    }
+    const code = this.status === 'error' ? this.loadError?.code : undefined;
+    if (code && GATES.has(code)) {
+      if (code === 'ACCOUNT_PENDING')
+        return html`<p>
+          ${msg('Your account is waiting for your agency administrator’s approval. You can use communities once they approve it.')}
+        </p>`;
+      if (code === 'ACCOUNT_DISABLED') return html`<p>${msg('Your account is not active. Contact your agency administrator.')}</p>`;
+      return html`<p>${msg('Opt in to JusticeConnect to see and join communities across agencies.')}</p>
+        ${this.actionError ? html`<p class="error" part="error" role="alert">${this.actionError}</p>` : nothing}
+        <button part="button" type="button" ?disabled=${this.optingIn} @click=${() => this.#onOptIn()}>
+          ${this.optingIn ? msg('Opting in…') : msg('Yes, opt in to JusticeConnect')}
+        </button>`;
+    }
+    return this.#renderList();
+  }
+
+  protected override render() {
+    return html`<section class="panel" part="panel" aria-labelledby="jc-communities-title">
+      <h2 id="jc-communities-title" tabindex="-1">${msg('JusticeConnect Communities')}</h2>
+      ${this.#renderBody()}
+      <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jc-community-list': JcCommunityList;
+  }
+}
