@@ -174,6 +174,48 @@ for (const backend of backends()) {
       assert.equal(sneaky.status, 404, 'cannot copy what you cannot see');
     });
 
+    it('makes free, valid slugs from names', async () => {
+      const owner = await activeUser(t, 'Slug Maker');
+      const a = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Border Liaison' } });
+      const b = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Border Liaison' } });
+      assert.equal(a.body.slug, 'border-liaison');
+      assert.equal(b.body.slug, 'border-liaison-2');
+      const long = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: `${'a'.repeat(59)} bcd` } });
+      assert.equal(long.status, 201);
+      assert.match(long.body.slug, /^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, 'the slug passes the API’s own rule');
+    });
+
+    it('shows an invitee a restricted community, but not its inside: no settings, no copying', async () => {
+      const owner = await activeUser(t, 'Secret Owner');
+      const invitee = await activeUser(t, 'Invitee');
+      const r = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Secret Templates', visibility: 'restricted', settings: { descriptionTemplate: 'SECRET' } } });
+      await call(t, 'POST', `/api/v1/communities/${r.body.slug}/invitations`, { cookie: owner.cookie, body: { userId: invitee.userId } });
+      const seen = await call(t, 'GET', `/api/v1/communities/${r.body.slug}`, { cookie: invitee.cookie });
+      assert.equal(seen.status, 200);
+      assert.deepEqual(seen.body.settings, {});
+      const listed = await call(t, 'GET', '/api/v1/communities?scope=mine', { cookie: invitee.cookie });
+      assert.deepEqual(listed.body.items.find((c: { slug: string }) => c.slug === r.body.slug).settings, {});
+      const copy = await call(t, 'POST', '/api/v1/communities', { cookie: invitee.cookie, body: { name: 'Copycat', copyFrom: r.body.slug } });
+      assert.equal(copy.status, 403);
+    });
+
+    it('never leaves a subcommunity without an owner when its owner leaves or is removed from the parent', async () => {
+      const owner = await activeUser(t, 'Parent Owner');
+      const mod = await activeUser(t, 'Sub Founder');
+      const p = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Parent With Sub' } });
+      await call(t, 'POST', `/api/v1/communities/${p.body.slug}/join`, { cookie: mod.cookie });
+      await call(t, 'PATCH', `/api/v1/communities/${p.body.slug}/members/${mod.userId}`, { cookie: owner.cookie, body: { role: 'moderator' } });
+      const sub = await call(t, 'POST', '/api/v1/communities', { cookie: mod.cookie, body: { name: 'Sub Of Parent', parent: p.body.slug } });
+      assert.equal(sub.status, 201);
+      const leave = await call(t, 'POST', `/api/v1/communities/${p.body.slug}/leave`, { cookie: mod.cookie });
+      assert.equal(leave.status, 409);
+      assert.equal(leave.body.error.code, 'LAST_OWNER');
+      const remove = await call(t, 'DELETE', `/api/v1/communities/${p.body.slug}/members/${mod.userId}`, { cookie: owner.cookie });
+      assert.equal(remove.status, 409);
+      const members = await call(t, 'GET', `/api/v1/communities/${sub.body.slug}/members`, { cookie: owner.cookie });
+      assert.ok(members.body.items.some((m: { role: string }) => m.role === 'owner'), 'the subcommunity still has its owner');
+    });
+
     it('keeps one owner: the last owner can neither leave nor be demoted', async () => {
       const owner = await activeUser(t, 'Only Owner');
       const c = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'One Owner' } });

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Access, Actor, CommunityRow } from '../authz.ts';
+import { decide, type Access, type Actor, type CommunityRow } from '../authz.ts';
 import { now } from '../db/database.ts';
 import type { Database, MembershipState, Role } from '../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
 
 export interface CommunitySettings {
   descriptionTemplate?: string;
@@ -68,20 +69,39 @@ export async function memberCounts(db: Kysely<Database>, ids: string[]): Promise
 export async function viewOf(db: Kysely<Database>, access: Access): Promise<CommunityView> {
   const counts = await memberCounts(db, [access.community.id]);
   const own = access.own;
-  return toView(access.community, {
+  const inside = decide(access, 'content.read').allow;
+  return toView(inside ? access.community : { ...access.community, settings: '{}' }, {
     path: access.chain.slice(0, -1).map((c) => ({ id: c.id, slug: c.slug, name: c.name })),
     memberCount: counts.get(access.community.id) ?? 0,
     membership: own ? { role: own.role, state: own.state } : null,
   });
 }
 
-/** Removes a user's membership here and in every community below (one level or more). Call in a transaction. */
+/**
+ * Removes a user's membership here and in every community below (one level or
+ * more). Refuses (409 LAST_OWNER) when that would leave any of those
+ * communities without an owner. Call in a transaction.
+ */
 export async function removeMembershipTree(db: Kysely<Database>, communityId: string, userId: string): Promise<void> {
   const ids = [communityId];
   for (let frontier = [communityId]; frontier.length; ) {
     const children = await db.selectFrom('community').select('id').where('parent_id', 'in', frontier).execute();
     frontier = children.map((c) => c.id);
     ids.push(...frontier);
+  }
+  const owned = await db
+    .selectFrom('membership')
+    .innerJoin('community', 'community.id', 'membership.community_id')
+    .select(['membership.community_id as id', 'community.name as name'])
+    .where('membership.user_id', '=', userId)
+    .where('membership.role', '=', 'owner')
+    .where('membership.state', '=', 'active')
+    .where('membership.community_id', 'in', ids)
+    .execute();
+  for (const c of owned) {
+    if ((await countOwners(db, c.id)) <= 1) {
+      throw new ApiError(409, 'LAST_OWNER', `${c.name} would be left without an owner: make another member its owner first.`);
+    }
   }
   await db.deleteFrom('membership').where('user_id', '=', userId).where('community_id', 'in', ids).execute();
 }
@@ -113,9 +133,20 @@ export function slugify(name: string): string {
       .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'community'
+      .slice(0, 60)
+      .replace(/^-+|-+$/g, '') || 'community'
   );
+}
+
+/** A free slug for a name: the name's own, else with -2, -3, … (kept within 60 characters). */
+export async function freeSlug(db: Kysely<Database>, name: string): Promise<string> {
+  const base = slugify(name);
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : `-${n}`;
+    const slug = base.slice(0, 60 - suffix.length).replace(/-+$/, '') + suffix;
+    const taken = await db.selectFrom('community').select('id').where('slug', '=', slug).executeTakeFirst();
+    if (!taken) return slug;
+  }
 }
 
 export type { Actor };
