@@ -2,18 +2,37 @@ import { ContextConsumer, createContext } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from './api/client.js';
 import { SessionStore } from './api/session.js';
+import { EventStream } from './api/events.js';
 
 /** What `jc-provider` shares with every widget inside it. */
 export interface JcContextValue {
   api: ApiClient;
   session: SessionStore;
+  /** The one live-event connection, open while someone is signed in. */
+  live: EventStream;
 }
 
 export const jcContext = createContext<JcContextValue>(Symbol.for('justiceconnect.context'));
 
 export function createJcContext(baseUrl: string, fetchImpl?: typeof fetch): JcContextValue {
   const api = new ApiClient({ baseUrl, fetch: fetchImpl });
-  return { api, session: new SessionStore(api) };
+  const session = new SessionStore(api);
+  const live = new EventStream(api, () => session.me?.id ?? null);
+  // The stream follows the session: open while signed in, closed otherwise; a
+  // stream the server ended (signed out elsewhere, suspended) re-checks the session.
+  let signedInAs: string | null = null;
+  session.addEventListener('change', () => {
+    const id = session.me?.status === 'active' ? session.me.id : null;
+    if (id === signedInAs) return;
+    signedInAs = id;
+    live.stop();
+    if (id) live.start();
+  });
+  live.addEventListener('ended', () => {
+    signedInAs = null;
+    void session.refresh();
+  });
+  return { api, session, live };
 }
 
 /** Widgets outside any provider share one context per API origin, so they share a session. */

@@ -23,3 +23,5 @@ export type {
   Visibility,
 } from './api/schemas.js';
 export { jcContext, type JcContextValue } from './context.js';
+export { EventStream, topicMatches, type LiveEvent } from './api/events.js';
+export { LiveController, type LiveOptions } from './live.js';

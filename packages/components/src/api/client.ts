@@ -100,6 +100,18 @@ export class ApiClient {
     else this.#storage?.removeItem(this.#tokenKey);
   }
 
+  /** A raw authenticated request (the live-event stream reads the body itself). */
+  stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const token = this.crossOrigin ? this.token : null;
+    return this.#fetch(`${this.baseUrl}${path}`, {
+      headers: { accept: 'text/event-stream', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      credentials: this.crossOrigin ? 'omit' : 'same-origin',
+      mode: 'cors',
+      cache: 'no-store',
+      signal,
+    });
+  }
+
   async request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<{ data: T; response: Response }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';

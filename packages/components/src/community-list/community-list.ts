@@ -6,6 +6,7 @@ import { ApiError } from '../api/client.js';
 import { toApiError } from '../api/session.js';
 import type { Community, CommunityCreate, Member, Membership, Visibility } from '../api/schemas.js';
 import { JcController } from '../context.js';
+import { LiveController } from '../live.js';
 import { communityListStyles } from './community-list.styles.js';
 
 type Scope = 'mine' | 'all';
@@ -86,6 +87,20 @@ export class JcCommunityList extends LitElement {
   @state() private optingIn = false;
 
   #jc = new JcController(this);
+  #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Memberships and communities change live: reload (once for a burst of events). */
+  #live = new LiveController(this, this.#jc, {
+    topics: () => ['membership.changed', 'community.created', 'community.updated'],
+    onEvent: () => {
+      clearTimeout(this.#liveTimer);
+      this.#liveTimer = setTimeout(() => {
+        if (this.#loadedFor) void this.#load();
+      }, 150);
+    },
+    onResync: () => {
+      if (this.#loadedFor) this.reload();
+    },
+  });
   /** Who and what the list was loaded for; a change reloads it. */
   #loadedFor: string | null = null;
   /** Answers to older loads are dropped. */

@@ -50,6 +50,14 @@ export class JcProvider extends LitElement {
     // Create the context before children ask for it (they ask as they connect).
     this.#ensureContext();
     super.connectedCallback();
+    const value = this.#provider.value;
+    if (value?.session.me?.status === 'active') value.live.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A provider taken off the page closes its live connection.
+    this.#provider.value?.live.stop();
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
@@ -60,6 +68,7 @@ export class JcProvider extends LitElement {
     if (this.#made && this.#made.api === this.api && this.#made.fetcher === this.fetcher) return;
     this.#made = { api: this.api, fetcher: this.fetcher };
     this.#provider.value?.session.removeEventListener('change', this.#onChange);
+    this.#provider.value?.live.stop();
     const value = createJcContext(this.api || location.origin, this.fetcher);
     value.session.addEventListener('change', this.#onChange);
     this.#provider.setValue(value);
