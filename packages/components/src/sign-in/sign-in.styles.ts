@@ -53,6 +53,11 @@ export const signInStyles = [
       padding: 0.5rem 0.75rem;
       margin: 0;
     }
+    .notice {
+      margin: 0.75rem 0 0;
+      padding: 0.5rem 0.75rem;
+      border-left: 0.25rem solid var(--_primary);
+    }
     .muted {
       color: var(--_muted);
       margin: 0;

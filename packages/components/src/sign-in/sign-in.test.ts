@@ -47,6 +47,14 @@ describe('jc-sign-in (against the real server)', () => {
     expect(me.email).to.equal(user.email);
   });
 
+  it('tells a signed-in user whose account is not yet approved that it waits for their agency administrator', async () => {
+    const user = await createUser('Pending Officer');
+    const el = (await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`)).querySelector('jc-sign-in')!;
+    await signInWith(el, user.email, user.password);
+    await settled(el, /waiting for approval by your agency administrator/);
+    await expect(el).to.be.accessible();
+  });
+
   it('keeps the session across a reload of the widget', async () => {
     const user = await createUser('Persistent Officer');
     const first = await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);

@@ -160,6 +160,11 @@ export class JcSignIn extends LitElement {
             ${msg('Sign out')}
           </button>
         </div>
+        ${me.status === 'pending'
+          ? html`<p class="notice" part="status">
+              ${msg('Your account is waiting for approval by your agency administrator. Community features open once it is approved.')}
+            </p>`
+          : nothing}
         ${me.optedIn ? nothing : this.#renderOptIn()} ${me.optedIn ? this.#renderError() : nothing}
       </div>
     `;
