@@ -15,9 +15,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { postgres as postgresBackend } from '../test/helpers.ts';
+
+const scratchDir = () => mkdtempSync(path.join(tmpdir(), 'jc-bench-pg-'));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZES = (process.env.JC_BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
@@ -153,25 +155,6 @@ async function startServer(env: Record<string, string>) {
   };
 }
 
-async function onePostgresDatabase(adminUrl: string) {
-  const name = `jc_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${a.escapeIdentifier(name)} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
-
 async function main() {
   console.log(`# live-event delivery: ${WRITES} writes, each to N subscribers; time from sending the write to each subscriber's receipt`);
   const one = await startServer({});
@@ -184,7 +167,7 @@ async function main() {
     console.log('two processes, PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
     return;
   }
-  const database = await onePostgresDatabase(pgUrl);
+  const database = await postgresBackend(pgUrl).create(scratchDir());
   const a = await startServer({ JC_DATABASE_URL: database.url });
   const prepPg = await prepare(a.app, a.port);
   const port = 19000 + Math.floor(Math.random() * 500);

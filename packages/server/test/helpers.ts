@@ -21,7 +21,7 @@ const sqlite: Backend = {
 };
 
 /** A fresh PostgreSQL database per app, on the server named by JC_TEST_DATABASE_URL. */
-function postgres(adminUrl: string): Backend {
+export function postgres(adminUrl: string): Backend {
   return {
     name: 'postgres',
     async create() {

@@ -1,22 +1,13 @@
 import { css } from 'lit';
-import { tokens } from '../styles/tokens.js';
+import { panel, tokens } from '../styles/tokens.js';
 
 export const communityListStyles = [
   tokens,
+  panel,
   css`
     :host {
       display: block;
       max-width: var(--jc-community-list-max-width, 40rem);
-    }
-    .panel {
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: var(--_space);
-    }
-    h2 {
-      font-size: 1.25rem;
-      margin: 0 0 0.75rem;
     }
     h3 {
       font-size: 1.0625rem;
@@ -33,10 +24,6 @@ export const communityListStyles = [
       color: var(--_muted);
     }
     .error {
-      color: var(--_danger);
-      background: var(--_danger-bg);
-      border-left: 0.25rem solid var(--_danger);
-      padding: 0.5rem 0.75rem;
       margin: 0 0 0.75rem;
     }
     .announce {

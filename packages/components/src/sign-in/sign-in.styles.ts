@@ -1,22 +1,13 @@
 import { css } from 'lit';
-import { tokens } from '../styles/tokens.js';
+import { panel, tokens } from '../styles/tokens.js';
 
 export const signInStyles = [
   tokens,
+  panel,
   css`
     :host {
       display: block;
       max-width: var(--jc-sign-in-max-width, 28rem);
-    }
-    .panel {
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: var(--_space);
-    }
-    h2 {
-      font-size: 1.25rem;
-      margin: 0 0 0.75rem;
     }
     h2:focus {
       outline: none;
@@ -47,10 +38,6 @@ export const signInStyles = [
       font-size: 0.875rem;
     }
     .error {
-      color: var(--_danger);
-      background: var(--_danger-bg);
-      border-left: 0.25rem solid var(--_danger);
-      padding: 0.5rem 0.75rem;
       margin: 0;
     }
     .notice {

@@ -83,3 +83,23 @@ export const tokens = css`
     }
   }
 `;
+
+/** The box, heading and error message every widget shares (after `tokens`). */
+export const panel = css`
+  .panel {
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: var(--_space);
+  }
+  h2 {
+    font-size: 1.25rem;
+    margin: 0 0 0.75rem;
+  }
+  .error {
+    color: var(--_danger);
+    background: var(--_danger-bg);
+    border-left: 0.25rem solid var(--_danger);
+    padding: 0.5rem 0.75rem;
+  }
+`;
