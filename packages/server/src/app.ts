@@ -22,6 +22,7 @@ import { agencies } from './routes/agencies.ts';
 import { communities } from './routes/communities.ts';
 import { users } from './routes/users.ts';
 import { events } from './routes/events.ts';
+import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -109,13 +110,16 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     }),
   );
   app.use('/api/*', csrf({ origin: allowedOrigins }));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.bodyLimit,
-      onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${config.bodyLimit} bytes.`),
-    }),
-  );
+  // JSON bodies are small; file uploads get their own, larger limit.
+  const jsonLimit = bodyLimit({
+    maxSize: config.bodyLimit,
+    onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${config.bodyLimit} bytes.`),
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: FILE_LIMIT_BYTES + 64 * 1024,
+    onError: (c) => errorResponse(c, 413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' }),
+  });
+  app.use('/api/*', (c, next) => (/^\/api\/v1\/communities\/[^/]+\/files$/.test(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
 
   app.route('/api/auth', authRoutes);
   const v1 = createRouter()
@@ -124,7 +128,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     .route('/agencies', agencies)
     .route('/users', users)
     .route('/communities', communities)
-    .route('/events', events);
+    .route('/events', events)
+    .route('/', posts);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

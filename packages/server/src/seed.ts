@@ -113,6 +113,17 @@ export const DEMO_COMMUNITIES: readonly DemoCommunity[] = [
   },
 ];
 
+/** Demo posts, oldest first: [community slug, author email, minutes ago, type, body]. */
+export const DEMO_POSTS: readonly [string, string, number, 'status' | 'blog', string][] = [
+  ['i-35-corridor-task-force', 'dana.reyes@txdps.demo.test', 50, 'status', 'Welcome to the task force. Use this feed for anything the whole corridor should see; the **Operations** forum is for schedules.'],
+  ['i-35-corridor-task-force', 'marcus.hill@hayscounty.demo.test', 42, 'status', 'Hays County saw three northbound seizures near San Marcos last week, all between 0200 and 0400. Anyone else seeing that window?'],
+  ['i-35-corridor-task-force', 'ray.whitehorse@ohp.demo.test', 35, 'status', 'Same pattern north of the Red River: late-night, rental cars, two occupants. Writing it up for the peak-times activity.'],
+  ['i-35-corridor-task-force', 'dana.reyes@txdps.demo.test', 20, 'blog', 'Peak trafficking times: first look\n\nCombining Hays, DPS and OHP stops since June, most interdictions fall on **Thursday–Sunday, 0100–0500**. Next step: a shared patrol schedule.'],
+  ['i-35-corridor-task-force', 'marcus.hill@hayscounty.demo.test', 8, 'status', 'Reminder: no personal identifiers in this feed. Case specifics go through your agency’s channels.'],
+  ['highway-interdiction', 'dana.reyes@txdps.demo.test', 30, 'status', 'New case-law summary on consent searches during traffic stops is up in the files section.'],
+  ['highway-interdiction', 'ray.whitehorse@ohp.demo.test', 12, 'status', 'Thanks Dana — our academy class is using it this week.'],
+];
+
 /** Seeds an empty database with the demo data; does nothing when agencies exist. Returns whether it seeded. */
 export async function seedDemo({ db, auth }: Services): Promise<boolean> {
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
@@ -165,6 +176,26 @@ export async function seedDemo({ db, auth }: Services): Promise<boolean> {
         })
         .execute();
       for (const [email, role] of c.members) await setMembership(trx, id, userIds.get(email)!, role, 'active');
+    }
+    for (const [i, [slug, email, minutesAgo, type, body]] of DEMO_POSTS.entries()) {
+      const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      await trx
+        .insertInto('post')
+        .values({
+          id: `pst_demo_${String(i).padStart(3, '0')}`,
+          community_id: communityIds.get(slug)!,
+          author_id: userIds.get(email)!,
+          type,
+          title: type === 'blog' ? body.split('\n')[0]! : null,
+          body: type === 'blog' ? body.split('\n').slice(2).join('\n') : body,
+          attachment_id: null,
+          client_id: null,
+          edited_at: null,
+          deleted_at: null,
+          created_at: at,
+        })
+        .execute();
+      await trx.updateTable('community').set({ updated_at: at }).where('id', '=', communityIds.get(slug)!).execute();
     }
   });
   return true;

@@ -73,6 +73,67 @@ export interface EventTable {
   created_at: string;
 }
 
+export type PostType = 'status' | 'blog' | 'file' | 'forum' | 'activity';
+
+export interface PostTable {
+  id: string;
+  community_id: string;
+  author_id: string;
+  type: PostType;
+  /** Blog entries may be for the author's followers only. */
+  audience: Generated<'community' | 'followers'>;
+  title: string | null;
+  body: string;
+  attachment_id: string | null;
+  /** The client's idempotency key: a retried post is not written twice. */
+  client_id: string | null;
+  comment_count: Generated<number>;
+  edited_at: string | null;
+  deleted_at: string | null;
+  created_at: string;
+}
+
+export interface AttachmentTable {
+  id: string;
+  community_id: string;
+  uploader_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  created_at: string;
+}
+
+export interface ReactionTable {
+  post_id: string;
+  user_id: string;
+  kind: 'like' | 'thanks' | 'important';
+  created_at: string;
+}
+
+export interface CommentTable {
+  id: string;
+  post_id: string;
+  author_id: string;
+  body: string;
+  deleted_at: string | null;
+  created_at: string;
+}
+
+export interface ReportTable {
+  id: string;
+  post_id: string;
+  reporter_id: string;
+  reason: string;
+  created_at: string;
+}
+
+export interface FollowTable {
+  follower_id: string;
+  followee_id: string;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -99,4 +160,10 @@ export interface Database {
   user: AuthUserTable;
   session: SessionTable;
   event: EventTable;
+  post: PostTable;
+  attachment: AttachmentTable;
+  reaction: ReactionTable;
+  comment: CommentTable;
+  report: ReportTable;
+  follow: FollowTable;
 }

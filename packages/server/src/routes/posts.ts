@@ -1,0 +1,342 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { authorize, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { EDIT_WINDOW_MS, REACTION_KINDS, encodePostCursor, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
+import { now } from '../db/database.ts';
+import { emit, inTransaction, type AppEnv } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+
+/** Files a post may carry: type by extension and declared content type, and the size limit. */
+export const FILE_LIMIT_BYTES = 10 * 1024 * 1024;
+const FILE_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+const PostType = z.enum(['status', 'blog', 'file', 'forum', 'activity']);
+const Reactions = z.object({ like: z.number(), thanks: z.number(), important: z.number() });
+const Author = z.object({ id: z.string(), name: z.string(), agency: z.string().nullable() });
+const PostSchema = z
+  .object({
+    id: z.string(),
+    communityId: z.string(),
+    communitySlug: z.string(),
+    communityName: z.string(),
+    type: PostType,
+    title: z.string().nullable(),
+    body: z.string(),
+    audience: z.enum(['community', 'followers']),
+    author: Author,
+    createdAt: z.string(),
+    editedAt: z.string().nullable(),
+    attachment: z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), url: z.string() }).nullable(),
+    reactions: Reactions,
+    myReactions: z.array(z.enum(REACTION_KINDS)),
+    commentCount: z.number(),
+    canEdit: z.boolean(),
+    canDelete: z.boolean(),
+  })
+  .openapi('Post');
+const PostPage = z.object({ items: z.array(PostSchema), nextCursor: z.string().nullable() }).openapi('PostPage');
+const CommentSchema = z.object({ id: z.string(), postId: z.string(), body: z.string(), author: Author, createdAt: z.string() }).openapi('Comment');
+const AttachmentSchema = z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), url: z.string() }).openapi('Attachment');
+
+const Cursor = z
+  .string()
+  .max(300)
+  .transform((s, ctx) => {
+    try {
+      const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+      if (typeof v?.c === 'string' && typeof v?.i === 'string') return v as { c: string; i: string };
+    } catch {
+      /* fall through */
+    }
+    ctx.addIssue({ code: 'custom', message: 'Not a cursor this server gave out' });
+    return z.NEVER;
+  });
+const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: Cursor.optional(),
+  type: PostType.optional(),
+});
+const Body = z.string().trim().min(1, 'Write something').max(20000);
+const NewPost = z
+  .strictObject({
+    type: z.enum(['status', 'blog']).default('status'),
+    body: Body,
+    title: z.string().trim().min(1).max(200).optional(),
+    audience: z.enum(['community', 'followers']).default('community'),
+    clientId: z.uuid().optional().openapi({ description: 'Idempotency key: sending the same post again returns the first one' }),
+    attachmentId: z.string().max(100).optional(),
+  })
+  .refine((p) => p.type === 'blog' || p.audience === 'community', { message: 'Only blog entries can be for followers', path: ['audience'] })
+  .openapi('NewPost');
+const Ref = z.object({ ref: z.string().min(1).max(100) });
+const PostRef = z.object({ id: z.string().min(1).max(100) });
+const ReactionRef = PostRef.extend({ kind: z.enum(REACTION_KINDS) });
+const tags = ['feed'];
+
+const routes = {
+  communityPosts: createRoute({ method: 'get', path: '/communities/{ref}/posts', tags, summary: 'A community’s feed, newest first', request: { params: Ref, query: PageQuery }, responses: { 200: jsonContent(PostPage, 'A page'), ...communityErrors } }),
+  feed: createRoute({ method: 'get', path: '/feed', tags, summary: 'Your combined feed over all your communities', request: { query: PageQuery }, responses: { 200: jsonContent(PostPage, 'A page'), ...communityErrors } }),
+  create: createRoute({ method: 'post', path: '/communities/{ref}/posts', tags, summary: 'Post a status update or blog entry (members)', request: { params: Ref, ...jsonBody(NewPost) }, responses: { 201: jsonContent(PostSchema, 'Posted'), 200: jsonContent(PostSchema, 'Already posted (same clientId)'), ...communityErrors } }),
+  edit: createRoute({ method: 'patch', path: '/posts/{id}', tags, summary: 'Edit your post within 15 minutes', request: { params: PostRef, ...jsonBody(z.strictObject({ body: Body })) }, responses: { 200: jsonContent(PostSchema, 'Edited'), ...communityErrors } }),
+  remove: createRoute({ method: 'delete', path: '/posts/{id}', tags, summary: 'Delete a post (its author, or a moderator)', request: { params: PostRef }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Deleted'), ...communityErrors } }),
+  react: createRoute({ method: 'put', path: '/posts/{id}/reactions/{kind}', tags, summary: 'React (once per kind)', request: { params: ReactionRef }, responses: { 200: jsonContent(z.object({ reactions: Reactions, myReactions: z.array(z.enum(REACTION_KINDS)) }), 'Reactions'), ...communityErrors } }),
+  unreact: createRoute({ method: 'delete', path: '/posts/{id}/reactions/{kind}', tags, summary: 'Take a reaction back', request: { params: ReactionRef }, responses: { 200: jsonContent(z.object({ reactions: Reactions, myReactions: z.array(z.enum(REACTION_KINDS)) }), 'Reactions'), ...communityErrors } }),
+  comments: createRoute({ method: 'get', path: '/posts/{id}/comments', tags, summary: 'A post’s comments, oldest first', request: { params: PostRef }, responses: { 200: jsonContent(z.object({ items: z.array(CommentSchema) }), 'Comments'), ...communityErrors } }),
+  comment: createRoute({ method: 'post', path: '/posts/{id}/comments', tags, summary: 'Comment (members)', request: { params: PostRef, ...jsonBody(z.strictObject({ body: Body.max(5000) })) }, responses: { 201: jsonContent(CommentSchema, 'Commented'), ...communityErrors } }),
+  report: createRoute({ method: 'post', path: '/posts/{id}/report', tags, summary: 'Report a post to the moderators', request: { params: PostRef, ...jsonBody(z.strictObject({ reason: z.string().trim().min(1).max(1000) })) }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Reported'), ...communityErrors } }),
+  upload: createRoute({
+    method: 'post',
+    path: '/communities/{ref}/files',
+    tags,
+    summary: `Upload a file to attach to a post (members; at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB; ${Object.keys(FILE_TYPES).join(' ')})`,
+    request: { params: Ref, body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } } },
+    responses: { 201: jsonContent(AttachmentSchema, 'Stored'), ...communityErrors },
+  }),
+  download: createRoute({ method: 'get', path: '/files/{id}', tags, summary: 'Download a file (readers of its community only)', request: { params: PostRef }, responses: { 200: { description: 'The file' }, ...communityErrors } }),
+};
+
+const moderates = (a: Access) => a.actor.siteAdmin || a.role === 'owner' || a.role === 'moderator';
+
+/** The post (not deleted) and the caller's access to its community, checked for `action`. */
+async function postAccess(c: Context<AppEnv>, id: string, action: Parameters<typeof authorize>[2], db = c.get('services').db.kysely) {
+  const post = await db.selectFrom('post').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  // A post in a community you cannot read does not exist, for you.
+  const read = post ? await authorize(c, post.community_id, 'content.read', db).catch(() => null) : null;
+  if (!post || !read) throw new ApiError(404, 'NOT_FOUND', 'No such post.');
+  const access = action === 'content.read' ? read : await authorize(c, post.community_id, action, db);
+  return { post, access };
+}
+
+async function onePost(c: Context<AppEnv>, access: Access, id: string, db = c.get('services').db.kysely): Promise<PostView> {
+  const moderatorOf = new Set(moderates(access) ? [access.community.id] : []);
+  const page = await postPage(db, access.actor, { communityIds: [access.community.id], moderatorOf }, { limit: 1, onlyId: id });
+  if (!page.items[0]) throw new ApiError(404, 'NOT_FOUND', 'No such post.');
+  return page.items[0];
+}
+
+async function reactionState(c: Context<AppEnv>, postId: string, userId: string, db = c.get('services').db.kysely) {
+  const rows = await db.selectFrom('reaction').select(['kind', 'user_id']).where('post_id', '=', postId).execute();
+  const reactions = { like: 0, thanks: 0, important: 0 };
+  for (const r of rows) reactions[r.kind] += 1;
+  return { reactions, myReactions: rows.filter((r) => r.user_id === userId).map((r) => r.kind) };
+}
+
+export const posts = createRouter()
+  .openapi(routes.communityPosts, async (c) => {
+    const access = await authorize(c, c.req.valid('param').ref, 'content.read');
+    const q = c.req.valid('query');
+    const page = await postPage(
+      c.get('services').db.kysely,
+      access.actor,
+      { communityIds: [access.community.id], moderatorOf: new Set(moderates(access) ? [access.community.id] : []) },
+      { limit: q.limit, cursor: q.cursor, type: q.type },
+    );
+    return c.json(page, 200);
+  })
+  .openapi(routes.feed, async (c) => {
+    const actor = await requireCommunityUser(c);
+    const { kysely } = c.get('services').db;
+    const q = c.req.valid('query');
+    const [access, mine] = await Promise.all([
+      communityAccessMap(kysely, actor),
+      kysely.selectFrom('membership').select(['community_id', 'role']).where('user_id', '=', actor.userId).where('state', '=', 'active').execute(),
+    ]);
+    const ids = mine.filter((m) => access.get(m.community_id)?.content).map((m) => m.community_id);
+    const moderatorOf = new Set(mine.filter((m) => m.role !== 'member').map((m) => m.community_id));
+    return c.json(await postPage(kysely, actor, { communityIds: ids, moderatorOf }, { limit: q.limit, cursor: q.cursor, type: q.type }), 200);
+  })
+  .openapi(routes.create, async (c) => {
+    const body = c.req.valid('json');
+    const result = await inTransaction(c, async (trx) => {
+      const access = await authorize(c, c.req.valid('param').ref, 'content.write', trx);
+      const me = access.actor.userId;
+      if (body.clientId) {
+        const existing = await trx.selectFrom('post').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
+        if (existing) return { view: await onePost(c, access, existing.id, trx), created: false };
+      }
+      if (body.attachmentId) {
+        const file = await trx.selectFrom('attachment').select(['community_id', 'uploader_id']).where('id', '=', body.attachmentId).executeTakeFirst();
+        if (!file || file.community_id !== access.community.id || file.uploader_id !== me) {
+          throw new ApiError(422, 'UNKNOWN_ATTACHMENT', 'Attach a file you uploaded to this community.', { attachmentId: 'Not an upload of yours here' });
+        }
+      }
+      const id = newId('pst');
+      const at = now();
+      await trx
+        .insertInto('post')
+        .values({
+          id,
+          community_id: access.community.id,
+          author_id: me,
+          type: body.attachmentId && body.type === 'status' ? 'file' : body.type,
+          audience: body.audience,
+          title: body.title ?? null,
+          body: body.body,
+          attachment_id: body.attachmentId ?? null,
+          client_id: body.clientId ?? null,
+          edited_at: null,
+          deleted_at: null,
+          created_at: at,
+        })
+        .execute();
+      await trx.updateTable('community').set({ updated_at: at }).where('id', '=', access.community.id).execute();
+      await emit(c, trx, { type: 'post.created', communityId: access.community.id, content: true, payload: { postId: id, slug: access.community.slug, authorId: me } });
+      // @mentions of members notify them.
+      const mentioned = mentionedUserIds(body.body).filter((u) => u !== me);
+      if (mentioned.length) {
+        const members = await trx.selectFrom('membership').select('user_id').where('community_id', '=', access.community.id).where('state', '=', 'active').where('user_id', 'in', mentioned).execute();
+        for (const m of members) await emit(c, trx, { type: 'mention.created', userId: m.user_id, payload: { postId: id, slug: access.community.slug, by: me } });
+      }
+      return { view: await onePost(c, access, id, trx), created: true };
+    });
+    return c.json(result.view, result.created ? 201 : 200);
+  })
+  .openapi(routes.edit, async (c) => {
+    const { body } = c.req.valid('json');
+    const view = await inTransaction(c, async (trx) => {
+      const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.write', trx);
+      if (post.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author may edit a post.');
+      if (Date.now() - Date.parse(post.created_at) > EDIT_WINDOW_MS) throw new ApiError(409, 'EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
+      await trx.updateTable('post').set({ body, edited_at: now() }).where('id', '=', post.id).execute();
+      await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      return onePost(c, access, post.id, trx);
+    });
+    return c.json(view, 200);
+  })
+  .openapi(routes.remove, async (c) => {
+    await inTransaction(c, async (trx) => {
+      const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
+      if (post.author_id !== access.actor.userId && !moderates(access)) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
+      await trx.updateTable('post').set({ deleted_at: now() }).where('id', '=', post.id).execute();
+      await emit(c, trx, { type: 'post.deleted', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+    });
+    return c.json({ ok: true as const }, 200);
+  })
+  .openapi(routes.react, async (c) => {
+    const { id, kind } = c.req.valid('param');
+    const state = await inTransaction(c, async (trx) => {
+      const { post, access } = await postAccess(c, id, 'content.write', trx);
+      await trx
+        .insertInto('reaction')
+        .values({ post_id: post.id, user_id: access.actor.userId, kind, created_at: now() })
+        .onConflict((oc) => oc.columns(['post_id', 'user_id', 'kind']).doNothing())
+        .execute();
+      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      return reactionState(c, post.id, access.actor.userId, trx);
+    });
+    return c.json(state, 200);
+  })
+  .openapi(routes.unreact, async (c) => {
+    const { id, kind } = c.req.valid('param');
+    const state = await inTransaction(c, async (trx) => {
+      const { post, access } = await postAccess(c, id, 'content.write', trx);
+      await trx.deleteFrom('reaction').where('post_id', '=', post.id).where('user_id', '=', access.actor.userId).where('kind', '=', kind).execute();
+      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      return reactionState(c, post.id, access.actor.userId, trx);
+    });
+    return c.json(state, 200);
+  })
+  .openapi(routes.comments, async (c) => {
+    const { post } = await postAccess(c, c.req.valid('param').id, 'content.read');
+    const rows = await c
+      .get('services')
+      .db.kysely.selectFrom('comment')
+      .innerJoin('user', 'user.id', 'comment.author_id')
+      .leftJoin('profile', 'profile.user_id', 'comment.author_id')
+      .leftJoin('agency', 'agency.id', 'profile.agency_id')
+      .select(['comment.id', 'comment.body', 'comment.created_at', 'comment.author_id', 'user.name as author_name', 'agency.name as agency_name'])
+      .where('comment.post_id', '=', post.id)
+      .where('comment.deleted_at', 'is', null)
+      .orderBy('comment.created_at')
+      .orderBy('comment.id')
+      .limit(500)
+      .execute();
+    return c.json(
+      { items: rows.map((r) => ({ id: r.id, postId: post.id, body: r.body, author: { id: r.author_id, name: r.author_name, agency: r.agency_name ?? null }, createdAt: r.created_at })) },
+      200,
+    );
+  })
+  .openapi(routes.comment, async (c) => {
+    const { body } = c.req.valid('json');
+    const comment = await inTransaction(c, async (trx) => {
+      const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.write', trx);
+      const id = newId('cmt');
+      const at = now();
+      await trx.insertInto('comment').values({ id, post_id: post.id, author_id: access.actor.userId, body, deleted_at: null, created_at: at }).execute();
+      await trx.updateTable('post').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', post.id).execute();
+      await emit(c, trx, { type: 'comment.created', communityId: post.community_id, content: true, payload: { postId: post.id, commentId: id, slug: access.community.slug } });
+      const author = await trx
+        .selectFrom('user')
+        .leftJoin('profile', 'profile.user_id', 'user.id')
+        .leftJoin('agency', 'agency.id', 'profile.agency_id')
+        .select(['user.name', 'agency.name as agency'])
+        .where('user.id', '=', access.actor.userId)
+        .executeTakeFirstOrThrow();
+      return { id, postId: post.id, body, author: { id: access.actor.userId, name: author.name, agency: author.agency ?? null }, createdAt: at };
+    });
+    return c.json(comment, 201);
+  })
+  .openapi(routes.report, async (c) => {
+    const { reason } = c.req.valid('json');
+    await inTransaction(c, async (trx) => {
+      const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
+      await trx.insertInto('report').values({ id: newId('rpt'), post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now() }).execute();
+    });
+    return c.json({ ok: true as const }, 200);
+  })
+  .openapi(routes.upload, async (c) => {
+    const access = await authorize(c, c.req.valid('param').ref, 'content.write');
+    const form = await c.req.parseBody().catch(() => {
+      throw new ApiError(400, 'BAD_FORM', 'Send the file as multipart/form-data in the field "file".', { file: 'Required' });
+    });
+    const file = form.file;
+    if (!(file instanceof File)) throw new ApiError(400, 'VALIDATION_FAILED', 'Send the file in the field "file".', { file: 'Required' });
+    if (file.size > FILE_LIMIT_BYTES) throw new ApiError(413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' });
+    if (file.size === 0) throw new ApiError(400, 'VALIDATION_FAILED', 'The file is empty.', { file: 'Empty' });
+    const filename = path.basename(file.name).replace(/[^\w .()-]/g, '_').slice(0, 200) || 'file';
+    const ext = path.extname(filename).toLowerCase();
+    const contentType = FILE_TYPES[ext];
+    if (!contentType) throw new ApiError(415, 'FILE_TYPE_NOT_ALLOWED', `Allowed files: ${Object.keys(FILE_TYPES).join(' ')}`, { file: 'Type not allowed' });
+    const { config, db } = c.get('services');
+    const id = newId('fil');
+    const dir = path.join(config.dataDir, 'files', access.community.id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, id), new Uint8Array(await file.arrayBuffer()), { mode: 0o600 });
+    await db.kysely
+      .insertInto('attachment')
+      .values({ id, community_id: access.community.id, uploader_id: access.actor.userId, filename, content_type: contentType, size: file.size, storage_key: `${access.community.id}/${id}`, created_at: now() })
+      .execute();
+    return c.json({ id, filename, contentType, size: file.size, url: `/api/v1/files/${id}` }, 201);
+  })
+  .openapi(routes.download, async (c) => {
+    const { db, config } = c.get('services');
+    const file = await db.kysely.selectFrom('attachment').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
+    const readable = file ? await authorize(c, file.community_id, 'content.read').catch(() => null) : null;
+    if (!file || !readable) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
+    const bytes = await readFile(path.join(config.dataDir, 'files', file.storage_key));
+    return new Response(new Uint8Array(bytes), {
+      headers: {
+        'content-type': file.content_type,
+        'content-length': String(bytes.length),
+        'content-disposition': `attachment; filename="${file.filename.replace(/"/g, '')}"`,
+        'cache-control': 'private, no-store',
+        'x-content-type-options': 'nosniff',
+      },
+    }) as never;
+  });
+
+export { encodePostCursor };
