@@ -18,6 +18,7 @@ export default defineConfig({
         provider: 'src/provider/provider.ts',
         'sign-in': 'src/sign-in/sign-in.ts',
         'community-list': 'src/community-list/community-list.ts',
+        'community-feed': 'src/community-feed/community-feed.ts',
       },
       formats: ['es'],
     },

@@ -10,7 +10,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     rollupOptions: {
-      input: { index: 'index.html' },
+      input: { index: 'index.html', intranet: 'intranet.html' },
       external: [/^\/widgets\//],
     },
   },

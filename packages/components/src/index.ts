@@ -5,9 +5,12 @@
 export { JcProvider } from './provider/provider.js';
 export { JcSignIn } from './sign-in/sign-in.js';
 export { JcCommunityList } from './community-list/community-list.js';
-export { ApiClient, ApiError, type JoinResult } from './api/client.js';
+export { JcCommunityFeed, unsentStorageKey, type UnsentPost } from './community-feed/community-feed.js';
+export { ApiClient, ApiError, type JoinResult, type PostCreateResult } from './api/client.js';
 export { SessionStore, type SessionState } from './api/session.js';
 export type {
+  Attachment,
+  Comment,
   Community,
   CommunityCreate,
   CommunityListQuery,
@@ -19,6 +22,15 @@ export type {
   Membership,
   MembershipResult,
   MembershipState,
+  Person,
+  Post,
+  PostCreate,
+  PostListQuery,
+  PostPage,
+  PostType,
+  ReactionCounts,
+  ReactionKind,
+  ReactionsResult,
   Role,
   Visibility,
 } from './api/schemas.js';

@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import {
+  AttachmentSchema,
+  CommentListSchema,
+  CommentSchema,
   CommunityPageSchema,
   CommunitySchema,
   ErrorBodySchema,
@@ -8,6 +11,11 @@ import {
   MemberSchema,
   MembershipResultSchema,
   OkSchema,
+  PostPageSchema,
+  PostSchema,
+  ReactionsResultSchema,
+  type Attachment,
+  type Comment,
   type Community,
   type CommunityCreate,
   type CommunityListQuery,
@@ -17,6 +25,12 @@ import {
   type Member,
   type MembershipResult,
   type MembershipState,
+  type Post,
+  type PostCreate,
+  type PostListQuery,
+  type PostPage,
+  type ReactionKind,
+  type ReactionsResult,
 } from './schemas.js';
 
 /** What joining answered: a member at once (200), or a request waiting for an owner or moderator (202). */
@@ -25,6 +39,22 @@ export interface JoinResult extends MembershipResult {
 }
 
 const community = (ref: string) => `/api/v1/communities/${encodeURIComponent(ref)}`;
+const post = (id: string) => `/api/v1/posts/${encodeURIComponent(id)}`;
+
+/** What creating a post answered: a new post (201), or the one an earlier try with the same `clientId` made (200). */
+export interface PostCreateResult {
+  post: Post;
+  created: boolean;
+}
+
+function postQuery(query: PostListQuery): string {
+  const params = new URLSearchParams();
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.cursor) params.set('cursor', query.cursor);
+  if (query.type) params.set('type', query.type);
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
 
 /** An error from the API (or from reaching it), in the server's shared shape. */
 export class ApiError extends Error {
@@ -50,6 +80,7 @@ export interface ApiClientOptions {
 
 interface RequestOptions<T> {
   method?: string;
+  /** JSON, or a FormData (sent as multipart/form-data). */
   body?: unknown;
   schema?: z.ZodMiniType<T>;
 }
@@ -114,7 +145,9 @@ export class ApiClient {
 
   async request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<{ data: T; response: Response }> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const form = typeof FormData !== 'undefined' && options.body instanceof FormData ? options.body : null;
+    // A FormData sets its own multipart content type (with the boundary).
+    if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
     const token = this.crossOrigin ? this.token : null;
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
@@ -122,7 +155,7 @@ export class ApiClient {
       response = await this.#fetch(`${this.baseUrl}${path}`, {
         method: options.method ?? 'GET',
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
         credentials: this.crossOrigin ? 'omit' : 'same-origin',
         mode: 'cors',
       });
@@ -229,5 +262,85 @@ export class ApiClient {
   /** Denies a request to join (owners and moderators). */
   async denyMember(ref: string, userId: string): Promise<void> {
     await this.request(`${community(ref)}/members/${encodeURIComponent(userId)}/deny`, { method: 'POST', body: {}, schema: OkSchema });
+  }
+
+  /** One community (with the signed-in user's membership); 404 for one you may not see. */
+  async getCommunity(ref: string): Promise<Community> {
+    return (await this.request(community(ref), { schema: CommunitySchema })).data;
+  }
+
+  /** A page of one community's posts, newest first. */
+  async listPosts(ref: string, query: PostListQuery = {}): Promise<PostPage> {
+    return (await this.request(`${community(ref)}/posts${postQuery(query)}`, { schema: PostPageSchema })).data;
+  }
+
+  /** A page of the signed-in user's feed: the posts of all their communities, newest first. */
+  async listFeed(query: PostListQuery = {}): Promise<PostPage> {
+    return (await this.request(`/api/v1/feed${postQuery(query)}`, { schema: PostPageSchema })).data;
+  }
+
+  /** Posts to a community (active members). Re-sending the same `clientId` returns the same post instead of a second one. */
+  async createPost(ref: string, body: PostCreate): Promise<PostCreateResult> {
+    const { data, response } = await this.request(`${community(ref)}/posts`, { method: 'POST', body, schema: PostSchema });
+    return { post: data, created: response.status === 201 };
+  }
+
+  /** Edits a post's body (its author, within 15 minutes of posting). */
+  async editPost(id: string, body: string): Promise<Post> {
+    return (await this.request(post(id), { method: 'PATCH', body: { body }, schema: PostSchema })).data;
+  }
+
+  /** Deletes a post (its author, or the community's owners and moderators). */
+  async deletePost(id: string): Promise<void> {
+    await this.request(post(id), { method: 'DELETE', schema: OkSchema });
+  }
+
+  /** Adds (`on`) or takes back the signed-in user's reaction of one kind. */
+  async setReaction(id: string, kind: ReactionKind, on: boolean): Promise<ReactionsResult> {
+    return (await this.request(`${post(id)}/reactions/${encodeURIComponent(kind)}`, { method: on ? 'PUT' : 'DELETE', schema: ReactionsResultSchema })).data;
+  }
+
+  /** A post's comments, oldest first. */
+  async listComments(id: string): Promise<Comment[]> {
+    return (await this.request(`${post(id)}/comments`, { schema: CommentListSchema })).data.items;
+  }
+
+  async addComment(id: string, body: string): Promise<Comment> {
+    return (await this.request(`${post(id)}/comments`, { method: 'POST', body: { body }, schema: CommentSchema })).data;
+  }
+
+  /** Reports a post to the community's owners and moderators. */
+  async reportPost(id: string, reason: string): Promise<void> {
+    await this.request(`${post(id)}/report`, { method: 'POST', body: { reason }, schema: OkSchema });
+  }
+
+  /** Uploads a file to attach to a post (at most 10 MB; PDF, images, text, CSV, Word and Excel). */
+  async uploadFile(ref: string, file: Blob, filename?: string): Promise<Attachment> {
+    const form = new FormData();
+    if (filename !== undefined) form.append('file', file, filename);
+    else form.append('file', file);
+    return (await this.request(`${community(ref)}/files`, { method: 'POST', body: form, schema: AttachmentSchema })).data;
+  }
+
+  /** An API path (such as an attachment's `url`) as an absolute URL on this server. */
+  resolve(path: string): string {
+    return new URL(path, this.baseUrl).href;
+  }
+
+  /** Downloads a file the signed-in user may read (across origins this sends the bearer token a plain link cannot). */
+  async fetchFile(path: string): Promise<Blob> {
+    const token = this.crossOrigin ? this.token : null;
+    let response: Response;
+    try {
+      response = await this.#fetch(this.resolve(path), {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        credentials: this.crossOrigin ? 'omit' : 'same-origin',
+        mode: 'cors',
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+    }
+    if (!response.ok) throw new ApiError(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`);
+    return response.blob();
   }
 }

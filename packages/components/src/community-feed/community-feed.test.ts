@@ -1,0 +1,625 @@
+import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import '../provider/provider.js';
+import type { JcProvider } from '../provider/provider.js';
+import './community-feed.js';
+import { unsentStorageKey, type JcCommunityFeed } from './community-feed.js';
+import { renderMarkdown } from './markdown.js';
+import type { Comment, Community, Post } from '../api/schemas.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';
+
+/*
+ * Against the real server (mounted into the test runner), except the
+ * 10,000-post test, which runs on fixtures. Tests that write use fresh
+ * accounts and their own communities, so no test depends on another.
+ */
+
+declare global {
+  interface Window {
+    __jcXss?: unknown;
+  }
+}
+
+/*
+ * The virtualizer's ResizeObserver makes the browser report "ResizeObserver
+ * loop completed with undelivered notifications" when it sizes posts it just
+ * added: benign (no loop happens; the virtualizer's maintainers say so), but
+ * mocha would count it as an uncaught error. Capturing listeners on window run
+ * before mocha's `onerror`.
+ */
+window.addEventListener(
+  'error',
+  (event) => {
+    if (/ResizeObserver loop/.test(event.message)) event.stopImmediatePropagation();
+  },
+  true,
+);
+
+function shadow(el: HTMLElement) {
+  return el.shadowRoot!;
+}
+
+function text(node: Element | ShadowRoot | null | undefined) {
+  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
+  await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern} in: ${text(shadow(el)).slice(0, 400)}`, { timeout });
+}
+
+interface MountOptions {
+  community?: string;
+  scope?: 'community' | 'mine';
+  pageSize?: number;
+  fetcher?: typeof fetch;
+  api?: string;
+  before?: unknown;
+}
+
+async function mount(options: MountOptions = {}) {
+  const page = await fixture<HTMLDivElement>(html`<div>
+    ${options.before ?? ''}
+    <jc-provider .fetcher=${options.fetcher} api=${options.api ?? ''}>
+      <jc-community-feed community=${options.community ?? ''} scope=${options.scope ?? 'community'} page-size=${options.pageSize ?? 20}></jc-community-feed>
+    </jc-provider>
+  </div>`);
+  const provider = page.querySelector<JcProvider>('jc-provider')!;
+  return { provider, el: provider.querySelector<JcCommunityFeed>('jc-community-feed')! };
+}
+
+function articles(el: JcCommunityFeed): HTMLElement[] {
+  return [...shadow(el).querySelectorAll<HTMLElement>('.feed > article')];
+}
+
+function bodyText(article: Element) {
+  return text(article.querySelector('.body'));
+}
+
+/** The rendered post whose body matches. */
+async function waitForPost(el: JcCommunityFeed, pattern: RegExp, timeout = 5000): Promise<HTMLElement> {
+  let found: HTMLElement | undefined;
+  await waitUntil(
+    () => (found = articles(el).find((a) => pattern.test(bodyText(a)))),
+    `waiting for a post ${pattern} in: ${text(shadow(el)).slice(0, 400)}`,
+    { timeout },
+  );
+  return found!;
+}
+
+function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
+  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => pattern.test(text(b)));
+  if (!found) throw new Error(`no button ${pattern} in: ${text(root as Element)}`);
+  return found;
+}
+
+function announcement(el: JcCommunityFeed) {
+  return text(shadow(el).querySelector('.announce'));
+}
+
+const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** A fresh, active user who owns a new public community (signed in on this page). */
+async function ownerWithCommunity(label = 'Feed') {
+  const user = await createActiveUser(`${label} Owner ${stamp()}`);
+  await signInPage(user);
+  const community = await apiCall<Community>('POST', '/api/v1/communities', { name: `${label} ${stamp()}` });
+  return { user, community };
+}
+
+async function createPost(slug: string, body: string) {
+  return apiCall<Post>('POST', `/api/v1/communities/${slug}/posts`, { type: 'status', body });
+}
+
+/** The shadow root's focused element. */
+function focused(el: JcCommunityFeed): HTMLElement | null {
+  return shadow(el).activeElement as HTMLElement | null;
+}
+
+describe('jc-community-feed (against the real server)', () => {
+  afterEach(signOutPage);
+
+  it('asks a signed-out user to sign in, and axe finds nothing', async () => {
+    const { el } = await mount({ community: 'highway-interdiction' });
+    await settled(el, /Sign in to JusticeConnect to see and share posts/);
+    expect(articles(el).length).to.equal(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the task force’s seeded posts to its owner, newest first, with author, agency and time', async () => {
+    await signInPage(DEMO.dana);
+    const { el } = await mount({ community: 'i-35-corridor-task-force' });
+    const newest = await waitForPost(el, /no personal identifiers/);
+    expect(articles(el)[0] === newest, 'the newest post first').to.equal(true);
+    expect(text(shadow(el).querySelector('h2'))).to.equal('Posts in I-35 Corridor Drug Trafficking Task Force');
+    expect(text(newest.querySelector('.author'))).to.equal('Det. Marcus Hill');
+    expect(text(newest.querySelector('.meta'))).to.match(/Hays County Sheriff/);
+    const time = newest.querySelector('time')!;
+    expect(new Date(time.getAttribute('datetime')!).toISOString()).to.equal(time.getAttribute('datetime'));
+    expect(time.getAttribute('title')).to.match(/\d{4}/);
+    expect(text(time)).to.match(/minutes? ago|now/);
+    // The blog entry's title and its markdown (bold) body.
+    const blog = await waitForPost(el, /Thursday–Sunday/);
+    expect(text(blog.querySelector('.title'))).to.equal('Peak trafficking times: first look');
+    expect(Boolean(blog.querySelector('.body strong')), '.body strong present').to.equal(true);
+    // Dana owns the community: she may delete every post, and edit none of the others'.
+    expect(Boolean(newest.querySelector('[data-action="delete"]')), '[data-action=delete] present').to.equal(true);
+    expect(Boolean(newest.querySelector('[data-action="edit"]')), 'no Edit on others’ posts').to.equal(false);
+    expect(Boolean(shadow(el).querySelector('form.composer textarea')), 'form.composer textarea present').to.equal(true);
+    expect(shadow(el).querySelector('[role="feed"]')!.getAttribute('aria-labelledby')).to.equal('jc-feed-title');
+    await expect(el).to.be.accessible();
+  });
+
+  it('posts (optimistically), reacts, comments, edits and deletes, with the events', async () => {
+    const { user, community } = await ownerWithCommunity('Flow');
+    await createPost(community.slug, 'An earlier post, already there.');
+    const { provider, el } = await mount({ community: community.slug });
+    await waitForPost(el, /earlier post/);
+    await expect(el).to.be.accessible();
+
+    // Post: at once "Sending…", then published at the top.
+    const root = shadow(el);
+    root.querySelector<HTMLTextAreaElement>('#jc-post-body')!.value = 'Roadside **checkpoint** moved to MM 240.';
+    const created = oneEvent(provider, 'jc-post-created');
+    button(root.querySelector('form.composer')!, /^Post$/).click();
+    await el.updateComplete;
+    expect(text(root.querySelector('.outbox'))).to.match(/Sending…/);
+    expect(root.querySelector<HTMLTextAreaElement>('#jc-post-body')!.value).to.equal('');
+    const event = (await created) as CustomEvent<{ post: Post }>;
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(event.detail.post.body).to.equal('Roadside **checkpoint** moved to MM 240.');
+    const mine = await waitForPost(el, /Roadside checkpoint moved/);
+    expect(articles(el)[0] === mine, 'the new post on top').to.equal(true);
+    expect(mine.querySelector('.body strong')!.textContent).to.equal('checkpoint');
+    expect(text(mine.querySelector('.author'))).to.equal(user.name);
+    expect(Boolean(root.querySelector('.outbox')), 'the outbox is empty').to.equal(false);
+    await waitUntil(() => announcement(el) === 'Your post was published.');
+
+    // React: aria-pressed and the count follow; the event says what changed.
+    const like = mine.querySelector<HTMLButtonElement>('[data-reaction="like"]')!;
+    expect(like.getAttribute('aria-pressed')).to.equal('false');
+    const reacted = oneEvent(provider, 'jc-reaction-changed');
+    like.click();
+    const r = ((await reacted) as CustomEvent).detail;
+    expect(r).to.deep.include({ postId: event.detail.post.id, kind: 'like', active: true });
+    expect(r.reactions.like).to.equal(1);
+    await el.updateComplete;
+    const likeNow = articles(el)[0]!.querySelector<HTMLButtonElement>('[data-reaction="like"]')!;
+    expect(likeNow.getAttribute('aria-pressed')).to.equal('true');
+    expect(text(likeNow.querySelector('.count'))).to.equal('1');
+
+    // Comment: open the thread, write, and the count follows.
+    const toggle = articles(el)[0]!.querySelector<HTMLButtonElement>('[data-action="comments"]')!;
+    expect(text(toggle)).to.equal('0 comments');
+    toggle.click();
+    await waitUntil(() => /No comments yet/.test(text(articles(el)[0]!.querySelector('.comments'))), 'the empty thread');
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    const box = articles(el)[0]!.querySelector<HTMLTextAreaElement>('.comments textarea')!;
+    box.value = 'Confirmed by _DPS_ units.';
+    button(articles(el)[0]!.querySelector('.comments')!, /^Comment$/).click();
+    await waitUntil(() => articles(el)[0]!.querySelector('.comment'), 'the comment shows');
+    const comment = articles(el)[0]!.querySelector('.comment')!;
+    expect(text(comment.querySelector('.body'))).to.equal('Confirmed by DPS units.');
+    expect(Boolean(comment.querySelector('.body em')), '.body em present').to.equal(true);
+    await waitUntil(() => text(articles(el)[0]!.querySelector('[data-action="comments"]')) === '1 comment', 'the count follows');
+    await expect(el).to.be.accessible();
+
+    // Edit (the author, within 15 minutes).
+    articles(el)[0]!.querySelector<HTMLButtonElement>('[data-action="edit"]')!.click();
+    await el.updateComplete;
+    const editBox = root.querySelector<HTMLTextAreaElement>(`#jc-edit-${event.detail.post.id}`)!;
+    expect(focused(el) === editBox, 'focus in the edit box').to.equal(true);
+    expect(editBox.value).to.equal('Roadside **checkpoint** moved to MM 240.');
+    editBox.value = 'Roadside checkpoint moved to MM 242.';
+    button(editBox.closest('form')!, /^Save$/).click();
+    await waitForPost(el, /MM 242/);
+    expect(text(articles(el)[0]!.querySelector('.meta'))).to.match(/Edited/);
+
+    // Delete, after a confirmation.
+    articles(el)[0]!.querySelector<HTMLButtonElement>('[data-action="delete"]')!.click();
+    await el.updateComplete;
+    const confirm = articles(el)[0]!.querySelector('.confirm')!;
+    expect(text(confirm)).to.match(/Delete this post\? This cannot be undone/);
+    expect(text(focused(el))).to.equal('Cancel');
+    await expect(el).to.be.accessible();
+    const deleted = oneEvent(provider, 'jc-post-deleted');
+    button(confirm, /Delete post/).click();
+    expect(((await deleted) as CustomEvent).detail.postId).to.equal(event.detail.post.id);
+    await waitUntil(() => !articles(el).some((a) => /MM 242/.test(bodyText(a))), 'the post is gone');
+    expect(announcement(el)).to.equal('The post was deleted.');
+    const left = await apiCall<{ items: Post[] }>('GET', `/api/v1/communities/${community.slug}/posts`);
+    expect(left.items.map((p) => p.body)).to.deep.equal(['An earlier post, already there.']);
+  });
+
+  it('keeps a post that could not be sent, across a reload, and a retry cannot post it twice', async () => {
+    const { user, community } = await ownerWithCommunity('Outbox');
+    await createPost(community.slug, 'Already posted before.');
+    // "Lost answers": the server gets the post, but the page never hears back.
+    let mode: 'online' | 'offline' | 'lost' = 'lost';
+    const fetcher = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const posting = (init?.method ?? 'GET') === 'POST' && /\/posts$/.test(String(input));
+      if (posting && mode === 'offline') throw new TypeError('Failed to fetch');
+      const response = await fetch(input, init);
+      if (posting && mode === 'lost') throw new TypeError('Failed to fetch');
+      return response;
+    };
+    let { el } = await mount({ community: community.slug, fetcher });
+    await waitForPost(el, /Already posted before/);
+    shadow(el).querySelector<HTMLTextAreaElement>('#jc-post-body')!.value = 'Unit 12 back in service.';
+    button(shadow(el).querySelector('form.composer')!, /^Post$/).click();
+    await settled(el, /Not sent/);
+    const unsent = shadow(el).querySelector('.outbox article')!;
+    expect(text(unsent)).to.match(/Unit 12 back in service/);
+    button(unsent, /Retry/);
+    await waitUntil(() => /Your post was not sent/.test(announcement(el)));
+    const me = await apiCall<{ id: string }>('GET', '/api/v1/me');
+    const key = unsentStorageKey(location.origin, me.id, community.slug);
+    const kept = JSON.parse(sessionStorage.getItem(key) ?? '[]');
+    expect(kept).to.have.length(1);
+    expect(kept[0].body).to.equal('Unit 12 back in service.');
+    await expect(el).to.be.accessible();
+
+    // A reload: the unsent post is still there, with the same clientId.
+    mode = 'offline';
+    fixtureCleanup();
+    ({ el } = await mount({ community: community.slug, fetcher }));
+    await waitForPost(el, /Already posted before/);
+    const again = shadow(el).querySelector('.outbox article')!;
+    expect(text(again)).to.match(/Unit 12 back in service.*Not sent/);
+    button(again, /Retry/).click();
+    await settled(el, /Not sent/);
+    await waitUntil(() => !/Sending…/.test(text(shadow(el).querySelector('.outbox'))), 'the retry failed');
+    mode = 'online';
+    button(shadow(el).querySelector('.outbox article')!, /Retry/).click();
+    await waitUntil(() => !shadow(el).querySelector('.outbox'), 'sent: the outbox empties');
+    await waitForPost(el, /Unit 12 back in service/);
+    expect(sessionStorage.getItem(key)).to.equal(null);
+    const stored = await apiCall<{ items: Post[] }>('GET', `/api/v1/communities/${community.slug}/posts`);
+    expect(stored.items.filter((p) => p.body === 'Unit 12 back in service.')).to.have.length(1, 'posted once, for all the tries');
+    expect(stored.items[0]!.author.name).to.equal(user.name);
+  });
+
+  it('uploads and attaches a file, shown as a link with its name and size', async () => {
+    const { community } = await ownerWithCommunity('Files');
+    const { el } = await mount({ community: community.slug });
+    await settled(el, /No posts yet/);
+    const root = shadow(el);
+    root.querySelector<HTMLTextAreaElement>('#jc-post-body')!.value = 'The plate list.';
+    const input = root.querySelector<HTMLInputElement>('#jc-post-file')!;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['ABC1234\nXYZ9876\n'], 'plates.txt', { type: 'text/plain' }));
+    input.files = transfer.files;
+    button(root.querySelector('form.composer')!, /^Post$/).click();
+    const post = await waitForPost(el, /The plate list/);
+    const link = post.querySelector<HTMLAnchorElement>('.attachment a')!;
+    expect(text(link)).to.equal('plates.txt');
+    expect(link.getAttribute('download')).to.equal('plates.txt');
+    expect(text(post.querySelector('.attachment'))).to.match(/plates\.txt \(16 bytes\)/);
+    const file = await fetch(link.href);
+    expect(await file.text()).to.equal('ABC1234\nXYZ9876\n');
+  });
+
+  it('shows another user’s new post live as an “N new posts” button, and inserts it only when asked', async () => {
+    const { crossOriginApi } = await testConfig();
+    const { community } = await ownerWithCommunity('Live');
+    await createPost(community.slug, 'What the reader is reading.');
+    const bob = await createUser(`Live Bob ${stamp()}`, crossOriginApi);
+    await activateUser(bob.email);
+    const page = await fixture<HTMLDivElement>(html`<div>
+      <jc-provider id="a"><jc-community-feed community=${community.slug}></jc-community-feed></jc-provider>
+      <jc-provider id="b" api=${crossOriginApi}></jc-provider>
+    </div>`);
+    const pa = page.querySelector<JcProvider>('#a')!;
+    const pb = page.querySelector<JcProvider>('#b')!;
+    const el = page.querySelector<JcCommunityFeed>('jc-community-feed')!;
+    const reading = await waitForPost(el, /What the reader is reading/);
+    await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
+    await pb.context!.session.signIn(bob.email, bob.password);
+    await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
+    await pb.context!.api.joinCommunity(community.slug);
+    const { post } = await pb.context!.api.createPost(community.slug, { type: 'status', body: 'Bob’s fresh report from the other origin.' });
+
+    await waitUntil(() => shadow(el).querySelector('.pill'), 'the new-posts button appears', { timeout: 5000 });
+    const pill = shadow(el).querySelector<HTMLButtonElement>('.pill')!;
+    expect(text(pill)).to.equal('↑ 1 new post');
+    // Queued, not inserted: what the reader reads has not moved.
+    expect(articles(el).length).to.equal(1);
+    expect(articles(el)[0] === reading, 'the post being read did not move').to.equal(true);
+    await waitUntil(() => /1 new post\. Use the/.test(announcement(el)), 'announced politely');
+    await expect(el).to.be.accessible();
+
+    pill.click();
+    await waitUntil(() => focused(el)?.dataset.id === post.id, 'focus moves to the first new post');
+    expect(bodyText(articles(el)[0]!)).to.equal('Bob’s fresh report from the other origin.');
+    expect(Boolean(shadow(el).querySelector('.pill')), '.pill absent').to.equal(false);
+    expect(articles(el).length).to.equal(2);
+
+    // Bob's reaction reaches the reader's counts live.
+    await pb.context!.api.setReaction(post.id, 'important', true);
+    await waitUntil(
+      () => text(articles(el)[0]!.querySelector('[data-reaction="important"] .count')) === '1',
+      'the reaction count updates live',
+      { timeout: 5000 },
+    );
+    await pb.context!.session.signOut();
+  });
+
+  it('does not show a restricted community’s feed to an outsider, or leak anything about it', async () => {
+    const outsider = await createActiveUser(`Outsider ${stamp()}`);
+    await signInPage(outsider);
+    const { el } = await mount({ community: 'i-35-corridor-task-force' });
+    await settled(el, /This community is not available/);
+    const all = text(shadow(el));
+    expect(all).to.not.match(/I-35|Corridor|Dana|Marcus|Ray|seizure/i);
+    expect(articles(el).length).to.equal(0);
+    expect(Boolean(shadow(el).querySelector('form')), 'form absent').to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
+  it('lets a non-member read a public community without the composer or reaction buttons; joining brings them, live', async () => {
+    const { community } = await ownerWithCommunity('Visited');
+    await createPost(community.slug, 'Training on consent searches next week.');
+    await signOutPage();
+    const visitor = await createActiveUser(`Visitor ${stamp()}`);
+    await signInPage(visitor);
+    const { provider, el } = await mount({ community: community.slug });
+    const post = await waitForPost(el, /consent searches/);
+    expect(text(shadow(el))).to.match(new RegExp(`You are reading ${community.name} as a visitor`));
+    expect(Boolean(shadow(el).querySelector('form.composer')), 'form.composer absent').to.equal(false);
+    expect(Boolean(post.querySelector('button[data-reaction]')), 'no reaction buttons').to.equal(false);
+    expect(post.querySelectorAll('.reaction.static').length).to.equal(3);
+    await expect(el).to.be.accessible();
+    // Joining (here, through the API) brings the composer and the reaction buttons, live.
+    await waitUntil(() => provider.context!.live.status === 'open', 'the live stream is open', { timeout: 5000 });
+    await apiCall('POST', `/api/v1/communities/${community.slug}/join`);
+    await waitUntil(() => shadow(el).querySelector('form.composer'), 'the composer appears', { timeout: 5000 });
+    await waitUntil(() => articles(el)[0]?.querySelector('button[data-reaction]'), 'reactions become buttons');
+  });
+
+  it('renders XSS payloads in posts and comments inert', async () => {
+    window.__jcXss = undefined;
+    const { community } = await ownerWithCommunity('XSS');
+    const payloads = [
+      '<script>window.__jcXss = "script"</script> plain <b>bold?</b>',
+      '<img src=x onerror="window.__jcXss = \'img\'"> and <svg onload="window.__jcXss = \'svg\'"><circle r=1></circle></svg>',
+      '[click me](javascript:window.__jcXss=\'md-link\') [entity](javascript&#58;window.__jcXss=\'entity\') [spaced]( javascript:alert(1)) <javascript:alert(1)>',
+      '![pic](x" onerror="window.__jcXss=\'md-img\') [data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19qY1hzcz0xPC9zY3JpcHQ+) [vb](vbscript:msgbox)',
+      '<a href="javascript:window.__jcXss=\'raw-a\'">raw link</a> <iframe src="javascript:window.__jcXss=\'iframe\'"></iframe> <details open ontoggle="window.__jcXss=\'details\'">x</details>',
+      '<math><mtext><table><mglyph><style><img src=x onerror="window.__jcXss=\'mxss\'"></style></mglyph></table></mtext></math> `<img src=x onerror=alert(1)>`',
+      'A [safe link](https://www.example.gov/a?b=1) and <form action="https://evil.example"><input name=x></form> and <style>*{display:none}</style>',
+    ];
+    const posts: Post[] = [];
+    for (const body of payloads) posts.push(await createPost(community.slug, body));
+    await apiCall<Comment>('POST', `/api/v1/posts/${posts[0]!.id}/comments`, { body: '<img src=x onerror="window.__jcXss=\'comment\'"> [c](javascript:window.__jcXss=\'comment-link\')' });
+    await setViewport({ width: 1000, height: 3000 });
+    try {
+      const { el } = await mount({ community: community.slug });
+      await waitUntil(() => articles(el).length === payloads.length, 'every post renders', { timeout: 5000 });
+      // Open the thread with the comment payload.
+      const first = articles(el).find((a) => a.dataset.id === posts[0]!.id)!;
+      first.querySelector<HTMLButtonElement>('[data-action="comments"]')!.click();
+      await waitUntil(() => first.querySelector('.comment'), 'the comment renders');
+      // Give any handler the chance to run (images error, svgs load, details toggle).
+      await new Promise((r) => setTimeout(r, 500));
+      expect(window.__jcXss, 'no payload ran').to.equal(undefined);
+      const root = shadow(el);
+      const dangerous = ['script', 'iframe', 'object', 'embed', 'form', 'input', 'style', 'svg', 'math', 'img', 'details', 'link', 'meta', 'base'];
+      expect(root.querySelectorAll(dangerous.map((t) => `.body ${t}`).join(', ')).length).to.equal(0);
+      expect(root.querySelectorAll('script').length).to.equal(0);
+      for (const node of root.querySelectorAll('.body *')) {
+        for (const attr of node.getAttributeNames()) expect(attr, `${node.tagName} ${attr}`).to.not.match(/^on/i);
+        expect(node.getAttribute('style'), `${node.tagName} style`).to.equal(null);
+      }
+      const hrefs = [...root.querySelectorAll<HTMLAnchorElement>('.body a')].map((a) => a.getAttribute('href'));
+      for (const href of hrefs) if (href !== null) expect(href).to.match(/^(https?:|mailto:|tel:)/i);
+      expect(hrefs).to.include('https://www.example.gov/a?b=1');
+      for (const a of root.querySelectorAll<HTMLAnchorElement>('.body a[href]')) {
+        expect(a.getAttribute('rel')).to.equal('noopener noreferrer nofollow');
+        expect(a.getAttribute('target')).to.equal('_blank');
+      }
+      // Raw HTML is shown as the text that was typed.
+      expect(bodyText(articles(el).find((a) => a.dataset.id === posts[0]!.id)!)).to.include('<script>window.__jcXss = "script"</script>');
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it('keyboard reaches every action in order: composer, reactions, comments, edit, delete', async () => {
+    const { community } = await ownerWithCommunity('Keys');
+    const post = await createPost(community.slug, 'Keyboard test post.');
+    const { el } = await mount({ community: community.slug });
+    await waitForPost(el, /Keyboard test post/);
+    const describe = (node: HTMLElement | null) =>
+      !node ? 'none' : node.id ? `#${node.id}` : node.dataset.reaction ? `reaction:${node.dataset.reaction}` : node.dataset.action ? `action:${node.dataset.action}` : text(node);
+    shadow(el).querySelector<HTMLTextAreaElement>('#jc-post-body')!.focus();
+    const order = [describe(focused(el))];
+    for (let i = 0; i < 8; i++) {
+      await sendKeys({ press: 'Tab' });
+      order.push(describe(focused(el)));
+    }
+    expect(order).to.deep.equal([
+      '#jc-post-body',
+      '#jc-post-file',
+      'Post',
+      'reaction:like',
+      'reaction:thanks',
+      'reaction:important',
+      'action:comments',
+      'action:edit',
+      'action:delete',
+    ]);
+
+    // React with the keyboard.
+    focused(el)!.blur();
+    const like = articles(el)[0]!.querySelector<HTMLButtonElement>('[data-reaction="like"]')!;
+    like.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => articles(el)[0]!.querySelector('[data-reaction="like"]')!.getAttribute('aria-pressed') === 'true', 'liked by keyboard');
+    expect(focused(el) === articles(el)[0]!.querySelector('[data-reaction="like"]'), 'focus stays on Like').to.equal(true);
+
+    // Open the comments, comment, all by keyboard.
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    expect(describe(focused(el))).to.equal('action:comments');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => /No comments yet/.test(text(articles(el)[0]!.querySelector('.comments'))));
+    // Past edit, delete: the comment box.
+    for (let i = 0; i < 3; i++) await sendKeys({ press: 'Tab' });
+    expect(focused(el)?.id).to.equal(`jc-comment-${post.id}`);
+    await sendKeys({ type: 'Typed with keys' });
+    await sendKeys({ press: 'Tab' });
+    expect(text(focused(el))).to.equal('Comment');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => /Typed with keys/.test(text(articles(el)[0]!.querySelector('.comment'))), 'commented by keyboard');
+
+    // Edit and delete by keyboard (Escape closes the edit box and goes back to Edit).
+    articles(el)[0]!.querySelector<HTMLButtonElement>('[data-action="edit"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(focused(el)?.id).to.equal(`jc-edit-${post.id}`);
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(describe(focused(el))).to.equal('action:edit');
+    await sendKeys({ press: 'Tab' });
+    expect(describe(focused(el))).to.equal('action:delete');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(text(focused(el))).to.equal('Cancel');
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(text(focused(el))).to.equal('Delete post');
+    await sendKeys({ press: 'Enter' });
+    await settled(el, /No posts yet/);
+    expect(focused(el)?.id).to.equal('jc-feed-title');
+  });
+
+  it('loads older posts with the “Load older posts” button and moves focus to the first of them; scrolling loads the rest', async () => {
+    const { community } = await ownerWithCommunity('Older');
+    // Tall posts: two fill more than the viewport, so the end of the feed is out of sight at first.
+    const tall = (n: number) => `Numbered post ${n}.\n\n${Array.from({ length: 30 }, (_, i) => `Line ${i + 1}.`).join('\n\n')}`;
+    for (let i = 1; i <= 5; i++) await createPost(community.slug, tall(i));
+    const { el } = await mount({ community: community.slug, pageSize: 2 });
+    await waitUntil(() => articles(el).length === 2, 'the first page');
+    const first = (a: Element) => text(a.querySelector('.body p'));
+    expect(articles(el).map(first)).to.deep.equal(['Numbered post 5.', 'Numbered post 4.']);
+    const more = button(shadow(el), /Load older posts/);
+    expect(more.getBoundingClientRect().top).to.be.greaterThan(window.innerHeight + 600);
+    more.click();
+    await waitUntil(() => focused(el)?.dataset.id !== undefined, 'focus moves to the first older post');
+    expect(first(focused(el)!)).to.equal('Numbered post 3.');
+    expect(announcement(el)).to.equal('2 older posts shown.');
+    // Scrolling to the end loads the rest.
+    await waitUntil(
+      () => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        return /You have reached the first post/.test(text(shadow(el)));
+      },
+      'the rest load as the end comes into view',
+      { timeout: 5000 },
+    );
+    await waitUntil(() => articles(el).some((a) => first(a) === 'Numbered post 1.'), 'the oldest post renders');
+    window.scrollTo(0, 0);
+  });
+
+  it('shows the combined feed over all of a user’s communities (scope="mine")', async () => {
+    await signInPage(DEMO.ray);
+    const { el } = await mount({ scope: 'mine' });
+    await waitForPost(el, /our academy class/);
+    await waitForPost(el, /no personal identifiers/);
+    expect(text(shadow(el).querySelector('h2'))).to.equal('Posts from your communities');
+    expect(text(shadow(el))).to.match(/in Texas Highway Interdiction/);
+    expect(Boolean(shadow(el).querySelector('form.composer')), 'form.composer absent').to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
+  it('tells a pending account it waits for the agency administrator', async () => {
+    const user = await createUser(`Pending ${stamp()}`);
+    await signInPage(user);
+    const { el } = await mount({ community: 'highway-interdiction' });
+    await settled(el, /waiting for your agency administrator/);
+    expect(articles(el).length).to.equal(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('asks a user who has not opted in to opt in, then shows the feed', async () => {
+    const user = await createUser(`Not Opted ${stamp()}`);
+    await activateUser(user.email, { optedIn: false });
+    await signInPage(user);
+    const { el } = await mount({ community: 'highway-interdiction' });
+    await settled(el, /Opt in to JusticeConnect to see and share posts/);
+    await expect(el).to.be.accessible();
+    button(shadow(el), /Yes, opt in/).click();
+    await waitForPost(el, /consent searches/);
+  });
+
+  it('shows an error with Try again when the feed cannot be loaded', async () => {
+    await signInPage(DEMO.dana);
+    let fail = true;
+    const fetcher = (input: RequestInfo | URL, init?: RequestInit) =>
+      fail && /\/posts(\?|$)/.test(String(input)) ? Promise.reject(new TypeError('offline')) : fetch(input, init);
+    const { el } = await mount({ community: 'highway-interdiction', fetcher });
+    await settled(el, /Could not reach JusticeConnect/);
+    expect(Boolean(shadow(el).querySelector('[role=alert]')), '[role=alert] present').to.equal(true);
+    await expect(el).to.be.accessible();
+    fail = false;
+    button(shadow(el), /Try again/).click();
+    await waitForPost(el, /consent searches/);
+  });
+});
+
+describe('jc-community-feed (fixtures)', () => {
+  afterEach(() => sessionStorage.clear());
+
+  it('keeps a 10,000-post feed fast with a small DOM', async () => {
+    const { el } = await mount({ community: 'i-35-corridor-task-force', pageSize: 100, fetcher: fixtureFetch({ me: fixtureUsers.optedIn, posts: manyFixturePosts(10_000) }) });
+    await waitUntil(() => articles(el).length > 0, 'the first page');
+    const start = performance.now();
+    for (let i = 0; i < 200 && el.shadowRoot!.querySelector('.more button'); i++) await el.loadOlder();
+    await el.updateComplete;
+    const loaded = performance.now() - start;
+    await waitUntil(() => /You have reached the first post/.test(text(shadow(el))));
+    const feed = shadow(el).querySelector<HTMLElement>('[role="feed"]')!;
+    expect(feed.getBoundingClientRect().height).to.be.greaterThan(100_000);
+    expect(articles(el).length, 'posts in the DOM').to.be.lessThan(80);
+    expect(shadow(el).querySelectorAll('*').length, 'elements in the shadow DOM').to.be.lessThan(3000);
+    expect(loaded, 'ms to load and render 99 more pages').to.be.lessThan(8000);
+    // Jump to the oldest post: it renders, and the DOM stays small.
+    const last = articles(el).length;
+    window.scrollTo(0, feed.getBoundingClientRect().bottom + window.scrollY - 200);
+    await waitUntil(() => articles(el).some((a) => /\(#1\)$/.test(bodyText(a))), 'the oldest post renders', { timeout: 5000 });
+    expect(articles(el).length).to.be.lessThan(Math.max(80, last + 10));
+    expect(articles(el).find((a) => /\(#1\)$/.test(bodyText(a)))!.getAttribute('aria-posinset')).to.equal('10000');
+    window.scrollTo(0, 0);
+  });
+
+  it('shows a post left unsent before a reload, and Retry sends it', async () => {
+    const key = unsentStorageKey(location.origin, fixtureUsers.optedIn.id, 'i-35-corridor-task-force');
+    sessionStorage.setItem(key, JSON.stringify([{ clientId: crypto.randomUUID(), community: 'i-35-corridor-task-force', body: 'Kept **across** the reload.', createdAt: new Date().toISOString() }]));
+    const { provider, el } = await mount({ community: 'i-35-corridor-task-force', fetcher: fixtureFetch({ me: fixtureUsers.optedIn }) });
+    await settled(el, /Kept across the reload\..*Not sent/);
+    await expect(el).to.be.accessible();
+    await waitUntil(() => articles(el).length > 0, 'the feed renders');
+    await waitUntil(() => shadow(el).querySelector('[role="feed"]')!.getAttribute('aria-busy') === 'false', 'the feed is no longer busy');
+    await expect(el).to.be.accessible();
+    const created = oneEvent(provider, 'jc-post-created');
+    button(shadow(el).querySelector('.outbox')!, /Retry/).click();
+    await created;
+    await waitForPost(el, /Kept across the reload/);
+    expect(sessionStorage.getItem(key)).to.equal(null);
+  });
+
+  it('renders markdown safely (unit)', () => {
+    const out = (s: string) => renderMarkdown(s);
+    expect(out('**b** _i_')).to.equal('<p><strong>b</strong> <em>i</em></p>\n');
+    expect(out('[x](javascript:alert(1))')).to.not.match(/href/);
+    expect(out('[x](JaVaScRiPt:alert(1))')).to.not.match(/href/);
+    expect(out('<a href="javascript:alert(1)">x</a>')).to.not.match(/<a /);
+    expect(out('[x](https://example.gov)')).to.equal('<p><a href="https://example.gov" target="_blank" rel="noopener noreferrer nofollow">x</a></p>\n');
+    expect(out('# Heading')).to.equal('<p><strong>Heading</strong></p>\n');
+    expect(out('<script>alert(1)</script>')).to.equal('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(out('![a](https://example.gov/a.png)')).to.not.match(/<img/);
+  });
+});
