@@ -136,6 +136,46 @@ for (const backend of backends()) {
       assert.equal((await t.app.request(secretFile.url, { headers: { cookie: outsider.cookie } })).status, 404);
     });
 
+    it('reads one post, and tells only its author the clientId', async () => {
+      const clientId = randomUUID();
+      const p = (await post(member.cookie, pub, { body: 'one post', clientId })).body;
+      assert.equal(p.clientId, clientId);
+      const asOwner = await call(t, 'GET', `/api/v1/posts/${p.id}`, { cookie: owner.cookie });
+      assert.equal(asOwner.status, 200);
+      assert.equal(asOwner.body.clientId, null);
+      const secret = (await post(owner.cookie, restricted, { body: 'hidden one' })).body;
+      assert.equal((await call(t, 'GET', `/api/v1/posts/${secret.id}`, { cookie: outsider.cookie })).status, 404);
+    });
+
+    it('sends reports to the moderators: their queue and their own live event', async () => {
+      const p = (await post(member.cookie, pub, { body: 'questionable' })).body;
+      const reporter = await activeUser(t, 'Reporter');
+      assert.equal((await call(t, 'POST', `/api/v1/posts/${p.id}/report`, { cookie: reporter.cookie, body: { reason: 'contains criminal-justice information' } })).status, 200);
+      const queue = await call(t, 'GET', `/api/v1/communities/${pub}/reports`, { cookie: owner.cookie });
+      assert.equal(queue.status, 200);
+      assert.ok(queue.body.items.some((r: { postId: string; reason: string }) => r.postId === p.id && /criminal-justice/.test(r.reason)));
+      assert.equal((await call(t, 'GET', `/api/v1/communities/${pub}/reports`, { cookie: member.cookie })).status, 403);
+      const events = (await t.services.db.kysely.selectFrom('event').select(['user_id', 'payload']).where('type', '=', 'post.reported').execute()).filter(
+        (e) => JSON.parse(e.payload).postId === p.id,
+      );
+      assert.deepEqual(events.map((e) => e.user_id), [owner.userId], 'only the moderators (here, the owner) hear of it');
+    });
+
+    it('shows a followers-only blog entry to the author’s followers only', async () => {
+      const follower = await activeUser(t, 'Follower');
+      await call(t, 'POST', `/api/v1/communities/${pub}/join`, { cookie: follower.cookie });
+      const entry = (await post(member.cookie, pub, { type: 'blog', title: 'Notes', body: 'for my followers', audience: 'followers' })).body;
+      const sees = async (cookie: string) => (await call(t, 'GET', `/api/v1/communities/${pub}/posts?limit=100`, { cookie })).body.items.some((x: { id: string }) => x.id === entry.id);
+      assert.equal(await sees(follower.cookie), false);
+      assert.deepEqual((await call(t, 'PUT', `/api/v1/users/${member.userId}/follow`, { cookie: follower.cookie })).body, { following: true });
+      assert.equal(await sees(follower.cookie), true);
+      assert.equal(await sees(member.cookie), true, 'its author');
+      assert.equal(await sees(outsider.cookie), false);
+      await call(t, 'DELETE', `/api/v1/users/${member.userId}/follow`, { cookie: follower.cookie });
+      assert.equal(await sees(follower.cookie), false);
+      assert.equal((await post(member.cookie, pub, { body: 'x', audience: 'followers' })).status, 400, 'only blog entries can be for followers');
+    });
+
     it('combines the feed over my communities, and notifies a mentioned member', async () => {
       const other = (await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Feed Second', visibility: 'public' } })).body.slug;
       await call(t, 'POST', `/api/v1/communities/${other}/join`, { cookie: member.cookie });

@@ -24,6 +24,8 @@ export interface PostView {
   commentCount: number;
   canEdit: boolean;
   canDelete: boolean;
+  /** The author's own idempotency key (null for everyone else), so a client can match a post it retried. */
+  clientId: string | null;
 }
 
 export interface PageCursor {
@@ -61,6 +63,7 @@ export async function postPage(
       'post.title',
       'post.body',
       'post.author_id',
+      'post.client_id',
       'post.comment_count',
       'post.edited_at',
       'post.created_at',
@@ -129,6 +132,7 @@ export async function postPage(
       commentCount: Number(r.comment_count),
       canEdit: own && now - Date.parse(r.created_at) < EDIT_WINDOW_MS,
       canDelete: own || actor.siteAdmin || scope.moderatorOf.has(r.community_id),
+      clientId: own ? r.client_id : null,
     };
   });
   const last = page[page.length - 1];

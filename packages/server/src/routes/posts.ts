@@ -46,6 +46,7 @@ const PostSchema = z
     commentCount: z.number(),
     canEdit: z.boolean(),
     canDelete: z.boolean(),
+    clientId: z.string().nullable(),
   })
   .openapi('Post');
 const PostPage = z.object({ items: z.array(PostSchema), nextCursor: z.string().nullable() }).openapi('PostPage');
@@ -97,6 +98,15 @@ const routes = {
   unreact: createRoute({ method: 'delete', path: '/posts/{id}/reactions/{kind}', tags, summary: 'Take a reaction back', request: { params: ReactionRef }, responses: { 200: jsonContent(z.object({ reactions: Reactions, myReactions: z.array(z.enum(REACTION_KINDS)) }), 'Reactions'), ...communityErrors } }),
   comments: createRoute({ method: 'get', path: '/posts/{id}/comments', tags, summary: 'A post’s comments, oldest first', request: { params: PostRef }, responses: { 200: jsonContent(z.object({ items: z.array(CommentSchema) }), 'Comments'), ...communityErrors } }),
   comment: createRoute({ method: 'post', path: '/posts/{id}/comments', tags, summary: 'Comment (members)', request: { params: PostRef, ...jsonBody(z.strictObject({ body: Body.max(5000) })) }, responses: { 201: jsonContent(CommentSchema, 'Commented'), ...communityErrors } }),
+  one: createRoute({ method: 'get', path: '/posts/{id}', tags, summary: 'One post', request: { params: PostRef }, responses: { 200: jsonContent(PostSchema, 'The post'), ...communityErrors } }),
+  reports: createRoute({
+    method: 'get',
+    path: '/communities/{ref}/reports',
+    tags,
+    summary: 'Reported posts waiting for the moderators (owners and moderators)',
+    request: { params: Ref },
+    responses: { 200: jsonContent(z.object({ items: z.array(z.object({ id: z.string(), postId: z.string(), reason: z.string(), reporter: z.string(), createdAt: z.string() })) }), 'Reports'), ...communityErrors },
+  }),
   report: createRoute({ method: 'post', path: '/posts/{id}/report', tags, summary: 'Report a post to the moderators', request: { params: PostRef, ...jsonBody(z.strictObject({ reason: z.string().trim().min(1).max(1000) })) }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Reported'), ...communityErrors } }),
   upload: createRoute({
     method: 'post',
@@ -290,11 +300,34 @@ export const posts = createRouter()
     });
     return c.json(comment, 201);
   })
+  .openapi(routes.one, async (c) => {
+    const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read');
+    return c.json(await onePost(c, access, post.id), 200);
+  })
+  .openapi(routes.reports, async (c) => {
+    const access = await authorize(c, c.req.valid('param').ref, 'content.moderate');
+    const rows = await c
+      .get('services')
+      .db.kysely.selectFrom('report')
+      .innerJoin('post', 'post.id', 'report.post_id')
+      .innerJoin('user', 'user.id', 'report.reporter_id')
+      .select(['report.id', 'report.post_id', 'report.reason', 'user.name as reporter', 'report.created_at'])
+      .where('post.community_id', '=', access.community.id)
+      .where('post.deleted_at', 'is', null)
+      .orderBy('report.created_at', 'desc')
+      .limit(200)
+      .execute();
+    return c.json({ items: rows.map((r) => ({ id: r.id, postId: r.post_id, reason: r.reason, reporter: r.reporter, createdAt: r.created_at })) }, 200);
+  })
   .openapi(routes.report, async (c) => {
     const { reason } = c.req.valid('json');
     await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
-      await trx.insertInto('report').values({ id: newId('rpt'), post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now() }).execute();
+      const id = newId('rpt');
+      await trx.insertInto('report').values({ id, post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now() }).execute();
+      // Each moderator and owner hears of it (only them: the reporter stays unnamed to everyone else).
+      const moderators = await trx.selectFrom('membership').select('user_id').where('community_id', '=', post.community_id).where('state', '=', 'active').where('role', '!=', 'member').execute();
+      for (const m of moderators) await emit(c, trx, { type: 'post.reported', userId: m.user_id, payload: { postId: post.id, reportId: id, slug: access.community.slug } });
     });
     return c.json({ ok: true as const }, 200);
   })

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { loadActor, type Actor } from '../authz.ts';
+import { loadActor, requireCommunityUser, type Actor } from '../authz.ts';
 import { now } from '../db/database.ts';
 import type { Kysely } from 'kysely';
 import type { Database, UserStatus } from '../db/schema.ts';
@@ -114,7 +114,38 @@ async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 's
   return c.json(toUser(user), 200);
 }
 
+const follow = (method: 'put' | 'delete', summary: string) =>
+  createRoute({
+    method,
+    path: '/{id}/follow',
+    tags,
+    summary,
+    request: { params: Params },
+    responses: { 200: jsonContent(z.object({ following: z.boolean() }), 'Done'), ...communityErrors },
+  });
+
+/** Follow or unfollow a user (their followers-only blog entries then show in shared communities). */
+async function setFollow(c: Context<AppEnv>, id: string, on: boolean) {
+  const actor = await requireCommunityUser(c);
+  if (id === actor.userId) throw new ApiError(409, 'NOT_YOURSELF', 'You cannot follow yourself.');
+  const { db } = c.get('services');
+  const target = await db.kysely.selectFrom('profile').select('status').where('user_id', '=', id).executeTakeFirst();
+  if (!target || target.status !== 'active') throw new ApiError(404, 'USER_NOT_FOUND', 'No such user.');
+  if (on) {
+    await db.kysely
+      .insertInto('follow')
+      .values({ follower_id: actor.userId, followee_id: id, created_at: now() })
+      .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
+      .execute();
+  } else {
+    await db.kysely.deleteFrom('follow').where('follower_id', '=', actor.userId).where('followee_id', '=', id).execute();
+  }
+  return c.json({ following: on }, 200);
+}
+
 export const users = createRouter()
+  .openapi(follow('put', 'Follow a user'), (c) => setFollow(c, c.req.valid('param').id, true) as never)
+  .openapi(follow('delete', 'Unfollow a user'), (c) => setFollow(c, c.req.valid('param').id, false) as never)
   .openapi(list, async (c) => {
     const admin = await requireUserAdmin(c);
     const q = c.req.valid('query');
