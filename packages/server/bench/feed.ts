@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { load } from './load.ts';
+import { encodeCursor } from '../src/http/cursor.ts';
 
 const TOTAL = Number(process.env.JC_BENCH_POSTS ?? 1_000_000);
 const SMALL = 10_000;
@@ -89,7 +90,7 @@ async function main() {
   results.push([`feed page, ${(TOTAL - SMALL).toLocaleString('en-US')}-post community`, await load(`${base}/api/v1/communities/${big.slug}/posts?limit=20`, headers, 32, SECONDS)]);
   // A deep page: the keyset cursor from the middle of the big community.
   const mid = start + Math.floor((SMALL + TOTAL) / 2) * 1000;
-  const cursor = Buffer.from(JSON.stringify({ c: new Date(mid).toISOString(), i: 'pst_~' })).toString('base64url');
+  const cursor = encodeCursor(new Date(mid).toISOString(), 'pst_~');
   results.push([`feed page deep in the big community`, await load(`${base}/api/v1/communities/${big.slug}/posts?limit=20&cursor=${cursor}`, headers, 32, SECONDS)]);
   const bareRps = results[0]![1].rps;
   for (const [label, r] of results) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../authz.ts';
 import type { Database, PostType } from '../db/schema.ts';
+import { encodeCursor, type Keyset } from '../http/cursor.ts';
 
 export const REACTION_KINDS = ['like', 'thanks', 'important'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
@@ -28,12 +29,6 @@ export interface PostView {
   clientId: string | null;
 }
 
-export interface PageCursor {
-  c: string;
-  i: string;
-}
-
-export const encodePostCursor = (c: string, i: string) => Buffer.from(JSON.stringify({ c, i })).toString('base64url');
 
 /**
  * One page of posts, newest first, by keyset (created_at, id): a post written
@@ -45,7 +40,7 @@ export async function postPage(
   db: Kysely<Database>,
   actor: Actor,
   scope: { communityIds: string[]; moderatorOf: Set<string> },
-  options: { limit: number; cursor?: PageCursor; type?: PostType; onlyId?: string },
+  options: { limit: number; cursor?: Keyset; type?: PostType; onlyId?: string },
 ): Promise<{ items: PostView[]; nextCursor: string | null }> {
   if (scope.communityIds.length === 0) return { items: [], nextCursor: null };
   let q = db
@@ -136,7 +131,7 @@ export async function postPage(
     };
   });
   const last = page[page.length - 1];
-  return { items, nextCursor: rows.length > options.limit && last ? encodePostCursor(last.created_at, last.id) : null };
+  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.created_at, last.id) : null };
 }
 
 /** User ids mentioned as `@[Name](user:ID)` in a body. */

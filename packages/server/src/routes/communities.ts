@@ -20,6 +20,7 @@ import type { AppEnv } from '../http/context.ts';
 import type { Database } from '../db/schema.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
+import { CursorParam, encodeCursor } from '../http/cursor.ts';
 
 const Visibility = z.enum(['public', 'moderated', 'restricted']);
 const RoleSchema = z.enum(['owner', 'moderator', 'member']);
@@ -63,27 +64,13 @@ const CommunitySchema = z
 
 const CommunityPage = z.object({ items: z.array(CommunitySchema), nextCursor: z.string().nullable() }).openapi('CommunityPage');
 
-const Cursor = z
-  .string()
-  .max(300)
-  .transform((s, ctx) => {
-    try {
-      const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-      if (typeof v?.u === 'string' && typeof v?.i === 'string') return v as { u: string; i: string };
-    } catch {
-      /* fall through */
-    }
-    ctx.addIssue({ code: 'custom', message: 'Not a cursor this server gave out' });
-    return z.NEVER;
-  });
-const encodeCursor = (u: string, i: string) => Buffer.from(JSON.stringify({ u, i })).toString('base64url');
 
 const ListQuery = z.strictObject({
   scope: z.enum(['mine', 'all']).default('mine').openapi({ description: '`mine`: communities you belong to or asked to join; `all`: every community you may see' }),
   parent: z.string().max(100).optional().openapi({ description: 'Only the subcommunities of this community (slug or id)' }),
   archived: z.enum(['true', 'false']).default('false'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: Cursor.optional(),
+  cursor: CursorParam.optional(),
 });
 
 const Url = z.url().max(2000).refine((u) => /^https?:/i.test(u), 'Use an http(s) URL');
@@ -311,8 +298,8 @@ export const communities = createRouter()
     let query = db.kysely.selectFrom('community').selectAll().where('id', 'in', ids);
     if (parentId !== undefined) query = query.where('parent_id', '=', parentId);
     if (q.cursor) {
-      const { u, i } = q.cursor;
-      query = query.where((eb) => eb.or([eb('updated_at', '<', u), eb.and([eb('updated_at', '=', u), eb('id', '<', i)])]));
+      const { c: u, i } = q.cursor;
+      query = query.where((eb) => eb(eb.refTuple('updated_at', 'id'), '<', eb.tuple(u, i)));
     }
     const rows = await query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
     const page = rows.slice(0, q.limit);

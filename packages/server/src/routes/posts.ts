@@ -3,12 +3,13 @@ import type { Context } from 'hono';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { authorize, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
-import { EDIT_WINDOW_MS, REACTION_KINDS, encodePostCursor, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
+import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
+import { CursorParam } from '../http/cursor.ts';
 
 /** Files a post may carry: type by extension and declared content type, and the size limit. */
 export const FILE_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -53,22 +54,9 @@ const PostPage = z.object({ items: z.array(PostSchema), nextCursor: z.string().n
 const CommentSchema = z.object({ id: z.string(), postId: z.string(), body: z.string(), author: Author, createdAt: z.string() }).openapi('Comment');
 const AttachmentSchema = z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), url: z.string() }).openapi('Attachment');
 
-const Cursor = z
-  .string()
-  .max(300)
-  .transform((s, ctx) => {
-    try {
-      const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-      if (typeof v?.c === 'string' && typeof v?.i === 'string') return v as { c: string; i: string };
-    } catch {
-      /* fall through */
-    }
-    ctx.addIssue({ code: 'custom', message: 'Not a cursor this server gave out' });
-    return z.NEVER;
-  });
 const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: Cursor.optional(),
+  cursor: CursorParam.optional(),
   type: PostType.optional(),
 });
 const Body = z.string().trim().min(1, 'Write something').max(20000);
@@ -372,4 +360,3 @@ export const posts = createRouter()
     }) as never;
   });
 
-export { encodePostCursor };
