@@ -10,6 +10,7 @@ import { toApiError } from '../api/session.js';
 import { REACTION_KINDS, type Comment, type Community, type Post, type PostPage, type ReactionKind } from '../api/schemas.js';
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
+import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { communityFeedStyles } from './community-feed.styles.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -46,7 +47,6 @@ interface Panel {
 }
 
 /** The account-level answers that replace the feed with an explanation. */
-const GATES = new Set(['ACCOUNT_PENDING', 'OPT_IN_REQUIRED', 'ACCOUNT_DISABLED']);
 const FILE_LIMIT = 10 * 1024 * 1024;
 const FILE_ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.txt,.csv,.docx,.xlsx';
 const CONTENT_EVENTS = ['post.created', 'post.updated', 'post.deleted', 'comment.created', 'reaction.changed'];
@@ -721,7 +721,7 @@ export class JcCommunityFeed extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      const reason = this.#retryable(error) ? null : this.#errorText(error);
+      const reason = this.#retryable(error) ? null : errorText(error);
       this.#updateOutbox(clientId, { state: 'failed', error: reason });
       void this.#announce(reason ? msg(str`Your post was not sent: ${reason}`) : msg('Your post was not sent. It is kept here: use Retry to send it again.'));
     }
@@ -771,7 +771,7 @@ export class JcCommunityFeed extends LitElement {
       this.#handleAuth(error);
       const current = this.posts.find((p) => p.id === post.id);
       if (current) this.#replacePost({ ...current, reactions: post.reactions, myReactions: post.myReactions });
-      this.#setPostError(post.id, this.#errorText(error));
+      this.#setPostError(post.id, errorText(error));
     } finally {
       this.#setBusy(key, false);
     }
@@ -836,7 +836,7 @@ export class JcCommunityFeed extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      this.#setPostError(post.id, this.#errorText(error));
+      this.#setPostError(post.id, errorText(error));
     } finally {
       this.#setBusy(key, false);
     }
@@ -884,7 +884,7 @@ export class JcCommunityFeed extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      this.panelError = this.#errorText(error);
+      this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
     }
@@ -908,7 +908,7 @@ export class JcCommunityFeed extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      this.panelError = this.#errorText(error);
+      this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
     }
@@ -933,7 +933,7 @@ export class JcCommunityFeed extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      this.panelError = this.#errorText(error);
+      this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
     }
@@ -962,7 +962,7 @@ export class JcCommunityFeed extends LitElement {
       a.click();
       setTimeout(() => URL.revokeObjectURL(href), 10_000);
     } catch (err) {
-      this.composerError = this.#errorText(toApiError(err));
+      this.composerError = errorText(toApiError(err));
     }
   }
 
@@ -980,13 +980,6 @@ export class JcCommunityFeed extends LitElement {
     } finally {
       this.optingIn = false;
     }
-  }
-
-  #errorText(error: ApiError): string {
-    if (error.code === 'NETWORK') return msg('Could not reach JusticeConnect. Check your connection and try again.');
-    if (error.status === 429) return msg('Too many requests. Wait a moment and try again.');
-    if (error.status >= 500) return msg('JusticeConnect could not answer just now. Try again in a moment.');
-    return error.message;
   }
 
   /* ---------- rendering ---------- */
@@ -1097,7 +1090,7 @@ export class JcCommunityFeed extends LitElement {
     if (open && view) {
       if (view.status === 'loading' && view.items.length === 0) body = html`<p class="muted" part="status">${msg('Loading comments…')}</p>`;
       else if (view.status === 'error' && view.error)
-        body = html`<p class="error" part="error" role="alert">${this.#errorText(view.error)}</p>
+        body = html`<p class="error" part="error" role="alert">${errorText(view.error)}</p>
           <button part="button" type="button" class="small" @click=${() => this.#loadThread(post.id)}>${msg('Try again')}</button>`;
       else if (view.items.length === 0) body = html`<p class="muted">${msg('No comments yet.')}</p>`;
       else
@@ -1277,7 +1270,7 @@ export class JcCommunityFeed extends LitElement {
     if (this.status === 'loading') {
       list = html`<p class="muted" part="status" role="status">${msg('Loading posts…')}</p>`;
     } else if (this.status === 'error' && this.loadError) {
-      list = html`<p class="error" part="error" role="alert">${this.#errorText(this.loadError)}</p>
+      list = html`<p class="error" part="error" role="alert">${errorText(this.loadError)}</p>
         <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
     } else if (this.membersOnly) {
       list = html`<p>${msg('Only members see this community’s posts. Accept your invitation (or ask to join) to see them.')}</p>`;
@@ -1301,7 +1294,7 @@ export class JcCommunityFeed extends LitElement {
           })}
         </div>
         <div class="sentinel" aria-hidden="true"></div>
-        ${this.olderError ? html`<p class="error more" part="error" role="alert">${this.#errorText(this.olderError)}</p>` : nothing}
+        ${this.olderError ? html`<p class="error more" part="error" role="alert">${errorText(this.olderError)}</p>` : nothing}
         ${this.nextCursor
           ? html`<div class="more">
               <button part="button" type="button" class="secondary" aria-disabled=${this.loadingOlder ? 'true' : 'false'} @click=${() => this.#onLoadOlderClick()}>
@@ -1330,32 +1323,16 @@ export class JcCommunityFeed extends LitElement {
   }
 
   #renderBody() {
-    const session = this.#jc.session.state;
-    switch (session.status) {
-      case 'idle':
-      case 'loading':
-        return html`<p class="muted" part="status" role="status">${msg('Checking your sign-in…')}</p>`;
-      case 'error':
-        return html`<p class="error" part="error" role="alert">${this.#errorText(session.error)}</p>
-          <button part="button" type="button" @click=${() => this.#jc.session.refresh()}>${msg('Try again')}</button>`;
-      case 'signed-out':
-        return html`<p>${msg('Sign in to JusticeConnect to see and share posts.')}</p>`;
-      case 'signed-in':
-        break;
-    }
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see and share posts.'));
+    if (signedOut) return signedOut;
     if (this.#mode === 'community' && !this.community) return html`<p class="error" part="error">${msg('No community was given to show.')}</p>`;
     const error = this.status === 'error' ? this.loadError : null;
-    if (error && GATES.has(error.code)) {
-      if (error.code === 'ACCOUNT_PENDING')
-        return html`<p>
-          ${msg('Your account is waiting for your agency administrator’s approval. You can use communities once they approve it.')}
-        </p>`;
-      if (error.code === 'ACCOUNT_DISABLED') return html`<p>${msg('Your account is not active. Contact your agency administrator.')}</p>`;
-      return html`<p>${msg('Opt in to JusticeConnect to see and share posts with officers across agencies.')}</p>
-        <button part="button" type="button" ?disabled=${this.optingIn} @click=${() => this.#onOptIn()}>
-          ${this.optingIn ? msg('Opting in…') : msg('Yes, opt in to JusticeConnect')}
-        </button>`;
-    }
+    const gate = renderAccountGate(error?.code, {
+      optInText: msg('Opt in to JusticeConnect to see and share posts with officers across agencies.'),
+      optingIn: this.optingIn,
+      onOptIn: () => void this.#onOptIn(),
+    });
+    if (gate) return gate;
     if (error && error.status === 404) return html`<p>${msg('This community is not available.')}</p>`;
     return this.#renderFeed();
   }

@@ -7,6 +7,7 @@ import { toApiError } from '../api/session.js';
 import type { Community, CommunityCreate, Member, Membership, Visibility } from '../api/schemas.js';
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
+import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { communityListStyles } from './community-list.styles.js';
 
 type Scope = 'mine' | 'all';
@@ -18,7 +19,6 @@ interface RequestsView {
 }
 
 /** The account-level answers that replace the list with an explanation. */
-const GATES = new Set(['ACCOUNT_PENDING', 'OPT_IN_REQUIRED', 'ACCOUNT_DISABLED']);
 
 /** The create form's fields, as the API names them. */
 const FORM_FIELDS = ['name', 'slug', 'description', 'visibility', 'copyFrom', 'parent'] as const;
@@ -303,7 +303,7 @@ export class JcCommunityList extends LitElement {
   #actionFailed(err: unknown) {
     const error = toApiError(err);
     this.#handleAuth(error);
-    this.actionError = this.#errorText(error);
+    this.actionError = errorText(error);
   }
 
   async #toggleRequests(c: Community) {
@@ -465,13 +465,6 @@ export class JcCommunityList extends LitElement {
     }
   }
 
-  #errorText(error: ApiError): string {
-    if (error.code === 'NETWORK') return msg('Could not reach JusticeConnect. Check your connection and try again.');
-    if (error.status === 429) return msg('Too many requests. Wait a moment and try again.');
-    if (error.status >= 500) return msg('JusticeConnect could not answer just now. Try again in a moment.');
-    return error.message;
-  }
-
   /* ---------- rendering ---------- */
 
   #visibilityLabel(v: Visibility): string {
@@ -544,7 +537,7 @@ export class JcCommunityList extends LitElement {
     if (open && view) {
       if (view.status === 'loading' && view.items.length === 0) body = html`<p class="muted" part="status">${msg('Loading requests…')}</p>`;
       else if (view.status === 'error' && view.error)
-        body = html`<p class="error" part="error" role="alert">${this.#errorText(view.error)}</p>
+        body = html`<p class="error" part="error" role="alert">${errorText(view.error)}</p>
           <button part="button" type="button" class="small" @click=${() => this.#loadRequests(c)}>${msg('Try again')}</button>`;
       else if (view.items.length === 0) body = html`<p class="muted">${msg('No requests are waiting.')}</p>`;
       else
@@ -609,7 +602,7 @@ export class JcCommunityList extends LitElement {
     if (this.status === 'loading') {
       body = html`<p class="muted" part="status" role="status">${msg('Loading communities…')}</p>`;
     } else if (this.status === 'error' && this.loadError) {
-      body = html`<p class="error" part="error" role="alert">${this.#errorText(this.loadError)}</p>
+      body = html`<p class="error" part="error" role="alert">${errorText(this.loadError)}</p>
         <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
     } else if (this.items.length === 0) {
       body =
@@ -623,7 +616,7 @@ export class JcCommunityList extends LitElement {
       body = html`<ul class="list" part="list" aria-labelledby="jc-list-title">
           ${repeat(roots, (c) => c.id, (c) => this.#renderItem(c, children, false))}
         </ul>
-        ${this.moreError ? html`<p class="error more" part="error" role="alert">${this.#errorText(this.moreError)}</p>` : nothing}
+        ${this.moreError ? html`<p class="error more" part="error" role="alert">${errorText(this.moreError)}</p>` : nothing}
         ${this.nextCursor
           ? html`<div class="more">
               <button part="button" type="button" class="secondary" ?disabled=${this.loadingMore} @click=${() => this.#load(true)}>
@@ -740,9 +733,9 @@ export class JcCommunityList extends LitElement {
         ? html`<p class="muted" part="status">${msg('Loading the communities you can copy from…')}</p>`
         : nothing}
       ${this.optionsError
-        ? html`<p class="error" part="error">${msg('The communities to copy from could not be loaded.')} ${this.#errorText(this.optionsError)}</p>`
+        ? html`<p class="error" part="error">${msg('The communities to copy from could not be loaded.')} ${errorText(this.optionsError)}</p>`
         : nothing}
-      ${unshown ? html`<p class="error" part="error" role="alert" id="jc-form-error" tabindex="-1">${this.#errorText(unshown)}</p>` : nothing}
+      ${unshown ? html`<p class="error" part="error" role="alert" id="jc-form-error" tabindex="-1">${errorText(unshown)}</p>` : nothing}
       <div class="form-actions">
         <button part="button" type="submit" ?disabled=${off}>${off ? msg('Creating…') : msg('Create community')}</button>
         <button part="button" type="button" class="secondary" ?disabled=${off} @click=${() => this.#closeForm()}>${msg('Cancel')}</button>
@@ -751,32 +744,16 @@ export class JcCommunityList extends LitElement {
   }
 
   #renderBody() {
-    const session = this.#jc.session.state;
-    switch (session.status) {
-      case 'idle':
-      case 'loading':
-        return html`<p class="muted" part="status" role="status">${msg('Checking your sign-in…')}</p>`;
-      case 'error':
-        return html`<p class="error" part="error" role="alert">${this.#errorText(session.error)}</p>
-          <button part="button" type="button" @click=${() => this.#jc.session.refresh()}>${msg('Try again')}</button>`;
-      case 'signed-out':
-        return html`<p>${msg('Sign in to JusticeConnect to see your communities.')}</p>`;
-      case 'signed-in':
-        break;
-    }
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your communities.'));
+    if (signedOut) return signedOut;
     const code = this.status === 'error' ? this.loadError?.code : undefined;
-    if (code && GATES.has(code)) {
-      if (code === 'ACCOUNT_PENDING')
-        return html`<p>
-          ${msg('Your account is waiting for your agency administrator’s approval. You can use communities once they approve it.')}
-        </p>`;
-      if (code === 'ACCOUNT_DISABLED') return html`<p>${msg('Your account is not active. Contact your agency administrator.')}</p>`;
-      return html`<p>${msg('Opt in to JusticeConnect to see and join communities across agencies.')}</p>
-        ${this.actionError ? html`<p class="error" part="error" role="alert">${this.actionError}</p>` : nothing}
-        <button part="button" type="button" ?disabled=${this.optingIn} @click=${() => this.#onOptIn()}>
-          ${this.optingIn ? msg('Opting in…') : msg('Yes, opt in to JusticeConnect')}
-        </button>`;
-    }
+    const gate = renderAccountGate(code, {
+      optInText: msg('Opt in to JusticeConnect to see and join communities across agencies.'),
+      optingIn: this.optingIn,
+      onOptIn: () => void this.#onOptIn(),
+      actionError: this.actionError,
+    });
+    if (gate) return gate;
     return this.#renderList();
   }
 
