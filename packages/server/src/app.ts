@@ -23,6 +23,7 @@ import { communities } from './routes/communities.ts';
 import { users } from './routes/users.ts';
 import { events } from './routes/events.ts';
 import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
+import { forums } from './routes/forums.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -129,7 +130,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     .route('/users', users)
     .route('/communities', communities)
     .route('/events', events)
-    .route('/', posts);
+    .route('/', posts)
+    .route('/', forums);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setMembership } from './data/communities.ts';
+import { createForumsFromSettings } from './data/forums.ts';
 import { updateProfile } from './data/profiles.ts';
-import type { Role, UserStatus, Visibility } from './db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Role, UserStatus, Visibility } from './db/schema.ts';
 import type { Services } from './http/context.ts';
 
 /** Demo agencies along the I-35 corridor: made-up, with well-formed 9-character ORIs. */
@@ -124,6 +126,138 @@ export const DEMO_POSTS: readonly [string, string, number, 'status' | 'blog', st
   ['highway-interdiction', 'ray.whitehorse@ohp.demo.test', 12, 'status', 'Thanks Dana — our academy class is using it this week.'],
 ];
 
+const [DANA, MARCUS, RAY] = ['dana.reyes@txdps.demo.test', 'marcus.hill@hayscounty.demo.test', 'ray.whitehorse@ohp.demo.test'];
+const SCHEDULE_LINES = [
+  'Hays County can cover **MM 200–215** Friday and Saturday nights, two units.',
+  'OHP has the Red River bridge covered 2200–0600 all weekend.',
+  'DPS will run the Laredo to San Antonio stretch with the K-9 unit on Thursday.',
+  'Can someone confirm the radio channel for the joint operation?',
+  'Use the interop channel from last year; I will send the details through agency channels.',
+  'We should keep one unit floating between New Braunfels and San Marcos.',
+  'Agreed: the 0200–0400 window is where Hays saw all three seizures.',
+  'Rental cars with two occupants northbound have been the pattern up north too.',
+  'Reminder: no plate numbers or names in this thread.',
+  'Our shift change is at 0600, so the overnight units can stay until 0630.',
+  'Weather says rain Saturday night; visibility will be poor north of Waco.',
+  'Noted. We will shift the Saturday units south if the storm tracks as forecast.',
+];
+
+/**
+ * The demo forum: a pinned schedule topic with a few dozen replies (some
+ * nested, one quoting another, some liked), an answered question, and an
+ * open one.
+ */
+async function seedForumTopics(trx: Kysely<Database>, communityId: string, userIds: Map<string, string>) {
+  const forums = await trx.selectFrom('forum').select(['id', 'name']).where('community_id', '=', communityId).execute();
+  const forum = (name: string) => forums.find((f) => f.name === name)!.id;
+  const base = Date.now() - 6 * 60 * 60 * 1000;
+  const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+  const topics: { id: string; forum: string; author: string; title: string; body: string; tags: string[]; question?: boolean; pinned?: boolean; replies: [author: string, body: string, parent?: number][] ; answer?: number }[] = [
+    {
+      id: 'top_demo_schedule',
+      forum: 'Operations',
+      author: DANA,
+      title: 'Patrol schedule for the Memorial Day weekend',
+      body: 'Post which stretch of I-35 your agency can cover Thursday through Monday, and when. I will roll it up into the shared schedule for the **peak trafficking times** activity.',
+      tags: ['schedule', 'memorial-day'],
+      pinned: true,
+      replies: Array.from({ length: 36 }, (_, i): [string, string, number?] => {
+        const author = [MARCUS, RAY, DANA][i % 3]!;
+        const text = SCHEDULE_LINES[i % SCHEDULE_LINES.length]!;
+        // Every fifth reply answers the one before it (nested under it).
+        return i % 5 === 4 ? [author, text, i - 1] : [author, text];
+      }),
+    },
+    {
+      id: 'top_demo_readers',
+      forum: 'Intelligence sharing',
+      author: RAY,
+      title: 'Which plate readers cover mile markers 180–230?',
+      body: 'Planning the northbound stretch for the weekend. Which agencies have license plate readers between **MM 180 and MM 230**, and who do we ask for a query?',
+      tags: ['lpr', 'question'],
+      question: true,
+      replies: [
+        [DANA, 'DPS has fixed readers at MM 186 and MM 221.'],
+        [MARCUS, 'Hays County has two mobile readers and a fixed one at **MM 205**. Queries go through our analyst desk; ask for the LPR log by time window.'],
+        [RAY, 'Perfect, thank you both.', 1],
+      ],
+      answer: 1,
+    },
+    {
+      id: 'top_demo_compartments',
+      forum: 'Intelligence sharing',
+      author: MARCUS,
+      title: 'New aftermarket compartments in 2019+ pickups?',
+      body: 'Has anyone seen the bed-rail compartments that showed up in San Marcos last month? Looking for photos of the install (no case details).',
+      tags: ['concealment'],
+      question: true,
+      replies: [],
+    },
+  ];
+  let minute = 0;
+  for (const t of topics) {
+    minute += 5;
+    const replyIds: string[] = [];
+    const rows = t.replies.map(([author, body, parent], i) => {
+      const id = `${t.id.replace('top_', 'rpl_')}_${String(i + 1).padStart(3, '0')}`;
+      replyIds.push(id);
+      const parentId = parent === undefined ? null : replyIds[parent]!;
+      return { id, author, body, parentId, seq: i + 1, parentSeq: parent === undefined ? null : parent + 1 };
+    });
+    const last = at(minute + rows.length * 4);
+    await trx
+      .insertInto('topic')
+      .values({
+        id: t.id,
+        forum_id: forum(t.forum),
+        community_id: communityId,
+        author_id: userIds.get(t.author)!,
+        title: t.title,
+        body: t.body,
+        tags: JSON.stringify(t.tags),
+        question: t.question ? 1 : 0,
+        pinned: t.pinned ? 1 : 0,
+        answer_reply_id: t.answer === undefined ? null : replyIds[t.answer]!,
+        reply_count: rows.length,
+        last_seq: rows.length,
+        client_id: null,
+        last_activity_at: last,
+        edited_at: null,
+        deleted_at: null,
+        created_at: at(minute),
+      })
+      .execute();
+    await trx.insertInto('topic_tag').values(t.tags.map((tag) => ({ topic_id: t.id, tag }))).execute();
+    await trx.insertInto('topic_follow').values({ topic_id: t.id, user_id: userIds.get(t.author)!, created_at: at(minute) }).execute();
+    for (const r of rows) {
+      await trx
+        .insertInto('reply')
+        .values({
+          id: r.id,
+          topic_id: t.id,
+          author_id: userIds.get(r.author)!,
+          parent_id: r.parentId,
+          // The one quote: reply 12 quotes reply 2.
+          quote_id: t.id === 'top_demo_schedule' && r.seq === 12 ? replyIds[1]! : null,
+          root_seq: r.parentSeq ?? r.seq,
+          seq: r.seq,
+          body: r.body,
+          like_count: r.seq % 4 === 1 ? 2 : 0,
+          client_id: null,
+          edited_at: null,
+          deleted_at: null,
+          created_at: at(minute + r.seq * 4),
+        })
+        .execute();
+      if (r.seq % 4 === 1) {
+        const likers = [DANA, MARCUS, RAY].filter((u) => u !== r.author).slice(0, 2);
+        await trx.insertInto('reply_like').values(likers.map((u) => ({ reply_id: r.id, user_id: userIds.get(u)!, created_at: at(minute + r.seq * 4 + 1) }))).execute();
+      }
+    }
+    await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '+', 1), last_activity_at: last })).where('id', '=', forum(t.forum)).execute();
+  }
+}
+
 /** Seeds an empty database with the demo data; does nothing when agencies exist. Returns whether it seeded. */
 export async function seedDemo({ db, auth }: Services): Promise<boolean> {
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
@@ -176,7 +310,9 @@ export async function seedDemo({ db, auth }: Services): Promise<boolean> {
         })
         .execute();
       for (const [email, role] of c.members) await setMembership(trx, id, userIds.get(email)!, role, 'active');
+      await createForumsFromSettings(trx, id, (c.settings as { forums?: { name: string; description?: string }[] } | undefined)?.forums);
     }
+    await seedForumTopics(trx, communityIds.get('i-35-corridor-task-force')!, userIds);
     for (const [i, [slug, email, minutesAgo, type, body]] of DEMO_POSTS.entries()) {
       const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
       await trx

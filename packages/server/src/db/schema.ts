@@ -134,6 +134,88 @@ export interface FollowTable {
   created_at: string;
 }
 
+export interface ForumTable {
+  id: string;
+  community_id: string;
+  name: string;
+  description: Generated<string>;
+  position: number;
+  topic_count: Generated<number>;
+  last_activity_at: string | null;
+  created_at: string;
+}
+
+export interface TopicTable {
+  id: string;
+  forum_id: string;
+  community_id: string;
+  author_id: string;
+  title: string;
+  body: string;
+  /** JSON array of tags (topic_tag holds the same, for filtering). */
+  tags: Generated<string>;
+  question: Generated<number>;
+  answer_reply_id: string | null;
+  pinned: Generated<number>;
+  locked: Generated<number>;
+  reply_count: Generated<number>;
+  last_seq: Generated<number>;
+  client_id: string | null;
+  last_activity_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  created_at: string;
+}
+
+export interface TopicTagTable {
+  topic_id: string;
+  tag: string;
+}
+
+export interface ReplyTable {
+  id: string;
+  topic_id: string;
+  author_id: string;
+  parent_id: string | null;
+  quote_id: string | null;
+  root_seq: number;
+  seq: number;
+  body: string;
+  like_count: Generated<number>;
+  client_id: string | null;
+  edited_at: string | null;
+  deleted_at: string | null;
+  created_at: string;
+}
+
+export interface ReplyLikeTable {
+  reply_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface TopicFollowTable {
+  topic_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export type FlagReason = 'sensitive-information' | 'off-topic' | 'abusive' | 'spam' | 'other';
+
+export interface ForumFlagTable {
+  id: string;
+  community_id: string;
+  topic_id: string;
+  reply_id: string | null;
+  reporter_id: string;
+  reason: FlagReason;
+  note: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: 'dismissed' | 'removed' | null;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -166,4 +248,11 @@ export interface Database {
   comment: CommentTable;
   report: ReportTable;
   follow: FollowTable;
+  forum: ForumTable;
+  topic: TopicTable;
+  topic_tag: TopicTagTable;
+  reply: ReplyTable;
+  reply_like: ReplyLikeTable;
+  topic_follow: TopicFollowTable;
+  forum_flag: ForumFlagTable;
 }

@@ -78,7 +78,10 @@ export class Subscriber {
       this.#access = null;
       if (event.type === 'profile.changed') this.actor = await loadActor(this.hub.db, me);
     }
-    if (event.userId === me) return true;
+    if (event.userId === me) {
+      // A notice about content (a reply to a followed topic, a mention) reaches its user only while they may still read it.
+      return event.content && event.communityId ? (await this.#accessTo(event.communityId)).content : true;
+    }
     if (event.communityId) {
       const access = await this.#accessTo(event.communityId);
       return event.content ? access.content : access.readable;

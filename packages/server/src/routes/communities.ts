@@ -1,3 +1,4 @@
+import { createForumsFromSettings } from '../data/forums.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { authorize, readableCommunityIds, requireCommunityUser, type Access } from '../authz.ts';
@@ -366,6 +367,7 @@ export const communities = createRouter()
         })
         .execute();
       await setMembership(trx, id, actor.userId, 'owner', 'active');
+      await createForumsFromSettings(trx, id, settings.forums);
       await communityChanged(c, trx, 'community.created', id, slug, actor.userId);
       return viewOf(trx, (await authorize(c, id, 'community.read', trx)));
     });
