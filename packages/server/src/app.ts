@@ -24,6 +24,7 @@ import { users } from './routes/users.ts';
 import { events } from './routes/events.ts';
 import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
 import { forums } from './routes/forums.ts';
+import { activities } from './routes/activities.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -131,7 +132,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     .route('/communities', communities)
     .route('/events', events)
     .route('/', posts)
-    .route('/', forums);
+    .route('/', forums)
+    .route('/', activities);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMembership } from './data/communities.ts';
 import { createForumsFromSettings } from './data/forums.ts';
+import { copyTemplate, createTemplatesFromSettings } from './data/activities.ts';
 import { updateProfile } from './data/profiles.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Role, UserStatus, Visibility } from './db/schema.ts';
@@ -258,6 +259,43 @@ async function seedForumTopics(trx: Kysely<Database>, communityId: string, userI
   }
 }
 
+/**
+ * The seeds' activity: the task force researches peak trafficking times,
+ * started from the community's template; the schedule step is done, the
+ * second is the whole group's, the third is Ray's.
+ */
+export const DEMO_ACTIVITY_ID = 'act_demo_peak_times';
+async function seedActivity(trx: Kysely<Database>, communityId: string, userIds: Map<string, string>) {
+  const template = await trx.selectFrom('activity').select('id').where('community_id', '=', communityId).where('is_template', '=', 1).executeTakeFirstOrThrow();
+  await copyTemplate(trx, template.id, {
+    // A readable, stable id for the demo page and the tests.
+    id: DEMO_ACTIVITY_ID,
+    communityId,
+    ownerId: userIds.get(DANA)!,
+    title: 'Peak trafficking times on the I-35 corridor',
+    goal: 'Find when trafficking peaks along the corridor and put patrols there, then check whether it worked.',
+    dueDate: new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10),
+  });
+  const steps = await trx.selectFrom('activity_step').select(['id', 'title']).where('activity_id', '=', DEMO_ACTIVITY_ID).orderBy('position').execute();
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const [schedule, communicate, assess] = steps;
+  await trx.updateTable('activity_step').set({ done: 1, done_by: userIds.get(MARCUS)!, done_at: new Date(Date.now() - 2 * 86_400_000).toISOString(), assignee_kind: 'user', assignee_id: userIds.get(MARCUS)!, due_date: day(-3) }).where('id', '=', schedule!.id).execute();
+  await trx.updateTable('activity_step').set({ assignee_kind: 'group', due_date: day(2) }).where('id', '=', communicate!.id).execute();
+  await trx.updateTable('activity_step').set({ assignee_kind: 'user', assignee_id: userIds.get(RAY)!, due_date: day(14) }).where('id', '=', assess!.id).execute();
+  await trx
+    .insertInto('activity_update')
+    .values({
+      id: 'aup_demo_001',
+      activity_id: DEMO_ACTIVITY_ID,
+      step_id: schedule!.id,
+      author_id: userIds.get(MARCUS)!,
+      body: 'Draft schedule is in the **Operations** forum: Thursday–Sunday, 0100–0500, four stretches.',
+      attachment_id: null,
+      created_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    })
+    .execute();
+}
+
 /** Seeds an empty database with the demo data; does nothing when agencies exist. Returns whether it seeded. */
 export async function seedDemo({ db, auth }: Services): Promise<boolean> {
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
@@ -310,9 +348,12 @@ export async function seedDemo({ db, auth }: Services): Promise<boolean> {
         })
         .execute();
       for (const [email, role] of c.members) await setMembership(trx, id, userIds.get(email)!, role, 'active');
-      await createForumsFromSettings(trx, id, (c.settings as { forums?: { name: string; description?: string }[] } | undefined)?.forums);
+      const settings = c.settings as typeof taskForceSettings | undefined;
+      await createForumsFromSettings(trx, id, settings?.forums);
+      await createTemplatesFromSettings(trx, id, userIds.get(c.members[0]![0])!, settings?.activityTemplates);
     }
     await seedForumTopics(trx, communityIds.get('i-35-corridor-task-force')!, userIds);
+    await seedActivity(trx, communityIds.get('i-35-corridor-task-force')!, userIds);
     for (const [i, [slug, email, minutesAgo, type, body]] of DEMO_POSTS.entries()) {
       const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
       await trx

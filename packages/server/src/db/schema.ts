@@ -216,6 +216,58 @@ export interface ForumFlagTable {
   created_at: string;
 }
 
+export type ActivityStatus = 'active' | 'completed' | 'cancelled';
+
+export interface ActivityTable {
+  id: string;
+  community_id: string;
+  title: string;
+  goal: Generated<string>;
+  owner_id: string;
+  /** A calendar date, YYYY-MM-DD (shown as such in every time zone). */
+  due_date: string | null;
+  status: Generated<ActivityStatus>;
+  is_template: Generated<number>;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivitySectionTable {
+  id: string;
+  activity_id: string;
+  title: string;
+  position: number;
+}
+
+export interface ActivityStepTable {
+  id: string;
+  activity_id: string;
+  community_id: string;
+  section_id: string | null;
+  title: string;
+  notes: Generated<string>;
+  assignee_kind: 'user' | 'group' | null;
+  assignee_id: string | null;
+  due_date: string | null;
+  done: Generated<number>;
+  done_by: string | null;
+  done_at: string | null;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivityUpdateTable {
+  id: string;
+  activity_id: string;
+  step_id: string | null;
+  author_id: string;
+  body: string;
+  attachment_id: string | null;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -255,4 +307,8 @@ export interface Database {
   reply_like: ReplyLikeTable;
   topic_follow: TopicFollowTable;
   forum_flag: ForumFlagTable;
+  activity: ActivityTable;
+  activity_section: ActivitySectionTable;
+  activity_step: ActivityStepTable;
+  activity_update: ActivityUpdateTable;
 }

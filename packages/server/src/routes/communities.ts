@@ -1,3 +1,4 @@
+import { createTemplatesFromSettings } from '../data/activities.ts';
 import { createForumsFromSettings } from '../data/forums.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
@@ -368,6 +369,7 @@ export const communities = createRouter()
         .execute();
       await setMembership(trx, id, actor.userId, 'owner', 'active');
       await createForumsFromSettings(trx, id, settings.forums);
+      await createTemplatesFromSettings(trx, id, actor.userId, settings.activityTemplates);
       await communityChanged(c, trx, 'community.created', id, slug, actor.userId);
       return viewOf(trx, (await authorize(c, id, 'community.read', trx)));
     });
