@@ -25,6 +25,10 @@ import { events } from './routes/events.ts';
 import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
 import { forums } from './routes/forums.ts';
 import { activities } from './routes/activities.ts';
+import { services as serviceRoutes } from './routes/services.ts';
+import { announcements } from './routes/announcements.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { Scheduler } from './schedule.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -54,7 +58,7 @@ const requestLogger: MiddlewareHandler = async (c, next) => {
  * better-auth, and mounts every resource. The runtime, the server tests and
  * the element tests all use this one factory.
  */
-export async function createApp(config: ServerConfig, roots: StaticRoots = {}): Promise<JusticeConnectApp> {
+export async function createApp(config: ServerConfig, roots: StaticRoots = {}, extra: { clock?: Clock } = {}): Promise<JusticeConnectApp> {
   const db = openDatabase(config.database);
   const options = authOptions(config, db);
   try {
@@ -68,7 +72,10 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
   const hub = new EventHub(db.kysely, bus);
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
-  const services: Services = { config, db, auth, events: { hub, bus } };
+  const clock = extra.clock ?? systemClock;
+  const schedule = new Scheduler(db.kysely, db.kind, clock, bus);
+  schedule.start(config.scheduleSeconds, config.healthCheckSeconds);
+  const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
   const app = new OpenAPIHono<AppEnv>();
@@ -133,7 +140,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     .route('/events', events)
     .route('/', posts)
     .route('/', forums)
-    .route('/', activities);
+    .route('/', activities)
+    .route('/', serviceRoutes)
+    .route('/', announcements);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -155,6 +164,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}): 
     services,
     async close() {
       clearInterval(pruner);
+      schedule.stop();
       await hub.close();
       await db.close();
     },

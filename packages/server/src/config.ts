@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   JC_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(8),
   /** Seconds between heartbeats (and session re-checks) on a live-event stream. */
   JC_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(20),
+  /** Seconds between checks for maintenance windows and announcements that start or end (their live events). */
+  JC_SCHEDULE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  /** Seconds between health checks of each service's configured URL; 0 (the default) turns them off. */
+  JC_HEALTH_CHECK_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -50,6 +54,8 @@ export interface ServerConfig {
   eventRetentionHours: number;
   maxStreamsPerUser: number;
   heartbeatSeconds: number;
+  scheduleSeconds: number;
+  healthCheckSeconds: number;
 }
 
 const OriginSchema = z.url().transform((u) => new URL(u).origin);
@@ -108,5 +114,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     eventRetentionHours: env.JC_EVENT_RETENTION_HOURS,
     maxStreamsPerUser: env.JC_MAX_STREAMS_PER_USER,
     heartbeatSeconds: env.JC_HEARTBEAT_SECONDS,
+    scheduleSeconds: env.JC_SCHEDULE_SECONDS,
+    healthCheckSeconds: env.JC_HEALTH_CHECK_SECONDS,
   };
 }

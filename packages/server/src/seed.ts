@@ -296,6 +296,80 @@ async function seedActivity(trx: Kysely<Database>, communityId: string, userIds:
     .execute();
 }
 
+/**
+ * The portal's services, as on the LEEP Services page: N-DEx under
+ * maintenance now, Use of Force with maintenance planned, ViCAP only for
+ * Hays County (so Dana, of DPS, sees how to request it), and two services
+ * with a JusticeConnect community. Addresses are placeholders.
+ */
+const DEMO_SERVICES = [
+  { id: 'n-dex', name: 'N-DEx', icon: 'database', description: 'National Data Exchange: search incident, arrest and booking records shared by agencies nationwide.', url: 'https://ndex.demo.example/' },
+  {
+    id: 'vicap',
+    name: 'ViCAP',
+    icon: 'fingerprint',
+    description: 'Violent Criminal Apprehension Program: link violent crimes across jurisdictions (required for compliance under Molly Jane’s Law).',
+    url: 'https://vicap.demo.example/',
+    restrictedTo: ['TX1050000'],
+    instructions: 'ViCAP access is granted per agency. Ask your agency administrator, or request access here and a site administrator will review it.',
+  },
+  { id: 'use-of-force', name: 'National Use of Force Data Collection', icon: 'chart', description: 'Submit and review use-of-force incident data for your agency.', url: 'https://uof.demo.example/' },
+  { id: 'justiceconnect', name: 'JusticeConnect', icon: 'users', description: 'Communities of interest, forums, files and activities across agencies.', url: '/intranet.html', community: 'highway-interdiction' },
+  { id: 'gang-intel', name: 'National Gang Intelligence Center', icon: 'shield', description: 'Gang intelligence products and analyst support.', url: 'https://ngic.demo.example/', community: 'gang-intelligence-exchange' },
+  { id: 'vcc', name: 'Virtual Command Center', icon: 'map', description: 'Shared situational awareness for special events and critical incidents.', url: 'https://vcc.demo.example/' },
+  { id: 'eguardian', name: 'eGuardian', icon: 'alert', description: 'Report and share suspicious activity with the Joint Terrorism Task Forces.', url: 'https://eguardian.demo.example/' },
+] as const;
+
+const DEMO_ANNOUNCEMENTS = [
+  ['success', 'Success: N-DEx search is faster', 'Searches now return in under two seconds for most queries.'],
+  ['emergency', 'Emergency: severe weather along I-35', 'Tornado warnings from Waco to Oklahoma City until 2200. Follow your agency’s severe weather procedures.'],
+  ['information', 'Information: new JusticeConnect training', 'A 20-minute video on communities and activities is in Member Support.'],
+  ['error', 'Error: ViCAP uploads delayed', 'Case uploads are queued and will finish within the hour.'],
+  ['warning', 'Warning: passwords expire every 90 days', 'Change yours before it expires to avoid a help-desk reset.'],
+] as const;
+
+async function seedServices(trx: Kysely<Database>, communityIds: Map<string, string>, agencyIds: Map<string, string>, adminId: string) {
+  const now = Date.now();
+  const iso = (ms: number) => new Date(now + ms).toISOString();
+  for (const [i, s] of DEMO_SERVICES.entries()) {
+    await trx
+      .insertInto('service')
+      .values({
+        id: s.id,
+        name: s.name,
+        icon: s.icon,
+        description: s.description,
+        url: s.url,
+        community_id: 'community' in s ? communityIds.get(s.community)! : null,
+        access_rule: 'restrictedTo' in s ? 'restricted' : 'everyone',
+        access_instructions: 'instructions' in s ? s.instructions : '',
+        health_url: null,
+        position: i,
+        status_message: null,
+        status_updated_at: iso(0),
+        created_at: iso(0),
+        updated_at: iso(0),
+      })
+      .execute();
+    if ('restrictedTo' in s) {
+      await trx.insertInto('service_access').values(s.restrictedTo.map((ori) => ({ service_id: s.id, kind: 'agency' as const, value: agencyIds.get(ori)! }))).execute();
+    }
+  }
+  await trx
+    .insertInto('maintenance_window')
+    .values([
+      { id: 'mnt_demo_ndex', service_id: 'n-dex', starts_at: iso(-30 * 60_000), ends_at: iso(3 * 3600_000), message: 'Quarterly database maintenance: searches are unavailable.', created_by: adminId, created_at: iso(0), start_announced: 1 },
+      { id: 'mnt_demo_uof', service_id: 'use-of-force', starts_at: iso(3 * 86_400_000), ends_at: iso(3 * 86_400_000 + 4 * 3600_000), message: 'Planned upgrade: submissions paused for four hours.', created_by: adminId, created_at: iso(0), start_announced: 0 },
+    ])
+    .execute();
+  for (const [i, [severity, title, body]] of DEMO_ANNOUNCEMENTS.entries()) {
+    await trx
+      .insertInto('announcement')
+      .values({ id: `ann_demo_${i}`, severity, title, body, starts_at: iso(-3600_000), ends_at: iso(30 * 86_400_000), created_by: adminId, created_at: iso(0), updated_at: iso(0), start_announced: 1 })
+      .execute();
+  }
+}
+
 /** Seeds an empty database with the demo data; does nothing when agencies exist. Returns whether it seeded. */
 export async function seedDemo({ db, auth }: Services): Promise<boolean> {
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
@@ -354,6 +428,7 @@ export async function seedDemo({ db, auth }: Services): Promise<boolean> {
     }
     await seedForumTopics(trx, communityIds.get('i-35-corridor-task-force')!, userIds);
     await seedActivity(trx, communityIds.get('i-35-corridor-task-force')!, userIds);
+    await seedServices(trx, communityIds, agencyIds, userIds.get('admin@justiceconnect.demo.test')!);
     for (const [i, [slug, email, minutesAgo, type, body]] of DEMO_POSTS.entries()) {
       const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
       await trx

@@ -58,7 +58,7 @@ export interface TestApp extends JusticeConnectApp {
   dispose(): Promise<void>;
 }
 
-export async function startApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(backend: Backend, env: Record<string, string> = {}, extra: Parameters<typeof createApp>[2] = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'jc-test-'));
   const database = await backend.create(dir);
   const config = loadConfig({
@@ -69,7 +69,7 @@ export async function startApp(backend: Backend, env: Record<string, string> = {
     JC_LOG_REQUESTS: 'false',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, {}, extra);
   await app.services.db.kysely
     .insertInto('agency')
     .values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() })

@@ -268,6 +268,96 @@ export interface ActivityUpdateTable {
   created_at: string;
 }
 
+export type ServiceStatus = 'operational' | 'degraded' | 'partial-outage' | 'major-outage' | 'maintenance';
+export type ServiceRole = 'site-admin' | 'agency-admin';
+
+export interface ServiceTable {
+  id: string;
+  name: string;
+  icon: string;
+  description: Generated<string>;
+  url: string;
+  community_id: string | null;
+  access_rule: Generated<'everyone' | 'restricted'>;
+  access_instructions: Generated<string>;
+  health_url: string | null;
+  position: number;
+  status: Generated<ServiceStatus>;
+  status_message: string | null;
+  status_source: Generated<'admin' | 'health-check'>;
+  status_updated_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceAccessTable {
+  service_id: string;
+  /** 'agency' (value: an agency id) or 'role' (value: a ServiceRole). */
+  kind: 'agency' | 'role';
+  value: string;
+}
+
+export interface ServiceGrantTable {
+  service_id: string;
+  user_id: string;
+  granted_by: string | null;
+  created_at: string;
+}
+
+export interface MaintenanceWindowTable {
+  id: string;
+  service_id: string;
+  starts_at: string;
+  ends_at: string;
+  message: Generated<string>;
+  created_by: string | null;
+  created_at: string;
+  start_announced: Generated<number>;
+  end_announced: Generated<number>;
+}
+
+export interface ServiceFavoriteTable {
+  user_id: string;
+  service_id: string;
+  position: number;
+}
+
+export interface AccessRequestTable {
+  id: string;
+  service_id: string;
+  user_id: string;
+  note: string | null;
+  state: Generated<'pending' | 'granted' | 'denied'>;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  created_at: string;
+}
+
+export type Severity = 'success' | 'information' | 'warning' | 'error' | 'emergency';
+
+export interface AnnouncementTable {
+  id: string;
+  severity: Severity;
+  title: string;
+  body: Generated<string>;
+  starts_at: string;
+  ends_at: string | null;
+  audience_kind: Generated<'everyone' | 'agencies' | 'roles'>;
+  audience: Generated<string>;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  start_announced: Generated<number>;
+  end_announced: Generated<number>;
+}
+
+export interface AnnouncementDismissalTable {
+  announcement_id: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -311,4 +401,12 @@ export interface Database {
   activity_section: ActivitySectionTable;
   activity_step: ActivityStepTable;
   activity_update: ActivityUpdateTable;
+  service: ServiceTable;
+  service_access: ServiceAccessTable;
+  service_grant: ServiceGrantTable;
+  maintenance_window: MaintenanceWindowTable;
+  service_favorite: ServiceFavoriteTable;
+  access_request: AccessRequestTable;
+  announcement: AnnouncementTable;
+  announcement_dismissal: AnnouncementDismissalTable;
 }

@@ -10,6 +10,9 @@ export interface SubscriberSink {
   close(reason: string): void;
 }
 
+/** Events about the portal rather than JusticeConnect: every active account may hear them, opted in or not. */
+const PORTAL_EVENTS = new Set(['service.changed', 'announcement.changed']);
+
 export class Subscriber {
   cursor: number;
   #access: Map<string, CommunityAccess> | null = null;
@@ -86,7 +89,9 @@ export class Subscriber {
       const access = await this.#accessTo(event.communityId);
       return event.content ? access.content : access.readable;
     }
-    return event.userId === null && gate(this.actor).allow === true;
+    if (event.userId !== null) return false;
+    // The portal's own news (service status, announcements) reaches every active account; the rest needs JusticeConnect's gate.
+    return PORTAL_EVENTS.has(event.type) ? this.actor.status === 'active' : gate(this.actor).allow === true;
   }
 
   /** Computes what this subscriber may read before its stream opens, so the first event costs no more than the next. */

@@ -8,6 +8,8 @@ import { ApiError } from './errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import { recordEvent, type NewEvent } from '../events/events.ts';
 import type { EventHub } from '../events/hub.ts';
+import type { Clock } from '../clock.ts';
+import type { Scheduler } from '../schedule.ts';
 
 export interface SessionUser {
   id: string;
@@ -20,6 +22,8 @@ export interface Services {
   db: Db;
   auth: Auth;
   events: { hub: EventHub; bus: EventBus };
+  clock: Clock;
+  schedule: Scheduler;
 }
 
 export interface AppEnv {

@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.ts';
+import type { DatabaseKind } from './config.ts';
+import type { Database } from './db/schema.ts';
+import type { EventBus } from './events/bus.ts';
+import { recordEvent } from './events/events.ts';
+
+/**
+ * What changes with the clock rather than a request: a maintenance window or
+ * an announcement that starts or ends. Nothing is stored as "current": the
+ * directory computes a service's status from its windows at read time, so it
+ * is right at once; the scheduler only tells live subscribers when a boundary
+ * passes. Each boundary is claimed with a conditional update, so with several
+ * server processes exactly one announces it.
+ *
+ * The optional health check (off unless JC_HEALTH_CHECK_SECONDS is set) asks
+ * each service's configured URL and marks it down or back up; it never
+ * overrides a status an administrator set.
+ */
+export class Scheduler {
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DatabaseKind,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+  ) {}
+
+  start(tickSeconds: number, healthSeconds: number) {
+    const every = (seconds: number, fn: () => Promise<unknown>) => {
+      const timer = setInterval(() => void fn().catch((err) => console.error('[schedule]', err instanceof Error ? err.message : err)), seconds * 1000);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(tickSeconds, () => this.tick());
+    if (healthSeconds > 0) every(healthSeconds, () => this.checkHealth());
+  }
+
+  stop() {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+  }
+
+  /** Announces every window and announcement boundary that has passed; returns how many. */
+  async tick(): Promise<number> {
+    const now = this.clock.now().toISOString();
+    let announced = 0;
+    await this.db.transaction().execute(async (trx) => {
+      const windows = await trx
+        .selectFrom('maintenance_window')
+        .select(['id', 'service_id', 'starts_at', 'ends_at', 'start_announced', 'end_announced'])
+        .where((eb) => eb.or([eb.and([eb('start_announced', '=', 0), eb('starts_at', '<=', now)]), eb.and([eb('end_announced', '=', 0), eb('ends_at', '<=', now)])]))
+        .execute();
+      for (const w of windows) {
+        for (const [column, due, reason] of [
+          ['start_announced', w.starts_at <= now && !w.start_announced, 'maintenance-started'],
+          ['end_announced', w.ends_at <= now && !w.end_announced, 'maintenance-ended'],
+        ] as const) {
+          if (!due) continue;
+          const claimed = await trx.updateTable('maintenance_window').set({ [column]: 1 }).where('id', '=', w.id).where(column, '=', 0).executeTakeFirst();
+          if (Number(claimed.numUpdatedRows) === 0) continue;
+          await recordEvent(trx, this.kind, { type: 'service.changed', payload: { serviceId: w.service_id, reason } });
+          announced++;
+        }
+      }
+      const notices = await trx
+        .selectFrom('announcement')
+        .select(['id', 'starts_at', 'ends_at', 'start_announced', 'end_announced'])
+        .where((eb) =>
+          eb.or([eb.and([eb('start_announced', '=', 0), eb('starts_at', '<=', now)]), eb.and([eb('end_announced', '=', 0), eb('ends_at', 'is not', null), eb('ends_at', '<=', now)])]),
+        )
+        .execute();
+      for (const a of notices) {
+        for (const [column, due] of [
+          ['start_announced', a.starts_at <= now && !a.start_announced],
+          ['end_announced', a.ends_at !== null && a.ends_at <= now && !a.end_announced],
+        ] as const) {
+          if (!due) continue;
+          const claimed = await trx.updateTable('announcement').set({ [column]: 1 }).where('id', '=', a.id).where(column, '=', 0).executeTakeFirst();
+          if (Number(claimed.numUpdatedRows) === 0) continue;
+          await recordEvent(trx, this.kind, { type: 'announcement.changed', payload: { announcementId: a.id } });
+          announced++;
+        }
+      }
+    });
+    if (announced) this.bus.notify();
+    return announced;
+  }
+
+  /** One round of health checks: a service whose URL fails goes down; one that answers again comes back up. */
+  async checkHealth(fetcher: typeof fetch = fetch): Promise<void> {
+    const services = await this.db.selectFrom('service').select(['id', 'health_url', 'status', 'status_source']).where('health_url', 'is not', null).execute();
+    let changed = false;
+    for (const s of services) {
+      const ok = await fetcher(s.health_url!, { signal: AbortSignal.timeout(5000), redirect: 'manual' })
+        .then((r) => r.status < 500)
+        .catch(() => false);
+      const at = this.clock.now().toISOString();
+      const update = ok
+        ? // Back up: only a status the health check itself set is cleared.
+          this.db.updateTable('service').set({ status: 'operational', status_message: null, status_source: 'admin', status_updated_at: at }).where('status_source', '=', 'health-check')
+        : // Down: only from operational, never over what an administrator set.
+          this.db
+            .updateTable('service')
+            .set({ status: 'major-outage', status_message: 'The automatic health check could not reach this service.', status_source: 'health-check', status_updated_at: at })
+            .where('status', '=', 'operational');
+      await this.db.transaction().execute(async (trx) => {
+        const res = await trx.executeQuery(update.where('id', '=', s.id).compile());
+        if (Number(res.numAffectedRows ?? 0) > 0) {
+          await recordEvent(trx, this.kind, { type: 'service.changed', payload: { serviceId: s.id, reason: ok ? 'health-check-recovered' : 'health-check-failed' } });
+          changed = true;
+        }
+      });
+    }
+    if (changed) this.bus.notify();
+  }
+}
