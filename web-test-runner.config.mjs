@@ -28,6 +28,9 @@ const env = {
   JC_DATA_DIR: dir,
   JC_DATABASE_URL: path.join(dir, 'elements.sqlite'),
   JC_LOG_REQUESTS: 'false',
+  // Element tests make many accounts from one address; the limits themselves are tested in the server's security tests.
+  JC_SIGN_IN_RATE_PER_MINUTE: '100000',
+  JC_WRITE_RATE_PER_MINUTE: '1000000',
   JC_AUTH_SECRET: 'element-tests-secret-element-tests-secret',
 };
 const local = await createApp(loadConfig({ ...env, JC_BASE_URL: PAGE_ORIGIN }));

@@ -29,6 +29,9 @@ import { services as serviceRoutes } from './routes/services.ts';
 import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
+import { auditRequests } from './audit.ts';
+import { limitWrites } from './security.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -118,6 +121,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       maxAge: 600,
     }),
   );
+  // Every write and every denial is recorded (after the answer is decided, so CSRF and size refusals count too).
+  app.use('/api/*', auditRequests);
   app.use('/api/*', csrf({ origin: allowedOrigins }));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({
@@ -130,6 +135,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   });
   app.use('/api/*', (c, next) => (/^\/api\/v1\/communities\/[^/]+\/files$/.test(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
 
+  app.use('/api/v1/*', limitWrites);
   app.route('/api/auth', authRoutes);
   const v1 = createRouter()
     .route('/health', health)
@@ -142,7 +148,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/', forums)
     .route('/', activities)
     .route('/', serviceRoutes)
-    .route('/', announcements);
+    .route('/', announcements)
+    .route('/audit', auditRoutes);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

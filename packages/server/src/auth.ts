@@ -22,8 +22,8 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
       autoSignIn: false,
     },
     session: {
-      // Absolute lifetime of 12 hours; idle timeout and revocation come with the security work.
-      expiresIn: 12 * 60 * 60,
+      // The absolute lifetime (12 hours unless configured); the idle timeout is JusticeConnect's (http/context.ts).
+      expiresIn: Math.round(config.sessions.hours * 60 * 60),
       disableSessionRefresh: true,
     },
     trustedOrigins: [config.baseUrl, ...config.trustedOrigins],

@@ -34,6 +34,19 @@ const EnvSchema = z.object({
   JC_SCHEDULE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Seconds between health checks of each service's configured URL; 0 (the default) turns them off. */
   JC_HEALTH_CHECK_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+  /** Failed sign-ins (password or code) within the window that lock an account until an administrator unlocks it. */
+  JC_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  JC_LOCKOUT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Sign-in attempts a minute from one address (and for one account). */
+  JC_SIGN_IN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Writes a minute by one user. */
+  JC_WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** A session unused this long ends. */
+  JC_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Behind a reverse proxy: take the client's address from the first X-Forwarded-For entry (only set this when the proxy sets it). */
+  JC_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** A session ends this long after sign-in, used or not. */
+  JC_SESSION_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -56,6 +69,10 @@ export interface ServerConfig {
   heartbeatSeconds: number;
   scheduleSeconds: number;
   healthCheckSeconds: number;
+  lockout: { attempts: number; windowMinutes: number };
+  rates: { signInPerMinute: number; writesPerMinute: number };
+  sessions: { idleMinutes: number; hours: number };
+  trustProxy: boolean;
 }
 
 const OriginSchema = z.url().transform((u) => new URL(u).origin);
@@ -116,5 +133,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     heartbeatSeconds: env.JC_HEARTBEAT_SECONDS,
     scheduleSeconds: env.JC_SCHEDULE_SECONDS,
     healthCheckSeconds: env.JC_HEALTH_CHECK_SECONDS,
+    lockout: { attempts: env.JC_LOCKOUT_ATTEMPTS, windowMinutes: env.JC_LOCKOUT_WINDOW_MINUTES },
+    rates: { signInPerMinute: env.JC_SIGN_IN_RATE_PER_MINUTE, writesPerMinute: env.JC_WRITE_RATE_PER_MINUTE },
+    sessions: { idleMinutes: env.JC_IDLE_TIMEOUT_MINUTES, hours: env.JC_SESSION_HOURS },
+    trustProxy: env.JC_TRUST_PROXY === 'true',
   };
 }

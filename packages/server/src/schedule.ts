@@ -4,6 +4,7 @@ import type { DatabaseKind } from './config.ts';
 import type { Database } from './db/schema.ts';
 import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
+import { pruneRateLimits } from './security.ts';
 
 /**
  * What changes with the clock rather than a request: a maintenance window or
@@ -85,6 +86,7 @@ export class Scheduler {
       }
     });
     if (announced) this.bus.notify();
+    await pruneRateLimits(this.db, this.clock);
     return announced;
   }
 

@@ -67,6 +67,9 @@ export async function startApp(backend: Backend, env: Record<string, string> = {
     JC_BASE_URL: BASE_URL,
     JC_TRUSTED_ORIGINS: OTHER_ORIGIN,
     JC_LOG_REQUESTS: 'false',
+    // Tests make many accounts from one (absent) address: the limits are tested on their own (security.test.ts).
+    JC_SIGN_IN_RATE_PER_MINUTE: '100000',
+    JC_WRITE_RATE_PER_MINUTE: '1000000',
     ...env,
   });
   const app = await createApp(config, {}, extra);

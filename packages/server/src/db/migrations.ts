@@ -424,6 +424,81 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
         .execute();
     },
   },
+  '0008_audit_log': {
+    async up(db: Kysely<any>) {
+      // The audit log: append-only (the database itself refuses updates and deletes) and hash-chained.
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_agency_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_agency_idx').on('audit_log').columns(['actor_agency_id', 'seq']).execute();
+      if (kind === 'postgres') {
+        await sql`create function audit_log_append_only() returns trigger language plpgsql as $$ begin raise exception 'the audit log is append-only'; end $$`.execute(db);
+        await sql`create trigger audit_log_no_change before update or delete on audit_log for each row execute function audit_log_append_only()`.execute(db);
+        await sql`create trigger audit_log_no_truncate before truncate on audit_log for each statement execute function audit_log_append_only()`.execute(db);
+      } else {
+        await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'the audit log is append-only'); end`.execute(db);
+        await sql`create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'the audit log is append-only'); end`.execute(db);
+      }
+    },
+  },
+  '0009_sign_in_controls': {
+    async up(db: Kysely<any>) {
+      // Locked after too many failed sign-ins, until an administrator unlocks it.
+      await db.schema.alterTable('profile').addColumn('locked_at', 'text').execute();
+      await db.schema
+        .createTable('auth_failure')
+        .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('auth_failure_user_idx').on('auth_failure').columns(['user_id', 'at']).execute();
+      // Fixed-window counters shared by every server process.
+      await db.schema
+        .createTable('rate_limit')
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'integer', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rate_limit_pk', ['key', 'window_start'])
+        .execute();
+      await db.schema
+        .createTable('notice_acceptance')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('accepted_at', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text')
+        .addPrimaryKeyConstraint('notice_acceptance_pk', ['user_id', 'version'])
+        .execute();
+      // When each session was last used (idle sessions end), and which system-use notice it accepted.
+      await db.schema
+        .createTable('session_activity')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('notice_version', 'text')
+        .execute();
+      // One-time codes already used: a TOTP code works once.
+      await db.schema
+        .createTable('totp_used')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('totp_used_pk', ['user_id', 'code'])
+        .execute();
+    },
+  },
   };
 }
 

@@ -30,6 +30,8 @@ export interface ProfileTable {
   opted_in: number;
   opted_in_at: string | null;
   created_at: string;
+  /** Set when too many sign-ins failed; cleared by an administrator's unlock. */
+  locked_at: Generated<string | null>;
   updated_at: string;
 }
 
@@ -358,6 +360,57 @@ export interface AnnouncementDismissalTable {
   created_at: string;
 }
 
+export interface AuditLogTable {
+  seq: Generated<number | string>;
+  /** UTC, ISO 8601. */
+  at: string;
+  actor_id: string | null;
+  /** The actor's agency when the entry was written: its administrators read it. */
+  actor_agency_id: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON; never a secret, password, token or code. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuthFailureTable {
+  id: Generated<number | string>;
+  user_id: string;
+  kind: 'password' | 'second-factor';
+  at: string;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface NoticeAcceptanceTable {
+  user_id: string;
+  version: string;
+  accepted_at: string;
+  ip: string | null;
+}
+
+export interface SessionActivityTable {
+  session_id: string;
+  user_id: string;
+  last_seen_at: string;
+  notice_version: string | null;
+}
+
+export interface TotpUsedTable {
+  user_id: string;
+  code: string;
+  used_at: string;
+}
+
 export interface SessionTable {
   id: string;
   userId: string;
@@ -374,6 +427,27 @@ export interface AuthUserTable {
   image: string | null;
   createdAt: Generated<string | Date>;
   updatedAt: Generated<string | Date>;
+  /** better-auth's two-factor plugin: set once TOTP is confirmed (0/1 on SQLite). */
+  twoFactorEnabled: Generated<number | boolean | null>;
+}
+
+/** better-auth's two-factor plugin's table (secret and backup codes encrypted with the server's secret). */
+export interface TwoFactorTable {
+  id: string;
+  userId: string;
+  secret: string;
+  backupCodes: string;
+  verified: Generated<number | boolean | null>;
+  failedVerificationCount: Generated<number | null>;
+  lockedUntil: Generated<string | Date | null>;
+}
+
+/** better-auth's verification values (the two-factor challenge among them). */
+export interface VerificationTable {
+  id: string;
+  identifier: string;
+  value: string;
+  expiresAt: string | Date;
 }
 
 export interface Database {
@@ -383,6 +457,8 @@ export interface Database {
   membership: MembershipTable;
   user: AuthUserTable;
   session: SessionTable;
+  twoFactor: TwoFactorTable;
+  verification: VerificationTable;
   event: EventTable;
   post: PostTable;
   attachment: AttachmentTable;
@@ -409,4 +485,10 @@ export interface Database {
   access_request: AccessRequestTable;
   announcement: AnnouncementTable;
   announcement_dismissal: AnnouncementDismissalTable;
+  audit_log: AuditLogTable;
+  auth_failure: AuthFailureTable;
+  rate_limit: RateLimitTable;
+  notice_acceptance: NoticeAcceptanceTable;
+  session_activity: SessionActivityTable;
+  totp_used: TotpUsedTable;
 }

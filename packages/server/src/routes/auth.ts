@@ -7,6 +7,8 @@ import { createRouter } from '../http/router.ts';
 import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { OriSchema } from './me.ts';
+import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
+import { clearAuthFailures, LOCKED, rateLimit, recordAuthFailure } from '../security.ts';
 
 const Email = z.email(message('Enter an email address')).max(254).openapi({ example: 'dana.reyes@txdps.demo.test' });
 const Password = z.string(message('Enter a password')).min(1, 'Enter a password').max(MAX_PASSWORD_LENGTH);
@@ -134,14 +136,57 @@ async function signUpWithAgency(c: Context<AppEnv>, body: z.infer<typeof SignUpS
 
 export const authRoutes = createRouter()
   .openapi(signUp, (c) => signUpWithAgency(c, c.req.valid('json')) as never)
-  .openapi(signIn, (c) => forward(c, c.req.valid('json')) as never)
+  .openapi(signIn, async (c) => {
+    const body = c.req.valid('json');
+    const { db, config, clock } = c.get('services');
+    const email = body.email.toLowerCase();
+    const from = origin(c);
+    await rateLimit(c, `sign-in:ip:${from.ip ?? 'unknown'}`, config.rates.signInPerMinute);
+    await rateLimit(c, `sign-in:email:${email}`, config.rates.signInPerMinute);
+    // Who tried, from where, and how it went; never the password.
+    const record = (outcome: Outcome, actorId: string | null, details: Record<string, string | number>, action = 'auth.sign-in') =>
+      audit(db.kysely, db.kind, { actorId, action, target: email, outcome, ...from, details });
+    const account = await db.kysely
+      .selectFrom('user')
+      .innerJoin('profile', 'profile.user_id', 'user.id')
+      .select(['user.id', 'profile.status', 'profile.locked_at'])
+      .where('user.email', '=', email)
+      .executeTakeFirst();
+    // A locked or disabled account is refused before the password is looked at, so the answer says nothing about it.
+    if (account?.locked_at) {
+      await record('denied', account.id, { reason: 'locked' });
+      throw LOCKED();
+    }
+    if (account && (account.status === 'suspended' || account.status === 'removed')) {
+      await record('denied', account.id, { reason: account.status });
+      throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account is not active. Contact your agency administrator.');
+    }
+    const res = await forward(c, body);
+    if (res.ok) {
+      if (account) await clearAuthFailures(db.kysely, account.id);
+      await record('success', account?.id ?? null, { status: res.status });
+    } else if (res.status === 401 && account) {
+      const locked = await recordAuthFailure(db.kysely, config, clock, account.id, 'password');
+      await record('failure', account.id, { status: res.status, reason: 'password' });
+      if (locked) {
+        await record('success', null, { attempts: config.lockout.attempts, windowMinutes: config.lockout.windowMinutes }, 'auth.lockout');
+        throw LOCKED();
+      }
+    } else {
+      await record('failure', null, { status: res.status });
+    }
+    return res as never;
+  })
   .openapi(signOut, async (c) => {
     const user = await currentUser(c);
     const sessionId = c.get('sessionId');
     const res = await forward(c, c.req.valid('json') ?? {});
     // The live streams opened with this session end now.
     if (res.ok && user && sessionId) {
-      await inTransaction(c, (trx) => emit(c, trx, { type: 'session.revoked', userId: user.id, payload: { sessionId } }));
+      await inTransaction(c, async (trx) => {
+        await emit(c, trx, { type: 'session.revoked', userId: user.id, payload: { sessionId } });
+        await appendAudit(trx, c.get('services').db.kind, { actorId: user.id, action: 'auth.sign-out', target: user.id, outcome: 'success', ...origin(c) });
+      });
     }
     return res as never;
   })

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { unlockAccount } from '../security.ts';
 import type { Context } from 'hono';
 import { loadActor, requireCommunityUser, type Actor } from '../authz.ts';
 import { now } from '../db/database.ts';
@@ -24,6 +25,7 @@ const UserSchema = z
     status: Status,
     agencyAdmin: z.boolean(),
     siteAdmin: z.boolean(),
+    locked: z.boolean().openapi({ description: 'Locked after too many failed sign-ins, until unlocked' }),
     createdAt: z.string(),
   })
   .openapi('ManagedUser');
@@ -55,6 +57,7 @@ function baseQuery(db: Kysely<Database>, admin: Actor) {
       'profile.status as status',
       'profile.agency_admin as agency_admin',
       'profile.site_admin as site_admin',
+      'profile.locked_at as locked_at',
       'profile.created_at as created_at',
     ]);
   if (!admin.siteAdmin) q = q.where('profile.agency_id', '=', admin.agencyId!);
@@ -71,6 +74,7 @@ const toUser = (r: Row) => ({
   status: r.status,
   agencyAdmin: Boolean(r.agency_admin),
   siteAdmin: Boolean(r.site_admin),
+  locked: r.locked_at !== null,
   createdAt: r.created_at,
 });
 
@@ -156,4 +160,19 @@ export const users = createRouter()
   })
   .openapi(action('approve', 'Approve (or reinstate) a user'), (c) => changeStatus(c, c.req.valid('param').id, 'approve') as never)
   .openapi(action('suspend', 'Suspend a user: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'suspend') as never)
-  .openapi(action('remove', 'Remove a user on separation: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'remove') as never);
+  .openapi(action('remove', 'Remove a user on separation: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'remove') as never)
+  .openapi(
+    createRoute({ method: 'post', path: '/{id}/unlock', tags, summary: 'Unlock an account locked after failed sign-ins', request: { params: Params }, responses: { 200: jsonContent(UserSchema, 'The user'), ...communityErrors } }),
+    async (c) => {
+      const admin = await requireUserAdmin(c);
+      const id = c.req.valid('param').id;
+      const user = await inTransaction(c, async (trx) => {
+        const row = await baseQuery(trx, admin).where('user.id', '=', id).executeTakeFirst();
+        if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user in your agency.');
+        if (row.site_admin && !admin.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may unlock a site administrator.');
+        await unlockAccount(trx, id);
+        return { ...row, locked_at: null };
+      });
+      return c.json(toUser(user), 200);
+    },
+  );

@@ -1,0 +1,89 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.ts';
+import type { ServerConfig } from './config.ts';
+import type { Database } from './db/schema.ts';
+import { currentUser, type AppEnv } from './http/context.ts';
+import { ApiError } from './http/errors.ts';
+
+/*
+ * Sign-in and write controls kept in the database, so every server process
+ * counts the same: fixed-window rate limits, and the lockout after too many
+ * failed sign-ins (until an administrator unlocks the account).
+ */
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Counts one attempt against `key` in the current minute and refuses (429,
+ * with Retry-After) past `limit`. One upsert, atomic on both databases.
+ */
+export async function rateLimit(c: Context<AppEnv>, key: string, limit: number): Promise<void> {
+  const { db, clock } = c.get('services');
+  const now = clock.now().getTime();
+  const window = Math.floor(now / WINDOW_MS);
+  const row = await db.kysely
+    .insertInto('rate_limit')
+    .values({ key, window_start: window, count: 1 })
+    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_limit.count', '+', 1) })))
+    .returning(['count'])
+    .executeTakeFirstOrThrow();
+  if (Number(row.count) > limit) {
+    const retry = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
+    c.header('Retry-After', String(retry));
+    throw new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${retry} seconds.`);
+  }
+}
+
+/** Drops counters of past windows (called by the scheduler). */
+export async function pruneRateLimits(db: Kysely<Database>, clock: Clock): Promise<void> {
+  await db
+    .deleteFrom('rate_limit')
+    .where('window_start', '<', Math.floor(clock.now().getTime() / WINDOW_MS) - 1)
+    .execute();
+}
+
+/** Limits writes per signed-in user (reads are not limited: the feed's own paging bounds them). */
+export const limitWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') {
+    const user = await currentUser(c);
+    if (user) await rateLimit(c, `write:${user.id}`, c.get('services').config.rates.writesPerMinute);
+  }
+  await next();
+};
+
+export const LOCKED = () => new ApiError(403, 'ACCOUNT_LOCKED', 'This account is locked after too many failed sign-ins. Ask your agency administrator to unlock it.');
+
+/**
+ * Records a failed sign-in step (a wrong password or a wrong code) and locks
+ * the account once `attempts` failures fall within the window. Returns
+ * whether the account is now locked.
+ */
+export async function recordAuthFailure(db: Kysely<Database>, config: ServerConfig, clock: Clock, userId: string, kind: 'password' | 'second-factor'): Promise<boolean> {
+  const now = clock.now();
+  return db.transaction().execute(async (trx) => {
+    await trx.insertInto('auth_failure').values({ user_id: userId, kind, at: now.toISOString() }).execute();
+    const since = new Date(now.getTime() - config.lockout.windowMinutes * 60_000).toISOString();
+    const row = await trx
+      .selectFrom('auth_failure')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) < config.lockout.attempts) return false;
+    await trx.updateTable('profile').set({ locked_at: now.toISOString() }).where('user_id', '=', userId).where('locked_at', 'is', null).execute();
+    // A locked account keeps no session.
+    await trx.deleteFrom('session').where('userId', '=', userId).execute();
+    return true;
+  });
+}
+
+/** After a successful sign-in, earlier failures no longer count. */
+export async function clearAuthFailures(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.deleteFrom('auth_failure').where('user_id', '=', userId).execute();
+}
+
+export async function unlockAccount(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.updateTable('profile').set({ locked_at: null }).where('user_id', '=', userId).execute();
+  await db.deleteFrom('auth_failure').where('user_id', '=', userId).execute();
+}
