@@ -6,6 +6,10 @@ import {
   CommunityPageSchema,
   CommunitySchema,
   ErrorBodySchema,
+  ForumFlagListSchema,
+  ForumListSchema,
+  ForumSchema,
+  LikeResultSchema,
   MeSchema,
   MemberListSchema,
   MemberSchema,
@@ -14,10 +18,19 @@ import {
   PostPageSchema,
   PostSchema,
   ReactionsResultSchema,
+  ReplyPageSchema,
+  ReplySchema,
+  TopicPageSchema,
+  TopicSchema,
   type Attachment,
   type Comment,
   type Community,
   type CommunityCreate,
+  type FlagReason,
+  type Forum,
+  type ForumCreate,
+  type ForumFlag,
+  type LikeResult,
   type CommunityListQuery,
   type CommunityPage,
   type Me,
@@ -31,7 +44,46 @@ import {
   type PostPage,
   type ReactionKind,
   type ReactionsResult,
+  type Reply,
+  type ReplyCreate,
+  type ReplyListQuery,
+  type ReplyPage,
+  type Topic,
+  type TopicCreate,
+  type TopicListQuery,
+  type TopicPage,
+  type TopicPatch,
 } from './schemas.js';
+import {
+  AccessRequestListSchema,
+  AccessRequestSchema,
+  AnnouncementListSchema,
+  ServiceListSchema,
+  ServiceSchema,
+  type AccessRequest,
+  type Announcement,
+  type Service,
+} from './service-schemas.js';
+import {
+  ActivitySchema,
+  ActivitySummaryListSchema,
+  ActivityUpdatePageSchema,
+  ActivityUpdateSchema,
+  TodoListSchema,
+  type Activity,
+  type ActivityCreate,
+  type ActivityListQuery,
+  type ActivityPatch,
+  type ActivitySummary,
+  type ActivityUpdate,
+  type ActivityUpdateCreate,
+  type ActivityUpdateListQuery,
+  type ActivityUpdatePage,
+  type StepCreate,
+  type StepMove,
+  type StepPatch,
+  type Todo,
+} from './activity-schemas.js';
 
 /** What joining answered: a member at once (200), or a request waiting for an owner or moderator (202). */
 export interface JoinResult extends MembershipResult {
@@ -40,6 +92,31 @@ export interface JoinResult extends MembershipResult {
 
 const community = (ref: string) => `/api/v1/communities/${encodeURIComponent(ref)}`;
 const post = (id: string) => `/api/v1/posts/${encodeURIComponent(id)}`;
+const topic = (id: string) => `/api/v1/topics/${encodeURIComponent(id)}`;
+const reply = (id: string) => `/api/v1/replies/${encodeURIComponent(id)}`;
+const service = (id: string) => `/api/v1/services/${encodeURIComponent(id)}`;
+const activity = (id: string) => `/api/v1/activities/${encodeURIComponent(id)}`;
+const step = (id: string) => `/api/v1/steps/${encodeURIComponent(id)}`;
+
+/** A query string of the set (not undefined, not empty) values, with its `?`; '' when none is set. */
+function queryString(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
+
+/** What creating a topic answered: a new topic (201), or the one an earlier try with the same `clientId` made (200). */
+export interface TopicCreateResult {
+  topic: Topic;
+  created: boolean;
+}
+
+/** What creating a reply answered: a new reply (201), or the one an earlier try with the same `clientId` made (200). */
+export interface ReplyCreateResult {
+  reply: Reply;
+  created: boolean;
+}
 
 /** What creating a post answered: a new post (201), or the one an earlier try with the same `clientId` made (200). */
 export interface PostCreateResult {
@@ -320,6 +397,235 @@ export class ApiClient {
     if (filename !== undefined) form.append('file', file, filename);
     else form.append('file', file);
     return (await this.request(`${community(ref)}/files`, { method: 'POST', body: form, schema: AttachmentSchema })).data;
+  }
+
+  /* ---------- forums ---------- */
+
+  /** A community's forums (anyone who may read it). */
+  async listForums(ref: string): Promise<Forum[]> {
+    return (await this.request(`${community(ref)}/forums`, { schema: ForumListSchema })).data.items;
+  }
+
+  /** Adds a forum to a community (its owners and moderators). */
+  async createForum(ref: string, body: ForumCreate): Promise<Forum> {
+    return (await this.request(`${community(ref)}/forums`, { method: 'POST', body, schema: ForumSchema })).data;
+  }
+
+  /** A page of a community's topics: pinned first, then the most recently active. */
+  async listTopics(ref: string, query: TopicListQuery = {}): Promise<TopicPage> {
+    const qs = queryString({ forum: query.forum, filter: query.filter, tag: query.tag, limit: query.limit, cursor: query.cursor });
+    return (await this.request(`${community(ref)}/topics${qs}`, { schema: TopicPageSchema })).data;
+  }
+
+  /** Starts a topic (active members). Re-sending the same `clientId` returns the same topic instead of a second one. */
+  async createTopic(ref: string, body: TopicCreate): Promise<TopicCreateResult> {
+    const { data, response } = await this.request(`${community(ref)}/topics`, { method: 'POST', body, schema: TopicSchema });
+    return { topic: data, created: response.status === 201 };
+  }
+
+  /** One topic, with what the signed-in user may do with it. */
+  async getTopic(id: string): Promise<Topic> {
+    return (await this.request(topic(id), { schema: TopicSchema })).data;
+  }
+
+  /** Edits a topic's title, body or tags (its author or a moderator). */
+  async editTopic(id: string, patch: TopicPatch): Promise<Topic> {
+    return (await this.request(topic(id), { method: 'PATCH', body: patch, schema: TopicSchema })).data;
+  }
+
+  /** Deletes a topic (a moderator; its author only while no one else has replied). */
+  async deleteTopic(id: string): Promise<void> {
+    await this.request(topic(id), { method: 'DELETE', schema: OkSchema });
+  }
+
+  /** Pins (`on`) or unpins a topic (moderators). */
+  async setTopicPinned(id: string, on: boolean): Promise<Topic> {
+    return (await this.request(`${topic(id)}/pin`, { method: on ? 'PUT' : 'DELETE', schema: TopicSchema })).data;
+  }
+
+  /** Locks (`on`) or unlocks a topic (moderators); a locked topic takes no more replies but a moderator's. */
+  async setTopicLocked(id: string, on: boolean): Promise<Topic> {
+    return (await this.request(`${topic(id)}/lock`, { method: on ? 'PUT' : 'DELETE', schema: TopicSchema })).data;
+  }
+
+  /** Moves a topic to another forum of the same community (moderators). */
+  async moveTopic(id: string, forumId: string): Promise<Topic> {
+    return (await this.request(`${topic(id)}/move`, { method: 'POST', body: { forumId }, schema: TopicSchema })).data;
+  }
+
+  /** Follows (`on`) or stops following a topic: followers hear of new replies. */
+  async setTopicFollowing(id: string, on: boolean): Promise<Topic> {
+    return (await this.request(`${topic(id)}/follow`, { method: on ? 'PUT' : 'DELETE', schema: TopicSchema })).data;
+  }
+
+  /** Marks a reply as a question's answer, or (`null`) takes the mark back (the asker or a moderator). */
+  async setAnswer(topicId: string, replyId: string | null): Promise<Topic> {
+    const path = `${topic(topicId)}/answer`;
+    const options = replyId === null ? { method: 'DELETE' } : { method: 'PUT', body: { replyId } };
+    return (await this.request(path, { ...options, schema: TopicSchema })).data;
+  }
+
+  /** Flags a topic for the community's moderators ('other' needs a note). */
+  async flagTopic(id: string, reason: FlagReason, note?: string): Promise<void> {
+    await this.request(`${topic(id)}/flag`, { method: 'POST', body: note === undefined ? { reason } : { reason, note }, schema: OkSchema });
+  }
+
+  /** A page of a topic's replies in thread order (each top-level reply followed by its nested ones); tombstones included. */
+  async listReplies(topicId: string, query: ReplyListQuery = {}): Promise<ReplyPage> {
+    const qs = queryString({ limit: query.limit, cursor: query.cursor, before: query.before, anchor: query.anchor });
+    return (await this.request(`${topic(topicId)}/replies${qs}`, { schema: ReplyPageSchema })).data;
+  }
+
+  /** Replies to a topic (active members; 403 TOPIC_LOCKED when locked). Re-sending the same `clientId` returns the same reply. */
+  async createReply(topicId: string, body: ReplyCreate): Promise<ReplyCreateResult> {
+    const { data, response } = await this.request(`${topic(topicId)}/replies`, { method: 'POST', body, schema: ReplySchema });
+    return { reply: data, created: response.status === 201 };
+  }
+
+  /** One reply. */
+  async getReply(id: string): Promise<Reply> {
+    return (await this.request(reply(id), { schema: ReplySchema })).data;
+  }
+
+  /** Edits a reply's body (its author). */
+  async editReply(id: string, body: string): Promise<Reply> {
+    return (await this.request(reply(id), { method: 'PATCH', body: { body }, schema: ReplySchema })).data;
+  }
+
+  /** Deletes a reply (its author or a moderator); it stays in the thread as a tombstone. */
+  async deleteReply(id: string): Promise<void> {
+    await this.request(reply(id), { method: 'DELETE', schema: OkSchema });
+  }
+
+  /** Likes (`on`) or unlikes a reply (members). */
+  async setReplyLiked(id: string, on: boolean): Promise<LikeResult> {
+    return (await this.request(`${reply(id)}/like`, { method: on ? 'PUT' : 'DELETE', schema: LikeResultSchema })).data;
+  }
+
+  /** Flags a reply for the community's moderators ('other' needs a note). */
+  async flagReply(id: string, reason: FlagReason, note?: string): Promise<void> {
+    await this.request(`${reply(id)}/flag`, { method: 'POST', body: note === undefined ? { reason } : { reason, note }, schema: OkSchema });
+  }
+
+  /** A community's open forum flags, newest first (moderators). */
+  async listForumFlags(ref: string): Promise<ForumFlag[]> {
+    return (await this.request(`${community(ref)}/forum-flags`, { schema: ForumFlagListSchema })).data.items;
+  }
+
+  /** Closes a flag: `dismiss` keeps the content, `remove` deletes the flagged topic or reply (moderators). */
+  async resolveForumFlag(id: string, action: 'dismiss' | 'remove'): Promise<void> {
+    await this.request(`/api/v1/forum-flags/${encodeURIComponent(id)}/resolve`, { method: 'POST', body: { action }, schema: OkSchema });
+  }
+
+  /* ---------- activities ---------- */
+
+  /** A community's activities (or, with `templates`, its templates), most recently changed first. */
+  async listActivities(ref: string, query: ActivityListQuery = {}): Promise<ActivitySummary[]> {
+    const qs = queryString({ templates: query.templates === undefined ? undefined : String(query.templates), status: query.status });
+    return (await this.request(`${community(ref)}/activities${qs}`, { schema: ActivitySummaryListSchema })).data.items;
+  }
+
+  /** Starts an activity, from scratch (with `steps`) or from a template (members). */
+  async createActivity(ref: string, body: ActivityCreate): Promise<Activity> {
+    return (await this.request(`${community(ref)}/activities`, { method: 'POST', body, schema: ActivitySchema })).data;
+  }
+
+  /** One activity with its sections and steps in display order; 404 where its community may not be read. */
+  async getActivity(id: string): Promise<Activity> {
+    return (await this.request(activity(id), { schema: ActivitySchema })).data;
+  }
+
+  /** Changes the activity's title, goal, due date or status (its owner or a moderator). */
+  async updateActivity(id: string, patch: ActivityPatch): Promise<Activity> {
+    return (await this.request(activity(id), { method: 'PATCH', body: patch, schema: ActivitySchema })).data;
+  }
+
+  /** Adds a section at the end (members); answers the whole activity. */
+  async addSection(id: string, title: string): Promise<Activity> {
+    return (await this.request(`${activity(id)}/sections`, { method: 'POST', body: { title }, schema: ActivitySchema })).data;
+  }
+
+  /** Adds a step at the end of its section (members); answers the whole activity. */
+  async addStep(activityId: string, body: StepCreate): Promise<Activity> {
+    return (await this.request(`${activity(activityId)}/steps`, { method: 'POST', body, schema: ActivitySchema })).data;
+  }
+
+  /** Changes a step's title, notes, assignee or due date (members; 422 NOT_A_MEMBER for an assignee who is not one). */
+  async updateStep(stepId: string, patch: StepPatch): Promise<Activity> {
+    return (await this.request(step(stepId), { method: 'PATCH', body: patch, schema: ActivitySchema })).data;
+  }
+
+  /** Checks a step off (`done`) or unchecks it (members); who and when are the server's. */
+  async setStepDone(stepId: string, done: boolean): Promise<Activity> {
+    return (await this.request(`${step(stepId)}/done`, { method: done ? 'PUT' : 'DELETE', schema: ActivitySchema })).data;
+  }
+
+  /** Moves a step to `index` among its section's steps (or into another section) (members). */
+  async moveStep(stepId: string, move: StepMove): Promise<Activity> {
+    return (await this.request(`${step(stepId)}/move`, { method: 'POST', body: move, schema: ActivitySchema })).data;
+  }
+
+  /** Removes a step (members); answers the whole activity. */
+  async deleteStep(stepId: string): Promise<Activity> {
+    return (await this.request(step(stepId), { method: 'DELETE', schema: ActivitySchema })).data;
+  }
+
+  /** A page of the updates posted on an activity, oldest first. */
+  async listActivityUpdates(id: string, query: ActivityUpdateListQuery = {}): Promise<ActivityUpdatePage> {
+    const qs = queryString({ cursor: query.cursor, limit: query.limit });
+    return (await this.request(`${activity(id)}/updates${qs}`, { schema: ActivityUpdatePageSchema })).data;
+  }
+
+  /** Posts an update on the activity, or about one of its steps (members). */
+  async postActivityUpdate(id: string, body: ActivityUpdateCreate): Promise<ActivityUpdate> {
+    return (await this.request(`${activity(id)}/updates`, { method: 'POST', body, schema: ActivityUpdateSchema })).data;
+  }
+
+  /** The signed-in user's open steps across their communities: theirs and their groups', soonest due first, undated last. */
+  async myTodos(): Promise<Todo[]> {
+    return (await this.request('/api/v1/me/todos', { schema: TodoListSchema })).data.items;
+  }
+
+  /* ---------- the service directory and announcements ---------- */
+
+  /** The service directory as the signed-in user sees it: My Services first in their order, then the rest; `url` is null where they lack access. */
+  async listServices(): Promise<Service[]> {
+    return (await this.request('/api/v1/services', { schema: ServiceListSchema })).data.items;
+  }
+
+  /** One service, as the signed-in user sees it. */
+  async getService(id: string): Promise<Service> {
+    return (await this.request(service(id), { schema: ServiceSchema })).data;
+  }
+
+  /** Adds a service to My Services (last), or (`on` false) takes it out; answers the whole directory. */
+  async setFavorite(id: string, on: boolean): Promise<Service[]> {
+    return (await this.request(`${service(id)}/favorite`, { method: on ? 'PUT' : 'DELETE', schema: ServiceListSchema })).data.items;
+  }
+
+  /** Sets My Services to exactly these services, in this order; answers the whole directory. */
+  async setFavoriteOrder(serviceIds: string[]): Promise<Service[]> {
+    return (await this.request('/api/v1/me/favorites', { method: 'PUT', body: { serviceIds }, schema: ServiceListSchema })).data.items;
+  }
+
+  /** Asks a site administrator for access to a service (409 ALREADY_REQUESTED while one is pending). */
+  async requestAccess(id: string, note?: string): Promise<AccessRequest> {
+    return (await this.request(`${service(id)}/access-requests`, { method: 'POST', body: note ? { note } : {}, schema: AccessRequestSchema })).data;
+  }
+
+  /** The signed-in user's access requests, newest first. */
+  async myAccessRequests(): Promise<AccessRequest[]> {
+    return (await this.request('/api/v1/me/access-requests', { schema: AccessRequestListSchema })).data.items;
+  }
+
+  /** The announcements showing now, most severe first: for everyone when signed out, and the user's own audience's when signed in (less those they dismissed). */
+  async listAnnouncements(): Promise<Announcement[]> {
+    return (await this.request('/api/v1/announcements', { schema: AnnouncementListSchema })).data.items;
+  }
+
+  /** Hides an announcement for the signed-in user (409 NOT_DISMISSIBLE for an emergency). */
+  async dismissAnnouncement(id: string): Promise<void> {
+    await this.request(`/api/v1/announcements/${encodeURIComponent(id)}/dismiss`, { method: 'POST', schema: OkSchema });
   }
 
   /** An API path (such as an attachment's `url`) as an absolute URL on this server. */

@@ -4,7 +4,7 @@ import '../provider/provider.js';
 import type { JcProvider } from '../provider/provider.js';
 import './community-feed.js';
 import { unsentStorageKey, type JcCommunityFeed } from './community-feed.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from '../shared/markdown.js';
 import type { Comment, Community, Post } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';

@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -12,7 +12,12 @@ import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { communityFeedStyles } from './community-feed.styles.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from '../shared/markdown.js';
+import { localeOf, renderTime } from '../shared/time.js';
+import { isRetryable, readUnsent, writeUnsent } from '../shared/unsent.js';
+import { feedKeyTarget, layoutComplete, revealVirtualItem, syncFeedBusy } from '../shared/virtual-list.js';
+
+export { relativeTime } from '../shared/time.js';
 
 type Scope = 'community' | 'mine';
 type TypeFilter = '' | 'status' | 'blog' | 'file';
@@ -51,6 +56,11 @@ const FILE_LIMIT = 10 * 1024 * 1024;
 const FILE_ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.txt,.csv,.docx,.xlsx';
 const CONTENT_EVENTS = ['post.created', 'post.updated', 'post.deleted', 'comment.created', 'reaction.changed'];
 
+function isUnsentPost(item: unknown): item is UnsentPost {
+  const u = item as UnsentPost | null;
+  return Boolean(u && typeof u.clientId === 'string' && typeof u.body === 'string');
+}
+
 /** Where a tab keeps one user's unsent posts to one community (sessionStorage). */
 export function unsentStorageKey(apiOrigin: string, userId: string, community: string): string {
   return `jc-feed-unsent:${apiOrigin}|${userId}|${community}`;
@@ -58,33 +68,12 @@ export function unsentStorageKey(apiOrigin: string, userId: string, community: s
 
 const REACTION_ICON: Record<ReactionKind, string> = { like: '👍', thanks: '🙏', important: '❗' };
 
-function safeSession(): Storage | null {
-  try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
-  } catch {
-    return null;
-  }
-}
-
 /** "2.4 MB", "830 KB", "12 bytes". */
 export function formatSize(bytes: number, locale?: string): string {
   const nf = (n: number, digits = 0) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
   if (bytes < 1024) return bytes === 1 ? msg('1 byte') : msg(str`${nf(bytes)} bytes`);
   if (bytes < 1024 * 1024) return msg(str`${nf(bytes / 1024)} KB`);
   return msg(str`${nf(bytes / (1024 * 1024), 1)} MB`);
-}
-
-/** "5 minutes ago", "yesterday", "now" (Intl.RelativeTimeFormat). */
-export function relativeTime(iso: string, now: number, locale?: string): string {
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const abs = Math.abs(seconds);
-  if (abs < 45) return rtf.format(0, 'second');
-  if (abs < 45 * 60) return rtf.format(Math.round(seconds / 60), 'minute');
-  if (abs < 22 * 3600) return rtf.format(Math.round(seconds / 3600), 'hour');
-  if (abs < 26 * 86400) return rtf.format(Math.round(seconds / 86400), 'day');
-  if (abs < 320 * 86400) return rtf.format(Math.round(seconds / (30 * 86400)), 'month');
-  return rtf.format(Math.round(seconds / (365 * 86400)), 'year');
 }
 
 /**
@@ -199,7 +188,7 @@ export class JcCommunityFeed extends LitElement {
   }
 
   get #locale(): string | undefined {
-    return (this.closest('[lang]') as HTMLElement | null)?.lang || undefined;
+    return localeOf(this);
   }
 
   /** Reloads the feed from the server (unsent posts stay). */
@@ -399,19 +388,11 @@ export class JcCommunityFeed extends LitElement {
 
   /** Observes the sentinel once the virtualizer has measured the posts (before that, the feed's height is a guess). */
   async #watch(sentinel: Element) {
-    await this.#layoutComplete();
+    await layoutComplete(this.renderRoot.querySelector('.feed'));
     if (this.#observed !== sentinel || !this.#observer) return;
     // Observing again gives a fresh first answer (the sentinel may still be in view after a page).
     this.#observer.unobserve(sentinel);
     this.#observer.observe(sentinel);
-  }
-
-  async #layoutComplete() {
-    try {
-      await this.#virtualizer()?.layoutComplete;
-    } catch {
-      /* disconnected */
-    }
   }
 
   async #autoLoad() {
@@ -564,35 +545,17 @@ export class JcCommunityFeed extends LitElement {
 
   /* ---------- focus in the virtualized list ---------- */
 
-  #virtualizer() {
-    const feed = this.renderRoot.querySelector('.feed') as
-      | (HTMLElement & {
-          [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined; layoutComplete: Promise<void> | undefined };
-        })
-      | null;
-    return feed?.[virtualizerRef];
-  }
-
   /** Scrolls a post into the DOM (it may be virtualized away) and focuses it. */
   async #focusPost(id: string, selector = '') {
     await this.updateComplete;
     const index = this.posts.findIndex((p) => p.id === id);
     if (index < 0) return;
     const find = () => this.renderRoot.querySelector<HTMLElement>(`article[data-id="${CSS.escape(id)}"]${selector ? ` ${selector}` : ''}`);
-    if (!find()) this.#virtualizer()?.element(index)?.scrollIntoView({ block: 'start' });
-    for (let i = 0; i < 60 && !find(); i++) await new Promise((r) => requestAnimationFrame(r));
-    find()?.focus();
+    await revealVirtualItem(this.renderRoot.querySelector('.feed'), index, find);
   }
 
-  /**
-   * The feed is busy while it loads older posts, and while the virtualizer has
-   * not rendered any post yet (a feed must contain articles once it is not busy).
-   */
   #syncBusy() {
-    const feed = this.renderRoot.querySelector('.feed');
-    if (!feed) return;
-    const busy = this.loadingOlder || !feed.querySelector(':scope > article');
-    feed.setAttribute('aria-busy', busy ? 'true' : 'false');
+    syncFeedBusy(this.renderRoot.querySelector('.feed'), this.loadingOlder);
   }
 
   #onRangeChanged = () => {
@@ -602,15 +565,8 @@ export class JcCommunityFeed extends LitElement {
 
   #onFeedKeydown(event: KeyboardEvent) {
     // The ARIA feed pattern: Page Down / Page Up move between posts.
-    if (event.key !== 'PageDown' && event.key !== 'PageUp') return;
-    const article = (event.composedPath().find((n) => n instanceof HTMLElement && n.tagName === 'ARTICLE') as HTMLElement | undefined) ?? null;
-    const id = article?.dataset.id;
-    if (!id) return;
-    const index = this.posts.findIndex((p) => p.id === id);
-    const next = this.posts[index + (event.key === 'PageDown' ? 1 : -1)];
-    if (!next) return;
-    event.preventDefault();
-    void this.#focusPost(next.id);
+    const next = feedKeyTarget(event, (id) => this.posts.findIndex((p) => p.id === id), this.posts.length);
+    if (next !== null) void this.#focusPost(this.posts[next]!.id);
   }
 
   /* ---------- posting ---------- */
@@ -622,30 +578,14 @@ export class JcCommunityFeed extends LitElement {
   }
 
   #readOutbox(): OutboxItem[] {
-    const key = this.#outboxKey;
-    if (!key) return [];
-    try {
-      const raw = JSON.parse(safeSession()?.getItem(key) ?? '[]') as UnsentPost[];
-      if (!Array.isArray(raw)) return [];
-      return raw
-        .filter((u) => u && typeof u.clientId === 'string' && typeof u.body === 'string')
-        .map((u) => ({ ...u, state: 'failed' as const, error: null }));
-    } catch {
-      return [];
-    }
+    return readUnsent(this.#outboxKey, isUnsentPost).map((u) => ({ ...u, state: 'failed' as const, error: null }));
   }
 
   #saveOutbox() {
-    const key = this.#outboxKey;
-    const storage = safeSession();
-    if (!key || !storage) return;
-    const unsent: UnsentPost[] = this.outbox.map(({ state: _s, error: _e, ...u }) => u);
-    try {
-      if (unsent.length) storage.setItem(key, JSON.stringify(unsent));
-      else storage.removeItem(key);
-    } catch {
-      /* storage full or refused: the posts stay on screen */
-    }
+    writeUnsent<UnsentPost>(
+      this.#outboxKey,
+      this.outbox.map(({ state: _s, error: _e, ...u }) => u),
+    );
   }
 
   #updateOutbox(clientId: string, patch: Partial<OutboxItem>) {
@@ -689,10 +629,6 @@ export class JcCommunityFeed extends LitElement {
     void this.#send(item.clientId);
   }
 
-  #retryable(error: ApiError): boolean {
-    return error.status === 0 || error.status === 401 || error.status === 408 || error.status === 429 || error.status >= 500 || error.code === 'BAD_RESPONSE';
-  }
-
   async #send(clientId: string) {
     const item = this.outbox.find((o) => o.clientId === clientId);
     if (!item) return;
@@ -721,7 +657,7 @@ export class JcCommunityFeed extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      const reason = this.#retryable(error) ? null : errorText(error);
+      const reason = isRetryable(error) ? null : errorText(error);
       this.#updateOutbox(clientId, { state: 'failed', error: reason });
       void this.#announce(reason ? msg(str`Your post was not sent: ${reason}`) : msg('Your post was not sent. It is kept here: use Retry to send it again.'));
     }
@@ -995,8 +931,7 @@ export class JcCommunityFeed extends LitElement {
   }
 
   #time(iso: string, id?: string) {
-    const exact = new Intl.DateTimeFormat(this.#locale, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
-    return html`<time id=${id ?? nothing} datetime=${iso} title=${exact}>${relativeTime(iso, this.now, this.#locale)}</time>`;
+    return renderTime(iso, this.now, this.#locale, id);
   }
 
   #reactionLabel(kind: ReactionKind): string {

@@ -1,9 +1,11 @@
 import { css } from 'lit';
 import { panel, tokens } from '../styles/tokens.js';
+import { formFieldStyles } from '../shared/form-field.js';
 
 export const communityListStyles = [
   tokens,
   panel,
+  formFieldStyles,
   css`
     :host {
       display: block;
@@ -166,45 +168,6 @@ export const communityListStyles = [
       margin-top: 0.75rem;
       padding-top: 0.75rem;
       border-top: 1px solid var(--_border);
-    }
-    .field {
-      display: grid;
-      gap: 0.25rem;
-    }
-    label {
-      font-weight: 600;
-    }
-    .hint {
-      font-weight: 400;
-      font-size: 0.875rem;
-      color: var(--_muted);
-    }
-    input,
-    select,
-    textarea {
-      font: inherit;
-      padding: 0.5rem;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-      color: var(--_fg);
-    }
-    textarea {
-      min-height: 4rem;
-      resize: vertical;
-    }
-    [aria-invalid='true'] {
-      border: 2px solid var(--_danger);
-    }
-    .field-error {
-      color: var(--_danger);
-      font-weight: 400;
-      font-size: 0.875rem;
-    }
-    .form-actions {
-      display: flex;
-      gap: 0.5rem;
-      flex-wrap: wrap;
     }
   `,
 ];

@@ -8,6 +8,7 @@ import type { Community, CommunityCreate, Member, Membership, Visibility } from 
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
+import { renderField, type FieldControl } from '../shared/form-field.js';
 import { communityListStyles } from './community-list.styles.js';
 
 type Scope = 'mine' | 'all';
@@ -654,16 +655,9 @@ export class JcCommunityList extends LitElement {
     `;
   }
 
-  #renderField(field: FormField, label: string, control: (a: { describedBy: string | undefined; invalid: 'true' | 'false' }) => TemplateResult, hint?: string) {
-    const error = this.formError?.fields[field];
+  #renderField(field: FormField, label: string, control: (a: FieldControl) => TemplateResult, hint?: string) {
     const id = `jc-${field === 'copyFrom' ? 'copy-from' : field}`;
-    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-    return html`<div class="field">
-      <label for=${id}>${label}</label>
-      ${hint ? html`<span class="hint" id=${`${id}-hint`}>${hint}</span>` : nothing}
-      ${control({ describedBy, invalid: error ? 'true' : 'false' })}
-      ${error ? html`<span class="field-error" id=${`${id}-error`}>${error}</span>` : nothing}
-    </div>`;
+    return renderField({ id, label, hint, error: this.formError?.fields[field] }, control);
   }
 
   #renderForm() {

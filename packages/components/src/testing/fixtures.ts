@@ -1,4 +1,24 @@
-import type { Attachment, Comment, Community, CommunitySettings, Me, Member, Membership, Post, PostType, ReactionKind, Role, Visibility } from '../api/schemas.js';
+import type {
+  Attachment,
+  Comment,
+  Community,
+  CommunitySettings,
+  Forum,
+  Me,
+  Member,
+  Membership,
+  Post,
+  PostType,
+  ReactionKind,
+  Reply,
+  Role,
+  Topic,
+  TopicSummary,
+  Visibility,
+} from '../api/schemas.js';
+import { FLAG_REASONS as FLAG_REASON_LIST } from '../api/schemas.js';
+import { activityFixtureServer, isActivityPath, type ActivityFixtureOptions } from './activity-fixtures.js';
+import { serviceFixtureServer, type ServiceFixtureOptions } from './service-fixtures.js';
 
 /**
  * Recorded answers of the JusticeConnect API, so Storybook previews every
@@ -139,7 +159,7 @@ export function fixtureCommunities(): FixtureCommunity[] {
   ];
 }
 
-export interface FixtureOptions {
+export interface FixtureOptions extends ActivityFixtureOptions, ServiceFixtureOptions {
   /** Who is signed in at first (null: nobody). */
   me?: Me | null;
   /** Every request fails as if offline. */
@@ -160,6 +180,18 @@ export interface FixtureOptions {
   postsPending?: boolean;
   /** How many tries to publish a post fail as if offline (then they succeed). */
   sendFails?: number;
+  /** The forums the fixture server knows (default: `fixtureForums()`). */
+  forums?: FixtureForum[];
+  /** The topics the fixture server knows (default: `fixtureTopics()`). */
+  topics?: FixtureTopic[];
+  /** The replies the fixture server knows, every topic's (default: `fixtureReplies()`). */
+  replies?: Reply[];
+  /** How many replies the long topic `top_long` has, generated on first read (default 10,000; 0: no such topic). */
+  longThread?: number;
+  /** Reading forums and topics fails with a server error (the community still loads). */
+  forumsFail?: boolean;
+  /** Reading forums and topics never answers (to show the forum's loading state). */
+  forumsPending?: boolean;
 }
 
 /* ---------- posts ---------- */
@@ -270,6 +302,202 @@ export function manyFixturePosts(count: number, community = 'i-35-corridor-task-
     reactions: { like: i % 3 === 0 ? ['usr_ray'] : [], thanks: [], important: i % 11 === 0 ? ['usr_dana'] : [] },
     comments: [],
   }));
+}
+
+
+/* ---------- forums, topics and replies ---------- */
+
+/** A forum as the fixture server keeps it (topic count and last activity are worked out). */
+export interface FixtureForum {
+  id: string;
+  /** The community's slug. */
+  community: string;
+  name: string;
+  description: string;
+}
+
+/** A topic as the fixture server keeps it: its author and followers by id; counts and permissions are worked out. */
+export interface FixtureTopic {
+  id: string;
+  forumId: string;
+  title: string;
+  body: string;
+  tags: string[];
+  question: boolean;
+  answerReplyId: string | null;
+  pinned: boolean;
+  locked: boolean;
+  authorId: string;
+  createdAt: string;
+  editedAt: string | null;
+  lastActivityAt: string;
+  followers: string[];
+  clientId?: string;
+}
+
+/** The id of the fixture topic with `longThread` (10,000 by default) generated replies. */
+export const LONG_TOPIC_ID = 'top_long';
+/** The id of the fixture question topic with ~12 replies (nested, quoted, answer, tombstone). */
+export const THREAD_TOPIC_ID = 'top_plate_readers';
+
+/** The task force's two forums (as its settings name them) and one in the public interdiction community. */
+export function fixtureForums(): FixtureForum[] {
+  return [
+    { id: 'frm_intel', community: 'i-35-corridor-task-force', name: 'Intelligence sharing', description: 'Trends, seizures and persons of interest along the corridor' },
+    { id: 'frm_ops', community: 'i-35-corridor-task-force', name: 'Operations', description: 'Patrol schedules and joint operations' },
+    { id: 'frm_caselaw', community: 'highway-interdiction', name: 'Case law', description: 'Recent decisions on stops and searches' },
+  ];
+}
+
+function fixtureTopic(id: string, forumId: string, authorId: string, ageMinutes: number, activityMinutes: number, title: string, body: string, extra: Partial<FixtureTopic> = {}): FixtureTopic {
+  return {
+    id,
+    forumId,
+    title,
+    body,
+    tags: [],
+    question: false,
+    answerReplyId: null,
+    pinned: false,
+    locked: false,
+    authorId,
+    createdAt: minutesAgo(ageMinutes),
+    editedAt: null,
+    lastActivityAt: minutesAgo(activityMinutes),
+    followers: [authorId],
+    ...extra,
+  };
+}
+
+/** The demo topics (times relative to now): pinned, an answered and an unanswered question, a locked one, a 10,000-reply log. */
+export function fixtureTopics(): FixtureTopic[] {
+  return [
+    fixtureTopic('top_guidelines', 'frm_intel', 'usr_dana', 60 * 24 * 40, 60 * 24 * 40, 'Forum guidelines: read before posting',
+      'Share **trends and patterns**, not case files. No personally identifiable information about victims or witnesses; link to the case system instead.\n\nFlag anything that should not be here.',
+      { pinned: true, locked: true, tags: ['guidelines'] }),
+    fixtureTopic('top_memorial', 'frm_ops', 'usr_dana', 60 * 24 * 3, 45, 'Patrol schedule for the Memorial Day weekend',
+      'Draft schedule for the long weekend, **Friday 1800 to Monday 2359**. Reply with your agency’s units and hours so we can close the gaps north of MM 230.',
+      { pinned: true, tags: ['schedule', 'memorial-day'], followers: ['usr_dana', 'usr_marcus'] }),
+    fixtureTopic(THREAD_TOPIC_ID, 'frm_intel', 'usr_ray', 60 * 24 * 2, 20, 'Which plate readers cover mile markers 180–230?',
+      'Working a northbound pattern and need to know which **fixed and mobile** license plate readers cover MM 180 to MM 230, and who owns the data.',
+      { question: true, answerReplyId: 'rpl_pr_07', tags: ['alpr', 'i-35'], followers: ['usr_ray', 'usr_dana'] }),
+    fixtureTopic('top_reefer', 'frm_intel', 'usr_marcus', 90, 90, 'Anyone else seeing white reefers with altered VIN plates?',
+      'Second one this month at MM 221: a white Utility reefer, Oklahoma plates, VIN plate riveted over. Has anyone else stopped one?',
+      { question: true, tags: ['vehicles', 'vin'] }),
+    fixtureTopic(LONG_TOPIC_ID, 'frm_ops', 'usr_marcus', 60 * 24 * 200, 8, 'Corridor daily log',
+      'One reply a shift: what happened on your stretch of the corridor. Keep it short.',
+      { tags: ['log'] }),
+    fixtureTopic('top_red_river', 'frm_ops', 'usr_ray', 60 * 24 * 9, 60 * 24 * 6, 'Red River interdiction detail: debrief',
+      'Thanks to everyone who worked the detail. Results and lessons learned below; the topic is locked now that the debrief is done.',
+      { locked: true, tags: ['debrief'] }),
+    fixtureTopic('top_training', 'frm_intel', 'usr_dana', 60 * 24 * 5, 60 * 24 * 4, 'Concealment methods in car carriers: training slides',
+      'Slides from last week’s session on car-carrier concealment are on the [training site](https://www.example.gov/training).',
+      { tags: ['training'] }),
+    fixtureTopic('top_consent', 'frm_caselaw', 'usr_dana', 60 * 24 * 8, 60 * 24 * 8, 'Consent searches after a completed traffic stop',
+      'A summary of this year’s appellate decisions on consent given after the citation is handed over.',
+      { tags: ['consent', 'case-law'] }),
+  ];
+}
+
+const person_ = (uid: string) => ({ id: uid, name: fixturePeople[uid]?.name ?? uid, agency: fixturePeople[uid]?.agency ?? null });
+
+function fixtureReply(id: string, topicId: string, authorId: string | null, ageMinutes: number, body: string, extra: Partial<Reply> = {}): Reply {
+  return {
+    id,
+    topicId,
+    parentId: null,
+    quote: null,
+    body,
+    author: authorId ? person_(authorId) : null,
+    createdAt: minutesAgo(ageMinutes),
+    editedAt: null,
+    deleted: false,
+    likeCount: 0,
+    liked: false,
+    isAnswer: false,
+    canEdit: false,
+    canDelete: false,
+    clientId: null,
+    ...extra,
+  };
+}
+
+/** The demo replies: the plate-reader question's twelve (one nested, one quote, the answer, a tombstone) and a few on the other topics. */
+export function fixtureReplies(): Reply[] {
+  const t = THREAD_TOPIC_ID;
+  return [
+    fixtureReply('rpl_pr_01', t, 'usr_dana', 60 * 47, 'TxDOT has fixed readers at **MM 184** and **MM 201**, both directions. The data sits with DPS.', { likeCount: 2 }),
+    fixtureReply('rpl_pr_02', t, 'usr_marcus', 60 * 46, 'Hays County runs two mobile units between MM 205 and MM 215 on weekdays.'),
+    fixtureReply('rpl_pr_03', t, 'usr_ray', 60 * 45, 'Do the mobile units share hits with the fusion center, or only in-house?', { parentId: 'rpl_pr_02' }),
+    fixtureReply('rpl_pr_04', t, 'usr_marcus', 60 * 44, 'Both: hits go to the fusion center within the hour.', { parentId: 'rpl_pr_02', likeCount: 1 }),
+    fixtureReply('rpl_pr_05', t, 'usr_ray', 60 * 40, 'So nothing fixed between 201 and 230?', {
+      quote: { id: 'rpl_pr_01', authorName: 'Sgt. Dana Reyes', excerpt: 'TxDOT has fixed readers at MM 184 and MM 201, both directions.' },
+    }),
+    fixtureReply('rpl_pr_06', t, null, 60 * 39, '', { deleted: true }),
+    fixtureReply('rpl_pr_07', t, 'usr_dana', 60 * 30,
+      'Full coverage, as of this month:\n\n| MM | Type | Owner |\n| --- | --- | --- |\n| 184 | fixed | TxDOT / DPS |\n| 201 | fixed | TxDOT / DPS |\n| 205–215 | mobile, weekdays | Hays County |\n| 226 | fixed (new) | San Marcos PD |\n\nRequests for the data go through the DPS analyst desk.',
+      { isAnswer: true, likeCount: 3 }),
+    fixtureReply('rpl_pr_08', t, 'usr_ray', 60 * 29, 'That’s exactly it, thank you. Marking this as the answer.', { parentId: 'rpl_pr_07' }),
+    fixtureReply('rpl_pr_09', t, 'usr_marcus', 60 * 20, 'San Marcos PD confirmed the MM 226 reader went live on the 3rd.'),
+    fixtureReply('rpl_pr_10', t, 'usr_dana', 60 * 10, '@[Tpr. Ray Whitehorse](user:usr_ray) the analyst desk’s number is in the guidelines topic.'),
+    fixtureReply('rpl_pr_11', t, 'usr_ray', 60 * 2, 'Got it. Filed the request this morning.'),
+    fixtureReply('rpl_pr_12', t, 'usr_marcus', 20, 'Note: the MM 184 reader is down for maintenance until Friday.', { likeCount: 1 }),
+    fixtureReply('rpl_mem_01', 'top_memorial', 'usr_marcus', 60 * 24 * 2, 'Hays County: two units, Friday and Saturday 1800–0200, MM 205–221.'),
+    fixtureReply('rpl_mem_02', 'top_memorial', 'usr_ray', 60 * 24, 'OHP covers the Red River crossing all three nights.'),
+    fixtureReply('rpl_mem_03', 'top_memorial', 'usr_dana', 45, 'Updated the draft. Still a gap Sunday night north of MM 230.'),
+    fixtureReply('rpl_rr_01', 'top_red_river', 'usr_dana', 60 * 24 * 8, '14 stops, 3 seizures, 1 arrest on a warrant. Good work.'),
+    fixtureReply('rpl_rr_02', 'top_red_river', 'usr_marcus', 60 * 24 * 6, 'Lesson learned: stage the K-9 unit closer to the crossing.'),
+    fixtureReply('rpl_tr_01', 'top_training', 'usr_marcus', 60 * 24 * 4, 'Thanks. The section on deck compartments was very useful.'),
+  ];
+}
+
+const LOG_LINES = [
+  'Quiet shift, two warnings issued at MM 196.',
+  'Stopped a **northbound** box truck at MM 214: paperwork in order.',
+  'Heavy traffic after the game; no incidents.',
+  'Plate reader hit on a stolen trailer near MM 188; recovered.',
+  'Construction lane closure at MM 222 until 0500.',
+  'Assisted Hays County with a pursuit that ended at MM 209.',
+];
+
+/**
+ * `n` generated replies on one topic, a few minutes apart, oldest first, in
+ * thread order: every tenth is nested under the one before it (one level),
+ * every 25th quotes an earlier one and every 100th is a tombstone. For the
+ * 10,000-reply thread's story, test and benchmark.
+ */
+export function manyFixtureReplies(topicId: string, n: number): Reply[] {
+  const now = Date.now();
+  const replies: Reply[] = [];
+  let top: Reply | null = null;
+  for (let i = 0; i < n; i++) {
+    const id = `rpl_${topicId}_${String(i + 1).padStart(6, '0')}`;
+    const authorId = AUTHORS[i % AUTHORS.length]!;
+    const createdAt = new Date(now - (n - i) * 5 * 60_000).toISOString();
+    const deleted = i % 100 === 99;
+    const nested = top !== null && i % 10 === 9;
+    const quoted = !nested && i >= 25 && i % 25 === 0 ? replies[i - 3] : undefined;
+    const reply: Reply = {
+      id,
+      topicId,
+      parentId: nested ? top!.id : null,
+      quote: quoted && !quoted.deleted && quoted.author ? { id: quoted.id, authorName: quoted.author.name, excerpt: quoted.body.slice(0, 140) } : null,
+      body: deleted ? '' : `${LOG_LINES[i % LOG_LINES.length]} (#${i + 1})`,
+      author: deleted ? null : person_(authorId),
+      createdAt,
+      editedAt: null,
+      deleted,
+      likeCount: i % 7 === 0 ? (i % 5) + 1 : 0,
+      liked: false,
+      isAnswer: false,
+      canEdit: false,
+      canDelete: false,
+      clientId: null,
+    };
+    replies.push(reply);
+    if (!nested) top = reply;
+  }
+  return replies;
 }
 
 const json = (status: number, body: unknown) =>
@@ -539,9 +767,397 @@ function communityServer(communities: FixtureCommunity[]) {
     return fail(404, 'NOT_FOUND', `No fixture for ${method} ${url.pathname}`);
   };
 
-  /** Every community route, posts and files included. */
+
+  /* Forums, topics, replies and flags: the forum API's rules (readers read, members write, moderators moderate), offset cursors. */
+  const forumRoutes = (options: FixtureOptions) => {
+    const forums = structuredClone(options.forums ?? fixtureForums());
+    const longCount = options.longThread ?? 10_000;
+    const topics = structuredClone(options.topics ?? fixtureTopics()).filter((t) => longCount > 0 || t.id !== LONG_TOPIC_ID);
+    /** Each topic's replies in thread order (a top-level reply, then the ones nested under it). */
+    const threads = new Map<string, Reply[]>();
+    for (const r of structuredClone(options.replies ?? fixtureReplies())) {
+      const list = threads.get(r.topicId) ?? [];
+      list.push(r);
+      threads.set(r.topicId, list);
+    }
+    for (const [id, list] of threads) {
+      const tops = list.filter((r) => !r.parentId).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      const under = (top: Reply) => list.filter((r) => r.parentId === top.id).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      threads.set(id, tops.flatMap((top) => [top, ...under(top)]));
+    }
+    const thread = (topicId: string): Reply[] => {
+      let list = threads.get(topicId);
+      if (!list) {
+        list = topicId === LONG_TOPIC_ID && topics.some((t) => t.id === LONG_TOPIC_ID) ? manyFixtureReplies(LONG_TOPIC_ID, longCount) : [];
+        threads.set(topicId, list);
+      }
+      return list;
+    };
+    const likes = new Map<string, Set<string>>();
+    const flags: {
+      id: string;
+      reason: string;
+      note: string | null;
+      reporterId: string;
+      createdAt: string;
+      topicId: string;
+      replyId: string | null;
+    }[] = [];
+    let seq = 0;
+
+    const forumOf = (t: FixtureTopic) => forums.find((f) => f.id === t.forumId)!;
+    const communityOf = (t: FixtureTopic) => byRef(forumOf(t).community)!;
+    const replyCount = (t: FixtureTopic) => thread(t.id).filter((r) => !r.deleted).length;
+    const othersReplied = (t: FixtureTopic) => thread(t.id).some((r) => !r.deleted && r.author?.id !== t.authorId);
+    const forumView = (f: FixtureForum): Forum => {
+      const own = topics.filter((t) => t.forumId === f.id);
+      return {
+        id: f.id,
+        communityId: byRef(f.community)!.id,
+        name: f.name,
+        description: f.description,
+        topicCount: own.length,
+        lastActivityAt: own.map((t) => t.lastActivityAt).sort().pop() ?? null,
+      };
+    };
+    const summary = (t: FixtureTopic): Omit<TopicSummary, 'excerpt'> => {
+      const f = forumOf(t);
+      const c = byRef(f.community)!;
+      return {
+        id: t.id,
+        forumId: f.id,
+        forumName: f.name,
+        communityId: c.id,
+        communitySlug: c.slug,
+        title: t.title,
+        tags: t.tags,
+        question: t.question,
+        answered: t.question && t.answerReplyId !== null,
+        pinned: t.pinned,
+        locked: t.locked,
+        replyCount: replyCount(t),
+        author: person(t.authorId),
+        createdAt: t.createdAt,
+        lastActivityAt: t.lastActivityAt,
+      };
+    };
+    const excerpt = (body: string) => body.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>|]/g, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+    const summaryView = (t: FixtureTopic): TopicSummary => ({ ...summary(t), excerpt: excerpt(t.body) });
+    const topicView = (t: FixtureTopic, uid: string): Topic => {
+      const c = communityOf(t);
+      const moderator = manager(c, uid);
+      const member = roleIn(c, uid) !== null;
+      return {
+        ...summary(t),
+        body: t.body,
+        editedAt: t.editedAt,
+        answerReplyId: t.answerReplyId,
+        following: t.followers.includes(uid),
+        canReply: member && (!t.locked || moderator),
+        canModerate: moderator,
+        canEdit: t.authorId === uid || moderator,
+        canDelete: moderator || (t.authorId === uid && !othersReplied(t)),
+        canAnswer: t.question && (t.authorId === uid || moderator),
+      };
+    };
+    const replyView = (r: Reply, t: FixtureTopic, uid: string): Reply => {
+      const c = communityOf(t);
+      return {
+        ...r,
+        liked: likes.get(r.id)?.has(uid) ?? false,
+        isAnswer: t.answerReplyId === r.id,
+        canEdit: !r.deleted && r.author?.id === uid && !t.locked,
+        canDelete: !r.deleted && (r.author?.id === uid || manager(c, uid)),
+      };
+    };
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const invalid = (fields: Record<string, string>) =>
+      fail(400, 'VALIDATION_FAILED', `Invalid request body: ${Object.entries(fields).map(([k, v]) => `${k} (${v})`).join(', ')}`, fields);
+    const needMember = () => fail(403, 'MEMBERSHIP_REQUIRED', 'Join this community to do that.');
+    const needModerator = () => fail(403, 'MODERATOR_REQUIRED', 'Only an owner or moderator may do that.');
+    const noTopic = () => fail(404, 'NOT_FOUND', 'No such topic.');
+    const checkTags = (tags: unknown, fields: Record<string, string>) => {
+      if (tags === undefined) return [];
+      if (!Array.isArray(tags) || tags.length > 5) {
+        fields.tags = 'At most 5 tags';
+        return [];
+      }
+      const clean = tags.map((x) => (typeof x === 'string' ? x.trim().toLowerCase() : ''));
+      if (clean.some((x) => !/^[a-z0-9][a-z0-9-]{0,29}$/.test(x))) fields.tags = 'Tags are 1–30 lower-case letters, digits and dashes';
+      return clean;
+    };
+    const checkFlag = (body: Record<string, unknown>) => {
+      if (typeof body.reason !== 'string' || !(FLAG_REASON_LIST as readonly string[]).includes(body.reason)) return invalid({ reason: 'Required' });
+      if (body.reason === 'other' && !text(body.note)) return invalid({ note: 'Say what is wrong' });
+      return null;
+    };
+    const addFlag = (uid: string, body: Record<string, unknown>, topicId: string, replyId: string | null) => {
+      flags.unshift({ id: `flg_fixture_${++seq}`, reason: body.reason as string, note: text(body.note) || null, reporterId: uid, createdAt: new Date().toISOString(), topicId, replyId });
+      return json(200, { ok: true });
+    };
+    const touch = (t: FixtureTopic) => (t.lastActivityAt = new Date().toISOString());
+
+    /** `/communities/{ref}/forums|topics|forum-flags` (the community is readable). */
+    const community = (me: Me, method: string, url: URL, c: FixtureCommunity, action: string, body: Record<string, unknown>): Response | Promise<Response> => {
+      const uid = me.id;
+      if (!contentReadable(c, uid)) return fail(403, 'MEMBERSHIP_REQUIRED', 'Join this community to see inside it.');
+      if (method === 'GET' && (action === 'forums' || action === 'topics')) {
+        if (options.forumsPending) return new Promise<Response>(() => {});
+        if (options.forumsFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
+      }
+      const own = forums.filter((f) => f.community === c.slug);
+      if (action === 'forums' && method === 'GET') return json(200, { items: own.map(forumView) });
+      if (action === 'forums' && method === 'POST') {
+        if (!manager(c, uid)) return needModerator();
+        const name = text(body.name);
+        if (!name) return invalid({ name: 'Required' });
+        const forum: FixtureForum = { id: `frm_fixture_${++seq}`, community: c.slug, name, description: text(body.description) };
+        forums.push(forum);
+        return json(201, forumView(forum));
+      }
+      if (action === 'topics' && method === 'GET') {
+        const forum = url.searchParams.get('forum');
+        const filter = url.searchParams.get('filter') ?? 'all';
+        const tag = url.searchParams.get('tag');
+        const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 20));
+        const offset = Number(url.searchParams.get('cursor') ?? 0);
+        const all = topics
+          .filter((t) => own.some((f) => f.id === t.forumId) && (!forum || t.forumId === forum) && (!tag || t.tags.includes(tag)))
+          .filter((t) =>
+            filter === 'questions' ? t.question : filter === 'answered' ? t.question && t.answerReplyId !== null : filter === 'unanswered' ? t.question && t.answerReplyId === null : true,
+          )
+          .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.lastActivityAt.localeCompare(a.lastActivityAt) || b.id.localeCompare(a.id));
+        return json(200, { items: all.slice(offset, offset + limit).map(summaryView), nextCursor: all.length > offset + limit ? String(offset + limit) : null });
+      }
+      if (action === 'topics' && method === 'POST') {
+        if (!roleIn(c, uid)) return needMember();
+        const fields: Record<string, string> = {};
+        const title = text(body.title);
+        const content = text(body.body);
+        const forum = own.find((f) => f.id === body.forumId);
+        if (!forum) fields.forumId = body.forumId === undefined ? 'Required' : 'No such forum in this community';
+        if (!title) fields.title = body.title === undefined ? 'Required' : 'Give the topic a title';
+        else if (title.length > 200) fields.title = 'At most 200 characters';
+        if (!content) fields.body = body.body === undefined ? 'Required' : 'Write something';
+        else if (content.length > 20_000) fields.body = 'At most 20000 characters';
+        const tags = checkTags(body.tags, fields);
+        if (Object.keys(fields).length) return invalid(fields);
+        const clientId = typeof body.clientId === 'string' ? body.clientId : undefined;
+        const again = clientId ? topics.find((t) => t.authorId === uid && t.clientId === clientId) : undefined;
+        if (again) return json(200, topicView(again, uid));
+        const created = fixtureTopic(`top_fixture_${Date.now().toString(36)}_${++seq}`, forum!.id, uid, 0, 0, title, content, {
+          tags: [...new Set(tags)],
+          question: body.question === true,
+          clientId,
+        });
+        topics.push(created);
+        return json(201, topicView(created, uid));
+      }
+      if (action === 'forum-flags' && method === 'GET') {
+        if (!manager(c, uid)) return needModerator();
+        const items = flags
+          .filter((f) => { const t = topics.find((x) => x.id === f.topicId); return t && communityOf(t) === c; })
+          .map((f) => {
+            const t = topics.find((x) => x.id === f.topicId)!;
+            const r = f.replyId ? thread(t.id).find((x) => x.id === f.replyId) : undefined;
+            return {
+              id: f.id,
+              reason: f.reason,
+              note: f.note,
+              reporter: { id: f.reporterId, name: person(f.reporterId).name },
+              createdAt: f.createdAt,
+              target: {
+                kind: f.replyId ? 'reply' : 'topic',
+                topicId: t.id,
+                replyId: f.replyId,
+                topicTitle: t.title,
+                excerpt: excerpt(r ? r.body : t.body),
+                author: r?.author ?? person(t.authorId),
+              },
+            };
+          });
+        return json(200, { items });
+      }
+      return fail(404, 'NOT_FOUND', `No fixture for ${method} ${url.pathname}`);
+    };
+
+    /** `/topics/{id}…`, `/replies/{id}…`, `/forum-flags/{id}/resolve`. */
+    const other = (me: Me, method: string, url: URL, body: Record<string, unknown>): Response => {
+      const uid = me.id;
+      const [, kind, id, action] = url.pathname.replace(/^\/api\/v1/, '').split('/').map(decodeURIComponent);
+      if (kind === 'forum-flags' && action === 'resolve' && method === 'POST') {
+        const f = flags.find((x) => x.id === id);
+        const t = f && topics.find((x) => x.id === f.topicId);
+        if (!f || !t || !contentReadable(communityOf(t), uid)) return fail(404, 'NOT_FOUND', 'No such flag.');
+        if (!manager(communityOf(t), uid)) return needModerator();
+        if (body.action !== 'dismiss' && body.action !== 'remove') return invalid({ action: 'Required' });
+        if (body.action === 'remove') {
+          if (f.replyId) Object.assign(thread(t.id).find((r) => r.id === f.replyId) ?? {}, { deleted: true, body: '', author: null });
+          else topics.splice(topics.indexOf(t), 1);
+        }
+        flags.splice(flags.indexOf(f), 1);
+        return json(200, { ok: true });
+      }
+      let t: FixtureTopic | undefined;
+      let r: Reply | undefined;
+      if (kind === 'topics') t = topics.find((x) => x.id === id);
+      else if (kind === 'replies') {
+        for (const x of topics) {
+          r = thread(x.id).find((y) => y.id === id);
+          if (r) {
+            t = x;
+            break;
+          }
+        }
+      }
+      if (!t || !contentReadable(communityOf(t), uid)) return kind === 'replies' ? fail(404, 'NOT_FOUND', 'No such reply.') : noTopic();
+      const c = communityOf(t);
+      const member = roleIn(c, uid) !== null;
+      const moderator = manager(c, uid);
+      if (options.forumsFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
+
+      if (r) {
+        if (!action && method === 'GET') return json(200, replyView(r, t, uid));
+        if (!action && method === 'PATCH') {
+          if (!member) return needMember();
+          if (r.deleted || r.author?.id !== uid) return fail(403, 'AUTHOR_REQUIRED', 'Only its author may edit a reply.');
+          if (t.locked) return fail(403, 'TOPIC_LOCKED', 'This topic is locked.');
+          const content = text(body.body);
+          if (!content) return invalid({ body: 'Write something' });
+          Object.assign(r, { body: content, editedAt: new Date().toISOString() });
+          return json(200, replyView(r, t, uid));
+        }
+        if (!action && method === 'DELETE') {
+          if (r.author?.id !== uid && !moderator) return needModerator();
+          Object.assign(r, { deleted: true, body: '', author: null });
+          if (t.answerReplyId === r.id) t.answerReplyId = null;
+          return json(200, { ok: true });
+        }
+        if (action === 'like' && (method === 'PUT' || method === 'DELETE')) {
+          if (!member) return needMember();
+          const set = likes.get(r.id) ?? new Set<string>();
+          likes.set(r.id, set);
+          const had = set.has(uid);
+          if (method === 'PUT' && !had) (set.add(uid), r.likeCount++);
+          if (method === 'DELETE' && had) (set.delete(uid), r.likeCount--);
+          return json(200, { likeCount: r.likeCount, liked: set.has(uid) });
+        }
+        if (action === 'flag' && method === 'POST') return checkFlag(body) ?? addFlag(uid, body, t.id, r.id);
+        return fail(404, 'NOT_FOUND', `No fixture for ${method} ${url.pathname}`);
+      }
+
+      if (!action && method === 'GET') return json(200, topicView(t, uid));
+      if (!action && method === 'PATCH') {
+        if (t.authorId !== uid && !moderator) return fail(403, 'AUTHOR_REQUIRED', 'Only its author or a moderator may edit a topic.');
+        const fields: Record<string, string> = {};
+        if (body.title !== undefined && (!text(body.title) || text(body.title).length > 200)) fields.title = 'Enter a title (at most 200 characters)';
+        if (body.body !== undefined && !text(body.body)) fields.body = 'Write something';
+        const tags = body.tags === undefined ? undefined : checkTags(body.tags, fields);
+        if (Object.keys(fields).length) return invalid(fields);
+        if (body.title !== undefined) t.title = text(body.title);
+        if (body.body !== undefined) t.body = text(body.body);
+        if (tags) t.tags = [...new Set(tags)];
+        t.editedAt = new Date().toISOString();
+        return json(200, topicView(t, uid));
+      }
+      if (!action && method === 'DELETE') {
+        if (!moderator && !(t.authorId === uid && !othersReplied(t))) return needModerator();
+        topics.splice(topics.indexOf(t), 1);
+        return json(200, { ok: true });
+      }
+      if ((action === 'pin' || action === 'lock') && (method === 'PUT' || method === 'DELETE')) {
+        if (!moderator) return needModerator();
+        if (action === 'pin') t.pinned = method === 'PUT';
+        else t.locked = method === 'PUT';
+        return json(200, topicView(t, uid));
+      }
+      if (action === 'move' && method === 'POST') {
+        if (!moderator) return needModerator();
+        const to = forums.find((f) => f.id === body.forumId && f.community === c.slug);
+        if (!to) return invalid({ forumId: 'No such forum in this community' });
+        t.forumId = to.id;
+        return json(200, topicView(t, uid));
+      }
+      if (action === 'follow' && (method === 'PUT' || method === 'DELETE')) {
+        t.followers = t.followers.filter((x) => x !== uid);
+        if (method === 'PUT') t.followers.push(uid);
+        return json(200, topicView(t, uid));
+      }
+      if (action === 'answer' && (method === 'PUT' || method === 'DELETE')) {
+        if (t.authorId !== uid && !moderator) return fail(403, 'AUTHOR_REQUIRED', 'Only the asker or a moderator may mark the answer.');
+        if (!t.question) return fail(409, 'NOT_A_QUESTION', 'This topic is not a question.');
+        if (method === 'PUT') {
+          const answer = thread(t.id).find((x) => x.id === body.replyId && !x.deleted);
+          if (!answer) return invalid({ replyId: 'No such reply in this topic' });
+          t.answerReplyId = answer.id;
+        } else t.answerReplyId = null;
+        return json(200, topicView(t, uid));
+      }
+      if (action === 'flag' && method === 'POST') return checkFlag(body) ?? addFlag(uid, body, t.id, null);
+      if (action === 'replies' && method === 'GET') {
+        const list = thread(t.id);
+        const limit = Math.max(1, Math.min(100, Number(url.searchParams.get('limit') ?? 50)));
+        const cursor = url.searchParams.get('cursor');
+        const before = url.searchParams.get('before');
+        const anchor = url.searchParams.get('anchor');
+        let start = 0;
+        let end: number;
+        if (anchor) {
+          const target = list.find((x) => x.id === anchor);
+          if (!target) return fail(404, 'NOT_FOUND', 'No such reply in this topic.');
+          start = list.findIndex((x) => x.id === (target.parentId ?? target.id));
+          end = Math.min(list.length, start + limit);
+        } else if (before) {
+          end = Math.min(list.length, Number(before));
+          start = Math.max(0, end - limit);
+        } else {
+          start = cursor ? Number(cursor) : 0;
+          end = Math.min(list.length, start + limit);
+        }
+        return json(200, {
+          items: list.slice(start, end).map((x) => replyView(x, t, uid)),
+          nextCursor: end < list.length ? String(end) : null,
+          prevCursor: start > 0 ? String(start) : null,
+          total: list.length,
+        });
+      }
+      if (action === 'replies' && method === 'POST') {
+        if (!member) return needMember();
+        if (t.locked && !moderator) return fail(403, 'TOPIC_LOCKED', 'This topic is locked.');
+        const content = text(body.body);
+        if (!content) return invalid({ body: body.body === undefined ? 'Required' : 'Write something' });
+        if (content.length > 20_000) return invalid({ body: 'At most 20000 characters' });
+        const list = thread(t.id);
+        const clientId = typeof body.clientId === 'string' ? body.clientId : null;
+        const again = clientId ? list.find((x) => x.author?.id === uid && x.clientId === clientId) : undefined;
+        if (again) return json(200, replyView(again, t, uid));
+        const parent = typeof body.parentId === 'string' ? list.find((x) => x.id === body.parentId) : undefined;
+        if (body.parentId !== undefined && !parent) return invalid({ parentId: 'No such reply in this topic' });
+        const quoted = typeof body.quoteId === 'string' ? list.find((x) => x.id === body.quoteId) : parent?.parentId ? parent : undefined;
+        if (body.quoteId !== undefined && !quoted) return invalid({ quoteId: 'No such reply in this topic' });
+        const top = parent ? (parent.parentId ? list.find((x) => x.id === parent.parentId)! : parent) : undefined;
+        const created = fixtureReply(`rpl_fixture_${Date.now().toString(36)}_${++seq}`, t.id, uid, 0, content, {
+          parentId: top?.id ?? null,
+          quote: quoted && !quoted.deleted && quoted.author ? { id: quoted.id, authorName: quoted.author.name, excerpt: excerpt(quoted.body).slice(0, 140) } : null,
+          clientId,
+        });
+        if (top) {
+          let at = list.indexOf(top) + 1;
+          while (at < list.length && list[at]!.parentId === top.id) at++;
+          list.splice(at, 0, created);
+        } else list.push(created);
+        touch(t);
+        return json(201, replyView(created, t, uid));
+      }
+      return fail(404, 'NOT_FOUND', `No fixture for ${method} ${url.pathname}`);
+    };
+    return { community, other };
+  };
+
+  /** Every community route: posts, files, forums and topics included. */
   return (options: FixtureOptions, posts: FixturePost[]) => {
     const postRoutes = postsRoutes(options, posts);
+    const forumRoutesFor = forumRoutes(options);
     return {
       communities: async (me: Me, method: string, url: URL, body: Record<string, unknown>, form: FormData | null): Promise<Response> => {
         const [ref, action, more] = url.pathname.replace(/^\/api\/v1\/communities\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -550,9 +1166,15 @@ function communityServer(communities: FixtureCommunity[]) {
           if (!c || !readable(c, me.id)) return notFound();
           return postRoutes.community(me, method, url, c, action, body, form);
         }
+        if (ref && (action === 'forums' || action === 'topics' || action === 'forum-flags') && !more) {
+          const c = byRef(ref);
+          if (!c || !readable(c, me.id)) return notFound();
+          return forumRoutesFor.community(me, method, url, c, action, body);
+        }
         return handle(me, method, url, body);
       },
       posts: postRoutes.other,
+      forum: forumRoutesFor.other,
     };
   };
 }
@@ -560,7 +1182,10 @@ function communityServer(communities: FixtureCommunity[]) {
 /** A `fetch` that answers like the server, from memory. Give it to `<jc-provider .fetcher>`. */
 export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
   let me: Me | null = options.me ?? null;
-  const server = communityServer(structuredClone(options.communities ?? fixtureCommunities()))(options, structuredClone(options.posts ?? fixturePosts()));
+  const communities = structuredClone(options.communities ?? fixtureCommunities());
+  const server = communityServer(communities)(options, structuredClone(options.posts ?? fixturePosts()));
+  const portal = serviceFixtureServer(options);
+  const activities = activityFixtureServer(communities, options, (id) => ({ name: fixturePeople[id]?.name ?? id, agency: fixturePeople[id]?.agency ?? null }));
   return async (input, init) => {
     if (options.pending) return new Promise<Response>(() => {});
     if (options.delay) await new Promise((r) => setTimeout(r, options.delay));
@@ -569,12 +1194,19 @@ export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
     const method = (init?.method ?? 'GET').toUpperCase();
     const form = init?.body instanceof FormData ? init.body : null;
     const body = init?.body && !form ? JSON.parse(String(init.body)) : {};
+    // The portal's service directory and announcements (service-fixtures.ts).
+    const portalAnswer = portal(me, method, url, body);
+    if (portalAnswer) return portalAnswer;
     const posts = url.pathname === '/api/v1/feed' || url.pathname.startsWith('/api/v1/posts/') || url.pathname.startsWith('/api/v1/files/');
-    if (url.pathname === '/api/v1/communities' || url.pathname.startsWith('/api/v1/communities/') || posts) {
+    const forum = /^\/api\/v1\/(topics|replies|forum-flags)\//.test(url.pathname);
+    const activity = isActivityPath(url.pathname);
+    if (url.pathname === '/api/v1/communities' || url.pathname.startsWith('/api/v1/communities/') || posts || forum || activity) {
       if (!me) return unauthenticated();
       if (options.communitiesFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
       if (me.status === 'pending') return fail(403, 'ACCOUNT_PENDING', 'Your account is waiting for your agency administrator’s approval.');
       if (!me.optedIn) return fail(403, 'OPT_IN_REQUIRED', 'Opt in to JusticeConnect to use communities.');
+      if (activity) return activities(me, method, url, body);
+      if (forum) return server.forum(me, method, url, body);
       return posts ? server.posts(me, method, url, body) : server.communities(me, method, url, body, form);
     }
     switch (`${method} ${url.pathname}`) {

@@ -9,6 +9,8 @@ export const DEMO = {
   ray: { name: 'Tpr. Ray Whitehorse', email: 'ray.whitehorse@ohp.demo.test', password: DEMO_PASSWORD },
   lena: { name: 'Ofc. Lena Ortiz', email: 'lena.ortiz@laredo.demo.test', password: DEMO_PASSWORD },
   pat: { name: 'Dep. Pat Nguyen', email: 'pat.nguyen@hayscounty.demo.test', password: DEMO_PASSWORD },
+  /** The site administrator. */
+  admin: { name: 'Alex Morgan', email: 'admin@justiceconnect.demo.test', password: DEMO_PASSWORD },
 } as const;
 
 /** The seeded agency new test accounts join (sign-up requires an agency's ORI). */

@@ -2,7 +2,7 @@ import DOMPurify, { type Config } from 'dompurify';
 import { Marked, type Tokens } from 'marked';
 
 /**
- * A post's markdown as safe HTML. Raw HTML in the markdown is shown as text
+ * User-written markdown (posts, topics, replies) as safe HTML. Raw HTML in the markdown is shown as text
  * (never parsed), and everything marked produces then goes through DOMPurify
  * with a short allow-list: no scripts, event handlers, styles, images, forms
  * or frames, and links only to http(s), mailto and tel (a `javascript:` link
@@ -27,7 +27,7 @@ const marked = new Marked({
     html({ text }: Tokens.HTML | Tokens.Tag) {
       return escapeHtml(text);
     },
-    // A post's headings stay inside the widget's own heading levels: bold paragraphs.
+    // Headings in user text stay inside the widget's own heading levels: bold paragraphs.
     heading({ tokens }: Tokens.Heading) {
       return `<p><strong>${this.parser.parseInline(tokens)}</strong></p>\n`;
     },
@@ -55,7 +55,7 @@ const PURIFY_CONFIG: Config & { RETURN_TRUSTED_TYPE: false } = {
 
 let instance: ReturnType<typeof DOMPurify> | null = null;
 
-/** The feed's own DOMPurify (its hooks never touch the page's global one). */
+/** The widgets' own DOMPurify (its hooks never touch the page's global one). */
 function purifier() {
   if (instance) return instance;
   const purify = DOMPurify(window);

@@ -1,0 +1,55 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import '../provider/provider.js';
+import './activity-tracker.js';
+import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+
+interface Args {
+  fixture: FixtureOptions;
+  activity: string;
+  updatesPageSize: number;
+}
+
+/**
+ * `jc-activity-tracker` shows one activity: its goal, owner, due date and
+ * progress, and its steps in order (in sections), each with a checkbox, an
+ * assignee, a due date (overdue ones marked) and who checked it off. Members
+ * check steps off (with Undo), assign them, set due dates, reorder them by
+ * keyboard (Move buttons, or Alt+Up / Alt+Down), add steps and sections, and
+ * post updates. These stories run on recorded fixtures: every action works,
+ * in memory, and the events are logged.
+ */
+const meta: Meta<Args> = {
+  title: 'Widgets/Activity tracker',
+  component: 'jc-activity-tracker',
+  args: { activity: 'act_demo_peak_times', updatesPageSize: 50 },
+  argTypes: {
+    activity: { control: 'inline-radio', options: ['act_demo_peak_times', 'act_interdiction_training', 'act_empty'] },
+    updatesPageSize: { control: { type: 'number', min: 1, max: 100 } },
+  },
+  render: ({ fixture, activity, updatesPageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-activity-tracker
+      activity=${activity}
+      updates-page-size=${updatesPageSize}
+      @jc-step-changed=${(e: CustomEvent) => console.info('jc-step-changed', e.detail)}
+      @jc-activity-changed=${(e: CustomEvent) => console.info('jc-activity-changed', e.detail)}
+    ></jc-activity-tracker>
+  </jc-provider>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** Dana, the task force's owner: the peak-times activity with one step done, one overdue, one the whole group's, and an "Assessment" section. */
+export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** One update a page: "Load more updates" brings the next. */
+export const PagedUpdates: Story = { args: { updatesPageSize: 1, fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** Marcus is not a member of the public Texas Highway Interdiction: he follows its training activity, read-only, and is told why. */
+export const ReadOnly: Story = { args: { activity: 'act_interdiction_training', fixture: { me: fixtureUsers.owner, delay: 150 } } };
+/** An activity with no steps yet: members are invited to add the first. */
+export const Empty: Story = { args: { activity: 'act_empty', fixture: { me: fixtureUsers.optedIn } } };
+export const Loading: Story = { args: { fixture: { me: fixtureUsers.optedIn, activitiesPending: true } } };
+export const Error: Story = { args: { fixture: { me: fixtureUsers.optedIn, activitiesFail: true } } };
+export const SignedOut: Story = { args: { fixture: { me: null } } };
+/** Lena is not in the restricted task force: its activity does not exist, for her. */
+export const NotAvailable: Story = { args: { fixture: { me: { ...fixtureUsers.notOptedIn, optedIn: true } } } };

@@ -1,0 +1,225 @@
+import { css } from 'lit';
+import { announcerStyles } from '../shared/announcer.js';
+import { formFieldStyles } from '../shared/form-field.js';
+import { markdownEditorStyles } from '../shared/markdown-editor.js';
+import { stepCompletionStyles } from '../shared/step-completion.js';
+import { panel, tokens } from '../styles/tokens.js';
+
+export const activityTrackerStyles = [
+  tokens,
+  panel,
+  formFieldStyles,
+  markdownEditorStyles,
+  announcerStyles,
+  stepCompletionStyles,
+  css`
+    :host {
+      display: block;
+      max-width: var(--jc-activity-max-width, 48rem);
+    }
+    h2:focus {
+      outline: none;
+    }
+    h3 {
+      font-size: 1.0625rem;
+      margin: 1rem 0 0.5rem;
+    }
+    h4 {
+      font-size: 1rem;
+      margin: 0.75rem 0 0.375rem;
+    }
+    p {
+      margin: 0 0 0.75rem;
+    }
+    .muted,
+    .note,
+    .hint {
+      color: var(--_muted);
+    }
+    .note,
+    .hint {
+      font-size: 0.875rem;
+    }
+    button.small {
+      padding: 0.25rem 0.75rem;
+      font-size: 0.875rem;
+    }
+    button[aria-disabled='true'] {
+      opacity: 0.6;
+      cursor: not-allowed;
+    }
+    .goal {
+      overflow-wrap: anywhere;
+    }
+    .facts {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 1.5rem;
+      margin: 0 0 0.75rem;
+    }
+    .facts div {
+      display: flex;
+      gap: 0.375rem;
+      align-items: baseline;
+    }
+    .facts dt {
+      color: var(--_muted);
+      font-size: 0.875rem;
+    }
+    .facts dd {
+      margin: 0;
+    }
+    .progress {
+      display: grid;
+      gap: 0.25rem;
+      margin: 0 0 0.75rem;
+    }
+    .progress label {
+      font-weight: 600;
+    }
+    progress {
+      appearance: none;
+      width: 100%;
+      height: 0.75rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_bg);
+      overflow: hidden;
+    }
+    progress::-webkit-progress-bar {
+      background: var(--_bg);
+    }
+    progress::-webkit-progress-value {
+      background: var(--jc-progress-color, var(--_primary));
+    }
+    progress::-moz-progress-bar {
+      background: var(--jc-progress-color, var(--_primary));
+    }
+    .steps-head {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      justify-content: space-between;
+      gap: 0.5rem;
+    }
+    #jc-mine-only[aria-pressed='true'] {
+      background: var(--_primary);
+      color: var(--_primary-fg);
+    }
+    ol {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    .step {
+      border-top: 1px solid var(--_border);
+      padding: 0.625rem 0;
+    }
+    .step:first-child {
+      border-top: 0;
+    }
+    .step.overdue {
+      border-left: 0.25rem solid var(--jc-overdue-color, var(--_danger));
+      padding-left: 0.5rem;
+    }
+    .meta {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 0.75rem;
+      margin: 0.25rem 0 0 1.75rem;
+      font-size: 0.875rem;
+      color: var(--_muted);
+    }
+    .meta:empty {
+      display: none;
+    }
+    .controls {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: 0.5rem 0.75rem;
+      margin: 0.375rem 0 0 1.75rem;
+    }
+    .control {
+      display: grid;
+      gap: 0.125rem;
+      font-size: 0.875rem;
+    }
+    .control label {
+      color: var(--_muted);
+    }
+    .control select,
+    .control input {
+      font: inherit;
+      padding: 0.25rem 0.375rem;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_bg);
+      color: var(--_fg);
+    }
+    .move {
+      display: flex;
+      gap: 0.25rem;
+    }
+    .step .error {
+      margin: 0.375rem 0 0 1.75rem;
+    }
+    .forms {
+      display: grid;
+      gap: 0.75rem;
+      margin-top: 1rem;
+    }
+    form {
+      display: grid;
+      gap: 0.5rem;
+      padding: 0.75rem;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+    }
+    form h4 {
+      margin: 0;
+    }
+    form .row {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: 0.5rem 0.75rem;
+    }
+    form .row .field:first-child {
+      flex: 1 1 14rem;
+    }
+    .updates .update {
+      border-top: 1px solid var(--_border);
+      padding: 0.625rem 0;
+    }
+    .updates .update:first-child {
+      border-top: 0;
+    }
+    .update article:focus {
+      outline: var(--_focus);
+      outline-offset: 2px;
+    }
+    .update .meta {
+      margin-left: 0;
+    }
+    .update-form {
+      margin-top: 0.75rem;
+    }
+    .md-panel textarea {
+      width: 100%;
+    }
+    .body {
+      overflow-wrap: anywhere;
+    }
+    .body p:last-child {
+      margin-bottom: 0;
+    }
+    .body pre {
+      overflow-x: auto;
+    }
+    a {
+      color: var(--_primary);
+      text-underline-offset: 0.15em;
+    }
+  `,
+];

@@ -1,0 +1,35 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import '../provider/provider.js';
+import './announcements.js';
+import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+
+interface Args {
+  fixture: FixtureOptions;
+}
+
+/**
+ * `jc-announcements` shows the portal's announcements below its navigation,
+ * most severe first (emergency, error, warning, information, success), each
+ * with its severity as an icon and as text. Emergencies and errors are alerts;
+ * the rest are polite. A signed-in user dismisses any but an emergency (in
+ * memory, in these stories).
+ */
+const meta: Meta<Args> = {
+  title: 'Widgets/Announcements',
+  component: 'jc-announcements',
+  render: ({ fixture }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-announcements @jc-announcement-dismissed=${(e: CustomEvent) => console.info('jc-announcement-dismissed', e.detail)}></jc-announcements>
+  </jc-provider>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** Signed in: every severity, and one for the reader's agency; Dismiss on all but the emergency. */
+export const AllSeverities: Story = { args: { fixture: { me: fixtureUsers.optedIn } } };
+/** Signed out: those meant for everyone, and nothing to dismiss. */
+export const SignedOut: Story = { args: { fixture: { me: null } } };
+/** Nothing to announce: the widget takes no room. */
+export const None: Story = { args: { fixture: { me: fixtureUsers.optedIn, announcements: [] } } };
+export const Error: Story = { args: { fixture: { me: fixtureUsers.optedIn, announcementsFail: true } } };

@@ -1,0 +1,69 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import '../provider/provider.js';
+import './forum.js';
+import type { TopicFilter } from '../api/schemas.js';
+import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+
+interface Args {
+  fixture: FixtureOptions;
+  community: string;
+  filter: TopicFilter;
+  topicHref: string;
+  pageSize: number;
+}
+
+/**
+ * `jc-forum` lists a community's forum topics: pinned first, then by recent
+ * activity, with a forum chooser, filters (Unanswered, Answered, Questions)
+ * and tag filters; members start topics (Markdown with a preview, tags, "This
+ * is a question"). These stories run on recorded fixtures: every action
+ * works, in memory. Topic links are prevented here and logged by the
+ * `jc-topic-select` handler instead of navigating.
+ */
+const meta: Meta<Args> = {
+  title: 'Widgets/Forum',
+  component: 'jc-forum',
+  args: { community: 'i-35-corridor-task-force', filter: 'all', topicHref: '#topic={id}', pageSize: 20 },
+  argTypes: {
+    community: { control: 'text' },
+    filter: { control: 'inline-radio', options: ['all', 'unanswered', 'answered', 'questions'] },
+    topicHref: { control: 'text' },
+    pageSize: { control: { type: 'number', min: 1, max: 100 } },
+  },
+  render: ({ fixture, community, filter, topicHref, pageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-forum
+      community=${community}
+      filter=${filter}
+      topic-href=${topicHref}
+      page-size=${pageSize}
+      @jc-topic-select=${(e: CustomEvent) => {
+        e.preventDefault();
+        console.info('jc-topic-select', e.detail);
+      }}
+      @jc-topic-created=${(e: CustomEvent) => console.info('jc-topic-created', e.detail)}
+    ></jc-forum>
+  </jc-provider>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** Dana, the task force's owner: pinned topics first, an answered and an unanswered question, a locked debrief, a 10,000-reply log; "New topic" works. */
+export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** Three topics a page: "Load more topics" brings the rest. */
+export const Paged: Story = { args: { pageSize: 3, fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** Only the questions still waiting for an answer. */
+export const Unanswered: Story = { args: { filter: 'unanswered', fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+export const Loading: Story = { args: { fixture: { me: fixtureUsers.optedIn, forumsPending: true } } };
+/** A forum with no topics yet: members are invited to start the first. */
+export const Empty: Story = { args: { fixture: { me: fixtureUsers.optedIn, topics: [] } } };
+export const Error: Story = { args: { fixture: { me: fixtureUsers.optedIn, forumsFail: true } } };
+export const SignedOut: Story = { args: { fixture: { me: null } } };
+/** Marcus is not a member of the public Texas Highway Interdiction: he reads its topics, and is told why he cannot start one. */
+export const NonMember: Story = { args: { community: 'highway-interdiction', fixture: { me: fixtureUsers.owner, delay: 150 } } };
+/** Lena is in none of the restricted task force's memberships: it does not exist, for her. */
+export const NotAvailable: Story = { args: { fixture: { me: { ...fixtureUsers.notOptedIn, optedIn: true } } } };
+/** A new account, waiting for its agency administrator's approval. */
+export const PendingAccount: Story = { args: { fixture: { me: fixtureUsers.pending } } };
+export const NeedsOptIn: Story = { args: { fixture: { me: fixtureUsers.notOptedIn } } };

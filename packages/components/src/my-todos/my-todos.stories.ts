@@ -1,0 +1,45 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import '../provider/provider.js';
+import './my-todos.js';
+import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+
+interface Args {
+  fixture: FixtureOptions;
+  activityHref: string;
+}
+
+/**
+ * `jc-my-todos` lists the signed-in user's open steps across all their
+ * communities (theirs and their whole group's), soonest due first, overdue
+ * ones marked, each with its activity and community. A checkbox completes a
+ * step at once, with Undo. These stories run on recorded fixtures; activity
+ * links are prevented here and logged by the `jc-activity-select` handler.
+ */
+const meta: Meta<Args> = {
+  title: 'Widgets/My to-dos',
+  component: 'jc-my-todos',
+  args: { activityHref: '/intranet.html?activity={id}' },
+  argTypes: { activityHref: { control: 'text' } },
+  render: ({ fixture, activityHref }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-my-todos
+      activity-href=${activityHref}
+      @jc-activity-select=${(e: CustomEvent) => {
+        e.preventDefault();
+        console.info('jc-activity-select', e.detail);
+      }}
+      @jc-step-changed=${(e: CustomEvent) => console.info('jc-step-changed', e.detail)}
+    ></jc-my-todos>
+  </jc-provider>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** Dana: her own overdue step, and two of her whole groups' steps, in two communities. */
+export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** Nothing open for the user. */
+export const Empty: Story = { args: { fixture: { me: fixtureUsers.optedIn, activities: [] } } };
+export const Loading: Story = { args: { fixture: { me: fixtureUsers.optedIn, activitiesPending: true } } };
+export const Error: Story = { args: { fixture: { me: fixtureUsers.optedIn, activitiesFail: true } } };
+export const SignedOut: Story = { args: { fixture: { me: null } } };

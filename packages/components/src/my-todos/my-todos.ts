@@ -1,0 +1,294 @@
+import { msg, str } from '@lit/localize';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ApiError } from '../api/client.js';
+import { toApiError } from '../api/session.js';
+import type { Activity, Todo } from '../api/schemas.js';
+import { JcController } from '../context.js';
+import { LiveController } from '../live.js';
+import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
+import { Announcer } from '../shared/announcer.js';
+import { formatDate, isOverdue, localDate } from '../shared/dates.js';
+import { StepCompletion, type CheckableStep } from '../shared/step-completion.js';
+import { localeOf } from '../shared/time.js';
+import { myTodosStyles } from './my-todos.styles.js';
+
+/** Live events after which the list may have changed: steps checked off, added, assigned; activities closed; memberships. */
+const TOPICS = ['step.changed', 'step.assigned', 'activity.updated', 'activity.created', 'membership.changed'];
+
+/**
+ * The signed-in user's open steps across all their communities: those
+ * assigned to them and to the whole group of a community they are a member
+ * of, soonest due first (overdue ones marked), each with its activity (a
+ * link, by `activity-href`) and community. A checkbox completes a step at
+ * once, with Undo. The list follows changes live.
+ *
+ * @element jc-my-todos
+ * @fires jc-step-changed - The user checked a step off, or took it back with Undo, and the server took it. `detail` is `{ step, change }` (`done` or `undone`).
+ * @fires jc-activity-select - An activity's link was clicked. `detail` is `{ activityId, title, communitySlug }`. Cancelable: call `preventDefault()` to stop the navigation and route it yourself.
+ * @csspart panel - The box around the widget.
+ * @csspart list - The list of steps.
+ * @csspart todo - One step.
+ * @csspart checkbox - A step's checkbox.
+ * @csspart meta - A step's due date, assignee, activity and community.
+ * @csspart link - The link to a step's activity.
+ * @csspart badge - The "Overdue" label.
+ * @csspart button - Every button.
+ * @csspart error - An error message.
+ * @csspart status - Loading text, the Undo message and the announcement of each change.
+ * @cssprop --jc-todos-max-width - The widget's largest width (36rem).
+ * @cssprop --jc-overdue-color - The "Overdue" label (the danger colour).
+ */
+@customElement('jc-my-todos')
+export class JcMyTodos extends LitElement {
+  static override styles = myTodosStyles;
+
+  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
+  @property() api: string | undefined;
+
+  /** Where an activity's title links to: `{id}` (the activity's id) and `{community}` (its community's slug) are replaced, URL-encoded. */
+  @property({ attribute: 'activity-href' }) activityHref = '#activity={id}';
+
+  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
+  @state() private loadError: ApiError | null = null;
+  @state() private todos: Todo[] = [];
+  @state() private optingIn = false;
+  @state() private now = Date.now();
+
+  #jc = new JcController(this);
+  #announcer = new Announcer(this);
+  #done = new StepCompletion(this, {
+    api: () => this.#jc.api,
+    onSaved: (activity, step, done) => void this.#saved(activity, step, done),
+    onFailed: (error) => {
+      if (error.status === 401) void this.#jc.session.refresh();
+      else if (error.status === 403 || error.status === 404) this.#scheduleRefresh();
+    },
+  });
+  #live = new LiveController(this, this.#jc, {
+    topics: () => (this.status === 'ready' ? TOPICS : []),
+    onEvent: () => this.#scheduleRefresh(),
+    onResync: () => this.#scheduleRefresh(),
+  });
+  #loadedFor: string | null = null;
+  #generation = 0;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #clock: ReturnType<typeof setInterval> | undefined;
+
+  /** Loads the list again. */
+  reload(): void {
+    this.#loadedFor = this.#loadKey();
+    void this.#load();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#clock = setInterval(() => (this.now = Date.now()), 30_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    clearTimeout(this.#refreshTimer);
+  }
+
+  #loadKey(): string | null {
+    const s = this.#jc.session.state;
+    if (s.status !== 'signed-in') return null;
+    return [s.me.id, s.me.optedIn, s.me.status ?? ''].join('|');
+  }
+
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    const key = this.#loadKey();
+    if (key === this.#loadedFor) return;
+    this.#loadedFor = key;
+    if (key) {
+      void this.#load();
+    } else {
+      this.#generation++;
+      this.todos = [];
+      this.loadError = null;
+      this.#done.reset();
+      this.status = 'idle';
+    }
+  }
+
+  async #load() {
+    const generation = ++this.#generation;
+    this.status = 'loading';
+    this.loadError = null;
+    this.#done.reset();
+    try {
+      const todos = await this.#jc.api.myTodos();
+      if (generation !== this.#generation) return;
+      this.todos = todos;
+      this.status = 'ready';
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      const error = toApiError(err);
+      if (error.status === 401) void this.#jc.session.refresh();
+      this.loadError = error;
+      this.status = 'error';
+    }
+  }
+
+  #scheduleRefresh() {
+    if (!this.#loadedFor) return;
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = setTimeout(() => void this.#refresh(), 250);
+  }
+
+  /** The list read again, in place; steps that arrived are announced, and focus stays (or goes to the heading if its step left). */
+  async #refresh(): Promise<void> {
+    if (this.status !== 'ready') return;
+    const generation = this.#generation;
+    const focusedId = this.#focusedStep();
+    try {
+      const todos = await this.#jc.api.myTodos();
+      if (generation !== this.#generation) return;
+      const known = new Set(this.todos.map((t) => t.id));
+      const arrived = todos.filter((t) => !known.has(t.id));
+      this.todos = todos;
+      await this.updateComplete;
+      if (focusedId && !todos.some((t) => t.id === focusedId) && !(this.renderRoot as ShadowRoot).activeElement)
+        this.renderRoot.querySelector<HTMLElement>('#jc-todos-title')?.focus();
+      const first = arrived[0];
+      if (arrived.length === 1 && first) void this.#announcer.say(msg(str`New to-do: “${first.title}” in ${first.activityTitle}.`));
+      else if (arrived.length > 1) void this.#announcer.say(msg(str`${arrived.length} new to-dos.`));
+    } catch (err) {
+      const error = toApiError(err);
+      if (error.status === 401) void this.#jc.session.refresh();
+    }
+  }
+
+  #focusedStep(): string | null {
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    return active?.closest<HTMLElement>('[data-step]')?.dataset.step ?? null;
+  }
+
+  async #focus(selector: string) {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  /**
+   * The server took a check-off (the step leaves the list; focus goes to the
+   * next one, or to Undo when none is left) or its Undo (the list is read
+   * again and focus goes back to the step).
+   */
+  async #saved(activity: Activity, step: CheckableStep, done: boolean) {
+    const now = activity.steps.find((s) => s.id === step.id);
+    if (now) this.dispatchEvent(new CustomEvent('jc-step-changed', { detail: { step: now, change: done ? 'done' : 'undone' }, bubbles: true, composed: true }));
+    if (done) {
+      const at = this.todos.findIndex((t) => t.id === step.id);
+      const rest = this.todos.filter((t) => t.id !== step.id);
+      this.todos = rest;
+      const next = rest[Math.min(Math.max(at, 0), rest.length - 1)];
+      void this.#focus(next ? `[data-step="${CSS.escape(next.id)}"] input[type="checkbox"]` : '[data-undo]');
+      return;
+    }
+    await this.#refresh();
+    void this.#focus(`[data-step="${CSS.escape(step.id)}"] input[type="checkbox"]`);
+    void this.#announcer.say(msg(str`Step marked not done: “${step.title}”.`));
+  }
+
+  async #onOptIn() {
+    this.optingIn = true;
+    try {
+      await this.#jc.session.update({ optedIn: true });
+      if (this.status !== 'loading') this.reload();
+    } catch (err) {
+      this.loadError = toApiError(err);
+    } finally {
+      this.optingIn = false;
+    }
+  }
+
+  #href(t: Todo): string {
+    return this.activityHref.replace(/\{(id|community)\}/g, (_m, key: 'id' | 'community') => encodeURIComponent(key === 'id' ? t.activityId : t.communitySlug));
+  }
+
+  #onSelect(event: MouseEvent, t: Todo) {
+    // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const proceed = this.dispatchEvent(
+      new CustomEvent('jc-activity-select', { detail: { activityId: t.activityId, title: t.activityTitle, communitySlug: t.communitySlug }, bubbles: true, composed: true, cancelable: true }),
+    );
+    if (!proceed) event.preventDefault();
+  }
+
+  #renderTodo(t: Todo) {
+    const locale = localeOf(this);
+    const done = this.#done.isDone(t);
+    const today = localDate(new Date(this.now));
+    const overdue = isOverdue(t.dueDate, done, today);
+    const boxId = `jc-todo-${t.id}`;
+    const metaId = `jc-todo-${t.id}-meta`;
+    const error = this.#done.error(t.id);
+    return html`<li class="todo ${done ? 'done' : ''} ${overdue ? 'overdue' : ''}" part="todo" data-step=${t.id}>
+      <div class="check">
+        <input
+          id=${boxId}
+          part="checkbox"
+          type="checkbox"
+          .checked=${live(done)}
+          aria-describedby=${metaId}
+          @change=${(e: Event) => void this.#done.set(t, (e.target as HTMLInputElement).checked)}
+        />
+        <label for=${boxId} class="title">${t.title}</label>
+      </div>
+      <p class="meta" part="meta" id=${metaId}>
+        ${overdue ? html`<span class="badge overdue" part="badge">${msg('Overdue')}</span>` : nothing}
+        ${t.dueDate ? html`<span>${msg('Due')} <time datetime=${t.dueDate}>${formatDate(t.dueDate, locale)}</time></span>` : html`<span>${msg('No due date')}</span>`}
+        <span>${t.assignee?.kind === 'group' ? msg('For the whole group') : msg('For you')}</span>
+        <span class="where">
+          <a part="link" href=${this.#href(t)} @click=${(e: MouseEvent) => this.#onSelect(e, t)}>${t.activityTitle}</a>
+          <span class="community">${msg(str`in ${t.communityName}`)}</span>
+        </span>
+      </p>
+      ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
+    </li>`;
+  }
+
+  #renderBody() {
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your to-dos.'));
+    if (signedOut) return signedOut;
+    const error = this.status === 'error' ? this.loadError : null;
+    const gate = renderAccountGate(error?.code, {
+      optInText: msg('Opt in to JusticeConnect to see the steps your communities have for you.'),
+      optingIn: this.optingIn,
+      onOptIn: () => void this.#onOptIn(),
+    });
+    if (gate) return gate;
+    if (error)
+      return html`<p class="error" part="error" role="alert">${errorText(error)}</p>
+        <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
+    if (this.status !== 'ready') return html`<p class="muted" part="status" role="status">${msg('Loading your to-dos…')}</p>`;
+    const overdue = this.todos.filter((t) => isOverdue(t.dueDate, this.#done.isDone(t), localDate(new Date(this.now)))).length;
+    return html`${this.#done.renderUndo()}
+      ${this.todos.length === 0
+        ? html`<p class="empty">${msg('Nothing to do.')}</p>`
+        : html`<p class="summary">
+              ${this.todos.length === 1 ? msg('1 open step.') : msg(str`${this.todos.length} open steps.`)}
+              ${overdue === 0 ? nothing : overdue === 1 ? msg('1 is overdue.') : msg(str`${overdue} are overdue.`)}
+            </p>
+            <ul class="todos" part="list" aria-labelledby="jc-todos-title">
+              ${repeat(this.todos, (t) => t.id, (t) => this.#renderTodo(t))}
+            </ul>`}`;
+  }
+
+  protected override render() {
+    return html`<section class="panel" part="panel" aria-labelledby="jc-todos-title">
+      <h2 id="jc-todos-title" tabindex="-1">${msg('My to-dos')}</h2>
+      ${this.#renderBody()} ${this.#announcer.render()}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jc-my-todos': JcMyTodos;
+  }
+}

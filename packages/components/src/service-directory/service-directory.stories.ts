@@ -1,0 +1,71 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import '../provider/provider.js';
+import './service-directory.js';
+import type { ServiceStatusFilter } from './service-directory.js';
+import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { fixtureServicesWithoutAccess } from '../testing/service-fixtures.js';
+
+interface Args {
+  fixture: FixtureOptions;
+  communityHref: string;
+  query: string;
+  statusFilter: ServiceStatusFilter;
+  favoritesOnly: boolean;
+  timeZone: string;
+}
+
+/**
+ * `jc-service-directory` lists the portal's services: My Services first (in
+ * the reader's order: Move up and Move down, Alt+Up and Alt+Down, or drag),
+ * then the rest, each with its icon and description; status icons for
+ * maintenance (now or planned: hover or focus for the window and message),
+ * degraded service and outages, the service's JusticeConnect community, and
+ * how to get access to a service the reader lacks. These stories run on
+ * recorded fixtures: favourites, reordering and access requests work, in memory.
+ */
+const meta: Meta<Args> = {
+  title: 'Widgets/Service directory',
+  component: 'jc-service-directory',
+  args: { communityHref: '#community={slug}', query: '', statusFilter: 'all', favoritesOnly: false, timeZone: '' },
+  argTypes: {
+    communityHref: { control: 'text' },
+    query: { control: 'text' },
+    statusFilter: { control: 'inline-radio', options: ['all', 'operational', 'issues'] },
+    favoritesOnly: { control: 'boolean' },
+    timeZone: { control: 'text' },
+  },
+  render: ({ fixture, communityHref, query, statusFilter, favoritesOnly, timeZone }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-service-directory
+      community-href=${communityHref}
+      .query=${query}
+      status-filter=${statusFilter}
+      ?favorites-only=${favoritesOnly}
+      time-zone=${timeZone}
+      @jc-favorite-change=${(e: CustomEvent) => console.info('jc-favorite-change', e.detail)}
+      @jc-favorites-reorder=${(e: CustomEvent) => console.info('jc-favorites-reorder', e.detail)}
+      @jc-access-requested=${(e: CustomEvent) => console.info('jc-access-requested', e.detail)}
+    ></jc-service-directory>
+  </jc-provider>`,
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** Dana's directory, with every status icon: maintenance now (N-DEx) and planned (Use of Force), degraded, partial and major outage, community links, no access (ViCAP), a pending request (RISSNET), extra requirements; two services in My Services. */
+export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** A small agency's officer: most services grayed out, with how to ask for access (ViCAP's last request was denied, RISSNET's is pending). */
+export const NoAccess: Story = { args: { fixture: { me: fixtureUsers.notOptedIn, services: fixtureServicesWithoutAccess(), delay: 150 } } };
+/** Maintenance windows shown in one state's time zone, whatever the reader's. */
+export const CentralTime: Story = { args: { timeZone: 'America/Chicago', fixture: { me: fixtureUsers.optedIn } } };
+/** Only services under maintenance or with issues. */
+export const Issues: Story = { args: { statusFilter: 'issues', fixture: { me: fixtureUsers.optedIn } } };
+/** A search that finds nothing: said, with a way back. */
+export const EmptySearch: Story = { args: { query: 'fingerprint scanner', fixture: { me: fixtureUsers.optedIn } } };
+/** No services at all. */
+export const Empty: Story = { args: { fixture: { me: fixtureUsers.optedIn, services: [] } } };
+export const Loading: Story = { args: { fixture: { me: fixtureUsers.optedIn, servicesPending: true } } };
+export const Error: Story = { args: { fixture: { me: fixtureUsers.optedIn, servicesFail: true } } };
+export const SignedOut: Story = { args: { fixture: { me: null } } };
+/** A new account, waiting for its agency administrator's approval. */
+export const PendingAccount: Story = { args: { fixture: { me: fixtureUsers.pending } } };

@@ -1,0 +1,830 @@
+import { msg, str } from '@lit/localize';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ApiError } from '../api/client.js';
+import type { LiveEvent } from '../api/events.js';
+import type { MaintenanceWindow, Service, ServiceStatus } from '../api/service-schemas.js';
+import { toApiError } from '../api/session.js';
+import { JcController } from '../context.js';
+import { LiveController } from '../live.js';
+import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
+import { Announcer } from '../shared/announcer.js';
+import { icon } from '../shared/icons.js';
+import { localeOf } from '../shared/time.js';
+import { TooltipController } from '../shared/tooltip.js';
+import { serviceDirectoryStyles } from './service-directory.styles.js';
+
+export type ServiceStatusFilter = 'all' | 'operational' | 'issues';
+const STATUS_FILTERS: readonly ServiceStatusFilter[] = ['all', 'operational', 'issues'];
+const ISSUES: readonly ServiceStatus[] = ['degraded', 'partial-outage', 'major-outage'];
+
+/** Folds case and accents, so "vicap" finds "ViCAP" and "informacion" finds "información". */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+}
+
+/** Does the service's name or description hold every word of the query? */
+export function matchesQuery(service: Pick<Service, 'name' | 'description'>, query: string): boolean {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const haystack = fold(`${service.name} ${service.description}`);
+  return words.every((w) => haystack.includes(w));
+}
+
+/** Maintenance (now or planned) or a status other than operational. */
+export function hasIssue(service: Pick<Service, 'status' | 'maintenance'>): boolean {
+  return service.status !== 'operational' || service.maintenance.current !== null || service.maintenance.planned.length > 0;
+}
+
+/** A maintenance window's start and end in the reader's time zone (or `timeZone`), with the zone named. */
+export function formatWindow(window: Pick<MaintenanceWindow, 'startsAt' | 'endsAt'>, locale?: string, timeZone?: string): string {
+  const options: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: timeZone || undefined });
+  } catch {
+    // An unknown time zone name: the reader's own.
+    format = new Intl.DateTimeFormat(locale, options);
+  }
+  return format.formatRange(new Date(window.startsAt), new Date(window.endsAt));
+}
+
+/** Only http(s) addresses (absolute, or relative to the page) become links. */
+function safeHref(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where focus was (a `data-focus` key), to put it back after the list re-renders. */
+type FocusKey = string;
+
+/**
+ * The portal's service directory: every service with its icon and
+ * description, its name linking to the service for those who have access;
+ * status icons for maintenance (now or planned, with the window in the
+ * reader's time zone), degraded service and outages, the service's
+ * JusticeConnect community, and, for a service the reader cannot use, how to
+ * get access, with a "Request access" button. My Services (the reader's
+ * favourites) come first in their own order, reordered with Move up and Move
+ * down, Alt+Up and Alt+Down, or by dragging. Search by name and description,
+ * filter by status or to My Services. Status changes show live.
+ *
+ * @element jc-service-directory
+ * @fires jc-favorite-change - A service was added to or taken out of My Services. `detail` is `{ serviceId, favorite }`.
+ * @fires jc-favorites-reorder - My Services were reordered (and saved). `detail.serviceIds` is the new order.
+ * @fires jc-access-requested - The reader asked for access to a service. `detail` is `{ serviceId, request }`.
+ * @csspart panel - The box around the widget.
+ * @csspart toolbar - The search field and filters.
+ * @csspart input - The search field, the status filter and the My Services only checkbox.
+ * @csspart count - How many services are shown.
+ * @csspart section - The My Services section and the section of the other services.
+ * @csspart list - A list of services.
+ * @csspart service - One service (`service-locked` too when the reader has no access).
+ * @csspart service-icon - A service's icon.
+ * @csspart link - A service's name, linking to it.
+ * @csspart badge - The “No access” label by a locked service's name.
+ * @csspart indicator - A status icon: maintenance, degraded or outage, community link, access information.
+ * @csspart tooltip - A status icon's or button's tooltip.
+ * @csspart access - A locked service's access line (Request access, or the request's state).
+ * @csspart form - The access request form.
+ * @csspart favorite - The bookmark toggle (aria-pressed).
+ * @csspart move - The Move up and Move down buttons of My Services.
+ * @csspart button - Every text button.
+ * @csspart error - An error message.
+ * @csspart status - Loading text and the announcement of each change.
+ * @cssprop --jc-service-directory-max-width - The widget's largest width (52rem).
+ * @cssprop --jc-color-warning - The maintenance icon's yellow (#ffbe2e).
+ * @cssprop --jc-color-locked-surface - A locked service's background (#f0f0f0).
+ */
+@customElement('jc-service-directory')
+export class JcServiceDirectory extends LitElement {
+  static override styles = serviceDirectoryStyles;
+
+  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
+  @property() api: string | undefined;
+
+  /** Where a service's community icon links: `{slug}` is replaced (URL-encoded). */
+  @property({ attribute: 'community-href' }) communityHref = '#community={slug}';
+
+  /** The search text (name and description); the search field sets it. */
+  @property() query = '';
+
+  /** `all`, `operational`, or `issues` (maintenance now or planned, degraded, outages); the status filter sets it. */
+  @property({ attribute: 'status-filter', reflect: true }) statusFilter: ServiceStatusFilter = 'all';
+
+  /** Only My Services; the checkbox sets it. */
+  @property({ type: Boolean, attribute: 'favorites-only', reflect: true }) favoritesOnly = false;
+
+  /** The IANA time zone for maintenance windows (e.g. `America/Chicago`); empty: the reader's own. */
+  @property({ attribute: 'time-zone' }) timeZone = '';
+
+  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
+  @state() private loadError: ApiError | null = null;
+  @state() private services: Service[] = [];
+  /** Services with a request in flight (favourite, access). */
+  @state() private busy = new Set<string>();
+  /** A failed action's message, by service. */
+  @state() private rowErrors = new Map<string, string>();
+  /** The service whose access request form is open. */
+  @state() private requestOpen: string | null = null;
+  @state() private dropTarget: string | null = null;
+
+  #jc = new JcController(this);
+  #tips = new TooltipController(this);
+  #announcer = new Announcer(this);
+  #live = new LiveController(this, this.#jc, {
+    topics: () => (this.#loadedFor && this.status !== 'idle' ? ['*'] : []),
+    onEvent: (e) => this.#onLive(e),
+    onResync: () => this.#scheduleRefresh(),
+  });
+  #loadedFor: string | null = null;
+  #generation = 0;
+  #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  #countTimer: ReturnType<typeof setTimeout> | undefined;
+  #focusAfterRender: { key: FocusKey; fallback?: string } | null = null;
+  /** Favourite and order changes, one after the other, so their answers arrive in order. */
+  #writes: Promise<unknown> = Promise.resolve();
+  #pendingWrites = 0;
+  #orderSeq = 0;
+  /** Access decisions heard live, to announce once the directory shows them. */
+  #decided = new Map<string, string>();
+  #dragging: string | null = null;
+
+  /** Loads the directory again. */
+  reload(): void {
+    this.#loadedFor = this.#loadKey();
+    void this.#load();
+  }
+
+  /** Resolves once every favourite and order change sent so far has been answered. */
+  get saved(): Promise<void> {
+    return this.#writes.then(() => undefined);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#liveTimer);
+    clearTimeout(this.#countTimer);
+  }
+
+  #loadKey(): string | null {
+    const s = this.#jc.session.state;
+    if (s.status !== 'signed-in') return null;
+    return [s.me.id, s.me.status ?? ''].join('|');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const key = this.#loadKey();
+    if (key !== this.#loadedFor) {
+      this.#loadedFor = key;
+      if (key) void this.#load();
+      else {
+        this.#generation++;
+        this.status = 'idle';
+        this.services = [];
+        this.loadError = null;
+        this.requestOpen = null;
+        this.rowErrors = new Map();
+      }
+    }
+    if (this.status === 'ready' && (changed.has('query') || changed.has('statusFilter') || changed.has('favoritesOnly'))) this.#scheduleCount();
+  }
+
+  protected override updated(): void {
+    const want = this.#focusAfterRender;
+    if (!want) return;
+    const root = this.renderRoot as ShadowRoot;
+    const target = root.querySelector<HTMLElement>(`[data-focus="${CSS.escape(want.key)}"]`) ?? (want.fallback ? root.querySelector<HTMLElement>(want.fallback) : null);
+    this.#focusAfterRender = null;
+    // After this update: focusing may show a tooltip, which is an update of its own.
+    if (target) queueMicrotask(() => target.focus());
+  }
+
+  #emit(name: string, detail: unknown) {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  #handleAuth(error: ApiError) {
+    if (error.status === 401) void this.#jc.session.refresh();
+  }
+
+  #setRowError(id: string, text: string | null) {
+    const next = new Map(this.rowErrors);
+    if (text) next.set(id, text);
+    else next.delete(id);
+    this.rowErrors = next;
+  }
+
+  #setBusy(id: string, on: boolean) {
+    const next = new Set(this.busy);
+    if (on) next.add(id);
+    else next.delete(id);
+    this.busy = next;
+  }
+
+  /** The key of the focused control (its `data-focus`), to focus it again after a re-render that moved or replaced it. */
+  #focusedKey(): FocusKey | null {
+    const active = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
+    return active?.closest<HTMLElement>('[data-focus]')?.dataset.focus ?? null;
+  }
+
+  /* ---------- loading ---------- */
+
+  async #load() {
+    const generation = ++this.#generation;
+    this.status = 'loading';
+    this.loadError = null;
+    try {
+      const items = await this.#jc.api.listServices();
+      if (generation !== this.#generation) return;
+      this.services = items;
+      this.status = 'ready';
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      this.loadError = error;
+      this.status = 'error';
+    }
+  }
+
+  #onLive(event: LiveEvent) {
+    if (this.status !== 'ready') return;
+    if (event.type === 'access.decided') {
+      const { serviceId, state } = event.payload;
+      if (typeof serviceId === 'string' && typeof state === 'string') this.#decided.set(serviceId, state);
+      this.#scheduleRefresh();
+    } else if (event.type === 'service.changed') this.#scheduleRefresh();
+  }
+
+  /** One refresh for a burst of events. */
+  #scheduleRefresh() {
+    if (!this.#loadedFor) return;
+    clearTimeout(this.#liveTimer);
+    this.#liveTimer = setTimeout(() => void this.#refresh(), 250);
+  }
+
+  /** Reads the directory again in place: no "Loading", focus kept (or put back on the same control). */
+  async #refresh() {
+    if (this.status !== 'ready') return;
+    // A favourite or order change on its way: its answer is the newer directory.
+    if (this.#pendingWrites > 0) return this.#scheduleRefresh();
+    const generation = this.#generation;
+    try {
+      const items = await this.#jc.api.listServices();
+      if (generation !== this.#generation || this.#pendingWrites > 0) return;
+      const focused = this.#focusedKey();
+      const before = new Map(this.services.map((s) => [s.id, s]));
+      this.services = items;
+      if (focused) {
+        const serviceId = focused.includes(':') ? focused.slice(focused.indexOf(':') + 1) : null;
+        this.#focusAfterRender = { key: focused, fallback: serviceId ? `#${CSS.escape(`jc-svc-${serviceId}`)}` : undefined };
+      }
+      this.#announceChanges(before, items);
+    } catch (err) {
+      this.#handleAuth(toApiError(err));
+    }
+  }
+
+  /** Tells screen-reader users what changed live: access decisions and status changes. */
+  #announceChanges(before: Map<string, Service>, after: Service[]) {
+    const lines: string[] = [];
+    for (const s of after) {
+      const decided = this.#decided.get(s.id);
+      if (decided === 'granted' && s.hasAccess) lines.push(msg(str`Access to ${s.name} was granted. You can open it now.`));
+      else if (decided === 'denied') lines.push(msg(str`Your request for access to ${s.name} was denied.`));
+      const old = before.get(s.id);
+      if (old && old.status !== s.status) lines.push(msg(str`${s.name}: ${this.#statusLabel(s.status)}.`));
+    }
+    this.#decided.clear();
+    if (lines.length) void this.#announcer.say(lines.join(' '));
+  }
+
+  /* ---------- search and filters ---------- */
+
+  get #filtering(): boolean {
+    return Boolean(this.query.trim()) || this.statusFilter !== 'all' || this.favoritesOnly;
+  }
+
+  #visible(): Service[] {
+    const filter = STATUS_FILTERS.includes(this.statusFilter) ? this.statusFilter : 'all';
+    return this.services.filter(
+      (s) =>
+        matchesQuery(s, this.query) &&
+        (filter === 'all' || (filter === 'issues' ? hasIssue(s) : !hasIssue(s))) &&
+        (!this.favoritesOnly || s.favorite !== null),
+    );
+  }
+
+  #countText(shown: number): string {
+    const total = this.services.length;
+    if (!this.#filtering) return total === 1 ? msg('1 service') : msg(str`${total} services`);
+    return total === 1 ? msg(str`Showing ${shown} of 1 service`) : msg(str`Showing ${shown} of ${total} services`);
+  }
+
+  /** Says how many services match, once typing pauses. */
+  #scheduleCount() {
+    clearTimeout(this.#countTimer);
+    this.#countTimer = setTimeout(() => {
+      const shown = this.#visible().length;
+      void this.#announcer.say(shown === 0 ? msg('No services match.') : this.#countText(shown));
+    }, 500);
+  }
+
+  #clearFilters() {
+    this.query = '';
+    this.statusFilter = 'all';
+    this.favoritesOnly = false;
+    this.#focusAfterRender = { key: 'search' };
+  }
+
+  /* ---------- My Services ---------- */
+
+  #favorites(): Service[] {
+    return this.services.filter((s) => s.favorite !== null);
+  }
+
+  /** Queues a favourite or order change after the ones before it. */
+  #write(run: () => Promise<void>): Promise<void> {
+    this.#pendingWrites++;
+    const next = this.#writes.then(run).finally(() => this.#pendingWrites--);
+    this.#writes = next.catch(() => undefined);
+    return next;
+  }
+
+  async #toggleFavorite(s: Service) {
+    if (this.busy.has(s.id)) return;
+    const on = s.favorite === null;
+    this.#setBusy(s.id, true);
+    this.#setRowError(s.id, null);
+    try {
+      await this.#write(async () => {
+        const items = await this.#jc.api.setFavorite(s.id, on);
+        this.#orderSeq++;
+        this.services = items;
+      });
+      this.#focusAfterRender = { key: `fav:${s.id}` };
+      const favs = this.#favorites();
+      void this.#announcer.say(
+        on ? msg(str`${s.name} added to My Services, position ${favs.findIndex((f) => f.id === s.id) + 1} of ${favs.length}.`) : msg(str`${s.name} removed from My Services.`),
+      );
+      this.#emit('jc-favorite-change', { serviceId: s.id, favorite: on });
+    } catch (err) {
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      this.#setRowError(s.id, errorText(error));
+    } finally {
+      this.#setBusy(s.id, false);
+    }
+  }
+
+  /** Moves a favourite to `index` in My Services (shown at once, then saved). */
+  #moveTo(s: Service, index: number, keep: FocusKey | null) {
+    const ids = this.#favorites().map((f) => f.id);
+    const from = ids.indexOf(s.id);
+    const to = Math.max(0, Math.min(ids.length - 1, index));
+    if (from < 0 || from === to) return;
+    ids.splice(from, 1);
+    ids.splice(to, 0, s.id);
+    const byId = new Map(this.services.map((x) => [x.id, x]));
+    const favs = ids.map((id, position) => ({ ...byId.get(id)!, favorite: { position } }));
+    this.services = [...favs, ...this.services.filter((x) => x.favorite === null)];
+    if (keep) this.#focusAfterRender = { key: keep };
+    void this.#announcer.say(msg(str`${s.name} moved to position ${to + 1} of ${ids.length} in My Services.`));
+    const seq = ++this.#orderSeq;
+    this.#write(async () => {
+      const items = await this.#jc.api.setFavoriteOrder(ids);
+      // A later move is on its way: its answer is the one to show.
+      if (seq !== this.#orderSeq) return;
+      this.services = items;
+      this.#setRowError(s.id, null);
+      this.#emit('jc-favorites-reorder', { serviceIds: ids });
+    }).catch((err: unknown) => {
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      if (seq !== this.#orderSeq) return;
+      this.#setRowError(s.id, msg(str`The new order could not be saved: ${errorText(error)}`));
+      void this.#refresh();
+    });
+  }
+
+  #move(s: Service, delta: number, keep: FocusKey | null) {
+    const index = this.#favorites().findIndex((f) => f.id === s.id);
+    if (index >= 0) this.#moveTo(s, index + delta, keep);
+  }
+
+  /** Alt+Up and Alt+Down move the favourite that holds focus. */
+  #onFavoriteKey(event: KeyboardEvent, s: Service) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    // Not while typing (Alt+Up moves the caret in some systems' text fields), nor in a filtered list.
+    if (this.#filtering || (event.target as HTMLElement).closest('input, textarea, select')) return;
+    event.preventDefault();
+    this.#move(s, event.key === 'ArrowUp' ? -1 : 1, this.#focusedKey() ?? `fav:${s.id}`);
+  }
+
+  #onDragStart(event: DragEvent, s: Service) {
+    this.#dragging = s.id;
+    event.dataTransfer?.setData('text/plain', s.name);
+    if (event.dataTransfer) event.dataTransfer.effectAllowed = 'move';
+  }
+
+  #onDragOver(event: DragEvent, s: Service) {
+    if (!this.#dragging) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
+    this.dropTarget = s.id;
+  }
+
+  #onDrop(event: DragEvent, target: Service) {
+    const dragged = this.#favorites().find((f) => f.id === this.#dragging);
+    this.#onDragEnd();
+    if (!dragged) return;
+    event.preventDefault();
+    this.#moveTo(
+      dragged,
+      this.#favorites().findIndex((f) => f.id === target.id),
+      `fav:${dragged.id}`,
+    );
+  }
+
+  #onDragEnd() {
+    this.#dragging = null;
+    this.dropTarget = null;
+  }
+
+  /* ---------- access ---------- */
+
+  #openRequest(s: Service) {
+    this.requestOpen = s.id;
+    this.#setRowError(s.id, null);
+    this.#focusAfterRender = { key: `note:${s.id}` };
+  }
+
+  #closeRequest(s: Service) {
+    this.requestOpen = null;
+    this.#focusAfterRender = { key: `request:${s.id}` };
+  }
+
+  async #sendRequest(event: SubmitEvent, s: Service) {
+    event.preventDefault();
+    if (this.busy.has(s.id)) return;
+    const note = ((event.currentTarget as HTMLFormElement).elements.namedItem('note') as HTMLTextAreaElement | null)?.value.trim() ?? '';
+    this.#setBusy(s.id, true);
+    this.#setRowError(s.id, null);
+    try {
+      const request = await this.#jc.api.requestAccess(s.id, note || undefined);
+      this.services = this.services.map((x) => (x.id === s.id ? { ...x, accessRequest: { id: request.id, state: request.state, createdAt: request.createdAt } } : x));
+      this.requestOpen = null;
+      this.#focusAfterRender = { key: `requested:${s.id}` };
+      void this.#announcer.say(msg(str`Access to ${s.name} requested. A site administrator will review your request.`));
+      this.#emit('jc-access-requested', { serviceId: s.id, request });
+    } catch (err) {
+      const error = toApiError(err);
+      this.#handleAuth(error);
+      if (error.code === 'ALREADY_REQUESTED' || error.code === 'ALREADY_HAS_ACCESS') {
+        this.requestOpen = null;
+        this.#focusAfterRender = { key: `requested:${s.id}`, fallback: `#${CSS.escape(`jc-svc-${s.id}`)}` };
+        void this.#refresh();
+      } else {
+        this.#setRowError(s.id, errorText(error));
+        this.#focusAfterRender = { key: `note:${s.id}` };
+      }
+    } finally {
+      this.#setBusy(s.id, false);
+    }
+  }
+
+  /* ---------- rendering ---------- */
+
+  #statusLabel(status: ServiceStatus): string {
+    switch (status) {
+      case 'operational':
+        return msg('Operational');
+      case 'degraded':
+        return msg('Degraded performance');
+      case 'partial-outage':
+        return msg('Partial outage');
+      case 'major-outage':
+        return msg('Major outage');
+      case 'maintenance':
+        return msg('Under maintenance');
+    }
+  }
+
+  #communityHref(slug: string): string {
+    return this.communityHref.replace(/\{slug\}/g, encodeURIComponent(slug));
+  }
+
+  #window(w: MaintenanceWindow) {
+    return html`<span class="window"><time datetime=${w.startsAt}>${formatWindow(w, localeOf(this), this.timeZone)}</time></span>
+      ${w.message ? html`<span>${w.message}</span>` : nothing}`;
+  }
+
+  #indicators(s: Service): TemplateResult | typeof nothing {
+    const items: TemplateResult[] = [];
+    const tip = (kind: string, content: unknown, trigger: (tipId: string) => TemplateResult) =>
+      this.#tips.render({ id: `jc-tip-${kind}-${s.id}`, content, trigger });
+    const name = html`<span class="visually-hidden">: ${s.name}</span>`;
+    const current = s.maintenance.current;
+    if (current)
+      items.push(
+        tip(
+          'maintenance',
+          html`<strong>${msg('Under maintenance now')}</strong> ${this.#window(current)}`,
+          (id) => html`<button type="button" class="indicator maintenance" part="indicator" data-indicator="maintenance" data-focus="maintenance:${s.id}" aria-describedby=${id}>
+            ${icon('wrench', 'badge warning')}<span>${msg('Maintenance now')}</span>${name}
+          </button>`,
+        ),
+      );
+    const planned = s.maintenance.planned;
+    if (planned.length)
+      items.push(
+        tip(
+          'planned',
+          html`<strong>${planned.length === 1 ? msg('Maintenance planned') : msg(str`${planned.length} maintenance windows planned`)}</strong>
+            ${planned.map((w) => this.#window(w))}`,
+          (id) => html`<button type="button" class="indicator planned" part="indicator" data-indicator="planned" data-focus="planned:${s.id}" aria-describedby=${id}>
+            ${icon('clock', 'badge warning')}<span>${msg('Maintenance planned')}</span>${name}
+          </button>`,
+        ),
+      );
+    if (ISSUES.includes(s.status)) {
+      const outage = s.status !== 'degraded';
+      items.push(
+        tip(
+          'status',
+          html`<strong>${this.#statusLabel(s.status)}</strong> ${s.statusMessage ? html`<span>${s.statusMessage}</span>` : nothing}`,
+          (id) => html`<button type="button" class="indicator ${s.status}" part="indicator" data-indicator="status" data-focus="status:${s.id}" aria-describedby=${id}>
+            ${icon(outage ? 'outage' : 'warning', outage ? 'badge danger' : 'badge caution')}<span>${this.#statusLabel(s.status)}</span>${name}
+          </button>`,
+        ),
+      );
+    }
+    const community = s.community;
+    if (community)
+      items.push(
+        tip(
+          'community',
+          msg(str`Go to the ${community.name} community on JusticeConnect.`),
+          (id) => html`<a class="indicator icon-only community" part="indicator" data-indicator="community" data-focus="community:${s.id}" href=${this.#communityHref(community.slug)} aria-describedby=${id}>
+            ${icon('message')}<span class="visually-hidden">${msg(str`${s.name} community: ${community.name}`)}</span>
+          </a>`,
+        ),
+      );
+    if (!s.hasAccess || s.accessInstructions)
+      items.push(
+        tip(
+          'access',
+          s.hasAccess
+            ? html`<strong>${msg('Additional requirements')}</strong> <span>${s.accessInstructions}</span>`
+            : html`<strong>${msg('You do not have access to this service.')}</strong>
+                <span>${s.accessInstructions || msg('A site administrator can give you access.')}</span>
+                <span>${msg('Use “Request access” to ask for it.')}</span>`,
+          (id) => html`<button type="button" class="indicator icon-only info" part="indicator" data-indicator="access" data-focus="access:${s.id}" aria-describedby=${id}>
+            ${icon('info')}<span class="visually-hidden">${s.hasAccess ? msg(str`Requirements for ${s.name}`) : msg(str`How to get access to ${s.name}`)}</span>
+          </button>`,
+        ),
+      );
+    if (!items.length) return nothing;
+    return html`<ul class="indicators" aria-label=${msg(str`Notices for ${s.name}`)}>
+      ${items.map((i) => html`<li>${i}</li>`)}
+    </ul>`;
+  }
+
+  #access(s: Service): TemplateResult | typeof nothing {
+    if (s.hasAccess) return nothing;
+    const busy = this.busy.has(s.id);
+    const request = s.accessRequest;
+    if (request?.state === 'pending')
+      return html`<p class="access requested" part="access" data-focus="requested:${s.id}" tabindex="-1">
+        ${icon('clock')}<span>${msg('Access requested: pending review by a site administrator.')}</span>
+      </p>`;
+    const formId = `jc-request-${s.id}`;
+    if (this.requestOpen === s.id)
+      return html`<form
+        id=${formId}
+        class="request-form"
+        part="form"
+        aria-label=${msg(str`Request access to ${s.name}`)}
+        @submit=${(e: SubmitEvent) => this.#sendRequest(e, s)}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Escape' && !busy) this.#closeRequest(s);
+        }}
+      >
+        <label for="jc-note-${s.id}">${msg('Note for the administrator (optional)')}</label>
+        <textarea id="jc-note-${s.id}" part="input" name="note" rows="2" maxlength="1000" data-focus="note:${s.id}" ?disabled=${busy}></textarea>
+        <div class="form-actions">
+          <button part="button" type="submit" aria-disabled=${busy ? 'true' : 'false'}>${busy ? msg('Sending…') : msg('Send request')}</button>
+          <button part="button" type="button" class="secondary" ?disabled=${busy} @click=${() => this.#closeRequest(s)}>${msg('Cancel')}</button>
+        </div>
+      </form>`;
+    return html`<p class="access" part="access">
+      ${request?.state === 'denied' ? html`<span>${msg('Your last request was denied.')}</span>` : nothing}
+      <button
+        part="button"
+        type="button"
+        class="secondary small"
+        data-focus="request:${s.id}"
+        @click=${() => this.#openRequest(s)}
+      >
+        ${request?.state === 'denied' ? msg('Request access again') : msg('Request access')}<span class="visually-hidden">: ${s.name}</span>
+      </button>
+    </p>`;
+  }
+
+  #favoriteButton(s: Service) {
+    const on = s.favorite !== null;
+    return this.#tips.render({
+      id: `jc-tip-favorite-${s.id}`,
+      align: 'end',
+      content: on ? msg('Remove from My Services') : msg('Mark as favorite'),
+      trigger: (id) => html`<button
+        type="button"
+        class="icon-button favorite"
+        part="favorite"
+        data-focus="fav:${s.id}"
+        aria-pressed=${on ? 'true' : 'false'}
+        aria-describedby=${id}
+        aria-disabled=${this.busy.has(s.id) ? 'true' : 'false'}
+        @click=${() => this.#toggleFavorite(s)}
+      >
+        ${icon('bookmark', on ? 'filled' : '')}<span class="visually-hidden">${msg(str`Mark ${s.name} as favorite`)}</span>
+      </button>`,
+    });
+  }
+
+  #moveButtons(s: Service, index: number, count: number) {
+    const button = (dir: 'up' | 'down', disabled: boolean, label: string, hint: string) =>
+      this.#tips.render({
+        id: `jc-tip-${dir}-${s.id}`,
+        align: 'end',
+        content: hint,
+        trigger: (id) => html`<button
+          type="button"
+          class="icon-button move"
+          part="move"
+          data-focus="${dir}:${s.id}"
+          aria-describedby=${id}
+          aria-disabled=${disabled ? 'true' : 'false'}
+          @click=${() => !disabled && this.#move(s, dir === 'up' ? -1 : 1, `${dir}:${s.id}`)}
+        >
+          ${icon(dir)}<span class="visually-hidden">${label}</span>
+        </button>`,
+      });
+    return html`${button('up', index === 0, msg(str`Move ${s.name} up`), msg('Move up (Alt+Up)'))}
+    ${button('down', index === count - 1, msg(str`Move ${s.name} down`), msg('Move down (Alt+Down)'))}`;
+  }
+
+  #service(s: Service, reorder: { index: number; count: number } | null) {
+    const locked = !s.hasAccess;
+    const href = s.hasAccess ? safeHref(s.url) : null;
+    const error = this.rowErrors.get(s.id);
+    return html`<li
+      class="service ${locked ? 'locked' : ''} ${reorder ? 'reorder' : ''} ${this.dropTarget === s.id ? 'drop-target' : ''}"
+      part=${locked ? 'service service-locked' : 'service'}
+      data-service=${s.id}
+      @keydown=${s.favorite ? (e: KeyboardEvent) => this.#onFavoriteKey(e, s) : null}
+      @dragover=${reorder ? (e: DragEvent) => this.#onDragOver(e, s) : null}
+      @drop=${reorder ? (e: DragEvent) => this.#onDrop(e, s) : null}
+    >
+      ${reorder
+        ? html`<span class="grip" draggable="true" aria-hidden="true" @dragstart=${(e: DragEvent) => this.#onDragStart(e, s)} @dragend=${() => this.#onDragEnd()}
+            >${icon('grip')}</span
+          >`
+        : nothing}
+      <span class="service-icon" part="service-icon">${icon(s.icon)}</span>
+      <div class="main">
+        <h4 class="name" id="jc-svc-${s.id}" tabindex="-1">
+          ${href ? html`<a part="link" href=${href} data-focus="link:${s.id}">${s.name}</a>` : html`<span>${s.name}</span>`}
+          ${locked ? html`<span class="label" part="badge">${msg('No access')}</span>` : nothing}
+        </h4>
+        ${s.description ? html`<p class="description">${s.description}</p>` : nothing} ${this.#indicators(s)} ${this.#access(s)}
+        ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
+      </div>
+      <div class="actions">${this.#favoriteButton(s)} ${reorder ? this.#moveButtons(s, reorder.index, reorder.count) : nothing}</div>
+    </li>`;
+  }
+
+  #list(items: Service[], labelledBy: string, reorder: boolean) {
+    return html`<ul class="services" part="list" aria-labelledby=${labelledBy}>
+      ${repeat(
+        items,
+        (s) => s.id,
+        (s, index) => this.#service(s, reorder ? { index, count: items.length } : null),
+      )}
+    </ul>`;
+  }
+
+  #toolbar(shown: number) {
+    return html`<form class="toolbar" part="toolbar" role="search" aria-label=${msg('Search services')} @submit=${(e: Event) => e.preventDefault()}>
+        <div class="field search">
+          <label for="jc-service-search">${msg('Search services')}</label>
+          <input
+            id="jc-service-search"
+            part="input"
+            type="search"
+            autocomplete="off"
+            spellcheck="false"
+            data-focus="search"
+            aria-describedby="jc-service-count"
+            .value=${live(this.query)}
+            @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <div class="field">
+          <label for="jc-service-status">${msg('Status')}</label>
+          <select id="jc-service-status" part="input" @change=${(e: Event) => (this.statusFilter = (e.target as HTMLSelectElement).value as ServiceStatusFilter)}>
+            <option value="all" ?selected=${this.statusFilter === 'all'}>${msg('All statuses')}</option>
+            <option value="operational" ?selected=${this.statusFilter === 'operational'}>${msg('Operational')}</option>
+            <option value="issues" ?selected=${this.statusFilter === 'issues'}>${msg('Maintenance or issues')}</option>
+          </select>
+        </div>
+        <div class="check">
+          <input
+            id="jc-service-favorites"
+            part="input"
+            type="checkbox"
+            .checked=${live(this.favoritesOnly)}
+            @change=${(e: Event) => (this.favoritesOnly = (e.target as HTMLInputElement).checked)}
+          />
+          <label for="jc-service-favorites">${msg('My Services only')}</label>
+        </div>
+      </form>
+      <p id="jc-service-count" class="count" part="count">${this.#countText(shown)}</p>`;
+  }
+
+  #directory() {
+    const visible = this.#visible();
+    // The toolbar keeps its place (and the search field its focus) whatever the list below shows.
+    return html`${this.#toolbar(visible.length)}${this.#results(visible)}`;
+  }
+
+  #results(visible: Service[]) {
+    if (!this.services.length) return html`<p class="empty">${msg('No services are listed yet.')}</p>`;
+    if (!visible.length)
+      return html`<p class="empty">${this.query.trim() ? msg(str`No services match “${this.query.trim()}”.`) : msg('No services match these filters.')}</p>
+        <button part="button" type="button" class="secondary" @click=${() => this.#clearFilters()}>${msg('Clear search and filters')}</button>`;
+    const favorites = visible.filter((s) => s.favorite !== null);
+    const others = visible.filter((s) => s.favorite === null);
+    const anyFavorite = this.services.some((s) => s.favorite !== null);
+    const reorder = !this.#filtering && favorites.length > 1;
+    let mine: TemplateResult;
+    if (favorites.length)
+      mine = html`${reorder
+        ? html`<p class="note" id="jc-reorder-hint">${msg('Reorder with Move up and Move down, Alt+Up and Alt+Down, or by dragging.')}</p>`
+        : this.#filtering && anyFavorite
+          ? html`<p class="note">${msg('Clear the search and filters to reorder My Services.')}</p>`
+          : nothing}
+      ${this.#list(favorites, 'jc-my-services-title', reorder)}`;
+    else if (anyFavorite) mine = html`<p class="note">${msg('None of My Services match.')}</p>`;
+    else mine = html`<p class="note">${msg('Add the services you use most: select a service’s bookmark button (“Mark as favorite”).')}</p>`;
+    return html`<section class="group" part="section" aria-labelledby="jc-my-services-title">
+        <h3 id="jc-my-services-title">${msg('My Services')}</h3>
+        ${mine}
+      </section>
+      ${this.favoritesOnly
+        ? nothing
+        : html`<section class="group" part="section" aria-labelledby="jc-other-services-title">
+            <h3 id="jc-other-services-title">${anyFavorite ? msg('Other services') : msg('All services')}</h3>
+            ${others.length ? this.#list(others, 'jc-other-services-title', false) : html`<p class="note">${msg('No other services match.')}</p>`}
+          </section>`}`;
+  }
+
+  #body() {
+    const session = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to see your services.'));
+    if (session) return session;
+    const error = this.status === 'error' ? this.loadError : null;
+    // The directory is the portal's own: it needs an active account, not JusticeConnect's opt-in.
+    if (error?.code === 'ACCOUNT_PENDING')
+      return html`<p>${msg('Your account is waiting for your agency administrator’s approval. Your services appear here once they approve it.')}</p>`;
+    // Opting in to JusticeConnect is not needed here, so only a disabled account is left to explain.
+    const gate = error?.code === 'ACCOUNT_DISABLED' ? renderAccountGate(error.code, { optInText: '', optingIn: false, onOptIn: () => undefined }) : null;
+    if (gate) return gate;
+    if (error)
+      return html`<p class="error" part="error" role="alert">${errorText(error)}</p>
+        <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
+    if (this.status !== 'ready') return html`<p class="muted" part="status" role="status">${msg('Loading services…')}</p>`;
+    return this.#directory();
+  }
+
+  protected override render() {
+    return html`<section class="panel" part="panel" aria-labelledby="jc-services-title">
+      <h2 id="jc-services-title">${msg('Services')}</h2>
+      ${this.#body()}
+      ${this.#announcer.render()}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jc-service-directory': JcServiceDirectory;
+  }
+}
