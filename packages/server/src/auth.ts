@@ -1,6 +1,7 @@
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { APIError } from 'better-auth/api';
-import { bearer } from 'better-auth/plugins';
+import { bearer, twoFactor } from 'better-auth/plugins';
+import { TOTP_DIGITS, TOTP_PERIOD } from './totp.ts';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/database.ts';
 
@@ -40,7 +41,11 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
         },
       },
     },
-    plugins: [bearer()],
+    plugins: [
+      bearer(),
+      // The second factor is an authenticator app (TOTP), never email; no device is ever trusted.
+      twoFactor({ issuer: 'JusticeConnect', totpOptions: { digits: TOTP_DIGITS, period: TOTP_PERIOD }, backupCodeOptions: { amount: 10, length: 10 } }),
+    ],
     telemetry: { enabled: false },
     logger: { level: 'error' },
     advanced: {

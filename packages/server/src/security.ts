@@ -87,3 +87,24 @@ export async function unlockAccount(db: Kysely<Database>, userId: string): Promi
   await db.updateTable('profile').set({ locked_at: null }).where('user_id', '=', userId).execute();
   await db.deleteFrom('auth_failure').where('user_id', '=', userId).execute();
 }
+
+/** Paths under /api/v1 that answer before the second factor and the notice: health, and the notice itself. */
+const OPEN_PATHS = /^\/api\/v1\/(health|notice)(\/|$)/;
+
+/**
+ * Before any API answers a signed-in user: their account has an
+ * authenticator app (TOTP) confirmed, and this session has accepted the
+ * current system-use notice. The codes tell `jc-sign-in` what to show next.
+ */
+export const requireSecondFactorAndNotice = (noticeVersion: string): MiddlewareHandler<AppEnv> => async (c, next) => {
+  if (!OPEN_PATHS.test(c.req.path)) {
+    const user = await currentUser(c);
+    if (user && !user.twoFactorEnabled) {
+      throw new ApiError(403, 'TWO_FACTOR_REQUIRED', 'Set up an authenticator app: every JusticeConnect sign-in needs a one-time code.');
+    }
+    if (user && c.get('noticeVersion') !== noticeVersion) {
+      throw new ApiError(403, 'NOTICE_REQUIRED', 'Read and accept the system-use notice to continue.');
+    }
+  }
+  await next();
+};

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { activeUser, addMember, backends, call, makeCommunity, startApp, type TestApp } from './helpers.ts';
+import { activate, activeUser, addMember, backends, call, makeCommunity, signUpAndIn, startApp, type TestApp } from './helpers.ts';
 
 type User = { cookie: string; userId: string };
 
@@ -397,6 +397,16 @@ for (const backend of backends()) {
       assert.equal(empty.body.error.fields.body, 'Write something');
       const move = await api(owner, 'POST', `/topics/${topic.id}/move`, { forumId: 'frm_elsewhere' });
       assert.equal(move.status, 422);
+    });
+
+    it('answers a pending or not-opted-in account with its own state, not “not found”', async () => {
+      const topic = await newTopic(member);
+      const pending = await signUpAndIn(t, 'Pending Reader');
+      const res = await api(pending, 'GET', `/topics/${topic.id}`);
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error.code, 'ACCOUNT_PENDING');
+      await activate(t, pending.userId, { optedIn: false });
+      assert.equal((await api(pending, 'GET', `/topics/${topic.id}/replies`)).body.error.code, 'OPT_IN_REQUIRED');
     });
 
     it('lets an author delete their own topic only until someone else replies', async () => {

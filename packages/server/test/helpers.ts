@@ -4,6 +4,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
+import { NOTICE } from '../src/routes/notice.ts';
+import { demoTotpSecret } from '../src/seed.ts';
+import { currentCode, enrolWithSecret } from '../src/totp.ts';
 import { loadConfig } from '../src/config.ts';
 
 export const BASE_URL = 'http://localhost:8787';
@@ -133,13 +136,59 @@ export function uniqueEmail(prefix = 'user') {
   return `${prefix}.${Date.now()}.${counter}@agency.demo.test`;
 }
 
-/** Signs a new user up and in; returns the session cookie. */
+/**
+ * Signs a new user up, gives them an authenticator (a known secret, as the
+ * demo accounts have) and signs them in the whole way: password, one-time
+ * code, system-use notice. Returns the session cookie.
+ */
 export async function signUpAndIn(t: JusticeConnectApp, name = 'Test Officer', email = uniqueEmail()) {
   const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD, agencyOri: TEST_ORI } });
   if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
-  const res = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD } });
-  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { cookie: sessionCookie(res.headers), email, userId: res.body.user.id as string };
+  const user = await t.services.db.kysely.selectFrom('user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirstOrThrow();
+  await enrolWithSecret(t.services.db.kysely, t.services.db.kind, t.services.config.authSecret, user.id, testSecret(email));
+  return signIn(t, email);
+}
+
+/** The authenticator secret test accounts get (derived from the email, like the demo accounts'). */
+export const testSecret = (email: string) => demoTotpSecret(email);
+
+/** The code the account's authenticator shows now. Test scaffolding: forgets the codes it used, so a test may sign in twice within 30 seconds. */
+export async function codeFor(t: JusticeConnectApp, email: string): Promise<string> {
+  const user = await t.services.db.kysely.selectFrom('user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirstOrThrow();
+  await t.services.db.kysely.deleteFrom('totp_used').where('user_id', '=', user.id).execute();
+  return currentCode(testSecret(email));
+}
+
+/** Signs an existing, enrolled account in: password, then the one-time code, then the notice. */
+export async function signIn(t: JusticeConnectApp, email: string, password = PASSWORD) {
+  const first = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password } });
+  if (first.status !== 200) throw new Error(`sign-in failed: ${first.status} ${JSON.stringify(first.body)}`);
+  let cookie: string;
+  if (first.body.twoFactorRedirect) {
+    const challenge = first.headers.getSetCookie().find((c) => c.includes('two_factor='));
+    if (!challenge) throw new Error('no two-factor challenge cookie');
+    const second = await call(t, 'POST', '/api/auth/two-factor/verify-totp', { cookie: challenge.split(';')[0], body: { code: await codeFor(t, email) } });
+    if (second.status !== 200) throw new Error(`code refused: ${second.status} ${JSON.stringify(second.body)}`);
+    cookie = sessionCookie(second.headers);
+  } else {
+    cookie = sessionCookie(first.headers);
+  }
+  const accepted = await call(t, 'POST', '/api/v1/notice/accept', { cookie, body: { version: NOTICE.version } });
+  if (accepted.status !== 200) throw new Error(`notice refused: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  const user = await t.services.db.kysely.selectFrom('user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirstOrThrow();
+  return { cookie, email, userId: user.id };
+}
+
+/** Signs an enrolled account in from an allow-listed other origin (challenge in the body, bearer token back); returns the token. */
+export async function signInFrom(t: JusticeConnectApp, origin: string, email: string, password = PASSWORD): Promise<string> {
+  const first = await call(t, 'POST', '/api/auth/sign-in/email', { origin, body: { email, password } });
+  if (first.status !== 200 || !first.body.challenge) throw new Error(`sign-in failed: ${first.status} ${JSON.stringify(first.body)}`);
+  const second = await call(t, 'POST', '/api/auth/two-factor/verify-totp', { origin, body: { code: await codeFor(t, email), challenge: first.body.challenge } });
+  const token = second.headers.get('set-auth-token');
+  if (second.status !== 200 || !token) throw new Error(`code refused: ${second.status} ${JSON.stringify(second.body)}`);
+  const accepted = await call(t, 'POST', '/api/v1/notice/accept', { origin, token, body: { version: NOTICE.version } });
+  if (accepted.status !== 200) throw new Error(`notice refused: ${accepted.status}`);
+  return token;
 }
 
 export function sessionCookie(headers: Headers): string {

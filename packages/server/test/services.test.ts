@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { serve } from '@hono/node-server';
 import { once } from 'node:events';
 import { ManualClock } from '../src/clock.ts';
-import { activate, activeUser, backends, call, signUpAndIn, startApp, TEST_ORI, type TestApp } from './helpers.ts';
+import { activate, activeUser, backends, call, signIn, signUpAndIn, startApp, TEST_ORI, type TestApp } from './helpers.ts';
 
 type User = { cookie: string; userId: string };
 type Service = { id: string; url: string | null; hasAccess: boolean; status: string; statusMessage: string | null; maintenance: { current: { id: string } | null; planned: { id: string }[] }; favorite: { position: number } | null; accessRequest: { state: string } | null; community: { slug: string } | null };
@@ -16,6 +16,10 @@ for (const backend of backends()) {
     let t: TestApp;
     const clock = new ManualClock(T0);
     let admin: User, officer: User, agencyAdmin: User, notOptedIn: User;
+    /** Moving the server's clock by an hour idles every session out, as it would: sign the test's users in again. */
+    const relogin = async () => {
+      for (const u of [admin, officer, agencyAdmin]) Object.assign(u, await signIn(t, (u as User & { email: string }).email));
+    };
     const api = (u: User | null, method: string, path: string, body?: unknown) => call(t, method, `/api/v1${path}`, { cookie: u?.cookie, body });
     const find = async (u: User, id: string): Promise<Service> => ((await api(u, 'GET', '/services')).body.items as Service[]).find((s) => s.id === id)!;
     const eventsOf = async (type: string) =>
@@ -129,6 +133,7 @@ for (const backend of backends()) {
       assert.equal(await t.services.schedule.tick(), 0, 'nothing to announce yet');
 
       clock.set(at(60));
+      await relogin();
       s = await find(officer, 'n-dex');
       assert.equal(s.status, 'maintenance', 'the status switches the moment the window opens');
       assert.equal(s.statusMessage, 'Database upgrade');
@@ -142,12 +147,14 @@ for (const backend of backends()) {
       );
 
       clock.set(at(120));
+      await relogin();
       s = await find(officer, 'n-dex');
       assert.equal(s.status, 'operational', 'and back when it ends');
       assert.equal(s.maintenance.current, null);
       assert.equal(await t.services.schedule.tick(), 1);
       assert.equal((await eventsOf('service.changed')).at(-1).reason, 'maintenance-ended');
       clock.set(T0);
+      await relogin();
     });
 
     it('keeps My Services first, in the user’s own order', async () => {
@@ -224,12 +231,15 @@ for (const backend of backends()) {
       const ticks = await t.services.schedule.tick();
       assert.equal(ticks, 0, 'those showing now were announced when made');
       clock.set(at(24 * 60));
+      await relogin();
       assert.deepEqual((await titles(officer)).slice(0, 2), [emergency, later], 'the planned one shows when it starts, after the emergency');
       assert.equal(await t.services.schedule.tick(), 1);
       clock.set(at(25 * 60));
+      await relogin();
       assert.ok(!(await titles(officer)).includes(later));
       assert.equal(await t.services.schedule.tick(), 1, 'and its end is announced');
       clock.set(T0);
+      await relogin();
     });
   });
 }

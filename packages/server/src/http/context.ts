@@ -15,6 +15,8 @@ export interface SessionUser {
   id: string;
   name: string;
   email: string;
+  /** Has confirmed an authenticator app (TOTP): required before any API answers. */
+  twoFactorEnabled: boolean;
 }
 
 export interface Services {
@@ -31,26 +33,80 @@ export interface AppEnv {
     services: Services;
     user: SessionUser | null;
     sessionId: string | null;
+    /** The system-use notice version this session accepted, if any. */
+    noticeVersion: string | null;
+    /** Why there is no session although one was sent: it ran past its idle or absolute limit. */
+    sessionEnded: 'idle' | 'lifetime' | null;
     eventsWritten: boolean;
   };
 }
 
-/** The signed-in user (resolved once per request from the cookie or bearer token), or null. */
+/** A session's last use is written at most this often (it only needs minute precision). */
+const TOUCH_EVERY_MS = 30_000;
+
+/**
+ * The signed-in user (resolved once per request from the cookie or bearer
+ * token), or null. A session unused for the idle timeout, or older than its
+ * absolute lifetime (both on the server's clock), ends here: it is deleted,
+ * and the request is answered as signed out.
+ */
 export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | null> {
   const known = c.get('user');
   if (known !== undefined) return known;
-  const { auth } = c.get('services');
+  const { auth, db, clock, config } = c.get('services');
+  c.set('noticeVersion', null);
+  c.set('sessionEnded', null);
   const session = await auth.api.getSession({ headers: c.req.raw.headers });
-  const user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
+  if (!session) {
+    c.set('user', null);
+    c.set('sessionId', null);
+    return null;
+  }
+  const now = clock.now().getTime();
+  const id = session.session.id;
+  const activity = await db.kysely.selectFrom('session_activity').select(['last_seen_at', 'notice_version']).where('session_id', '=', id).executeTakeFirst();
+  const lastSeen = activity ? Date.parse(activity.last_seen_at) : new Date(session.session.createdAt).getTime();
+  const ended =
+    now - lastSeen > config.sessions.idleMinutes * 60_000 ? 'idle' : now - new Date(session.session.createdAt).getTime() > config.sessions.hours * 3600_000 ? 'lifetime' : null;
+  if (ended) {
+    await db.kysely.deleteFrom('session').where('id', '=', id).execute();
+    await db.kysely.deleteFrom('session_activity').where('session_id', '=', id).execute();
+    c.set('sessionEnded', ended);
+    c.set('user', null);
+    c.set('sessionId', null);
+    return null;
+  }
+  const at = new Date(now).toISOString();
+  if (!activity) {
+    await db.kysely
+      .insertInto('session_activity')
+      .values({ session_id: id, user_id: session.user.id, last_seen_at: at, notice_version: null })
+      .onConflict((oc) => oc.column('session_id').doNothing())
+      .execute();
+  } else if (now - lastSeen > TOUCH_EVERY_MS) {
+    await db.kysely.updateTable('session_activity').set({ last_seen_at: at }).where('session_id', '=', id).execute();
+  }
+  const user: SessionUser = {
+    id: session.user.id,
+    name: session.user.name,
+    email: session.user.email,
+    twoFactorEnabled: Boolean((session.user as { twoFactorEnabled?: boolean | number | null }).twoFactorEnabled),
+  };
   c.set('user', user);
-  c.set('sessionId', session?.session.id ?? null);
+  c.set('sessionId', id);
+  c.set('noticeVersion', activity?.notice_version ?? null);
   return user;
 }
 
-/** The signed-in user, or a 401 in the shared error shape. */
+/** The signed-in user, or a 401 in the shared error shape (saying so when the session just timed out). */
 export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
   const user = await currentUser(c);
-  if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
+  if (!user) {
+    const ended = c.get('sessionEnded');
+    if (ended === 'idle') throw new ApiError(401, 'SESSION_EXPIRED', 'You were signed out after a period without activity. Sign in again.');
+    if (ended === 'lifetime') throw new ApiError(401, 'SESSION_EXPIRED', 'Your session reached its time limit. Sign in again.');
+    throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
+  }
   return user;
 }
 

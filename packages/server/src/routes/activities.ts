@@ -185,6 +185,8 @@ const NO_STEP = () => new ApiError(404, 'NOT_FOUND', 'No such step.');
 
 /** The activity and the caller's rights in its community; an activity in a community you cannot read is not found. */
 async function activityAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write', db: Db = c.get('services').db.kysely) {
+  // The account's own state (pending, not opted in) answers first, as on every community route.
+  await requireCommunityUser(c, db);
   const activity = await findActivity(db, id);
   const read = activity ? await authorize(c, activity.community_id, 'content.read', db).catch(() => null) : null;
   if (!activity || !read) throw NO_ACTIVITY();

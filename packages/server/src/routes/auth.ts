@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth.ts';
 import { currentUser, emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ErrorBodySchema, errorBody, errorResponse, message } from '../http/errors.ts';
@@ -25,6 +26,12 @@ const SignUpSchema = z
 const SignInSchema = z
   .strictObject({ email: Email, password: Password, rememberMe: z.boolean().optional() })
   .openapi('SignIn');
+
+const Challenge = z.string().min(1).max(1000).optional().openapi({ description: 'Pages on another origin: the challenge the sign-in answered (they cannot keep its cookie)' });
+const TotpSchema = z
+  .strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app'), challenge: Challenge })
+  .openapi('TotpCode');
+const BackupCodeSchema = z.strictObject({ code: z.string().trim().min(6, 'Enter a backup code').max(40), challenge: Challenge }).openapi('BackupCode');
 
 const SessionSchema = z
   .object({
@@ -64,6 +71,33 @@ const signOut = createRoute({
   responses: { 200: json(z.object({ success: z.boolean() }), 'Signed out') },
 });
 
+const enableTwoFactor = createRoute({
+  method: 'post',
+  path: '/two-factor/enable',
+  tags: ['auth'],
+  summary: 'Start setting up an authenticator app (signed in with the password only): answers the otpauth URI and backup codes; confirm with verify-totp',
+  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ password: Password }) } } } },
+  responses: { 200: json(z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) }), 'The secret to scan, and backup codes to keep'), ...failures },
+});
+
+const verifyTotp = createRoute({
+  method: 'post',
+  path: '/two-factor/verify-totp',
+  tags: ['auth'],
+  summary: 'The one-time code from the authenticator app: completes a sign-in, or confirms a new authenticator. A code works once.',
+  request: { body: { required: true, content: { 'application/json': { schema: TotpSchema } } } },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked') },
+});
+
+const verifyBackupCode = createRoute({
+  method: 'post',
+  path: '/two-factor/verify-backup-code',
+  tags: ['auth'],
+  summary: 'A backup code instead of the authenticator (each works once)',
+  request: { body: { required: true, content: { 'application/json': { schema: BackupCodeSchema } } } },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked') },
+});
+
 const getSession = createRoute({
   method: 'get',
   path: '/get-session',
@@ -80,7 +114,22 @@ async function normalize(c: Context<AppEnv>, res: Response): Promise<Response> {
   const isJson = (res.headers.get('content-type') ?? '').includes('json');
   // A bearer token is only handed to allow-listed other origins, which cannot use the
   // cookie; a same-origin page keeps its session in the HttpOnly cookie alone.
-  if (!origin || !config.trustedOrigins.includes(origin) || origin === config.baseUrl) {
+  const crossOrigin = Boolean(origin && config.trustedOrigins.includes(origin) && origin !== config.baseUrl);
+  // A page on another origin cannot keep the two-factor challenge's cookie (third-party cookies are
+  // blocked), so it gets the challenge in the body and sends it back with the code.
+  if (crossOrigin && res.status < 400 && isJson) {
+    const name = await twoFactorCookieName(c);
+    const cookie = res.headers.getSetCookie().find((h) => h.startsWith(`${name}=`));
+    const value = cookie?.slice(name.length + 1).split(';')[0];
+    if (value) {
+      const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+      headers.delete('content-length');
+      // The token of the session the password step made (and the second-factor step deleted) is worth nothing: not sent.
+      headers.delete('set-auth-token');
+      return new Response(JSON.stringify({ ...payload, challenge: value }), { status: res.status, headers });
+    }
+  }
+  if (!crossOrigin) {
     headers.delete('set-auth-token');
     if (res.status < 400 && isJson) {
       const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
@@ -98,17 +147,93 @@ async function normalize(c: Context<AppEnv>, res: Response): Promise<Response> {
   return new Response(JSON.stringify(body), { status: res.status, headers });
 }
 
-/** Hands a request (with its already validated body) to better-auth. */
-async function forward(c: Context<AppEnv>, body?: unknown): Promise<Response> {
+/** Hands a request (with its already validated body, and optionally an extra cookie) to better-auth. */
+async function forward(c: Context<AppEnv>, body?: unknown, cookie?: string): Promise<Response> {
   const { auth } = c.get('services');
   let request = c.req.raw;
-  if (body !== undefined) {
+  if (body !== undefined || cookie) {
     const headers = new Headers(c.req.raw.headers);
     headers.delete('content-length');
     headers.set('content-type', 'application/json');
-    request = new Request(c.req.url, { method: c.req.method, headers, body: JSON.stringify(body) });
+    if (cookie) headers.set('cookie', [headers.get('cookie'), cookie].filter(Boolean).join('; '));
+    request = new Request(c.req.url, { method: c.req.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   }
   return normalize(c, await auth.handler(request));
+}
+
+const cookieNames = new WeakMap<object, string>();
+/** The name of better-auth's two-factor challenge cookie (its prefix depends on the deployment). */
+async function twoFactorCookieName(c: Context<AppEnv>): Promise<string> {
+  const { auth } = c.get('services');
+  let name = cookieNames.get(auth);
+  if (!name) {
+    name = (await auth.$context).createAuthCookie('two_factor').name;
+    cookieNames.set(auth, name);
+  }
+  return name;
+}
+
+/** A one-time code may be used once: it stays refused for longer than its validity (±1 step of 30 s). */
+const CODE_REUSE_MS = 3 * 60_000;
+
+/**
+ * The second step of every sign-in (and the confirmation of a new
+ * authenticator): a TOTP code, or a backup code. Who is signing in comes from
+ * the session (enrolment) or the challenge; a locked account is refused, a
+ * code already used is refused, and failures count toward the lockout.
+ */
+async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'backup-code', body: { code: string; challenge?: string }): Promise<Response> {
+  const { db, config, clock } = c.get('services');
+  const from = origin(c);
+  const name = await twoFactorCookieName(c);
+  const challenge = body.challenge ?? getCookie(c, name);
+  let userId = (await currentUser(c))?.id ?? null;
+  if (!userId && challenge) {
+    const raw = decodeURIComponent(challenge);
+    const identifier = raw.slice(0, raw.lastIndexOf('.'));
+    userId = (await db.kysely.selectFrom('verification').select('value').where('identifier', '=', identifier).executeTakeFirst())?.value ?? null;
+  }
+  const record = (outcome: Outcome, details: Record<string, string | number>) =>
+    audit(db.kysely, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
+  const fail = async (reason: string) => {
+    if (!userId) return;
+    const locked = await recordAuthFailure(db.kysely, config, clock, userId, 'second-factor');
+    await record('failure', { reason });
+    if (locked) {
+      await audit(db.kysely, db.kind, { actorId: null, action: 'auth.lockout', target: userId, outcome: 'success', ...from, details: { attempts: config.lockout.attempts } });
+      throw LOCKED();
+    }
+  };
+  if (userId) {
+    const profile = await db.kysely.selectFrom('profile').select('locked_at').where('user_id', '=', userId).executeTakeFirst();
+    if (profile?.locked_at) {
+      await record('denied', { reason: 'locked' });
+      throw LOCKED();
+    }
+  }
+  const now = clock.now();
+  if (kind === 'totp' && userId) {
+    const used = await db.kysely.selectFrom('totp_used').select('used_at').where('user_id', '=', userId).where('code', '=', body.code).executeTakeFirst();
+    if (used && now.getTime() - Date.parse(used.used_at) < CODE_REUSE_MS) {
+      await fail('code already used');
+      throw new ApiError(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
+    }
+  }
+  const res = await forward(c, { code: body.code }, body.challenge ? `${name}=${body.challenge}` : undefined);
+  if (res.ok && userId) {
+    if (kind === 'totp') {
+      await db.kysely
+        .insertInto('totp_used')
+        .values({ user_id: userId, code: body.code, used_at: now.toISOString() })
+        .onConflict((oc) => oc.columns(['user_id', 'code']).doUpdateSet({ used_at: now.toISOString() }))
+        .execute();
+    }
+    await clearAuthFailures(db.kysely, userId);
+    await record('success', {});
+  } else if (res.status === 401 || res.status === 400) {
+    await fail('wrong code');
+  }
+  return res;
 }
 
 /**
@@ -163,8 +288,10 @@ export const authRoutes = createRouter()
     }
     const res = await forward(c, body);
     if (res.ok) {
-      if (account) await clearAuthFailures(db.kysely, account.id);
-      await record('success', account?.id ?? null, { status: res.status });
+      // The password was right; a failure count stays until the code is right too.
+      const pending = Boolean(((await res.clone().json().catch(() => null)) as { twoFactorRedirect?: boolean } | null)?.twoFactorRedirect);
+      if (account && !pending) await clearAuthFailures(db.kysely, account.id);
+      await record('success', account?.id ?? null, { status: res.status, secondFactor: pending ? 'required' : 'not set up' });
     } else if (res.status === 401 && account) {
       const locked = await recordAuthFailure(db.kysely, config, clock, account.id, 'password');
       await record('failure', account.id, { status: res.status, reason: 'password' });
@@ -190,5 +317,14 @@ export const authRoutes = createRouter()
     }
     return res as never;
   })
+  .openapi(enableTwoFactor, async (c) => {
+    const user = await currentUser(c);
+    const res = await forward(c, c.req.valid('json'));
+    const { db } = c.get('services');
+    await audit(db.kysely, db.kind, { actorId: user?.id ?? null, action: 'auth.two-factor.enable', target: user?.id ?? null, outcome: res.ok ? 'success' : 'failure', ...origin(c), details: { status: res.status } });
+    return res as never;
+  })
+  .openapi(verifyTotp, (c) => verifySecondFactor(c, 'totp', c.req.valid('json')) as never)
+  .openapi(verifyBackupCode, (c) => verifySecondFactor(c, 'backup-code', c.req.valid('json')) as never)
   .openapi(getSession, (c) => forward(c) as never)
   .all('*', (c) => errorResponse(c, 404, 'NOT_FOUND', 'No such authentication endpoint.'));

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { authorize, type Access } from '../authz.ts';
+import { authorize, requireCommunityUser, type Access } from '../authz.ts';
 import {
   createForum,
   deleteReply,
@@ -248,6 +248,8 @@ const NO_REPLY = () => new ApiError(404, 'NOT_FOUND', 'No such reply.');
  * code) stands.
  */
 async function topicAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write' | 'content.moderate', db: Db = c.get('services').db.kysely) {
+  // The account's own state (pending, not opted in) answers first, as on every community route.
+  await requireCommunityUser(c, db);
   const topic = await findTopic(db, id);
   const read = topic ? await authorize(c, topic.community_id, 'content.read', db).catch(() => null) : null;
   if (!topic || !read) throw NO_TOPIC();

@@ -111,6 +111,8 @@ const moderates = (a: Access) => a.actor.siteAdmin || a.role === 'owner' || a.ro
 
 /** The post (not deleted) and the caller's access to its community, checked for `action`. */
 async function postAccess(c: Context<AppEnv>, id: string, action: Parameters<typeof authorize>[2], db = c.get('services').db.kysely) {
+  // The account's own state (pending, not opted in) answers first, as on every community route.
+  await requireCommunityUser(c, db);
   const post = await db.selectFrom('post').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   // A post in a community you cannot read does not exist, for you.
   const read = post ? await authorize(c, post.community_id, 'content.read', db).catch(() => null) : null;
