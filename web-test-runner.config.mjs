@@ -3,14 +3,18 @@
 // The Hono app (the same createApp() the runtime uses, on a temp SQLite file)
 // is mounted into the test runner's dev server, so the widgets under test call
 // /api/* on their own origin exactly as they do on the demo page. A second
-// instance on another origin (127.0.0.1 instead of localhost) serves the
-// cross-origin tests: no shared cookies, allow-list and bearer token only.
+// server on another origin (127.0.0.1 instead of localhost) serves the
+// cross-origin tests: no shared cookies, allow-list and bearer token only. It
+// runs in its own process, as a second server on one SQLite file must:
+// better-sqlite3 waits for a busy database synchronously, so two connections
+// in one process could each stall the other's transaction.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { getRequestListener, serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { spawn } from 'node:child_process';
 import { register } from 'tsx/esm/api';
 
 register();
@@ -35,8 +39,16 @@ const env = {
 };
 const local = await createApp(loadConfig({ ...env, JC_BASE_URL: PAGE_ORIGIN }));
 await seedDemo(local.services);
-const remote = await createApp(loadConfig({ ...env, JC_BASE_URL: CROSS_ORIGIN_API, JC_TRUSTED_ORIGINS: PAGE_ORIGIN }));
-const remoteServer = serve({ fetch: remote.app.fetch, port: CROSS_PORT, hostname: '127.0.0.1' });
+const remote = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+  env: { ...process.env, ...env, PORT: String(CROSS_PORT), HOST: '127.0.0.1', JC_SEED: 'none', JC_BASE_URL: CROSS_ORIGIN_API, JC_TRUSTED_ORIGINS: PAGE_ORIGIN },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+for (let i = 0; ; i++) {
+  const up = await fetch(`${CROSS_ORIGIN_API}/api/v1/health`).then((r) => r.ok).catch(() => false);
+  if (up) break;
+  if (i > 300 || remote.exitCode !== null) throw new Error('The cross-origin test server did not start.');
+  await new Promise((r) => setTimeout(r, 100));
+}
 const listener = getRequestListener(local.app.fetch);
 
 function findChromium() {
@@ -47,8 +59,9 @@ function findChromium() {
 }
 
 async function cleanup() {
-  remoteServer.close();
-  await Promise.allSettled([local.close(), remote.close()]);
+  const exited = new Promise((r) => (remote.exitCode !== null ? r(null) : remote.once('exit', r)));
+  remote.kill('SIGTERM');
+  await Promise.allSettled([local.close(), exited]);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -30,7 +30,7 @@ import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests } from './audit.ts';
-import { limitWrites, requireSecondFactorAndNotice } from './security.ts';
+import { limitWrites, refuseNul, requireSecondFactorAndNotice } from './security.ts';
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -73,7 +73,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     throw err;
   }
   const auth = betterAuth(options);
-  const bus = db.kind === 'postgres' ? postgresBus(config.database.url) : inProcessBus(config.database.url);
+  const bus = db.kind === 'postgres' ? postgresBus(config.database.url) : inProcessBus(config.database.url, db.kysely);
   const hub = new EventHub(db.kysely, bus);
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
@@ -137,10 +137,11 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   });
   app.use('/api/*', (c, next) => (/^\/api\/v1\/communities\/[^/]+\/files$/.test(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
 
-  // GATE (enabled once the test helpers sign in with a code): app.use('/api/v1/*', requireSecondFactorAndNotice(NOTICE.version));
+  // GATE (enabled once the widgets sign in with a code): app.use('/api/v1/*', requireSecondFactorAndNotice(NOTICE.version));
   void requireSecondFactorAndNotice;
   void NOTICE;
   app.use('/api/v1/*', limitWrites);
+  app.use('/api/*', refuseNul);
   app.route('/api/auth', authRoutes);
   const v1 = createRouter()
     .route('/health', health)

@@ -54,11 +54,11 @@ export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, ent
     at: new Date().toISOString(),
     actor_id: entry.actorId,
     actor_agency_id: agency?.agency_id ?? null,
-    action: entry.action,
-    target: entry.target ?? null,
+    action: printable(entry.action),
+    target: entry.target == null ? null : printable(entry.target),
     outcome: entry.outcome,
-    ip: entry.ip ?? null,
-    user_agent: entry.userAgent?.slice(0, 300) ?? null,
+    ip: entry.ip == null ? null : printable(entry.ip),
+    user_agent: entry.userAgent == null ? null : printable(entry.userAgent.slice(0, 300)),
     details: JSON.stringify(entry.details ?? {}),
     prev_hash: last?.hash ?? GENESIS,
   };
@@ -66,6 +66,15 @@ export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, ent
     .insertInto('audit_log')
     .values({ ...row, hash: rowHash(row) })
     .execute();
+}
+
+/**
+ * Text as it may be stored and read back: control characters (a NUL byte in a
+ * hostile path, which PostgreSQL's text refuses, or a newline forging a log
+ * line) are written as visible escapes, so such a request is still recorded.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Appends one entry in its own transaction. */

@@ -108,3 +108,27 @@ export const requireSecondFactorAndNotice = (noticeVersion: string): MiddlewareH
   }
   await next();
 };
+
+const NUL = /\u0000|\\u0000/;
+
+/**
+ * Text never carries NUL characters: PostgreSQL cannot store them (the write
+ * would fail as a 500) and nothing legitimate sends them. Refused at the
+ * edge, in the path, the query and a JSON body alike.
+ */
+export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
+  let where: string | null = null;
+  if (NUL.test(decodeURIComponentSafe(c.req.path))) where = 'path';
+  else if (NUL.test(decodeURIComponentSafe(new URL(c.req.url).search))) where = 'query';
+  else if ((c.req.header('content-type') ?? '').includes('json') && NUL.test(await c.req.text())) where = 'body';
+  if (where) throw new ApiError(400, 'INVALID_CHARACTERS', `Text may not contain NUL characters (found in the ${where}).`, { [where]: 'Contains a NUL character' });
+  await next();
+};
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

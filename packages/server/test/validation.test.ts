@@ -98,6 +98,16 @@ for (const backend of backends()) {
       assert.ok(res.body.error.fields.agencyOri);
     });
 
+    it('refuses NUL characters in a body, a path or a query (PostgreSQL cannot store them), and writes nothing', async () => {
+      const body = await call(t, 'PATCH', '/api/v1/me', { cookie, body: { title: 'Sergeant\u0000' } });
+      assertShape(body, 400, 'body');
+      assert.equal(body.body.error.code, 'INVALID_CHARACTERS');
+      assert.equal((await call(t, 'GET', '/api/v1/communities/a%00b', { cookie })).body.error.fields.path, 'Contains a NUL character');
+      assert.equal((await call(t, 'GET', '/api/v1/communities?cursor=%00', { cookie })).body.error.fields.query, 'Contains a NUL character');
+      const me = await call(t, 'GET', '/api/v1/me', { cookie });
+      assert.ok(!String(me.body.title).includes('Sergeant'), 'nothing written');
+    });
+
     it('names a bad ORI', async () => {
       const res = await call(t, 'PATCH', '/api/v1/me', { cookie, body: { agencyOri: 'TX-1' } });
       assertShape(res, 400, 'agencyOri');

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import { NOTIFY_CHANNEL } from './events.ts';
 
 /**
@@ -16,7 +17,16 @@ export interface EventBus {
 /** One server process on SQLite: app instances on the same database file share one emitter. */
 const local = new Map<string, EventEmitter>();
 
-export function inProcessBus(key: string): EventBus {
+/** How often a SQLite server looks whether another process committed (PRAGMA data_version). */
+const SQLITE_WATCH_MS = 250;
+
+/**
+ * SQLite: writers in this process wake the hubs at once. A write from another
+ * process on the same file (an administrator's script, a second server in
+ * the element tests) is noticed within a quarter second through `PRAGMA
+ * data_version`, which changes only when another connection commits.
+ */
+export function inProcessBus(key: string, db?: Kysely<any>): EventBus {
   let emitter = local.get(key);
   if (!emitter) {
     emitter = new EventEmitter();
@@ -25,6 +35,20 @@ export function inProcessBus(key: string): EventBus {
   }
   const e = emitter;
   const listeners: (() => void)[] = [];
+  let seen: number | null = null;
+  const watch = db
+    ? setInterval(() => {
+        sql<{ data_version: number }>`pragma data_version`
+          .execute(db)
+          .then((r) => {
+            const version = Number(r.rows[0]?.data_version);
+            if (seen !== null && version !== seen) e.emit('wake');
+            seen = version;
+          })
+          .catch(() => {});
+      }, SQLITE_WATCH_MS)
+    : undefined;
+  watch?.unref();
   return {
     notify: () => e.emit('wake'),
     onWake(listener) {
@@ -32,6 +56,7 @@ export function inProcessBus(key: string): EventBus {
       e.on('wake', listener);
     },
     async close() {
+      clearInterval(watch);
       for (const l of listeners) e.off('wake', l);
     },
   };
