@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,29 @@ export interface Db {
   kind: DatabaseKind;
   kysely: Kysely<Database>;
   close(): Promise<void>;
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock at the start.
+ * A deferred transaction that reads, then writes after another process
+ * committed, fails at once with SQLITE_BUSY_SNAPSHOT whatever the busy
+ * timeout; an immediate one waits its turn (busy_timeout) instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 export function openDatabase(database: { kind: DatabaseKind; url: string }): Db {
@@ -26,7 +49,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }): Db 
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return { kind: 'sqlite', kysely, close: () => kysely.destroy() };
 }
 
