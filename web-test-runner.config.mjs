@@ -20,7 +20,8 @@ import { register } from 'tsx/esm/api';
 register();
 const { createApp } = await import('./packages/server/src/app.ts');
 const { loadConfig } = await import('./packages/server/src/config.ts');
-const { seedDemo } = await import('./packages/server/src/seed.ts');
+const { seedDemo, demoTotpSecret } = await import('./packages/server/src/seed.ts');
+const { currentCode, enrolWithSecret } = await import('./packages/server/src/totp.ts');
 
 const PORT = 8765;
 const CROSS_PORT = 8766;
@@ -93,7 +94,27 @@ async function activate(ctx) {
     ctx.body = { error: { code: 'NO_PROFILE', message: `${email} has no profile (was it created through sign-up?).` } };
     return;
   }
+  // Like the demo accounts, test accounts get an authenticator whose secret comes from their email.
+  await enrolWithSecret(db, local.services.db.kind, local.services.config.authSecret, user.id, demoTotpSecret(email));
   ctx.body = { id: user.id, email, status: 'active', optedIn };
+}
+
+/**
+ * Test-only: `GET /__jc/totp?email=…` answers the account's current one-time
+ * code (as its authenticator app would show it) and forgets the codes it
+ * already used, so a test may sign the same account in twice within 30 seconds.
+ */
+async function totp(ctx) {
+  const email = String(ctx.query.email ?? '').trim().toLowerCase();
+  const db = local.services.db.kysely;
+  const user = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
+  if (!user) {
+    ctx.status = 404;
+    ctx.body = { error: { code: 'USER_NOT_FOUND', message: `No user has the email ${email}.` } };
+    return;
+  }
+  await db.deleteFrom('totp_used').where('user_id', '=', user.id).execute();
+  ctx.body = { code: await currentCode(demoTotpSecret(email)) };
 }
 
 export default {
@@ -130,6 +151,10 @@ export default {
       }
       if (ctx.path === '/__jc/activate' && ctx.method === 'POST') {
         await activate(ctx);
+        return;
+      }
+      if (ctx.path === '/__jc/totp') {
+        await totp(ctx);
         return;
       }
       if (!ctx.path.startsWith('/api/')) return next();

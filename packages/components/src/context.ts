@@ -30,7 +30,8 @@ export function createJcContext(baseUrl: string, fetchImpl?: typeof fetch): JcCo
   });
   live.addEventListener('ended', () => {
     signedInAs = null;
-    void session.refresh();
+    // The store may know already (a timed-out session said so): then there is nothing to ask.
+    if (session.state.status === 'signed-in') void session.refresh();
   });
   return { api, session, live };
 }

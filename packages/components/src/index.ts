@@ -12,8 +12,8 @@ export { JcActivityTracker, type StepChange } from './activity-tracker/activity-
 export { JcMyTodos } from './my-todos/my-todos.js';
 export { JcServiceDirectory, type ServiceStatusFilter } from './service-directory/service-directory.js';
 export { JcAnnouncements } from './announcements/announcements.js';
-export { ApiClient, ApiError, type JoinResult, type PostCreateResult, type ReplyCreateResult, type TopicCreateResult } from './api/client.js';
-export { SessionStore, type SessionState } from './api/session.js';
+export { ApiClient, ApiError, type AuthErrorDetail, type Enrolment, type JoinResult, type PostCreateResult, type ReplyCreateResult, type TopicCreateResult } from './api/client.js';
+export { SessionStore, isFinishingSignIn, type IdleClock, type IdleStatus, type SessionEnd, type SessionState } from './api/session.js';
 export { FLAG_REASONS } from './api/schemas.js';
 export type {
   Attachment,
@@ -50,6 +50,8 @@ export type {
   ReplyPage,
   ReplyQuote,
   Role,
+  SessionInfo,
+  SystemUseNotice,
   Topic,
   TopicCreate,
   TopicFilter,

@@ -6,45 +6,21 @@
  *
  *   npm run bench:feed    (part of npm run bench)
  */
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { load } from './load.ts';
+import { benchServer, listen } from './session.ts';
 import { encodeCursor } from '../src/http/cursor.ts';
 
 const TOTAL = Number(process.env.JC_BENCH_POSTS ?? 1_000_000);
 const SMALL = 10_000;
 const SECONDS = Number(process.env.JC_BENCH_SECONDS ?? 5);
 
-async function listen(fetch: (r: Request) => Response | Promise<Response>) {
-  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
-  await once(server, 'listening');
-  return { server, port: (server.address() as { port: number }).port };
-}
-
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'jc-bench-feed-'));
-  const app = await createApp(
-    loadConfig({ JC_DATA_DIR: dir, JC_LOG_REQUESTS: 'false', JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', JC_BASE_URL: 'http://localhost:8787' }),
-  );
-  const { port } = await listen(app.app.fetch);
-  const base = `http://127.0.0.1:${port}`;
-  const json = async (method: string, p: string, body?: unknown, cookie?: string) => {
-    const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', origin: 'http://localhost:8787', ...(cookie ? { cookie } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return res;
-  };
-  const db = app.services.db.kysely;
-  await db.insertInto('agency').values({ id: 'bench', name: 'Bench', ori: 'BENCH0001', created_at: new Date().toISOString() }).execute();
-  await json('POST', '/api/auth/sign-up/email', { name: 'Bench Reader', email: 'reader@bench.test', password: 'bench-password-123', agencyOri: 'BENCH0001' });
-  const user = await db.selectFrom('user').select('id').where('email', '=', 'reader@bench.test').executeTakeFirstOrThrow();
-  await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
-  const cookie = (await json('POST', '/api/auth/sign-in/email', { email: 'reader@bench.test', password: 'bench-password-123' })).headers.getSetCookie()[0]!.split(';')[0]!;
+  const { app, base, json, db, user, cookie } = await benchServer(dir);
   const small = (await (await json('POST', '/api/v1/communities', { name: 'Small feed', visibility: 'public' }, cookie)).json()) as { id: string; slug: string };
   const big = (await (await json('POST', '/api/v1/communities', { name: 'Big feed', visibility: 'public' }, cookie)).json()) as { id: string; slug: string };
 

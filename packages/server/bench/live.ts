@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { postgres as postgresBackend } from '../test/helpers.ts';
+import { benchSession } from './session.ts';
 
 const scratchDir = () => mkdtempSync(path.join(tmpdir(), 'jc-bench-pg-'));
 
@@ -53,8 +54,7 @@ async function prepare(app: JusticeConnectApp, port: number) {
     await json(port, 'POST', '/api/auth/sign-up/email', { name: `Bench ${i}`, email, password: PASSWORD, agencyOri: 'BENCH0001' });
     const user = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
     await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
-    const { res } = await json(port, 'POST', '/api/auth/sign-in/email', { email, password: PASSWORD });
-    cookies.push(res.headers.getSetCookie()[0]!.split(';')[0]!);
+    cookies.push(await benchSession(app, `http://127.0.0.1:${port}`, user.id, email, PASSWORD));
     ids.push(user.id);
   }
   const community = (await json(port, 'POST', '/api/v1/communities', { name: 'Bench Community', visibility: 'public' }, cookies[0])).body;

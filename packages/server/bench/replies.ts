@@ -6,44 +6,22 @@
  *
  *   npm run bench:replies    (part of npm run bench)
  */
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { replyCursor } from '../src/data/forums.ts';
+import type { Insertable } from 'kysely';
+import type { ReplyTable } from '../src/db/schema.ts';
 import { load } from './load.ts';
+import { benchServer, listen } from './session.ts';
 
 const REPLIES = Number(process.env.JC_BENCH_REPLIES ?? 10_000);
 const SECONDS = Number(process.env.JC_BENCH_SECONDS ?? 5);
 
-async function listen(fetch: (r: Request) => Response | Promise<Response>) {
-  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
-  await once(server, 'listening');
-  return { server, port: (server.address() as { port: number }).port };
-}
-
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'jc-bench-replies-'));
-  const app = await createApp(
-    loadConfig({ JC_DATA_DIR: dir, JC_LOG_REQUESTS: 'false', JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', JC_BASE_URL: 'http://localhost:8787' }),
-  );
-  const { port } = await listen(app.app.fetch);
-  const base = `http://127.0.0.1:${port}`;
-  const json = async (method: string, p: string, body?: unknown, cookie?: string) => {
-    const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', origin: 'http://localhost:8787', ...(cookie ? { cookie } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return res;
-  };
-  const db = app.services.db.kysely;
-  await db.insertInto('agency').values({ id: 'bench', name: 'Bench', ori: 'BENCH0001', created_at: new Date().toISOString() }).execute();
-  await json('POST', '/api/auth/sign-up/email', { name: 'Bench Reader', email: 'reader@bench.test', password: 'bench-password-123', agencyOri: 'BENCH0001' });
-  const user = await db.selectFrom('user').select('id').where('email', '=', 'reader@bench.test').executeTakeFirstOrThrow();
-  await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
-  const cookie = (await json('POST', '/api/auth/sign-in/email', { email: 'reader@bench.test', password: 'bench-password-123' })).headers.getSetCookie()[0]!.split(';')[0]!;
+  const { app, base, json, db, user, cookie } = await benchServer(dir);
   const community = (await (await json('POST', '/api/v1/communities', { name: 'Bench forum', visibility: 'public' }, cookie)).json()) as { slug: string };
   const forum = ((await (await json('GET', `/api/v1/communities/${community.slug}/forums`, undefined, cookie)).json()) as { items: { id: string }[] }).items[0]!;
   const topic = (await (await json('POST', `/api/v1/communities/${community.slug}/topics`, { forumId: forum.id, title: 'A long thread', body: 'Ten thousand replies.' }, cookie)).json()) as { id: string };
@@ -51,7 +29,7 @@ async function main() {
   // The thread, written straight to the database: every tenth reply nested under the one before, every fifth liked.
   const t0 = performance.now();
   const start = Date.parse('2026-01-01T00:00:00Z');
-  const rows = [];
+  const rows: Insertable<ReplyTable>[] = [];
   let root = 0;
   for (let seq = 1; seq <= REPLIES; seq++) {
     const nested = seq % 10 === 0;

@@ -30,7 +30,7 @@ import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests } from './audit.ts';
-import { limitWrites, refuseNul, requireSecondFactorAndNotice } from './security.ts';
+import { checkOrigin, limitWrites, refuseNul, requireSecondFactorAndNotice } from './security.ts';
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -126,6 +126,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   // Every write and every denial is recorded (after the answer is decided, so CSRF and size refusals count too).
   app.use('/api/*', auditRequests);
   app.use('/api/*', csrf({ origin: allowedOrigins }));
+  app.use('/api/*', checkOrigin(allowedOrigins));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({
     maxSize: config.bodyLimit,
@@ -137,9 +138,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   });
   app.use('/api/*', (c, next) => (/^\/api\/v1\/communities\/[^/]+\/files$/.test(c.req.path) ? uploadLimit(c, next) : jsonLimit(c, next)));
 
-  // GATE (enabled once the widgets sign in with a code): app.use('/api/v1/*', requireSecondFactorAndNotice(NOTICE.version));
-  void requireSecondFactorAndNotice;
-  void NOTICE;
+  // Nothing answers a session without a confirmed authenticator and an accepted system-use notice.
+  app.use('/api/v1/*', requireSecondFactorAndNotice(NOTICE.version));
   app.use('/api/v1/*', limitWrites);
   app.use('/api/*', refuseNul);
   app.route('/api/auth', authRoutes);

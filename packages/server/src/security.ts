@@ -35,11 +35,20 @@ export async function rateLimit(c: Context<AppEnv>, key: string, limit: number):
   }
 }
 
-/** Drops counters of past windows (called by the scheduler). */
+/** Drops what no longer matters (called by the scheduler): past rate windows, codes past reuse, activity of ended sessions. */
 export async function pruneRateLimits(db: Kysely<Database>, clock: Clock): Promise<void> {
+  const now = clock.now().getTime();
   await db
     .deleteFrom('rate_limit')
-    .where('window_start', '<', Math.floor(clock.now().getTime() / WINDOW_MS) - 1)
+    .where('window_start', '<', Math.floor(now / WINDOW_MS) - 1)
+    .execute();
+  await db
+    .deleteFrom('totp_used')
+    .where('used_at', '<', new Date(now - 10 * 60_000).toISOString())
+    .execute();
+  await db
+    .deleteFrom('session_activity')
+    .where('session_id', 'not in', (eb) => eb.selectFrom('session').select('id'))
     .execute();
 }
 
@@ -132,3 +141,26 @@ function decodeURIComponentSafe(s: string): string {
     return s;
   }
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request forgery: every state-changing request from a browser
+ * must come from an allowed origin, whatever its content type (Hono's csrf
+ * middleware checks only form-like types, trusting CORS preflight for JSON).
+ * A browser sends Origin on every such request; when it is missing, Fetch
+ * Metadata (`Sec-Fetch-Site`) still tells a cross-site request apart. A
+ * request with neither comes from outside a browser, where there is no
+ * ambient cookie to forge with.
+ */
+export const checkOrigin =
+  (allowed: string[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      const site = c.req.header('sec-fetch-site');
+      const refused = origin !== undefined ? !allowed.includes(origin) : site !== undefined && site !== 'same-origin' && site !== 'none';
+      if (refused) throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This request came from a site that may not change anything here.');
+    }
+    await next();
+  };

@@ -403,9 +403,7 @@ export async function seedDemo({ db, auth, config }: Services): Promise<boolean>
     for (const u of DEMO_USERS) {
       const id = userIds.get(u.email)!;
       await updateProfile(trx, id, { agencyId: agencyIds.get(u.ori), title: u.title, optedIn: u.optedIn });
-      // SWITCH-OVER: await enrolWithSecret(trx, db.kind, config.authSecret, id, demoTotpSecret(u.email));
-      void enrolWithSecret;
-      void config;
+      await enrolWithSecret(trx, db.kind, config.authSecret, id, demoTotpSecret(u.email));
       await trx
         .updateTable('profile')
         .set({ status: u.status, site_admin: u.siteAdmin ? 1 : 0, agency_admin: u.agencyAdmin ? 1 : 0 })

@@ -19,10 +19,13 @@ for (const backend of backends()) {
       const raw = res.headers.getSetCookie().find((c) => c.includes('session_token='))!;
       assert.match(raw, /HttpOnly/i);
       assert.match(raw, /SameSite=Lax/i);
-      const me = await call(t, 'GET', '/api/v1/me', { cookie: sessionCookie(res.headers) });
-      assert.equal(me.status, 200);
-      assert.equal(me.body.name, 'Avery Lane');
-      assert.equal(me.body.email, email);
+      // A password alone opens no door: the account must set up its authenticator first.
+      const limited = await call(t, 'GET', '/api/v1/me', { cookie: sessionCookie(res.headers) });
+      assert.equal(limited.status, 403);
+      assert.equal(limited.body.error.code, 'TWO_FACTOR_REQUIRED');
+      const session = await call(t, 'GET', '/api/auth/get-session', { cookie: sessionCookie(res.headers) });
+      assert.equal(session.body.user.name, 'Avery Lane');
+      assert.equal(session.body.user.email, email);
     });
 
     it('gives a same-origin page no bearer token: the cookie alone carries its session', async () => {

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { DEMO_AGENCIES, DEMO_USERS, seedDemo } from '../src/seed.ts';
-import { BASE_URL, backends, call, type Backend } from './helpers.ts';
+import { BASE_URL, backends, call, signIn, type Backend } from './helpers.ts';
 
 async function freshDatabase(backend: Backend) {
   const dir = mkdtempSync(path.join(tmpdir(), 'jc-data-'));
@@ -49,9 +49,8 @@ for (const backend of backends()) {
       const app = await createApp(fresh.config);
       assert.equal(await seedDemo(app.services), false, 'seeding an already-seeded database does nothing');
       const u = DEMO_USERS[0]!;
-      const res = await call(app, 'POST', '/api/auth/sign-in/email', { body: { email: u.email, password: u.password } });
-      assert.equal(res.status, 200);
-      const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+      // The printed password, then the demo account's code (npm run demo:code), then the notice.
+      const { cookie } = await signIn(app, u.email, u.password);
       const me = await call(app, 'GET', '/api/v1/me', { cookie });
       assert.equal(me.body.name, u.name);
       assert.equal(me.body.agency.ori, u.ori);

@@ -6,7 +6,7 @@ import './activity-tracker.js';
 import { moveTarget, type JcActivityTracker } from './activity-tracker.js';
 import type { Activity, ActivityStep, ActivityUpdate, Community } from '../api/schemas.js';
 import { localDateIn } from '../shared/dates.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig, type TestUser } from '../testing/server.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig, type TestUser } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 
 /*
@@ -387,7 +387,7 @@ describe('jc-activity-tracker (against the real server)', () => {
     box(el, 'Run the plates').focus();
 
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await pb.context!.session.signIn(bob.email, bob.password);
+    await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
     await pb.context!.api.joinCommunity(community.slug);
     const step = activity.steps.find((s) => s.title === 'Stake out the warehouse')!;

@@ -1001,7 +1001,7 @@ export class JcActivityTracker extends LitElement {
   }
 
   #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see this activity.'));
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see this activity.'), this.#jc.session.idleTimeoutMinutes);
     if (signedOut) return signedOut;
     if (!this.activity) return html`<p class="error" part="error">${msg('No activity was given to show.')}</p>`;
     const error = this.status === 'error' ? this.loadError : null;

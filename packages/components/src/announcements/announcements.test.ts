@@ -6,7 +6,7 @@ import './announcements.js';
 import { bySeverity, type JcAnnouncements } from './announcements.js';
 import { ApiClient } from '../api/client.js';
 import type { Announcement } from '../api/service-schemas.js';
-import { DEMO, apiCall, createActiveUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { DEMO, apiCall, createActiveUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 
 /*
@@ -116,7 +116,7 @@ describe('jc-announcements (against the real server)', () => {
 
     const { crossOriginApi } = await testConfig();
     const admin = new ApiClient({ baseUrl: crossOriginApi, storage: null });
-    await admin.signIn(DEMO.admin.email, DEMO.admin.password);
+    await signInSession(admin, DEMO.admin);
     const body = 'Radio <img src=x onerror="window.__jcXss=1"> <b>maintenance</b> tonight.';
     const { data: made } = await admin.request<Announcement>('/api/v1/announcements', {
       method: 'POST',

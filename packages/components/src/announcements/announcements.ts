@@ -85,10 +85,11 @@ export class JcAnnouncements extends LitElement {
     clearTimeout(this.#liveTimer);
   }
 
-  /** Null while the session is being checked; '' signed out (announcements for everyone); otherwise who is signed in. */
+  /** Null while the session is being checked or half signed in; '' signed out (announcements for everyone); otherwise who is signed in. */
   #loadKey(): string | null {
     const s = this.#jc.session.state;
-    if (s.status === 'idle' || s.status === 'loading') return null;
+    // A session half signed in (no authenticator yet, or the notice not yet accepted) is answered nothing: keep what is shown.
+    if (s.status === 'idle' || s.status === 'loading' || s.status === 'enrol-required' || s.status === 'notice-required') return null;
     if (s.status === 'signed-in') return [s.me.id, s.me.status ?? ''].join('|');
     return '';
   }

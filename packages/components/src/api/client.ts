@@ -22,6 +22,14 @@ import {
   ReplySchema,
   TopicPageSchema,
   TopicSchema,
+  AuthSessionSchema,
+  EnableTwoFactorSchema,
+  SessionInfoSchema,
+  SignInAnswerSchema,
+  SystemUseNoticeSchema,
+  type AuthSession,
+  type SessionInfo,
+  type SystemUseNotice,
   type Attachment,
   type Comment,
   type Community,
@@ -146,6 +154,26 @@ export class ApiError extends Error {
   }
 }
 
+/** What a new authenticator needs: its `otpauth://` URI (for the QR code), its secret in Base32 (to type in), and the backup codes. */
+export interface Enrolment {
+  totpURI: string;
+  secret: string;
+  backupCodes: string[];
+}
+
+/** Answers of `/api/v1` that tell which sign-in step a session is missing, or that it ended. */
+export const SIGN_IN_CODES = new Set(['TWO_FACTOR_REQUIRED', 'NOTICE_REQUIRED', 'SESSION_EXPIRED', 'UNAUTHENTICATED']);
+
+/** `auth-error` events: a request answered one of `SIGN_IN_CODES`. */
+export interface AuthErrorDetail {
+  status: number;
+  code: string;
+  path: string;
+}
+
+/** Requests under /api/v1 that do not count as the user's activity (they never look at the session). */
+const NOT_ACTIVITY = /^\/api\/v1\/(health|notice)(\/|\?|$)/;
+
 export interface ApiClientOptions {
   /** The JusticeConnect server, e.g. `https://jc.example.gov`. */
   baseUrl: string;
@@ -160,7 +188,11 @@ interface RequestOptions<T> {
   /** JSON, or a FormData (sent as multipart/form-data). */
   body?: unknown;
   schema?: z.ZodMiniType<T>;
+  /** Across origins: this bearer token instead of the kept one (sign-out sends the token it has just dropped). */
+  bearer?: string | null;
 }
+
+const notAllowed = () => new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This site is not allowed to sign in to JusticeConnect.');
 
 function pageOrigin(): string {
   return typeof location === 'undefined' ? '' : location.origin;
@@ -179,15 +211,30 @@ function safeStorage(): Storage | null {
  * origin uses the HttpOnly session cookie; a page on another (allow-listed)
  * origin gets a bearer token at sign-in, because browsers block third-party
  * cookies, and keeps it in this tab's sessionStorage.
+ *
+ * Sign-in has steps (password, one-time code or enrolment, system-use
+ * notice); `SessionStore` drives them. The client fires `activity` after each
+ * request that counted as the user's activity (the idle timeout starts again;
+ * `lastActivity` says when) and `auth-error` (an `AuthErrorDetail`) when an
+ * answer says a sign-in step is missing or the session ended.
  */
-export class ApiClient {
+export class ApiClient extends EventTarget {
   readonly baseUrl: string;
   readonly crossOrigin: boolean;
   #fetch: typeof fetch;
   #storage: ApiClientOptions['storage'];
   #memoryToken: string | null = null;
+  /**
+   * A page on another origin cannot keep the second step's HttpOnly cookie, so
+   * it holds the challenge the password step answered, in memory only, until
+   * the code is accepted or the sign-in is abandoned.
+   */
+  #challenge: string | null = null;
+  /** When the last request that counted as activity was sent (`Date.now()`), or 0. */
+  lastActivity = 0;
 
   constructor(options: ApiClientOptions) {
+    super();
     this.baseUrl = new URL(options.baseUrl, pageOrigin() || undefined).origin;
     this.crossOrigin = this.baseUrl !== pageOrigin();
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -209,15 +256,26 @@ export class ApiClient {
   }
 
   /** A raw authenticated request (the live-event stream reads the body itself). */
-  stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  async stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
     const token = this.crossOrigin ? this.token : null;
-    return this.#fetch(`${this.baseUrl}${path}`, {
+    const sentAt = Date.now();
+    const response = await this.#fetch(`${this.baseUrl}${path}`, {
       headers: { accept: 'text/event-stream', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       credentials: this.crossOrigin ? 'omit' : 'same-origin',
       mode: 'cors',
       cache: 'no-store',
       signal,
     });
+    // Opening the stream is a request like any other (its heartbeats are not).
+    if (response.ok) {
+      this.lastActivity = Math.max(this.lastActivity, sentAt);
+      this.dispatchEvent(new Event('activity'));
+    } else if (response.status === 401 || response.status === 403) {
+      const parsed = ErrorBodySchema.safeParse(await response.clone().json().catch(() => null));
+      const code = parsed.success ? parsed.data.error.code : '';
+      if (SIGN_IN_CODES.has(code)) this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status: response.status, code, path } }));
+    }
+    return response;
   }
 
   async request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<{ data: T; response: Response }> {
@@ -225,9 +283,10 @@ export class ApiClient {
     const form = typeof FormData !== 'undefined' && options.body instanceof FormData ? options.body : null;
     // A FormData sets its own multipart content type (with the boundary).
     if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
-    const token = this.crossOrigin ? this.token : null;
+    const token = this.crossOrigin ? (options.bearer === undefined ? this.token : options.bearer) : null;
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
+    const sentAt = Date.now();
     try {
       response = await this.#fetch(`${this.baseUrl}${path}`, {
         method: options.method ?? 'GET',
@@ -238,6 +297,11 @@ export class ApiClient {
       });
     } catch {
       throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+    }
+    // The server counts every request under /api/v1 that carries a session as activity.
+    if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401) {
+      this.lastActivity = Math.max(this.lastActivity, sentAt);
+      this.dispatchEvent(new Event('activity'));
     }
     const text = await response.text();
     let json: unknown = null;
@@ -252,6 +316,9 @@ export class ApiClient {
       const parsed = ErrorBodySchema.safeParse(json);
       if (parsed.success) {
         const { code, message, fields } = parsed.data.error;
+        if (path.startsWith('/api/v1/') && SIGN_IN_CODES.has(code)) {
+          this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status: response.status, code, path } }));
+        }
         throw new ApiError(response.status, code, message, fields ?? {});
       }
       throw new ApiError(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`);
@@ -262,21 +329,107 @@ export class ApiClient {
     return { data: parsed.data, response };
   }
 
-  async signIn(email: string, password: string): Promise<void> {
-    const { response } = await this.request('/api/auth/sign-in/email', { method: 'POST', body: { email, password } });
-    if (this.crossOrigin) {
-      const token = response.headers.get('set-auth-token');
-      if (!token) throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This site is not allowed to sign in to JusticeConnect.');
-      this.token = token;
+  /**
+   * The password step. `secondFactor: true`: the account has an authenticator,
+   * and the code comes next (`verifyTotp` or `verifyBackupCode`); there is no
+   * session yet. `false`: a session that can only set up an authenticator
+   * (`enableTwoFactor`), since every /api/v1 call answers TWO_FACTOR_REQUIRED.
+   */
+  async signIn(email: string, password: string): Promise<{ secondFactor: boolean }> {
+    this.#challenge = null;
+    const { data, response } = await this.request('/api/auth/sign-in/email', { method: 'POST', body: { email, password }, schema: SignInAnswerSchema });
+    if (data.twoFactorRedirect) {
+      if (this.crossOrigin) {
+        if (!data.challenge) throw notAllowed();
+        this.#challenge = data.challenge;
+      }
+      return { secondFactor: true };
     }
+    this.#takeToken(response, true);
+    return { secondFactor: false };
   }
 
-  async signOut(): Promise<void> {
+  /** Whether a password step is waiting for its code. Same-origin pages keep the challenge in a cookie this cannot see: then false. */
+  get hasChallenge(): boolean {
+    return this.#challenge !== null;
+  }
+
+  /** Drops the waiting password step's challenge (sign-in abandoned, locked, or timed out). */
+  forgetChallenge(): void {
+    this.#challenge = null;
+  }
+
+  /**
+   * The code from the authenticator app: completes a sign-in (after `signIn`
+   * answered `secondFactor: true`), or confirms a new authenticator (after
+   * `enableTwoFactor`). Either way the answer carries a new session: a cookie
+   * here, or a bearer token across origins, which replaces the old one.
+   */
+  verifyTotp(code: string): Promise<void> {
+    return this.#verify('/api/auth/two-factor/verify-totp', code);
+  }
+
+  /** A backup code instead of the authenticator's code (each works once). */
+  verifyBackupCode(code: string): Promise<void> {
+    return this.#verify('/api/auth/two-factor/verify-backup-code', code);
+  }
+
+  async #verify(path: string, code: string): Promise<void> {
+    const challenge = this.#challenge;
+    const { response } = await this.request(path, { method: 'POST', body: challenge ? { code, challenge } : { code } });
+    this.#challenge = null;
+    // Completing a sign-in across origins must hand over a token; confirming an enrolment may keep the old one.
+    this.#takeToken(response, challenge !== null);
+  }
+
+  /** Starts setting up an authenticator (a password-only session): its secret, as a URI and in Base32, and 10 backup codes. */
+  async enableTwoFactor(password: string): Promise<Enrolment> {
+    const { data } = await this.request('/api/auth/two-factor/enable', { method: 'POST', body: { password }, schema: EnableTwoFactorSchema });
+    let secret = '';
     try {
-      await this.request('/api/auth/sign-out', { method: 'POST', body: {} });
-    } finally {
-      this.token = null;
+      secret = new URL(data.totpURI).searchParams.get('secret') ?? '';
+    } catch {
+      // An unreadable URI: no secret to show.
     }
+    if (!/^[A-Z2-7]+=*$/i.test(secret)) throw new ApiError(200, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
+    return { totpURI: data.totpURI, secret: secret.toUpperCase(), backupCodes: data.backupCodes };
+  }
+
+  /** The system-use notice to accept at every sign-in (public). */
+  async getNotice(): Promise<SystemUseNotice> {
+    return (await this.request('/api/v1/notice', { schema: SystemUseNoticeSchema })).data;
+  }
+
+  /** Accepts the notice of this `version` for this session (409 NOTICE_CHANGED when it is not the current one). */
+  async acceptNotice(version: string): Promise<void> {
+    await this.request('/api/v1/notice/accept', { method: 'POST', body: { version } });
+  }
+
+  /** The session's idle timeout and absolute end; asking counts as activity, so it keeps the session alive. */
+  async sessionInfo(): Promise<SessionInfo> {
+    return (await this.request('/api/v1/session', { schema: SessionInfoSchema })).data;
+  }
+
+  /** better-auth's view of the session at any step (who it is, whether an authenticator is set up), or null. */
+  async authSession(): Promise<AuthSession> {
+    if (this.crossOrigin && !this.token) return null;
+    return (await this.request('/api/auth/get-session', { schema: AuthSessionSchema })).data;
+  }
+
+  /** Across origins, keeps the session's bearer token the answer carries (`required`: it must carry one). */
+  #takeToken(response: Response, required: boolean) {
+    if (!this.crossOrigin) return;
+    const token = response.headers.get('set-auth-token');
+    if (token) this.token = token;
+    else if (required) throw notAllowed();
+  }
+
+  /** Ends the session: the token is dropped at once, then the server is told. */
+  async signOut(): Promise<void> {
+    this.#challenge = null;
+    const bearer = this.token;
+    this.token = null;
+    await this.request('/api/auth/sign-out', { method: 'POST', body: {}, bearer });
   }
 
   /** The signed-in user, or null when nobody is signed in. */

@@ -3,7 +3,7 @@ import '../provider/provider.js';
 import '../community-list/community-list.js';
 import type { JcProvider } from '../provider/provider.js';
 import type { LiveEvent } from './events.js';
-import { activateUser, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { activateUser, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 
 /**
  * Live events in a real browser against the real server: two providers on one
@@ -27,7 +27,7 @@ describe('live events across two providers (two users, one page)', () => {
     const pb = page.querySelector<JcProvider>('#b')!;
     await waitUntil(() => pa.context!.session.state.status === 'signed-in', 'Alice signed in');
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet');
-    await pb.context!.session.signIn(b.email, b.password);
+    await signInSession(pb.context!.session, b);
     await waitUntil(() => pa.context!.live.status === 'open' && pb.context!.live.status === 'open', 'both streams open', { timeout: 5000 });
     return { pa, pb, page };
   }

@@ -398,3 +398,31 @@ export * from './activity-schemas.js';
 
 /* The portal's service directory and announcements. */
 export * from './service-schemas.js';
+
+/* Sign-in beyond the password (packages/server/src/routes/auth.ts, notice.ts, session.ts). */
+
+/** What `POST /api/auth/sign-in/email` answers: a session at once (no authenticator yet), or a second step. */
+export const SignInAnswerSchema = z.object({
+  twoFactorRedirect: z.optional(z.boolean()),
+  /** Pages on another origin: the second step's challenge (they cannot keep its cookie). */
+  challenge: z.optional(z.string()),
+});
+
+/** `POST /api/auth/two-factor/enable`: the authenticator's `otpauth://` URI and the backup codes. */
+export const EnableTwoFactorSchema = z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) });
+
+/** The system-use notice (`GET /api/v1/notice`), accepted at every sign-in. */
+export const SystemUseNoticeSchema = z.object({ version: z.string(), title: z.string(), paragraphs: z.array(z.string()) });
+export type SystemUseNotice = z.infer<typeof SystemUseNoticeSchema>;
+
+/** The session's limits (`GET /api/v1/session`; asking counts as activity). */
+export const SessionInfoSchema = z.object({ idleTimeoutSeconds: z.number(), idleExpiresAt: z.string(), expiresAt: z.string() });
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+/** better-auth's own view of the session (`GET /api/auth/get-session`): answers at every step, or null. */
+export const AuthSessionSchema = z.nullable(
+  z.object({
+    user: z.object({ id: z.string(), name: z.string(), email: z.string(), twoFactorEnabled: z.optional(z.nullable(z.union([z.boolean(), z.number()]))) }),
+  }),
+);
+export type AuthSession = z.infer<typeof AuthSessionSchema>;

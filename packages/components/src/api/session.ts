@@ -1,23 +1,98 @@
-import { ApiClient, ApiError } from './client.js';
-import type { Me, MePatch } from './schemas.js';
+import { ApiClient, ApiError, type AuthErrorDetail, type Enrolment } from './client.js';
+import { MeSchema, type Me, type MePatch, type SystemUseNotice } from './schemas.js';
 
+/** Why a session ended without the user signing out: unused for the idle timeout, or past its absolute lifetime. */
+export type SessionEnd = 'idle' | 'lifetime';
+
+/**
+ * Where the page's sign-in stands. A sign-in goes
+ * `signed-out` → (password) → `code-required` (the account has an
+ * authenticator) or `enrol-required` (it has none yet) → (code, backup code,
+ * or a new authenticator confirmed) → `notice-required` → `signed-in`.
+ * Only `jc-sign-in` shows the steps between; every other widget says
+ * "Finish signing in" (`isFinishingSignIn`).
+ */
 export type SessionState =
   | { status: 'idle' }
   | { status: 'loading' }
-  | { status: 'signed-out' }
+  | { status: 'signed-out'; ended?: SessionEnd }
+  | { status: 'code-required'; email: string }
+  | { status: 'enrol-required'; email: string; name: string; enrolment: Enrolment | null }
+  | { status: 'notice-required'; notice: SystemUseNotice }
   | { status: 'signed-in'; me: Me }
   | { status: 'error'; error: ApiError };
 
+/** The steps of a sign-in between the password and the signed-in user. */
+export function isFinishingSignIn(state: SessionState): state is Extract<SessionState, { status: 'code-required' | 'enrol-required' | 'notice-required' }> {
+  return state.status === 'code-required' || state.status === 'enrol-required' || state.status === 'notice-required';
+}
+
 /**
- * The page's one view of who is signed in. Widgets listen for `change` and
- * re-render; every widget under one provider shares one store.
+ * The idle-timeout warning: `none`, then `warning` (polite) about
+ * `idleWarningSeconds` before the session ends, then `final` (assertive) in
+ * its last `finalWarningSeconds`. `ends` is what ends it: no activity (which
+ * `keepAlive` answers) or the absolute lifetime (which nothing extends).
+ */
+export interface IdleStatus {
+  phase: 'none' | 'warning' | 'final';
+  /** When the session ends, on `clock` (milliseconds); null while unknown. */
+  deadline: number | null;
+  ends: SessionEnd;
+}
+
+/** The timers the idle warning runs on; tests swap in a manual clock. */
+export interface IdleClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: IdleClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * The server writes a session's last use at most every 30 seconds, so its
+ * idle deadline may come up to that much before the one counted from our last
+ * request: the warning and the sign-out come that much early, never late.
+ */
+const SERVER_TOUCH_MARGIN_MS = 30_000;
+/** Browsers clamp longer timeouts; a far deadline is re-checked in steps. */
+const MAX_TIMER_MS = 2 ** 30;
+
+/**
+ * The page's one view of who is signed in, and the sign-in's state machine.
+ * Widgets listen for `change` and re-render; every widget under one provider
+ * shares one store. `idle-change` fires when the idle warning's phase changes.
  */
 export class SessionStore extends EventTarget {
   #state: SessionState = { status: 'idle' };
   #loading: Promise<void> | null = null;
+  #idle: IdleStatus = { phase: 'none', deadline: null, ends: 'idle' };
+  #idleTimeoutMs: number | null = null;
+  /** The absolute end of the session on our clock, or null while unknown. */
+  #absoluteEnd: number | null = null;
+  #timer: unknown = null;
+  #clock: IdleClock = systemClock;
+  /** When the last request that counted as activity was sent, on `clock`; null before any. */
+  #lastActivity: number | null = null;
+  /** Working out the state from the server: its own requests' answers are not news. */
+  #settling = 0;
+
+  /** How long before the session ends the polite warning comes (seconds). */
+  idleWarningSeconds = 120;
+  /** How long before the session ends the assertive warning comes (seconds). */
+  finalWarningSeconds = 60;
 
   constructor(readonly api: ApiClient) {
     super();
+    api.addEventListener('activity', () => {
+      this.#lastActivity = this.#clock.now() - Math.max(0, Date.now() - this.api.lastActivity);
+      this.#scheduleIdle();
+    });
+    api.addEventListener('auth-error', (e) => this.#onAuthError((e as CustomEvent<AuthErrorDetail>).detail));
   }
 
   get state(): SessionState {
@@ -28,9 +103,37 @@ export class SessionStore extends EventTarget {
     return this.#state.status === 'signed-in' ? this.#state.me : null;
   }
 
-  #set(state: SessionState) {
+  /** The idle-timeout warning (see `IdleStatus`). */
+  get idle(): IdleStatus {
+    return this.#idle;
+  }
+
+  /** The server's idle timeout in whole minutes (30 unless configured), once a signed-in session has told it. */
+  get idleTimeoutMinutes(): number {
+    return Math.round((this.#idleTimeoutMs ?? 30 * 60_000) / 60_000);
+  }
+
+  /** The clock the idle warning runs on (tests set a manual one). */
+  get clock(): IdleClock {
+    return this.#clock;
+  }
+
+  set clock(clock: IdleClock) {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    // Times kept on the old clock move onto the new one.
+    const shift = clock.now() - this.#clock.now();
+    if (this.#lastActivity !== null) this.#lastActivity += shift;
+    if (this.#absoluteEnd !== null) this.#absoluteEnd += shift;
+    this.#clock = clock;
+    this.#scheduleIdle();
+  }
+
+  #set(state: SessionState): SessionState {
     this.#state = state;
+    if (state.status !== 'signed-in') this.#stopIdle();
     this.dispatchEvent(new Event('change'));
+    return state;
   }
 
   /** Loads the session once; later calls reuse the answer. */
@@ -39,37 +142,235 @@ export class SessionStore extends EventTarget {
     return this.#loading ?? Promise.resolve();
   }
 
+  /** Asks the server where this page's session stands (showing "checking" meanwhile). */
   refresh(): Promise<void> {
     this.#set({ status: 'loading' });
-    this.#loading = this.api
-      .me()
-      .then((me) => this.#set(me ? { status: 'signed-in', me } : { status: 'signed-out' }))
-      .catch((error: unknown) => this.#set({ status: 'error', error: toApiError(error) }))
+    this.#loading = this.#settle()
+      .then(() => undefined)
+      .catch((error: unknown) => void this.#set({ status: 'error', error: toApiError(error) }))
       .finally(() => (this.#loading = null));
     return this.#loading;
   }
 
-  /** Signs in; throws an ApiError (wrong password, network) for the form to show. */
-  async signIn(email: string, password: string): Promise<Me> {
-    await this.api.signIn(email, password);
-    const me = await this.api.me();
-    if (!me) throw new ApiError(401, 'UNAUTHENTICATED', 'The sign-in did not stick. Try again.');
-    this.#set({ status: 'signed-in', me });
-    return me;
+  /**
+   * Where the session stands, from the server: signed in, a step missing
+   * (TWO_FACTOR_REQUIRED, NOTICE_REQUIRED), or signed out (and whether it
+   * timed out). Same-origin pages cannot see a waiting code step's cookie, so
+   * a reload in the middle of one starts again at the password.
+   */
+  async #derive(email = ''): Promise<SessionState> {
+    if (this.api.crossOrigin && !this.api.token) return { status: 'signed-out' };
+    try {
+      const { data: me } = await this.api.request('/api/v1/me', { schema: MeSchema });
+      return { status: 'signed-in', me };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.status === 401) {
+        this.api.token = null;
+        return err.code === 'SESSION_EXPIRED' ? { status: 'signed-out', ended: this.#endReason() } : { status: 'signed-out' };
+      }
+      if (err.code === 'TWO_FACTOR_REQUIRED') {
+        const session = await this.api.authSession();
+        return { status: 'enrol-required', email: session?.user.email ?? email, name: session?.user.name ?? '', enrolment: null };
+      }
+      if (err.code === 'NOTICE_REQUIRED') return { status: 'notice-required', notice: await this.api.getNotice() };
+      throw err;
+    }
   }
 
-  async signOut(): Promise<void> {
+  async #settle(email?: string): Promise<SessionState> {
+    this.#settling++;
+    let state: SessionState;
     try {
-      await this.api.signOut();
+      state = this.#set(await this.#derive(email));
     } finally {
-      this.#set({ status: 'signed-out' });
+      this.#settling--;
     }
+    // The idle warning's timing is read on the side: signing in does not wait for it.
+    if (state.status === 'signed-in') void this.#startIdle();
+    return state;
+  }
+
+  /**
+   * The password step. Answers the next state: `code-required` (ask for the
+   * code), or, for an account without an authenticator, `enrol-required` with
+   * the new authenticator's secret (set up with this same password). Throws an
+   * ApiError for the form to show: 401 wrong email or password, 403
+   * ACCOUNT_LOCKED or ACCOUNT_DISABLED, 429 RATE_LIMITED, NETWORK.
+   */
+  async signIn(email: string, password: string): Promise<SessionState> {
+    this.#stopIdle();
+    const { secondFactor } = await this.api.signIn(email, password);
+    if (secondFactor) return this.#set({ status: 'code-required', email });
+    const next = await this.#settle(email);
+    if (next.status === 'enrol-required') await this.startEnrolment(password);
+    return this.#state;
+  }
+
+  /** The authenticator's one-time code: completes the sign-in (next: `notice-required`). */
+  verifyCode(code: string): Promise<SessionState> {
+    return this.#secondStep(() => this.api.verifyTotp(code));
+  }
+
+  /** A backup code instead of the authenticator's code (each works once). */
+  verifyBackupCode(code: string): Promise<SessionState> {
+    return this.#secondStep(() => this.api.verifyBackupCode(code));
+  }
+
+  async #secondStep(verify: () => Promise<void>): Promise<SessionState> {
+    try {
+      await verify();
+    } catch (err) {
+      // A locked account, or a challenge that timed out, cannot go on: back to the password.
+      if (err instanceof ApiError && (err.code === 'ACCOUNT_LOCKED' || err.code === 'INVALID_TWO_FACTOR_COOKIE' || err.code === 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE')) {
+        this.api.forgetChallenge();
+        this.#set({ status: 'signed-out' });
+      }
+      throw err;
+    }
+    return this.#settle();
+  }
+
+  /**
+   * Sets up an authenticator for an account without one (`enrol-required`;
+   * the password again, as the server asks). Answers its secret (as an
+   * `otpauth://` URI for the QR code and in Base32) and backup codes, which
+   * stay in the state, in memory only, until `confirmEnrolment`.
+   */
+  async startEnrolment(password: string): Promise<Enrolment> {
+    const state = this.#state;
+    if (state.status !== 'enrol-required') throw new ApiError(409, 'NOT_ENROLLING', 'There is no authenticator to set up now.');
+    const enrolment = await this.api.enableTwoFactor(password);
+    this.#set({ ...state, enrolment });
+    return enrolment;
+  }
+
+  /** The new authenticator's first code confirms it (the session is replaced by a new one; next: `notice-required`). */
+  async confirmEnrolment(code: string): Promise<SessionState> {
+    await this.api.verifyTotp(code);
+    return this.#settle();
+  }
+
+  /** Accepts the system-use notice shown (`notice-required`; next: `signed-in`). A changed notice is shown again (409 NOTICE_CHANGED). */
+  async acceptNotice(): Promise<SessionState> {
+    const state = this.#state;
+    if (state.status !== 'notice-required') throw new ApiError(409, 'NO_NOTICE', 'There is no notice to accept now.');
+    try {
+      await this.api.acceptNotice(state.notice.version);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'NOTICE_CHANGED') this.#set({ status: 'notice-required', notice: await this.api.getNotice() });
+      throw err;
+    }
+    return this.#settle();
+  }
+
+  /** "Stay signed in": asks the server, which counts as activity, so the idle timeout starts again. */
+  async keepAlive(): Promise<void> {
+    this.#learnLimits(await this.api.sessionInfo());
+    this.#scheduleIdle();
+  }
+
+  /**
+   * Signs out, or abandons a sign-in half way. Signed out here at once (the
+   * widgets and the live stream stop using the session), then on the server;
+   * an error there is thrown for the widget to show.
+   */
+  async signOut(): Promise<void> {
+    const waitingForCode = this.#state.status === 'code-required';
+    this.#set({ status: 'signed-out' });
+    // A sign-in waiting for its code has no session to end.
+    if (waitingForCode) this.api.forgetChallenge();
+    else await this.api.signOut();
   }
 
   async update(patch: MePatch): Promise<Me> {
     const me = await this.api.updateMe(patch);
     this.#set({ status: 'signed-in', me });
     return me;
+  }
+
+  /* ---------- answers from any widget's request ---------- */
+
+  #onAuthError({ code }: AuthErrorDetail) {
+    const status = this.#state.status;
+    if (this.#settling || status === 'idle' || status === 'loading' || status === 'signed-out') return;
+    if (code === 'SESSION_EXPIRED' || (code === 'UNAUTHENTICATED' && status !== 'code-required')) {
+      // The session ended on the server (timed out, signed out elsewhere, suspended).
+      const ended = code === 'SESSION_EXPIRED' ? this.#endReason() : undefined;
+      this.api.token = null;
+      this.#set(ended ? { status: 'signed-out', ended } : { status: 'signed-out' });
+    } else if ((code === 'TWO_FACTOR_REQUIRED' && status !== 'enrol-required') || (code === 'NOTICE_REQUIRED' && status === 'signed-in')) {
+      void this.#settle().catch((error: unknown) => this.#set({ status: 'error', error: toApiError(error) }));
+    }
+  }
+
+  /* ---------- the idle timeout ---------- */
+
+  /** Reads the session's limits (the request itself counts as activity). */
+  async #startIdle() {
+    try {
+      this.#learnLimits(await this.api.sessionInfo());
+    } catch {
+      // Without the limits there is no warning; the server still ends the session, and the next request says so.
+      return;
+    }
+    this.#scheduleIdle();
+  }
+
+  #learnLimits(info: { idleTimeoutSeconds: number; idleExpiresAt: string; expiresAt: string }) {
+    this.#idleTimeoutMs = info.idleTimeoutSeconds * 1000;
+    // The absolute end, moved onto our clock: the server's "now" is idleExpiresAt less the timeout.
+    const serverNow = Date.parse(info.idleExpiresAt) - this.#idleTimeoutMs;
+    const left = Date.parse(info.expiresAt) - serverNow;
+    this.#absoluteEnd = Number.isFinite(left) ? this.#clock.now() + left : null;
+  }
+
+  #endReason(): SessionEnd {
+    return this.#absoluteEnd !== null && this.#clock.now() >= this.#absoluteEnd - SERVER_TOUCH_MARGIN_MS ? 'lifetime' : 'idle';
+  }
+
+  #setIdle(idle: IdleStatus) {
+    const changed = idle.phase !== this.#idle.phase || idle.ends !== this.#idle.ends || (idle.phase !== 'none' && idle.deadline !== this.#idle.deadline);
+    this.#idle = idle;
+    if (changed) this.dispatchEvent(new Event('idle-change'));
+  }
+
+  #stopIdle() {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#setIdle({ phase: 'none', deadline: null, ends: 'idle' });
+  }
+
+  /** Works out the warning's phase from the last activity, and wakes up when it next changes. */
+  #scheduleIdle() {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#state.status !== 'signed-in' || this.#idleTimeoutMs === null || this.#lastActivity === null) return;
+    const now = this.#clock.now();
+    const idleEnd = this.#lastActivity + this.#idleTimeoutMs - SERVER_TOUCH_MARGIN_MS;
+    const ends: SessionEnd = this.#absoluteEnd !== null && this.#absoluteEnd < idleEnd ? 'lifetime' : 'idle';
+    const deadline = ends === 'lifetime' ? this.#absoluteEnd! : idleEnd;
+    const left = deadline - now;
+    if (left <= 0) {
+      void this.#expire(ends);
+      return;
+    }
+    const warnMs = this.idleWarningSeconds * 1000;
+    const finalMs = Math.min(this.finalWarningSeconds * 1000, warnMs);
+    const phase = left <= finalMs ? 'final' : left <= warnMs ? 'warning' : 'none';
+    this.#setIdle({ phase, deadline, ends });
+    const next = phase === 'none' ? left - warnMs : phase === 'warning' ? left - finalMs : left;
+    this.#timer = this.#clock.setTimeout(() => this.#scheduleIdle(), Math.min(MAX_TIMER_MS, Math.max(0, next)));
+  }
+
+  /** The deadline passed: signed out here at once, and the server's session ended too (it may already have). */
+  async #expire(ended: SessionEnd) {
+    this.#set({ status: 'signed-out', ended });
+    try {
+      await this.api.signOut();
+    } catch {
+      // The session is gone either way.
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import './community-feed.js';
 import { unsentStorageKey, type JcCommunityFeed } from './community-feed.js';
 import { renderMarkdown } from '../shared/markdown.js';
 import type { Comment, Community, Post } from '../api/schemas.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';
 
 /*
@@ -314,7 +314,7 @@ describe('jc-community-feed (against the real server)', () => {
     const el = page.querySelector<JcCommunityFeed>('jc-community-feed')!;
     const reading = await waitForPost(el, /What the reader is reading/);
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await pb.context!.session.signIn(bob.email, bob.password);
+    await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
     await pb.context!.api.joinCommunity(community.slug);
     const { post } = await pb.context!.api.createPost(community.slug, { type: 'status', body: 'Bob’s fresh report from the other origin.' });

@@ -1258,7 +1258,7 @@ export class JcCommunityFeed extends LitElement {
   }
 
   #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see and share posts.'));
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see and share posts.'), this.#jc.session.idleTimeoutMinutes);
     if (signedOut) return signedOut;
     if (this.#mode === 'community' && !this.community) return html`<p class="error" part="error">${msg('No community was given to show.')}</p>`;
     const error = this.status === 'error' ? this.loadError : null;

@@ -4,7 +4,7 @@ import type { JcProvider } from '../provider/provider.js';
 import './community-list.js';
 import type { JcCommunityList } from './community-list.js';
 import type { Community } from '../api/schemas.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage } from '../testing/server.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage } from '../testing/server.js';
 
 /*
  * The demo database is shared by every test file of a run, so tests that
@@ -126,7 +126,7 @@ describe('jc-community-list (against the real server)', () => {
     const session = provider.context!.session;
     await session.signOut();
     await settled(el, /Sign in to JusticeConnect to see your communities/);
-    await session.signIn(DEMO.marcus.email, DEMO.marcus.password);
+    await signInSession(session, DEMO.marcus);
     exchange = await waitForItem(el, 'Gang Intelligence Exchange', /Owner/);
     const count = Number(/(\d+) members?/.exec(text(exchange.querySelector(':scope > .meta')))![1]);
     const toggle = itemButton(exchange, /Requests to join/);
@@ -142,7 +142,7 @@ describe('jc-community-list (against the real server)', () => {
 
     // The requester, back again, finds it among their communities.
     await session.signOut();
-    await session.signIn(requester.email, requester.password);
+    await signInSession(session, requester);
     await waitForItem(el, 'Gang Intelligence Exchange', /Member/);
     button(shadow(el), /My communities/).click();
     await settled(el, /Your communities/);

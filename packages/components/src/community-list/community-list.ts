@@ -738,7 +738,7 @@ export class JcCommunityList extends LitElement {
   }
 
   #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your communities.'));
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your communities.'), this.#jc.session.idleTimeoutMinutes);
     if (signedOut) return signedOut;
     const code = this.status === 'error' ? this.loadError?.code : undefined;
     const gate = renderAccountGate(code, {

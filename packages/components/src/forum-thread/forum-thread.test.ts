@@ -6,7 +6,7 @@ import './forum-thread.js';
 import { unsentReplyKey, type JcForumThread } from './forum-thread.js';
 import { ApiClient } from '../api/client.js';
 import type { Community, Forum, ForumFlag, Reply, ReplyPage, Topic, TopicPage } from '../api/schemas.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig, type TestUser } from '../testing/server.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig, type TestUser } from '../testing/server.js';
 import { LONG_TOPIC_ID, THREAD_TOPIC_ID, fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 
 /*
@@ -174,7 +174,7 @@ async function reply(topicId: string, body: string, extra: { parentId?: string; 
 async function otherOrigin(user: TestUser): Promise<ApiClient> {
   const { crossOriginApi } = await testConfig();
   const client = new ApiClient({ baseUrl: crossOriginApi, storage: null });
-  await client.signIn(user.email, user.password);
+  await signInSession(client, user);
   return client;
 }
 

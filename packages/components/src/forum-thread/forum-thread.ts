@@ -1827,7 +1827,7 @@ export class JcForumThread extends LitElement {
   }
 
   #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to read and join this discussion.'));
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to read and join this discussion.'), this.#jc.session.idleTimeoutMinutes);
     if (signedOut) return signedOut;
     if (!this.topic) return html`<p class="error" part="error">${msg('No topic was given to show.')}</p>`;
     const error = this.status === 'error' ? this.loadError : null;

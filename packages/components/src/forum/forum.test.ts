@@ -5,7 +5,7 @@ import type { JcProvider } from '../provider/provider.js';
 import './forum.js';
 import { parseTags, type JcForum } from './forum.js';
 import type { Community, Forum, Reply, Topic } from '../api/schemas.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 
 /*
@@ -379,7 +379,7 @@ describe('jc-forum (against the real server)', () => {
     link.focus();
 
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await pb.context!.session.signIn(bob.email, bob.password);
+    await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
     await pb.context!.api.joinCommunity(community.slug);
     await pb.context!.api.createTopic(community.slug, { forumId: forums[0]!.id, title: 'Bob’s new topic from the other origin', body: 'Hello.' });

@@ -849,7 +849,7 @@ export class JcForum extends LitElement {
   }
 
   #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to read and start forum topics.'));
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to read and start forum topics.'), this.#jc.session.idleTimeoutMinutes);
     if (signedOut) return signedOut;
     if (!this.community) return html`<p class="error" part="error">${msg('No community was given to show.')}</p>`;
     const error = this.status === 'error' ? this.loadError : null;

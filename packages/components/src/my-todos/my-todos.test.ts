@@ -5,7 +5,7 @@ import './my-todos.js';
 import type { JcMyTodos } from './my-todos.js';
 import type { Activity, ActivityStep, Community } from '../api/schemas.js';
 import { localDateIn } from '../shared/dates.js';
-import { activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 
 /*
@@ -159,7 +159,7 @@ describe('jc-my-todos (against the real server)', () => {
     const el = page.querySelector<JcMyTodos>('jc-my-todos')!;
     await waitForTitles(el, ['Everyone: check radios']);
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await pb.context!.session.signIn(bob.email, bob.password);
+    await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the stream is open', { timeout: 5000 });
     await pb.context!.api.joinCommunity(community.slug);
     await pb.context!.api.addStep(activity.id, { title: 'Drive the lead car', assignee: { kind: 'user', id: owner.id }, dueDate: localDateIn(1) });

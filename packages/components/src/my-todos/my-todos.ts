@@ -253,7 +253,7 @@ export class JcMyTodos extends LitElement {
   }
 
   #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your to-dos.'));
+    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your to-dos.'), this.#jc.session.idleTimeoutMinutes);
     if (signedOut) return signedOut;
     const error = this.status === 'error' ? this.loadError : null;
     const gate = renderAccountGate(error?.code, {

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import './provider.js';
 import type { JcProvider } from './provider.js';
-import { createUser, signOutPage } from '../testing/server.js';
+import { createActiveUser, signInSession, signOutPage } from '../testing/server.js';
 
 describe('jc-provider (against the real server)', () => {
   afterEach(signOutPage);
@@ -21,11 +21,11 @@ describe('jc-provider (against the real server)', () => {
   });
 
   it('announces session changes with a bubbling, composed jc-session-change event', async () => {
-    const user = await createUser('Event Watcher');
+    const user = await createActiveUser('Event Watcher');
     const el = await fixture<JcProvider>(html`<jc-provider></jc-provider>`);
     await waitUntil(() => el.context!.session.state.status === 'signed-out');
     const fired = oneEvent(el, 'jc-session-change');
-    void el.context!.session.signIn(user.email, user.password);
+    void signInSession(el.context!.session, user);
     let event = (await fired) as CustomEvent;
     while (event.detail.state.status !== 'signed-in') event = (await oneEvent(el, 'jc-session-change')) as CustomEvent;
     expect(event.bubbles && event.composed).to.equal(true);

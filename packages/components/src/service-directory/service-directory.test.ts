@@ -6,7 +6,7 @@ import './service-directory.js';
 import { formatWindow, hasIssue, matchesQuery, type JcServiceDirectory } from './service-directory.js';
 import { ApiClient } from '../api/client.js';
 import type { AccessRequest, Service } from '../api/service-schemas.js';
-import { DEMO, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
+import { DEMO, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 
 /*
@@ -98,7 +98,7 @@ async function checkTooltip(el: JcServiceDirectory, trigger: HTMLElement, expect
 async function adminSession(): Promise<ApiClient> {
   const { crossOriginApi } = await testConfig();
   const api = new ApiClient({ baseUrl: crossOriginApi, storage: null });
-  await api.signIn(DEMO.admin.email, DEMO.admin.password);
+  await signInSession(api, DEMO.admin);
   return api;
 }
 

@@ -798,7 +798,7 @@ export class JcServiceDirectory extends LitElement {
   }
 
   #body() {
-    const session = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to see your services.'));
+    const session = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to see your services.'), this.#jc.session.idleTimeoutMinutes);
     if (session) return session;
     const error = this.status === 'error' ? this.loadError : null;
     // The directory is the portal's own: it needs an active account, not JusticeConnect's opt-in.

@@ -1,7 +1,7 @@
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ApiError } from '../api/client.js';
-import type { SessionState } from '../api/session.js';
+import type { SessionEnd, SessionState } from '../api/session.js';
 
 /** Error codes that mean "your account cannot use communities yet", not "something broke". */
 export const ACCOUNT_GATES = new Set(['ACCOUNT_PENDING', 'OPT_IN_REQUIRED', 'ACCOUNT_DISABLED']);
@@ -14,11 +14,19 @@ export function errorText(error: ApiError): string {
   return error.message;
 }
 
+/** Why the user was signed out without asking (the idle timeout, or the session's absolute lifetime). */
+export function sessionEndText(ended: SessionEnd, idleMinutes: number): string {
+  return ended === 'idle'
+    ? msg(str`You were signed out after ${idleMinutes} minutes without activity.`)
+    : msg('You were signed out because your session reached its time limit.');
+}
+
 /**
  * The view for a session that is not (yet) signed in: checking, failed (with
- * Try again), or signed out. Null once signed in, when the widget renders its own content.
+ * Try again), signed out (and why, when it timed out), or a sign-in half done
+ * (finished in `jc-sign-in`). Null once signed in, when the widget renders its own content.
  */
-export function renderSessionState(session: SessionState, retry: () => void, signedOutText: string): TemplateResult | null {
+export function renderSessionState(session: SessionState, retry: () => void, signedOutText: string, idleMinutes = 30): TemplateResult | null {
   switch (session.status) {
     case 'idle':
     case 'loading':
@@ -27,7 +35,11 @@ export function renderSessionState(session: SessionState, retry: () => void, sig
       return html`<p class="error" part="error" role="alert">${errorText(session.error)}</p>
         <button part="button" type="button" @click=${retry}>${msg('Try again')}</button>`;
     case 'signed-out':
-      return html`<p>${signedOutText}</p>`;
+      return html`${session.ended ? html`<p part="status">${sessionEndText(session.ended, idleMinutes)}</p>` : nothing}<p>${signedOutText}</p>`;
+    case 'code-required':
+    case 'enrol-required':
+    case 'notice-required':
+      return html`<p part="status">${msg('Finish signing in to JusticeConnect to use this.')}</p>`;
     case 'signed-in':
       return null;
   }

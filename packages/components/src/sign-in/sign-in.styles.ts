@@ -12,14 +12,31 @@ export const signInStyles = [
     h2:focus {
       outline: none;
     }
+    button[aria-disabled='true'] {
+      opacity: 0.6;
+      cursor: progress;
+    }
     form {
       display: grid;
       gap: 0.75rem;
     }
-    label {
+    h2 {
+      margin-top: 0;
+    }
+    h3 {
+      font-size: 1rem;
+      margin: 0 0 0.25rem;
+    }
+    .field {
       display: grid;
       gap: 0.25rem;
+    }
+    label {
       font-weight: 600;
+    }
+    .hint {
+      color: var(--_muted);
+      font-size: 0.875rem;
     }
     input {
       font: inherit;
@@ -36,6 +53,82 @@ export const signInStyles = [
       color: var(--_danger);
       font-weight: 400;
       font-size: 0.875rem;
+      margin: 0;
+    }
+    .ended {
+      margin: 0 0 var(--_space);
+      padding: 0.5rem 0.75rem;
+      border-left: 0.25rem solid var(--_danger);
+      background: var(--_danger-bg);
+    }
+    .ended:focus {
+      outline: var(--_focus);
+    }
+    button.link {
+      justify-self: start;
+      padding: 0.25rem 0;
+      border: none;
+      background: none;
+      color: var(--_primary);
+      text-decoration: underline;
+      font-weight: 400;
+    }
+    .steps {
+      margin: 0;
+      padding-left: 1.5rem;
+      display: grid;
+      gap: var(--_space);
+    }
+    .steps p {
+      margin: 0 0 0.5rem;
+    }
+    .qr {
+      display: block;
+      width: 200px;
+      height: 200px;
+      margin: 0.5rem 0;
+    }
+    .secret {
+      display: grid;
+      grid-template-columns: max-content 1fr;
+      gap: 0.25rem 0.75rem;
+      margin: 0 0 0.5rem;
+    }
+    .secret dt {
+      font-weight: 600;
+    }
+    .secret dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    code {
+      font-family: ui-monospace, 'Cascadia Mono', Menlo, Consolas, monospace;
+      font-size: 1.0625rem;
+      letter-spacing: 0.05em;
+    }
+    .codes {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr));
+      gap: 0.25rem 1rem;
+      margin: 0;
+      padding-left: 1.25rem;
+    }
+    .notice-text {
+      margin-bottom: var(--_space);
+    }
+    .notice-text p:first-child {
+      margin-top: 0;
+    }
+    .idle p {
+      margin: 0;
+    }
+    .idle p:not(:empty) {
+      margin-top: 0.75rem;
+      padding: 0.5rem 0.75rem;
+      border-left: 0.25rem solid var(--_primary);
+    }
+    .idle .actions {
+      margin-top: 0.5rem;
     }
     .error {
       margin: 0;

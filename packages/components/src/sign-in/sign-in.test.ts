@@ -1,18 +1,52 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../provider/provider.js';
+import '../community-list/community-list.js';
 import './sign-in.js';
 import type { JcSignIn } from './sign-in.js';
-import { createUser, signOutPage, testConfig } from '../testing/server.js';
+import type { JcProvider } from '../provider/provider.js';
+import type { IdleClock } from '../api/session.js';
+import {
+  DEMO,
+  activateUser,
+  createActiveUser,
+  createUser,
+  signInPage,
+  signOutPage,
+  testConfig,
+  totpCode,
+  totpFromSecret,
+  type TestUser,
+} from '../testing/server.js';
 
 function shadow(el: HTMLElement) {
   return el.shadowRoot!;
 }
 
-async function settled(el: JcSignIn, text: RegExp) {
-  await waitUntil(() => text.test(shadow(el).textContent ?? ''), `waiting for ${text}`, { timeout: 5000 });
+function text(el: HTMLElement) {
+  return (shadow(el).textContent ?? '').replace(/\s+/g, ' ');
 }
 
-async function signInWith(el: JcSignIn, email: string, password: string) {
+async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
+  await waitUntil(() => pattern.test(text(el)), `waiting for ${pattern}`, { timeout });
+}
+
+function focusedId(el: HTMLElement): string | undefined {
+  return shadow(el).activeElement?.id;
+}
+
+function button(el: HTMLElement, label: RegExp): HTMLButtonElement {
+  const found = [...shadow(el).querySelectorAll<HTMLButtonElement>('button')].find((b) => label.test(b.textContent ?? ''));
+  if (!found) throw new Error(`no button ${label}`);
+  return found;
+}
+
+async function mount(api?: string): Promise<{ provider: JcProvider; el: JcSignIn }> {
+  const provider = await fixture<JcProvider>(api ? html`<jc-provider api=${api}><jc-sign-in></jc-sign-in></jc-provider>` : html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
+  return { provider, el: provider.querySelector('jc-sign-in')! };
+}
+
+/** The password step, as a person fills it in. */
+async function enterPassword(el: JcSignIn, email: string, password: string) {
   await settled(el, /Sign in to JusticeConnect/);
   const root = shadow(el);
   root.querySelector<HTMLInputElement>('#jc-email')!.value = email;
@@ -20,124 +54,388 @@ async function signInWith(el: JcSignIn, email: string, password: string) {
   root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
 }
 
+/** Types a code into the step's field and submits it. */
+function enterCode(el: JcSignIn, code: string, field = '#jc-code') {
+  const input = shadow(el).querySelector<HTMLInputElement>(field)!;
+  input.value = code;
+  input.form!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+}
+
+/** A six-digit code that is not `code` (nor, almost surely, the one of a neighbouring 30 seconds). */
+function wrongCode(code: string): string {
+  return code.slice(0, 5) + String((Number(code[5]) + 5) % 10);
+}
+
+/** Every step through the widget: password, code, notice, signed in. */
+async function signInThroughWidget(el: JcSignIn, user: TestUser) {
+  await enterPassword(el, user.email, user.password);
+  await settled(el, /Enter your one-time code/);
+  enterCode(el, await totpCode(user.email));
+  await settled(el, /U\.S\. Government information system/);
+  button(el, /I accept/).click();
+  await settled(el, new RegExp(`Signed in as ${user.name}`));
+}
+
+/** A clock the test moves by hand, for the idle warning's timers. */
+class ManualClock implements IdleClock {
+  t = Date.now();
+  #timers: { at: number; fn: () => void }[] = [];
+  now() {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number) {
+    const timer = { at: this.t + ms, fn };
+    this.#timers.push(timer);
+    return timer;
+  }
+  clearTimeout(handle: unknown) {
+    this.#timers = this.#timers.filter((t) => t !== handle);
+  }
+  /** Moves time on, running each timer that comes due (in order). */
+  advance(ms: number) {
+    const end = this.t + ms;
+    for (;;) {
+      const due = this.#timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.#timers = this.#timers.filter((t) => t !== due);
+      this.t = Math.max(this.t, due.at);
+      due.fn();
+    }
+    this.t = end;
+  }
+}
+
 describe('jc-sign-in (against the real server)', () => {
   afterEach(signOutPage);
 
-  it('shows a loading state, then the form, and axe finds nothing', async () => {
-    const el = await fixture<JcSignIn>(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`).then((p) => p.querySelector('jc-sign-in')!);
-    expect(shadow(el).textContent).to.match(/Checking your sign-in/);
+  it('shows a loading state, then the password form, and axe finds nothing', async () => {
+    const { el } = await mount();
+    expect(text(el)).to.match(/Checking your sign-in/);
     await settled(el, /Sign in to JusticeConnect/);
     await expect(el).to.be.accessible();
   });
 
-  it('signs a real user in, shows their name, and fires jc-signed-in', async () => {
-    const user = await createUser('Officer Jamie Cole');
-    const provider = await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
-    const el = provider.querySelector('jc-sign-in')!;
+  it('signs a demo account in: password, then the TOTP code, then the system-use notice, then signed in', async () => {
+    const user: TestUser = { ...DEMO.ray };
+    const { provider, el } = await mount();
+    await enterPassword(el, user.email, user.password);
+
+    // The code step: a numeric one-time-code field, focused, with a way to use a backup code.
+    await settled(el, /Enter your one-time code/);
+    const code = shadow(el).querySelector<HTMLInputElement>('#jc-code')!;
+    expect(code.getAttribute('inputmode')).to.equal('numeric');
+    expect(code.getAttribute('autocomplete')).to.equal('one-time-code');
+    expect(code.labels?.[0]?.textContent).to.match(/One-time code/);
+    expect(focusedId(el)).to.equal('jc-code', 'focus moves to the code field');
+    expect(button(el, /Use a backup code instead/)).to.exist;
+    expect(text(el)).to.not.match(/remember|trust this device/i);
+    await expect(el).to.be.accessible();
+    expect((await fetch('/api/v1/me')).status).to.equal(401, 'no session before the code');
+
+    // The notice: its text, "I accept", and nothing else answers until then.
+    enterCode(el, await totpCode(user.email));
+    await settled(el, /U\.S\. Government information system/);
+    expect(focusedId(el)).to.equal('jc-step-title', 'focus moves to the notice’s heading');
+    expect(text(el)).to.match(/no reasonable expectation of privacy/);
+    await expect(el).to.be.accessible();
+    const blocked = await fetch('/api/v1/me');
+    expect(blocked.status).to.equal(403);
+    expect((await blocked.json()).error.code).to.equal('NOTICE_REQUIRED');
+
     const fired = oneEvent(provider, 'jc-signed-in');
-    await signInWith(el, user.email, user.password);
+    button(el, /I accept/).click();
     const event = (await fired) as CustomEvent;
-    expect(event.detail.user.name).to.equal('Officer Jamie Cole');
+    expect(event.detail.user.email).to.equal(user.email);
     expect(event.composed).to.equal(true);
-    await settled(el, /Signed in as Officer Jamie Cole/);
+    await settled(el, new RegExp(`Signed in as ${user.name}`));
     expect(shadow(el).activeElement?.tagName).to.equal('H2', 'focus moves to the signed-in heading');
     await expect(el).to.be.accessible();
-    // The session is real: the server knows this page's cookie.
     const me = await (await fetch('/api/v1/me')).json();
     expect(me.email).to.equal(user.email);
   });
 
-  it('tells a signed-in user whose account is not yet approved that it waits for their agency administrator', async () => {
-    const user = await createUser('Pending Officer');
-    const el = (await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`)).querySelector('jc-sign-in')!;
-    await signInWith(el, user.email, user.password);
-    await settled(el, /waiting for approval by your agency administrator/);
+  it('refuses a wrong code with its message next to the field, and keeps the user on the code step', async () => {
+    const user = await createActiveUser('Wrong Code Officer');
+    const { el } = await mount();
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Enter your one-time code/);
+    enterCode(el, '12345');
+    await settled(el, /Enter the 6 digits your authenticator app shows/);
+    enterCode(el, wrongCode(await totpCode(user.email)));
+    await settled(el, /That code is not right/);
+    const field = shadow(el).querySelector<HTMLInputElement>('#jc-code')!;
+    expect(field.getAttribute('aria-invalid')).to.equal('true');
+    const error = shadow(el).querySelector('#jc-code-error')!;
+    expect(error.getAttribute('role')).to.equal('alert');
+    expect(field.getAttribute('aria-describedby')).to.contain('jc-code-error');
+    expect(focusedId(el)).to.equal('jc-code');
+    await expect(el).to.be.accessible();
+    // The right code still works.
+    enterCode(el, await totpCode(user.email));
+    await settled(el, /U\.S\. Government information system/);
+  });
+
+  it('refuses a code already used, saying to wait for the next one', async () => {
+    const user = await createActiveUser('Code Reuser');
+    const { el } = await mount();
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Enter your one-time code/);
+    const code = await totpCode(user.email);
+    enterCode(el, code);
+    await settled(el, /U\.S\. Government information system/);
+    button(el, /Decline and sign out/).click();
+    await settled(el, /Sign in to JusticeConnect/);
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Enter your one-time code/);
+    enterCode(el, code);
+    await settled(el, /That code was already used\. Wait for the next code/);
+    expect(focusedId(el)).to.equal('jc-code');
     await expect(el).to.be.accessible();
   });
 
-  it('keeps the session across a reload of the widget', async () => {
-    const user = await createUser('Persistent Officer');
-    const first = await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
-    await signInWith(first.querySelector('jc-sign-in')!, user.email, user.password);
-    await settled(first.querySelector('jc-sign-in')!, /Signed in as Persistent Officer/);
-    const second = await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
-    await settled(second.querySelector('jc-sign-in')!, /Signed in as Persistent Officer/);
+  it('sets up an authenticator for a new account: QR code and key, backup codes, then a code computed from the key, then the notice', async () => {
+    const user = await createUser('New Enrollee');
+    const { el } = await mount();
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Set up your authenticator app/);
+    await waitUntil(() => shadow(el).querySelector('svg.qr'), 'the QR code');
+    expect(focusedId(el)).to.equal('jc-step-title');
+    const qr = shadow(el).querySelector('svg.qr')!;
+    expect(qr.getAttribute('role')).to.equal('img');
+    expect(qr.getAttribute('aria-label')).to.match(/QR code.*key written out below/);
+    expect(/^M\d/.test(qr.querySelector('path')!.getAttribute('d') ?? ''), 'the QR code is drawn').to.equal(true);
+    const key = shadow(el).querySelector('#jc-secret')!.textContent!;
+    // (Assertions here never print the key or the codes.)
+    expect(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/.test(key), 'the key in groups of four').to.equal(true);
+    const backupCodes = [...shadow(el).querySelectorAll('.codes code')].map((c) => c.textContent!);
+    expect(backupCodes.length).to.equal(10);
+    const field = shadow(el).querySelector<HTMLInputElement>('#jc-enrol-code')!;
+    expect(field.getAttribute('inputmode')).to.equal('numeric');
+    expect(field.getAttribute('autocomplete')).to.equal('one-time-code');
+    await expect(el).to.be.accessible();
+
+    enterCode(el, wrongCode(await totpFromSecret(key)), '#jc-enrol-code');
+    await settled(el, /That code is not right/);
+    enterCode(el, await totpFromSecret(key), '#jc-enrol-code');
+    await settled(el, /U\.S\. Government information system/);
+    expect(focusedId(el)).to.equal('jc-step-title');
+    button(el, /I accept/).click();
+    // A new account waits for its agency administrator.
+    await settled(el, /waiting for approval by your agency administrator/);
+    await expect(el).to.be.accessible();
+
+    // Its next sign-in asks for a code; a saved backup code works instead, once.
+    button(el, /Sign out/).click();
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Enter your one-time code/);
+    button(el, /Use a backup code instead/).click();
+    await settled(el, /Enter a backup code/);
+    expect(focusedId(el)).to.equal('jc-backup-code');
+    await expect(el).to.be.accessible();
+    enterCode(el, backupCodes[0]!, '#jc-backup-code');
+    await settled(el, /U\.S\. Government information system/);
   });
 
-  it('says when the password is wrong, in an alert, and keeps the user on the form', async () => {
+  it('says the account is locked after 5 wrong passwords, whatever the password then', async () => {
+    const user = await createUser('Locked Out');
+    const { el } = await mount();
+    for (let i = 0; i < 4; i++) {
+      await enterPassword(el, user.email, `wrong-password-${i}-attempt`);
+      await settled(el, /do not match an account/);
+      await waitUntil(() => shadow(el).querySelector('button[type=submit]')!.getAttribute('aria-disabled') === 'false');
+    }
+    await enterPassword(el, user.email, 'wrong-password-last-attempt');
+    await settled(el, /This account is locked after too many failed sign-in attempts/);
+    expect(shadow(el).querySelector('#jc-password-error')!.getAttribute('role')).to.equal('alert');
+    await expect(el).to.be.accessible();
+    await waitUntil(() => shadow(el).querySelector('button[type=submit]')!.getAttribute('aria-disabled') === 'false');
+    await enterPassword(el, user.email, user.password);
+    await waitUntil(() => shadow(el).querySelector('button[type=submit]')!.getAttribute('aria-disabled') === 'false');
+    await settled(el, /This account is locked/);
+    expect(shadow(el).querySelector('#jc-code'), 'no code step for a locked account').to.equal(null);
+  });
+
+  it('warns politely, then assertively, before the idle timeout; Stay signed in keeps the session; at the deadline it signs out visibly', async () => {
+    const user = await createActiveUser('Idle Officer');
+    await signInPage(user);
+    const { provider, el } = await mount();
+    await settled(el, /Signed in as Idle Officer/);
+    const session = provider.context!.session;
+    await waitUntil(() => session.idle.deadline !== null && provider.context!.live.status === 'open', 'the idle deadline is known', { timeout: 5000 });
+    const clock = new ManualClock();
+    session.clock = clock;
+    const deadline = session.idle.deadline!;
+    expect(session.idleTimeoutMinutes).to.equal(30);
+    const status = () => shadow(el).querySelector('#jc-idle-status')!.textContent!.trim();
+    const alert = () => shadow(el).querySelector('#jc-idle-alert')!.textContent!.trim();
+    expect(status() + alert()).to.equal('');
+
+    clock.advance(deadline - clock.now() - 115_000);
+    await waitUntil(() => /you will be signed out in about 2 minutes/i.test(status()), 'the polite warning');
+    expect(shadow(el).querySelector('#jc-idle-status')!.getAttribute('role')).to.equal('status');
+    expect(alert()).to.equal('');
+    await expect(el).to.be.accessible();
+
+    clock.advance(60_000);
+    await waitUntil(() => /You will be signed out in 1 minute\. Choose Stay signed in/.test(alert()), 'the assertive warning');
+    expect(shadow(el).querySelector('#jc-idle-alert')!.getAttribute('role')).to.equal('alert');
+    await expect(el).to.be.accessible();
+
+    button(el, /Stay signed in/).click();
+    await waitUntil(() => status() === 'You are still signed in.' && alert() === '', 'kept alive');
+    expect(session.idle.phase).to.equal('none');
+    expect(focusedId(el)).to.equal('jc-step-title');
+    expect(session.idle.deadline! - clock.now()).to.be.greaterThan(25 * 60_000, 'a new half hour');
+
+    const signedOut = oneEvent(provider, 'jc-signed-out');
+    clock.advance(session.idle.deadline! - clock.now() + 1);
+    expect(((await signedOut) as CustomEvent).detail.reason).to.equal('idle');
+    await settled(el, /You were signed out after 30 minutes without activity/);
+    expect(focusedId(el)).to.equal('jc-ended', 'focus moves to what happened');
+    await expect(el).to.be.accessible();
+    await waitUntil(async () => (await fetch('/api/v1/me')).status === 401, 'the server session ended too');
+  });
+
+  it('moves to signed out with its reason when any request finds the session timed out', async () => {
+    const user = await createActiveUser('Expired Elsewhere');
+    await signInPage(user);
+    let expire = false;
+    const fetcher = (input: RequestInfo | URL, init?: RequestInit) =>
+      expire && String(input).includes('/api/v1/communities')
+        ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'SESSION_EXPIRED', message: 'Signed out.' } }), { status: 401, headers: { 'content-type': 'application/json' } }))
+        : fetch(input, init);
+    const provider = await fixture<JcProvider>(html`<jc-provider .fetcher=${fetcher}><jc-sign-in></jc-sign-in><jc-community-list></jc-community-list></jc-provider>`);
+    const el = provider.querySelector('jc-sign-in')!;
+    await settled(el, /Signed in as Expired Elsewhere/);
+    expire = true;
+    await provider.context!.api.listCommunities().catch(() => null);
+    await settled(el, /You were signed out after 30 minutes without activity/);
+    await settled(provider.querySelector('jc-community-list')!, /You were signed out after 30 minutes without activity/);
+  });
+
+  it('keeps every other widget at "Finish signing in" until the notice is accepted', async () => {
+    const user = await createActiveUser('Half Signed');
+    const provider = await fixture<JcProvider>(html`<jc-provider><jc-sign-in></jc-sign-in><jc-community-list></jc-community-list></jc-provider>`);
+    const el = provider.querySelector('jc-sign-in')!;
+    const list = provider.querySelector('jc-community-list')!;
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Enter your one-time code/);
+    await settled(list, /Finish signing in/);
+    enterCode(el, await totpCode(user.email));
+    await settled(el, /I accept/);
+    await settled(list, /Finish signing in/);
+    await expect(list).to.be.accessible();
+    button(el, /I accept/).click();
+    await waitUntil(() => !/Finish signing in/.test(text(list)), 'the list loads once signed in');
+  });
+
+  it('keeps the session across a reload of the widget', async () => {
+    const user = await createActiveUser('Persistent Officer');
+    const first = await mount();
+    await signInThroughWidget(first.el, user);
+    const second = await mount();
+    await settled(second.el, /Signed in as Persistent Officer/);
+  });
+
+  it('says when the password is wrong, in an alert next to the field, and keeps the user on the form', async () => {
     const user = await createUser();
-    const el = (await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`)).querySelector('jc-sign-in')!;
-    await signInWith(el, user.email, 'not-the-right-password');
+    const { el } = await mount();
+    await enterPassword(el, user.email, 'not-the-right-password');
     await settled(el, /do not match an account/);
-    const alert = shadow(el).querySelector('[role=alert]');
-    expect(alert).to.exist;
-    expect(shadow(el).activeElement?.id).to.equal('jc-password');
+    expect(shadow(el).querySelector('#jc-password-error[role=alert]')).to.exist;
+    expect(shadow(el).querySelector('#jc-password')!.getAttribute('aria-describedby')).to.contain('jc-password-error');
+    expect(focusedId(el)).to.equal('jc-password');
     await expect(el).to.be.accessible();
   });
 
   it('asks a user who has not opted in to opt in, and opts them in', async () => {
     const user = await createUser('Not Yet Opted');
-    const provider = await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
-    const el = provider.querySelector('jc-sign-in')!;
-    await signInWith(el, user.email, user.password);
+    await activateUser(user.email, { optedIn: false });
+    const { provider, el } = await mount();
+    await signInThroughWidget(el, user);
     await settled(el, /Participate in JusticeConnect/);
     await expect(el).to.be.accessible();
     const fired = oneEvent(provider, 'jc-opted-in');
-    [...shadow(el).querySelectorAll('button')].find((b) => /opt in/i.test(b.textContent ?? ''))!.click();
+    button(el, /opt in/i).click();
     expect(((await fired) as CustomEvent).detail.user.optedIn).to.equal(true);
-    await waitUntil(() => !/Participate in JusticeConnect/.test(shadow(el).textContent ?? ''));
+    await waitUntil(() => !/Participate in JusticeConnect/.test(text(el)));
     const me = await (await fetch('/api/v1/me')).json();
     expect(me.optedIn).to.equal(true);
   });
 
   it('signs out, ends the server session, and fires jc-signed-out', async () => {
-    const user = await createUser('Leaving Officer');
-    const provider = await fixture(html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
-    const el = provider.querySelector('jc-sign-in')!;
-    await signInWith(el, user.email, user.password);
-    await settled(el, /Signed in as Leaving Officer/);
+    const user = await createActiveUser('Leaving Officer');
+    const { provider, el } = await mount();
+    await signInThroughWidget(el, user);
     const fired = oneEvent(provider, 'jc-signed-out');
-    [...shadow(el).querySelectorAll('button')].find((b) => /Sign out/.test(b.textContent ?? ''))!.click();
-    await fired;
+    button(el, /Sign out/).click();
+    expect(((await fired) as CustomEvent).detail.reason).to.equal('user');
     await settled(el, /Sign in to JusticeConnect/);
+    expect(focusedId(el)).to.equal('jc-email');
     expect((await fetch('/api/v1/me')).status).to.equal(401);
   });
 
   it('shares one session between widgets under one provider', async () => {
-    const user = await createUser('Shared Session');
+    const user = await createActiveUser('Shared Session');
     const provider = await fixture(html`<jc-provider><jc-sign-in id="a"></jc-sign-in><jc-sign-in id="b"></jc-sign-in></jc-provider>`);
     const [a, b] = [provider.querySelector<JcSignIn>('#a')!, provider.querySelector<JcSignIn>('#b')!];
-    await signInWith(a, user.email, user.password);
+    await signInThroughWidget(a, user);
     await settled(b, /Signed in as Shared Session/);
+    expect(shadow(b).activeElement, 'focus stays in the widget used').to.equal(null);
   });
 
   it('works without a provider, finding the API on the page origin', async () => {
-    const user = await createUser('Standalone Widget');
+    const user = await createActiveUser('Standalone Widget');
     const el = await fixture<JcSignIn>(html`<jc-sign-in></jc-sign-in>`);
-    await signInWith(el, user.email, user.password);
-    await settled(el, /Signed in as Standalone Widget/);
-    [...shadow(el).querySelectorAll('button')].find((b) => /Sign out/.test(b.textContent ?? ''))!.click();
+    await signInThroughWidget(el, user);
+    button(el, /Sign out/).click();
     await settled(el, /Sign in to JusticeConnect/);
   });
 
-  it('signs in to a server on another, allow-listed origin with a bearer token, not cookies', async () => {
+  it('signs in to a server on another, allow-listed origin: the challenge in the body, then a bearer token, never cookies', async () => {
     const { crossOriginApi } = await testConfig();
     const user = await createUser('Cross Origin Analyst', crossOriginApi);
-    const provider = await fixture(html`<jc-provider api=${crossOriginApi}><jc-sign-in></jc-sign-in></jc-provider>`);
-    const el = provider.querySelector('jc-sign-in')!;
-    await signInWith(el, user.email, user.password);
+    await activateUser(user.email);
+    const { el } = await mount(crossOriginApi);
+    await enterPassword(el, user.email, user.password);
+    await settled(el, /Enter your one-time code/);
+    expect(Object.keys(sessionStorage), 'the challenge is held in memory only').to.deep.equal([]);
+    await expect(el).to.be.accessible();
+    enterCode(el, await totpCode(user.email));
+    await settled(el, /U\.S\. Government information system/);
+    await expect(el).to.be.accessible();
+    button(el, /I accept/).click();
     await settled(el, /Signed in as Cross Origin Analyst/);
-    expect(sessionStorage.getItem(`jc-token:${crossOriginApi}`)).to.be.a('string');
+    expect(Object.keys(sessionStorage)).to.deep.equal([`jc-token:${crossOriginApi}`]);
     // This page's own origin has no session: nothing travelled as a cookie.
     expect((await fetch('/api/v1/me')).status).to.equal(401);
-    [...shadow(el).querySelectorAll('button')].find((b) => /Sign out/.test(b.textContent ?? ''))!.click();
+    button(el, /Sign out/).click();
     await settled(el, /Sign in to JusticeConnect/);
-    expect(sessionStorage.getItem(`jc-token:${crossOriginApi}`)).to.equal(null);
+    expect(sessionStorage.getItem(`jc-token:${crossOriginApi}`) === null, 'the token is gone').to.equal(true);
+  });
+
+  it('sets up an authenticator across origins too: the confirmed one’s bearer token replaces the password-only one', async () => {
+    const { crossOriginApi } = await testConfig();
+    const user = await createUser('Cross Origin Enrollee', crossOriginApi);
+    const { provider, el } = await mount(crossOriginApi);
+    await enterPassword(el, user.email, user.password);
+    await waitUntil(() => shadow(el).querySelector('#jc-secret'), 'the key is shown', { timeout: 5000 });
+    const passwordOnly = sessionStorage.getItem(`jc-token:${crossOriginApi}`);
+    expect(typeof passwordOnly === 'string', 'a password-only session, to set up the authenticator').to.equal(true);
+    const key = shadow(el).querySelector('#jc-secret')!.textContent!;
+    enterCode(el, await totpFromSecret(key), '#jc-enrol-code');
+    await settled(el, /U\.S\. Government information system/);
+    expect(sessionStorage.getItem(`jc-token:${crossOriginApi}`) !== passwordOnly, 'a new token').to.equal(true);
+    button(el, /I accept/).click();
+    await settled(el, /Signed in as Cross Origin Enrollee/);
+    expect(provider.context!.session.me!.email).to.equal(user.email);
+    button(el, /Sign out/).click();
+    await settled(el, /Sign in to JusticeConnect/);
   });
 
   it('says so in an alert when the server cannot be reached at sign-in', async () => {
     const el = await fixture<JcSignIn>(html`<jc-sign-in api="http://127.0.0.1:9"></jc-sign-in>`);
-    await signInWith(el, 'someone@agency.demo.test', 'any-password-at-all');
+    await enterPassword(el, 'someone@agency.demo.test', 'any-password-at-all');
     await settled(el, /Could not reach JusticeConnect/);
     expect(shadow(el).querySelector('[role=alert]')).to.exist;
     await expect(el).to.be.accessible();
@@ -145,14 +443,13 @@ describe('jc-sign-in (against the real server)', () => {
 
   it('shows an error state with a retry when the session cannot be loaded', async () => {
     let fail = true;
-    const fetcher = (input: RequestInfo | URL, init?: RequestInit) =>
-      fail ? Promise.reject(new TypeError('offline')) : fetch(input, init);
+    const fetcher = (input: RequestInfo | URL, init?: RequestInit) => (fail ? Promise.reject(new TypeError('offline')) : fetch(input, init));
     const provider = await fixture(html`<jc-provider .fetcher=${fetcher}><jc-sign-in></jc-sign-in></jc-provider>`);
     const el = provider.querySelector('jc-sign-in')!;
     await settled(el, /Could not reach JusticeConnect/);
     await expect(el).to.be.accessible();
     fail = false;
-    [...shadow(el).querySelectorAll('button')].find((b) => /Try again/.test(b.textContent ?? ''))!.click();
+    button(el, /Try again/).click();
     await settled(el, /Sign in to JusticeConnect/);
   });
 });

@@ -1,26 +1,59 @@
 import { msg, str } from '@lit/localize';
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { ApiError } from '../api/client.js';
-import { toApiError } from '../api/session.js';
-import type { Me } from '../api/schemas.js';
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { encode } from 'uqr';
+import { ApiError, type Enrolment } from '../api/client.js';
+import { toApiError, type SessionEnd, type SessionState, type SessionStore } from '../api/session.js';
+import type { Me, SystemUseNotice } from '../api/schemas.js';
 import { JcController } from '../context.js';
+import { sessionEndText } from '../shared/account-states.js';
 import { signInStyles } from './sign-in.styles.js';
 
+/** The views of the widget, one for each step of a sign-in. */
+type Step = 'checking' | 'error' | 'password' | 'code' | 'backup' | 'enrol-password' | 'enrol' | 'notice' | 'signed-in';
+
+/** A one-time code as typed (spaces and dashes allowed), or null when it is not 6 digits. */
+function sixDigits(value: string): string | null {
+  const digits = value.replace(/[\s-]/g, '');
+  return /^\d{6}$/.test(digits) ? digits : null;
+}
+
+/** A Base32 secret in groups of four, easier to read and type. */
+function grouped(secret: string): string {
+  return secret.replace(/=+$/, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** The QR code of an `otpauth://` URI as one SVG path (dark modules on white, whatever the theme). */
+function qrCode(uri: string, label: string): TemplateResult {
+  const { size, data } = encode(uri, { ecc: 'M', border: 2 });
+  let d = '';
+  data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
+  return html`<svg class="qr" part="qr" role="img" aria-label=${label} viewBox=${`0 0 ${size} ${size}`} width="200" height="200" shape-rendering="crispEdges">
+    ${svg`<rect width=${size} height=${size} fill="#ffffff"></rect><path d=${d} fill="#000000"></path>`}
+  </svg>`;
+}
+
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
 /**
- * Sign in to JusticeConnect, see who is signed in, sign out, and opt in to
- * JusticeConnect when the user has not yet.
+ * Signs a user in to JusticeConnect — password, then the one-time code from
+ * their authenticator app (or a backup code), then the system-use notice —
+ * and sets up an authenticator for an account that has none. Shows who is
+ * signed in, signs out, asks for the JusticeConnect opt-in, warns before the
+ * idle timeout ("Stay signed in") and says when it signed the user out.
  *
  * @element jc-sign-in
- * @fires jc-signed-in - A user signed in. `detail.user` is the user.
- * @fires jc-signed-out - The user signed out.
+ * @fires jc-signed-in - A user finished signing in (after the notice). `detail.user` is the user.
+ * @fires jc-signed-out - The user signed out, or was signed out (`detail.reason`: `user`, `idle` or `lifetime`).
  * @fires jc-opted-in - The user opted in to JusticeConnect. `detail.user` is the user.
  * @csspart panel - The box around the widget.
- * @csspart form - The sign-in form.
- * @csspart input - The email and password inputs.
+ * @csspart form - Each step's form.
+ * @csspart input - The inputs.
  * @csspart button - Every button.
  * @csspart error - An error message.
- * @csspart status - The loading and signed-in text.
+ * @csspart status - The loading, signed-in and idle-warning text.
+ * @csspart qr - The QR code of a new authenticator's secret.
+ * @csspart notice - The system-use notice's text.
  * @cssprop --jc-sign-in-max-width - The widget's largest width (28rem).
  */
 @customElement('jc-sign-in')
@@ -31,146 +64,569 @@ export class JcSignIn extends LitElement {
   @property() api: string | undefined;
 
   @state() private busy = false;
-  @state() private error: ApiError | null = null;
-
-  @query('#jc-email') private emailInput!: HTMLInputElement;
-  @query('h2[tabindex]') private heading!: HTMLElement | null;
+  /** The last action's error, and the step it belongs to (shown there, next to its field). */
+  @state() private error: { step: Step; error: ApiError } | null = null;
+  /** Asking for a backup code instead of the authenticator's code. */
+  @state() private useBackup = false;
+  /** What the idle warning says, fixed when its phase changes (so it is not re-announced). */
+  @state() private idleText = '';
+  @state() private copied = '';
 
   #jc = new JcController(this);
-  #focusAfterRender: 'heading' | 'email' | null = null;
+  #lastStep: Step | null = null;
+  /** This widget's own action changed the step: move focus to the new one. */
+  #focusNext = false;
+  /** Focus was inside this widget before the render (an element that may be gone now). */
+  #hadFocus = false;
+  /** After an error on the same step: the field to put focus back on. */
+  #focusField: string | null = null;
+  #idleSource: SessionStore | null = null;
+  #onIdle = () => {
+    this.#idleChanged();
+    this.requestUpdate();
+  };
+  /** The state seen at the last render, to tell a sign-out this widget did not ask for. */
+  #lastStatus: SessionState['status'] | null = null;
 
-  /** Moves focus once the view it belongs to has rendered (sign-in and sign-out swap views). */
-  protected override updated(_changed: PropertyValues<this>): void {
-    const target = this.#focusAfterRender === 'heading' ? this.heading : this.#focusAfterRender === 'email' ? this.emailInput : null;
-    if (target) {
-      target.focus();
-      this.#focusAfterRender = null;
-    }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#idleSource?.removeEventListener('idle-change', this.#onIdle);
+    this.#idleSource = null;
   }
 
   #emit(name: string, detail?: unknown) {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
-  async #run<T>(work: () => Promise<T>): Promise<T | undefined> {
+  get #session(): SessionStore {
+    return this.#jc.session;
+  }
+
+  #step(): Step {
+    const s = this.#session.state;
+    switch (s.status) {
+      case 'idle':
+      case 'loading':
+        return 'checking';
+      case 'error':
+        return 'error';
+      case 'signed-out':
+        return 'password';
+      case 'code-required':
+        return this.useBackup ? 'backup' : 'code';
+      case 'enrol-required':
+        return s.enrolment ? 'enrol' : 'enrol-password';
+      case 'notice-required':
+        return 'notice';
+      case 'signed-in':
+        return 'signed-in';
+    }
+  }
+
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    this.#hadFocus = this.matches(':focus-within');
+    // Follow the store's idle warning (the store changes when the provider does).
+    const store = this.#jc.value?.session ?? null;
+    if (store !== this.#idleSource) {
+      this.#idleSource?.removeEventListener('idle-change', this.#onIdle);
+      this.#idleSource = store;
+      store?.addEventListener('idle-change', this.#onIdle);
+      if (store) this.#idleChanged();
+    }
+    const status = this.#session.state.status;
+    if (status !== 'code-required') this.useBackup = false;
+    if (status !== this.#lastStatus) {
+      const state = this.#session.state;
+      // Signed out by the idle timeout or the session's end, not by a click here.
+      if (this.#lastStatus === 'signed-in' && state.status === 'signed-out' && state.ended) {
+        this.error = null;
+        this.#emit('jc-signed-out', { reason: state.ended });
+      }
+      if (state.status !== 'signed-in') this.idleText = '';
+      this.#lastStatus = status;
+    }
+  }
+
+  /** Moves focus to each new step's heading or field: at once after this widget's own action, or when focus was here or got lost. */
+  protected override updated(_changed: PropertyValues<this>): void {
+    const step = this.#step();
+    // "Checking" is no step of its own: focus waits for the one after it.
+    if (step === 'checking' && this.#lastStep !== null) return;
+    if (step !== this.#lastStep) {
+      const from = this.#lastStep;
+      this.#lastStep = step;
+      const settled = from !== null && from !== 'checking';
+      if (this.#focusNext || (settled && this.#hadFocus)) this.#focusStep(step);
+      else if (settled) {
+        // Another widget's content may have gone with the session: bring a lost focus here.
+        requestAnimationFrame(() => {
+          const active = document.activeElement;
+          if ((!active || active === document.body) && this.#step() === step) this.#focusStep(step);
+        });
+      }
+      this.#focusNext = false;
+      this.#focusField = null;
+    } else if (this.#focusField) {
+      const field = this.renderRoot.querySelector<HTMLInputElement>(`#${this.#focusField}`);
+      this.#focusField = null;
+      field?.focus();
+      field?.select();
+    }
+  }
+
+  #focusStep(step: Step) {
+    const state = this.#session.state;
+    const selector =
+      step === 'code'
+        ? '#jc-code'
+        : step === 'backup'
+          ? '#jc-backup-code'
+          : step === 'password'
+            ? state.status === 'signed-out' && state.ended
+              ? '#jc-ended'
+              : this.error
+                ? '#jc-step-title'
+                : '#jc-email'
+            : '#jc-step-title';
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  /** Runs a step's action: busy meanwhile; its error is shown on `step` (or on the password form when the sign-in had to start again). */
+  async #run<T>(step: Step, work: () => Promise<T>, field: string | null = null): Promise<T | undefined> {
+    if (this.busy) return undefined;
     this.busy = true;
     this.error = null;
+    this.copied = '';
+    this.#focusNext = true;
     try {
       return await work();
     } catch (err) {
-      this.error = toApiError(err);
+      const error = toApiError(err);
+      const now = this.#step();
+      // An expired session says so on the password form already.
+      if (!(error.code === 'SESSION_EXPIRED' && now === 'password')) this.error = { step: now === step ? step : now, error };
+      if (now === step) {
+        this.#focusNext = false;
+        this.#focusField = field;
+      }
       return undefined;
     } finally {
       this.busy = false;
     }
   }
 
-  async #onSubmit(event: SubmitEvent) {
+  #afterStep(state: SessionState | undefined) {
+    if (state?.status === 'signed-in') this.#emit('jc-signed-in', { user: state.me });
+  }
+
+  async #onPassword(event: SubmitEvent) {
     event.preventDefault();
+    if (this.busy) return;
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const email = String(data.get('email') ?? '').trim();
     const password = String(data.get('password') ?? '');
-    this.#focusAfterRender = 'heading';
-    const me = await this.#run(() => this.#jc.session.signIn(email, password));
-    if (me) {
-      form.reset();
-      this.#emit('jc-signed-in', { user: me });
-    } else {
-      this.#focusAfterRender = null;
-      const field = this.renderRoot.querySelector<HTMLInputElement>('#jc-password');
-      field?.select();
-      field?.focus();
+    const state = await this.#run('password', () => this.#session.signIn(email, password), 'jc-password');
+    if (state) form.reset();
+    this.#afterStep(state);
+  }
+
+  async #onCode(event: SubmitEvent, kind: 'code' | 'backup' | 'enrol') {
+    event.preventDefault();
+    if (this.busy) return;
+    const form = event.target as HTMLFormElement;
+    const input = form.querySelector<HTMLInputElement>('input')!;
+    const step: Step = kind;
+    const field = input.id;
+    const value = input.value.trim();
+    if (kind === 'backup') {
+      if (value.length < 6) return this.#invalid(step, field, msg('Enter one of your backup codes.'));
+    } else if (!sixDigits(value)) {
+      return this.#invalid(step, field, msg('Enter the 6 digits your authenticator app shows.'));
     }
+    const session = this.#session;
+    const state = await this.#run(
+      step,
+      () => (kind === 'backup' ? session.verifyBackupCode(value) : kind === 'enrol' ? session.confirmEnrolment(sixDigits(value)!) : session.verifyCode(sixDigits(value)!)),
+      field,
+    );
+    if (state) form.reset();
+    this.#afterStep(state);
+  }
+
+  #invalid(step: Step, field: string, text: string) {
+    this.error = { step, error: new ApiError(400, 'INVALID_INPUT', text) };
+    this.#focusField = field;
+    this.requestUpdate();
+  }
+
+  async #onEnrolPassword(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const password = String(new FormData(form).get('password') ?? '');
+    await this.#run('enrol-password', () => this.#session.startEnrolment(password), 'jc-enrol-password');
+  }
+
+  #toggleBackup(on: boolean) {
+    if (this.busy) return;
+    this.error = null;
+    this.useBackup = on;
+    this.#focusNext = true;
+  }
+
+  async #onAcceptNotice() {
+    this.#afterStep(await this.#run('notice', () => this.#session.acceptNotice()));
+  }
+
+  async #onCancel() {
+    await this.#run(this.#step(), () => this.#session.signOut());
   }
 
   async #onSignOut() {
-    this.#focusAfterRender = 'email';
-    await this.#run(() => this.#jc.session.signOut());
-    this.#emit('jc-signed-out');
+    await this.#run('signed-in', () => this.#session.signOut());
+    this.#emit('jc-signed-out', { reason: 'user' });
   }
 
   async #onOptIn() {
-    this.#focusAfterRender = 'heading';
-    const me = await this.#run(() => this.#jc.session.update({ optedIn: true }));
-    if (me) {
+    if (this.busy) return;
+    this.#focusNext = false;
+    this.busy = true;
+    this.error = null;
+    try {
+      const me = await this.#session.update({ optedIn: true });
       this.#emit('jc-opted-in', { user: me });
+      this.renderRoot.querySelector<HTMLElement>('#jc-step-title')?.focus();
+    } catch (err) {
+      this.error = { step: 'signed-in', error: toApiError(err) };
+    } finally {
+      this.busy = false;
     }
   }
 
-  #renderError() {
-    if (!this.error) return nothing;
-    return html`<p class="error" part="error" role="alert">${this.#errorText(this.error)}</p>`;
+  async #onStaySignedIn() {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.#session.keepAlive();
+      this.idleText = msg('You are still signed in.');
+      this.renderRoot.querySelector<HTMLElement>('#jc-step-title')?.focus();
+    } catch (err) {
+      // A session that already ended moves the store to signed-out; anything else is shown here.
+      if (this.#session.state.status === 'signed-in') this.error = { step: 'signed-in', error: toApiError(err) };
+    } finally {
+      this.busy = false;
+    }
   }
 
-  #errorText(error: ApiError): string {
-    if (error.status === 401) return msg('That email and password do not match an account.');
-    if (error.code === 'NETWORK') return msg('Could not reach JusticeConnect. Check your connection and try again.');
-    if (error.status === 429) return msg('Too many attempts. Wait a moment and try again.');
+  async #copySecret(secret: string) {
+    try {
+      await navigator.clipboard.writeText(secret);
+      this.copied = msg('Key copied.');
+    } catch {
+      this.copied = msg('Could not copy the key. Select it and copy it, or type it in.');
+    }
+  }
+
+  /** Fixes the idle warning's words when its phase changes (a polite warning, then an assertive one). */
+  #idleChanged() {
+    const { phase, deadline, ends } = this.#session.idle;
+    if (phase === 'none' || deadline === null) {
+      if (this.idleText !== msg('You are still signed in.')) this.idleText = '';
+      return;
+    }
+    const left = Math.max(0, deadline - this.#session.clock.now());
+    const at = clockTime.format(new Date(Date.now() + left));
+    const minutes = Math.max(1, Math.round(left / 60_000));
+    if (ends === 'lifetime') {
+      this.idleText = msg(str`Your session reaches its time limit at ${at}. Save your work: you will need to sign in again.`);
+    } else if (phase === 'warning') {
+      this.idleText =
+        minutes === 1
+          ? msg(str`For your security, you will be signed out in about 1 minute (at ${at}) because there has been no activity.`)
+          : msg(str`For your security, you will be signed out in about ${minutes} minutes (at ${at}) because there has been no activity.`);
+    } else {
+      const seconds = Math.max(1, Math.round(left / 1000));
+      this.idleText =
+        seconds >= 60
+          ? msg(str`You will be signed out in ${minutes === 1 ? msg('1 minute') : msg(str`${minutes} minutes`)}. Choose Stay signed in to keep working.`)
+          : msg(str`You will be signed out in ${seconds} seconds. Choose Stay signed in to keep working.`);
+    }
+  }
+
+  /* ---------- rendering ---------- */
+
+  #errorText(error: ApiError, step: Step): string {
+    switch (error.code) {
+      case 'NETWORK':
+        return msg('Could not reach JusticeConnect. Check your connection and try again.');
+      case 'ACCOUNT_LOCKED':
+        return msg('This account is locked after too many failed sign-in attempts. Ask your agency administrator to unlock it.');
+      case 'ACCOUNT_DISABLED':
+        return msg('This account is not active. Contact your agency administrator.');
+      case 'RATE_LIMITED':
+        return msg('Too many attempts. Wait a minute, then try again.');
+      case 'CODE_ALREADY_USED':
+        return msg('That code was already used. Wait for the next code in your authenticator app, then enter it.');
+      case 'INVALID_CODE':
+        return msg('That code is not right. Enter the code your authenticator app shows now.');
+      case 'INVALID_BACKUP_CODE':
+        return msg('That backup code is not right, or it was already used.');
+      case 'INVALID_TWO_FACTOR_COOKIE':
+      case 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE':
+        return msg('Your sign-in took too long. Enter your email and password again.');
+      case 'INVALID_PASSWORD':
+        return msg('That password is not right.');
+      case 'NOTICE_CHANGED':
+        return msg('The notice has changed. Read it again, then accept it.');
+      case 'ORIGIN_NOT_ALLOWED':
+        return msg('This site is not allowed to sign in to JusticeConnect. Ask the site’s administrator.');
+    }
+    if (error.status === 401) {
+      if (step === 'password') return msg('That email and password do not match an account.');
+      if (step === 'backup') return msg('That backup code is not right, or it was already used.');
+      if (step === 'code' || step === 'enrol') return msg('That code is not right. Enter the code your authenticator app shows now.');
+    }
+    if (error.status === 429) return msg('Too many attempts. Wait a minute, then try again.');
+    if (error.status >= 500) return msg('JusticeConnect could not answer just now. Try again in a moment.');
     return error.message;
   }
 
-  #renderField(name: string, label: string, type: string, autocomplete: string, error: string | undefined) {
-    return html`<label>
-      ${label}
+  /** The error of the last action on `step`, if any, as text. */
+  #errorOn(step: Step): string | null {
+    return this.error && this.error.step === step ? this.#errorText(this.error.error, step) : null;
+  }
+
+  #renderField(options: {
+    id: string;
+    name: string;
+    label: string;
+    type?: string;
+    autocomplete: string;
+    hint?: string;
+    error?: string | null;
+    inputmode?: string;
+  }) {
+    const { id, name, label, type = 'text', autocomplete, hint, error, inputmode } = options;
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`<div class="field">
+      <label for=${id}>${label}</label>
+      ${hint ? html`<span class="hint" id=${`${id}-hint`}>${hint}</span>` : nothing}
       <input
-        id=${`jc-${name}`}
+        id=${id}
         part="input"
         name=${name}
         type=${type}
         autocomplete=${autocomplete}
+        inputmode=${inputmode ?? nothing}
+        spellcheck="false"
+        autocapitalize="off"
         required
+        aria-describedby=${describedBy || nothing}
         aria-invalid=${error ? 'true' : 'false'}
-        ?disabled=${this.busy}
+        ?readonly=${this.busy}
       />
-      ${error ? html`<span class="field-error">${error}</span>` : nothing}
-    </label>`;
+      ${error ? html`<p class="field-error" part="error" id=${`${id}-error`} role="alert">${error}</p>` : nothing}
+    </div>`;
   }
 
-  #renderForm() {
-    const fieldErrors = this.error?.fields ?? {};
+  #heading(text: string) {
+    return html`<h2 id="jc-step-title" tabindex="-1">${text}</h2>`;
+  }
+
+  #cancelButton(label = msg('Cancel and start again')) {
+    return html`<button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onCancel}>${label}</button>`;
+  }
+
+  #renderPassword(ended: SessionEnd | undefined) {
+    const fieldErrors = this.error?.step === 'password' ? this.error.error.fields : {};
+    const general = fieldErrors.email || fieldErrors.password ? null : this.#errorOn('password');
     return html`
       <div class="panel" part="panel">
-        <h2 id="jc-sign-in-title">${msg('Sign in to JusticeConnect')}</h2>
-        <form part="form" aria-labelledby="jc-sign-in-title" @submit=${this.#onSubmit}>
-          ${this.#renderField('email', msg('Email'), 'email', 'username', fieldErrors.email)}
-          ${this.#renderField('password', msg('Password'), 'password', 'current-password', fieldErrors.password)}
-          ${this.#renderError()}
+        ${ended
+          ? html`<p class="ended" part="status" id="jc-ended" role="alert" tabindex="-1">${sessionEndText(ended, this.#session.idleTimeoutMinutes)}</p>`
+          : nothing}
+        ${this.#heading(msg('Sign in to JusticeConnect'))}
+        <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${this.#onPassword}>
+          ${this.#renderField({ id: 'jc-email', name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', error: fieldErrors.email })}
+          ${this.#renderField({
+            id: 'jc-password',
+            name: 'password',
+            label: msg('Password'),
+            type: 'password',
+            autocomplete: 'current-password',
+            error: fieldErrors.password ?? general,
+          })}
+          <p class="muted">${msg('Next, you will enter the one-time code from your authenticator app.')}</p>
           <div class="actions">
-            <button part="button" type="submit" ?disabled=${this.busy}>
-              ${this.busy ? msg('Signing in…') : msg('Sign in')}
-            </button>
+            <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? msg('Signing in…') : msg('Sign in')}</button>
           </div>
         </form>
       </div>
     `;
   }
 
+  #renderCode(email: string) {
+    const backup = this.useBackup;
+    return html`
+      <div class="panel" part="panel">
+        ${this.#heading(backup ? msg('Enter a backup code') : msg('Enter your one-time code'))}
+        <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${(e: SubmitEvent) => this.#onCode(e, backup ? 'backup' : 'code')}>
+          ${backup
+            ? this.#renderField({
+                id: 'jc-backup-code',
+                name: 'code',
+                label: msg('Backup code'),
+                autocomplete: 'off',
+                hint: msg('One of the backup codes you saved when you set up your authenticator app. Each works once.'),
+                error: this.#errorOn('backup'),
+              })
+            : this.#renderField({
+                id: 'jc-code',
+                name: 'code',
+                label: msg('One-time code'),
+                autocomplete: 'one-time-code',
+                inputmode: 'numeric',
+                hint: msg(str`Open your authenticator app and enter the 6-digit code it shows for JusticeConnect (${email}).`),
+                error: this.#errorOn('code'),
+              })}
+          <div class="actions">
+            <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? msg('Checking…') : msg('Verify')}</button>
+            ${this.#cancelButton()}
+          </div>
+          <button part="button" class="link" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.#toggleBackup(!backup)}>
+            ${backup ? msg('Use the code from your authenticator app instead') : msg('Use a backup code instead')}
+          </button>
+        </form>
+      </div>
+    `;
+  }
+
+  #renderEnrolPassword() {
+    return html`
+      <div class="panel" part="panel">
+        ${this.#heading(msg('Set up your authenticator app'))}
+        <p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer. Enter your password to start setting one up.')}</p>
+        <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${this.#onEnrolPassword}>
+          ${this.#renderField({
+            id: 'jc-enrol-password',
+            name: 'password',
+            label: msg('Password'),
+            type: 'password',
+            autocomplete: 'current-password',
+            error: this.#errorOn('enrol-password'),
+          })}
+          <div class="actions">
+            <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${msg('Continue')}</button>
+            ${this.#cancelButton(msg('Cancel and sign out'))}
+          </div>
+        </form>
+      </div>
+    `;
+  }
+
+  #renderEnrol(email: string, enrolment: Enrolment) {
+    return html`
+      <div class="panel" part="panel">
+        ${this.#heading(msg('Set up your authenticator app'))}
+        <p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer.')}</p>
+        <ol class="steps">
+          <li>
+            <h3>${msg('Add JusticeConnect to the app')}</h3>
+            <p>${msg('Scan this QR code with the app, or type the key below into it.')}</p>
+            ${qrCode(enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))}
+            <dl class="secret">
+              <dt>${msg('Key')}</dt>
+              <dd><code id="jc-secret">${grouped(enrolment.secret)}</code></dd>
+              <dt>${msg('Account')}</dt>
+              <dd>${email}</dd>
+              <dt>${msg('Type')}</dt>
+              <dd>${msg('Time-based, 6 digits')}</dd>
+            </dl>
+            <button part="button" class="secondary" type="button" @click=${() => this.#copySecret(enrolment.secret)}>${msg('Copy the key')}</button>
+            <p class="muted" part="status" role="status">${this.copied}</p>
+          </li>
+          <li>
+            <h3>${msg('Save your backup codes')}</h3>
+            <p>${msg('If you lose your authenticator app, each of these codes signs you in once. Keep them somewhere safe, apart from this computer: they are not shown again.')}</p>
+            <ul class="codes" aria-label=${msg('Backup codes')}>
+              ${enrolment.backupCodes.map((c) => html`<li><code>${c}</code></li>`)}
+            </ul>
+          </li>
+          <li>
+            <h3 id="jc-confirm-title">${msg('Enter the code the app shows')}</h3>
+            <form part="form" aria-labelledby="jc-confirm-title" novalidate @submit=${(e: SubmitEvent) => this.#onCode(e, 'enrol')}>
+              ${this.#renderField({
+                id: 'jc-enrol-code',
+                name: 'code',
+                label: msg('One-time code'),
+                autocomplete: 'one-time-code',
+                inputmode: 'numeric',
+                hint: msg('The 6-digit code the app shows for JusticeConnect now.'),
+                error: this.#errorOn('enrol'),
+              })}
+              <div class="actions">
+                <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? msg('Checking…') : msg('Confirm')}</button>
+                ${this.#cancelButton(msg('Cancel and sign out'))}
+              </div>
+            </form>
+          </li>
+        </ol>
+      </div>
+    `;
+  }
+
+  #renderNotice(notice: SystemUseNotice) {
+    const error = this.#errorOn('notice');
+    return html`
+      <div class="panel" part="panel">
+        ${this.#heading(notice.title)}
+        <div class="notice-text" part="notice">${notice.paragraphs.map((p) => html`<p>${p}</p>`)}</div>
+        ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
+        <div class="actions">
+          <button part="button" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onAcceptNotice}>${msg('I accept')}</button>
+          ${this.#cancelButton(msg('Decline and sign out'))}
+        </div>
+      </div>
+    `;
+  }
+
+  #renderIdle() {
+    const { phase, ends } = this.#session.idle;
+    // Both live regions are always there, so what appears in them is announced: politely first, then assertively.
+    return html`<div class="idle" part="status">
+      <p role="status" id="jc-idle-status">${phase === 'final' ? '' : this.idleText}</p>
+      <p role="alert" id="jc-idle-alert">${phase === 'final' ? this.idleText : ''}</p>
+      ${phase !== 'none' && ends === 'idle'
+        ? html`<div class="actions">
+            <button part="button" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onStaySignedIn}>${msg('Stay signed in')}</button>
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
   #renderSignedIn(me: Me) {
+    const error = this.#errorOn('signed-in');
     return html`
       <div class="panel" part="panel">
         <div class="who">
           <div>
-            <h2 tabindex="-1">${msg(str`Signed in as ${me.name}`)}</h2>
-            <p class="muted" part="status">
-              ${[me.title, me.agency ? `${me.agency.name} (${me.agency.ori})` : null].filter(Boolean).join(' · ')}
-            </p>
+            <h2 id="jc-step-title" tabindex="-1">${msg(str`Signed in as ${me.name}`)}</h2>
+            <p class="muted" part="status">${[me.title, me.agency ? `${me.agency.name} (${me.agency.ori})` : null].filter(Boolean).join(' · ')}</p>
           </div>
-          <button part="button" class="secondary" type="button" ?disabled=${this.busy} @click=${this.#onSignOut}>
-            ${msg('Sign out')}
-          </button>
+          <button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onSignOut}>${msg('Sign out')}</button>
         </div>
+        ${this.#renderIdle()}
         ${me.status === 'pending'
           ? html`<p class="notice" part="status">
               ${msg('Your account is waiting for approval by your agency administrator. Community features open once it is approved.')}
             </p>`
           : nothing}
-        ${me.optedIn ? nothing : this.#renderOptIn()} ${me.optedIn ? this.#renderError() : nothing}
+        ${me.optedIn ? (error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing) : this.#renderOptIn(error)}
       </div>
     `;
   }
 
-  #renderOptIn() {
+  #renderOptIn(error: string | null) {
     return html`
       <section class="opt-in" aria-labelledby="jc-opt-in-title">
         <h3 id="jc-opt-in-title">${msg('Participate in JusticeConnect')}</h3>
@@ -179,18 +635,16 @@ export class JcSignIn extends LitElement {
             'JusticeConnect lets users across agencies communicate, collaborate and work together in communities of interest, forums and activities. You must opt in before you can use it.',
           )}
         </p>
-        ${this.#renderError()}
+        ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
         <div class="actions">
-          <button part="button" type="button" ?disabled=${this.busy} @click=${this.#onOptIn}>
-            ${msg('Yes, opt in to JusticeConnect')}
-          </button>
+          <button part="button" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onOptIn}>${msg('Yes, opt in to JusticeConnect')}</button>
         </div>
       </section>
     `;
   }
 
   protected override render() {
-    const state = this.#jc.session.state;
+    const state = this.#session.state;
     switch (state.status) {
       case 'idle':
       case 'loading':
@@ -199,13 +653,19 @@ export class JcSignIn extends LitElement {
         </div>`;
       case 'error':
         return html`<div class="panel" part="panel">
-          <p class="error" part="error" role="alert">${this.#errorText(state.error)}</p>
+          <p class="error" part="error" role="alert">${this.#errorText(state.error, 'error')}</p>
           <div class="actions">
-            <button part="button" type="button" @click=${() => this.#jc.session.refresh()}>${msg('Try again')}</button>
+            <button part="button" type="button" @click=${() => this.#session.refresh()}>${msg('Try again')}</button>
           </div>
         </div>`;
       case 'signed-out':
-        return this.#renderForm();
+        return this.#renderPassword(state.ended);
+      case 'code-required':
+        return this.#renderCode(state.email);
+      case 'enrol-required':
+        return state.enrolment ? this.#renderEnrol(state.email, state.enrolment) : this.#renderEnrolPassword();
+      case 'notice-required':
+        return this.#renderNotice(state.notice);
       case 'signed-in':
         return this.#renderSignedIn(state.me);
     }

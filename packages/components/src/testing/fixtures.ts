@@ -159,9 +159,42 @@ export function fixtureCommunities(): FixtureCommunity[] {
   ];
 }
 
+/** The one-time code the fixtures accept (any other 6 digits are wrong, but `FIXTURE_USED_CODE` "was already used"). */
+export const FIXTURE_CODE = '123456';
+export const FIXTURE_USED_CODE = '111111';
+/** The authenticator secret the fixtures' enrolment shows (a well-known example, never a real account's). */
+export const FIXTURE_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+/** The backup codes the fixtures' enrolment shows; the first works as one. */
+export const FIXTURE_BACKUP_CODES = ['8f2kq-7vx3m', 'p4c9w-2hd6t', 'm7r3z-9kq2b', 'x5n8d-4wf7c', 'b2t6h-8pz5k', 'q9w4c-3mv8r', 'h6k2x-5td9n', 'z3p7m-6cb4w', 'c8v5r-2nq7h', 'w4d9k-7xm3p'];
+
+/** The system-use notice, as the server sends it (packages/server/src/routes/notice.ts). */
+export const fixtureNotice = {
+  version: '2026-11-01',
+  title: 'U.S. Government information system',
+  paragraphs: [
+    'You are accessing a U.S. Government information system, which includes this computer, this computer network, all computers connected to this network, and all devices and/or storage media attached to this network or to a computer on this network. This information system is provided for U.S. Government-authorized use only.',
+    'Unauthorized or improper use of this system may result in disciplinary action, and civil and criminal penalties. By using this information system, you understand and consent to the following:',
+    'You have no reasonable expectation of privacy regarding any communications transmitted through or data stored on this information system.',
+    'At any time, the government may monitor, intercept, search and/or seize data transmitted or stored on this information system. Any communications transmitted through or data stored on this information system may be disclosed or used for any U.S. Government-authorized purpose.',
+  ],
+};
+
 export interface FixtureOptions extends ActivityFixtureOptions, ServiceFixtureOptions {
-  /** Who is signed in at first (null: nobody). */
+  /** Who is signed in at first (null: nobody); with `stage`, who is half way through signing in. */
   me?: Me | null;
+  /**
+   * Where `me`'s sign-in stands at first: `in` (default), `enrol` (signed in
+   * with the password, no authenticator yet) or `notice` (the notice not yet accepted).
+   */
+  stage?: 'in' | 'enrol' | 'notice';
+  /**
+   * What signing in with the password does: `totp` (default) asks for the
+   * code (`FIXTURE_CODE`), `enrol` sets up an authenticator first, `locked`
+   * answers that the account is locked.
+   */
+  signIn?: 'totp' | 'enrol' | 'locked';
+  /** The session's idle timeout in seconds (`GET /api/v1/session`; default 1800). */
+  idleTimeoutSeconds?: number;
   /** Every request fails as if offline. */
   offline?: boolean;
   /** Requests never answer (to show loading states). */
@@ -1181,7 +1214,13 @@ function communityServer(communities: FixtureCommunity[]) {
 
 /** A `fetch` that answers like the server, from memory. Give it to `<jc-provider .fetcher>`. */
 export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
-  let me: Me | null = options.me ?? null;
+  type Stage = 'out' | 'code' | 'enrol' | 'notice' | 'in';
+  let stage: Stage = options.me ? (options.stage ?? 'in') : 'out';
+  /** Who is signing in (or signed in). */
+  let account: Me | null = options.me ?? null;
+  /** Who is signed in, all steps done: what the rest of the API answers to. */
+  let me: Me | null = stage === 'in' ? account : null;
+  let enrolling = false;
   const communities = structuredClone(options.communities ?? fixtureCommunities());
   const server = communityServer(communities)(options, structuredClone(options.posts ?? fixturePosts()));
   const portal = serviceFixtureServer(options);
@@ -1211,20 +1250,65 @@ export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
     }
     switch (`${method} ${url.pathname}`) {
       case 'GET /api/v1/me':
+        if (stage === 'enrol') return fail(403, 'TWO_FACTOR_REQUIRED', 'Set up an authenticator app: every JusticeConnect sign-in needs a one-time code.');
+        if (stage === 'notice') return fail(403, 'NOTICE_REQUIRED', 'Read and accept the system-use notice to continue.');
         return me ? json(200, me) : unauthenticated();
+      case 'GET /api/v1/notice':
+        return json(200, fixtureNotice);
+      case 'POST /api/v1/notice/accept':
+        if (stage !== 'notice' || !account) return unauthenticated();
+        if (body.version !== fixtureNotice.version) return fail(409, 'NOTICE_CHANGED', 'The notice has changed: read the current one.');
+        stage = 'in';
+        me = account;
+        return json(200, { ok: true, version: body.version });
+      case 'GET /api/v1/session': {
+        if (!me) return unauthenticated();
+        const idle = options.idleTimeoutSeconds ?? 1800;
+        const now = Date.now();
+        return json(200, { idleTimeoutSeconds: idle, idleExpiresAt: new Date(now + idle * 1000).toISOString(), expiresAt: new Date(now + 12 * 3600_000).toISOString() });
+      }
+      case 'GET /api/auth/get-session':
+        return json(200, account && stage !== 'out' && stage !== 'code' ? { user: { id: account.id, name: account.name, email: account.email, twoFactorEnabled: stage !== 'enrol' }, session: { id: 'ses_fixture', expiresAt: new Date(Date.now() + 12 * 3600_000).toISOString() } } : null);
+      case 'POST /api/auth/two-factor/enable':
+        if (stage !== 'enrol') return unauthenticated();
+        if (body.password !== 'corridor-demo-2026') return fail(400, 'INVALID_PASSWORD', 'Invalid password');
+        enrolling = true;
+        return json(200, { totpURI: `otpauth://totp/JusticeConnect:${encodeURIComponent(account!.email)}?secret=${FIXTURE_SECRET}&issuer=JusticeConnect&digits=6&period=30`, backupCodes: FIXTURE_BACKUP_CODES });
+      case 'POST /api/auth/two-factor/verify-totp':
+        if (!(stage === 'code' || (stage === 'enrol' && enrolling))) return fail(401, 'INVALID_TWO_FACTOR_COOKIE', 'Invalid two factor cookie');
+        if (!/^\d{6}$/.test(String(body.code ?? ''))) return fail(400, 'VALIDATION_ERROR', 'Invalid input', { code: 'Enter the 6-digit code from your authenticator app' });
+        if (body.code === FIXTURE_USED_CODE) return fail(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
+        if (body.code !== FIXTURE_CODE) return fail(401, 'INVALID_CODE', 'Invalid code');
+        stage = 'notice';
+        return json(200, { token: null, user: { id: account!.id } });
+      case 'POST /api/auth/two-factor/verify-backup-code':
+        if (stage !== 'code') return fail(401, 'INVALID_TWO_FACTOR_COOKIE', 'Invalid two factor cookie');
+        if (body.code !== FIXTURE_BACKUP_CODES[0]) return fail(401, 'INVALID_BACKUP_CODE', 'Invalid backup code');
+        stage = 'notice';
+        return json(200, { token: null, user: { id: account!.id } });
       case 'PATCH /api/v1/me':
         if (!me) return unauthenticated();
         me = { ...me, ...body, optedInAt: body.optedIn ? new Date().toISOString() : me.optedInAt };
+        account = me;
         return json(200, me);
       case 'POST /api/auth/sign-in/email': {
         const user = Object.values(fixtureUsers).find((u) => u.email === body.email);
+        if (options.signIn === 'locked') return fail(403, 'ACCOUNT_LOCKED', 'This account is locked after too many failed sign-ins. Ask your agency administrator to unlock it.');
         if (!user || body.password !== 'corridor-demo-2026')
           return fail(401, 'INVALID_EMAIL_OR_PASSWORD', 'Invalid email or password');
-        me = user;
-        return json(200, { redirect: false, user: { id: user.id, name: user.name, email: user.email } });
+        account = user;
+        me = null;
+        enrolling = false;
+        if (options.signIn === 'enrol') {
+          stage = 'enrol';
+          return json(200, { redirect: false, user: { id: user.id, name: user.name, email: user.email } });
+        }
+        stage = 'code';
+        return json(200, { twoFactorRedirect: true, twoFactorMethods: ['totp'] });
       }
       case 'POST /api/auth/sign-out':
         me = null;
+        stage = 'out';
         return json(200, { success: true });
       default:
         return fail(404, 'NOT_FOUND', `No fixture for ${method} ${url.pathname}`);

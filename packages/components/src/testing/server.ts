@@ -1,4 +1,13 @@
-/** Helpers for element tests, which run against the real server mounted into the test runner. */
+/**
+ * Helpers for element tests, which run against the real server mounted into
+ * the test runner. Signing in takes every step a person takes: password, the
+ * one-time code (from the runner's test-only `/__jc/totp`, or computed here
+ * from a secret this page set up), and the system-use notice. Codes, secrets
+ * and tokens never go into an error message or the console.
+ */
+import type { ApiClient } from '../api/client.js';
+import type { Me } from '../api/schemas.js';
+import type { SessionStore } from '../api/session.js';
 export const PASSWORD = 'element-test-password';
 
 /** The seeded demo accounts (packages/server/src/seed.ts); the test runner seeds its database. */
@@ -46,10 +55,13 @@ export async function createUser(name = 'Element Tester', origin = location.orig
 }
 
 /**
- * Test-only: approves the account (as its agency administrator would) and,
- * unless `optedIn` is false, opts it in to JusticeConnect.
+ * Test-only: approves the account (as its agency administrator would),
+ * unless `optedIn` is false opts it in to JusticeConnect, and gives it an
+ * authenticator whose secret the runner derives from the email (`totpCode`).
  */
 export async function activateUser(email: string, { optedIn = true } = {}): Promise<{ id: string }> {
+  // The runner gives the account its own authenticator: a secret this page set up no longer counts.
+  secrets.delete(email.toLowerCase());
   const res = await fetch(`/__jc/activate?${new URLSearchParams({ email, optedIn: String(optedIn) })}`, { method: 'POST' });
   if (!res.ok) throw new Error(`/__jc/activate answered ${res.status}: ${await res.text()}`);
   return res.json();
@@ -62,14 +74,118 @@ export async function createActiveUser(name = 'Element Tester'): Promise<TestUse
   return { ...user, id };
 }
 
-/** Signs this page in to the same-origin server (cookie), through the API. */
+/* ---------- one-time codes ---------- */
+
+function base32Bytes(secret: string): Uint8Array<ArrayBuffer> {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = secret.toUpperCase().replace(/[\s=]/g, '');
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of clean) {
+    const index = alphabet.indexOf(ch);
+    if (index < 0) throw new Error('Not a Base32 secret.');
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return new Uint8Array(out);
+}
+
+/**
+ * The one-time code an authenticator app shows for a Base32 secret at `at`
+ * (RFC 6238: HMAC-SHA1 over the 30-second step, dynamic truncation, 6 digits), via WebCrypto.
+ */
+export async function totpFromSecret(secret: string, at = Date.now()): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', base32Bytes(secret), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const counter = new DataView(new ArrayBuffer(8));
+  const step = Math.floor(at / 1000 / 30);
+  counter.setUint32(0, Math.floor(step / 2 ** 32));
+  counter.setUint32(4, step >>> 0);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, counter.buffer));
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const binary = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
+  return String(binary % 1_000_000).padStart(6, '0');
+}
+
+/** Secrets of authenticators this page set up (accounts that had none), by email. */
+const secrets = new Map<string, string>();
+
+/**
+ * Test-only: the current one-time code of an account, as its authenticator
+ * app shows it. The runner (`GET /__jc/totp`) knows the secrets of the demo
+ * accounts and of those `activateUser` enrolled, and forgets the codes the
+ * account already used, so a test may sign the same account in twice.
+ */
+export async function totpCode(email: string): Promise<string> {
+  const res = await fetch(`/__jc/totp?${new URLSearchParams({ email })}`);
+  if (!res.ok) throw new Error(`/__jc/totp answered ${res.status} for ${email}`);
+  const { code } = (await res.json()) as { code: string };
+  const own = secrets.get(email.toLowerCase());
+  return own ? totpFromSecret(own) : code;
+}
+
+/** A POST from this page to its own origin, with its cookies; throws (without the body sent) on an error answer. */
+async function pagePost<T = unknown>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/**
+ * Signs this page in to the same-origin server (cookie), through the API, the
+ * way jc-sign-in does: password, then the one-time code, then the system-use
+ * notice. An account without an authenticator (a new, not yet approved one)
+ * gets one set up first, with a secret this page keeps for its later sign-ins.
+ */
 export async function signInPage(user: { email: string; password: string }) {
-  const res = await fetch('/api/auth/sign-in/email', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  });
-  if (!res.ok) throw new Error(`sign-in as ${user.email} answered ${res.status}: ${await res.text()}`);
+  const email = user.email.toLowerCase();
+  const first = await pagePost<{ twoFactorRedirect?: boolean }>('/api/auth/sign-in/email', { email, password: user.password });
+  if (first?.twoFactorRedirect) {
+    await pagePost('/api/auth/two-factor/verify-totp', { code: await totpCode(email) });
+  } else {
+    const { totpURI } = await pagePost<{ totpURI: string }>('/api/auth/two-factor/enable', { password: user.password });
+    const secret = new URL(totpURI).searchParams.get('secret')!;
+    secrets.set(email, secret);
+    await pagePost('/api/auth/two-factor/verify-totp', { code: await totpFromSecret(secret) });
+  }
+  const notice = (await (await fetch('/api/v1/notice')).json()) as { version: string };
+  await pagePost('/api/v1/notice/accept', { version: notice.version });
+}
+
+/**
+ * Signs a `SessionStore` (a provider's `context.session`) or a bare
+ * `ApiClient` in — often the cross-origin instance's, which shares the
+ * runner's database — through every step: password, the one-time code (or,
+ * for an account without an authenticator, setting one up), the notice.
+ * Answers the signed-in user for a store.
+ */
+export async function signInSession(target: SessionStore | ApiClient, user: { email: string; password: string }): Promise<Me | null> {
+  const email = user.email.toLowerCase();
+  if ('verifyCode' in target) {
+    let state = await target.signIn(email, user.password);
+    if (state.status === 'code-required') state = await target.verifyCode(await totpCode(email));
+    else if (state.status === 'enrol-required' && state.enrolment) {
+      secrets.set(email, state.enrolment.secret);
+      state = await target.confirmEnrolment(await totpFromSecret(state.enrolment.secret));
+    }
+    if (state.status === 'notice-required') state = await target.acceptNotice();
+    if (state.status !== 'signed-in') throw new Error(`Signing ${email} in stopped at ${state.status}.`);
+    return state.me;
+  }
+  const { secondFactor } = await target.signIn(email, user.password);
+  if (secondFactor) await target.verifyTotp(await totpCode(email));
+  else {
+    const enrolment = await target.enableTwoFactor(user.password);
+    secrets.set(email, enrolment.secret);
+    await target.verifyTotp(await totpFromSecret(enrolment.secret));
+  }
+  await target.acceptNotice((await target.getNotice()).version);
+  return null;
 }
 
 /** Signs this page out of the same-origin server (cookie), whoever is signed in. */

@@ -1,0 +1,58 @@
+import { serve } from '@hono/node-server';
+import { once } from 'node:events';
+import { createApp, type JusticeConnectApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { NOTICE } from '../src/routes/notice.ts';
+import { demoTotpSecret } from '../src/seed.ts';
+import { currentCode, enrolWithSecret } from '../src/totp.ts';
+
+/**
+ * A benchmark's signed-in session, the whole way a person gets one: the
+ * account gets an authenticator (a known secret), then signs in over HTTP
+ * with the password and the current one-time code, and accepts the notice.
+ */
+export async function benchSession(app: JusticeConnectApp, base: string, userId: string, email: string, password: string): Promise<string> {
+  const { db, config } = app.services;
+  await enrolWithSecret(db.kysely, db.kind, config.authSecret, userId, demoTotpSecret(email));
+  const post = (p: string, body: unknown, cookie?: string) =>
+    fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json', origin: config.baseUrl, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+  const first = await post('/api/auth/sign-in/email', { email, password });
+  const challenge = first.headers.getSetCookie().find((c) => c.includes('two_factor='))?.split(';')[0];
+  if (!first.ok || !challenge) throw new Error(`sign-in failed: ${first.status}`);
+  await db.kysely.deleteFrom('totp_used').where('user_id', '=', userId).execute();
+  const second = await post('/api/auth/two-factor/verify-totp', { code: await currentCode(demoTotpSecret(email)) }, challenge);
+  const cookie = second.headers.getSetCookie().find((c) => c.includes('session_token='))?.split(';')[0];
+  if (!second.ok || !cookie) throw new Error(`code refused: ${second.status}`);
+  const accepted = await post('/api/v1/notice/accept', { version: NOTICE.version }, cookie);
+  if (!accepted.ok) throw new Error(`notice refused: ${accepted.status}`);
+  return cookie;
+}
+
+export async function listen(fetch: (r: Request) => Response | Promise<Response>) {
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/**
+ * A benchmark's server: the real app on a fresh SQLite file in `dir`,
+ * listening on a free port, with one vetted, opted-in reader signed in the
+ * whole way. `json` calls it as that reader's page would.
+ */
+export async function benchServer(dir: string) {
+  const app = await createApp(loadConfig({ JC_DATA_DIR: dir, JC_LOG_REQUESTS: 'false', JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', JC_BASE_URL: 'http://localhost:8787' }));
+  const { server, port } = await listen(app.app.fetch);
+  const base = `http://127.0.0.1:${port}`;
+  const json = async (method: string, p: string, body?: unknown, cookie?: string) => {
+    const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', origin: 'http://localhost:8787', ...(cookie ? { cookie } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const db = app.services.db.kysely;
+  await db.insertInto('agency').values({ id: 'bench', name: 'Bench', ori: 'BENCH0001', created_at: new Date().toISOString() }).execute();
+  await json('POST', '/api/auth/sign-up/email', { name: 'Bench Reader', email: 'reader@bench.test', password: 'bench-password-123', agencyOri: 'BENCH0001' });
+  const user = await db.selectFrom('user').select('id').where('email', '=', 'reader@bench.test').executeTakeFirstOrThrow();
+  await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
+  const cookie = await benchSession(app, base, user.id, 'reader@bench.test', 'bench-password-123');
+  return { app, server, base, json, db, user, cookie };
+}
