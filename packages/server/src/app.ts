@@ -118,7 +118,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     cors({
       origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'],
+      allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID', 'X-JC-Background'],
       exposeHeaders: ['set-auth-token'],
       maxAge: 600,
     }),

@@ -137,6 +137,19 @@ for (const backend of backends()) {
       clock.set(new Date());
     });
 
+    it('requests the page makes on its own (X-JC-Background) do not keep an idle session alive', async () => {
+      clock.set(new Date());
+      const u = await signUpAndIn(t, 'Background Reader');
+      const background = { 'x-jc-background': '1' };
+      clock.advance(20 * 60_000);
+      assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: u.cookie, headers: background })).status, 200, 'answered while the session lasts');
+      clock.advance(15 * 60_000);
+      const ended = await call(t, 'GET', '/api/v1/me', { cookie: u.cookie, headers: background });
+      assert.equal(ended.status, 401, '35 minutes since the person last did anything');
+      assert.equal(ended.body.error.code, 'SESSION_EXPIRED');
+      clock.set(new Date());
+    });
+
     it('suspension ends every session at once', async () => {
       const u = await signUpAndIn(t, 'Suspended Soon');
       await activate(t, u.userId);

@@ -174,6 +174,26 @@ export interface AuthErrorDetail {
 /** Requests under /api/v1 that do not count as the user's activity (they never look at the session). */
 const NOT_ACTIVITY = /^\/api\/v1\/(health|notice)(\/|\?|$)/;
 
+/**
+ * The idle timeout is about the person, not the page: a request sent more than
+ * this long after the user last pressed a key, clicked, touched or scrolled
+ * is the page's own (a live refresh, a reconnect) and is marked
+ * `X-JC-Background: 1`, so it does not keep the session alive.
+ */
+export const INTERACTION_WINDOW_MS = 15_000;
+let lastInteraction = Date.now();
+let watching = false;
+function watchInteraction() {
+  if (watching || typeof document === 'undefined') return;
+  watching = true;
+  const note = () => {
+    lastInteraction = Date.now();
+  };
+  for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart']) document.addEventListener(type, note, { capture: true, passive: true });
+}
+/** Whether the user touched the page recently enough for a request to count as theirs. */
+export const userIsActive = () => Date.now() - lastInteraction <= INTERACTION_WINDOW_MS;
+
 export interface ApiClientOptions {
   /** The JusticeConnect server, e.g. `https://jc.example.gov`. */
   baseUrl: string;
@@ -239,6 +259,7 @@ export class ApiClient extends EventTarget {
     this.crossOrigin = this.baseUrl !== pageOrigin();
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#storage = options.storage === undefined ? safeStorage() : options.storage;
+    watchInteraction();
   }
 
   get #tokenKey() {
@@ -259,15 +280,16 @@ export class ApiClient extends EventTarget {
   async stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
     const token = this.crossOrigin ? this.token : null;
     const sentAt = Date.now();
+    const background = !userIsActive();
     const response = await this.#fetch(`${this.baseUrl}${path}`, {
-      headers: { accept: 'text/event-stream', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { accept: 'text/event-stream', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(background ? { 'x-jc-background': '1' } : {}) },
       credentials: this.crossOrigin ? 'omit' : 'same-origin',
       mode: 'cors',
       cache: 'no-store',
       signal,
     });
-    // Opening the stream is a request like any other (its heartbeats are not).
-    if (response.ok) {
+    // Opening the stream is a request like any other (its heartbeats are not); a reconnect on its own is the page's.
+    if (response.ok && !background) {
       this.lastActivity = Math.max(this.lastActivity, sentAt);
       this.dispatchEvent(new Event('activity'));
     } else if (response.status === 401 || response.status === 403) {
@@ -285,6 +307,8 @@ export class ApiClient extends EventTarget {
     if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
     const token = this.crossOrigin ? (options.bearer === undefined ? this.token : options.bearer) : null;
     if (token) headers.authorization = `Bearer ${token}`;
+    const background = !userIsActive();
+    if (background) headers['x-jc-background'] = '1';
     let response: Response;
     const sentAt = Date.now();
     try {
@@ -298,8 +322,8 @@ export class ApiClient extends EventTarget {
     } catch {
       throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
     }
-    // The server counts every request under /api/v1 that carries a session as activity.
-    if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401) {
+    // The server counts every request under /api/v1 that carries a session as activity, unless marked as the page's own.
+    if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401 && !background) {
       this.lastActivity = Math.max(this.lastActivity, sentAt);
       this.dispatchEvent(new Event('activity'));
     }

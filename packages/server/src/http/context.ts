@@ -83,7 +83,8 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
       .values({ session_id: id, user_id: session.user.id, last_seen_at: at, notice_version: null })
       .onConflict((oc) => oc.column('session_id').doNothing())
       .execute();
-  } else if (now - lastSeen > TOUCH_EVERY_MS) {
+  } else if (now - lastSeen > TOUCH_EVERY_MS && c.req.header('x-jc-background') !== '1') {
+    // A request the page made on its own (a live refresh, marked by the widgets) does not keep an idle session alive.
     await db.kysely.updateTable('session_activity').set({ last_seen_at: at }).where('session_id', '=', id).execute();
   }
   const user: SessionUser = {
