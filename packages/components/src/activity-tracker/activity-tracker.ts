@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { fire } from '../shared/events.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
@@ -230,10 +231,6 @@ export class JcActivityTracker extends LitElement {
     this.fileError = null;
     this.#lastUpdatesCursor = undefined;
     this.#done.reset();
-  }
-
-  #emit(name: string, detail: unknown): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
   /** A failed request: a lapsed session signs the widget out; a refusal reads the activity again. */
@@ -477,8 +474,8 @@ export class JcActivityTracker extends LitElement {
   /** Tells the page: `jc-step-changed` (the step as the server has it now) and `jc-activity-changed`. */
   #changed(stepId: string, change: StepChange, activity: Activity) {
     const step = activity.steps.find((s) => s.id === stepId);
-    if (step) this.#emit('jc-step-changed', { step, change });
-    this.#emit('jc-activity-changed', { activity });
+    if (step) fire(this, 'jc-step-changed', { step, change });
+    fire(this, 'jc-activity-changed', { activity });
   }
 
   /** A change to one step (assignee, due date, move), with its error shown next to it if refused. */
@@ -636,7 +633,7 @@ export class JcActivityTracker extends LitElement {
     try {
       const activity = await this.#jc.api.addSection(view.id, title);
       this.#accept(activity);
-      this.#emit('jc-activity-changed', { activity });
+      fire(this, 'jc-activity-changed', { activity });
       form.reset();
       void this.#announcer.say(msg(str`Section added: “${title}”.`));
     } catch (err) {

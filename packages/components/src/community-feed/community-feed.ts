@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { fire } from '../shared/events.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -269,10 +270,6 @@ export class JcCommunityFeed extends LitElement {
     this.postErrors = new Map();
     this.tombstones = new Set();
     this.composerError = null;
-  }
-
-  #emit(name: string, detail: unknown): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
   async #announce(text: string) {
@@ -651,7 +648,7 @@ export class JcCommunityFeed extends LitElement {
       this.queued = this.queued.filter((p) => p.id !== post.id);
       this.posts = [post, ...this.posts.filter((p) => p.id !== post.id)];
       if (this.status !== 'ready') this.status = 'ready';
-      this.#emit('jc-post-created', { post });
+      fire(this, 'jc-post-created', { post });
       void this.#announce(msg('Your post was published.'));
       if (hadFocus) await this.#focusPost(post.id);
     } catch (err) {
@@ -701,7 +698,7 @@ export class JcCommunityFeed extends LitElement {
       const result = await this.#jc.api.setReaction(post.id, kind, active);
       const current = this.posts.find((p) => p.id === post.id);
       if (current) this.#replacePost({ ...current, reactions: result.reactions, myReactions: result.myReactions });
-      this.#emit('jc-reaction-changed', { postId: post.id, kind, active, reactions: result.reactions, myReactions: result.myReactions });
+      fire(this, 'jc-reaction-changed', { postId: post.id, kind, active, reactions: result.reactions, myReactions: result.myReactions });
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -836,7 +833,7 @@ export class JcCommunityFeed extends LitElement {
       const index = this.posts.findIndex((p) => p.id === post.id);
       this.posts = this.posts.filter((p) => p.id !== post.id);
       this.panel = null;
-      this.#emit('jc-post-deleted', { postId: post.id, post });
+      fire(this, 'jc-post-deleted', { postId: post.id, post });
       void this.#announce(msg('The post was deleted.'));
       const next = this.posts[index] ?? this.posts[index - 1];
       if (next) await this.#focusPost(next.id);

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { fire } from '../shared/events.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -145,10 +146,6 @@ export class JcCommunityList extends LitElement {
     }
   }
 
-  #emit(name: string, detail: unknown, cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
-  }
-
   async #announce(text: string) {
     // Clear first, so the same message twice is announced twice.
     this.announcement = '';
@@ -227,7 +224,7 @@ export class JcCommunityList extends LitElement {
   #onSelect(event: MouseEvent, c: Community) {
     // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const proceed = this.#emit('jc-community-select', { slug: c.slug, id: c.id, name: c.name }, true);
+    const proceed = fire(this, 'jc-community-select', { slug: c.slug, id: c.id, name: c.name }, true);
     if (!proceed) event.preventDefault();
   }
 
@@ -243,7 +240,7 @@ export class JcCommunityList extends LitElement {
       const result = await this.#jc.api.joinCommunity(c.slug);
       this.#replace(result.community);
       this.#focusAfterRender = `[data-actions="${c.id}"] button`;
-      this.#emit('jc-community-joined', { community: result.community, requested: result.requested });
+      fire(this, 'jc-community-joined', { community: result.community, requested: result.requested });
       void this.#announce(
         result.requested
           ? msg(str`Your request to join ${c.name} was sent. An owner or moderator will answer it.`)
@@ -265,7 +262,7 @@ export class JcCommunityList extends LitElement {
     try {
       const result = await this.#jc.api.leaveCommunity(c.slug);
       this.#afterLeave(c, result.community);
-      this.#emit('jc-community-left', { community: result.community });
+      fire(this, 'jc-community-left', { community: result.community });
       void this.#announce(
         before === 'requested'
           ? msg(str`You cancelled your request to join ${c.name}.`)
@@ -453,7 +450,7 @@ export class JcCommunityList extends LitElement {
       this.items = [created, ...this.items.filter((c) => c.id !== created.id)];
       if (this.status !== 'ready') this.status = 'ready';
       this.#focusAfterRender = `a[data-id="${created.id}"]`;
-      this.#emit('jc-community-created', { community: created });
+      fire(this, 'jc-community-created', { community: created });
       void this.#announce(msg(str`You created ${created.name}. You are its owner.`));
     } catch (err) {
       const error = toApiError(err);

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { fire } from '../shared/events.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -310,10 +311,6 @@ export class JcForumThread extends LitElement {
     this.waiting = [];
     this.loadingNext = false;
     this.loadingPrev = false;
-  }
-
-  #emit(name: string, detail: unknown): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
   async #announce(text: string) {
@@ -904,7 +901,7 @@ export class JcForumThread extends LitElement {
     this.#saveOutbox();
     this.waiting = this.waiting.filter((id) => id !== reply.id);
     const placed = this.#place(reply);
-    this.#emit('jc-reply-created', { reply });
+    fire(this, 'jc-reply-created', { reply });
     void this.#announce(msg('Your reply was posted.'));
     if (!placed) await this.#goToReply(reply.id, true);
     else if (hadFocus) await this.#focusReply(reply.id);
@@ -957,7 +954,7 @@ export class JcForumThread extends LitElement {
     try {
       const topic = await this.#jc.api.setAnswer(info.id, marking ? reply.id : null);
       this.info = topic;
-      this.#emit('jc-topic-changed', { topic });
+      fire(this, 'jc-topic-changed', { topic });
       void this.#announce(marking ? msg('Marked as the accepted answer.') : msg('No longer the accepted answer.'));
     } catch (err) {
       const error = toApiError(err);
@@ -1075,7 +1072,7 @@ export class JcForumThread extends LitElement {
       const before = this.info;
       this.info = topic;
       if (before?.canModerate !== topic.canModerate) void this.#loadCommunity();
-      this.#emit('jc-topic-changed', { topic });
+      fire(this, 'jc-topic-changed', { topic });
       void this.#announce(done(topic));
     } catch (err) {
       const error = toApiError(err);
@@ -1145,7 +1142,7 @@ export class JcForumThread extends LitElement {
       const topic = await this.#jc.api.editTopic(info.id, { title, body, tags });
       this.info = topic;
       this.#closePanel();
-      this.#emit('jc-topic-changed', { topic });
+      fire(this, 'jc-topic-changed', { topic });
       void this.#announce(msg('The topic was updated.'));
     } catch (err) {
       const error = toApiError(err);
@@ -1164,7 +1161,7 @@ export class JcForumThread extends LitElement {
     this.panelError = null;
     try {
       await this.#jc.api.deleteTopic(info.id);
-      this.#emit('jc-topic-changed', { topic: info, deleted: true });
+      fire(this, 'jc-topic-changed', { topic: info, deleted: true });
       this.#topicGone();
       this.#focusAfterRender = '#jc-thread-title';
     } catch (err) {

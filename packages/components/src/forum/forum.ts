@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { fire } from '../shared/events.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -255,10 +256,6 @@ export class JcForum extends LitElement {
     this.#arrived.clear();
   }
 
-  #emit(name: string, detail: unknown, cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
-  }
-
   async #announce(text: string) {
     // Clear first, so the same message twice is announced twice.
     this.announcement = '';
@@ -469,7 +466,7 @@ export class JcForum extends LitElement {
   #onSelect(event: MouseEvent, t: TopicSummary) {
     // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const proceed = this.#emit('jc-topic-select', { topicId: t.id, title: t.title, communitySlug: t.communitySlug }, true);
+    const proceed = fire(this, 'jc-topic-select', { topicId: t.id, title: t.title, communitySlug: t.communitySlug }, true);
     if (!proceed) event.preventDefault();
   }
 
@@ -565,7 +562,7 @@ export class JcForum extends LitElement {
       form.reset();
       this.#editor.clear();
       this.formOpen = false;
-      this.#emit('jc-topic-created', { topic });
+      fire(this, 'jc-topic-created', { topic });
       await this.#showCreated(topic);
     } catch (err) {
       const error = toApiError(err);

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { fire } from '../shared/events.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
@@ -207,10 +208,6 @@ export class JcServiceDirectory extends LitElement {
     if (target) queueMicrotask(() => target.focus());
   }
 
-  #emit(name: string, detail: unknown) {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
-  }
-
   #handleAuth(error: ApiError) {
     if (error.status === 401) void this.#jc.session.refresh();
   }
@@ -375,7 +372,7 @@ export class JcServiceDirectory extends LitElement {
       void this.#announcer.say(
         on ? msg(str`${s.name} added to My Services, position ${favs.findIndex((f) => f.id === s.id) + 1} of ${favs.length}.`) : msg(str`${s.name} removed from My Services.`),
       );
-      this.#emit('jc-favorite-change', { serviceId: s.id, favorite: on });
+      fire(this, 'jc-favorite-change', { serviceId: s.id, favorite: on });
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -405,7 +402,7 @@ export class JcServiceDirectory extends LitElement {
       if (seq !== this.#orderSeq) return;
       this.services = items;
       this.#setRowError(s.id, null);
-      this.#emit('jc-favorites-reorder', { serviceIds: ids });
+      fire(this, 'jc-favorites-reorder', { serviceIds: ids });
     }).catch((err: unknown) => {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -484,7 +481,7 @@ export class JcServiceDirectory extends LitElement {
       this.requestOpen = null;
       this.#focusAfterRender = { key: `requested:${s.id}` };
       void this.#announcer.say(msg(str`Access to ${s.name} requested. A site administrator will review your request.`));
-      this.#emit('jc-access-requested', { serviceId: s.id, request });
+      fire(this, 'jc-access-requested', { serviceId: s.id, request });
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
