@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { CommunityTable, Database, MembershipState, Role, UserStatus, Visibility } from './db/schema.ts';
 import { requireUser, type AppEnv } from './http/context.ts';
 import { ApiError } from './http/errors.ts';
+import { compiled } from './db/compiled.ts';
 
 /**
  * JusticeConnect's one authorization function. Every read and write of a
@@ -154,26 +155,51 @@ export async function loadActor(db: Kysely<Database>, userId: string): Promise<A
   };
 }
 
+/**
+ * The signed-in actor's account state: as read with the session for a read,
+ * or again inside the transaction `db` of a write (so a write sees the
+ * account as it is when the write commits).
+ */
+async function requestActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const user = await requireUser(c);
+  const withSession = c.get('actor');
+  return !db && withSession ? withSession : loadActor(db ?? c.get('services').db.kysely, user.id);
+}
+
+function communityWithMembership(db: Kysely<Database>, userId: string) {
+  return db
+    .selectFrom('community')
+    .leftJoin('membership', (join) => join.onRef('membership.community_id', '=', 'community.id').on('membership.user_id', '=', userId))
+    .selectAll('community')
+    .select(['membership.role as membership_role', 'membership.state as membership_state']);
+}
+
 /** The community named by slug or id, with its ancestors and the actor's memberships along the way. */
 export async function loadAccess(db: Kysely<Database>, actor: Actor, ref: string): Promise<Access | null> {
-  const community = await db.selectFrom('community').selectAll().where((eb) => eb.or([eb('slug', '=', ref), eb('id', '=', ref)])).executeTakeFirst();
-  if (!community) return null;
-  const chain: CommunityRow[] = [community];
-  for (let parentId = community.parent_id; parentId; ) {
-    const parent = await db.selectFrom('community').selectAll().where('id', '=', parentId).executeTakeFirstOrThrow();
-    chain.unshift(parent);
+  // One query a level (a top-level community: one query): the community with the actor's membership in it.
+  const level = async (by: 'ref' | 'id', value: string) =>
+    (
+      await compiled(db, `community-access-by-${by}`, [actor.userId, value], (userId, v) => {
+        const q = communityWithMembership(db, userId);
+        return by === 'id' ? q.where('community.id', '=', v) : q.where((eb) => eb.or([eb('community.slug', '=', v), eb('community.id', '=', v)]));
+      })
+    )[0];
+  const first = await level('ref', ref);
+  if (!first) return null;
+  const levels = [first];
+  for (let parentId = first.parent_id; parentId; ) {
+    const id = parentId;
+    const parent = await level('id', id);
+    if (!parent) throw new Error(`community ${id} is missing`);
+    levels.unshift(parent);
     parentId = parent.parent_id;
   }
-  const rows = await db
-    .selectFrom('membership')
-    .select(['community_id', 'role', 'state'])
-    .where('user_id', '=', actor.userId)
-    .where(
-      'community_id',
-      'in',
-      chain.map((c) => c.id),
-    )
-    .execute();
+  const rows: MembershipRow[] = [];
+  const chain = levels.map(({ membership_role, membership_state, ...row }): CommunityRow => {
+    if (membership_role && membership_state) rows.push({ community_id: row.id, role: membership_role, state: membership_state });
+    return row;
+  });
+  const community = chain[chain.length - 1]!;
   const memberships = new Map(rows.map((r) => [r.community_id, r]));
   const roles = effectiveRoles(chain, memberships);
   return {
@@ -193,9 +219,8 @@ export async function loadAccess(db: Kysely<Database>, actor: Actor, ref: string
  * restricted community an outsider asks for is simply not found).
  */
 export async function authorize(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
-  const user = await requireUser(c);
   const kysely = db ?? c.get('services').db.kysely;
-  const actor = await loadActor(kysely, user.id);
+  const actor = await requestActor(c, db);
   const g = gate(actor);
   if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
   const access = await loadAccess(kysely, actor, ref);
@@ -207,8 +232,7 @@ export async function authorize(c: Context<AppEnv>, ref: string, action: Action,
 
 /** The gate alone, for endpoints that are not about one community (lists, create). */
 export async function requireCommunityUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
-  const user = await requireUser(c);
-  const actor = await loadActor(db ?? c.get('services').db.kysely, user.id);
+  const actor = await requestActor(c, db);
   const g = gate(actor);
   if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
   return actor;

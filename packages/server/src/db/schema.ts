@@ -416,6 +416,7 @@ export interface SessionTable {
   userId: string;
   token: string;
   expiresAt: string | Date;
+  createdAt: string | Date;
 }
 
 /** better-auth's own user table (camelCase columns are better-auth's). */

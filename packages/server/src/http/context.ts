@@ -10,6 +10,9 @@ import { recordEvent, type NewEvent } from '../events/events.ts';
 import type { EventHub } from '../events/hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Scheduler } from '../schedule.ts';
+import type { Actor } from '../authz.ts';
+import { CredentialCache, credentialKey } from './credentials.ts';
+import { compiled } from '../db/compiled.ts';
 
 export interface SessionUser {
   id: string;
@@ -26,6 +29,8 @@ export interface Services {
   events: { hub: EventHub; bus: EventBus };
   clock: Clock;
   schedule: Scheduler;
+  /** Which session id each recently verified credential names (this process only; a miss costs one better-auth lookup). */
+  credentials: CredentialCache;
 }
 
 export interface AppEnv {
@@ -33,6 +38,8 @@ export interface AppEnv {
     services: Services;
     user: SessionUser | null;
     sessionId: string | null;
+    /** The signed-in user's account state (profile), read with the session. */
+    actor: Actor | null;
     /** The system-use notice version this session accepted, if any. */
     noticeVersion: string | null;
     /** Why there is no session although one was sent: it ran past its idle or absolute limit. */
@@ -44,58 +51,111 @@ export interface AppEnv {
 /** A session's last use is written at most this often (it only needs minute precision). */
 const TOUCH_EVERY_MS = 30_000;
 
+/** Everything a request needs about its session, in one query: the session, its user, its activity and the account's state. */
+async function sessionState(db: Kysely<Database>, sessionId: string) {
+  const rows = await compiled(db, 'session-state', [sessionId], (id) =>
+    db
+      .selectFrom('session')
+      .innerJoin('user', 'user.id', 'session.userId')
+      .leftJoin('session_activity', 'session_activity.session_id', 'session.id')
+      .leftJoin('profile', 'profile.user_id', 'session.userId')
+      .select([
+        'session.id',
+        'session.userId',
+        'session.expiresAt',
+        'session.createdAt',
+        'user.name',
+        'user.email',
+        'user.twoFactorEnabled',
+        'session_activity.last_seen_at',
+        'session_activity.notice_version',
+        'profile.status',
+        'profile.opted_in',
+        'profile.site_admin',
+        'profile.agency_id',
+        'profile.agency_admin',
+      ])
+      .where('session.id', '=', id),
+  );
+  return rows[0];
+}
+
+function signedOut(c: Context<AppEnv>, ended: 'idle' | 'lifetime' | null = null): null {
+  c.set('sessionEnded', ended);
+  c.set('user', null);
+  c.set('actor', null);
+  c.set('sessionId', null);
+  return null;
+}
+
 /**
  * The signed-in user (resolved once per request from the cookie or bearer
  * token), or null. A session unused for the idle timeout, or older than its
  * absolute lifetime (both on the server's clock), ends here: it is deleted,
  * and the request is answered as signed out.
+ *
+ * better-auth verifies a credential (the signed cookie, or the bearer token)
+ * the first time this process sees it; after that the process remembers which
+ * session it names for a few minutes. Either way the session itself is read
+ * from the database on every request, in one query with everything else the
+ * request needs, so a session ended anywhere (sign-out, lockout, an
+ * administrator) ends here on the next request, in every process.
  */
 export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | null> {
   const known = c.get('user');
   if (known !== undefined) return known;
-  const { auth, db, clock, config } = c.get('services');
+  const { auth, db, clock, config, credentials } = c.get('services');
   c.set('noticeVersion', null);
-  c.set('sessionEnded', null);
-  const session = await auth.api.getSession({ headers: c.req.raw.headers });
-  if (!session) {
-    c.set('user', null);
-    c.set('sessionId', null);
-    return null;
+  const headers = c.req.raw.headers;
+  const key = credentialKey(headers);
+  let sessionId = key ? credentials.get(key) : undefined;
+  if (!sessionId) {
+    const session = await auth.api.getSession({ headers });
+    if (!session) return signedOut(c);
+    sessionId = session.session.id;
+    if (key) credentials.set(key, sessionId);
+  }
+  const row = await sessionState(db.kysely, sessionId);
+  // Gone (signed out, locked, removed) or past better-auth's own expiry: signed out.
+  if (!row || new Date(row.expiresAt).getTime() <= Date.now()) {
+    if (key) credentials.delete(key);
+    return signedOut(c);
   }
   const now = clock.now().getTime();
-  const id = session.session.id;
-  const activity = await db.kysely.selectFrom('session_activity').select(['last_seen_at', 'notice_version']).where('session_id', '=', id).executeTakeFirst();
-  const lastSeen = activity ? Date.parse(activity.last_seen_at) : new Date(session.session.createdAt).getTime();
-  const ended =
-    now - lastSeen > config.sessions.idleMinutes * 60_000 ? 'idle' : now - new Date(session.session.createdAt).getTime() > config.sessions.hours * 3600_000 ? 'lifetime' : null;
+  const id = row.id;
+  const createdAt = new Date(row.createdAt).getTime();
+  const lastSeen = row.last_seen_at ? Date.parse(row.last_seen_at) : createdAt;
+  const ended = now - lastSeen > config.sessions.idleMinutes * 60_000 ? 'idle' : now - createdAt > config.sessions.hours * 3600_000 ? 'lifetime' : null;
   if (ended) {
     await db.kysely.deleteFrom('session').where('id', '=', id).execute();
     await db.kysely.deleteFrom('session_activity').where('session_id', '=', id).execute();
-    c.set('sessionEnded', ended);
-    c.set('user', null);
-    c.set('sessionId', null);
-    return null;
+    if (key) credentials.delete(key);
+    return signedOut(c, ended);
   }
   const at = new Date(now).toISOString();
-  if (!activity) {
+  if (!row.last_seen_at) {
     await db.kysely
       .insertInto('session_activity')
-      .values({ session_id: id, user_id: session.user.id, last_seen_at: at, notice_version: null })
+      .values({ session_id: id, user_id: row.userId, last_seen_at: at, notice_version: null })
       .onConflict((oc) => oc.column('session_id').doNothing())
       .execute();
   } else if (now - lastSeen > TOUCH_EVERY_MS && c.req.header('x-jc-background') !== '1') {
     // A request the page made on its own (a live refresh, marked by the widgets) does not keep an idle session alive.
     await db.kysely.updateTable('session_activity').set({ last_seen_at: at }).where('session_id', '=', id).execute();
   }
-  const user: SessionUser = {
-    id: session.user.id,
-    name: session.user.name,
-    email: session.user.email,
-    twoFactorEnabled: Boolean((session.user as { twoFactorEnabled?: boolean | number | null }).twoFactorEnabled),
-  };
+  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled: Boolean(row.twoFactorEnabled) };
+  c.set('sessionEnded', null);
   c.set('user', user);
   c.set('sessionId', id);
-  c.set('noticeVersion', activity?.notice_version ?? null);
+  c.set('noticeVersion', row.notice_version ?? null);
+  c.set('actor', {
+    userId: row.userId,
+    status: row.status ?? 'pending',
+    optedIn: Boolean(row.opted_in),
+    siteAdmin: Boolean(row.site_admin),
+    agencyId: row.agency_id ?? null,
+    agencyAdmin: Boolean(row.agency_admin),
+  });
   return user;
 }
 
