@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../authz.ts';
 import type { Database, PostType } from '../db/schema.ts';
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
+import { compiled } from '../db/compiled.ts';
 
 export const REACTION_KINDS = ['like', 'thanks', 'important'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
@@ -32,98 +33,106 @@ export interface PostView {
 
 /**
  * One page of posts, newest first, by keyset (created_at, id): a post written
- * between two page requests can never shift a later page. Three queries a
- * page, whatever its size: the posts (with author, agency, community and
- * attachment joined), the reaction counts, and the reader's own reactions.
+ * between two page requests can never shift a later page. A few queries a
+ * page, whatever its size: the posts, their reactions (counts, and the
+ * reader's own), their authors (with agency), the communities' names unless
+ * the caller knows them, and attachments if any. Separate small queries cost
+ * less than joining every row to four tables.
  */
 export async function postPage(
   db: Kysely<Database>,
   actor: Actor,
-  scope: { communityIds: string[]; moderatorOf: Set<string> },
+  scope: { communityIds: string[]; moderatorOf: Set<string>; communities?: Map<string, { slug: string; name: string }> },
   options: { limit: number; cursor?: Keyset; type?: PostType; onlyId?: string },
 ): Promise<{ items: PostView[]; nextCursor: string | null }> {
   if (scope.communityIds.length === 0) return { items: [], nextCursor: null };
-  let q = db
-    .selectFrom('post')
-    .innerJoin('user', 'user.id', 'post.author_id')
-    .innerJoin('community', 'community.id', 'post.community_id')
-    .leftJoin('profile', 'profile.user_id', 'post.author_id')
-    .leftJoin('agency', 'agency.id', 'profile.agency_id')
-    .leftJoin('attachment', 'attachment.id', 'post.attachment_id')
-    .select([
-      'post.id',
-      'post.community_id',
-      'post.type',
-      'post.audience',
-      'post.title',
-      'post.body',
-      'post.author_id',
-      'post.client_id',
-      'post.comment_count',
-      'post.edited_at',
-      'post.created_at',
-      'user.name as author_name',
-      'agency.name as agency_name',
-      'community.slug as community_slug',
-      'community.name as community_name',
-      'attachment.id as attachment_id',
-      'attachment.filename as attachment_filename',
-      'attachment.content_type as attachment_type',
-      'attachment.size as attachment_size',
-    ])
-    .where('post.deleted_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('post.audience', '=', 'community'),
-        eb('post.author_id', '=', actor.userId),
-        eb('post.author_id', 'in', eb.selectFrom('follow').select('followee_id').where('follower_id', '=', actor.userId)),
-      ]),
-    );
-  q = scope.communityIds.length === 1 ? q.where('post.community_id', '=', scope.communityIds[0]!) : q.where('post.community_id', 'in', scope.communityIds);
-  if (options.type) q = q.where('post.type', '=', options.type);
-  if (options.onlyId) q = q.where('post.id', '=', options.onlyId);
-  if (options.cursor) {
-    const { c, i } = options.cursor;
-    // A row-value comparison, so both databases walk the (community_id, created_at, id) index.
-    q = q.where((eb) => eb(eb.refTuple('post.created_at', 'post.id'), '<', eb.tuple(c, i)));
-  }
-  const rows = await q.orderBy('post.created_at', 'desc').orderBy('post.id', 'desc').limit(options.limit + 1).execute();
+  // Built once per shape (db/compiled.ts): which filters are present, and how many communities.
+  const { communityIds } = scope;
+  const { cursor, type, onlyId } = options;
+  const shape = `post-page:${communityIds.length}:${type ? 'type' : ''}:${onlyId ? 'one' : ''}:${cursor ? 'after' : ''}`;
+  const args = [actor.userId, options.limit + 1, ...communityIds, ...(type ? [type] : []), ...(onlyId ? [onlyId] : []), ...(cursor ? [cursor.c, cursor.i] : [])];
+  const rows = await compiled(db, shape, args, (userId, limit, ...rest) => {
+    const values: string[] = rest;
+    const communities = values.splice(0, communityIds.length);
+    let q = db
+      .selectFrom('post')
+      .select([
+        'post.id',
+        'post.community_id',
+        'post.type',
+        'post.audience',
+        'post.title',
+        'post.body',
+        'post.author_id',
+        'post.client_id',
+        'post.comment_count',
+        'post.attachment_id',
+        'post.edited_at',
+        'post.created_at',
+      ])
+      .where('post.deleted_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('post.audience', '=', 'community'),
+          eb('post.author_id', '=', userId),
+          eb('post.author_id', 'in', eb.selectFrom('follow').select('followee_id').where('follower_id', '=', userId)),
+        ]),
+      );
+    q = communities.length === 1 ? q.where('post.community_id', '=', communities[0]!) : q.where('post.community_id', 'in', communities);
+    if (type) q = q.where('post.type', '=', values.shift() as PostType);
+    if (onlyId) q = q.where('post.id', '=', values.shift()!);
+    if (cursor) {
+      const [c, i] = values;
+      // A row-value comparison, so both databases walk the (community_id, created_at, id) index.
+      q = q.where((eb) => eb(eb.refTuple('post.created_at', 'post.id'), '<', eb.tuple(c!, i!)));
+    }
+    return q.orderBy('post.created_at', 'desc').orderBy('post.id', 'desc').limit(limit);
+  });
   const page = rows.slice(0, options.limit);
   const ids = page.map((r) => r.id);
-  const [counts, mine] = ids.length
-    ? await Promise.all([
+  // The reaction counts and the reader's own reactions, in one query.
+  const counts = ids.length
+    ? await compiled(db, `post-reactions:${ids.length}`, [actor.userId, ...ids], (userId, ...postIds) =>
         db
           .selectFrom('reaction')
-          .select(['post_id', 'kind', (eb) => eb.fn.countAll<string | number>().as('n')])
-          .where('post_id', 'in', ids)
-          .groupBy(['post_id', 'kind'])
-          .execute(),
-        db.selectFrom('reaction').select(['post_id', 'kind']).where('post_id', 'in', ids).where('user_id', '=', actor.userId).execute(),
-      ])
-    : [[], []];
+          .select((eb) => [
+            'post_id',
+            'kind',
+            eb.fn.countAll<string | number>().as('n'),
+            eb.fn.sum<string | number>(eb.case().when('user_id', '=', userId).then(1).else(0).end()).as('mine'),
+          ])
+          .where('post_id', 'in', postIds as string[])
+          .groupBy(['post_id', 'kind']),
+      )
+    : [];
+  const [authors, communities, attachments] = await Promise.all([
+    postAuthors(db, page.map((r) => r.author_id)),
+    scope.communities ?? communityNames(db, page.map((r) => r.community_id)),
+    postAttachments(db, page.flatMap((r) => (r.attachment_id ? [r.attachment_id] : []))),
+  ]);
   const now = Date.now();
   const items = page.map((r): PostView => {
     const reactions = { like: 0, thanks: 0, important: 0 };
     for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
     const own = r.author_id === actor.userId;
+    const author = authors.get(r.author_id);
+    const community = communities.get(r.community_id);
+    const file = r.attachment_id ? attachments.get(r.attachment_id) : undefined;
     return {
       id: r.id,
       communityId: r.community_id,
-      communitySlug: r.community_slug,
-      communityName: r.community_name,
+      communitySlug: community?.slug ?? '',
+      communityName: community?.name ?? '',
       type: r.type,
       title: r.title,
       body: r.body,
       audience: r.audience,
-      author: { id: r.author_id, name: r.author_name, agency: r.agency_name ?? null },
+      author: { id: r.author_id, name: author?.name ?? '', agency: author?.agency ?? null },
       createdAt: r.created_at,
       editedAt: r.edited_at,
-      attachment:
-        r.attachment_id && r.attachment_filename && r.attachment_type
-          ? { id: r.attachment_id, filename: r.attachment_filename, contentType: r.attachment_type, size: Number(r.attachment_size), url: `/api/v1/files/${r.attachment_id}` }
-          : null,
+      attachment: file ? { id: file.id, filename: file.filename, contentType: file.content_type, size: Number(file.size), url: `/api/v1/files/${file.id}` } : null,
       reactions,
-      myReactions: mine.filter((m) => m.post_id === r.id).map((m) => m.kind),
+      myReactions: counts.filter((m) => m.post_id === r.id && Number(m.mine) > 0).map((m) => m.kind),
       commentCount: Number(r.comment_count),
       canEdit: own && now - Date.parse(r.created_at) < EDIT_WINDOW_MS,
       canDelete: own || actor.siteAdmin || scope.moderatorOf.has(r.community_id),
@@ -132,6 +141,42 @@ export async function postPage(
   });
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+const distinct = (ids: string[]) => [...new Set(ids)];
+
+/** The authors of a page: name and agency, one query for however many posts. */
+async function postAuthors(db: Kysely<Database>, ids: string[]): Promise<Map<string, { name: string; agency: string | null }>> {
+  const unique = distinct(ids);
+  if (unique.length === 0) return new Map();
+  const rows = await compiled(db, `post-authors:${unique.length}`, unique, (...userIds) =>
+    db
+      .selectFrom('user')
+      .leftJoin('profile', 'profile.user_id', 'user.id')
+      .leftJoin('agency', 'agency.id', 'profile.agency_id')
+      .select(['user.id', 'user.name', 'agency.name as agency'])
+      .where('user.id', 'in', userIds as string[]),
+  );
+  return new Map(rows.map((r) => [r.id, { name: r.name, agency: r.agency ?? null }]));
+}
+
+/** Slug and name of the communities a page's posts are in. */
+export async function communityNames(db: Kysely<Database>, ids: string[]): Promise<Map<string, { slug: string; name: string }>> {
+  const unique = distinct(ids);
+  if (unique.length === 0) return new Map();
+  const rows = await compiled(db, `community-names:${unique.length}`, unique, (...communityIds) =>
+    db
+      .selectFrom('community')
+      .select(['id', 'slug', 'name'])
+      .where('id', 'in', communityIds as string[]),
+  );
+  return new Map(rows.map((r) => [r.id, { slug: r.slug, name: r.name }]));
+}
+
+async function postAttachments(db: Kysely<Database>, ids: string[]) {
+  if (ids.length === 0) return new Map<string, never>();
+  const rows = await db.selectFrom('attachment').select(['id', 'filename', 'content_type', 'size']).where('id', 'in', distinct(ids)).execute();
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** User ids mentioned as `@[Name](user:ID)` in a body. */

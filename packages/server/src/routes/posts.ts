@@ -142,7 +142,11 @@ export const posts = createRouter()
     const page = await postPage(
       c.get('services').db.kysely,
       access.actor,
-      { communityIds: [access.community.id], moderatorOf: new Set(moderates(access) ? [access.community.id] : []) },
+      {
+        communityIds: [access.community.id],
+        moderatorOf: new Set(moderates(access) ? [access.community.id] : []),
+        communities: new Map([[access.community.id, access.community]]),
+      },
       { limit: q.limit, cursor: q.cursor, type: q.type },
     );
     return c.json(page, 200);
