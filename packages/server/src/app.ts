@@ -14,6 +14,7 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import type { AppEnv, Services } from './http/context.ts';
 import { CredentialCache } from './http/credentials.ts';
+import { etags } from './http/etag.ts';
 import { errorResponse, handleError } from './http/errors.ts';
 import { createRouter } from './http/router.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -161,6 +162,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   // Nothing answers a session without a confirmed authenticator and an accepted system-use notice.
   app.use('/api/v1/*', requireSecondFactorAndNotice(NOTICE.version));
   app.use('/api/v1/*', limitWrites);
+  app.use('/api/v1/*', etags);
   app.use('/api/*', refuseNul);
   app.route('/api/auth', authRoutes);
   const v1 = createRouter()
