@@ -1,82 +1,179 @@
 /**
- * Feed benchmark: a community feed page (20 posts) under load, as requests/s
- * over a bare Hono route's in the same run, with 1,000,000 posts in the
- * database; and its latency (p50, p99) for a community of 10,000 posts and
- * one of 1,000,000 (keyset pages should not slow down as the table grows).
+ * Feed benchmark: an authenticated community feed page (20 posts, by 20
+ * authors, some with the reader's reactions), as requests/s over a bare Hono
+ * route's in the same run, with 1,000,000 posts in the database; its latency
+ * at half that rate (open loop) with 1,000,000 posts and with 10,000; a deep
+ * page; an unchanged page revalidated (304). On SQLite, and on PostgreSQL
+ * when JC_BENCH_DATABASE_URL or JC_TEST_DATABASE_URL is set, where it also
+ * compares two server processes with one.
  *
  *   npm run bench:feed    (part of npm run bench)
+ *   JC_BENCH_POSTS=100000 JC_BENCH_SECONDS=3 npm run bench:feed   (quicker)
  */
 import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { load } from './load.ts';
-import { benchServer, listen } from './session.ts';
+import { fileURLToPath } from 'node:url';
+import { postgres as postgresBackend } from '../test/helpers.ts';
+import { load, loadAtRate, type LoadResult } from './load.ts';
+import { BENCH_ENV, benchServer, listen } from './session.ts';
 import { encodeCursor } from '../src/http/cursor.ts';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
 const TOTAL = Number(process.env.JC_BENCH_POSTS ?? 1_000_000);
 const SMALL = 10_000;
 const SECONDS = Number(process.env.JC_BENCH_SECONDS ?? 5);
+const CONNECTIONS = 32;
+const AUTHORS = 20;
+const START = Date.parse('2020-01-01T00:00:00Z') / 1000;
+
+type Server = Awaited<ReturnType<typeof benchServer>>;
+
+/** A server whose one community holds `posts` posts (the only posts in its database). */
+async function feedServer(kind: 'sqlite' | 'postgres', posts: number, pgUrl?: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jc-bench-feed-'));
+  const database = kind === 'postgres' ? await postgresBackend(pgUrl!).create(dir) : null;
+  const server = await benchServer(dir, { env: database ? { JC_DATABASE_URL: database.url } : {} });
+  const community = (await (await server.json('POST', '/api/v1/communities', { name: 'Corridor feed', visibility: 'public' }, server.cookie)).json()) as { id: string; slug: string };
+  const db = server.db;
+  const at = new Date().toISOString();
+  for (let a = 0; a < AUTHORS; a++) {
+    await db.insertInto('user').values({ id: `bench_author_${a}`, name: `Bench Author ${a}`, email: `author.${a}@bench.test`, emailVerified: 0, image: null, createdAt: at, updatedAt: at } as never).execute();
+    await db.insertInto('profile').values({ user_id: `bench_author_${a}`, agency_id: 'bench', status: 'active', opted_in: 1, title: null, mobile: null, opted_in_at: at, created_at: at, updated_at: at } as never).execute();
+  }
+  const t0 = performance.now();
+  const body = sql`'Bench post ' || i || ': northbound stop near mile marker ' || (i % 500) || '.'`;
+  if (kind === 'sqlite') {
+    await sql`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${sql.lit(posts)})
+      INSERT INTO post (id, community_id, author_id, type, audience, title, body, attachment_id, client_id, comment_count, edited_at, deleted_at, created_at)
+      SELECT 'pst_' || printf('%010d', i), ${community.id}, 'bench_author_' || (i % ${sql.lit(AUTHORS)}), 'status', 'community', NULL, ${body}, NULL, NULL, i % 4, NULL, NULL,
+        strftime('%Y-%m-%dT%H:%M:%fZ', ${sql.lit(START)} + i, 'unixepoch') FROM n`.execute(db);
+    await sql`INSERT INTO reaction (post_id, user_id, kind, created_at) SELECT id, ${server.user.id}, 'like', created_at FROM post WHERE CAST(substr(id, 5) AS INTEGER) % 7 = 0`.execute(db);
+  } else {
+    await sql`INSERT INTO post (id, community_id, author_id, type, audience, title, body, attachment_id, client_id, comment_count, edited_at, deleted_at, created_at)
+      SELECT 'pst_' || lpad(i::text, 10, '0'), ${community.id}, 'bench_author_' || (i % ${sql.lit(AUTHORS)}), 'status', 'community', NULL, ${body}, NULL, NULL, i % 4, NULL, NULL,
+        to_char(to_timestamp(${sql.lit(START)} + i) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM generate_series(0, ${sql.lit(posts - 1)}) AS i`.execute(db);
+    await sql`INSERT INTO reaction (post_id, user_id, kind, created_at) SELECT id, ${server.user.id}, 'like', created_at FROM post WHERE substr(id, 5)::int % 7 = 0`.execute(db);
+    // As autovacuum would soon after a bulk load.
+    await sql`VACUUM ANALYZE post`.execute(db);
+    await sql`VACUUM ANALYZE reaction`.execute(db);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const page = `${server.base}/api/v1/communities/${community.slug}/posts?limit=20`;
+  const first = await fetch(page, { headers: headersOf(server) });
+  const firstPage = (await first.json()) as { items: { author: { name: string }; myReactions: string[] }[] };
+  if (!first.ok || firstPage.items.length !== 20) throw new Error(`feed page: ${first.status}`);
+  return {
+    ...server,
+    kind,
+    posts,
+    page,
+    etag: first.headers.get('etag')!,
+    loadSeconds: seconds,
+    database,
+    dir,
+    async stop() {
+      await server.app.close();
+      server.server.close();
+      await database?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const headersOf = (s: Server): Record<string, string> => ({ cookie: s.cookie, origin: 'http://localhost:8787' });
+const n = (x: number) => x.toLocaleString('en-US');
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+function line(label: string, r: LoadResult, bare?: number) {
+  const ratio = bare ? `  ratio to bare ${(r.rps / bare).toFixed(3)}` : '';
+  console.log(`${label.padEnd(58)} ${r.rps.toFixed(0).padStart(6)} req/s${ratio}  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}${r.errors ? `  ERRORS ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`);
+}
+
+/** Server processes (src/main.ts) on one PostgreSQL database, each on its own port. */
+async function processes(count: number, databaseUrl: string, dataDir: string) {
+  const children: { child: ChildProcess; url: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = 19500 + Math.floor(Math.random() * 400) + i;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/main.ts')], {
+      env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', JC_DATABASE_URL: databaseUrl, JC_DATA_DIR: dataDir, JC_SEED: 'none', JC_PROCESSES: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const deadline = Date.now() + 30_000;
+    while (!/JusticeConnect on/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server process ${i} did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    children.push({ child, url: `http://127.0.0.1:${port}` });
+  }
+  return {
+    urls: children.map((c) => c.url),
+    async stop() {
+      for (const { child } of children) child.kill('SIGTERM');
+      await Promise.all(children.map(({ child }) => (child.exitCode === null ? once(child, 'exit') : null)));
+    },
+  };
+}
+
+async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
+  const label = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const big = await feedServer(kind, TOTAL, pgUrl);
+  const small = await feedServer(kind, SMALL, pgUrl);
+  console.log(`# ${label}: ${n(TOTAL)} posts loaded in ${big.loadSeconds.toFixed(1)} s; ${n(SMALL)} in ${small.loadSeconds.toFixed(1)} s (separate databases)`);
+  const bareServer = await listen(new Hono().get('/bare', (c) => c.json({ ok: true })).fetch);
+  try {
+    const bare = await load(`http://127.0.0.1:${bareServer.port}/bare`, {}, CONNECTIONS, SECONDS);
+    line('bare Hono route', bare);
+    const atBig = await load(big.page, headersOf(big), CONNECTIONS, SECONDS);
+    line(`[${label}] feed page, ${n(TOTAL)} posts`, atBig, bare.rps);
+    const atSmall = await load(small.page, headersOf(small), CONNECTIONS, SECONDS);
+    line(`[${label}] feed page, ${n(SMALL)} posts`, atSmall, bare.rps);
+    const rate = atBig.rps / 2;
+    const openBig = await loadAtRate(big.page, headersOf(big), rate, SECONDS);
+    line(`[${label}] at half that rate (${rate.toFixed(0)}/s, open loop), ${n(TOTAL)} posts`, openBig);
+    const openSmall = await loadAtRate(small.page, headersOf(small), rate, SECONDS);
+    line(`[${label}] at the same rate, ${n(SMALL)} posts`, openSmall);
+    console.log(`[${label}] p50 at ${n(TOTAL)} over p50 at ${n(SMALL)}: ${(openBig.p50 / openSmall.p50).toFixed(2)} (open loop); ${(atBig.p50 / atSmall.p50).toFixed(2)} (closed loop)`);
+    const cursor = encodeCursor(new Date((START + TOTAL / 2) * 1000).toISOString(), 'pst_~');
+    line(`[${label}] deep page (cursor half-way), ${n(TOTAL)} posts`, await load(`${big.page}&cursor=${cursor}`, headersOf(big), CONNECTIONS, SECONDS), bare.rps);
+    line(`[${label}] unchanged page revalidated (If-None-Match, 304)`, await load(big.page, { ...headersOf(big), 'if-none-match': big.etag }, CONNECTIONS, SECONDS, 304), bare.rps);
+    if (kind === 'sqlite') {
+      const ratio = atBig.rps / bare.rps;
+      const p50s = openBig.p50 / openSmall.p50;
+      console.log(`budget: feed page ≥ 25% of bare: ${(ratio * 100).toFixed(1)}% ${ratio >= 0.25 ? 'MET' : 'MISSED'}`);
+      console.log(`budget: p99 < 25 ms at half that rate: ${ms(openBig.p99)} ${openBig.p99 < 25 ? 'MET' : 'MISSED'}`);
+      console.log(`budget: p50 at 1M ≤ 1.5 × p50 at 10k: ${p50s.toFixed(2)} ${p50s <= 1.5 ? 'MET' : 'MISSED'}`);
+    } else {
+      // Two server processes against one, each a separate OS process on the same database.
+      const one = await processes(1, big.database!.url, big.dir);
+      const single = await load(one.urls, headersOf(big), CONNECTIONS, SECONDS);
+      await one.stop();
+      const two = await processes(2, big.database!.url, big.dir);
+      const double = await load(two.urls, headersOf(big), CONNECTIONS, SECONDS);
+      await two.stop();
+      line(`[${label}] feed page, ${n(TOTAL)} posts, one server process`, single, bare.rps);
+      line(`[${label}] feed page, ${n(TOTAL)} posts, two server processes`, double, bare.rps);
+      console.log(`[${label}] two processes over one: ${(double.rps / single.rps).toFixed(2)} (${cpus().length} CPUs here, shared with the load generator)`);
+    }
+  } finally {
+    bareServer.server.close();
+    await big.stop();
+    await small.stop();
+  }
+}
 
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'jc-bench-feed-'));
-  const { app, base, json, db, user, cookie } = await benchServer(dir);
-  const small = (await (await json('POST', '/api/v1/communities', { name: 'Small feed', visibility: 'public' }, cookie)).json()) as { id: string; slug: string };
-  const big = (await (await json('POST', '/api/v1/communities', { name: 'Big feed', visibility: 'public' }, cookie)).json()) as { id: string; slug: string };
-
-  const t0 = performance.now();
-  const start = Date.parse('2020-01-01T00:00:00Z');
-  const insert = async (communityId: string, count: number, offset: number) => {
-    const batch = 500;
-    for (let i = 0; i < count; i += 10_000) {
-      await db.transaction().execute(async (trx) => {
-        for (let j = i; j < Math.min(count, i + 10_000); j += batch) {
-          const rows = [];
-          for (let k = j; k < Math.min(count, j + batch); k++) {
-            const n = offset + k;
-            rows.push({
-              id: `pst_${n.toString(36).padStart(8, '0')}`,
-              community_id: communityId,
-              author_id: user.id,
-              type: 'status' as const,
-              title: null,
-              body: `Bench post ${n}: northbound stop near mile marker ${n % 500}.`,
-              attachment_id: null,
-              client_id: null,
-              edited_at: null,
-              deleted_at: null,
-              created_at: new Date(start + n * 1000).toISOString(),
-            });
-          }
-          await trx.insertInto('post').values(rows).execute();
-        }
-      });
-    }
-  };
-  await insert(small.id, SMALL, 0);
-  await insert(big.id, TOTAL - SMALL, SMALL);
-  const count = await db.selectFrom('post').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  console.log(`# feed: ${Number(count.n).toLocaleString('en-US')} posts in the database (inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s); ${SECONDS} s per measurement, 32 connections, load from a worker thread`);
-
-  const bare = await listen(new Hono().get('/bare', (c) => c.json({ ok: true })).fetch);
-  const headers = { cookie, origin: 'http://localhost:8787' };
-  const results: [string, Awaited<ReturnType<typeof load>>][] = [];
-  results.push(['bare Hono route', await load(`http://127.0.0.1:${bare.port}/bare`, {}, 32, SECONDS)]);
-  results.push([`feed page, ${SMALL.toLocaleString('en-US')}-post community`, await load(`${base}/api/v1/communities/${small.slug}/posts?limit=20`, headers, 32, SECONDS)]);
-  results.push([`feed page, ${(TOTAL - SMALL).toLocaleString('en-US')}-post community`, await load(`${base}/api/v1/communities/${big.slug}/posts?limit=20`, headers, 32, SECONDS)]);
-  // A deep page: the keyset cursor from the middle of the big community.
-  const mid = start + Math.floor((SMALL + TOTAL) / 2) * 1000;
-  const cursor = encodeCursor(new Date(mid).toISOString(), 'pst_~');
-  results.push([`feed page deep in the big community`, await load(`${base}/api/v1/communities/${big.slug}/posts?limit=20&cursor=${cursor}`, headers, 32, SECONDS)]);
-  const bareRps = results[0]![1].rps;
-  for (const [label, r] of results) {
-    console.log(
-      `${label.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  ratio to bare ${(r.rps / bareRps).toFixed(3)}  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
-    );
-  }
-  bare.server.close();
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
+  console.log(`# feed: ${SECONDS} s a measurement, ${CONNECTIONS} connections (closed loop) from a worker thread; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
+  await measure('sqlite');
+  const pgUrl = process.env.JC_BENCH_DATABASE_URL ?? process.env.JC_TEST_DATABASE_URL;
+  if (pgUrl) await measure('postgres', pgUrl);
+  else console.log('PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
   process.exit(0);
 }
 

@@ -34,13 +34,17 @@ export async function listen(fetch: (r: Request) => Response | Promise<Response>
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** The settings every benchmark server shares (its processes must agree on the secret to share sessions). */
+export const BENCH_ENV = { JC_LOG_REQUESTS: 'false', JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', JC_BASE_URL: 'http://localhost:8787' };
+
 /**
- * A benchmark's server: the real app on a fresh SQLite file in `dir`,
+ * A benchmark's server: the real app on a fresh SQLite file in `dir` (or the database `options.env` names),
  * listening on a free port, with one vetted, opted-in reader signed in the
  * whole way. `json` calls it as that reader's page would.
  */
-export async function benchServer(dir: string) {
-  const app = await createApp(loadConfig({ JC_DATA_DIR: dir, JC_LOG_REQUESTS: 'false', JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret', JC_BASE_URL: 'http://localhost:8787' }));
+export async function benchServer(dir: string, options: { env?: Record<string, string>; extend?: (app: JusticeConnectApp) => void } = {}) {
+  const app = await createApp(loadConfig({ ...BENCH_ENV, JC_DATA_DIR: dir, ...options.env }));
+  options.extend?.(app);
   const { server, port } = await listen(app.app.fetch);
   const base = `http://127.0.0.1:${port}`;
   const json = async (method: string, p: string, body?: unknown, cookie?: string) => {
