@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import { benchSession } from '../../server/bench/session.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const POSTS = Number(process.env.JC_BENCH_RENDER_POSTS ?? 10_000);
@@ -53,7 +54,8 @@ async function main() {
   await post('/api/auth/sign-up/email', { name: 'Bench Reader', email: 'reader@bench.test', password: 'bench-password-123', agencyOri: 'BENCH0001' });
   const user = await db.selectFrom('user').select('id').where('email', '=', 'reader@bench.test').executeTakeFirstOrThrow();
   await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
-  const cookie = (await post('/api/auth/sign-in/email', { email: 'reader@bench.test', password: 'bench-password-123' })).headers.getSetCookie()[0]!.split(';')[0]!;
+  // The whole sign-in: password, one-time code, notice.
+  const cookie = await benchSession(app, base, user.id, 'reader@bench.test', 'bench-password-123');
   const community = (await (await post('/api/v1/communities', { name: 'Bench feed', slug: 'bench-feed', visibility: 'public' }, cookie)).json()) as { id: string };
   const start = Date.parse('2024-01-01T00:00:00Z');
   await db.transaction().execute(async (trx) => {
