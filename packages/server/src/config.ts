@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   JC_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** A session ends this long after sign-in, used or not. */
   JC_SESSION_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
+  /** Server processes sharing the port (node:cluster); more than 1 makes this process their supervisor. */
+  JC_PROCESSES: z.coerce.number().int().min(1).max(256).default(1),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -73,6 +75,8 @@ export interface ServerConfig {
   rates: { signInPerMinute: number; writesPerMinute: number };
   sessions: { idleMinutes: number; hours: number };
   trustProxy: boolean;
+  /** Server processes on this port: 1 serves from this process; more run a node:cluster primary that forks them. */
+  processes: number;
 }
 
 const OriginSchema = z.url().transform((u) => new URL(u).origin);
@@ -101,8 +105,26 @@ function loadSecret(env: Env, dataDir: string): string {
   if (fromEnv) return fromEnv;
   const file = path.join(dataDir, 'auth-secret');
   if (!existsSync(file)) {
+    // Written whole to a temporary file, then linked into place: a process starting at the same
+    // moment on the same folder either sees no file or the complete one, and the first link wins.
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(temp, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST';
+    try {
+      linkSync(temp, file);
+    } catch (err) {
+      if (!exists(err)) {
+        // A file system without hard links: create it in place instead.
+        try {
+          writeFileSync(file, readFileSync(temp), { mode: 0o600, flag: 'wx' });
+        } catch (again) {
+          if (!exists(again)) throw again;
+        }
+      }
+    } finally {
+      unlinkSync(temp);
+    }
   }
   return readFileSync(file, 'utf8').trim();
 }
@@ -137,5 +159,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rates: { signInPerMinute: env.JC_SIGN_IN_RATE_PER_MINUTE, writesPerMinute: env.JC_WRITE_RATE_PER_MINUTE },
     sessions: { idleMinutes: env.JC_IDLE_TIMEOUT_MINUTES, hours: env.JC_SESSION_HOURS },
     trustProxy: env.JC_TRUST_PROXY === 'true',
+    processes: env.JC_PROCESSES,
   };
 }

@@ -1,36 +1,75 @@
 import { serve } from '@hono/node-server';
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { prepareDatabase, superviseProcesses } from './cluster.ts';
+import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { describeDemoAccounts, seedDemo } from './seed.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packages = path.resolve(here, '../..');
 
-async function main() {
-  const config = loadConfig();
+function banner(config: ServerConfig): string {
+  const processes = config.processes > 1 ? `, ${config.processes} processes` : '';
+  return [
+    `JusticeConnect on ${config.baseUrl} (database: ${config.database.kind}${processes})`,
+    `  demo portal  ${config.baseUrl}/`,
+    `  widgets      ${config.baseUrl}/widgets/justiceconnect.js`,
+    `  API          ${config.baseUrl}/api/v1  (OpenAPI: ${config.baseUrl}/api/openapi.json)`,
+  ].join('\n');
+}
+
+/**
+ * One server process: the app on the port until SIGTERM or SIGINT. With
+ * `JC_PROCESSES` > 1 this runs in each cluster worker (the primary did the
+ * migrations and the seed already, and prints the banner).
+ */
+async function serveProcess(config: ServerConfig, worker: boolean) {
   const server = await createApp(config, {
     widgets: path.join(packages, 'components/dist'),
     demo: path.join(packages, 'demo/dist'),
   });
-  if (config.seed === 'demo') {
+  if (!worker && config.seed === 'demo') {
     const seeded = await seedDemo(server.services);
     if (seeded) console.log('Seeded demo agencies and users.');
     console.log(describeDemoAccounts());
   }
   const http = serve({ fetch: server.app.fetch, port: config.port, hostname: config.host }, () => {
-    console.log(`JusticeConnect on ${config.baseUrl} (database: ${config.database.kind})`);
-    console.log(`  demo portal  ${config.baseUrl}/`);
-    console.log(`  widgets      ${config.baseUrl}/widgets/justiceconnect.js`);
-    console.log(`  API          ${config.baseUrl}/api/v1  (OpenAPI: ${config.baseUrl}/api/openapi.json)`);
+    if (!worker) console.log(banner(config));
   });
+  let stopping = false;
   const shutdown = () => {
-    http.close(() => void server.close().then(() => process.exit(0)));
+    if (stopping) return;
+    stopping = true;
     setTimeout(() => process.exit(0), 5000).unref();
+    // Take no new connections; end the live-event streams now (they receive `end` with
+    // reason `shutdown`, and their clients reconnect with Last-Event-ID, to another process
+    // behind the same port or proxy); let requests in flight finish; then close the database.
+    const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+    void server.services.events.hub
+      .close()
+      .then(async () => {
+        if ('closeIdleConnections' in http) setTimeout(() => http.closeIdleConnections(), 50).unref();
+        await drained;
+        await server.close();
+      })
+      .catch((err) => console.error('[shutdown]', err instanceof Error ? err.message : err))
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+async function main() {
+  const config = loadConfig();
+  if (cluster.isWorker) return serveProcess(config, true);
+  if (config.processes === 1) return serveProcess(config, false);
+  // Several processes on one port: the one-time work (migrations, the demo seed) happens here, once, before any fork.
+  const seeded = await prepareDatabase(config);
+  if (seeded) console.log('Seeded demo agencies and users.');
+  if (config.seed === 'demo') console.log(describeDemoAccounts());
+  superviseProcesses(config, () => console.log(banner(config)));
 }
 
 main().catch((err) => {

@@ -5,7 +5,7 @@ import { setMembership } from './data/communities.ts';
 import { createForumsFromSettings } from './data/forums.ts';
 import { copyTemplate, createTemplatesFromSettings } from './data/activities.ts';
 import { updateProfile } from './data/profiles.ts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Role, UserStatus, Visibility } from './db/schema.ts';
 import type { Services } from './http/context.ts';
 
@@ -381,8 +381,28 @@ async function seedServices(trx: Kysely<Database>, communityIds: Map<string, str
   }
 }
 
-/** Seeds an empty database with the demo data; does nothing when agencies exist. Returns whether it seeded. */
-export async function seedDemo({ db, auth, config }: Services): Promise<boolean> {
+/** A number every JusticeConnect process agrees on, so only one seeds at a time. */
+const SEED_LOCK_KEY = 0x4a43_5344; // "JCSD"
+
+/**
+ * Seeds an empty database with the demo data; does nothing when agencies
+ * exist. Returns whether it seeded. On PostgreSQL an advisory lock makes
+ * several processes starting at once on an empty database seed it once.
+ */
+export async function seedDemo(services: Pick<Services, 'db' | 'auth' | 'config'>): Promise<boolean> {
+  const { db } = services;
+  if (db.kind !== 'postgres') return seedEmpty(services);
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${SEED_LOCK_KEY})`.execute(conn);
+    try {
+      return await seedEmpty(services);
+    } finally {
+      await sql`select pg_advisory_unlock(${SEED_LOCK_KEY})`.execute(conn);
+    }
+  });
+}
+
+async function seedEmpty({ db, auth, config }: Pick<Services, 'db' | 'auth' | 'config'>): Promise<boolean> {
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   const agencyIds = new Map<string, string>();

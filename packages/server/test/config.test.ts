@@ -26,6 +26,12 @@ describe('configuration from the environment', () => {
     assert.deepEqual(c.trustedOrigins, ['https://portal.state.gov', 'http://localhost:5173']);
   });
 
+  it('runs one process unless JC_PROCESSES asks for more', () => {
+    assert.equal(loadConfig(base).processes, 1);
+    assert.equal(loadConfig({ ...base, JC_PROCESSES: '4' }).processes, 4);
+    for (const bad of ['0', '-2', '1.5', 'many']) assert.throws(() => loadConfig({ ...base, JC_PROCESSES: bad }), /JC_PROCESSES/);
+  });
+
   it('names the variable that is wrong', () => {
     assert.throws(() => loadConfig({ ...base, PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
     assert.throws(() => loadConfig({ ...base, JC_TRUSTED_ORIGINS: 'not a url' }), /JC_TRUSTED_ORIGINS/);

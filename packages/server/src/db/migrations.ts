@@ -502,13 +502,40 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
   };
 }
 
+/**
+ * Takes SQLite's write lock (`begin immediate`), waiting for another
+ * connection that holds it without blocking the thread: better-sqlite3's
+ * busy_timeout would block, and a second app in the same process (tests) could
+ * then never let go of the lock it waits for.
+ */
+async function beginImmediateWaiting(db: Db, waitMs = 60_000): Promise<void> {
+  const current = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db.kysely);
+  const timeout = Number(current.rows[0]?.timeout ?? 0);
+  await sql.raw('pragma busy_timeout = 0').execute(db.kysely);
+  try {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        await sql`begin immediate`.execute(db.kysely);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  } finally {
+    await sql.raw(`pragma busy_timeout = ${timeout}`).execute(db.kysely);
+  }
+}
+
 /** A number every JusticeConnect process agrees on, so only one migrates at a time. */
 const MIGRATION_LOCK_KEY = 0x4a43_4d47; // "JCMG"
 
 /**
  * Brings the database up to date: better-auth's tables (through its
  * programmatic `getMigrations`, since its CLI needs Node 22), then ours.
- * On PostgreSQL an advisory lock keeps several starting processes from racing.
+ * Several processes starting at once never race: on PostgreSQL an advisory
+ * lock, on SQLite one immediate transaction, lets one migrate at a time.
  */
 export async function migrate(db: Db, authOptions: BetterAuthOptions): Promise<void> {
   const run = async () => {
@@ -522,7 +549,20 @@ export async function migrate(db: Db, authOptions: BetterAuthOptions): Promise<v
     }
     if (error) throw error;
   };
-  if (db.kind !== 'postgres') return run();
+  if (db.kind !== 'postgres') {
+    // SQLite: all of it in one immediate transaction (SQLite's DDL is transactional), so processes
+    // starting at once on one new file take turns instead of racing, and a failed migration
+    // leaves nothing half done.
+    await beginImmediateWaiting(db);
+    try {
+      await run();
+    } catch (err) {
+      await sql`rollback`.execute(db.kysely).catch(() => {});
+      throw err;
+    }
+    await sql`commit`.execute(db.kysely);
+    return;
+  }
   await db.kysely.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {
