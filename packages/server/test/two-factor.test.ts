@@ -76,6 +76,23 @@ for (const backend of backends()) {
       }
     });
 
+    it('one code sent twice at the same moment signs in once', async () => {
+      const u = await signUpAndIn(t, 'Code Race');
+      const code = await codeFor(t, u.email);
+      const a = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email: u.email, password: PASSWORD } });
+      const b = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email: u.email, password: PASSWORD } });
+      const answers = await Promise.all([a, b].map((first) => call(t, 'POST', '/api/auth/two-factor/verify-totp', { cookie: challengeOf(first.headers), body: { code } })));
+      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 401]);
+      assert.equal(answers.find((r) => r.status === 401)!.body.error.code, 'CODE_ALREADY_USED');
+      // A wrong code is not kept as used: the right one still works after it.
+      const c = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email: u.email, password: PASSWORD } });
+      const fresh = await codeFor(t, u.email);
+      const wrong = fresh === '000000' ? '111111' : '000000';
+      assert.equal((await call(t, 'POST', '/api/auth/two-factor/verify-totp', { cookie: challengeOf(c.headers), body: { code: wrong } })).status, 401);
+      assert.equal((await t.services.db.kysely.selectFrom('totp_used').select('code').where('code', '=', wrong).execute()).length, 0);
+      assert.equal((await call(t, 'POST', '/api/auth/two-factor/verify-totp', { cookie: challengeOf(c.headers), body: { code: fresh } })).status, 200);
+    });
+
     it('five wrong codes lock the account like five wrong passwords', async () => {
       const u = await signUpAndIn(t, 'Wrong Codes');
       const first = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email: u.email, password: PASSWORD } });

@@ -212,22 +212,35 @@ async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'backup-cod
     }
   }
   const now = clock.now();
-  if (kind === 'totp' && userId) {
-    const used = await db.kysely.selectFrom('totp_used').select('used_at').where('user_id', '=', userId).where('code', '=', body.code).executeTakeFirst();
-    if (used && now.getTime() - Date.parse(used.used_at) < CODE_REUSE_MS) {
-      await fail('code already used');
-      throw new ApiError(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
-    }
+  // A code works once: it is claimed before it is checked, in one statement, so two
+  // requests racing with the same code cannot both pass (the claim is given back if
+  // the code turns out wrong).
+  const usedAt = now.toISOString();
+  const claimed =
+    kind !== 'totp' || !userId
+      ? true
+      : Boolean(
+          await db.kysely
+            .insertInto('totp_used')
+            .values({ user_id: userId, code: body.code, used_at: usedAt })
+            .onConflict((oc) =>
+              oc
+                .columns(['user_id', 'code'])
+                .doUpdateSet({ used_at: usedAt })
+                .where('totp_used.used_at', '<=', new Date(now.getTime() - CODE_REUSE_MS).toISOString()),
+            )
+            .returning('used_at')
+            .executeTakeFirst(),
+        );
+  if (!claimed) {
+    await fail('code already used');
+    throw new ApiError(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
   }
   const res = await forward(c, { code: body.code }, body.challenge ? `${name}=${body.challenge}` : undefined);
+  if (kind === 'totp' && userId && !res.ok) {
+    await db.kysely.deleteFrom('totp_used').where('user_id', '=', userId).where('code', '=', body.code).where('used_at', '=', usedAt).execute();
+  }
   if (res.ok && userId) {
-    if (kind === 'totp') {
-      await db.kysely
-        .insertInto('totp_used')
-        .values({ user_id: userId, code: body.code, used_at: now.toISOString() })
-        .onConflict((oc) => oc.columns(['user_id', 'code']).doUpdateSet({ used_at: now.toISOString() }))
-        .execute();
-    }
     await clearAuthFailures(db.kysely, userId);
     await record('success', {});
   } else if (res.status === 401 || res.status === 400) {
