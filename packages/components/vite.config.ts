@@ -1,11 +1,44 @@
+import minifyHTMLLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
+import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
 import { defineConfig } from 'vite';
+
+/**
+ * The plugin's html-minifier settings, with two changes. Empty attributes
+ * stay (value="" on an <option> and alt="" mean something). And html-minifier
+ * trims a template's outer whitespace as if it were a whole document, but a
+ * Lit template is often a fragment inside text
+ * (html` ${msg('Add the first one below.')}`): whitespace at either end is
+ * kept, as one space, so the built widgets read exactly as the source does.
+ */
+const fragmentStrategy: typeof defaultStrategy = {
+  ...defaultStrategy,
+  async minifyHTML(html, options) {
+    const min = await defaultStrategy.minifyHTML(html, { ...options, removeEmptyAttributes: false });
+    const lead = /^\s/.test(html) && !/^\s/.test(min) ? ' ' : '';
+    const trail = /\s$/.test(html) && !/\s$/.test(min) ? ' ' : '';
+    return lead + min + trail;
+  },
+};
 
 /**
  * The library build: ES modules, one entry per widget and one that defines
  * them all (`justiceconnect.js`, the file a portal's script tag loads).
  * Lit and the other dependencies are bundled in, so the script tag needs nothing else.
+ * Bundle sizes are checked against the budgets by `npm run test:size`.
  */
 export default defineConfig({
+  plugins: [
+    {
+      // The markup and styles inside html`` and css`` templates, minified (before TypeScript is stripped).
+      ...minifyHTMLLiterals({
+        include: ['src/**/*.ts'],
+        exclude: ['src/**/*.test.ts', 'src/**/*.stories.ts', 'src/testing/**'],
+        failOnError: true,
+        options: { strategy: fragmentStrategy },
+      }),
+      enforce: 'pre',
+    },
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -29,7 +62,17 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: {
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => /[\\/]src[\\/]api[\\/]client\.ts$/.test(id))
+            ? 'chunks/core-[hash].js'
+            : chunk.moduleIds.some((id) => /[\\/]node_modules[\\/]uqr[\\/]/.test(id))
+              ? 'chunks/qr-code-[hash].js'
+              : 'chunks/[name]-[hash].js',
+        // Vite keeps whitespace in an ES library (for its consumers' tree-shaking);
+        // these files are what browsers download from a script tag, so they are fully minified.
+        minify: true,
+      },
     },
   },
 });

@@ -4,7 +4,6 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
@@ -17,7 +16,7 @@ import { renderAttachment } from '../shared/attachment.js';
 import { formatDate, isOverdue, localDate } from '../shared/dates.js';
 import { renderField } from '../shared/form-field.js';
 import { MarkdownEditor } from '../shared/markdown-editor.js';
-import { renderMarkdown } from '../shared/markdown.js';
+import { markdown } from '../shared/markdown.js';
 import { StepCompletion } from '../shared/step-completion.js';
 import { localeOf, renderTime } from '../shared/time.js';
 import { activityTrackerStyles } from './activity-tracker.styles.js';
@@ -922,7 +921,7 @@ export class JcActivityTracker extends LitElement {
           ${renderTime(update.createdAt, this.now, this.#locale)}
           ${about ? html`<span class="about">${msg(str`About “${about.title}”`)}</span>` : nothing}
         </p>
-        <div class="body" part="body">${unsafeHTML(renderMarkdown(update.body))}</div>
+        <div class="body" part="body">${markdown(update.body)}</div>
         ${update.attachment ? renderAttachment(this.#jc.api, update.attachment, this.#locale, (text) => (this.fileError = text)) : nothing}
       </article>
     </li>`;

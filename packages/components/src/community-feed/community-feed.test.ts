@@ -4,7 +4,8 @@ import '../provider/provider.js';
 import type { JcProvider } from '../provider/provider.js';
 import './community-feed.js';
 import { unsentStorageKey, type JcCommunityFeed } from './community-feed.js';
-import { renderMarkdown } from '../shared/markdown.js';
+import { render } from 'lit';
+import { markdown } from '../shared/markdown.js';
 import type { Comment, Community, Post } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';
@@ -612,14 +613,27 @@ describe('jc-community-feed (fixtures)', () => {
   });
 
   it('renders markdown safely (unit)', () => {
-    const out = (s: string) => renderMarkdown(s);
-    expect(out('**b** _i_')).to.equal('<p><strong>b</strong> <em>i</em></p>\n');
+    // What the feed puts in a post's body: Lit templates, the rendered DOM read back without Lit's comment markers.
+    const dom = (s: string) => {
+      const div = document.createElement('div');
+      render(markdown(s), div);
+      return div;
+    };
+    const out = (s: string) => dom(s).innerHTML.replace(/<!--[^]*?-->/g, '');
+    expect(out('**b** _i_')).to.equal('<p><strong>b</strong> <em>i</em></p>');
     expect(out('[x](javascript:alert(1))')).to.not.match(/href/);
     expect(out('[x](JaVaScRiPt:alert(1))')).to.not.match(/href/);
     expect(out('<a href="javascript:alert(1)">x</a>')).to.not.match(/<a /);
-    expect(out('[x](https://example.gov)')).to.equal('<p><a href="https://example.gov" target="_blank" rel="noopener noreferrer nofollow">x</a></p>\n');
-    expect(out('# Heading')).to.equal('<p><strong>Heading</strong></p>\n');
-    expect(out('<script>alert(1)</script>')).to.equal('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const link = dom('[x](https://example.gov)');
+    expect(link.querySelectorAll('*').length).to.equal(2);
+    const a = link.querySelector('p > a')!;
+    expect(a.textContent).to.equal('x');
+    expect(a.getAttributeNames().sort()).to.deep.equal(['href', 'rel', 'target']);
+    expect(a.getAttribute('href')).to.equal('https://example.gov');
+    expect(a.getAttribute('target')).to.equal('_blank');
+    expect(a.getAttribute('rel')).to.equal('noopener noreferrer nofollow');
+    expect(out('# Heading')).to.equal('<p><strong>Heading</strong></p>');
+    expect(out('<script>alert(1)</script>')).to.equal('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>');
     expect(out('![a](https://example.gov/a.png)')).to.not.match(/<img/);
   });
 });

@@ -4,7 +4,6 @@ import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
@@ -13,7 +12,7 @@ import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { communityFeedStyles } from './community-feed.styles.js';
-import { renderMarkdown } from '../shared/markdown.js';
+import { markdown } from '../shared/markdown.js';
 import { localeOf, renderTime } from '../shared/time.js';
 import { isRetryable, readUnsent, writeUnsent } from '../shared/unsent.js';
 import { feedKeyTarget, layoutComplete, revealVirtualItem, syncFeedBusy } from '../shared/virtual-list.js';
@@ -1035,7 +1034,7 @@ export class JcCommunityFeed extends LitElement {
                 <strong class="name">${c.author.name}</strong>
                 ${c.author.agency ? html`<span>${c.author.agency}</span>` : nothing} ${this.#time(c.createdAt)}
               </p>
-              <div class="body" part="body">${unsafeHTML(renderMarkdown(c.body))}</div>
+              <div class="body" part="body">${markdown(c.body)}</div>
             </li>`,
           )}
         </ol>`;
@@ -1090,7 +1089,7 @@ export class JcCommunityFeed extends LitElement {
         </p>
       </header>
       ${post.title ? html`<p class="title">${post.title}</p>` : nothing}
-      <div class="body" part="body">${unsafeHTML(renderMarkdown(post.body))}</div>
+      <div class="body" part="body">${markdown(post.body)}</div>
       ${post.attachment
         ? html`<p class="attachment" part="attachment">
             <span aria-hidden="true">📎</span>
@@ -1146,7 +1145,7 @@ export class JcCommunityFeed extends LitElement {
                 ${me?.agency ? html`<span>${me.agency.name}</span>` : nothing} ${this.#time(o.createdAt)}
               </p>
             </header>
-            <div class="body" part="body">${unsafeHTML(renderMarkdown(o.body))}</div>
+            <div class="body" part="body">${markdown(o.body)}</div>
             ${o.attachmentName
               ? html`<p class="attachment" part="attachment">
                   <span aria-hidden="true">📎</span> ${o.attachmentName}

@@ -4,7 +4,6 @@ import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
@@ -12,7 +11,7 @@ import { FLAG_REASONS, type Community, type FlagReason, type Forum, type Reply, 
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
-import { renderMarkdown } from '../shared/markdown.js';
+import { markdown, markdownText } from '../shared/markdown.js';
 import { MarkdownEditor } from '../shared/markdown-editor.js';
 import { localeOf, renderTime } from '../shared/time.js';
 import { isRetryable, readUnsent, writeUnsent } from '../shared/unsent.js';
@@ -63,10 +62,9 @@ function isUnsent(item: unknown): item is UnsentReply {
   return Boolean(u && typeof u.clientId === 'string' && typeof u.body === 'string' && typeof u.topicId === 'string');
 }
 
-/** A Markdown text as plain text (for a quote's excerpt): rendered, sanitized, then read as text in an inert document. */
-export function plainExcerpt(markdown: string, max = QUOTE_LENGTH): string {
-  const doc = new DOMParser().parseFromString(renderMarkdown(markdown), 'text/html');
-  const text = (doc.body.textContent ?? '').replace(/\s+/g, ' ').trim();
+/** A Markdown text as plain text, in one line (for a quote's excerpt). */
+export function plainExcerpt(source: string, max = QUOTE_LENGTH): string {
+  const text = markdownText(source);
   return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 }
 
@@ -1411,7 +1409,7 @@ export class JcForumThread extends LitElement {
         ${topic.author.agency ? html`<span>${topic.author.agency}</span>` : nothing} ${this.#time(topic.createdAt)}
         ${topic.editedAt ? html`<span>${msg('Edited')}</span>` : nothing}
       </p>
-      <div class="body" part="body">${unsafeHTML(renderMarkdown(topic.body))}</div>
+      <div class="body" part="body">${markdown(topic.body)}</div>
       <div class="topic-actions actions" part="actions">
         <button
           part="button"
@@ -1561,7 +1559,7 @@ export class JcForumThread extends LitElement {
         </p>
       </header>
       ${reply.quote ? this.#renderQuote(reply.quote) : nothing}
-      <div class="body" part="body">${unsafeHTML(renderMarkdown(reply.body))}</div>
+      <div class="body" part="body">${markdown(reply.body)}</div>
       <div class="actions" part="actions" role="group" aria-label=${actionsLabel}>
         ${this.#member
           ? html`<button
@@ -1631,7 +1629,7 @@ export class JcForumThread extends LitElement {
               <p class="meta" part="meta">${me?.agency ? html`<span>${me.agency.name}</span>` : nothing} ${this.#time(o.createdAt)}</p>
             </header>
             ${o.quote ? this.#renderQuote(o.quote) : nothing}
-            <div class="body" part="body">${unsafeHTML(renderMarkdown(o.body))}</div>
+            <div class="body" part="body">${markdown(o.body)}</div>
             ${o.state === 'sending'
               ? html`<p class="reply-status" part="reply-status">${msg('Sending…')}</p>`
               : html`<p class="reply-status failed" part="reply-status">

@@ -1,8 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { renderMarkdown } from './markdown.js';
+import { markdown } from './markdown.js';
 
 type Mode = 'write' | 'preview';
 
@@ -24,7 +23,7 @@ type Host = ReactiveControllerHost & HTMLElement & { renderRoot: HTMLElement | D
 /**
  * A Markdown text box with Write and Preview tabs (the ARIA tabs pattern:
  * arrow keys, Home and End move between the tabs). The preview goes through
- * `renderMarkdown`, like the published text will. The text box stays in the
+ * `markdown`, like the published text will. The text box stays in the
  * DOM while the preview shows, so nothing typed is lost. Include
  * `markdownEditorStyles` in the host's styles.
  */
@@ -145,7 +144,7 @@ export class MarkdownEditor implements ReactiveController {
         tabindex="0"
         ?hidden=${write}
       >
-        ${write ? nothing : this.#preview.trim() ? unsafeHTML(renderMarkdown(this.#preview)) : html`<p class="muted">${msg('Nothing to preview yet.')}</p>`}
+        ${write ? nothing : this.#preview.trim() ? markdown(this.#preview) : html`<p class="muted">${msg('Nothing to preview yet.')}</p>`}
       </div>
       ${options.error ? html`<p class="error" part="error" id=${`${id}-error`} role="alert">${options.error}</p>` : nothing}
     </div>`;

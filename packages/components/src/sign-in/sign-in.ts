@@ -1,7 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { encode } from 'uqr';
 import { ApiError, type Enrolment } from '../api/client.js';
 import { toApiError, type SessionEnd, type SessionState, type SessionStore } from '../api/session.js';
 import type { Me, SystemUseNotice } from '../api/schemas.js';
@@ -23,8 +22,21 @@ function grouped(secret: string): string {
   return secret.replace(/=+$/, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
+type QrEncoder = typeof import('uqr').encode;
+
+/** The QR encoder (uqr) matters only while enrolling an authenticator, so it loads then, in a chunk of its own (tried again after a failure). */
+let qrEncoder: Promise<QrEncoder> | undefined;
+const loadQrEncoder = () =>
+  (qrEncoder ??= import('uqr').then(
+    (m) => m.encode,
+    (error: unknown) => {
+      qrEncoder = undefined;
+      throw error;
+    },
+  ));
+
 /** The QR code of an `otpauth://` URI as one SVG path (dark modules on white, whatever the theme). */
-function qrCode(uri: string, label: string): TemplateResult {
+function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
   const { size, data } = encode(uri, { ecc: 'M', border: 2 });
   let d = '';
   data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
@@ -502,6 +514,7 @@ export class JcSignIn extends LitElement {
   }
 
   #renderEnrolPassword() {
+    void loadQrEncoder().catch(() => undefined);
     return html`
       <div class="panel" part="panel">
         ${this.#heading(msg('Set up your authenticator app'))}
@@ -524,7 +537,17 @@ export class JcSignIn extends LitElement {
     `;
   }
 
+  /** The QR encoder: loading, loaded, or failed to load (then the key written out below does the same). */
+  #qr: QrEncoder | 'loading' | 'failed' | null = null;
+
   #renderEnrol(email: string, enrolment: Enrolment) {
+    if (!this.#qr) {
+      this.#qr = 'loading';
+      loadQrEncoder().then(
+        (encode) => (this.#qr = encode),
+        () => (this.#qr = 'failed'),
+      ).finally(() => this.requestUpdate());
+    }
     return html`
       <div class="panel" part="panel">
         ${this.#heading(msg('Set up your authenticator app'))}
@@ -533,7 +556,11 @@ export class JcSignIn extends LitElement {
           <li>
             <h3>${msg('Add JusticeConnect to the app')}</h3>
             <p>${msg('Scan this QR code with the app, or type the key below into it.')}</p>
-            ${qrCode(enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))}
+            ${typeof this.#qr === 'function'
+              ? qrCode(this.#qr, enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))
+              : this.#qr === 'loading'
+                ? html`<div class="qr"></div>`
+                : nothing}
             <dl class="secret">
               <dt>${msg('Key')}</dt>
               <dd><code id="jc-secret">${grouped(enrolment.secret)}</code></dd>

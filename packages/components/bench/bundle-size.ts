@@ -1,0 +1,26 @@
+/**
+ * Bundle size per widget entry and for the whole library, gzip -9, as the
+ * browser downloads the files (each file separately). Run after a build:
+ * `npm run bench:size` (which builds first).
+ */
+import path from 'node:path';
+import { BUDGETS, DIST, gzipSize, kb, measureAll } from '../size/measure.js';
+
+const rel = (f: string) => path.relative(DIST, f);
+const all = measureAll();
+const whole = all.find((e) => e.name === 'justiceconnect')!;
+const widgets = all.filter((e) => e !== whole);
+
+console.log('bundle size (gzip -9, each file counted separately; source maps excluded)');
+for (const e of widgets) {
+  const lazy = e.lazy.files.length ? `, + ${kb(e.lazy.gzip)} lazy (${e.lazy.files.map((f) => `${rel(f)} ${kb(gzipSize(f))}`).join(', ')})` : '';
+  console.log(`  widget ${e.name.padEnd(18)} ${kb(e.initial.gzip).padStart(8)}  (budget ${kb(BUDGETS.widgetEntry)}; ${e.initial.files.length} files${lazy})`);
+}
+console.log(
+  `  whole library (justiceconnect.js) ${kb(whole.totalGzip).padStart(8)}  (budget ${kb(BUDGETS.wholeLibrary)}; ${whole.initial.files.length + whole.lazy.files.length} files: ${kb(whole.initial.gzip)} at load + ${kb(whole.lazy.gzip)} lazy)`,
+);
+console.log(`  whole library as one concatenated file, for information: ${kb(whole.concatenatedGzip)}`);
+if (process.argv.includes('--files')) {
+  console.log('files of the whole library:');
+  for (const f of [...whole.initial.files, ...whole.lazy.files].sort((a, b) => gzipSize(b) - gzipSize(a))) console.log(`  ${kb(gzipSize(f)).padStart(8)}  ${rel(f)}`);
+}
