@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ApiClient, INTERACTION_WINDOW_MS } from './client.js';
+import { createActiveUser, signInSession } from '../testing/server.js';
 
 /*
  * The idle timeout is about the person: requests the page makes on its own
@@ -28,5 +29,37 @@ describe('ApiClient activity', () => {
     }
     expect(seen[1]!.get('x-jc-background')).to.equal('1');
     expect(client.lastActivity).to.equal(counted, 'a background request does not move the idle deadline');
+  });
+});
+
+/*
+ * Against the real server: pages are no-store, so the client keeps the last
+ * answer in memory and revalidates it with If-None-Match.
+ */
+describe('ApiClient revalidation', () => {
+  it('asks again with the ETag it was given, takes a 304 as the page it kept, and forgets pages at sign-out', async () => {
+    const statuses: number[] = [];
+    const sent: Headers[] = [];
+    const fetcher = async (input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers));
+      const response = await fetch(input, init);
+      statuses.push(response.status);
+      return response;
+    };
+    const client = new ApiClient({ baseUrl: location.origin, fetch: fetcher as typeof fetch, storage: null });
+    const user = await createActiveUser('Revalidating Officer');
+    await signInSession(client, user);
+    const first = await client.listCommunities();
+    const at = statuses.length;
+    const second = await client.listCommunities();
+    expect(sent[at]!.get('if-none-match')).to.match(/^"[A-Za-z0-9_-]+"$/);
+    expect(statuses[at]).to.equal(304);
+    expect(second).to.deep.equal(first);
+    await client.signOut();
+    await signInSession(client, user);
+    const after = statuses.length;
+    await client.listCommunities();
+    expect(sent[after]!.get('if-none-match')).to.equal(null, 'nothing kept across a sign-out');
+    expect(statuses[after]).to.equal(200);
   });
 });

@@ -252,6 +252,13 @@ export class ApiClient extends EventTarget {
   #challenge: string | null = null;
   /** When the last request that counted as activity was sent (`Date.now()`), or 0. */
   lastActivity = 0;
+  /**
+   * The last answer to each GET with its ETag, in memory only (the server
+   * marks pages no-store: nothing is kept on disk), so asking again sends
+   * If-None-Match and an unchanged page comes back as a bodiless 304.
+   * Dropped at sign-out and whenever the session turns out to have ended.
+   */
+  #pages = new Map<string, { etag: string; json: unknown }>();
 
   constructor(options: ApiClientOptions) {
     super();
@@ -309,11 +316,15 @@ export class ApiClient extends EventTarget {
     if (token) headers.authorization = `Bearer ${token}`;
     const background = !userIsActive();
     if (background) headers['x-jc-background'] = '1';
+    const method = options.method ?? 'GET';
+    const pageKey = method === 'GET' ? `${token ?? ''}\n${path}` : null;
+    const kept = pageKey ? this.#pages.get(pageKey) : undefined;
+    if (kept) headers['if-none-match'] = kept.etag;
     let response: Response;
     const sentAt = Date.now();
     try {
       response = await this.#fetch(`${this.baseUrl}${path}`, {
-        method: options.method ?? 'GET',
+        method,
         headers,
         body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
         credentials: this.crossOrigin ? 'omit' : 'same-origin',
@@ -327,6 +338,8 @@ export class ApiClient extends EventTarget {
       this.lastActivity = Math.max(this.lastActivity, sentAt);
       this.dispatchEvent(new Event('activity'));
     }
+    if (response.status === 304 && kept) return this.#answer(kept.json, response, options.schema);
+    if (response.status === 401) this.#pages.clear();
     const text = await response.text();
     let json: unknown = null;
     if (text) {
@@ -347,8 +360,19 @@ export class ApiClient extends EventTarget {
       }
       throw new ApiError(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`);
     }
-    if (!options.schema) return { data: json as T, response };
-    const parsed = options.schema.safeParse(json);
+    const etag = response.headers.get('etag');
+    if (pageKey && etag) {
+      this.#pages.delete(pageKey);
+      this.#pages.set(pageKey, { etag, json });
+      // The oldest first out past a hundred pages.
+      if (this.#pages.size > 100) this.#pages.delete(this.#pages.keys().next().value!);
+    }
+    return this.#answer(json, response, options.schema);
+  }
+
+  #answer<T>(json: unknown, response: Response, schema?: z.ZodMiniType<T>): { data: T; response: Response } {
+    if (!schema) return { data: json as T, response };
+    const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
     return { data: parsed.data, response };
   }
@@ -451,6 +475,7 @@ export class ApiClient extends EventTarget {
   /** Ends the session: the token is dropped at once, then the server is told. */
   async signOut(): Promise<void> {
     this.#challenge = null;
+    this.#pages.clear();
     const bearer = this.token;
     this.token = null;
     await this.request('/api/auth/sign-out', { method: 'POST', body: {}, bearer });
