@@ -7,10 +7,13 @@
  * when JC_BENCH_DATABASE_URL or JC_TEST_DATABASE_URL is set, where it also
  * compares two server processes with one.
  *
+ * Each server under test, the bare Hono route included, is its own process
+ * (`src/main.ts` as deployed; `bench/bare.ts`), and the load comes from a
+ * worker thread of this one: a server never shares its process with the load.
+ *
  *   npm run bench:feed    (part of npm run bench)
  *   JC_BENCH_POSTS=100000 JC_BENCH_SECONDS=3 npm run bench:feed   (quicker)
  */
-import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgres as postgresBackend } from '../test/helpers.ts';
 import { load, loadAtRate, type LoadResult } from './load.ts';
-import { BENCH_ENV, benchServer, listen } from './session.ts';
+import { BENCH_ENV, benchServer } from './session.ts';
 import { encodeCursor } from '../src/http/cursor.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,8 +33,6 @@ const SECONDS = Number(process.env.JC_BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
 const AUTHORS = 20;
 const START = Date.parse('2020-01-01T00:00:00Z') / 1000;
-
-type Server = Awaited<ReturnType<typeof benchServer>>;
 
 /** A server whose one community holds `posts` posts (the only posts in its database). */
 async function feedServer(kind: 'sqlite' | 'postgres', posts: number, pgUrl?: string) {
@@ -63,29 +64,35 @@ async function feedServer(kind: 'sqlite' | 'postgres', posts: number, pgUrl?: st
     await sql`VACUUM ANALYZE reaction`.execute(db);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const page = `${server.base}/api/v1/communities/${community.slug}/posts?limit=20`;
-  const first = await fetch(page, { headers: headersOf(server) });
-  const firstPage = (await first.json()) as { items: { author: { name: string }; myReactions: string[] }[] };
+  // The data stays; this setup server goes, and the server under test starts in its own process.
+  const url = database?.url ?? server.app.services.config.database.url;
+  await server.app.close();
+  server.server.close();
+  const proc = await processes(1, url, dir);
+  const page = `${proc.urls[0]}/api/v1/communities/${community.slug}/posts?limit=20`;
+  const headers = { cookie: server.cookie, origin: 'http://localhost:8787' };
+  const first = await fetch(page, { headers });
+  const firstPage = (await first.json()) as { items: unknown[] };
   if (!first.ok || firstPage.items.length !== 20) throw new Error(`feed page: ${first.status}`);
   return {
-    ...server,
     kind,
     posts,
+    url,
     page,
+    path: `/api/v1/communities/${community.slug}/posts?limit=20`,
+    headers,
     etag: first.headers.get('etag')!,
     loadSeconds: seconds,
-    database,
     dir,
+    proc,
     async stop() {
-      await server.app.close();
-      server.server.close();
+      await proc.stop();
       await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-const headersOf = (s: Server): Record<string, string> => ({ cookie: s.cookie, origin: 'http://localhost:8787' });
 const n = (x: number) => x.toLocaleString('en-US');
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
@@ -94,19 +101,21 @@ function line(label: string, r: LoadResult, bare?: number) {
   console.log(`${label.padEnd(58)} ${r.rps.toFixed(0).padStart(6)} req/s${ratio}  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}${r.errors ? `  ERRORS ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`);
 }
 
-/** Server processes (src/main.ts) on one PostgreSQL database, each on its own port. */
-async function processes(count: number, databaseUrl: string, dataDir: string) {
+let nextPort = 19500 + Math.floor(Math.random() * 300);
+
+/** Server processes (src/main.ts, or another script) on one database, each on its own port. */
+async function processes(count: number, databaseUrl: string, dataDir: string, script = '../src/main.ts', ready = /JusticeConnect on/) {
   const children: { child: ChildProcess; url: string }[] = [];
   for (let i = 0; i < count; i++) {
-    const port = 19500 + Math.floor(Math.random() * 400) + i;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/main.ts')], {
+    const port = nextPort++;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script)], {
       env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', JC_DATABASE_URL: databaseUrl, JC_DATA_DIR: dataDir, JC_SEED: 'none', JC_PROCESSES: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     const deadline = Date.now() + 30_000;
-    while (!/JusticeConnect on/.test(out)) {
+    while (!ready.test(out)) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server process ${i} did not start: ${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -126,23 +135,23 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
   const big = await feedServer(kind, TOTAL, pgUrl);
   const small = await feedServer(kind, SMALL, pgUrl);
   console.log(`# ${label}: ${n(TOTAL)} posts loaded in ${big.loadSeconds.toFixed(1)} s; ${n(SMALL)} in ${small.loadSeconds.toFixed(1)} s (separate databases)`);
-  const bareServer = await listen(new Hono().get('/bare', (c) => c.json({ ok: true })).fetch);
+  const bareServer = await processes(1, '', big.dir, 'bare.ts', /listening/);
   try {
-    const bare = await load(`http://127.0.0.1:${bareServer.port}/bare`, {}, CONNECTIONS, SECONDS);
+    const bare = await load(`${bareServer.urls[0]}/bare`, {}, CONNECTIONS, SECONDS);
     line('bare Hono route', bare);
-    const atBig = await load(big.page, headersOf(big), CONNECTIONS, SECONDS);
+    const atBig = await load(big.page, big.headers, CONNECTIONS, SECONDS);
     line(`[${label}] feed page, ${n(TOTAL)} posts`, atBig, bare.rps);
-    const atSmall = await load(small.page, headersOf(small), CONNECTIONS, SECONDS);
+    const atSmall = await load(small.page, small.headers, CONNECTIONS, SECONDS);
     line(`[${label}] feed page, ${n(SMALL)} posts`, atSmall, bare.rps);
     const rate = atBig.rps / 2;
-    const openBig = await loadAtRate(big.page, headersOf(big), rate, SECONDS);
+    const openBig = await loadAtRate(big.page, big.headers, rate, SECONDS);
     line(`[${label}] at half that rate (${rate.toFixed(0)}/s, open loop), ${n(TOTAL)} posts`, openBig);
-    const openSmall = await loadAtRate(small.page, headersOf(small), rate, SECONDS);
+    const openSmall = await loadAtRate(small.page, small.headers, rate, SECONDS);
     line(`[${label}] at the same rate, ${n(SMALL)} posts`, openSmall);
     console.log(`[${label}] p50 at ${n(TOTAL)} over p50 at ${n(SMALL)}: ${(openBig.p50 / openSmall.p50).toFixed(2)} (open loop); ${(atBig.p50 / atSmall.p50).toFixed(2)} (closed loop)`);
     const cursor = encodeCursor(new Date((START + TOTAL / 2) * 1000).toISOString(), 'pst_~');
-    line(`[${label}] deep page (cursor half-way), ${n(TOTAL)} posts`, await load(`${big.page}&cursor=${cursor}`, headersOf(big), CONNECTIONS, SECONDS), bare.rps);
-    line(`[${label}] unchanged page revalidated (If-None-Match, 304)`, await load(big.page, { ...headersOf(big), 'if-none-match': big.etag }, CONNECTIONS, SECONDS, 304), bare.rps);
+    line(`[${label}] deep page (cursor half-way), ${n(TOTAL)} posts`, await load(`${big.page}&cursor=${cursor}`, big.headers, CONNECTIONS, SECONDS), bare.rps);
+    line(`[${label}] unchanged page revalidated (If-None-Match, 304)`, await load(big.page, { ...big.headers, 'if-none-match': big.etag }, CONNECTIONS, SECONDS, 304), bare.rps);
     if (kind === 'sqlite') {
       const ratio = atBig.rps / bare.rps;
       const p50s = openBig.p50 / openSmall.p50;
@@ -150,26 +159,22 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
       console.log(`budget: p99 < 25 ms at half that rate: ${ms(openBig.p99)} ${openBig.p99 < 25 ? 'MET' : 'MISSED'}`);
       console.log(`budget: p50 at 1M ≤ 1.5 × p50 at 10k: ${p50s.toFixed(2)} ${p50s <= 1.5 ? 'MET' : 'MISSED'}`);
     } else {
-      // Two server processes against one, each a separate OS process on the same database.
-      const one = await processes(1, big.database!.url, big.dir);
-      const single = await load(one.urls, headersOf(big), CONNECTIONS, SECONDS);
-      await one.stop();
-      const two = await processes(2, big.database!.url, big.dir);
-      const double = await load(two.urls, headersOf(big), CONNECTIONS, SECONDS);
-      await two.stop();
-      line(`[${label}] feed page, ${n(TOTAL)} posts, one server process`, single, bare.rps);
+      // Two server processes against one, on the same database (the one already running is the first).
+      const second = await processes(1, big.url, big.dir);
+      const double = await load([...big.proc.urls, ...second.urls].map((base) => base + big.path), big.headers, CONNECTIONS, SECONDS);
+      await second.stop();
       line(`[${label}] feed page, ${n(TOTAL)} posts, two server processes`, double, bare.rps);
-      console.log(`[${label}] two processes over one: ${(double.rps / single.rps).toFixed(2)} (${cpus().length} CPUs here, shared with the load generator)`);
+      console.log(`[${label}] two processes over one: ${(double.rps / atBig.rps).toFixed(2)} (${cpus().length} CPUs here, shared with the load generator)`);
     }
   } finally {
-    bareServer.server.close();
+    await bareServer.stop();
     await big.stop();
     await small.stop();
   }
 }
 
 async function main() {
-  console.log(`# feed: ${SECONDS} s a measurement, ${CONNECTIONS} connections (closed loop) from a worker thread; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
+  console.log(`# feed: ${SECONDS} s a measurement, ${CONNECTIONS} connections (closed loop) from a worker thread; each server its own process; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
   await measure('sqlite');
   const pgUrl = process.env.JC_BENCH_DATABASE_URL ?? process.env.JC_TEST_DATABASE_URL;
   if (pgUrl) await measure('postgres', pgUrl);

@@ -90,22 +90,9 @@ export async function postPage(
   });
   const page = rows.slice(0, options.limit);
   const ids = page.map((r) => r.id);
-  // The reaction counts and the reader's own reactions, in one query.
-  const counts = ids.length
-    ? await compiled(db, `post-reactions:${ids.length}`, [actor.userId, ...ids], (userId, ...postIds) =>
-        db
-          .selectFrom('reaction')
-          .select((eb) => [
-            'post_id',
-            'kind',
-            eb.fn.countAll<string | number>().as('n'),
-            eb.fn.sum<string | number>(eb.case().when('user_id', '=', userId).then(1).else(0).end()).as('mine'),
-          ])
-          .where('post_id', 'in', postIds as string[])
-          .groupBy(['post_id', 'kind']),
-      )
-    : [];
-  const [authors, communities, attachments] = await Promise.all([
+  // Independent of each other: on PostgreSQL they go out together.
+  const [counts, authors, communities, attachments] = await Promise.all([
+    postReactions(db, actor.userId, ids),
     postAuthors(db, page.map((r) => r.author_id)),
     scope.communities ?? communityNames(db, page.map((r) => r.community_id)),
     postAttachments(db, page.flatMap((r) => (r.attachment_id ? [r.attachment_id] : []))),
@@ -144,6 +131,23 @@ export async function postPage(
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];
+
+/** Each post's reaction counts by kind, and how many of them are the reader's (0 or 1), in one query. */
+async function postReactions(db: Kysely<Database>, readerId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  return compiled(db, `post-reactions:${ids.length}`, [readerId, ...ids], (userId, ...postIds) =>
+    db
+      .selectFrom('reaction')
+      .select((eb) => [
+        'post_id',
+        'kind',
+        eb.fn.countAll<string | number>().as('n'),
+        eb.fn.sum<string | number>(eb.case().when('user_id', '=', userId).then(1).else(0).end()).as('mine'),
+      ])
+      .where('post_id', 'in', postIds as string[])
+      .groupBy(['post_id', 'kind']),
+  );
+}
 
 /** The authors of a page: name and agency, one query for however many posts. */
 async function postAuthors(db: Kysely<Database>, ids: string[]): Promise<Map<string, { name: string; agency: string | null }>> {
