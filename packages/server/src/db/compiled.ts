@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
-import { directReads } from './database.ts';
+import { directReads, namedStatements } from './database.ts';
 
 /**
  * Queries on the hot read path, built once. Kysely builds and compiles a
@@ -11,7 +11,8 @@ import { directReads } from './database.ts';
  * filters are present, how long an `in` list is); the values change only
  * the parameters. The build function must use each placeholder it is given
  * as a plain value, never to decide the query's shape. Use it for reads
- * only: on SQLite, outside a transaction, it runs the statement directly.
+ * only: on SQLite, outside a transaction, it runs the statement directly;
+ * on PostgreSQL it runs as a named prepared statement.
  */
 const PLACEHOLDER = /^\u0000jc-arg-(\d+)\u0000$/;
 const placeholder = (i: number) => `\u0000jc-arg-${i}\u0000`;
@@ -45,6 +46,7 @@ export async function compiled<Row, Args extends readonly unknown[]>(
     if (used.size !== args.length) throw new Error(`compiled query ${shape}: ${args.length - used.size} of its values are not parameters`);
     entry = { compiled: query, slots };
     entries.set(shape, entry);
+    if (!namedStatements.has(query.sql)) namedStatements.set(query.sql, `jc_read_${namedStatements.size + 1}`);
   }
   const { compiled: query, slots } = entry;
   const parameters = query.parameters.map((p, i) => (slots[i] === null ? p : args[slots[i]!]));

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -69,12 +69,47 @@ export function keepingStatements(sqlite: SQLite.Database, size = 500): SqliteDa
 export type DirectRead = <Row>(sql: string, parameters: readonly unknown[]) => Row[] | null;
 export const directReads = new WeakMap<Kysely<Database>, DirectRead>();
 
+/**
+ * The hot reads' SQL (db/compiled.ts), each with a statement name: on
+ * PostgreSQL they run as named prepared statements, parsed and planned once
+ * per connection instead of on every request.
+ */
+export const namedStatements = new Map<string, string>();
+
+/** Hands Kysely pooled clients whose `query` runs the SQL in `namedStatements` by name. */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrapped.get(client);
+      if (!wrapper) {
+        wrapper = {
+          query: ((sql: unknown, parameters?: unknown[]) => {
+            const name = typeof sql === 'string' ? namedStatements.get(sql) : undefined;
+            if (!name) return (client.query as (...a: unknown[]) => unknown)(sql, parameters);
+            return client.query({ name, text: sql as string, values: parameters }).catch((err: { code?: string }) => {
+              // A schema change under a running process ("cached plan must not change result type"): run it unprepared.
+              if (err.code !== '0A000') throw err;
+              return client.query(sql as string, parameters);
+            });
+          }) as unknown as PostgresPoolClient['query'],
+          release: () => client.release(),
+        };
+        wrapped.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function openDatabase(database: { kind: DatabaseKind; url: string }): Db {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
     // An idle client that loses its server must not crash the process.
     pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { kind: 'postgres', kysely, close: () => kysely.destroy() };
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
