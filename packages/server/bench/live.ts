@@ -3,6 +3,8 @@
  * the community; we time each delivery from the moment the write was sent.
  * Prints median and p99 per N, on one process (SQLite) and across two
  * processes on PostgreSQL (when JC_BENCH_DATABASE_URL or JC_TEST_DATABASE_URL is set).
+ * The servers run in their own processes (src/main.ts, as deployed): the
+ * thousand streams' reading happens here, not in the server's event loop.
  *
  *   npm run bench:live    (part of npm run bench)
  */
@@ -155,47 +157,73 @@ async function startServer(env: Record<string, string>) {
   };
 }
 
-async function main() {
-  console.log(`# live-event delivery: ${WRITES} writes, each to N subscribers; time from sending the write to each subscriber's receipt`);
-  const one = await startServer({});
-  const prep = await prepare(one.app, one.port);
-  await measure('one process, SQLite', one.port, one.port, prep);
-  await one.stop();
-
-  const pgUrl = process.env.JC_BENCH_DATABASE_URL ?? process.env.JC_TEST_DATABASE_URL;
-  if (!pgUrl) {
-    console.log('two processes, PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
-    return;
-  }
-  const database = await postgresBackend(pgUrl).create(scratchDir());
-  const a = await startServer({ JC_DATABASE_URL: database.url });
-  const prepPg = await prepare(a.app, a.port);
-  const port = 19000 + Math.floor(Math.random() * 500);
+/** A server process (src/main.ts) on the database `env` names; resolves once it listens. */
+let nextPort = 19000 + Math.floor(Math.random() * 400);
+async function serverProcess(env: Record<string, string>) {
+  const port = nextPort++;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/main.ts')], {
     env: {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      JC_DATABASE_URL: database.url,
-      JC_DATA_DIR: a.dir,
       JC_SEED: 'none',
       JC_LOG_REQUESTS: 'false',
       JC_MAX_STREAMS_PER_USER: '100000',
       JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret',
       JC_BASE_URL: 'http://localhost:8787',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
-  while (!/JusticeConnect on/.test(out)) await new Promise((r) => setTimeout(r, 100));
+  while (!/JusticeConnect on/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`server process exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+async function main() {
+  console.log(`# live-event delivery: ${WRITES} writes, each to N subscribers; time from sending the write to each subscriber's receipt; each server its own process`);
+  // Accounts and the community are made through a server in this process, which then steps aside.
+  const setup = await startServer({});
+  const prep = await prepare(setup.app, setup.port);
+  const sqliteFile = setup.app.services.config.database.url;
+  await setup.app.close();
+  const one = await serverProcess({ JC_DATABASE_URL: sqliteFile, JC_DATA_DIR: setup.dir });
+  try {
+    await measure('one process, SQLite', one.port, one.port, prep);
+  } finally {
+    await one.stop();
+    await setup.stop().catch(() => {});
+  }
+
+  const pgUrl = process.env.JC_BENCH_DATABASE_URL ?? process.env.JC_TEST_DATABASE_URL;
+  if (!pgUrl) {
+    console.log('PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
+    return;
+  }
+  const database = await postgresBackend(pgUrl).create(scratchDir());
+  const setupPg = await startServer({ JC_DATABASE_URL: database.url });
+  const prepPg = await prepare(setupPg.app, setupPg.port);
+  await setupPg.app.close();
+  const env = { JC_DATABASE_URL: database.url, JC_DATA_DIR: setupPg.dir };
+  const a = await serverProcess(env);
+  const b = await serverProcess(env);
   try {
     await measure('one process, PostgreSQL', a.port, a.port, prepPg);
-    await measure('two processes, PostgreSQL (A→B)', a.port, port, prepPg);
+    await measure('two processes, PostgreSQL (A→B)', a.port, b.port, prepPg);
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
     await a.stop();
+    await b.stop();
+    await setupPg.stop().catch(() => {});
     await database.drop();
   }
 }
