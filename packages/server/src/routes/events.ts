@@ -35,6 +35,23 @@ export function wireEvent(e: StoredEvent) {
   return { id: e.id, type: e.type, communityId: e.communityId, userId: e.userId, payload: e.payload, createdAt: e.createdAt };
 }
 
+const encoder = new TextEncoder();
+const frames = new WeakMap<StoredEvent, Uint8Array>();
+
+/**
+ * An event's Server-Sent Events frame (what `writeSSE` would write: event,
+ * one data line of JSON, id), encoded once however many streams it goes to:
+ * the hub hands every subscriber the same event object.
+ */
+function frameOf(e: StoredEvent): Uint8Array {
+  let frame = frames.get(e);
+  if (!frame) {
+    frame = encoder.encode(`event: ${e.type}\ndata: ${JSON.stringify(wireEvent(e))}\nid: ${e.id}\n\n`);
+    frames.set(e, frame);
+  }
+  return frame;
+}
+
 export const events = createRouter().openapi(route, async (c) => {
   const user = await requireUser(c);
   const { db, events: live, config } = c.get('services');
@@ -55,7 +72,9 @@ export const events = createRouter().openapi(route, async (c) => {
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const sub = new Subscriber(live.hub, actor, sessionId, since === undefined || behind ? lastId : since, {
-      send: (e) => stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(wireEvent(e)) }),
+      send: async (e) => {
+        await stream.write(frameOf(e));
+      },
       close: (reason) => {
         void stream
           .writeSSE({ event: 'end', data: JSON.stringify({ reason }) })
