@@ -9,6 +9,7 @@ import { markdown } from '../shared/markdown.js';
 import type { Comment, Community, Post } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';
+import { XSS_PAYLOADS } from '../testing/xss.js';
 
 /*
  * Against the real server (mounted into the test runner), except the
@@ -381,12 +382,7 @@ describe('jc-community-feed (against the real server)', () => {
     window.__jcXss = undefined;
     const { community } = await ownerWithCommunity('XSS');
     const payloads = [
-      '<script>window.__jcXss = "script"</script> plain <b>bold?</b>',
-      '<img src=x onerror="window.__jcXss = \'img\'"> and <svg onload="window.__jcXss = \'svg\'"><circle r=1></circle></svg>',
-      '[click me](javascript:window.__jcXss=\'md-link\') [entity](javascript&#58;window.__jcXss=\'entity\') [spaced]( javascript:alert(1)) <javascript:alert(1)>',
-      '![pic](x" onerror="window.__jcXss=\'md-img\') [data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19qY1hzcz0xPC9zY3JpcHQ+) [vb](vbscript:msgbox)',
-      '<a href="javascript:window.__jcXss=\'raw-a\'">raw link</a> <iframe src="javascript:window.__jcXss=\'iframe\'"></iframe> <details open ontoggle="window.__jcXss=\'details\'">x</details>',
-      '<math><mtext><table><mglyph><style><img src=x onerror="window.__jcXss=\'mxss\'"></style></mglyph></table></mtext></math> `<img src=x onerror=alert(1)>`',
+      ...XSS_PAYLOADS,
       'A [safe link](https://www.example.gov/a?b=1) and <form action="https://evil.example"><input name=x></form> and <style>*{display:none}</style>',
     ];
     const posts: Post[] = [];

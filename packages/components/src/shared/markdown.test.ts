@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { render } from 'lit';
 import { markdown, markdownText, parseMarkdown } from './markdown.js';
+import { XSS_PAYLOADS } from '../testing/xss.js';
 
 declare global {
   interface Window {
@@ -181,12 +182,7 @@ describe('markdown', () => {
   it('shows raw HTML as the text that was typed, and runs none of it', async () => {
     window.__jcXss = undefined;
     const payloads = [
-      '<script>window.__jcXss = "script"</script> plain <b>bold?</b>',
-      '<img src=x onerror="window.__jcXss = \'img\'"> and <svg onload="window.__jcXss = \'svg\'"><circle r=1></circle></svg>',
-      '[click me](javascript:window.__jcXss=\'md-link\') [entity](javascript&#58;window.__jcXss=\'entity\') [spaced]( javascript:alert(1)) <javascript:alert(1)>',
-      '![pic](x" onerror="window.__jcXss=\'md-img\') [data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19qY1hzcz0xPC9zY3JpcHQ+) [vb](vbscript:msgbox)',
-      '<a href="javascript:window.__jcXss=\'raw-a\'">raw link</a> <iframe src="javascript:window.__jcXss=\'iframe\'"></iframe> <details open ontoggle="window.__jcXss=\'details\'">x</details>',
-      '<math><mtext><table><mglyph><style><img src=x onerror="window.__jcXss=\'mxss\'"></style></mglyph></table></mtext></math> `<img src=x onerror=alert(1)>`',
+      ...XSS_PAYLOADS,
       '[x](https://example.gov" onmouseover="window.__jcXss=\'attr\') [y](https://example.gov "t\\" onclick=\\"window.__jcXss=1")',
       '<!-- comment --> --> <![CDATA[x]]> &lt;b&gt; &#x3C;script&#x3E;',
       '| <img src=x onerror="window.__jcXss=\'cell\'"> |\n|---|\n| <script>window.__jcXss="cell2"</script> |',
