@@ -22,8 +22,8 @@ import overBudget from './over-budget.json' with { type: 'json' };
 /**
  * Entries known to be over budget (the issue's note says by how much and
  * why), each with the size it had when recorded, in bytes. A listed entry's
- * budget check still runs and still reports how far over it is, as a TODO
- * that does not fail the run; but it fails if the entry grows past its
+ * budget check still runs and still reports how far over it is, marked as a
+ * known failure (node:test's todo option) that does not fail the run; but it fails if the entry grows past its
  * recorded size (so an over-budget entry can only shrink), and an entry that
  * comes within budget must leave the list. An entry not on the list fails
  * its budget as usual. Growing the list is a decision to write down, not a fix.
@@ -70,7 +70,7 @@ describe('bundle size budgets', () => {
   });
 });
 
-/** One budget: a hard check, or (for an entry on the known list) a TODO plus a hard check that it did not grow. */
+/** One budget: a hard check, or (for an entry on the known list) a known failure plus a hard check that it did not grow. */
 function budget(name: string, title: string, size: number, limit: number, explain: () => string) {
   const recorded = known[name];
   if (recorded === undefined) {
