@@ -53,8 +53,8 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * How a widget reaches the API and the session: from the nearest
- * `jc-provider`, or, standing alone, from its own `api` attribute or the
- * page's origin. The host re-renders whenever the session changes.
+ * `jc-provider`, or, standing alone, from its own `api` (property or
+ * attribute) or the page's origin. The host re-renders whenever the session changes.
  */
 export class JcController implements ReactiveController {
   value: JcContextValue | undefined;
@@ -82,14 +82,20 @@ export class JcController implements ReactiveController {
     return this.#require().api;
   }
 
+  /** A standalone widget's server: its `api` property (frameworks such as React 19 and Vue set properties) or attribute. */
+  #apiOf(): string | null {
+    const property = (this.host as { api?: unknown }).api;
+    return typeof property === 'string' && property ? property : this.host.getAttribute('api');
+  }
+
   #require(): JcContextValue {
-    if (!this.value) this.#attach(standaloneContext(this.host.getAttribute('api')));
+    if (!this.value) this.#attach(standaloneContext(this.#apiOf()));
     return this.value!;
   }
 
   hostConnected(): void {
     // The consumer (added first) has asked any provider above by now.
-    if (!this.#fromProvider) this.#attach(standaloneContext(this.host.getAttribute('api')));
+    if (!this.#fromProvider) this.#attach(standaloneContext(this.#apiOf()));
     else this.value?.session.addEventListener('change', this.#onChange);
     void this.value?.session.ensureLoaded();
   }

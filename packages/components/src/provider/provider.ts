@@ -35,7 +35,10 @@ export class JcProvider extends LitElement {
 
   #provider = new ContextProvider(this, { context: jcContext });
   #onChange = () => {
-    const state = this.#provider.value?.session.state;
+    const current = this.#provider.value?.session.state;
+    // The authenticator's secret and backup codes stay inside the widgets: a page's listeners
+    // (analytics, logging) see that enrolment is under way, never what it holds.
+    const state = current?.status === 'enrol-required' ? { ...current, enrolment: null } : current;
     this.dispatchEvent(new CustomEvent('jc-session-change', { detail: { state }, bubbles: true, composed: true }));
   };
 

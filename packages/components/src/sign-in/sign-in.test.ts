@@ -195,7 +195,9 @@ describe('jc-sign-in (against the real server)', () => {
 
   it('sets up an authenticator for a new account: QR code and key, backup codes, then a code computed from the key, then the notice', async () => {
     const user = await createUser('New Enrollee');
-    const { el } = await mount();
+    const { el, provider } = await mount();
+    const announced: unknown[] = [];
+    provider.addEventListener('jc-session-change', (e) => announced.push((e as CustomEvent).detail.state));
     await enterPassword(el, user.email, user.password);
     await settled(el, /Set up your authenticator app/);
     await waitUntil(() => shadow(el).querySelector('svg.qr'), 'the QR code');
@@ -213,6 +215,11 @@ describe('jc-sign-in (against the real server)', () => {
     expect(field.getAttribute('inputmode')).to.equal('numeric');
     expect(field.getAttribute('autocomplete')).to.equal('one-time-code');
     await expect(el).to.be.accessible();
+    // The page hears that enrolment is under way, never the secret or the backup codes.
+    const enrolling = announced.filter((state) => (state as { status?: string })?.status === 'enrol-required');
+    expect(enrolling.length).to.be.greaterThan(0);
+    expect(enrolling.every((state) => (state as { enrolment: unknown }).enrolment === null)).to.equal(true);
+    expect(JSON.stringify(announced)).not.to.include(key.replace(/ /g, ''));
 
     enterCode(el, wrongCode(await totpFromSecret(key)), '#jc-enrol-code');
     await settled(el, /That code is not right/);
