@@ -81,6 +81,7 @@ const assigneeInput = (value: string): AssigneeInput =>
  * arrive live.
  *
  * @element jc-activity-tracker
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-step-changed - The user changed a step and the server took it. `detail` is `{ step, change }`; `change` is `added`, `done`, `undone`, `assigned`, `due-date` or `moved`.
  * @fires jc-activity-changed - The user changed the activity's steps or sections and the server took it (after each `jc-step-changed`, and for a new section). `detail.activity` is the whole activity, as the server answered.
  * @csspart panel - The box around the widget.
@@ -89,8 +90,8 @@ const assigneeInput = (value: string): AssigneeInput =>
  * @csspart list - A list of steps.
  * @csspart step - One step.
  * @csspart checkbox - A step's checkbox.
- * @csspart meta - A step's due date, assignee and who checked it off.
- * @csspart badge - The "Overdue" label.
+ * @csspart meta - A step's due date, assignee and who checked it off; an update's author, time and the step it is about.
+ * @csspart badge - The "Overdue" label, by the activity's due date or a step's.
  * @csspart form - The add-step, add-section and update forms.
  * @csspart input - Inputs, selects and text areas.
  * @csspart update - One update.
@@ -100,10 +101,24 @@ const assigneeInput = (value: string): AssigneeInput =>
  * @csspart preview - The Markdown preview.
  * @csspart button - Every button.
  * @csspart error - An error message.
- * @csspart status - Loading text, the Undo message and the announcement of each change.
+ * @csspart status - Loading text, why the user cannot change the steps, the Undo message and the announcement of each change.
  * @cssprop --jc-activity-max-width - The widget's largest width (48rem).
  * @cssprop --jc-progress-color - The progress bar's fill (the primary colour).
- * @cssprop --jc-overdue-color - The "Overdue" label (the danger colour).
+ * @cssprop --jc-overdue-color - The "Overdue" label and an overdue step's edge (the danger colour).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: author and date lines, hints, loading text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages and fields in error; overdue steps too, unless `--jc-overdue-color` is set (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The edge of the Undo message and of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-activity-tracker')
 export class JcActivityTracker extends LitElement {

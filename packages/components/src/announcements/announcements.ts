@@ -29,12 +29,19 @@ export function bySeverity(items: Announcement[]): Announcement[] {
  * errors are alerts (read out at once); warnings, information and successes
  * are polite status messages. A signed-in user may dismiss any but an
  * emergency. Signed out, those meant for everyone show. New, changed and
- * withdrawn announcements show live.
+ * withdrawn announcements show live. The banners keep their light,
+ * high-contrast colours in dark mode too.
  *
  * @element jc-announcements
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-announcement-dismissed - The user dismissed an announcement. `detail.announcementId` is its id.
  * @csspart list - The box of banners.
  * @csspart banner - One announcement (also `banner-emergency`, `banner-error`, `banner-warning`, `banner-information`, `banner-success`).
+ * @csspart banner-emergency - An announcement of severity emergency.
+ * @csspart banner-error - An announcement of severity error.
+ * @csspart banner-warning - An announcement of severity warning.
+ * @csspart banner-information - An announcement of severity information.
+ * @csspart banner-success - An announcement of severity success.
  * @csspart severity - The severity's name ("Emergency").
  * @csspart title - The announcement's title.
  * @csspart body - The announcement's text.
@@ -42,11 +49,25 @@ export function bySeverity(items: Announcement[]): Announcement[] {
  * @csspart error - An error message.
  * @csspart button - The Try again button.
  * @csspart status - Loading text and the announcement of a dismissal.
- * @cssprop --jc-announcement-emergency-bg - The emergency banner's background (#9c3d10; its text is white).
+ * @cssprop --jc-announcement-emergency-bg - The emergency banner's background (#9c3d10).
+ * @cssprop --jc-announcement-emergency-text - The emergency banner's text (#ffffff; the other banners' text is #1b1b1b).
  * @cssprop --jc-announcement-error-bg - The error banner's background (#f4e3db).
  * @cssprop --jc-announcement-warning-bg - The warning banner's background (#faf3d1).
  * @cssprop --jc-announcement-information-bg - The information banner's background (#e7f6f8).
  * @cssprop --jc-announcement-success-bg - The success banner's background (#ecf3ec).
+ * @cssprop --jc-color-primary - The Try again button (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - The Try again button's text (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - Not used by this widget, which draws no panel (the banners have their own backgrounds): the shared panel's background.
+ * @cssprop --jc-color-text - Text outside the banners (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Loading text and the announcement of a dismissal (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Not used by this widget, which draws no panel: the shared panel's border.
+ * @cssprop --jc-color-danger - Error messages (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-focus-ring - The focus outline, on buttons and on the banner that receives focus after a dismissal (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the banners and buttons (0.25rem).
+ * @cssprop --jc-space - Not used by this widget, which draws no panel: the shared panel's padding.
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-announcements')
 export class JcAnnouncements extends LitElement {

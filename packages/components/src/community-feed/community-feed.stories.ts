@@ -17,7 +17,7 @@ interface Args {
 /**
  * `jc-community-feed` shows a community's posts (or, with `scope="mine"`, the
  * signed-in user's feed over all their communities): a composer for members,
- * markdown bodies rendered through DOMPurify, attachments, reactions,
+ * Markdown bodies rendered straight to elements (never parsed as HTML), attachments, reactions,
  * comments, edit, delete and report. New posts by others wait behind an
  * "N new posts" button; older posts load on scroll; the list is virtualized.
  * These stories run on recorded fixtures: every action works, in memory.

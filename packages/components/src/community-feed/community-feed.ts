@@ -88,11 +88,13 @@ export function formatSize(bytes: number, locale?: string): string {
  * (and survives a reload in sessionStorage), and a retry can never post twice.
  *
  * @element jc-community-feed
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-post-created - The server confirmed a post written here. `detail.post` is the post.
  * @fires jc-post-deleted - The user deleted a post. `detail` is `{ postId, post }`.
  * @fires jc-reaction-changed - The user added or took back a reaction. `detail` is `{ postId, kind, active, reactions, myReactions }`.
  * @csspart panel - The box around the widget.
  * @csspart composer - The form for a new post.
+ * @csspart form - A post's edit and report boxes, and its comment form.
  * @csspart input - Every text area and the file input.
  * @csspart button - Every button.
  * @csspart new-posts - The "N new posts" button.
@@ -110,6 +112,20 @@ export function formatSize(bytes: number, locale?: string): string {
  * @csspart error - An error message.
  * @csspart status - Loading text and the announcement of each action's result.
  * @cssprop --jc-community-feed-max-width - The widget's largest width (48rem).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: author and date lines, hints, loading text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages, fields in error, the confirming Delete button and a post that could not be sent (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The edge of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-community-feed')
 export class JcCommunityFeed extends LitElement {

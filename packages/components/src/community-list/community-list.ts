@@ -36,6 +36,7 @@ const isManager = (m: Membership | null) => m?.state === 'active' && (m.role ===
  * a form to create a community or subcommunity.
  *
  * @element jc-community-list
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-community-select - A community's link was clicked. `detail` is `{ slug, id, name }`. Call `preventDefault()` to stop the link's navigation (e.g. to route in a single-page app).
  * @fires jc-community-joined - The user joined, asked to join, or accepted an invitation. `detail` is `{ community, requested }` (`requested`: the request waits for an owner or moderator).
  * @fires jc-community-left - The user left, cancelled a request or declined an invitation. `detail.community` is the community.
@@ -53,6 +54,20 @@ const isManager = (m: Membership | null) => m?.state === 'active' && (m.role ===
  * @csspart error - An error message.
  * @csspart status - Loading text and the announcement of each action's result.
  * @cssprop --jc-community-list-max-width - The widget's largest width (40rem).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: the line under each name, hints, loading text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages and fields in error (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The edge of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-community-list')
 export class JcCommunityList extends LitElement {

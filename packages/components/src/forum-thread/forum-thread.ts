@@ -93,6 +93,7 @@ function hashReplyId(): string | null {
  * show as they happen.
  *
  * @element jc-forum-thread
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-reply-created - The server confirmed a reply written here. `detail.reply` is the reply.
  * @fires jc-topic-changed - The user changed the topic here (follow, pin, lock, move, edit, answer, delete). `detail` is `{ topic, deleted? }`.
  * @csspart panel - The box around the widget.
@@ -104,11 +105,12 @@ function hashReplyId(): string | null {
  * @csspart moderation - The moderator tools (pin, lock, move, delete).
  * @csspart thread - The list of replies (role=feed).
  * @csspart reply - One reply (an article); unsent replies too.
- * @csspart quote - The quoted words in a reply.
- * @csspart actions - A reply's buttons.
- * @csspart like - A reply's Like button (aria-pressed).
+ * @csspart quote - The quoted words in a reply, and in the composer while quoting.
+ * @csspart actions - The topic's buttons, and each reply's.
+ * @csspart like - A reply's Like button (aria-pressed), or its count for readers who cannot like it.
  * @csspart new-replies - The "N new replies" button.
  * @csspart composer - The form for a new reply.
+ * @csspart context - Above the composer: the reply being answered, or the words being quoted, with a button to cancel.
  * @csspart tab - The composer's Write and Preview tabs.
  * @csspart preview - The composer's preview.
  * @csspart input - Every text box, text area and select.
@@ -121,6 +123,20 @@ function hashReplyId(): string | null {
  * @csspart status - Loading text and the announcement of each action's result.
  * @cssprop --jc-forum-thread-max-width - The widget's largest width (52rem).
  * @cssprop --jc-forum-thread-indent - How far a reply to a reply is indented (2rem).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: author and date lines, hints, loading text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages, fields in error, the confirming Delete buttons, the Locked badge and note, and a reply that could not be sent (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The accepted answer's badge and edge, and the edge of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The padding of the panel and of the flag dialog (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-forum-thread')
 export class JcForumThread extends LitElement {

@@ -58,6 +58,7 @@ export function parseTags(input: string): string[] {
  * reader's place or an unsent topic.
  *
  * @element jc-forum
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-topic-select - A topic's title was clicked. `detail` is `{ topicId, title, communitySlug }`. Cancelable: call `preventDefault()` to stop the link's navigation (e.g. to route in a single-page app, or to show `jc-forum-thread` in place).
  * @fires jc-topic-created - The user started a topic. `detail.topic` is the new topic.
  * @csspart panel - The box around the widget.
@@ -67,7 +68,7 @@ export function parseTags(input: string): string[] {
  * @csspart topic - One topic.
  * @csspart link - A topic's title, linking to it.
  * @csspart badge - A topic's Pinned, Locked, Question or Answered label.
- * @csspart tag - A tag (a button that filters by it).
+ * @csspart tag - A topic's tag (a button that filters by it), and the tag the list is filtered by.
  * @csspart meta - A topic's author, forum, replies and last activity.
  * @csspart form - The new-topic form.
  * @csspart input - The form's inputs, select and text area.
@@ -75,8 +76,22 @@ export function parseTags(input: string): string[] {
  * @csspart preview - The Markdown preview.
  * @csspart button - Every button.
  * @csspart error - An error message.
- * @csspart status - Loading text and the announcement of each change.
+ * @csspart status - Loading text, why the user cannot start a topic, and the announcement of each change.
  * @cssprop --jc-forum-max-width - The widget's largest width (48rem).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: author and date lines, hints, loading text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages and fields in error (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The Answered badge, and the edge of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-forum')
 export class JcForum extends LitElement {

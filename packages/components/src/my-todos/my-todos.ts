@@ -26,6 +26,7 @@ const TOPICS = ['step.changed', 'step.assigned', 'activity.updated', 'activity.c
  * once, with Undo. The list follows changes live.
  *
  * @element jc-my-todos
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-step-changed - The user checked a step off, or took it back with Undo, and the server took it. `detail` is `{ step, change }` (`done` or `undone`).
  * @fires jc-activity-select - An activity's link was clicked. `detail` is `{ activityId, title, communitySlug }`. Cancelable: call `preventDefault()` to stop the navigation and route it yourself.
  * @csspart panel - The box around the widget.
@@ -39,7 +40,21 @@ const TOPICS = ['step.changed', 'step.assigned', 'activity.updated', 'activity.c
  * @csspart error - An error message.
  * @csspart status - Loading text, the Undo message and the announcement of each change.
  * @cssprop --jc-todos-max-width - The widget's largest width (36rem).
- * @cssprop --jc-overdue-color - The "Overdue" label (the danger colour).
+ * @cssprop --jc-overdue-color - The "Overdue" label and an overdue step's edge (the danger colour).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The panel's background (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: each step's due date, assignee, activity and community, loading text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages; overdue steps too, unless `--jc-overdue-color` is set (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The edge of the Undo message and of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-my-todos')
 export class JcMyTodos extends LitElement {

@@ -13,12 +13,15 @@ if (typeof document !== 'undefined' && !g[ROOT]) {
 }
 
 /**
- * The context root for JusticeConnect widgets: the API's address and the
- * signed-in session, shared by every `jc-*` element inside it.
+ * The context root for JusticeConnect widgets: the API's address, the typed
+ * API client, the signed-in session and one live-event connection (open
+ * while someone is signed in), shared by every `jc-*` element inside it. It
+ * renders only its children (`display: contents`). A widget outside any
+ * provider finds the API from its own `api` attribute or the page's origin.
  *
  * @element jc-provider
  * @slot - The widgets (and any other markup) that share this provider.
- * @fires jc-session-change - The signed-in user changed (signed in, out, or their profile). `detail.state` is the new state.
+ * @fires jc-session-change - The session's state changed: a step of a sign-in, signed in, the signed-in user's profile, signed out, or an error. `detail.state` is the new `SessionState`; `detail.state.status` is `idle`, `loading`, `signed-out` (with `ended`: `idle` or `lifetime` when the session timed out), `code-required`, `enrol-required` (its `enrolment`, the new authenticator's secret and backup codes, always `null` here), `notice-required`, `signed-in` (with `me`, the user) or `error`.
  */
 @customElement('jc-provider')
 export class JcProvider extends LitElement {
@@ -27,7 +30,11 @@ export class JcProvider extends LitElement {
   /** The JusticeConnect server's origin. Defaults to the page's own origin. */
   @property() api = '';
 
-  /** The user interface language (BCP 47), e.g. `en` or `es`. */
+  /**
+   * Meant for the user interface language (BCP 47, e.g. `en`); reflected to
+   * the attribute, but no widget reads it yet: the widgets' strings are in
+   * English, and dates and times follow the nearest `lang` attribute.
+   */
   @property({ reflect: true }) locale = 'en';
 
   /** Replaces `fetch` for every request (used by Storybook's recorded fixtures). */

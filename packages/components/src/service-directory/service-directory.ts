@@ -78,6 +78,7 @@ type FocusKey = string;
  * filter by status or to My Services. Status changes show live.
  *
  * @element jc-service-directory
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-favorite-change - A service was added to or taken out of My Services. `detail` is `{ serviceId, favorite }`.
  * @fires jc-favorites-reorder - My Services were reordered (and saved). `detail.serviceIds` is the new order.
  * @fires jc-access-requested - The reader asked for access to a service. `detail` is `{ serviceId, request }`.
@@ -88,6 +89,7 @@ type FocusKey = string;
  * @csspart section - The My Services section and the section of the other services.
  * @csspart list - A list of services.
  * @csspart service - One service (`service-locked` too when the reader has no access).
+ * @csspart service-locked - A service the reader has no access to (grayed out).
  * @csspart service-icon - A service's icon.
  * @csspart link - A service's name, linking to it.
  * @csspart badge - The “No access” label by a locked service's name.
@@ -101,8 +103,26 @@ type FocusKey = string;
  * @csspart error - An error message.
  * @csspart status - Loading text and the announcement of each change.
  * @cssprop --jc-service-directory-max-width - The widget's largest width (52rem).
- * @cssprop --jc-color-warning - The maintenance icon's yellow (#ffbe2e).
- * @cssprop --jc-color-locked-surface - A locked service's background (#f0f0f0).
+ * @cssprop --jc-color-warning - The maintenance icons' background, now and planned (#ffbe2e).
+ * @cssprop --jc-color-caution - The degraded-service icon's background (#e5a000).
+ * @cssprop --jc-color-locked-surface - A locked service's background (#f0f0f0; #2d2e2f in dark mode).
+ * @cssprop --jc-color-icon-muted - The icon-only indicators (community, access), the drag grip and a locked service's icon (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-tooltip-bg - A tooltip's background (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-tooltip-text - A tooltip's text (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: the count of services shown, a locked service's text (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages, the outage icons and the outage indicators' border (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-color-success - The edge of the message that announces the result of an action (#00a91c).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-service-directory')
 export class JcServiceDirectory extends LitElement {

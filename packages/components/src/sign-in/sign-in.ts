@@ -55,18 +55,32 @@ const clockTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * idle timeout ("Stay signed in") and says when it signed the user out.
  *
  * @element jc-sign-in
+ * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
  * @fires jc-signed-in - A user finished signing in (after the notice). `detail.user` is the user.
  * @fires jc-signed-out - The user signed out, or was signed out (`detail.reason`: `user`, `idle` or `lifetime`).
  * @fires jc-opted-in - The user opted in to JusticeConnect. `detail.user` is the user.
  * @csspart panel - The box around the widget.
  * @csspart form - Each step's form.
- * @csspart input - The inputs.
+ * @csspart input - The text fields: email, password, one-time and backup codes.
  * @csspart button - Every button.
  * @csspart error - An error message.
- * @csspart status - The loading, signed-in and idle-warning text.
+ * @csspart status - Status text: loading, who is signed in (title and agency), the idle-timeout warning with "Stay signed in", why the user was signed out, a pending account's notice, and "Copied" after copying the key.
  * @csspart qr - The QR code of a new authenticator's secret.
  * @csspart notice - The system-use notice's text.
  * @cssprop --jc-sign-in-max-width - The widget's largest width (28rem).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
+ * @cssprop --jc-color-text-muted - Secondary text: hints, loading text, the signed-in user's title and agency (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
+ * @cssprop --jc-color-danger - Error messages and fields in error (#b50909; #f8a9a9 in dark mode).
+ * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
+ * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-space - The panel's padding, and the space between a step's parts (1rem).
+ * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-size - The base font size (1rem).
  */
 @customElement('jc-sign-in')
 export class JcSignIn extends LitElement {
@@ -107,6 +121,7 @@ export class JcSignIn extends LitElement {
   }
 
   #emit(name: string, detail?: unknown) {
+    /** @ignore Each event is documented on the class (`@fires`), not here. */
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
