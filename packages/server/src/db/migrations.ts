@@ -499,6 +499,14 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
         .execute();
     },
   },
+  '0010_per_user_indexes': {
+    async up(db: Kysely<any>) {
+      // A user's service grants and dismissed announcements are read on every directory and
+      // banner load; their primary keys lead with the service or announcement (test/query-plans.test.ts).
+      await db.schema.createIndex('service_grant_user_idx').on('service_grant').column('user_id').execute();
+      await db.schema.createIndex('announcement_dismissal_user_idx').on('announcement_dismissal').column('user_id').execute();
+    },
+  },
   };
 }
 
