@@ -15,18 +15,14 @@
  *   JC_BENCH_POSTS=100000 JC_BENCH_SECONDS=3 npm run bench:feed   (quicker)
  */
 import { sql } from 'kysely';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { postgres as postgresBackend } from '../test/helpers.ts';
 import { load, loadAtRate, type LoadResult } from './load.ts';
-import { BENCH_ENV, benchServer } from './session.ts';
+import { benchServer, serverProcess } from './session.ts';
 import { encodeCursor } from '../src/http/cursor.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const TOTAL = Number(process.env.JC_BENCH_POSTS ?? 1_000_000);
 const SMALL = 10_000;
 const SECONDS = Number(process.env.JC_BENCH_SECONDS ?? 5);
@@ -101,32 +97,13 @@ function line(label: string, r: LoadResult, bare?: number) {
   console.log(`${label.padEnd(58)} ${r.rps.toFixed(0).padStart(6)} req/s${ratio}  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}${r.errors ? `  ERRORS ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`);
 }
 
-let nextPort = 19500 + Math.floor(Math.random() * 300);
-
-/** Server processes (src/main.ts, or another script) on one database, each on its own port. */
-async function processes(count: number, databaseUrl: string, dataDir: string, script = '../src/main.ts', ready = /JusticeConnect on/) {
-  const children: { child: ChildProcess; url: string }[] = [];
-  for (let i = 0; i < count; i++) {
-    const port = nextPort++;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script)], {
-      env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', JC_DATABASE_URL: databaseUrl, JC_DATA_DIR: dataDir, JC_SEED: 'none', JC_PROCESSES: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    const deadline = Date.now() + 30_000;
-    while (!ready.test(out)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server process ${i} did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    children.push({ child, url: `http://127.0.0.1:${port}` });
-  }
+/** Server processes on one database, each on its own port. */
+async function processes(count: number, databaseUrl: string, dataDir: string, options: Parameters<typeof serverProcess>[1] = {}) {
+  const children: Awaited<ReturnType<typeof serverProcess>>[] = [];
+  for (let i = 0; i < count; i++) children.push(await serverProcess({ JC_DATABASE_URL: databaseUrl, JC_DATA_DIR: dataDir }, options));
   return {
     urls: children.map((c) => c.url),
-    async stop() {
-      for (const { child } of children) child.kill('SIGTERM');
-      await Promise.all(children.map(({ child }) => (child.exitCode === null ? once(child, 'exit') : null)));
-    },
+    stop: () => Promise.all(children.map((c) => c.stop())),
   };
 }
 
@@ -135,7 +112,7 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
   const big = await feedServer(kind, TOTAL, pgUrl);
   const small = await feedServer(kind, SMALL, pgUrl);
   console.log(`# ${label}: ${n(TOTAL)} posts loaded in ${big.loadSeconds.toFixed(1)} s; ${n(SMALL)} in ${small.loadSeconds.toFixed(1)} s (separate databases)`);
-  const bareServer = await processes(1, '', big.dir, 'bare.ts', /listening/);
+  const bareServer = await processes(1, '', big.dir, { script: 'bare.ts', ready: /listening/ });
   try {
     const bare = await load(`${bareServer.urls[0]}/bare`, {}, CONNECTIONS, SECONDS);
     line('bare Hono route', bare);

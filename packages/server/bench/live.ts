@@ -9,22 +9,19 @@
  *   npm run bench:live    (part of npm run bench)
  */
 import { serve } from '@hono/node-server';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { postgres as postgresBackend } from '../test/helpers.ts';
-import { benchSession } from './session.ts';
+import { benchSession, serverProcess } from './session.ts';
 
 const scratchDir = () => mkdtempSync(path.join(tmpdir(), 'jc-bench-pg-'));
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZES = (process.env.JC_BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
 const WRITES = Number(process.env.JC_BENCH_WRITES ?? 20);
 const USERS = 25;
@@ -158,38 +155,6 @@ async function startServer(env: Record<string, string>) {
 }
 
 /** A server process (src/main.ts) on the database `env` names; resolves once it listens. */
-let nextPort = 19000 + Math.floor(Math.random() * 400);
-async function serverProcess(env: Record<string, string>) {
-  const port = nextPort++;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/main.ts')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      JC_SEED: 'none',
-      JC_LOG_REQUESTS: 'false',
-      JC_MAX_STREAMS_PER_USER: '100000',
-      JC_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret',
-      JC_BASE_URL: 'http://localhost:8787',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  while (!/JusticeConnect on/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`server process exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    port,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
-}
-
 async function main() {
   console.log(`# live-event delivery: ${WRITES} writes, each to N subscribers; time from sending the write to each subscriber's receipt; each server its own process`);
   // Accounts and the community are made through a server in this process, which then steps aside.
@@ -197,7 +162,7 @@ async function main() {
   const prep = await prepare(setup.app, setup.port);
   const sqliteFile = setup.app.services.config.database.url;
   await setup.app.close();
-  const one = await serverProcess({ JC_DATABASE_URL: sqliteFile, JC_DATA_DIR: setup.dir });
+  const one = await serverProcess({ JC_DATABASE_URL: sqliteFile, JC_DATA_DIR: setup.dir, JC_MAX_STREAMS_PER_USER: '100000' });
   try {
     await measure('one process, SQLite', one.port, one.port, prep);
   } finally {
@@ -214,7 +179,7 @@ async function main() {
   const setupPg = await startServer({ JC_DATABASE_URL: database.url });
   const prepPg = await prepare(setupPg.app, setupPg.port);
   await setupPg.app.close();
-  const env = { JC_DATABASE_URL: database.url, JC_DATA_DIR: setupPg.dir };
+  const env = { JC_DATABASE_URL: database.url, JC_DATA_DIR: setupPg.dir, JC_MAX_STREAMS_PER_USER: '100000' };
   const a = await serverProcess(env);
   const b = await serverProcess(env);
   try {

@@ -1,5 +1,8 @@
 import { serve } from '@hono/node-server';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { NOTICE } from '../src/routes/notice.ts';
@@ -59,4 +62,35 @@ export async function benchServer(dir: string, options: { env?: Record<string, s
   await db.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', user.id).execute();
   const cookie = await benchSession(app, base, user.id, 'reader@bench.test', 'bench-password-123');
   return { app, server, base, json, db, user, cookie };
+}
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+let nextPort = 19000 + Math.floor(Math.random() * 700);
+
+/**
+ * A server under test in its own process: `src/main.ts` as deployed (or
+ * another script in bench/), on the next free-looking port, with the
+ * benchmarks' settings and `env`. Resolves once its output matches `ready`.
+ */
+export async function serverProcess(env: Record<string, string>, options: { script?: string; ready?: RegExp } = {}) {
+  const port = nextPort++;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, options.script ?? '../src/main.ts')], {
+    env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', JC_SEED: 'none', JC_PROCESSES: '1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const deadline = Date.now() + 30_000;
+  while (!(options.ready ?? /JusticeConnect on/).test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server process did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
 }

@@ -145,6 +145,14 @@ export async function loadActor(db: Kysely<Database>, userId: string): Promise<A
     .select(['status', 'opted_in', 'site_admin', 'agency_id', 'agency_admin'])
     .where('user_id', '=', userId)
     .executeTakeFirst();
+  return actorFrom(userId, p);
+}
+
+/** The account state of a profile row (none yet: pending), as authorization sees it. */
+export function actorFrom(
+  userId: string,
+  p: { status: UserStatus | null; opted_in: number | null; site_admin: number | null; agency_id: string | null; agency_admin: number | null } | undefined,
+): Actor {
   return {
     userId,
     status: p?.status ?? 'pending',

@@ -10,7 +10,7 @@ import { recordEvent, type NewEvent } from '../events/events.ts';
 import type { EventHub } from '../events/hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Scheduler } from '../schedule.ts';
-import type { Actor } from '../authz.ts';
+import { actorFrom, type Actor } from '../authz.ts';
 import { CredentialCache, credentialKey } from './credentials.ts';
 import { compiled } from '../db/compiled.ts';
 
@@ -148,14 +148,7 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
   c.set('user', user);
   c.set('sessionId', id);
   c.set('noticeVersion', row.notice_version ?? null);
-  c.set('actor', {
-    userId: row.userId,
-    status: row.status ?? 'pending',
-    optedIn: Boolean(row.opted_in),
-    siteAdmin: Boolean(row.site_admin),
-    agencyId: row.agency_id ?? null,
-    agencyAdmin: Boolean(row.agency_admin),
-  });
+  c.set('actor', actorFrom(row.userId, row));
   return user;
 }
 
