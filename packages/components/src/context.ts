@@ -1,8 +1,10 @@
 import { ContextConsumer, createContext } from '@lit/context';
+import { updateWhenLocaleChanges } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from './api/client.js';
 import { SessionStore } from './api/session.js';
 import { EventStream } from './api/events.js';
+import { langOf, localeChosen, useLocale } from './shared/localization.js';
 
 /** What `jc-provider` shares with every widget inside it. */
 export interface JcContextValue {
@@ -54,7 +56,9 @@ type Host = ReactiveControllerHost & HTMLElement;
 /**
  * How a widget reaches the API and the session: from the nearest
  * `jc-provider`, or, standing alone, from its own `api` (property or
- * attribute) or the page's origin. The host re-renders whenever the session changes.
+ * attribute) or the page's origin. The host re-renders whenever the session
+ * or the language changes; a widget standing alone, with no language chosen
+ * yet, speaks its page's (the nearest `lang`).
  */
 export class JcController implements ReactiveController {
   value: JcContextValue | undefined;
@@ -72,6 +76,7 @@ export class JcController implements ReactiveController {
       },
     });
     host.addController(this);
+    updateWhenLocaleChanges(host);
   }
 
   get session(): SessionStore {
@@ -95,8 +100,10 @@ export class JcController implements ReactiveController {
 
   hostConnected(): void {
     // The consumer (added first) has asked any provider above by now.
-    if (!this.#fromProvider) this.#attach(standaloneContext(this.#apiOf()));
-    else this.value?.session.addEventListener('change', this.#onChange);
+    if (!this.#fromProvider) {
+      if (!localeChosen()) void useLocale(langOf(this.host));
+      this.#attach(standaloneContext(this.#apiOf()));
+    } else this.value?.session.addEventListener('change', this.#onChange);
     void this.value?.session.ensureLoaded();
   }
 

@@ -18,7 +18,8 @@ import { renderField } from '../shared/form-field.js';
 import { MarkdownEditor } from '../shared/markdown-editor.js';
 import { markdown } from '../shared/markdown.js';
 import { StepCompletion } from '../shared/step-completion.js';
-import { localeOf, renderTime } from '../shared/time.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
+import { renderTime } from '../shared/time.js';
 import { activityTrackerStyles } from './activity-tracker.styles.js';
 
 /** What a step's change was, in `jc-step-changed`. */
@@ -255,7 +256,7 @@ export class JcActivityTracker extends LitElement {
   }
 
   get #locale(): string | undefined {
-    return localeOf(this);
+    return intlLocale();
   }
 
   get #today(): string {
@@ -430,7 +431,7 @@ export class JcActivityTracker extends LitElement {
       this.#lastUpdatesCursor = cursor;
       const first = fresh[0];
       if (first) void this.#focus(`[data-update="${CSS.escape(first.id)}"]`);
-      void this.#announcer.say(fresh.length === 1 ? msg('1 more update shown.') : msg(str`${fresh.length} more updates shown.`));
+      void this.#announcer.say(fresh.length === 1 ? msg('1 more update shown.') : msg(str`${formatNumber(fresh.length)} more updates shown.`));
     } catch (err) {
       if (generation !== this.#generation) return;
       const error = toApiError(err);
@@ -463,7 +464,7 @@ export class JcActivityTracker extends LitElement {
       const me = this.#jc.session.me?.id;
       const others = fresh.filter((u) => u.author.id !== me);
       if (others.length === 1) void this.#announcer.say(msg(str`New update from ${others[0]!.author.name}.`));
-      else if (others.length > 1) void this.#announcer.say(msg(str`${others.length} new updates.`));
+      else if (others.length > 1) void this.#announcer.say(msg(str`${formatNumber(others.length)} new updates.`));
     } catch (err) {
       this.#failed(toApiError(err));
     }
@@ -568,10 +569,10 @@ export class JcActivityTracker extends LitElement {
     const sectioned = (this.view ?? saved).sections.length > 0;
     void this.#announcer.say(
       group.title
-        ? msg(str`Moved to position ${at} of ${of} in ${group.title}.`)
+        ? msg(str`Moved to position ${at} of ${formatNumber(of)} in ${group.title}.`)
         : sectioned
-          ? msg(str`Moved to position ${at} of ${of}, before the sections.`)
-          : msg(str`Moved to position ${at} of ${of}.`),
+          ? msg(str`Moved to position ${at} of ${formatNumber(of)}, before the sections.`)
+          : msg(str`Moved to position ${at} of ${formatNumber(of)}.`),
     );
   }
 
@@ -718,7 +719,7 @@ export class JcActivityTracker extends LitElement {
     const locale = this.#locale;
     const done = steps.filter((s) => this.#done.isDone(s)).length;
     const total = steps.length;
-    const progress = total === 1 ? msg(str`${done} of 1 step done`) : msg(str`${done} of ${total} steps done`);
+    const progress = total === 1 ? msg(str`${formatNumber(done)} of 1 step done`) : msg(str`${formatNumber(done)} of ${formatNumber(total)} steps done`);
     const overdue = view.status === 'active' && isOverdue(view.dueDate, false, this.#today);
     const statusText = view.status === 'completed' ? msg('Completed') : view.status === 'cancelled' ? msg('Cancelled') : null;
     return html`${view.goal ? html`<p class="goal">${view.goal}</p>` : nothing}

@@ -1,3 +1,4 @@
+import { errorMessage, fieldMessages } from '../shared/localization.js';
 import * as z from 'zod/mini';
 import {
   AttachmentSchema,
@@ -346,7 +347,7 @@ export class ApiClient extends EventTarget {
       try {
         json = JSON.parse(text);
       } catch {
-        throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
+        throw new ApiError(response.status, 'BAD_RESPONSE', errorMessage(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
       }
     }
     if (!response.ok) {
@@ -356,9 +357,9 @@ export class ApiClient extends EventTarget {
         if (path.startsWith('/api/v1/') && SIGN_IN_CODES.has(code)) {
           this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status: response.status, code, path } }));
         }
-        throw new ApiError(response.status, code, message, fields ?? {});
+        throw new ApiError(response.status, code, errorMessage(response.status, code, message), fieldMessages(fields ?? {}));
       }
-      throw new ApiError(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`);
+      throw new ApiError(response.status, 'HTTP_' + response.status, errorMessage(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`));
     }
     const etag = response.headers.get('etag');
     if (pageKey && etag) {
@@ -373,7 +374,7 @@ export class ApiClient extends EventTarget {
   #answer<T>(json: unknown, response: Response, schema?: z.ZodMiniType<T>): { data: T; response: Response } {
     if (!schema) return { data: json as T, response };
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
+    if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', errorMessage(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
     return { data: parsed.data, response };
   }
 
@@ -848,7 +849,7 @@ export class ApiClient extends EventTarget {
     } catch {
       throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
     }
-    if (!response.ok) throw new ApiError(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`);
+    if (!response.ok) throw new ApiError(response.status, 'HTTP_' + response.status, errorMessage(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`));
     return response.blob();
   }
 }

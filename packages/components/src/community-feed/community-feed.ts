@@ -13,7 +13,8 @@ import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { communityFeedStyles } from './community-feed.styles.js';
 import { markdown } from '../shared/markdown.js';
-import { localeOf, renderTime } from '../shared/time.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
+import { renderTime } from '../shared/time.js';
 import { isRetryable, readUnsent, writeUnsent } from '../shared/unsent.js';
 import { feedKeyTarget, layoutComplete, revealVirtualItem, syncFeedBusy } from '../shared/virtual-list.js';
 
@@ -204,7 +205,7 @@ export class JcCommunityFeed extends LitElement {
   }
 
   get #locale(): string | undefined {
-    return localeOf(this);
+    return intlLocale();
   }
 
   /** Reloads the feed from the server (unsent posts stay). */
@@ -420,7 +421,7 @@ export class JcCommunityFeed extends LitElement {
     const first = this.posts[before];
     if (first && !this.olderError) {
       const count = this.posts.length - before;
-      void this.#announce(count === 1 ? msg('1 older post shown.') : msg(str`${count} older posts shown.`));
+      void this.#announce(count === 1 ? msg('1 older post shown.') : msg(str`${formatNumber(count)} older posts shown.`));
       await this.#focusPost(first.id);
     }
   }
@@ -507,14 +508,14 @@ export class JcCommunityFeed extends LitElement {
     if (this.posts.length === 0) {
       // Nothing to read yet, so nothing moves: show them at once.
       this.posts = add;
-      void this.#announce(add.length === 1 ? msg('1 new post.') : msg(str`${add.length} new posts.`));
+      void this.#announce(add.length === 1 ? msg('1 new post.') : msg(str`${formatNumber(add.length)} new posts.`));
       return;
     }
     this.queued = [...add, ...this.queued];
     clearTimeout(this.#announceTimer);
     this.#announceTimer = setTimeout(() => {
       const n = this.queued.length;
-      if (n) void this.#announce(n === 1 ? msg('1 new post. Use the “1 new post” button at the top of the feed to show it.') : msg(str`${n} new posts. Use the “${n} new posts” button at the top of the feed to show them.`));
+      if (n) void this.#announce(n === 1 ? msg('1 new post. Use the “1 new post” button at the top of the feed to show it.') : msg(str`${formatNumber(n)} new posts. Use the “${formatNumber(n)} new posts” button at the top of the feed to show them.`));
     }, 400);
   }
 
@@ -525,7 +526,7 @@ export class JcCommunityFeed extends LitElement {
     const shown = new Set(this.posts.map((p) => p.id));
     this.posts = [...add.filter((p) => !shown.has(p.id)), ...this.posts];
     this.queued = [];
-    void this.#announce(add.length === 1 ? msg('1 new post shown.') : msg(str`${add.length} new posts shown.`));
+    void this.#announce(add.length === 1 ? msg('1 new post shown.') : msg(str`${formatNumber(add.length)} new posts shown.`));
     await this.#focusPost(add[0]!.id);
   }
 
@@ -964,7 +965,7 @@ export class JcCommunityFeed extends LitElement {
         const count = post.reactions[kind];
         const pressed = post.myReactions.includes(kind);
         const inner = html`<span aria-hidden="true">${REACTION_ICON[kind]}</span> ${this.#reactionLabel(kind)}
-          <span class="count">${count}</span>`;
+          <span class="count">${formatNumber(count)}</span>`;
         return takePart
           ? html`<button
               part="reaction button"
@@ -1085,7 +1086,7 @@ export class JcCommunityFeed extends LitElement {
       </article>`;
     }
     const open = this.openThreads.has(post.id);
-    const comments = post.commentCount === 1 ? msg('1 comment') : msg(str`${post.commentCount} comments`);
+    const comments = post.commentCount === 1 ? msg('1 comment') : msg(str`${formatNumber(post.commentCount)} comments`);
     const error = this.postErrors.get(post.id);
     return html`<article
       class="post"
@@ -1262,7 +1263,7 @@ export class JcCommunityFeed extends LitElement {
       ${n
         ? html`<div class="pill-bar">
             <button part="new-posts button" type="button" class="pill" @click=${() => this.showNewPosts()}>
-              <span aria-hidden="true">↑</span> ${n === 1 ? msg('1 new post') : msg(str`${n} new posts`)}
+              <span aria-hidden="true">↑</span> ${n === 1 ? msg('1 new post') : msg(str`${formatNumber(n)} new posts`)}
             </button>
           </div>`
         : nothing}

@@ -11,6 +11,7 @@ import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { renderField, type FieldControl } from '../shared/form-field.js';
 import { communityListStyles } from './community-list.styles.js';
+import { formatNumber } from '../shared/localization.js';
 
 type Scope = 'mine' | 'all';
 
@@ -210,7 +211,7 @@ export class JcCommunityList extends LitElement {
       if (more) {
         const first = fresh[0];
         if (first) this.#focusAfterRender = `a[data-id="${first.id}"]`;
-        void this.#announce(fresh.length === 1 ? msg('1 more community shown.') : msg(str`${fresh.length} more communities shown.`));
+        void this.#announce(fresh.length === 1 ? msg('1 more community shown.') : msg(str`${formatNumber(fresh.length)} more communities shown.`));
       }
     } catch (err) {
       if (generation !== this.#generation) return;
@@ -347,7 +348,7 @@ export class JcCommunityList extends LitElement {
           ? msg(str`No requests to join ${c.name} are waiting.`)
           : items.length === 1
             ? msg(str`1 request to join ${c.name} is waiting.`)
-            : msg(str`${items.length} requests to join ${c.name} are waiting.`),
+            : msg(str`${formatNumber(items.length)} requests to join ${c.name} are waiting.`),
       );
     } catch (err) {
       const error = toApiError(err);
@@ -577,7 +578,7 @@ export class JcCommunityList extends LitElement {
 
   #renderItem(c: Community, children: Map<string, Community[]>, nested: boolean): TemplateResult {
     const kids = children.get(c.id) ?? [];
-    const count = c.memberCount === 1 ? msg('1 member') : msg(str`${c.memberCount} members`);
+    const count = c.memberCount === 1 ? msg('1 member') : msg(str`${formatNumber(c.memberCount)} members`);
     return html`<li class="item" part="item">
       ${!nested && c.path.length
         ? html`<span class="context">${msg(str`In ${c.path.map((p) => p.name).join(' › ')}`)}</span>`

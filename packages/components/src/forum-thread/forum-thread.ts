@@ -13,7 +13,8 @@ import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { markdown, markdownText } from '../shared/markdown.js';
 import { MarkdownEditor } from '../shared/markdown-editor.js';
-import { localeOf, renderTime } from '../shared/time.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
+import { renderTime } from '../shared/time.js';
 import { isRetryable, readUnsent, writeUnsent } from '../shared/unsent.js';
 import { FocusKeeper, feedKeyTarget, layoutComplete, revealVirtualItem, syncFeedBusy } from '../shared/virtual-list.js';
 import { forumThreadStyles } from './forum-thread.styles.js';
@@ -214,7 +215,7 @@ export class JcForumThread extends LitElement {
   #replyTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   get #locale(): string | undefined {
-    return localeOf(this);
+    return intlLocale();
   }
 
   get #me() {
@@ -541,10 +542,10 @@ export class JcForumThread extends LitElement {
       direction === 'next'
         ? count === 1
           ? msg('1 more reply shown.')
-          : msg(str`${count} more replies shown.`)
+          : msg(str`${formatNumber(count)} more replies shown.`)
         : count === 1
           ? msg('1 earlier reply shown.')
-          : msg(str`${count} earlier replies shown.`),
+          : msg(str`${formatNumber(count)} earlier replies shown.`),
     );
     if (target) await this.#focusReply(target.id);
   }
@@ -790,7 +791,7 @@ export class JcForumThread extends LitElement {
         void this.#announce(
           n === 1
             ? msg('1 new reply. Use the “1 new reply” button at the end of the thread to show it.')
-            : msg(str`${n} new replies. Use the “${n} new replies” button at the end of the thread to show them.`),
+            : msg(str`${formatNumber(n)} new replies. Use the “${formatNumber(n)} new replies” button at the end of the thread to show them.`),
         );
     }, 400);
   }
@@ -802,7 +803,7 @@ export class JcForumThread extends LitElement {
     const n = this.waiting.length;
     const shown = await this.#goToReply(first, false);
     this.waiting = [];
-    if (shown) void this.#announce(n === 1 ? msg('1 new reply shown.') : msg(str`${n} new replies shown.`));
+    if (shown) void this.#announce(n === 1 ? msg('1 new reply shown.') : msg(str`${formatNumber(n)} new replies shown.`));
   }
 
   /* ---------- composing ---------- */
@@ -1301,8 +1302,7 @@ export class JcForumThread extends LitElement {
   }
 
   #count(n: number): string {
-    const formatted = new Intl.NumberFormat(this.#locale).format(n);
-    return n === 1 ? msg('1 reply') : msg(str`${formatted} replies`);
+    return n === 1 ? msg('1 reply') : msg(str`${formatNumber(n)} replies`);
   }
 
   #renderBadges(topic: Topic) {
@@ -1551,7 +1551,7 @@ export class JcForumThread extends LitElement {
     const likeBusy = this.busy.has(`like:${id}`);
     const error = this.replyErrors.get(id);
     const actionsLabel = author ? msg(str`Actions for ${author.name}’s reply`) : msg('Reply actions');
-    const like = html`<span aria-hidden="true">👍</span> ${msg('Like')} <span class="count">${reply.likeCount}</span>`;
+    const like = html`<span aria-hidden="true">👍</span> ${msg('Like')} <span class="count">${formatNumber(reply.likeCount)}</span>`;
     return html`<article
       class="reply ${nested ? 'nested' : ''} ${isAnswer ? 'answer' : ''}"
       part="reply"
@@ -1762,7 +1762,7 @@ export class JcForumThread extends LitElement {
       ${n
         ? html`<div class="pill-bar">
             <button part="new-replies button" type="button" class="pill" @click=${() => this.showNewReplies()}>
-              <span aria-hidden="true">↓</span> ${n === 1 ? msg('1 new reply') : msg(str`${n} new replies`)}
+              <span aria-hidden="true">↓</span> ${n === 1 ? msg('1 new reply') : msg(str`${formatNumber(n)} new replies`)}
             </button>
           </div>`
         : nothing}

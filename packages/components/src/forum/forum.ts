@@ -12,7 +12,8 @@ import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { renderField, type FieldControl } from '../shared/form-field.js';
 import { MarkdownEditor } from '../shared/markdown-editor.js';
-import { localeOf, renderTime } from '../shared/time.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
+import { renderTime } from '../shared/time.js';
 import { isRetryable } from '../shared/unsent.js';
 import { forumStyles } from './forum.styles.js';
 
@@ -187,7 +188,7 @@ export class JcForum extends LitElement {
       this.nextCursor = page.nextCursor;
       const first = fresh[0];
       if (first) this.#focusAfterRender = `a[data-id="${CSS.escape(first.id)}"]`;
-      void this.#announce(fresh.length === 1 ? msg('1 more topic shown.') : msg(str`${fresh.length} more topics shown.`));
+      void this.#announce(fresh.length === 1 ? msg('1 more topic shown.') : msg(str`${formatNumber(fresh.length)} more topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
       const error = toApiError(err);
@@ -347,7 +348,7 @@ export class JcForum extends LitElement {
       this.nextCursor = page.nextCursor;
       this.topicsStatus = 'ready';
       const n = page.items.length;
-      void this.#announce(n === 0 ? msg('No topics match.') : n === 1 ? msg('1 topic shown.') : msg(str`${n} topics shown.`));
+      void this.#announce(n === 0 ? msg('No topics match.') : n === 1 ? msg('1 topic shown.') : msg(str`${formatNumber(n)} topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
       const error = toApiError(err);
@@ -443,7 +444,7 @@ export class JcForum extends LitElement {
     const shown = this.topics.filter((t) => this.#arrived.has(t.id) && t.author.id !== me);
     for (const t of this.topics) this.#arrived.delete(t.id);
     if (!shown.length) return;
-    void this.#announce(shown.length === 1 ? msg(str`New topic: ${shown[0]!.title}`) : msg(str`${shown.length} new topics.`));
+    void this.#announce(shown.length === 1 ? msg(str`New topic: ${shown[0]!.title}`) : msg(str`${formatNumber(shown.length)} new topics.`));
   }
 
   #focusedTopicId(): string | null {
@@ -659,7 +660,7 @@ export class JcForum extends LitElement {
           <option value="" ?selected=${!this.forum}>${msg('All forums')}</option>
           ${this.forums.map(
             (f) => html`<option value=${f.id} ?selected=${f.id === this.forum}>
-              ${f.name} (${f.topicCount === 1 ? msg('1 topic') : msg(str`${f.topicCount} topics`)})
+              ${f.name} (${f.topicCount === 1 ? msg('1 topic') : msg(str`${formatNumber(f.topicCount)} topics`)})
             </option>`,
           )}
         </select>
@@ -807,8 +808,8 @@ export class JcForum extends LitElement {
   }
 
   #renderTopic(t: TopicSummary) {
-    const replies = t.replyCount === 1 ? msg('1 reply') : msg(str`${t.replyCount} replies`);
-    const locale = localeOf(this);
+    const replies = t.replyCount === 1 ? msg('1 reply') : msg(str`${formatNumber(t.replyCount)} replies`);
+    const locale = intlLocale();
     return html`<li class="topic" part="topic" data-topic=${t.id}>
       <h4 class="title">
         <a part="link" href=${this.#href(t)} data-id=${t.id} @click=${(e: MouseEvent) => this.#onSelect(e, t)}>${t.title}</a>

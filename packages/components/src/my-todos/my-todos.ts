@@ -12,7 +12,7 @@ import { errorText, renderAccountGate, renderSessionState } from '../shared/acco
 import { Announcer } from '../shared/announcer.js';
 import { formatDate, isOverdue, localDate } from '../shared/dates.js';
 import { StepCompletion, type CheckableStep } from '../shared/step-completion.js';
-import { localeOf } from '../shared/time.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
 import { myTodosStyles } from './my-todos.styles.js';
 
 /** Live events after which the list may have changed: steps checked off, added, assigned; activities closed; memberships. */
@@ -171,7 +171,7 @@ export class JcMyTodos extends LitElement {
         this.renderRoot.querySelector<HTMLElement>('#jc-todos-title')?.focus();
       const first = arrived[0];
       if (arrived.length === 1 && first) void this.#announcer.say(msg(str`New to-do: “${first.title}” in ${first.activityTitle}.`));
-      else if (arrived.length > 1) void this.#announcer.say(msg(str`${arrived.length} new to-dos.`));
+      else if (arrived.length > 1) void this.#announcer.say(msg(str`${formatNumber(arrived.length)} new to-dos.`));
     } catch (err) {
       const error = toApiError(err);
       if (error.status === 401) void this.#jc.session.refresh();
@@ -235,7 +235,7 @@ export class JcMyTodos extends LitElement {
   }
 
   #renderTodo(t: Todo) {
-    const locale = localeOf(this);
+    const locale = intlLocale();
     const done = this.#done.isDone(t);
     const today = localDate(new Date(this.now));
     const overdue = isOverdue(t.dueDate, done, today);
@@ -286,8 +286,8 @@ export class JcMyTodos extends LitElement {
       ${this.todos.length === 0
         ? html`<p class="empty">${msg('Nothing to do.')}</p>`
         : html`<p class="summary">
-              ${this.todos.length === 1 ? msg('1 open step.') : msg(str`${this.todos.length} open steps.`)}
-              ${overdue === 0 ? nothing : overdue === 1 ? msg('1 is overdue.') : msg(str`${overdue} are overdue.`)}
+              ${this.todos.length === 1 ? msg('1 open step.') : msg(str`${formatNumber(this.todos.length)} open steps.`)}
+              ${overdue === 0 ? nothing : overdue === 1 ? msg('1 is overdue.') : msg(str`${formatNumber(overdue)} are overdue.`)}
             </p>
             <ul class="todos" part="list" aria-labelledby="jc-todos-title">
               ${repeat(this.todos, (t) => t.id, (t) => this.#renderTodo(t))}

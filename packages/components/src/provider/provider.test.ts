@@ -2,6 +2,9 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import './provider.js';
 import type { JcProvider } from './provider.js';
 import { createActiveUser, signInSession, signOutPage } from '../testing/server.js';
+import { formatNumber, intlLocale, uiLocaleFor, useLocale } from '../shared/localization.js';
+import '../announcements/announcements.js';
+import '../sign-in/sign-in.js';
 
 describe('jc-provider (against the real server)', () => {
   afterEach(signOutPage);
@@ -39,5 +42,43 @@ describe('jc-provider (against the real server)', () => {
     await el.updateComplete;
     expect(el.context).to.not.equal(first);
     expect(el.context!.api.crossOrigin).to.equal(true);
+  });
+});
+
+describe('jc-provider locale', () => {
+  afterEach(async () => {
+    // Every other test speaks English.
+    await useLocale('en');
+  });
+
+  it('makes every widget inside speak Spanish, with Spanish dates and numbers, and marks the language for screen readers', async () => {
+    const el = await fixture<JcProvider>(html`<jc-provider locale="es-MX"><jc-announcements></jc-announcements></jc-provider>`);
+    const widget = el.querySelector('jc-announcements')!;
+    await waitUntil(() => widget.shadowRoot!.textContent!.includes('Anuncios') || widget.shadowRoot!.querySelector('.loading, .list, .problem'), 'rendered');
+    await waitUntil(() => el.getAttribute('lang') === 'es-MX', 'the provider marks its language');
+    expect(intlLocale()).to.equal('es-MX');
+    expect(formatNumber(1234.5)).to.equal(new Intl.NumberFormat('es-MX').format(1234.5));
+    expect(widget.shadowRoot!.textContent).to.not.match(/Loading announcements|Try again/);
+  });
+
+  it('switches language when the attribute changes, and back', async () => {
+    const el = await fixture<JcProvider>(html`<jc-provider locale="es"><jc-sign-in></jc-sign-in></jc-provider>`);
+    const widget = el.querySelector('jc-sign-in')!;
+    await waitUntil(() => /Iniciar sesión/.test(widget.shadowRoot!.textContent ?? ''), 'Spanish sign-in form');
+    el.locale = 'en';
+    await waitUntil(() => /Sign in/.test(widget.shadowRoot!.textContent ?? ''), 'English again');
+    expect(el.hasAttribute('lang')).to.equal(true);
+    el.locale = '';
+    await waitUntil(() => !el.hasAttribute('lang'), 'no lang of its own without a locale');
+  });
+
+  it('follows the nearest lang attribute when it has no locale, and speaks English for a language it does not know', async () => {
+    const page = await fixture(html`<div lang="es-US"><jc-provider><jc-sign-in></jc-sign-in></jc-provider></div>`);
+    const widget = page.querySelector('jc-sign-in')!;
+    await waitUntil(() => /Iniciar sesión/.test(widget.shadowRoot!.textContent ?? ''), 'Spanish from lang');
+    expect(intlLocale()).to.equal('es-US');
+    expect(uiLocaleFor('fr-CA')).to.equal('en');
+    expect(uiLocaleFor('not a tag')).to.equal('en');
+    expect(uiLocaleFor('ES')).to.equal('es');
   });
 });

@@ -2,6 +2,7 @@ import { ContextProvider, ContextRoot } from '@lit/context';
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { createJcContext, jcContext, type JcContextValue } from '../context.js';
+import { intlLocale, langOf, useLocale } from '../shared/localization.js';
 import { providerStyles } from './provider.styles.js';
 
 // Widgets that upgrade before their provider still find it once it arrives.
@@ -31,11 +32,23 @@ export class JcProvider extends LitElement {
   @property() api = '';
 
   /**
-   * Meant for the user interface language (BCP 47, e.g. `en`); reflected to
-   * the attribute, but no widget reads it yet: the widgets' strings are in
-   * English, and dates and times follow the nearest `lang` attribute.
+   * The widgets' language, as a BCP 47 tag (`en`, `es`, `es-MX`, `en-GB`).
+   * The widgets speak English and Spanish; dates, times and numbers follow
+   * the whole tag (`es-MX` writes dates as Mexico does). Without it the
+   * widgets follow the nearest `lang` attribute above the provider, then the
+   * browser's language. The language is the page's: every widget on the page
+   * speaks the last one a provider asked for.
    */
-  @property({ reflect: true }) locale = 'en';
+  @property({ reflect: true }) locale = '';
+
+  /**
+   * The colour theme of every widget inside: `light`, `dark` or
+   * `high-contrast`. Without it the widgets follow the reader's system
+   * (`prefers-color-scheme`, and `prefers-contrast: more`). A widget's own
+   * `theme` attribute wins over its provider's; `--jc-*` custom properties
+   * set on the provider or a widget win over both.
+   */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'high-contrast' | undefined;
 
   /** Replaces `fetch` for every request (used by Storybook's recorded fixtures). */
   @property({ attribute: false }) fetcher: typeof fetch | undefined;
@@ -59,6 +72,8 @@ export class JcProvider extends LitElement {
   override connectedCallback(): void {
     // Create the context before children ask for it (they ask as they connect).
     this.#ensureContext();
+    // Choose the language before the widgets inside render.
+    this.#applyLocale();
     super.connectedCallback();
     const value = this.#provider.value;
     if (value?.session.me?.status === 'active') value.live.start();
@@ -70,8 +85,26 @@ export class JcProvider extends LitElement {
     this.#provider.value?.live.stop();
   }
 
-  protected override willUpdate(_changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
     this.#ensureContext();
+    if (changed.has('locale')) this.#applyLocale();
+  }
+
+  /** Whether the provider put its `lang` attribute there (from `locale`). */
+  #setLang = false;
+
+  #applyLocale() {
+    const tag = this.locale || langOf(this);
+    void useLocale(tag).then(() => {
+      // Screen readers read the widgets in the language they speak, whatever the page's language.
+      if (this.locale) {
+        this.setAttribute('lang', intlLocale());
+        this.#setLang = true;
+      } else if (this.#setLang) {
+        this.removeAttribute('lang');
+        this.#setLang = false;
+      }
+    });
   }
 
   #ensureContext() {

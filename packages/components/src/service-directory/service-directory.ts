@@ -13,7 +13,7 @@ import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { Announcer } from '../shared/announcer.js';
 import { icon } from '../shared/icons.js';
-import { localeOf } from '../shared/time.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
 import { TooltipController } from '../shared/tooltip.js';
 import { serviceDirectoryStyles } from './service-directory.styles.js';
 
@@ -342,8 +342,8 @@ export class JcServiceDirectory extends LitElement {
 
   #countText(shown: number): string {
     const total = this.services.length;
-    if (!this.#filtering) return total === 1 ? msg('1 service') : msg(str`${total} services`);
-    return total === 1 ? msg(str`Showing ${shown} of 1 service`) : msg(str`Showing ${shown} of ${total} services`);
+    if (!this.#filtering) return total === 1 ? msg('1 service') : msg(str`${formatNumber(total)} services`);
+    return total === 1 ? msg(str`Showing ${formatNumber(shown)} of 1 service`) : msg(str`Showing ${formatNumber(shown)} of ${formatNumber(total)} services`);
   }
 
   /** Says how many services match, once typing pauses. */
@@ -390,7 +390,7 @@ export class JcServiceDirectory extends LitElement {
       this.#focusAfterRender = { key: `fav:${s.id}` };
       const favs = this.#favorites();
       void this.#announcer.say(
-        on ? msg(str`${s.name} added to My Services, position ${favs.findIndex((f) => f.id === s.id) + 1} of ${favs.length}.`) : msg(str`${s.name} removed from My Services.`),
+        on ? msg(str`${s.name} added to My Services, position ${formatNumber(favs.findIndex((f) => f.id === s.id) + 1)} of ${formatNumber(favs.length)}.`) : msg(str`${s.name} removed from My Services.`),
       );
       fire(this, 'jc-favorite-change', { serviceId: s.id, favorite: on });
     } catch (err) {
@@ -414,7 +414,7 @@ export class JcServiceDirectory extends LitElement {
     const favs = ids.map((id, position) => ({ ...byId.get(id)!, favorite: { position } }));
     this.services = [...favs, ...this.services.filter((x) => x.favorite === null)];
     if (keep) this.#focusAfterRender = { key: keep };
-    void this.#announcer.say(msg(str`${s.name} moved to position ${to + 1} of ${ids.length} in My Services.`));
+    void this.#announcer.say(msg(str`${s.name} moved to position ${formatNumber(to + 1)} of ${formatNumber(ids.length)} in My Services.`));
     const seq = ++this.#orderSeq;
     this.#write(async () => {
       const items = await this.#jc.api.setFavoriteOrder(ids);
@@ -540,7 +540,7 @@ export class JcServiceDirectory extends LitElement {
   }
 
   #window(w: MaintenanceWindow) {
-    return html`<span class="window"><time datetime=${w.startsAt}>${formatWindow(w, localeOf(this), this.timeZone)}</time></span>
+    return html`<span class="window"><time datetime=${w.startsAt}>${formatWindow(w, intlLocale(), this.timeZone)}</time></span>
       ${w.message ? html`<span>${w.message}</span>` : nothing}`;
   }
 
@@ -565,7 +565,7 @@ export class JcServiceDirectory extends LitElement {
       items.push(
         tip(
           'planned',
-          html`<strong>${planned.length === 1 ? msg('Maintenance planned') : msg(str`${planned.length} maintenance windows planned`)}</strong>
+          html`<strong>${planned.length === 1 ? msg('Maintenance planned') : msg(str`${formatNumber(planned.length)} maintenance windows planned`)}</strong>
             ${planned.map((w) => this.#window(w))}`,
           (id) => html`<button type="button" class="indicator planned" part="indicator" data-indicator="planned" data-focus="planned:${s.id}" aria-describedby=${id}>
             ${icon('clock', 'badge warning')}<span>${msg('Maintenance planned')}</span>${name}

@@ -2,6 +2,7 @@ import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ApiError } from '../api/client.js';
 import type { SessionEnd, SessionState } from '../api/session.js';
+import { formatNumber } from './localization.js';
 
 /** Error codes that mean "your account cannot use communities yet", not "something broke". */
 export const ACCOUNT_GATES = new Set(['ACCOUNT_PENDING', 'OPT_IN_REQUIRED', 'ACCOUNT_DISABLED']);
@@ -17,7 +18,7 @@ export function errorText(error: ApiError): string {
 /** Why the user was signed out without asking (the idle timeout, or the session's absolute lifetime). */
 export function sessionEndText(ended: SessionEnd, idleMinutes: number): string {
   return ended === 'idle'
-    ? msg(str`You were signed out after ${idleMinutes} minutes without activity.`)
+    ? msg(str`You were signed out after ${formatNumber(idleMinutes)} minutes without activity.`)
     : msg('You were signed out because your session reached its time limit.');
 }
 

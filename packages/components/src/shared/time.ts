@@ -13,10 +13,6 @@ export function relativeTime(iso: string, now: number, locale?: string): string 
   return rtf.format(Math.round(seconds / (365 * 86400)), 'year');
 }
 
-/** The language a widget speaks: the nearest `lang` attribute above it (undefined: the browser's). */
-export function localeOf(el: Element): string | undefined {
-  return (el.closest('[lang]') as HTMLElement | null)?.lang || undefined;
-}
 
 /**
  * A `<time>`: relative text ("5 minutes ago"), the exact date and time as its

@@ -7,6 +7,7 @@ import type { Me, SystemUseNotice } from '../api/schemas.js';
 import { JcController } from '../context.js';
 import { sessionEndText } from '../shared/account-states.js';
 import { signInStyles } from './sign-in.styles.js';
+import { formatNumber, intlLocale } from '../shared/localization.js';
 
 /** The views of the widget, one for each step of a sign-in. */
 type Step = 'checking' | 'error' | 'password' | 'code' | 'backup' | 'enrol-password' | 'enrol' | 'notice' | 'signed-in';
@@ -45,7 +46,6 @@ function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
   </svg>`;
 }
 
-const clockTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
 /**
  * Signs a user in to JusticeConnect — password, then the one-time code from
@@ -362,7 +362,7 @@ export class JcSignIn extends LitElement {
       return;
     }
     const left = Math.max(0, deadline - this.#session.clock.now());
-    const at = clockTime.format(new Date(Date.now() + left));
+    const at = new Intl.DateTimeFormat(intlLocale(), { hour: 'numeric', minute: '2-digit' }).format(new Date(Date.now() + left));
     const minutes = Math.max(1, Math.round(left / 60_000));
     if (ends === 'lifetime') {
       this.idleText = msg(str`Your session reaches its time limit at ${at}. Save your work: you will need to sign in again.`);
@@ -370,13 +370,13 @@ export class JcSignIn extends LitElement {
       this.idleText =
         minutes === 1
           ? msg(str`For your security, you will be signed out in about 1 minute (at ${at}) because there has been no activity.`)
-          : msg(str`For your security, you will be signed out in about ${minutes} minutes (at ${at}) because there has been no activity.`);
+          : msg(str`For your security, you will be signed out in about ${formatNumber(minutes)} minutes (at ${at}) because there has been no activity.`);
     } else {
       const seconds = Math.max(1, Math.round(left / 1000));
       this.idleText =
         seconds >= 60
           ? msg(str`You will be signed out in ${minutes === 1 ? msg('1 minute') : msg(str`${minutes} minutes`)}. Choose Stay signed in to keep working.`)
-          : msg(str`You will be signed out in ${seconds} seconds. Choose Stay signed in to keep working.`);
+          : msg(str`You will be signed out in ${formatNumber(seconds)} seconds. Choose Stay signed in to keep working.`);
     }
   }
 

@@ -1,0 +1,99 @@
+import { configureLocalization } from '@lit/localize';
+import { allLocales, sourceLocale, targetLocales } from '../generated/locale-codes.js';
+
+/*
+ * The widgets' language (@lit/localize in runtime mode). Every user-visible
+ * string is a `msg()`; `npm run localize` extracts them to `xliff/es.xlf`,
+ * where translators fill the targets, and builds `src/generated/locales/`.
+ * Spanish loads only when asked for (its own chunk).
+ *
+ * One language a page: lit-localize keeps one active locale, so every widget
+ * on the page speaks the last one a `jc-provider` (or, with none, the page's
+ * `lang`) asked for. Dates, times and numbers follow the whole tag
+ * (`es-MX`, `en-GB`), in the browser's time zone.
+ */
+
+export type UiLocale = (typeof allLocales)[number];
+
+const { getLocale, setLocale } = configureLocalization({
+  sourceLocale,
+  targetLocales,
+  loadLocale: async (locale) => {
+    if (locale !== 'es') throw new Error(`No translations for ${locale}.`);
+    const [templates, errors] = await Promise.all([import('../generated/locales/es.js'), import('../api/error-text.js')]);
+    errorTexts = errors;
+    return templates;
+  },
+});
+
+/** The server's refusals in words other than its English: loaded with the first translation. */
+let errorTexts: typeof import('../api/error-text.js') | undefined;
+
+/** The message to show for a refusal: the server's own (English) words, or their translation. */
+export function errorMessage(status: number, code: string, serverMessage: string): string {
+  return speaksSourceLocale() || !errorTexts ? serverMessage : errorTexts.errorMessage(status, code);
+}
+
+/** The per-field messages to show for a refusal, in the widgets' language. */
+export function fieldMessages(fields: Record<string, string>): Record<string, string> {
+  return speaksSourceLocale() || !errorTexts ? fields : errorTexts.fieldMessages(fields);
+}
+
+/** The tag a provider or the page asked for ('' until one did). */
+let requested = '';
+
+/** The language the widgets speak for a BCP 47 tag: its language if they speak it, else English. */
+export function uiLocaleFor(tag: string): UiLocale {
+  let language = '';
+  try {
+    language = new Intl.Locale(tag).language;
+  } catch {
+    // Not a well-formed tag: English.
+  }
+  return (allLocales as readonly string[]).includes(language) ? (language as UiLocale) : sourceLocale;
+}
+
+/**
+ * Speak `tag` (e.g. `es-MX`): loads its translations if needed; widgets
+ * re-render when they are ready. Resolves once the new language shows.
+ */
+export function useLocale(tag: string): Promise<void> {
+  requested = tag;
+  return setLocale(uiLocaleFor(tag));
+}
+
+/** Whether the widgets speak the language their strings are written in (English). */
+export function speaksSourceLocale(): boolean {
+  return getLocale() === sourceLocale;
+}
+
+/** Whether a provider or the page already chose the language. */
+export function localeChosen(): boolean {
+  return requested !== '';
+}
+
+/**
+ * The locale Intl formats with: the tag asked for when it is in the language
+ * the widgets speak (so `es-MX` dates in Spanish), else that language, so
+ * dates never come out in a language the rest of the widget does not speak.
+ */
+export function intlLocale(): string {
+  const ui = uiLocaleFor(requested);
+  if (!requested) return ui;
+  try {
+    if (new Intl.Locale(requested).language === ui) return requested;
+  } catch {
+    // Fall through.
+  }
+  return ui;
+}
+
+/** The language a page or element is written in: the nearest `lang` above `el`, else the browser's. */
+export function langOf(el: Element): string {
+  return (el.closest('[lang]') as HTMLElement | null)?.lang || navigator.language || sourceLocale;
+}
+
+/** "1,234" / "1.234": a count in the user's language. */
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat(intlLocale()).format(n);
+}
