@@ -8,7 +8,7 @@
 // runs in its own process, as a second server on one SQLite file must:
 // better-sqlite3 waits for a busy database synchronously, so two connections
 // in one process could each stall the other's transaction.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -117,6 +117,40 @@ async function totp(ctx) {
   ctx.body = { code: await currentCode(demoTotpSecret(email)) };
 }
 
+/**
+ * Test-only commands for the theme tests (packages/components/src/styles):
+ * `jc-screenshot` `{ selector, path }` saves a PNG of the first element the
+ * selector finds (in the page's light DOM) under test-output/ (git-ignored);
+ * `jc-media` `{ features }` emulates media features, `prefers-contrast` and
+ * `forced-colors` too, which `emulateMedia` from @web/test-runner-commands
+ * does not know (`[]` resets them).
+ */
+function themeCommandsPlugin() {
+  const outDir = path.resolve('test-output');
+  // Puppeteer's emulateMediaFeatures refuses forced-colors: the DevTools protocol itself takes it, on a session kept per page.
+  const cdpSessions = new WeakMap();
+  return {
+    name: 'justiceconnect-theme-commands',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'jc-screenshot' && command !== 'jc-media') return undefined;
+      if (session.browser.type !== 'puppeteer') throw new Error(`${command} needs Chromium through puppeteer.`);
+      const page = session.browser.getPage(session.id);
+      if (command === 'jc-media') {
+        if (!cdpSessions.has(page)) cdpSessions.set(page, await page.createCDPSession());
+        await cdpSessions.get(page).send('Emulation.setEmulatedMedia', { media: '', features: payload?.features ?? [] });
+        return true;
+      }
+      const file = path.resolve(outDir, String(payload?.path ?? ''));
+      if (!file.startsWith(outDir + path.sep) || !file.endsWith('.png')) throw new Error('jc-screenshot saves a .png under test-output/ only.');
+      const element = await page.$(String(payload?.selector ?? ''));
+      if (!element) throw new Error(`jc-screenshot: nothing matches ${payload?.selector}`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      await element.screenshot({ path: file });
+      return true;
+    },
+  };
+}
+
 export default {
   files: ['packages/components/src/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -135,6 +169,7 @@ export default {
   ],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: path.resolve('packages/components/tsconfig.json'), target: 'es2022' }),
+    themeCommandsPlugin(),
     {
       name: 'justiceconnect-test-config',
       serverStart() {},

@@ -1,5 +1,6 @@
 import minifyHTMLLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'vite';
 
 /**
@@ -37,6 +38,15 @@ export default defineConfig({
         options: { strategy: fragmentStrategy },
       }),
       enforce: 'pre',
+    },
+    {
+      // The example themes (themes/*.css) go with the library, so a portal's page can link the
+      // server's copy: <link rel="stylesheet" href="https://jc.example.gov/widgets/themes/uswds.css">.
+      name: 'justiceconnect-themes',
+      apply: 'build',
+      closeBundle() {
+        cpSync('themes', 'dist/themes', { recursive: true });
+      },
     },
   ],
   build: {

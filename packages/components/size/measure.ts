@@ -24,10 +24,10 @@ export const BUDGETS = {
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
 
-/** The library's entries: `justiceconnect` and one per widget, as package.json exports them. */
+/** The library's entries: `justiceconnect` and one per widget, as package.json exports them (its JS ones: not the themes' CSS). */
 export function entries(dist = DIST): { name: string; file: string }[] {
   const pkg = JSON.parse(readFileSync(path.join(dist, '../package.json'), 'utf8')) as { exports: Record<string, string> };
-  return Object.entries(pkg.exports).map(([key, target]) => {
+  return Object.entries(pkg.exports).filter(([, target]) => target.endsWith('.js')).map(([key, target]) => {
     const file = path.resolve(dist, '..', target);
     return { name: key === '.' ? 'justiceconnect' : key.replace(/^\.\//, ''), file };
   });

@@ -38,11 +38,11 @@ export const activityTrackerStyles = [
     }
     .note,
     .hint {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button[aria-disabled='true'] {
       opacity: 0.6;
@@ -64,7 +64,7 @@ export const activityTrackerStyles = [
     }
     .facts dt {
       color: var(--_muted);
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .facts dd {
       margin: 0;
@@ -94,6 +94,23 @@ export const activityTrackerStyles = [
     }
     progress::-moz-progress-bar {
       background: var(--jc-progress-color, var(--_primary));
+    }
+    /* Forced colours would paint the bar's fill as the page's background: draw it in the system's highlight. */
+    @media (forced-colors: active) {
+      progress {
+        forced-color-adjust: none;
+        border-color: CanvasText;
+        background: Canvas;
+      }
+      progress::-webkit-progress-bar {
+        background: Canvas;
+      }
+      progress::-webkit-progress-value {
+        background: Highlight;
+      }
+      progress::-moz-progress-bar {
+        background: Highlight;
+      }
     }
     .steps-head {
       display: flex;
@@ -127,7 +144,7 @@ export const activityTrackerStyles = [
       flex-wrap: wrap;
       gap: 0.25rem 0.75rem;
       margin: 0.25rem 0 0 1.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .meta:empty {
@@ -143,7 +160,7 @@ export const activityTrackerStyles = [
     .control {
       display: grid;
       gap: 0.125rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .control label {
       color: var(--_muted);

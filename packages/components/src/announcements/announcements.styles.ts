@@ -2,8 +2,9 @@ import { css } from 'lit';
 import { panel, tokens } from '../styles/tokens.js';
 
 /*
- * Banners keep their light, high-contrast colours in dark mode too (they are
- * meant to stand out from the page); the emergency banner is dark with white text.
+ * Banners follow the theme: each severity's surface with the theme's text and
+ * its colour on the edge; the emergency banner is its own strong colour with
+ * light text. A page's `--jc-announcement-*` properties win over the theme's.
  */
 export const announcementsStyles = [
   tokens,
@@ -11,6 +12,13 @@ export const announcementsStyles = [
   css`
     :host {
       display: block;
+      --_emergency: var(--jc-color-emergency, var(--_d-color-emergency));
+      --_on-emergency: var(--jc-color-on-emergency, var(--_d-color-on-emergency));
+      --_success-bg: var(--jc-color-success-surface, var(--_d-color-success-surface));
+      --_warning: var(--jc-color-warning, var(--_d-color-warning));
+      --_warning-bg: var(--jc-color-warning-surface, var(--_d-color-warning-surface));
+      --_info: var(--jc-color-info, var(--_d-color-info));
+      --_info-bg: var(--jc-color-info-surface, var(--_d-color-info-surface));
     }
     p {
       margin: 0;
@@ -20,7 +28,7 @@ export const announcementsStyles = [
       gap: 0.5rem;
     }
     .banner {
-      --_banner-fg: #1b1b1b;
+      --_banner-fg: var(--_fg);
       display: grid;
       grid-template-columns: auto 1fr auto;
       gap: 0.75rem;
@@ -35,26 +43,31 @@ export const announcementsStyles = [
       outline: var(--_focus);
       outline-offset: 2px;
     }
+    /* Inside a banner the focus outline takes the banner's text colour: it stands out on every severity's surface. */
+    .banner :focus-visible {
+      outline-color: var(--_banner-fg);
+    }
     .banner.emergency {
-      --_banner-bg: var(--jc-announcement-emergency-bg, #9c3d10);
-      --_banner-fg: var(--jc-announcement-emergency-text, #ffffff);
-      --_accent: #5c1111;
+      --_banner-bg: var(--jc-announcement-emergency-bg, var(--_emergency));
+      --_banner-fg: var(--jc-announcement-emergency-text, var(--_on-emergency));
+      /* A darker shade of its own background, whatever the theme. */
+      --_accent: color-mix(in srgb, var(--_banner-bg) 55%, #000000);
     }
     .banner.error {
-      --_banner-bg: var(--jc-announcement-error-bg, #f4e3db);
-      --_accent: #d54309;
+      --_banner-bg: var(--jc-announcement-error-bg, var(--_danger-bg));
+      --_accent: var(--_danger);
     }
     .banner.warning {
-      --_banner-bg: var(--jc-announcement-warning-bg, #faf3d1);
-      --_accent: #ffbe2e;
+      --_banner-bg: var(--jc-announcement-warning-bg, var(--_warning-bg));
+      --_accent: var(--_warning);
     }
     .banner.information {
-      --_banner-bg: var(--jc-announcement-information-bg, #e7f6f8);
-      --_accent: #00bde3;
+      --_banner-bg: var(--jc-announcement-information-bg, var(--_info-bg));
+      --_accent: var(--_info);
     }
     .banner.success {
-      --_banner-bg: var(--jc-announcement-success-bg, #ecf3ec);
-      --_accent: #00a91c;
+      --_banner-bg: var(--jc-announcement-success-bg, var(--_success-bg));
+      --_accent: var(--_success);
     }
     .severity-icon {
       width: 1.5rem;
@@ -80,7 +93,7 @@ export const announcementsStyles = [
       gap: 0.25rem;
       align-items: center;
       padding: 0.25rem 0.5rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       background: transparent;
       color: var(--_banner-fg);
       border: 2px solid currentColor;
@@ -107,14 +120,14 @@ export const announcementsStyles = [
     }
     .loading {
       color: var(--_muted);
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .loading:empty {
       display: none;
     }
     .announce {
       margin-top: 0.5rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .announce:empty {

@@ -29,11 +29,11 @@ export function bySeverity(items: Announcement[]): Announcement[] {
  * errors are alerts (read out at once); warnings, information and successes
  * are polite status messages. A signed-in user may dismiss any but an
  * emergency. Signed out, those meant for everyone show. New, changed and
- * withdrawn announcements show live. The banners keep their light,
- * high-contrast colours in dark mode too.
+ * withdrawn announcements show live. The banners follow the theme: each
+ * severity has its own surface colour, and the emergency banner a strong one.
  *
  * @element jc-announcements
- * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
+ * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-announcement-dismissed - The user dismissed an announcement. `detail.announcementId` is its id.
  * @csspart list - The box of banners.
  * @csspart banner - One announcement (also `banner-emergency`, `banner-error`, `banner-warning`, `banner-information`, `banner-success`).
@@ -49,25 +49,40 @@ export function bySeverity(items: Announcement[]): Announcement[] {
  * @csspart error - An error message.
  * @csspart button - The Try again button.
  * @csspart status - Loading text and the announcement of a dismissal.
- * @cssprop --jc-announcement-emergency-bg - The emergency banner's background (#9c3d10).
- * @cssprop --jc-announcement-emergency-text - The emergency banner's text (#ffffff; the other banners' text is #1b1b1b).
- * @cssprop --jc-announcement-error-bg - The error banner's background (#f4e3db).
- * @cssprop --jc-announcement-warning-bg - The warning banner's background (#faf3d1).
- * @cssprop --jc-announcement-information-bg - The information banner's background (#e7f6f8).
- * @cssprop --jc-announcement-success-bg - The success banner's background (#ecf3ec).
- * @cssprop --jc-color-primary - The Try again button (#005ea2; #73b3e7 in dark mode).
- * @cssprop --jc-color-on-primary - The Try again button's text (#ffffff; #1b1b1b in dark mode).
+ * @cssprop --jc-announcement-emergency-bg - The emergency banner's background (the emergency colour, `--jc-color-emergency`).
+ * @cssprop --jc-announcement-emergency-text - The emergency banner's text (`--jc-color-on-emergency`; the other banners' text is `--jc-color-text`).
+ * @cssprop --jc-announcement-error-bg - The error banner's background (the danger surface, `--jc-color-danger-surface`).
+ * @cssprop --jc-announcement-warning-bg - The warning banner's background (the warning surface, `--jc-color-warning-surface`).
+ * @cssprop --jc-announcement-information-bg - The information banner's background (the information surface, `--jc-color-info-surface`).
+ * @cssprop --jc-announcement-success-bg - The success banner's background (the success surface, `--jc-color-success-surface`).
  * @cssprop --jc-color-surface - Not used by this widget, which draws no panel (the banners have their own backgrounds): the shared panel's background.
- * @cssprop --jc-color-text - Text outside the banners (#1b1b1b; #f0f0f0 in dark mode).
- * @cssprop --jc-color-text-muted - Loading text and the announcement of a dismissal (#565c65; #c6cace in dark mode).
+ * @cssprop --jc-color-text - Text outside the banners (light #1b1b1b, dark #f0f0f0, high contrast #000000).
+ * @cssprop --jc-color-text-muted - Loading text and the announcement of a dismissal (light #565c65, dark #c6cace, high contrast #2d2e2f).
  * @cssprop --jc-color-border - Not used by this widget, which draws no panel: the shared panel's border.
- * @cssprop --jc-color-danger - Error messages (#b50909; #f8a9a9 in dark mode).
- * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
- * @cssprop --jc-focus-ring - The focus outline, on buttons and on the banner that receives focus after a dismissal (`0.25rem solid #2491ff`).
- * @cssprop --jc-radius - Corner radius of the banners and buttons (0.25rem).
- * @cssprop --jc-space - Not used by this widget, which draws no panel: the shared panel's padding.
+ * @cssprop --jc-color-primary - The Try again button (light #005ea2, dark #73b3e7, high contrast #0b4778).
+ * @cssprop --jc-color-on-primary - The Try again button's text (light #ffffff, dark #1b1b1b, high contrast #ffffff).
+ * @cssprop --jc-color-focus - The focus outline's colour (light #0076d6, dark #58b4ff, high contrast #0050d8).
+ * @cssprop --jc-color-danger - Error messages (light #b50909, dark #f8a9a9, high contrast #8b0a03).
+ * @cssprop --jc-color-danger-surface - Error messages' background (light #f4e3db, dark #3b1414, high contrast #fff3f2).
+ * @cssprop --jc-color-success - The edge of the message that announces the result of an action (light #00a91c, dark #70e17b, high contrast #154c21).
+ * @cssprop --jc-color-success-surface - The success banner's background (light #ecf3ec, dark #19311e, high contrast #e3f5e1).
+ * @cssprop --jc-color-warning - The warning banner's edge (#ffbe2e).
+ * @cssprop --jc-color-warning-surface - The warning banner's background (light #faf3d1, dark #3b2b15, high contrast #fef0c8).
+ * @cssprop --jc-color-info - The information banner's edge (light #00bde3, dark #52daf2, high contrast #0e4f5c).
+ * @cssprop --jc-color-info-surface - The information banner's background (light #e7f6f8, dark #093b44, high contrast #e5faff).
+ * @cssprop --jc-color-emergency - The emergency banner's background (light #9c3d10, dark #9c3d10, high contrast #8b0a03).
+ * @cssprop --jc-color-on-emergency - The emergency banner's text and icon (#ffffff).
+ * @cssprop --jc-color-scheme - The colour scheme of native controls (checkboxes, selects, scrollbars) (`light`; `dark` in the dark theme).
  * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-family-heading - Headings' font (the body font).
  * @cssprop --jc-font-size - The base font size (1rem).
+ * @cssprop --jc-font-size-small - Small text: author and date lines, hints, small buttons (0.875rem).
+ * @cssprop --jc-font-size-heading - The widget's heading (1.25rem).
+ * @cssprop --jc-line-height - Line height (1.5).
+ * @cssprop --jc-space - Not used by this widget, which draws no panel: the shared panel's padding.
+ * @cssprop --jc-radius - Corner radius of the banners and buttons (0.25rem).
+ * @cssprop --jc-focus-width - The focus outline's width, at least 2px (0.25rem).
+ * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-announcements')
 export class JcAnnouncements extends LitElement {

@@ -22,7 +22,7 @@ export const communityFeedStyles = [
       margin: 0 0 0.75rem;
     }
     .note {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .announce {
       margin: 0.75rem 0 0;
@@ -37,7 +37,7 @@ export const communityFeedStyles = [
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button.danger {
       background: var(--_danger);
@@ -52,7 +52,7 @@ export const communityFeedStyles = [
       font-weight: 600;
     }
     .hint {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     textarea,
@@ -157,7 +157,7 @@ export const communityFeedStyles = [
       flex-wrap: wrap;
       gap: 0 0.5rem;
       margin: 0 0 0.5rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .meta > * + *::before {
@@ -220,7 +220,7 @@ export const communityFeedStyles = [
     }
     .reaction {
       padding: 0.125rem 0.625rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       border-radius: 999px;
       background: transparent;
       color: var(--_fg);
@@ -269,7 +269,7 @@ export const communityFeedStyles = [
     }
     .post-status {
       margin: 0.5rem 0 0;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       font-weight: 600;
       color: var(--_muted);
     }

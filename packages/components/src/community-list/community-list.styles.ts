@@ -69,7 +69,7 @@ export const communityListStyles = [
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     ul {
       list-style: none;
@@ -102,7 +102,7 @@ export const communityListStyles = [
     }
     .context {
       display: block;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .meta {
@@ -111,7 +111,7 @@ export const communityListStyles = [
       gap: 0.25rem 0.5rem;
       align-items: center;
       margin: 0.25rem 0 0;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .badge {
@@ -128,7 +128,7 @@ export const communityListStyles = [
     }
     .description {
       margin: 0.25rem 0 0;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .actions {
       display: flex;

@@ -35,7 +35,7 @@ export const forumThreadStyles = [
       margin: 0 0 0.75rem;
     }
     .hint {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .note {
@@ -62,7 +62,7 @@ export const forumThreadStyles = [
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button.danger {
       background: var(--_danger);
@@ -115,7 +115,7 @@ export const forumThreadStyles = [
     }
     .forum {
       margin: 0 0 0.25rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .badges,
     .tags {
@@ -154,7 +154,7 @@ export const forumThreadStyles = [
       flex-wrap: wrap;
       gap: 0 0.5rem;
       margin: 0 0 0.5rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .meta > * + *::before {
@@ -201,7 +201,7 @@ export const forumThreadStyles = [
       margin: 0;
     }
     .quote-author {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       font-weight: 600;
     }
     .body table {
@@ -221,7 +221,7 @@ export const forumThreadStyles = [
     }
     .jump,
     .permalink {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       padding: 0.25rem 0.5rem;
     }
     .moderation {
@@ -236,7 +236,7 @@ export const forumThreadStyles = [
     }
     .group-label {
       font-weight: 600;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       margin-right: 0.25rem;
     }
     .move {
@@ -246,7 +246,7 @@ export const forumThreadStyles = [
       gap: 0.375rem;
     }
     .move label {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     .inline-form,
     .confirm {
@@ -324,7 +324,7 @@ export const forumThreadStyles = [
     }
     .like {
       padding: 0.125rem 0.625rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       border-radius: 999px;
       background: transparent;
       color: var(--_fg);
@@ -379,7 +379,7 @@ export const forumThreadStyles = [
     }
     .reply-status {
       margin: 0.5rem 0 0;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       font-weight: 600;
       color: var(--_muted);
     }

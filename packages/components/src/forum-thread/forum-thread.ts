@@ -94,7 +94,7 @@ function hashReplyId(): string | null {
  * show as they happen.
  *
  * @element jc-forum-thread
- * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
+ * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-reply-created - The server confirmed a reply written here. `detail.reply` is the reply.
  * @fires jc-topic-changed - The user changed the topic here (follow, pin, lock, move, edit, answer, delete). `detail` is `{ topic, deleted? }`.
  * @csspart panel - The box around the widget.
@@ -124,20 +124,27 @@ function hashReplyId(): string | null {
  * @csspart status - Loading text and the announcement of each action's result.
  * @cssprop --jc-forum-thread-max-width - The widget's largest width (52rem).
  * @cssprop --jc-forum-thread-indent - How far a reply to a reply is indented (2rem).
- * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
- * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
- * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
- * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
- * @cssprop --jc-color-text-muted - Secondary text: author and date lines, hints, loading text (#565c65; #c6cace in dark mode).
- * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
- * @cssprop --jc-color-danger - Error messages, fields in error, the confirming Delete buttons, the Locked badge and note, and a reply that could not be sent (#b50909; #f8a9a9 in dark mode).
- * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
- * @cssprop --jc-color-success - The accepted answer's badge and edge, and the edge of the message that announces the result of an action (#00a91c).
- * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
- * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
- * @cssprop --jc-space - The padding of the panel and of the flag dialog (1rem).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (light #ffffff, dark #1b1b1b, high contrast #ffffff).
+ * @cssprop --jc-color-text - Text (light #1b1b1b, dark #f0f0f0, high contrast #000000).
+ * @cssprop --jc-color-text-muted - Secondary text: author and date lines, hints, loading text (light #565c65, dark #c6cace, high contrast #2d2e2f).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (light #8d9297, dark #8d9297, high contrast #000000).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (light #005ea2, dark #73b3e7, high contrast #0b4778).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (light #ffffff, dark #1b1b1b, high contrast #ffffff).
+ * @cssprop --jc-color-focus - The focus outline's colour (light #0076d6, dark #58b4ff, high contrast #0050d8).
+ * @cssprop --jc-color-danger - Error messages, fields in error, the confirming Delete buttons, the Locked badge and note, and a reply that could not be sent (light #b50909, dark #f8a9a9, high contrast #8b0a03).
+ * @cssprop --jc-color-danger-surface - Error messages' background (light #f4e3db, dark #3b1414, high contrast #fff3f2).
+ * @cssprop --jc-color-success - The accepted answer's badge and edge, and the edge of the message that announces the result of an action (light #00a91c, dark #70e17b, high contrast #154c21).
+ * @cssprop --jc-color-scheme - The colour scheme of native controls (checkboxes, selects, scrollbars) (`light`; `dark` in the dark theme).
  * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-family-heading - Headings' font (the body font).
  * @cssprop --jc-font-size - The base font size (1rem).
+ * @cssprop --jc-font-size-small - Small text: author and date lines, hints, small buttons (0.875rem).
+ * @cssprop --jc-font-size-heading - The widget's heading (1.25rem).
+ * @cssprop --jc-line-height - Line height (1.5).
+ * @cssprop --jc-space - The padding of the panel and of the flag dialog (1rem).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-focus-width - The focus outline's width, at least 2px (0.25rem).
+ * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-forum-thread')
 export class JcForumThread extends LitElement {

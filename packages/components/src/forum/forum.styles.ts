@@ -31,7 +31,7 @@ export const forumStyles = [
       margin: 0 0 0.75rem;
     }
     .note {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .announce {
@@ -47,7 +47,7 @@ export const forumStyles = [
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button[aria-disabled='true'] {
       opacity: 0.6;
@@ -199,7 +199,7 @@ export const forumStyles = [
       flex-wrap: wrap;
       gap: 0.25rem 0.75rem;
       margin: 0.375rem 0 0;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     .more {

@@ -24,11 +24,11 @@ export const myTodosStyles = [
       color: var(--_muted);
     }
     .summary {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     ul {
       list-style: none;
@@ -51,7 +51,7 @@ export const myTodosStyles = [
       flex-wrap: wrap;
       gap: 0.25rem 0.75rem;
       margin: 0.25rem 0 0 1.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       color: var(--_muted);
     }
     a {

@@ -12,18 +12,11 @@ export const serviceDirectoryStyles = [
     :host {
       display: block;
       max-width: var(--jc-service-directory-max-width, 52rem);
-      --_warning: var(--jc-color-warning, #ffbe2e);
-      --_caution: var(--jc-color-caution, #e5a000);
-      --_outage: var(--jc-color-danger, #b50909);
-      --_locked-bg: var(--jc-color-locked-surface, #f0f0f0);
-      --_icon-muted: var(--jc-color-icon-muted, #565c65);
-    }
-    @media (prefers-color-scheme: dark) {
-      :host(:not([theme='light'])) {
-        --_locked-bg: var(--jc-color-locked-surface, #2d2e2f);
-        --_icon-muted: var(--jc-color-icon-muted, #c6cace);
-        --_outage: var(--jc-color-danger, #f8a9a9);
-      }
+      --_warning: var(--jc-color-warning, var(--_d-color-warning));
+      --_on-warning: var(--jc-color-on-warning, var(--_d-color-on-warning));
+      --_caution: var(--jc-color-caution, var(--_d-color-caution));
+      --_locked-bg: var(--jc-color-locked-surface, var(--_d-color-locked-surface));
+      --_icon-muted: var(--jc-color-icon-muted, var(--_d-color-icon-muted));
     }
     h3 {
       font-size: 1.0625rem;
@@ -39,11 +32,11 @@ export const serviceDirectoryStyles = [
     }
     .note,
     .count {
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button.small {
       padding: 0.25rem 0.75rem;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     button[aria-disabled='true'] {
       opacity: 0.6;
@@ -202,7 +195,7 @@ export const serviceDirectoryStyles = [
       gap: 0.375rem;
       align-items: center;
       font: inherit;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       font-weight: 600;
       color: var(--_fg);
       background: transparent;
@@ -228,19 +221,19 @@ export const serviceDirectoryStyles = [
     }
     .badge.warning {
       background: var(--_warning);
-      color: #1b1b1b;
+      color: var(--_on-warning);
     }
     .badge.caution {
       background: var(--_caution);
-      color: #1b1b1b;
+      color: var(--_on-warning);
     }
     .badge.danger {
-      background: var(--_outage);
+      background: var(--_danger);
       color: var(--_bg);
     }
     .indicator.major-outage,
     .indicator.partial-outage {
-      border-color: var(--_outage);
+      border-color: var(--_danger);
     }
 
     /* Access */

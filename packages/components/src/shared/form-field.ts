@@ -44,7 +44,7 @@ export const formFieldStyles = css`
   }
   .hint {
     font-weight: 400;
-    font-size: 0.875rem;
+    font-size: var(--_font-small);
     color: var(--_muted);
   }
   input,
@@ -67,7 +67,7 @@ export const formFieldStyles = css`
   .field-error {
     color: var(--_danger);
     font-weight: 400;
-    font-size: 0.875rem;
+    font-size: var(--_font-small);
   }
   .form-actions {
     display: flex;

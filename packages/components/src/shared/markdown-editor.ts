@@ -164,7 +164,7 @@ export const markdownEditorStyles = css`
   }
   .md-tabs [role='tab'] {
     padding: 0.25rem 0.875rem;
-    font-size: 0.875rem;
+    font-size: var(--_font-small);
     background: transparent;
     color: var(--_fg);
     border: 1px solid transparent;

@@ -102,7 +102,7 @@ export class TooltipController implements ReactiveController {
   }
 }
 
-/** The bubble's look (after `tokens`). Theme it with `--jc-tooltip-bg` and `--jc-tooltip-text`. */
+/** The bubble's look (after `tokens`). Theme it with `--jc-tooltip-bg` and `--jc-tooltip-text` (the theme's by default). */
 export const tooltipStyles = css`
   .tip {
     position: relative;
@@ -117,9 +117,11 @@ export const tooltipStyles = css`
     max-width: min(22rem, 80vw);
     padding: 0.5rem 0.75rem;
     border-radius: var(--_radius);
-    background: var(--jc-tooltip-bg, #1b1b1b);
-    color: var(--jc-tooltip-text, #ffffff);
-    font-size: 0.875rem;
+    background: var(--jc-tooltip-bg, var(--_d-tooltip-bg));
+    color: var(--jc-tooltip-text, var(--_d-tooltip-text));
+    /* Transparent, except in forced colours, where it outlines the bubble (its background and shadow are gone there). */
+    outline: 1px solid transparent;
+    font-size: var(--_font-small);
     font-weight: 400;
     line-height: 1.4;
     text-align: start;
@@ -148,11 +150,5 @@ export const tooltipStyles = css`
   }
   .tip-bubble > * + * {
     margin-top: 0.25rem;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) .tip-bubble {
-      background: var(--jc-tooltip-bg, #f0f0f0);
-      color: var(--jc-tooltip-text, #1b1b1b);
-    }
   }
 `;

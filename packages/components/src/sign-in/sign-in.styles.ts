@@ -36,7 +36,7 @@ export const signInStyles = [
     }
     .hint {
       color: var(--_muted);
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
     }
     input {
       font: inherit;
@@ -52,7 +52,7 @@ export const signInStyles = [
     .field-error {
       color: var(--_danger);
       font-weight: 400;
-      font-size: 0.875rem;
+      font-size: var(--_font-small);
       margin: 0;
     }
     .ended {

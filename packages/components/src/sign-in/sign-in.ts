@@ -55,7 +55,7 @@ function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
  * idle timeout ("Stay signed in") and says when it signed the user out.
  *
  * @element jc-sign-in
- * @attr theme - `light` keeps the widget light when the reader's system prefers a dark colour scheme; without it the widget follows `prefers-color-scheme`.
+ * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-signed-in - A user finished signing in (after the notice). `detail.user` is the user.
  * @fires jc-signed-out - The user signed out, or was signed out (`detail.reason`: `user`, `idle` or `lifetime`).
  * @fires jc-opted-in - The user opted in to JusticeConnect. `detail.user` is the user.
@@ -68,19 +68,26 @@ function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
  * @csspart qr - The QR code of a new authenticator's secret.
  * @csspart notice - The system-use notice's text.
  * @cssprop --jc-sign-in-max-width - The widget's largest width (28rem).
- * @cssprop --jc-color-primary - Buttons, links and selected items (#005ea2; #73b3e7 in dark mode).
- * @cssprop --jc-color-on-primary - Text on primary buttons (#ffffff; #1b1b1b in dark mode).
- * @cssprop --jc-color-surface - The background of the panel and its fields (#ffffff; #1b1b1b in dark mode).
- * @cssprop --jc-color-text - Text (#1b1b1b; #f0f0f0 in dark mode).
- * @cssprop --jc-color-text-muted - Secondary text: hints, loading text, the signed-in user's title and agency (#565c65; #c6cace in dark mode).
- * @cssprop --jc-color-border - Borders of the panel, fields and dividers (#a9aeb1; #71767a in dark mode).
- * @cssprop --jc-color-danger - Error messages and fields in error (#b50909; #f8a9a9 in dark mode).
- * @cssprop --jc-color-danger-surface - Error messages' background (#f4e3db; #3b1414 in dark mode).
- * @cssprop --jc-focus-ring - The focus outline (`0.25rem solid #2491ff`).
- * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
- * @cssprop --jc-space - The panel's padding, and the space between a step's parts (1rem).
+ * @cssprop --jc-color-surface - The background of the panel and its fields (light #ffffff, dark #1b1b1b, high contrast #ffffff).
+ * @cssprop --jc-color-text - Text (light #1b1b1b, dark #f0f0f0, high contrast #000000).
+ * @cssprop --jc-color-text-muted - Secondary text: hints, loading text, the signed-in user's title and agency (light #565c65, dark #c6cace, high contrast #2d2e2f).
+ * @cssprop --jc-color-border - Borders of the panel, fields and dividers (light #8d9297, dark #8d9297, high contrast #000000).
+ * @cssprop --jc-color-primary - Buttons, links and selected items (light #005ea2, dark #73b3e7, high contrast #0b4778).
+ * @cssprop --jc-color-on-primary - Text on primary buttons (light #ffffff, dark #1b1b1b, high contrast #ffffff).
+ * @cssprop --jc-color-focus - The focus outline's colour (light #0076d6, dark #58b4ff, high contrast #0050d8).
+ * @cssprop --jc-color-danger - Error messages and fields in error (light #b50909, dark #f8a9a9, high contrast #8b0a03).
+ * @cssprop --jc-color-danger-surface - Error messages' background (light #f4e3db, dark #3b1414, high contrast #fff3f2).
+ * @cssprop --jc-color-scheme - The colour scheme of native controls (checkboxes, selects, scrollbars) (`light`; `dark` in the dark theme).
  * @cssprop --jc-font-family - The font (system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif).
+ * @cssprop --jc-font-family-heading - Headings' font (the body font).
  * @cssprop --jc-font-size - The base font size (1rem).
+ * @cssprop --jc-font-size-small - Small text: author and date lines, hints, small buttons (0.875rem).
+ * @cssprop --jc-font-size-heading - The widget's heading (1.25rem).
+ * @cssprop --jc-line-height - Line height (1.5).
+ * @cssprop --jc-space - The panel's padding, and the space between a step's parts (1rem).
+ * @cssprop --jc-radius - Corner radius of the panel, buttons and fields (0.25rem).
+ * @cssprop --jc-focus-width - The focus outline's width, at least 2px (0.25rem).
+ * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-sign-in')
 export class JcSignIn extends LitElement {
