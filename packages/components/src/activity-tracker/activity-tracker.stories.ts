@@ -3,11 +3,12 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './activity-tracker.js';
 import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
   activity: string;
-  updatesPageSize: number;
+  'updates-page-size': number;
 }
 
 /**
@@ -22,13 +23,16 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Activity tracker',
   component: 'jc-activity-tracker',
-  args: { activity: 'act_demo_peak_times', updatesPageSize: 50 },
+  args: { ...widgetArgs, activity: 'act_demo_peak_times', 'updates-page-size': 50 },
   argTypes: {
+    ...widgetArgTypes,
     activity: { control: 'inline-radio', options: ['act_demo_peak_times', 'act_interdiction_training', 'act_empty'] },
-    updatesPageSize: { control: { type: 'number', min: 1, max: 100 } },
+    'updates-page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, activity, updatesPageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+  render: ({ fixture, theme, api, activity, 'updates-page-size': updatesPageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
     <jc-activity-tracker
+      theme=${attr(theme)}
+      api=${attr(api)}
       activity=${activity}
       updates-page-size=${updatesPageSize}
       @jc-step-changed=${(e: CustomEvent) => console.info('jc-step-changed', e.detail)}
@@ -43,7 +47,7 @@ type Story = StoryObj<Args>;
 /** Dana, the task force's owner: the peak-times activity with one step done, one overdue, one the whole group's, and an "Assessment" section. */
 export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 /** One update a page: "Load more updates" brings the next. */
-export const PagedUpdates: Story = { args: { updatesPageSize: 1, fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+export const PagedUpdates: Story = { args: { 'updates-page-size': 1, fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 /** Marcus is not a member of the public Texas Highway Interdiction: he follows its training activity, read-only, and is told why. */
 export const ReadOnly: Story = { args: { activity: 'act_interdiction_training', fixture: { me: fixtureUsers.owner, delay: 150 } } };
 /** An activity with no steps yet: members are invited to add the first. */

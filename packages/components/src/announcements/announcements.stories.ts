@@ -3,8 +3,9 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './announcements.js';
 import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
 }
 
@@ -18,8 +19,13 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Announcements',
   component: 'jc-announcements',
-  render: ({ fixture }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-announcements @jc-announcement-dismissed=${(e: CustomEvent) => console.info('jc-announcement-dismissed', e.detail)}></jc-announcements>
+  args: widgetArgs,
+  argTypes: widgetArgTypes,
+  render: ({ fixture, theme, api }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-announcements
+      theme=${attr(theme)}
+      api=${attr(api)}
+      @jc-announcement-dismissed=${(e: CustomEvent) => console.info('jc-announcement-dismissed', e.detail)}></jc-announcements>
   </jc-provider>`,
 };
 export default meta;
@@ -32,4 +38,7 @@ export const AllSeverities: Story = { args: { fixture: { me: fixtureUsers.optedI
 export const SignedOut: Story = { args: { fixture: { me: null } } };
 /** Nothing to announce: the widget takes no room. */
 export const None: Story = { args: { fixture: { me: fixtureUsers.optedIn, announcements: [] } } };
+/** The announcements cannot be read (a server error): said, with Try again. */
 export const Error: Story = { args: { fixture: { me: fixtureUsers.optedIn, announcementsFail: true } } };
+/** Waiting for the announcements. */
+export const Loading: Story = { args: { fixture: { me: fixtureUsers.optedIn, announcementsPending: true } } };

@@ -4,12 +4,14 @@ import '../provider/provider.js';
 import './community-feed.js';
 import { unsentStorageKey, type UnsentPost as Unsent } from './community-feed.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
   community: string;
   scope: 'community' | 'mine';
-  pageSize: number;
+  'post-type': '' | 'status' | 'blog' | 'file';
+  'page-size': number;
   /** Unsent posts this tab kept from before (sessionStorage), for the signed-in fixture user. */
   unsent?: Unsent[];
 }
@@ -25,13 +27,16 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Community feed',
   component: 'jc-community-feed',
-  args: { community: 'i-35-corridor-task-force', scope: 'community', pageSize: 20 },
+  args: { ...widgetArgs, community: 'i-35-corridor-task-force', scope: 'community', 'post-type': '', 'page-size': 20 },
   argTypes: {
+    ...widgetArgTypes,
     scope: { control: 'inline-radio', options: ['community', 'mine'] },
     community: { control: 'text' },
-    pageSize: { control: { type: 'number', min: 1, max: 100 } },
+    'post-type': { control: { type: 'inline-radio', labels: { '': 'all' } }, options: ['', 'status', 'blog', 'file'] },
+    'page-size': { control: { type: 'number', min: 1, max: 100 } },
+    unsent: { control: 'object', description: 'Unsent posts this tab kept from before (sessionStorage), for the signed-in fixture user. Not an attribute.', table: { category: 'fixtures' } },
   },
-  render: ({ fixture, community, scope, pageSize, unsent }) => {
+  render: ({ fixture, theme, api, community, scope, 'post-type': postType, 'page-size': pageSize, unsent }) => {
     const me = fixture.me;
     if (me) {
       const key = unsentStorageKey(location.origin, me.id, community);
@@ -40,8 +45,11 @@ const meta: Meta<Args> = {
     }
     return html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
       <jc-community-feed
+        theme=${attr(theme)}
+        api=${attr(api)}
         community=${community}
         scope=${scope}
+        post-type=${attr(postType)}
         page-size=${pageSize}
         @jc-post-created=${(e: CustomEvent) => console.info('jc-post-created', e.detail)}
         @jc-post-deleted=${(e: CustomEvent) => console.info('jc-post-deleted', e.detail)}
@@ -56,12 +64,14 @@ type Story = StoryObj<Args>;
 
 /** Dana, the task force's owner: the composer, attachments, reactions, a comment thread; she may delete every post. */
 export const FullFeed: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** Only the posts that share a file (`post-type="file"`). */
+export const FilesOnly: Story = { args: { 'post-type': 'file', fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 /** The combined feed over all of Dana's communities (`scope="mine"`): each post names its community. */
 export const MyFeed: Story = { args: { scope: 'mine', fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 /** Marcus is not a member of the public Texas Highway Interdiction: he reads, but cannot post, react or comment. */
 export const ReadOnlyNonMember: Story = { args: { community: 'highway-interdiction', fixture: { me: fixtureUsers.owner, delay: 150 } } };
 /** 10,000 posts, 100 a page, loading as you scroll: only the posts near the viewport are in the DOM. */
-export const LongFeed: Story = { args: { pageSize: 100, fixture: { me: fixtureUsers.optedIn, posts: manyFixturePosts(10_000) } } };
+export const LongFeed: Story = { args: { 'page-size': 100, fixture: { me: fixtureUsers.optedIn, posts: manyFixturePosts(10_000) } } };
 /**
  * A post that could not be sent before the page was reloaded, kept in
  * sessionStorage: "Not sent", with Retry (which works here) and Discard.

@@ -3,11 +3,13 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './community-list.js';
 import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
   scope: 'mine' | 'all';
-  hrefTemplate: string;
+  'href-template': string;
+  'page-size': number;
 }
 
 /**
@@ -21,15 +23,20 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Community list',
   component: 'jc-community-list',
-  args: { scope: 'mine', hrefTemplate: '#community/{slug}' },
+  args: { ...widgetArgs, scope: 'mine', 'href-template': '#community/{slug}', 'page-size': 25 },
   argTypes: {
+    ...widgetArgTypes,
     scope: { control: 'inline-radio', options: ['mine', 'all'] },
-    hrefTemplate: { control: 'text' },
+    'href-template': { control: 'text' },
+    'page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, scope, hrefTemplate }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+  render: ({ fixture, theme, api, scope, 'href-template': hrefTemplate, 'page-size': pageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
     <jc-community-list
+      theme=${attr(theme)}
+      api=${attr(api)}
       scope=${scope}
       href-template=${hrefTemplate}
+      page-size=${pageSize}
       @jc-community-select=${(e: CustomEvent) => {
         e.preventDefault();
         console.info('jc-community-select', e.detail);

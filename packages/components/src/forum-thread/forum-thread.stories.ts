@@ -4,11 +4,12 @@ import '../provider/provider.js';
 import './forum-thread.js';
 import { LONG_TOPIC_ID, THREAD_TOPIC_ID, fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
 import type { Me } from '../api/schemas.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
   topic: string;
-  pageSize: number;
+  'page-size': number;
   /** The topic's requests never answer (to show the loading state). */
   stall?: boolean;
 }
@@ -45,13 +46,17 @@ const member: Me = {
 const meta: Meta<Args> = {
   title: 'Widgets/Forum thread',
   component: 'jc-forum-thread',
-  args: { topic: 'top_memorial', pageSize: 50 },
+  args: { ...widgetArgs, topic: 'top_memorial', 'page-size': 50 },
   argTypes: {
+    ...widgetArgTypes,
     topic: { control: 'text' },
-    pageSize: { control: { type: 'number', min: 1, max: 100 } },
+    'page-size': { control: { type: 'number', min: 1, max: 100 } },
+    stall: { control: 'boolean', description: 'The topic’s requests never answer (the loading state). Not an attribute.', table: { category: 'fixtures' } },
   },
-  render: ({ fixture, topic, pageSize, stall }) => html`<jc-provider .fetcher=${stall ? stalled(fixtureFetch(fixture)) : fixtureFetch(fixture)}>
+  render: ({ fixture, theme, api, topic, 'page-size': pageSize, stall }) => html`<jc-provider .fetcher=${stall ? stalled(fixtureFetch(fixture)) : fixtureFetch(fixture)}>
     <jc-forum-thread
+      theme=${attr(theme)}
+      api=${attr(api)}
       topic=${topic}
       page-size=${pageSize}
       @jc-reply-created=${(e: CustomEvent) => console.info('jc-reply-created', e.detail)}
@@ -70,6 +75,10 @@ export const AnsweredQuestion: Story = { args: { topic: THREAD_TOPIC_ID, fixture
 /** A locked topic, seen by a member: no composer, and a note that says so. */
 export const LockedAsMember: Story = { args: { topic: 'top_red_river', fixture: { me: member, delay: 150, longThread: 0 } } };
 /** The same locked topic, seen by Marcus, a moderator: he may still reply (and unlock it). */
+/** Marcus is not a member of the public Texas Highway Interdiction: he reads its case-law topic, and is told why he cannot reply. */
+export const ReadOnlyNonMember: Story = { args: { topic: 'top_consent', fixture: { me: fixtureUsers.owner, delay: 150, longThread: 0 } } };
+/** A topic nobody has replied to yet: members are invited to write the first reply. */
+export const Empty: Story = { args: { topic: 'top_reefer', fixture: { me: fixtureUsers.optedIn, delay: 150, longThread: 0 } } };
 export const LockedAsModerator: Story = { args: { topic: 'top_red_river', fixture: { me: fixtureUsers.owner, delay: 150, longThread: 0 } } };
 /** 10,000 replies, 50 a page, loading as you scroll: only the replies near the viewport are in the DOM. */
 export const LongThread: Story = { args: { topic: LONG_TOPIC_ID, fixture: { me: fixtureUsers.optedIn } } };

@@ -4,13 +4,16 @@ import '../provider/provider.js';
 import './forum.js';
 import type { TopicFilter } from '../api/schemas.js';
 import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
   community: string;
+  forum: string;
   filter: TopicFilter;
-  topicHref: string;
-  pageSize: number;
+  tag: string;
+  'topic-href': string;
+  'page-size': number;
 }
 
 /**
@@ -24,17 +27,24 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Forum',
   component: 'jc-forum',
-  args: { community: 'i-35-corridor-task-force', filter: 'all', topicHref: '#topic={id}', pageSize: 20 },
+  args: { ...widgetArgs, community: 'i-35-corridor-task-force', forum: '', filter: 'all', tag: '', 'topic-href': '#topic={id}', 'page-size': 20 },
   argTypes: {
+    ...widgetArgTypes,
     community: { control: 'text' },
+    forum: { control: { type: 'select', labels: { '': 'all forums' } }, options: ['', 'frm_intel', 'frm_ops'] },
     filter: { control: 'inline-radio', options: ['all', 'unanswered', 'answered', 'questions'] },
-    topicHref: { control: 'text' },
-    pageSize: { control: { type: 'number', min: 1, max: 100 } },
+    tag: { control: 'text' },
+    'topic-href': { control: 'text' },
+    'page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, community, filter, topicHref, pageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+  render: ({ fixture, theme, api, community, forum, filter, tag, 'topic-href': topicHref, 'page-size': pageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
     <jc-forum
+      theme=${attr(theme)}
+      api=${attr(api)}
       community=${community}
+      forum=${forum}
       filter=${filter}
+      tag=${tag}
       topic-href=${topicHref}
       page-size=${pageSize}
       @jc-topic-select=${(e: CustomEvent) => {
@@ -52,7 +62,9 @@ type Story = StoryObj<Args>;
 /** Dana, the task force's owner: pinned topics first, an answered and an unanswered question, a locked debrief, a 10,000-reply log; "New topic" works. */
 export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 /** Three topics a page: "Load more topics" brings the rest. */
-export const Paged: Story = { args: { pageSize: 3, fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+export const Paged: Story = { args: { 'page-size': 3, fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
+/** One forum (`forum="frm_ops"`, Operations) and one tag (`tag="debrief"`). */
+export const ForumAndTag: Story = { args: { forum: 'frm_ops', tag: 'debrief', fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 /** Only the questions still waiting for an answer. */
 export const Unanswered: Story = { args: { filter: 'unanswered', fixture: { me: fixtureUsers.optedIn, delay: 150 } } };
 export const Loading: Story = { args: { fixture: { me: fixtureUsers.optedIn, forumsPending: true } } };

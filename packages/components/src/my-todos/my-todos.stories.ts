@@ -3,10 +3,11 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './my-todos.js';
 import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
-  activityHref: string;
+  'activity-href': string;
 }
 
 /**
@@ -19,10 +20,12 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/My to-dos',
   component: 'jc-my-todos',
-  args: { activityHref: '/intranet.html?activity={id}' },
-  argTypes: { activityHref: { control: 'text' } },
-  render: ({ fixture, activityHref }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+  args: { ...widgetArgs, 'activity-href': '/intranet.html?activity={id}' },
+  argTypes: { ...widgetArgTypes, 'activity-href': { control: 'text' } },
+  render: ({ fixture, theme, api, 'activity-href': activityHref }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
     <jc-my-todos
+      theme=${attr(theme)}
+      api=${attr(api)}
       activity-href=${activityHref}
       @jc-activity-select=${(e: CustomEvent) => {
         e.preventDefault();

@@ -5,14 +5,15 @@ import './service-directory.js';
 import type { ServiceStatusFilter } from './service-directory.js';
 import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
 import { fixtureServicesWithoutAccess } from '../testing/service-fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
-  communityHref: string;
+  'community-href': string;
   query: string;
-  statusFilter: ServiceStatusFilter;
-  favoritesOnly: boolean;
-  timeZone: string;
+  'status-filter': ServiceStatusFilter;
+  'favorites-only': boolean;
+  'time-zone': string;
 }
 
 /**
@@ -27,21 +28,24 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Widgets/Service directory',
   component: 'jc-service-directory',
-  args: { communityHref: '#community={slug}', query: '', statusFilter: 'all', favoritesOnly: false, timeZone: '' },
+  args: { ...widgetArgs, 'community-href': '#community={slug}', query: '', 'status-filter': 'all', 'favorites-only': false, 'time-zone': '' },
   argTypes: {
-    communityHref: { control: 'text' },
+    ...widgetArgTypes,
+    'community-href': { control: 'text' },
     query: { control: 'text' },
-    statusFilter: { control: 'inline-radio', options: ['all', 'operational', 'issues'] },
-    favoritesOnly: { control: 'boolean' },
-    timeZone: { control: 'text' },
+    'status-filter': { control: 'inline-radio', options: ['all', 'operational', 'issues'] },
+    'favorites-only': { control: 'boolean' },
+    'time-zone': { control: 'text' },
   },
-  render: ({ fixture, communityHref, query, statusFilter, favoritesOnly, timeZone }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+  render: ({ fixture, theme, api, 'community-href': communityHref, query, 'status-filter': statusFilter, 'favorites-only': favoritesOnly, 'time-zone': timeZone }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
     <jc-service-directory
+      theme=${attr(theme)}
+      api=${attr(api)}
       community-href=${communityHref}
-      .query=${query}
+      query=${query}
       status-filter=${statusFilter}
       ?favorites-only=${favoritesOnly}
-      time-zone=${timeZone}
+      time-zone=${attr(timeZone)}
       @jc-favorite-change=${(e: CustomEvent) => console.info('jc-favorite-change', e.detail)}
       @jc-favorites-reorder=${(e: CustomEvent) => console.info('jc-favorites-reorder', e.detail)}
       @jc-access-requested=${(e: CustomEvent) => console.info('jc-access-requested', e.detail)}
@@ -57,9 +61,11 @@ export const Default: Story = { args: { fixture: { me: fixtureUsers.optedIn, del
 /** A small agency's officer: most services grayed out, with how to ask for access (ViCAP's last request was denied, RISSNET's is pending). */
 export const NoAccess: Story = { args: { fixture: { me: fixtureUsers.notOptedIn, services: fixtureServicesWithoutAccess(), delay: 150 } } };
 /** Maintenance windows shown in one state's time zone, whatever the reader's. */
-export const CentralTime: Story = { args: { timeZone: 'America/Chicago', fixture: { me: fixtureUsers.optedIn } } };
+export const CentralTime: Story = { args: { 'time-zone': 'America/Chicago', fixture: { me: fixtureUsers.optedIn } } };
 /** Only services under maintenance or with issues. */
-export const Issues: Story = { args: { statusFilter: 'issues', fixture: { me: fixtureUsers.optedIn } } };
+export const Issues: Story = { args: { 'status-filter': 'issues', fixture: { me: fixtureUsers.optedIn } } };
+/** Only My Services, the reader's favourites (`favorites-only`). */
+export const FavoritesOnly: Story = { args: { 'favorites-only': true, fixture: { me: fixtureUsers.optedIn } } };
 /** A search that finds nothing: said, with a way back. */
 export const EmptySearch: Story = { args: { query: 'fingerprint scanner', fixture: { me: fixtureUsers.optedIn } } };
 /** No services at all. */

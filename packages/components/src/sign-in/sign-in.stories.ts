@@ -3,8 +3,9 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './sign-in.js';
 import { FIXTURE_CODE, fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
-interface Args {
+interface Args extends WidgetArgs {
   fixture: FixtureOptions;
 }
 
@@ -35,8 +36,10 @@ async function enterPassword(canvas: HTMLElement, email = fixtureUsers.optedIn.e
 const meta: Meta<Args> = {
   title: 'Widgets/Sign in',
   component: 'jc-sign-in',
-  render: ({ fixture }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-sign-in></jc-sign-in>
+  args: widgetArgs,
+  argTypes: widgetArgTypes,
+  render: ({ fixture, theme, api }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
+    <jc-sign-in theme=${attr(theme)} api=${attr(api)}></jc-sign-in>
   </jc-provider>`,
 };
 export default meta;

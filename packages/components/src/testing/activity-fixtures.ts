@@ -1,6 +1,7 @@
 import type { Activity, ActivityStatus, ActivityStep, ActivityUpdate, AssigneeInput, Me, Todo } from '../api/schemas.js';
 import { localDateIn } from '../shared/dates.js';
 import type { FixtureCommunity } from './fixtures.js';
+import { neverAnswered } from './fixture-requests.js';
 
 /*
  * Recorded activities for Storybook: the activities API
@@ -241,7 +242,7 @@ export function activityFixtureServer(communities: FixtureCommunity[], options: 
   return async (me: Me, method: string, url: URL, body: Record<string, unknown>): Promise<Response> => {
     const uid = me.id;
     const reading = method === 'GET';
-    if (reading && options.activitiesPending) return new Promise<Response>(() => {});
+    if (reading && options.activitiesPending) return neverAnswered();
     if (reading && options.activitiesFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
     const path = url.pathname.replace(/^\/api\/v1\//, '').split('/').map(decodeURIComponent);
 

@@ -19,6 +19,7 @@ import type {
 import { FLAG_REASONS as FLAG_REASON_LIST } from '../api/schemas.js';
 import { activityFixtureServer, isActivityPath, type ActivityFixtureOptions } from './activity-fixtures.js';
 import { serviceFixtureServer, type ServiceFixtureOptions } from './service-fixtures.js';
+import { neverAnswered, trackFixtureRequest } from './fixture-requests.js';
 
 /**
  * Recorded answers of the JusticeConnect API, so Storybook previews every
@@ -618,7 +619,7 @@ function communityServer(communities: FixtureCommunity[]) {
       const uid = me.id;
       if (!contentReadable(c, uid)) return fail(403, 'MEMBERSHIP_REQUIRED', 'Join this community to see inside it.');
       if (action === 'posts' && method === 'GET') {
-        if (options.postsPending) return new Promise<Response>(() => {});
+        if (options.postsPending) return neverAnswered();
         if (options.postsFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
         return page(posts.filter((p) => p.community === c.slug), url, uid);
       }
@@ -658,7 +659,7 @@ function communityServer(communities: FixtureCommunity[]) {
     const other = (me: Me, method: string, url: URL, body: Record<string, unknown>): Response => {
       const uid = me.id;
       if (url.pathname === '/api/v1/feed' && method === 'GET') {
-        if (options.postsPending) return new Promise<Response>(() => {}) as never;
+        if (options.postsPending) return neverAnswered() as never;
         if (options.postsFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
         return page(posts.filter((p) => { const c = byRef(p.community); return c && readable(c, uid) && roleIn(c, uid); }), url, uid);
       }
@@ -935,7 +936,7 @@ function communityServer(communities: FixtureCommunity[]) {
       const uid = me.id;
       if (!contentReadable(c, uid)) return fail(403, 'MEMBERSHIP_REQUIRED', 'Join this community to see inside it.');
       if (method === 'GET' && (action === 'forums' || action === 'topics')) {
-        if (options.forumsPending) return new Promise<Response>(() => {});
+        if (options.forumsPending) return neverAnswered();
         if (options.forumsFail) return fail(500, 'INTERNAL', 'Something went wrong on the server.');
       }
       const own = forums.filter((f) => f.community === c.slug);
@@ -1225,8 +1226,10 @@ export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
   const server = communityServer(communities)(options, structuredClone(options.posts ?? fixturePosts()));
   const portal = serviceFixtureServer(options);
   const activities = activityFixtureServer(communities, options, (id) => ({ name: fixturePeople[id]?.name ?? id, agency: fixturePeople[id]?.agency ?? null }));
-  return async (input, init) => {
-    if (options.pending) return new Promise<Response>(() => {});
+  // Counted while unanswered (fixture-requests.ts): a story has settled when none is.
+  return (input, init) => trackFixtureRequest(answer(input, init));
+  async function answer(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    if (options.pending) return neverAnswered();
     if (options.delay) await new Promise((r) => setTimeout(r, options.delay));
     if (options.offline) throw new TypeError('Failed to fetch');
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
@@ -1313,5 +1316,5 @@ export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
       default:
         return fail(404, 'NOT_FOUND', `No fixture for ${method} ${url.pathname}`);
     }
-  };
+  }
 }

@@ -1,5 +1,6 @@
 import type { Me } from '../api/schemas.js';
 import type { AccessRequest, Announcement, MaintenanceWindow, Service } from '../api/service-schemas.js';
+import { neverAnswered } from './fixture-requests.js';
 
 /**
  * Recorded answers of the service directory and announcements API, so
@@ -143,7 +144,7 @@ export function fixtureAnnouncements(): FixtureAnnouncement[] {
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const fail = (status: number, code: string, message: string) => json(status, { error: { code, message } });
-const never = () => new Promise<Response>(() => {});
+const never = neverAnswered;
 
 /** Favourites first, in their order; then the rest in the portal's order. */
 function ordered(services: Service[]): Service[] {
