@@ -85,6 +85,7 @@ const assigneeInput = (value: string): AssigneeInput =>
  * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-step-changed - The user changed a step and the server took it. `detail` is `{ step, change }`; `change` is `added`, `done`, `undone`, `assigned`, `due-date` or `moved`.
  * @fires jc-activity-changed - The user changed the activity's steps or sections and the server took it (after each `jc-step-changed`, and for a new section). `detail.activity` is the whole activity, as the server answered.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart progress - The progress text and bar.
  * @csspart filter - The "Assigned to me" filter button (aria-pressed).
@@ -1041,7 +1042,7 @@ export class JcActivityTracker extends LitElement {
   protected override render() {
     const title = this.view && this.status === 'ready' ? this.view.title : msg('Activity');
     return html`<section class="panel" part="panel" aria-labelledby="jc-activity-title">
-      <h2 id="jc-activity-title" tabindex="-1">${title}</h2>
+      <h2 id="jc-activity-title" part="heading" tabindex="-1">${title}</h2>
       ${this.#renderBody()} ${this.#announcer.render()}
     </section>`;
   }

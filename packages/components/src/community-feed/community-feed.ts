@@ -93,6 +93,7 @@ export function formatSize(bytes: number, locale?: string): string {
  * @fires jc-post-created - The server confirmed a post written here. `detail.post` is the post.
  * @fires jc-post-deleted - The user deleted a post. `detail` is `{ postId, post }`.
  * @fires jc-reaction-changed - The user added or took back a reaction. `detail` is `{ postId, kind, active, reactions, myReactions }`.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart composer - The form for a new post.
  * @csspart form - A post's edit and report boxes, and its comment form.
@@ -1300,7 +1301,7 @@ export class JcCommunityFeed extends LitElement {
 
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-feed-title">
-      <h2 id="jc-feed-title" tabindex="-1">${this.#title()}</h2>
+      <h2 id="jc-feed-title" part="heading" tabindex="-1">${this.#title()}</h2>
       ${this.#renderBody()}
       <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
     </section>`;

@@ -42,6 +42,7 @@ const isManager = (m: Membership | null) => m?.state === 'active' && (m.role ===
  * @fires jc-community-joined - The user joined, asked to join, or accepted an invitation. `detail` is `{ community, requested }` (`requested`: the request waits for an owner or moderator).
  * @fires jc-community-left - The user left, cancelled a request or declined an invitation. `detail.community` is the community.
  * @fires jc-community-created - The user created a community. `detail.community` is the new community.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart list - Every list of communities (subcommunities are nested lists).
  * @csspart item - One community.
@@ -773,7 +774,7 @@ export class JcCommunityList extends LitElement {
 
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-communities-title">
-      <h2 id="jc-communities-title" tabindex="-1">${msg('JusticeConnect Communities')}</h2>
+      <h2 id="jc-communities-title" part="heading" tabindex="-1">${msg('JusticeConnect Communities')}</h2>
       ${this.#renderBody()}
       <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
     </section>`;

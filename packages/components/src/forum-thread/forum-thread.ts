@@ -97,6 +97,7 @@ function hashReplyId(): string | null {
  * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-reply-created - The server confirmed a reply written here. `detail.reply` is the reply.
  * @fires jc-topic-changed - The user changed the topic here (follow, pin, lock, move, edit, answer, delete). `detail` is `{ topic, deleted? }`.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart topic - The topic: title, badges, tags, author and body.
  * @csspart badge - One of the topic's badges (question, answered, pinned, locked), and a reply's "Accepted answer".
@@ -1420,7 +1421,7 @@ export class JcForumThread extends LitElement {
     const answer = topic.answerReplyId;
     return html`<header class="topic" part="topic">
       <p class="forum muted">${msg(str`In ${topic.forumName}`)}</p>
-      <h2 id="jc-thread-title" tabindex="-1">${topic.title}</h2>
+      <h2 id="jc-thread-title" part="heading" tabindex="-1">${topic.title}</h2>
       ${this.#renderBadges(topic)}
       ${topic.tags.length
         ? html`<ul class="tags" aria-label=${msg('Tags')}>
@@ -1869,7 +1870,7 @@ export class JcForumThread extends LitElement {
   protected override render() {
     const titled = this.info && this.status === 'ready' && !this.topicDeleted;
     return html`<section class="panel" part="panel" aria-labelledby="jc-thread-title">
-      ${titled ? nothing : html`<h2 id="jc-thread-title" tabindex="-1">${msg('Forum topic')}</h2>`} ${this.#renderBody()}
+      ${titled ? nothing : html`<h2 id="jc-thread-title" part="heading" tabindex="-1">${msg('Forum topic')}</h2>`} ${this.#renderBody()}
       <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
     </section>`;
   }

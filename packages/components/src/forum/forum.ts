@@ -62,6 +62,7 @@ export function parseTags(input: string): string[] {
  * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-topic-select - A topic's title was clicked. `detail` is `{ topicId, title, communitySlug }`. Cancelable: call `preventDefault()` to stop the link's navigation (e.g. to route in a single-page app, or to show `jc-forum-thread` in place).
  * @fires jc-topic-created - The user started a topic. `detail.topic` is the new topic.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart toolbar - The forum chooser, filters and the New topic button.
  * @csspart filter - One filter button (aria-pressed).
@@ -897,7 +898,7 @@ export class JcForum extends LitElement {
 
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-forum-title">
-      <h2 id="jc-forum-title" tabindex="-1">${this.#title()}</h2>
+      <h2 id="jc-forum-title" part="heading" tabindex="-1">${this.#title()}</h2>
       ${this.#renderBody()}
       <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
     </section>`;

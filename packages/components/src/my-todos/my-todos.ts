@@ -29,6 +29,7 @@ const TOPICS = ['step.changed', 'step.assigned', 'activity.updated', 'activity.c
  * @attr theme - The widget's colour theme: `light`, `dark` or `high-contrast`. Without it the widget takes its `jc-provider`'s `theme`, or else follows the reader's system (`prefers-color-scheme`, and `prefers-contrast: more`). `--jc-*` custom properties set by the page win over any theme.
  * @fires jc-step-changed - The user checked a step off, or took it back with Undo, and the server took it. `detail` is `{ step, change }` (`done` or `undone`).
  * @fires jc-activity-select - An activity's link was clicked. `detail` is `{ activityId, title, communitySlug }`. Cancelable: call `preventDefault()` to stop the navigation and route it yourself.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart list - The list of steps.
  * @csspart todo - One step.
@@ -303,7 +304,7 @@ export class JcMyTodos extends LitElement {
 
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-todos-title">
-      <h2 id="jc-todos-title" tabindex="-1">${msg('My to-dos')}</h2>
+      <h2 id="jc-todos-title" part="heading" tabindex="-1">${msg('My to-dos')}</h2>
       ${this.#renderBody()} ${this.#announcer.render()}
     </section>`;
   }

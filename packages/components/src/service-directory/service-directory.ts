@@ -82,6 +82,7 @@ type FocusKey = string;
  * @fires jc-favorite-change - A service was added to or taken out of My Services. `detail` is `{ serviceId, favorite }`.
  * @fires jc-favorites-reorder - My Services were reordered (and saved). `detail.serviceIds` is the new order.
  * @fires jc-access-requested - The reader asked for access to a service. `detail` is `{ serviceId, request }`.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart toolbar - The search field and filters.
  * @csspart input - The search field, the status filter and the My Services only checkbox.
@@ -841,7 +842,7 @@ export class JcServiceDirectory extends LitElement {
 
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-services-title">
-      <h2 id="jc-services-title">${msg('Services')}</h2>
+      <h2 id="jc-services-title" part="heading">${msg('Services')}</h2>
       ${this.#body()}
       ${this.#announcer.render()}
     </section>`;

@@ -59,6 +59,7 @@ function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
  * @fires jc-signed-in - A user finished signing in (after the notice). `detail.user` is the user.
  * @fires jc-signed-out - The user signed out, or was signed out (`detail.reason`: `user`, `idle` or `lifetime`).
  * @fires jc-opted-in - The user opted in to JusticeConnect. `detail.user` is the user.
+ * @csspart heading - The widget's heading.
  * @csspart panel - The box around the widget.
  * @csspart form - Each step's form.
  * @csspart input - The text fields: email, password, one-time and backup codes.
@@ -464,7 +465,7 @@ export class JcSignIn extends LitElement {
   }
 
   #heading(text: string) {
-    return html`<h2 id="jc-step-title" tabindex="-1">${text}</h2>`;
+    return html`<h2 id="jc-step-title" part="heading" tabindex="-1">${text}</h2>`;
   }
 
   #cancelButton(label = msg('Cancel and start again')) {
@@ -659,7 +660,7 @@ export class JcSignIn extends LitElement {
       <div class="panel" part="panel">
         <div class="who">
           <div>
-            <h2 id="jc-step-title" tabindex="-1">${msg(str`Signed in as ${me.name}`)}</h2>
+            <h2 id="jc-step-title" part="heading" tabindex="-1">${msg(str`Signed in as ${me.name}`)}</h2>
             <p class="muted" part="status">${[me.title, me.agency ? `${me.agency.name} (${me.agency.ori})` : null].filter(Boolean).join(' · ')}</p>
           </div>
           <button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onSignOut}>${msg('Sign out')}</button>
