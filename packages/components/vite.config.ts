@@ -4,8 +4,11 @@ import { cpSync } from 'node:fs';
 import { defineConfig } from 'vite';
 
 /**
- * The plugin's html-minifier settings, with two changes. Empty attributes
- * stay (value="" on an <option> and alt="" mean something). And html-minifier
+ * The plugin's html-minifier settings, with three changes. Empty attributes
+ * stay (value="" on an <option> and alt="" mean something). Self-closing
+ * slashes stay: an svg`` template is a fragment without its <svg>, which
+ * html-minifier reads as HTML, where <path/> is only an open tag, so the next
+ * shape would be parsed inside it and never drawn. And html-minifier
  * trims a template's outer whitespace as if it were a whole document, but a
  * Lit template is often a fragment inside text
  * (html` ${msg('Add the first one below.')}`): whitespace at either end is
@@ -14,7 +17,7 @@ import { defineConfig } from 'vite';
 const fragmentStrategy: typeof defaultStrategy = {
   ...defaultStrategy,
   async minifyHTML(html, options) {
-    const min = await defaultStrategy.minifyHTML(html, { ...options, removeEmptyAttributes: false });
+    const min = await defaultStrategy.minifyHTML(html, { ...options, removeEmptyAttributes: false, keepClosingSlash: true });
     const lead = /^\s/.test(html) && !/^\s/.test(min) ? ' ' : '';
     const trail = /\s$/.test(html) && !/\s$/.test(min) ? ' ' : '';
     return lead + min + trail;
