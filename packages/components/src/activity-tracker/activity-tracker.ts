@@ -234,6 +234,7 @@ export class JcActivityTracker extends LitElement {
       this.#generation++;
       this.#reset();
       this.status = 'idle';
+      this.#announcer.clear();
     }
   }
 

@@ -265,6 +265,7 @@ export class JcCommunityFeed extends LitElement {
       this.#reset();
       this.status = 'idle';
       this.outbox = [];
+      this.announcement = '';
     }
   }
 

@@ -158,6 +158,7 @@ export class JcCommunityList extends LitElement {
       this.nextCursor = null;
       this.loadError = null;
       this.formOpen = false;
+      this.announcement = '';
     }
   }
 

@@ -291,6 +291,7 @@ export class JcForumThread extends LitElement {
       this.#reset();
       this.status = 'idle';
       this.outbox = [];
+      this.announcement = '';
     }
   }
 

@@ -244,6 +244,7 @@ export class JcForum extends LitElement {
         this.formOpen = false;
         this.#draft = emptyDraft();
         this.#clientId = null;
+        this.announcement = '';
       }
       return;
     }

@@ -135,6 +135,7 @@ export class JcMyTodos extends LitElement {
       this.loadError = null;
       this.#done.reset();
       this.status = 'idle';
+      this.#announcer.clear();
     }
   }
 

@@ -222,6 +222,7 @@ export class JcServiceDirectory extends LitElement {
         this.loadError = null;
         this.requestOpen = null;
         this.rowErrors = new Map();
+        this.#announcer.clear();
       }
     }
     if (this.status === 'ready' && (changed.has('query') || changed.has('statusFilter') || changed.has('favoritesOnly'))) this.#scheduleCount();

@@ -26,6 +26,12 @@ export class Announcer implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Empties the region at once (a sign-out: the next person at the screen does not read the last one's messages). */
+  clear(): void {
+    this.#text = '';
+    this.host.requestUpdate();
+  }
+
   render(): TemplateResult {
     return html`<p class="announce" part="status" role="status" aria-live="polite">${this.#text}</p>`;
   }
