@@ -17,6 +17,7 @@ import { formatNumber, intlLocale } from '../shared/localization.js';
 import { renderTime } from '../shared/time.js';
 import { isRetryable, readUnsent, writeUnsent } from '../shared/unsent.js';
 import { feedKeyTarget, layoutComplete, revealVirtualItem, syncFeedBusy } from '../shared/virtual-list.js';
+import { fileSize } from '../shared/file-size.js';
 
 export { relativeTime } from '../shared/time.js';
 
@@ -68,14 +69,6 @@ export function unsentStorageKey(apiOrigin: string, userId: string, community: s
 }
 
 const REACTION_ICON: Record<ReactionKind, string> = { like: '👍', thanks: '🙏', important: '❗' };
-
-/** "2.4 MB", "830 KB", "12 bytes". */
-export function formatSize(bytes: number, locale?: string): string {
-  const nf = (n: number, digits = 0) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
-  if (bytes < 1024) return bytes === 1 ? msg('1 byte') : msg(str`${nf(bytes)} bytes`);
-  if (bytes < 1024 * 1024) return msg(str`${nf(bytes / 1024)} KB`);
-  return msg(str`${nf(bytes / (1024 * 1024), 1)} MB`);
-}
 
 /**
  * A community's posts (or, with `scope="mine"`, the signed-in user's feed over
@@ -1126,7 +1119,7 @@ export class JcCommunityFeed extends LitElement {
               @click=${(e: MouseEvent) => this.#onDownload(e, post.attachment!.url, post.attachment!.filename)}
               >${post.attachment.filename}</a
             >
-            <span class="muted">(${formatSize(post.attachment.size, this.#locale)})</span>
+            <span class="muted">(${fileSize(post.attachment.size, this.#locale)})</span>
           </p>`
         : nothing}
       ${this.#renderReactions(post)}
@@ -1175,7 +1168,7 @@ export class JcCommunityFeed extends LitElement {
             ${o.attachmentName
               ? html`<p class="attachment" part="attachment">
                   <span aria-hidden="true">📎</span> ${o.attachmentName}
-                  ${o.attachmentSize !== undefined ? html`<span class="muted">(${formatSize(o.attachmentSize, this.#locale)})</span>` : nothing}
+                  ${o.attachmentSize !== undefined ? html`<span class="muted">(${fileSize(o.attachmentSize, this.#locale)})</span>` : nothing}
                   ${o.state === 'failed' && !o.attachmentId && !this.#files.has(o.clientId)
                     ? html`<span class="muted">${msg('The file was not uploaded before the page reloaded; Retry posts the text only.')}</span>`
                     : nothing}

@@ -1,17 +1,11 @@
-import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ApiClient } from '../api/client.js';
 import type { Attachment } from '../api/schemas.js';
 import { toApiError } from '../api/session.js';
 import { errorText } from './account-states.js';
+import { fileSize } from './file-size.js';
 
-/** "2.4 MB", "830 KB", "12 bytes". */
-export function fileSize(bytes: number, locale?: string): string {
-  const nf = (n: number, digits = 0) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
-  if (bytes < 1024) return bytes === 1 ? msg('1 byte') : msg(str`${nf(bytes)} bytes`);
-  if (bytes < 1024 * 1024) return msg(str`${nf(bytes / 1024)} KB`);
-  return msg(str`${nf(bytes / (1024 * 1024), 1)} MB`);
-}
+export { fileSize };
 
 /** An attachment's address on the API's server; only http(s). */
 export function fileHref(api: ApiClient, url: string): string | undefined {

@@ -93,7 +93,16 @@ export function langOf(el: Element): string {
   return (el.closest('[lang]') as HTMLElement | null)?.lang || navigator.language || sourceLocale;
 }
 
-/** "1,234" / "1.234": a count in the user's language. */
-export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(intlLocale()).format(n);
+/** Number formats by locale and fraction digits: built once each, as widgets format counts on every render. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A number in `locale` (default: the widgets' own), with at most `maximumFractionDigits` decimals. */
+export function formatNumber(n: number, maximumFractionDigits = 3, locale = intlLocale()): string {
+  const key = `${locale}|${maximumFractionDigits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits });
+    numberFormats.set(key, format);
+  }
+  return format.format(n);
 }
