@@ -8,6 +8,7 @@ import { createRouter } from '../http/router.ts';
 import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { OriSchema } from './me.ts';
+import { DisplayName } from '../http/display-name.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import { clearAuthFailures, LOCKED, rateLimit, recordAuthFailure } from '../security.ts';
 
@@ -16,7 +17,7 @@ const Password = z.string(message('Enter a password')).min(1, 'Enter a password'
 
 const SignUpSchema = z
   .strictObject({
-    name: z.string(message('Enter a name')).trim().min(1, 'Enter a name').max(100),
+    name: DisplayName,
     email: Email,
     password: z.string(message('Enter a password')).min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
     agencyOri: OriSchema.openapi({ description: 'Your agency’s ORI; its agency administrator approves the account' }),

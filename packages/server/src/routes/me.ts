@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, ErrorBodySchema } from '../http/errors.ts';
 import { emit, inTransaction, requireUser } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
+import { DisplayName } from '../http/display-name.ts';
 import { findAgencyByOri, loadMe, updateProfile } from '../data/profiles.ts';
 
 export const OriSchema = z
@@ -31,7 +32,7 @@ export const MeSchema = z
 
 const MePatchSchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'Enter a name').max(100),
+    name: DisplayName,
     title: z.string().trim().max(100).nullable(),
     mobile: z
       .string()
