@@ -80,7 +80,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
   const clock = extra.clock ?? systemClock;
-  const schedule = new Scheduler(db.kysely, db.kind, clock, bus);
+  const schedule = new Scheduler(db.kysely, db.kind, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours });
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds);
   const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache() };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];

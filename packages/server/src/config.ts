@@ -47,6 +47,10 @@ const EnvSchema = z.object({
   JC_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** A session ends this long after sign-in, used or not. */
   JC_SESSION_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
+  /** The most bytes of live (not deleted) uploads one user may hold; past it an upload answers 413. */
+  JC_UPLOAD_QUOTA_BYTES: z.coerce.number().int().min(1024).max(Number.MAX_SAFE_INTEGER).default(200 * 1024 * 1024),
+  /** An upload not attached to a post or update within this many hours is removed, bytes and all. */
+  JC_UNATTACHED_UPLOAD_HOURS: z.coerce.number().min(1).max(24 * 30).default(6),
   /** Server processes sharing the port (node:cluster); more than 1 makes this process their supervisor. */
   JC_PROCESSES: z.coerce.number().int().min(1).max(256).default(1),
 });
@@ -75,6 +79,7 @@ export interface ServerConfig {
   rates: { signInPerMinute: number; writesPerMinute: number };
   sessions: { idleMinutes: number; hours: number };
   trustProxy: boolean;
+  uploads: { quotaBytes: number; unattachedHours: number };
   /** Server processes on this port: 1 serves from this process; more run a node:cluster primary that forks them. */
   processes: number;
 }
@@ -159,6 +164,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rates: { signInPerMinute: env.JC_SIGN_IN_RATE_PER_MINUTE, writesPerMinute: env.JC_WRITE_RATE_PER_MINUTE },
     sessions: { idleMinutes: env.JC_IDLE_TIMEOUT_MINUTES, hours: env.JC_SESSION_HOURS },
     trustProxy: env.JC_TRUST_PROXY === 'true',
+    uploads: { quotaBytes: env.JC_UPLOAD_QUOTA_BYTES, unattachedHours: env.JC_UNATTACHED_UPLOAD_HOURS },
     processes: env.JC_PROCESSES,
   };
 }

@@ -5,6 +5,7 @@ import type { Database } from './db/schema.ts';
 import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
 import { pruneRateLimits } from './security.ts';
+import { sweepFiles } from './data/files.ts';
 
 /**
  * What changes with the clock rather than a request: a maintenance window or
@@ -17,6 +18,9 @@ import { pruneRateLimits } from './security.ts';
  * The optional health check (off unless JC_HEALTH_CHECK_SECONDS is set) asks
  * each service's configured URL and marks it down or back up; it never
  * overrides a status an administrator set.
+ *
+ * The file sweep removes uploads never attached within the configured hours,
+ * and finishes removing the bytes of any deleted file.
  */
 export class Scheduler {
   #timers: NodeJS.Timeout[] = [];
@@ -26,7 +30,13 @@ export class Scheduler {
     private readonly kind: DatabaseKind,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly files: { dataDir: string; unattachedHours: number } | null = null,
   ) {}
+
+  /** How often the file sweep runs: a fraction of the unattached window, between a minute and ten. */
+  static sweepSeconds(unattachedHours: number): number {
+    return Math.min(600, Math.max(60, unattachedHours * 36));
+  }
 
   start(tickSeconds: number, healthSeconds: number) {
     const every = (seconds: number, fn: () => Promise<unknown>) => {
@@ -36,6 +46,13 @@ export class Scheduler {
     };
     every(tickSeconds, () => this.tick());
     if (healthSeconds > 0) every(healthSeconds, () => this.checkHealth());
+    if (this.files) every(Scheduler.sweepSeconds(this.files.unattachedHours), () => this.sweepFiles());
+  }
+
+  /** Removes uploads never attached that are older than the setting, and the bytes of deleted files; returns how many files went. */
+  async sweepFiles(): Promise<number> {
+    if (!this.files) return 0;
+    return sweepFiles(this.db, this.files.dataDir, this.clock.now(), this.files.unattachedHours);
   }
 
   stop() {

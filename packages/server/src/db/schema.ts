@@ -58,6 +58,8 @@ export interface MembershipTable {
   user_id: string;
   role: Role;
   state: MembershipState;
+  /** An invitation sent to an email address: known to the invitee alone until they accept it. */
+  via_email: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -104,6 +106,10 @@ export interface AttachmentTable {
   size: number;
   storage_key: string;
   created_at: string;
+  /** When it was attached to its one post or activity update; null while unattached. */
+  attached_at: string | null;
+  /** When its post was deleted or it was swept unattached: from then on it is not served, and its bytes go. */
+  deleted_at: string | null;
 }
 
 export interface ReactionTable {

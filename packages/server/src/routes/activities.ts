@@ -24,6 +24,7 @@ import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { CursorParam, encodeCursor } from '../http/cursor.ts';
+import { claimAttachment } from '../data/files.ts';
 import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -434,16 +435,15 @@ activities
         const s = await trx.selectFrom('activity_step').select('id').where('id', '=', body.stepId).where('activity_id', '=', activity.id).executeTakeFirst();
         if (!s) throw new ApiError(422, 'UNKNOWN_STEP', 'Choose a step of this activity.', { stepId: 'Not a step of this activity' });
       }
-      let attachment = null;
-      if (body.attachmentId) {
-        const file = await trx.selectFrom('attachment').selectAll().where('id', '=', body.attachmentId).executeTakeFirst();
-        if (!file || file.community_id !== activity.community_id || file.uploader_id !== me) {
-          throw new ApiError(422, 'UNKNOWN_ATTACHMENT', 'Attach a file you uploaded to this community.', { attachmentId: 'Not an upload of yours here' });
-        }
-        attachment = { id: file.id, filename: file.filename, contentType: file.content_type, size: Number(file.size), url: `/api/v1/files/${file.id}` };
-      }
       const id = newId('aup');
       const at = now();
+      let attachment = null;
+      if (body.attachmentId) {
+        // The uploader's own unattached file here, claimed for this update alone.
+        await claimAttachment(trx, { id: body.attachmentId, communityId: activity.community_id, uploaderId: me, at });
+        const file = await trx.selectFrom('attachment').selectAll().where('id', '=', body.attachmentId).executeTakeFirstOrThrow();
+        attachment = { id: file.id, filename: file.filename, contentType: file.content_type, size: Number(file.size), url: `/api/v1/files/${file.id}` };
+      }
       await trx.insertInto('activity_update').values({ id, activity_id: activity.id, step_id: body.stepId ?? null, author_id: me, body: body.body, attachment_id: body.attachmentId ?? null, created_at: at }).execute();
       await trx.updateTable('activity').set({ updated_at: at }).where('id', '=', activity.id).execute();
       await emit(c, trx, { type: 'activity.posted', communityId: activity.community_id, content: true, payload: { slug: access.community.slug, activityId: activity.id, updateId: id } });

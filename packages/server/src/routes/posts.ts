@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { authorize, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
 import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
@@ -10,20 +10,9 @@ import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam } from '../http/cursor.ts';
+import { ALLOWED_EXTENSIONS, FILE_LIMIT_BYTES, checkFileType, claimAttachment, discardAttachment, purgeDeletedFiles, quotaExceeded, storedPath, usedBytes } from '../data/files.ts';
 
-/** Files a post may carry: type by extension and declared content type, and the size limit. */
-export const FILE_LIMIT_BYTES = 10 * 1024 * 1024;
-const FILE_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.txt': 'text/plain',
-  '.csv': 'text/csv',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
+export { FILE_LIMIT_BYTES } from '../data/files.ts';
 
 const PostType = z.enum(['status', 'blog', 'file', 'forum', 'activity']);
 const Reactions = z.object({ like: z.number(), thanks: z.number(), important: z.number() });
@@ -100,7 +89,7 @@ const routes = {
     method: 'post',
     path: '/communities/{ref}/files',
     tags,
-    summary: `Upload a file to attach to a post (members; at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB; ${Object.keys(FILE_TYPES).join(' ')})`,
+    summary: `Upload a file to attach to a post (members; at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB; ${ALLOWED_EXTENSIONS}; the contents must be of the type the name says; each user keeps at most JC_UPLOAD_QUOTA_BYTES of files)`,
     request: { params: Ref, body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } } },
     responses: { 201: jsonContent(AttachmentSchema, 'Stored'), ...communityErrors },
   }),
@@ -172,14 +161,9 @@ export const posts = createRouter()
         const existing = await trx.selectFrom('post').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
         if (existing) return { view: await onePost(c, access, existing.id, trx), created: false };
       }
-      if (body.attachmentId) {
-        const file = await trx.selectFrom('attachment').select(['community_id', 'uploader_id']).where('id', '=', body.attachmentId).executeTakeFirst();
-        if (!file || file.community_id !== access.community.id || file.uploader_id !== me) {
-          throw new ApiError(422, 'UNKNOWN_ATTACHMENT', 'Attach a file you uploaded to this community.', { attachmentId: 'Not an upload of yours here' });
-        }
-      }
       const id = newId('pst');
       const at = now();
+      if (body.attachmentId) await claimAttachment(trx, { id: body.attachmentId, communityId: access.community.id, uploaderId: me, at });
       await trx
         .insertInto('post')
         .values({
@@ -222,12 +206,21 @@ export const posts = createRouter()
     return c.json(view, 200);
   })
   .openapi(routes.remove, async (c) => {
-    await inTransaction(c, async (trx) => {
+    const discarded = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
       if (post.author_id !== access.actor.userId && !moderates(access)) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
-      await trx.updateTable('post').set({ deleted_at: now() }).where('id', '=', post.id).execute();
+      const at = now();
+      await trx.updateTable('post').set({ deleted_at: at }).where('id', '=', post.id).execute();
+      // Its file is not served from this commit on; its bytes go right after it.
+      const file = (await discardAttachment(trx, post.attachment_id, at)) ? post.attachment_id : null;
       await emit(c, trx, { type: 'post.deleted', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      return file;
     });
+    if (discarded) {
+      const { db, config } = c.get('services');
+      // Should this fail, the file stays hidden and the next sweep (schedule.ts) removes it.
+      await purgeDeletedFiles(db.kysely, config.dataDir, [discarded]).catch((err) => console.error('[files]', err instanceof Error ? err.message : err));
+    }
     return c.json({ ok: true as const }, 200);
   })
   .openapi(routes.react, async (c) => {
@@ -335,26 +328,54 @@ export const posts = createRouter()
     if (file.size > FILE_LIMIT_BYTES) throw new ApiError(413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' });
     if (file.size === 0) throw new ApiError(400, 'VALIDATION_FAILED', 'The file is empty.', { file: 'Empty' });
     const filename = path.basename(file.name).replace(/[^\w .()-]/g, '_').slice(0, 200) || 'file';
-    const ext = path.extname(filename).toLowerCase();
-    const contentType = FILE_TYPES[ext];
-    if (!contentType) throw new ApiError(415, 'FILE_TYPE_NOT_ALLOWED', `Allowed files: ${Object.keys(FILE_TYPES).join(' ')}`, { file: 'Type not allowed' });
-    const { config, db } = c.get('services');
+    const { config, db, clock } = c.get('services');
+    const me = access.actor.userId;
+    const quota = config.uploads.quotaBytes;
+    // The cheap refusals first: nothing is read or written for a file that cannot be kept.
+    if ((await usedBytes(db.kysely, db.kind, me)) + file.size > quota) throw quotaExceeded(quota);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const contentType = await checkFileType(filename, bytes);
     const id = newId('fil');
-    const dir = path.join(config.dataDir, 'files', access.community.id);
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, id), new Uint8Array(await file.arrayBuffer()), { mode: 0o600 });
-    await db.kysely
-      .insertInto('attachment')
-      .values({ id, community_id: access.community.id, uploader_id: access.actor.userId, filename, content_type: contentType, size: file.size, storage_key: `${access.community.id}/${id}`, created_at: now() })
-      .execute();
+    const storageKey = `${access.community.id}/${id}`;
+    const stored = storedPath(config.dataDir, storageKey);
+    await mkdir(path.dirname(stored), { recursive: true });
+    await writeFile(stored, bytes, { mode: 0o600 });
+    try {
+      await inTransaction(c, async (trx) => {
+        // Again under the lock: two uploads at once cannot both fit.
+        if ((await usedBytes(trx, db.kind, me, true)) + file.size > quota) throw quotaExceeded(quota);
+        await trx
+          .insertInto('attachment')
+          .values({
+            id,
+            community_id: access.community.id,
+            uploader_id: me,
+            filename,
+            content_type: contentType,
+            size: file.size,
+            storage_key: storageKey,
+            created_at: clock.now().toISOString(),
+            attached_at: null,
+            deleted_at: null,
+          })
+          .execute();
+      });
+    } catch (err) {
+      await rm(stored, { force: true });
+      throw err;
+    }
     return c.json({ id, filename, contentType, size: file.size, url: `/api/v1/files/${id}` }, 201);
   })
   .openapi(routes.download, async (c) => {
     const { db, config } = c.get('services');
-    const file = await db.kysely.selectFrom('attachment').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
+    const file = await db.kysely.selectFrom('attachment').selectAll().where('id', '=', c.req.valid('param').id).where('deleted_at', 'is', null).executeTakeFirst();
     const readable = file ? await authorize(c, file.community_id, 'content.read').catch(() => null) : null;
     if (!file || !readable) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
-    const bytes = await readFile(path.join(config.dataDir, 'files', file.storage_key));
+    // Removed between the lookup and the read (its post was just deleted): gone, not an error.
+    const bytes = await readFile(storedPath(config.dataDir, file.storage_key)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new ApiError(404, 'NOT_FOUND', 'No such file.');
+      throw err;
+    });
     return new Response(new Uint8Array(bytes), {
       headers: {
         'content-type': file.content_type,

@@ -1,0 +1,181 @@
+import { fileTypeFromBuffer } from 'file-type';
+import { sql, type Kysely } from 'kysely';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DatabaseKind } from '../config.ts';
+import type { Database } from '../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
+
+/**
+ * Uploaded files: what may be stored (judged by the bytes, not only the name),
+ * how much one user may keep, and their life: an upload belongs to the one
+ * post or activity update it is attached to; deleting that post hides the file
+ * at once (in the same transaction) and removes its bytes right after; an
+ * upload never attached is swept after a few hours.
+ */
+
+export const FILE_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** Each allowed extension: the content type it is served as, and what its bytes must be. */
+export const FILE_TYPES: Record<string, { contentType: string; is: readonly string[] | 'text' }> = {
+  '.pdf': { contentType: 'application/pdf', is: ['pdf'] },
+  '.png': { contentType: 'image/png', is: ['png'] },
+  '.jpg': { contentType: 'image/jpeg', is: ['jpg'] },
+  '.jpeg': { contentType: 'image/jpeg', is: ['jpg'] },
+  '.gif': { contentType: 'image/gif', is: ['gif'] },
+  '.txt': { contentType: 'text/plain', is: 'text' },
+  '.csv': { contentType: 'text/csv', is: 'text' },
+  // Office files are ZIP packages: file-type reads their [Content_Types].xml to tell them apart.
+  '.docx': { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', is: ['docx'] },
+  '.xlsx': { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', is: ['xlsx'] },
+};
+
+export const ALLOWED_EXTENSIONS = Object.keys(FILE_TYPES).join(' ');
+
+/**
+ * What a browser would take for markup or a document rather than text when it
+ * sniffs (the WHATWG "scriptable" patterns, taken broadly): a tag, comment,
+ * doctype or processing instruction at the start, or a PDF or PostScript
+ * header. Downloads are sent as attachments with nosniff; this is the other
+ * half, so no stored "text" is a page in disguise.
+ */
+const SNIFFS_AS_MARKUP = /^[\t\n\f\r ]*(?:<[A-Za-z!?/]|%PDF-|%!PS-Adobe-)/;
+
+function notAllowed(detail: string): ApiError {
+  return new ApiError(415, 'FILE_TYPE_NOT_ALLOWED', `${detail} Allowed files: ${ALLOWED_EXTENSIONS}`, { file: detail });
+}
+
+/** The content type to store and serve the file as, or a 415 when its name or its bytes are not an allowed type. */
+export async function checkFileType(filename: string, bytes: Uint8Array): Promise<string> {
+  const ext = path.extname(filename).toLowerCase();
+  const type = FILE_TYPES[ext];
+  if (!type) throw notAllowed('This type of file is not allowed.');
+  if (type.is === 'text') {
+    if (bytes.includes(0)) throw notAllowed(`This ${ext} file is not text (it contains NUL bytes).`);
+    let text: string;
+    try {
+      // Fatal: a byte sequence that is not UTF-8 is refused, never replaced. A BOM is dropped.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw notAllowed(`This ${ext} file is not UTF-8 text.`);
+    }
+    if (SNIFFS_AS_MARKUP.test(text)) throw notAllowed(`This ${ext} file starts like a web page or document, not text.`);
+    return type.contentType;
+  }
+  const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
+  if (!found || !type.is.includes(found.ext)) throw notAllowed(`The file’s contents are not a ${ext} file.`);
+  return type.contentType;
+}
+
+/** "4 KB", "200 MB": a byte count as the limit is said. */
+export function sayBytes(n: number): string {
+  const [unit, size] = n >= 1024 * 1024 ? ['MB', 1024 * 1024] : n >= 1024 ? ['KB', 1024] : ['bytes', 1];
+  return `${Number((n / size).toFixed(1))} ${unit}`;
+}
+
+export function quotaExceeded(quota: number): ApiError {
+  return new ApiError(413, 'UPLOAD_QUOTA_EXCEEDED', `You may keep at most ${sayBytes(quota)} of files. Delete posts with files you no longer need, then try again.`, {
+    file: `Over your ${sayBytes(quota)} quota`,
+  });
+}
+
+/**
+ * The bytes of the user's live files. Inside a transaction on PostgreSQL it
+ * first locks the user's profile row, so two uploads at once cannot both fit
+ * under the quota (SQLite's write transaction already runs one at a time).
+ */
+export async function usedBytes(db: Kysely<Database>, kind: DatabaseKind, userId: string, lock = false): Promise<number> {
+  if (lock && kind === 'postgres') await db.selectFrom('profile').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+  const row = await db
+    .selectFrom('attachment')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string | number>('size'), sql<number>`0`).as('n'))
+    .where('uploader_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Attaches an upload to the post or update being written: only the
+ * uploader's own live file in this community, and only once (a conditional
+ * update, so two posts cannot both claim it). A 422 naming the field otherwise.
+ */
+export async function claimAttachment(trx: Kysely<Database>, file: { id: string; communityId: string; uploaderId: string; at: string }): Promise<void> {
+  const claimed = await trx
+    .updateTable('attachment')
+    .set({ attached_at: file.at })
+    .where('id', '=', file.id)
+    .where('community_id', '=', file.communityId)
+    .where('uploader_id', '=', file.uploaderId)
+    .where('attached_at', 'is', null)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) === 0) {
+    throw new ApiError(422, 'UNKNOWN_ATTACHMENT', 'Attach a file you uploaded to this community and have not attached yet.', { attachmentId: 'Not an unattached upload of yours here' });
+  }
+}
+
+/**
+ * Marks the file of a deleted post deleted, in the deletion's transaction: it
+ * is not served from that moment. Left alone while anything live still
+ * carries it (files attached twice before each had one owner). Returns
+ * whether it was marked, so the caller removes the bytes after commit.
+ */
+export async function discardAttachment(trx: Kysely<Database>, id: string | null, at: string): Promise<boolean> {
+  if (!id) return false;
+  const res = await trx
+    .updateTable('attachment')
+    .set({ deleted_at: at })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('post')
+            .select('post.id')
+            .whereRef('post.attachment_id', '=', 'attachment.id')
+            .where('post.deleted_at', 'is', null)
+            .union(selectFrom('activity_update').select('activity_update.id').whereRef('activity_update.attachment_id', '=', 'attachment.id')),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+export function storedPath(dataDir: string, storageKey: string): string {
+  return path.join(dataDir, 'files', storageKey);
+}
+
+/**
+ * Removes the bytes, then the rows, of files marked deleted (all of them, or
+ * the ones named). Idempotent: a removal cut short is finished by the next
+ * sweep. Returns how many were removed.
+ */
+export async function purgeDeletedFiles(db: Kysely<Database>, dataDir: string, ids?: string[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  let q = db.selectFrom('attachment').select(['id', 'storage_key']).where('deleted_at', 'is not', null).limit(500);
+  if (ids) q = q.where('id', 'in', ids);
+  const rows = await q.execute();
+  let removed = 0;
+  for (const r of rows) {
+    await rm(storedPath(dataDir, r.storage_key), { force: true });
+    // A deleted post's reference is cleared by its foreign key (on delete set null).
+    await db.deleteFrom('attachment').where('id', '=', r.id).where('deleted_at', 'is not', null).execute();
+    removed++;
+  }
+  return removed;
+}
+
+/** Marks uploads never attached and older than `hours` deleted, then removes every deleted file's bytes. */
+export async function sweepFiles(db: Kysely<Database>, dataDir: string, now: Date, hours: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
+  await db
+    .updateTable('attachment')
+    .set({ deleted_at: now.toISOString() })
+    .where('attached_at', 'is', null)
+    .where('deleted_at', 'is', null)
+    .where('created_at', '<', cutoff)
+    .execute();
+  return purgeDeletedFiles(db, dataDir);
+}
