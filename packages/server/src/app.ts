@@ -24,6 +24,7 @@ import { agencies } from './routes/agencies.ts';
 import { communities } from './routes/communities.ts';
 import { users } from './routes/users.ts';
 import { events } from './routes/events.ts';
+import { invitations } from './routes/invitations.ts';
 import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
 import { forums } from './routes/forums.ts';
 import { activities } from './routes/activities.ts';
@@ -173,6 +174,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/agencies', agencies)
     .route('/users', users)
     .route('/communities', communities)
+    .route('/communities', invitations)
     .route('/events', events)
     .route('/', posts)
     .route('/', forums)

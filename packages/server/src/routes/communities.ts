@@ -25,14 +25,14 @@ import { createRouter } from '../http/router.ts';
 import { CursorParam, encodeCursor } from '../http/cursor.ts';
 
 const Visibility = z.enum(['public', 'moderated', 'restricted']);
-const RoleSchema = z.enum(['owner', 'moderator', 'member']);
+export const RoleSchema = z.enum(['owner', 'moderator', 'member']);
 const Slug = z
   .string()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, 'Use 1–60 lowercase letters, digits and dashes')
   .openapi({ example: 'i-35-corridor-task-force' });
-const Ref = z.object({ ref: z.string().min(1).max(100).openapi({ description: 'The community’s slug or id' }) });
+export const Ref = z.object({ ref: z.string().min(1).max(100).openapi({ description: 'The community’s slug or id' }) });
 const MemberRef = Ref.extend({ userId: z.string().min(1).max(100) });
 
 const SettingsSchema = z
@@ -105,7 +105,7 @@ const UpdateSchema = z
   .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one field to change' })
   .openapi('CommunityUpdate');
 
-const MemberSchema = z
+export const MemberSchema = z
   .object({
     userId: z.string(),
     name: z.string(),
@@ -117,10 +117,6 @@ const MemberSchema = z
   .openapi('Member');
 
 const MembersQuery = z.strictObject({ state: z.enum(['active', 'requested', 'invited']).default('active') });
-const InviteSchema = z
-  .strictObject({ userId: z.string().min(1).max(100).optional(), email: z.email().optional() })
-  .refine((v) => Boolean(v.userId) !== Boolean(v.email), { message: 'Send either userId or email', path: ['email'] })
-  .openapi('Invitation');
 const RoleChange = z.strictObject({ role: RoleSchema }).openapi('RoleChange');
 
 const MembershipResult = z
@@ -214,14 +210,6 @@ const routes = {
     request: { params: MemberRef },
     responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Denied'), ...communityErrors },
   }),
-  invite: createRoute({
-    method: 'post',
-    path: '/{ref}/invitations',
-    tags: tag,
-    summary: 'Invite a user (owners and moderators); the only way into a restricted community',
-    request: { params: Ref, ...jsonBody(InviteSchema) },
-    responses: { 201: jsonContent(MemberSchema, 'Invited'), ...communityErrors },
-  }),
   remove: createRoute({
     method: 'delete',
     path: '/{ref}/members/{userId}',
@@ -240,7 +228,7 @@ const routes = {
   }),
 };
 
-async function memberView(db: Parameters<typeof memberCounts>[0], communityId: string, userId: string) {
+export async function memberView(db: Parameters<typeof memberCounts>[0], communityId: string, userId: string) {
   const row = await db
     .selectFrom('membership')
     .innerJoin('user', 'user.id', 'membership.user_id')
@@ -254,12 +242,16 @@ async function memberView(db: Parameters<typeof memberCounts>[0], communityId: s
   return { ...row, agency: row.agency ?? null };
 }
 
-/** Tells the community's readers (and the member concerned) that a membership changed. */
-async function membershipChanged(c: Context<AppEnv>, trx: Kysely<Database>, access: Access, userId: string, action: string) {
+/**
+ * Tells the community's readers (and the member concerned) that a membership
+ * changed; `quiet` tells the member alone (an invitation sent to their email
+ * address is theirs to make known, by accepting it).
+ */
+export async function membershipChanged(c: Context<AppEnv>, trx: Kysely<Database>, access: Access, userId: string, action: string, quiet = false) {
   const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
   await emit(c, trx, {
     type: 'membership.changed',
-    communityId: access.community.id,
+    communityId: quiet ? null : access.community.id,
     userId,
     payload: { slug: access.community.slug, userId, action, role: row?.role ?? null, state: row?.state ?? null, by: access.actor.userId },
   });
@@ -275,6 +267,12 @@ async function communityChanged(
   accessChanged = false,
 ) {
   await emit(c, trx, { type, communityId, payload: { slug, by, accessChanged } });
+}
+
+/** An invitation sent to the user's email address that they have not accepted. */
+export async function isEmailInvitation(db: Kysely<Database>, communityId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('membership').select(['state', 'via_email']).where('community_id', '=', communityId).where('user_id', '=', userId).executeTakeFirst();
+  return row?.state === 'invited' && Boolean(row.via_email);
 }
 
 function membershipResult(view: Awaited<ReturnType<typeof viewOf>>) {
@@ -425,8 +423,9 @@ export const communities = createRouter()
     const view = await inTransaction(c, async (trx) => {
       const access = await authorize(c, c.req.valid('param').ref, 'community.leave', trx);
       const { community, actor } = access;
+      const quiet = await isEmailInvitation(trx, community.id, actor.userId);
       await removeMembershipTree(trx, community.id, actor.userId);
-      await membershipChanged(c, trx, access, actor.userId, 'left');
+      await membershipChanged(c, trx, access, actor.userId, 'left', quiet);
       const after = await authorize(c, community.id, 'community.read', trx).catch(() => null);
       return after ? viewOf(trx, after) : viewOf(trx, { ...access, own: null, role: null });
     });
@@ -444,6 +443,8 @@ export const communities = createRouter()
       .select(['membership.user_id as userId', 'user.name as name', 'agency.name as agency', 'membership.role as role', 'membership.state as state', 'membership.updated_at as since'])
       .where('membership.community_id', '=', access.community.id)
       .where('membership.state', '=', state)
+      // Whom an email invitation reached stays unknown to the community until they accept (routes/invitations.ts).
+      .$if(state === 'invited', (q) => q.where('membership.via_email', '=', 0))
       .orderBy('user.name')
       .limit(1000)
       .execute();
@@ -471,33 +472,14 @@ export const communities = createRouter()
     });
     return c.json({ ok: true as const }, 200);
   })
-  .openapi(routes.invite, async (c) => {
-    const body = c.req.valid('json');
-    const member = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'members.manage', trx);
-      const target = await trx
-        .selectFrom('user')
-        .select('id')
-        .$if(Boolean(body.userId), (q) => q.where('id', '=', body.userId!))
-        .$if(Boolean(body.email), (q) => q.where('email', '=', body.email!.toLowerCase()))
-        .executeTakeFirst();
-      if (!target) throw new ApiError(404, 'USER_NOT_FOUND', 'No user matches.', body.email ? { email: 'No user has this email' } : { userId: 'No such user' });
-      const existing = await trx.selectFrom('membership').select('state').where('community_id', '=', access.community.id).where('user_id', '=', target.id).executeTakeFirst();
-      if (existing?.state === 'active') throw new ApiError(409, 'ALREADY_MEMBER', 'That user is already a member.');
-      // An invitation answers a pending request at once.
-      await setMembership(trx, access.community.id, target.id, 'member', existing?.state === 'requested' ? 'active' : 'invited');
-      await membershipChanged(c, trx, access, target.id, 'invited');
-      return memberView(trx, access.community.id, target.id);
-    });
-    return c.json(member, 201);
-  })
   .openapi(routes.remove, async (c) => {
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
       const access = await authorize(c, ref, 'members.manage', trx);
       if (userId === access.actor.userId) throw new ApiError(409, 'USE_LEAVE', 'To remove yourself, leave the community.');
-      const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
-      if (!row) throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user has no membership here.');
+      const row = await trx.selectFrom('membership').select(['role', 'state', 'via_email']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
+      // An invitation sent by email is not the community's to know of, or to withdraw by id.
+      if (!row || (row.state === 'invited' && row.via_email)) throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user has no membership here.');
       if (row.role !== 'member' && access.role !== 'owner' && !access.actor.siteAdmin) {
         throw new ApiError(403, 'OWNER_REQUIRED', 'Only an owner may remove a moderator or owner.');
       }
