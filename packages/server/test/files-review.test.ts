@@ -150,6 +150,18 @@ for (const backend of backends()) {
       assert.ok(again.body.error.fields?.attachmentId);
     });
 
+    it('lets a file on an activity update belong to that update alone', async () => {
+      const activity = await call(t, 'POST', `/api/v1/communities/${slug}/activities`, { cookie: member.cookie, body: { title: 'Sweep the corridor' } });
+      assert.equal(activity.status, 201, JSON.stringify(activity.body));
+      const file = (await upload(member.cookie, slug, 'brief.pdf', files.pdf())).body;
+      const update = await call(t, 'POST', `/api/v1/activities/${activity.body.id}/updates`, { cookie: member.cookie, body: { body: 'brief attached', attachmentId: file.id } });
+      assert.equal(update.status, 201, JSON.stringify(update.body));
+      assert.equal(update.body.attachment.id, file.id);
+      assert.equal((await postWith(member.cookie, file.id)).status, 422, 'not also on a post');
+      const twice = await call(t, 'POST', `/api/v1/activities/${activity.body.id}/updates`, { cookie: member.cookie, body: { body: 'again', attachmentId: file.id } });
+      assert.equal(twice.status, 422);
+    });
+
     it('refuses to attach a removed file', async () => {
       const file = (await upload(member.cookie, slug, 'map.png', files.png())).body;
       const post = await postWith(member.cookie, file.id);
