@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CheckpointWriter } from './audit-chain.ts';
 import type { Clock } from './clock.ts';
 import type { DatabaseKind } from './config.ts';
 import type { Database } from './db/schema.ts';
@@ -17,6 +18,9 @@ import { pruneRateLimits } from './security.ts';
  * The optional health check (off unless JC_HEALTH_CHECK_SECONDS is set) asks
  * each service's configured URL and marks it down or back up; it never
  * overrides a status an administrator set.
+ *
+ * With a checkpoint writer, it also signs the audit log's head every
+ * `checkpointSeconds` and writes it outside the database (audit-chain.ts).
  */
 export class Scheduler {
   #timers: NodeJS.Timeout[] = [];
@@ -26,9 +30,10 @@ export class Scheduler {
     private readonly kind: DatabaseKind,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly checkpoints: CheckpointWriter | null = null,
   ) {}
 
-  start(tickSeconds: number, healthSeconds: number) {
+  start(tickSeconds: number, healthSeconds: number, checkpointSeconds = 0) {
     const every = (seconds: number, fn: () => Promise<unknown>) => {
       const timer = setInterval(() => void fn().catch((err) => console.error('[schedule]', err instanceof Error ? err.message : err)), seconds * 1000);
       timer.unref();
@@ -36,6 +41,13 @@ export class Scheduler {
     };
     every(tickSeconds, () => this.tick());
     if (healthSeconds > 0) every(healthSeconds, () => this.checkHealth());
+    if (checkpointSeconds > 0 && this.checkpoints) every(checkpointSeconds, () => this.checkpoint());
+  }
+
+  /** Writes a signed checkpoint of the audit log's head (when it moved since the last); returns its seq, or null. */
+  async checkpoint(): Promise<number | null> {
+    const written = await this.checkpoints?.write();
+    return written?.seq ?? null;
   }
 
   stop() {
