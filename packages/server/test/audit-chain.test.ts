@@ -1,13 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { GENESIS, legacyRowHash } from '../src/audit-chain.ts';
 import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { activeUser, backends, BASE_URL, call, startApp, type TestApp } from './helpers.ts';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -150,3 +151,27 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('the audit key and checkpoint sink settings', () => {
+  it('keep the key out of the database: generated 0600 beside it, never in its file, or taken from JC_AUDIT_KEY; a verifier never makes one up', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jc-audit-key-'));
+    try {
+      assert.throws(() => loadConfig({ JC_DATA_DIR: dir }, { createAuditKey: false }), ConfigError, 'audit:verify with no key reports it, not a fresh key');
+      const c = loadConfig({ JC_DATA_DIR: dir });
+      const file = path.join(dir, 'audit.key');
+      assert.equal(c.audit.keySource, file);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.equal(readFileSync(file, 'utf8').trim(), c.audit.key);
+      assert.equal(loadConfig({ JC_DATA_DIR: dir }).audit.key, c.audit.key, 'the same key on the next start');
+      assert.throws(() => loadConfig({ JC_DATA_DIR: dir, JC_AUDIT_KEY_FILE: path.join(dir, 'justiceconnect.sqlite') }), /may not live in the database file/);
+      assert.throws(() => loadConfig({ JC_DATA_DIR: dir, JC_AUDIT_KEY: 'short' }), /JC_AUDIT_KEY/);
+      assert.equal(loadConfig({ JC_DATA_DIR: dir, JC_AUDIT_KEY: 'k'.repeat(40) }).audit.keySource, 'JC_AUDIT_KEY');
+      assert.deepEqual(c.audit.checkpoints, { kind: 'file', path: path.join(dir, 'audit-checkpoints.jsonl') });
+      assert.deepEqual(loadConfig({ JC_DATA_DIR: dir, JC_AUDIT_CHECKPOINTS: 'stdout' }).audit.checkpoints, { kind: 'stdout' });
+      assert.deepEqual(loadConfig({ JC_DATA_DIR: dir, JC_AUDIT_CHECKPOINTS: 'syslog://logs.example:5514' }).audit.checkpoints, { kind: 'syslog', host: 'logs.example', port: 5514 });
+      assert.equal(c.audit.checkpointSeconds, 300);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
