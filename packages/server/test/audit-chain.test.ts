@@ -1,7 +1,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +16,11 @@ import { activeUser, backends, BASE_URL, call, startApp, type TestApp } from './
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** `npm run audit:verify` against a test app's database and data folder, as an operator runs it. */
-function verify(t: TestApp): Promise<{ code: number | null; out: string }> {
+function verify(t: TestApp, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'audit:verify'], {
+    const child = spawn('npm', ['run', '--silent', 'audit:verify', ...(args.length ? ['--', ...args] : [])], {
       cwd: serverDir,
-      env: { ...process.env, JC_DATA_DIR: t.dir, JC_DATABASE_URL: t.databaseUrl, JC_LOG_REQUESTS: 'false' },
+      env: { ...process.env, JC_DATA_DIR: t.dir, JC_DATABASE_URL: t.databaseUrl, JC_LOG_REQUESTS: 'false', ...env },
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -119,6 +121,32 @@ for (const backend of backends()) {
       assert.equal(result.code, 1, result.out);
       assert.match(result.out, /^tampered\b/m);
       assert.match(result.out, /missing/);
+    });
+
+    it('checkpoints go to syslog when told, and audit:verify holds the log to the collected lines', async () => {
+      const receiver = createSocket('udp4');
+      receiver.bind(0, '127.0.0.1');
+      await once(receiver, 'listening');
+      const port = receiver.address().port;
+      const received = once(receiver, 'message');
+      const sink = `syslog://127.0.0.1:${port}`;
+      const t = await startApp(backend, { JC_AUDIT_CHECKPOINTS: sink });
+      apps.push(t);
+      try {
+        await activeUser(t, 'Syslogged Officer');
+        const seq = await t.services.schedule.checkpoint();
+        const [message] = (await received) as [Buffer];
+        const line = message.toString();
+        assert.match(line, /^<110>1 \S+ \S+ justiceconnect \d+ audit-checkpoint - \{/, 'RFC 5424, facility log audit');
+        assert.equal(JSON.parse(line.slice(line.indexOf('{'))).seq, seq);
+        const collected = path.join(t.dir, 'collected.log');
+        writeFileSync(collected, `${line}\n`);
+        const result = await verify(t, ['--checkpoints', collected], { JC_AUDIT_CHECKPOINTS: sink });
+        assert.equal(result.code, 0, result.out);
+        assert.match(result.out, /^intact\b.*1 of 1 checkpoints matched/m);
+      } finally {
+        receiver.close();
+      }
     });
 
     it('an existing plain SHA-256 log carries over: the server marks where the keyed chain starts, and verify holds each part to its own hash', async () => {
