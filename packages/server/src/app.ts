@@ -32,7 +32,8 @@ import { services as serviceRoutes } from './routes/services.ts';
 import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
-import { auditRequests } from './audit.ts';
+import { auditRequests, markKeyedChain } from './audit.ts';
+import { auditKeysOf, CheckpointWriter } from './audit-chain.ts';
 import { checkOrigin, limitWrites, refuseNul, requireSecondFactorAndNotice } from './security.ts';
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
@@ -67,10 +68,13 @@ const requestLogger: MiddlewareHandler = async (c, next) => {
  * the element tests all use this one factory.
  */
 export async function createApp(config: ServerConfig, roots: StaticRoots = {}, extra: { clock?: Clock } = {}): Promise<JusticeConnectApp> {
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, config.audit.key);
   const options = authOptions(config, db);
+  let keyedNow: boolean;
   try {
     await migrate(db, options);
+    // A log begun before the audit key is marked where its keyed chain starts (audit-chain.ts).
+    keyedNow = await markKeyedChain(db.kysely, db.kind);
   } catch (err) {
     await db.close();
     throw err;
@@ -81,8 +85,11 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
   const clock = extra.clock ?? systemClock;
-  const schedule = new Scheduler(db.kysely, db.kind, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours });
-  schedule.start(config.scheduleSeconds, config.healthCheckSeconds);
+  const checkpoints = new CheckpointWriter(db.kysely, auditKeysOf(db.kysely)!, config.audit.checkpoints, clock);
+  const schedule = new Scheduler(db.kysely, db.kind, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
+  schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
+  // The point where the chain became keyed is signed outside the database at once.
+  if (keyedNow) await schedule.checkpoint();
   const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache() };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
@@ -204,6 +211,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     async close() {
       clearInterval(pruner);
       schedule.stop();
+      // A last checkpoint, so what this process wrote is covered beyond the chain.
+      await schedule.checkpoint().catch((err) => console.error('[audit] could not write a checkpoint:', err instanceof Error ? err.message : err));
       await hub.close();
       await db.close();
     },

@@ -1,18 +1,20 @@
-import { createHash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseKind } from './config.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
 import type { AppEnv } from './http/context.ts';
+import { auditKeysOf, GENESIS, KEYED_PREFIX, legacyRowHash, verifyChain, type Checkpoint, type Verification } from './audit-chain.ts';
 
 /**
  * The audit log: one row per security-relevant event (who, what, to what,
  * outcome, when in UTC, from where), append-only — the database refuses
- * updates and deletes — and hash-chained: each row's hash covers its fields
- * and the previous row's hash, so changing, removing or reordering a row
- * breaks the chain, which `npm run audit:verify` finds. Nothing secret is
- * ever written: no password, token, code or request body.
+ * updates and deletes — and hash-chained under a key kept outside the
+ * database: each row's hash is an HMAC of its fields and the previous row's
+ * hash, so changing, removing or reordering a row breaks the chain, and
+ * signed checkpoints kept elsewhere catch a cut-off tail; `npm run
+ * audit:verify` finds both (see audit-chain.ts). Nothing secret is ever
+ * written: no password, token, code or request body.
  */
 
 export type Outcome = 'success' | 'failure' | 'denied';
@@ -27,16 +29,17 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
-const GENESIS = '0'.repeat(64);
 const AUDIT_LOCK_KEY = 0x4a43_4155; // "JCAU"
 
 type Hashed = Pick<AuditLogTable, 'at' | 'actor_id' | 'actor_agency_id' | 'action' | 'target' | 'outcome' | 'ip' | 'user_agent' | 'details' | 'prev_hash'>;
 
-/** The hash of a row: its fields in a fixed order, with the previous row's hash. */
-export function rowHash(r: Hashed): string {
-  return createHash('sha256')
-    .update(JSON.stringify([r.prev_hash, r.at, r.actor_id, r.actor_agency_id, r.action, r.target, r.outcome, r.ip, r.user_agent, r.details]))
-    .digest('hex');
+/** The hash of a row from before the keyed chain (plain SHA-256): what an old log carries. */
+export const rowHash = legacyRowHash;
+
+function keysOf(trx: Kysely<Database>) {
+  const keys = auditKeysOf(trx);
+  if (!keys) throw new Error('[audit] this database handle has no audit key: open it with openDatabase(config.database, config.audit.key)');
+  return keys;
 }
 
 /**
@@ -45,6 +48,7 @@ export function rowHash(r: Hashed): string {
  * transaction-scoped advisory lock, on SQLite the write transaction itself.
  */
 export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, entry: AuditEntry): Promise<void> {
+  const keys = keysOf(trx);
   if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   const [last, agency] = await Promise.all([
     trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst(),
@@ -64,8 +68,24 @@ export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, ent
   };
   await trx
     .insertInto('audit_log')
-    .values({ ...row, hash: rowHash(row) })
+    .values({ ...row, hash: keys.rowHash(row) })
     .execute();
+}
+
+/**
+ * Marks where the keyed chain begins in a log written before the key
+ * (plain SHA-256 rows): one keyed `audit.chain-keyed` row after them, so the
+ * old rows verify as they are and everything from here on is keyed. Returns
+ * whether it marked (nothing to do on an empty or already keyed log).
+ */
+export async function markKeyedChain(db: Kysely<Database>, kind: DatabaseKind): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+    const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!head || head.hash.startsWith(KEYED_PREFIX)) return false;
+    await appendAudit(trx, kind, { actorId: null, action: 'audit.chain-keyed', outcome: 'success', details: { legacyRowsUpTo: Number(head.seq) } });
+    return true;
+  });
 }
 
 /**
@@ -82,25 +102,13 @@ export async function audit(db: Kysely<Database>, kind: DatabaseKind, entry: Aud
   await db.transaction().execute((trx) => appendAudit(trx, kind, entry));
 }
 
-/** Walks the chain in order; the first row whose hash or link does not hold, or null when the whole log is intact. */
-export async function verifyAudit(db: Kysely<Database>): Promise<{ rows: number; broken: { seq: number; reason: string } | null }> {
-  let prev = GENESIS;
-  let rows = 0;
-  let after: number | null = null;
-  for (;;) {
-    let q = db.selectFrom('audit_log').selectAll().orderBy('seq').limit(1000);
-    if (after !== null) q = q.where('seq', '>', after);
-    const page = await q.execute();
-    if (page.length === 0) return { rows, broken: null };
-    for (const r of page) {
-      const seq = Number(r.seq);
-      if (r.prev_hash !== prev) return { rows, broken: { seq, reason: 'does not follow the row before it (a row was removed or reordered)' } };
-      if (rowHash(r) !== r.hash) return { rows, broken: { seq, reason: 'its contents were changed' } };
-      prev = r.hash;
-      rows++;
-      after = seq;
-    }
-  }
+/**
+ * Walks the chain in order (with the handle's audit key) and holds it to the
+ * given checkpoints; the first row whose hash or link does not hold, or null
+ * when the whole log is intact.
+ */
+export async function verifyAudit(db: Kysely<Database>, checkpoints: Checkpoint[] = []): Promise<Verification> {
+  return verifyChain(db, auditKeysOf(db), checkpoints);
 }
 
 /** Where a request came from: the socket's address (or, behind a trusted proxy, X-Forwarded-For's first), and its user agent. */
@@ -118,32 +126,68 @@ export function origin(c: Context<AppEnv>): { ip: string | null; userAgent: stri
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Whether a request changes state (and so is recorded whatever its outcome). */
+const isWrite = (c: Context<AppEnv>) => !READS.has(c.req.method);
+
+/** A write this middleware's row covers (the auth routes record their own events, with more detail). */
+export const recordedWrite = (c: Context<AppEnv>) => isWrite(c) && !c.req.path.startsWith('/api/auth/');
+
+/** An API route naming one object (`/api/v1/<collection>/<id or slug>…`): a 404 there, to a signed-in user, is probing. */
+const OBJECT_ROUTE = /^\/api\/v1\/[^/]+\/[^/]+/;
+
+/** The request's own audit entry: method and path (never the query string or body), the signed-in actor, the outcome. */
+export function requestEntry(c: Context<AppEnv>, outcome: Outcome, details: AuditEntry['details']): AuditEntry {
+  const user = c.get('user');
+  return {
+    actorId: user?.id ?? null,
+    action: `${c.req.method} ${c.req.path}`.slice(0, 300),
+    target: c.req.path.slice(0, 300),
+    outcome,
+    ...origin(c),
+    details,
+  };
+}
+
 /**
  * Records every state-changing API request (administrator actions, role,
  * membership and permission changes, content deletion and moderation, …) and
- * every denied request, read or write: method and path (never the query
- * string or body), the signed-in actor, and the outcome. Authentication
- * events are recorded by the auth routes themselves, with more detail.
+ * every denied request, read or write: refusals (401, 403: CSRF and Origin
+ * checks included, since this runs outside them) and a signed-in user's 404
+ * on an object route (probing for ids or slugs). A write that succeeds
+ * through `inTransaction` has its row written in its own transaction (it
+ * lands exactly when the change does) and is not written again here.
+ * Authentication events are recorded by the auth routes themselves, with
+ * more detail.
  */
 export const auditRequests: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
+  if (c.get('audited')) return;
   const status = c.res.status;
-  const write = !READS.has(c.req.method);
-  const denied = status === 401 || status === 403;
+  const write = isWrite(c);
+  const probing = status === 404 && Boolean(c.get('user')) && OBJECT_ROUTE.test(c.req.path);
+  const denied = status === 401 || status === 403 || probing;
   if (!write && !denied) return;
   if (c.req.path.startsWith('/api/auth/')) return;
   const { db } = c.get('services');
-  const user = c.get('user');
+  const details: Record<string, string | number> = { status };
+  if (denied) {
+    const code = await errorCode(c.res);
+    if (code) details.code = code;
+  }
   try {
-    await audit(db.kysely, db.kind, {
-      actorId: user?.id ?? null,
-      action: `${c.req.method} ${c.req.path}`.slice(0, 300),
-      target: c.req.path.slice(0, 300),
-      outcome: denied ? 'denied' : status < 400 ? 'success' : 'failure',
-      ...origin(c),
-      details: { status },
-    });
+    await audit(db.kysely, db.kind, requestEntry(c, denied ? 'denied' : status < 400 ? 'success' : 'failure', details));
   } catch (err) {
     console.error('[audit] could not record a request:', err instanceof Error ? err.message : err);
   }
 };
+
+/** The error code of a refusal in the shared error shape (`CSRF`/`ORIGIN_NOT_ALLOWED`/…), read from a copy of the answer. */
+async function errorCode(res: Response): Promise<string | null> {
+  if (!(res.headers.get('content-type') ?? '').includes('json')) return null;
+  try {
+    const body = (await res.clone().json()) as { error?: { code?: unknown } };
+    return typeof body.error?.code === 'string' ? body.error.code.slice(0, 60) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,17 +1,37 @@
 /**
  * The time as the server sees it, for everything that switches on a schedule
- * (maintenance windows, announcements). Tests pass a clock they move by hand,
- * so "the window has started" is tested without sleeping.
+ * (maintenance windows, announcements, session deadlines). Tests pass a clock
+ * they move by hand, so "the window has started" is tested without sleeping.
  */
 export interface Clock {
   now(): Date;
+  /** Calls `fn` every `ms` on this clock; returns what stops it. (A clock without it runs on real timers.) */
+  every?(ms: number, fn: () => void): () => void;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that stands still until told to move (tests). */
+/** Runs `fn` every `ms` on `clock`'s timers (real ones unless the clock has its own); returns what stops it. */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+  if (clock.every) return clock.every(ms, fn);
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+}
+
+interface ManualTimer {
+  next: number;
+  ms: number;
+  fn: () => void;
+}
+
+/**
+ * A clock that stands still until told to move (tests). Its timers fire when
+ * it is moved past their time: each due timer once per move (missed periods
+ * fold into one, as a busy event loop's intervals do).
+ */
 export class ManualClock implements Clock {
   #at: number;
+  #timers = new Set<ManualTimer>();
   constructor(start: Date | string = new Date()) {
     this.#at = new Date(start).getTime();
   }
@@ -19,9 +39,22 @@ export class ManualClock implements Clock {
     return new Date(this.#at);
   }
   set(at: Date | string) {
-    this.#at = new Date(at).getTime();
+    this.#moveTo(new Date(at).getTime());
   }
   advance(ms: number) {
-    this.#at += ms;
+    this.#moveTo(this.#at + ms);
+  }
+  every(ms: number, fn: () => void): () => void {
+    const timer: ManualTimer = { next: this.#at + ms, ms, fn };
+    this.#timers.add(timer);
+    return () => this.#timers.delete(timer);
+  }
+  #moveTo(at: number) {
+    this.#at = at;
+    for (const timer of [...this.#timers]) {
+      if (timer.next > at || !this.#timers.has(timer)) continue;
+      timer.next += Math.ceil((at - timer.next + 1) / timer.ms) * timer.ms;
+      timer.fn();
+    }
   }
 }

@@ -26,7 +26,7 @@ const STOP_GRACE_MS = 10_000;
  * migrations and, with `JC_SEED=demo`, the demo data. Returns whether it seeded.
  */
 export async function prepareDatabase(config: ServerConfig): Promise<boolean> {
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, config.audit.key);
   try {
     await migrate(db, authOptions(config, db));
     return config.seed === 'demo' ? await seedDemo({ db, auth: createAuth(config, db), config }) : false;

@@ -53,6 +53,14 @@ const EnvSchema = z.object({
   JC_UNATTACHED_UPLOAD_HOURS: z.coerce.number().min(1).max(24 * 30).default(6),
   /** Server processes sharing the port (node:cluster); more than 1 makes this process their supervisor. */
   JC_PROCESSES: z.coerce.number().int().min(1).max(256).default(1),
+  /** The audit log's key (HMAC): kept out of the database, so rows rewritten there cannot be re-signed. */
+  JC_AUDIT_KEY: z.string().min(32).optional(),
+  /** Or a file holding it (e.g. a mounted secret, readable only by the server's user); default `<data dir>/audit.key`, created when absent. */
+  JC_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  /** Where signed audit checkpoints go: a file path (default `<data dir>/audit-checkpoints.jsonl`), `stdout`, or `syslog://host:port` (UDP). */
+  JC_AUDIT_CHECKPOINTS: z.string().min(1).optional(),
+  /** Seconds between audit checkpoints. */
+  JC_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -82,6 +90,19 @@ export interface ServerConfig {
   uploads: { quotaBytes: number; unattachedHours: number };
   /** Server processes on this port: 1 serves from this process; more run a node:cluster primary that forks them. */
   processes: number;
+  audit: AuditConfig;
+}
+
+/** Where signed checkpoints of the audit log's head are written. */
+export type CheckpointSink = { kind: 'file'; path: string } | { kind: 'stdout' } | { kind: 'syslog'; host: string; port: number };
+
+export interface AuditConfig {
+  /** The key material (never logged, never in the database). */
+  key: string;
+  /** Where the key came from, for messages: `JC_AUDIT_KEY` or the file's path. */
+  keySource: string;
+  checkpoints: CheckpointSink;
+  checkpointSeconds: number;
 }
 
 const OriginSchema = z.url().transform((u) => new URL(u).origin);
@@ -108,11 +129,15 @@ export class ConfigError extends Error {}
 function loadSecret(env: Env, dataDir: string): string {
   const fromEnv = env.JC_AUTH_SECRET ?? env.BETTER_AUTH_SECRET;
   if (fromEnv) return fromEnv;
-  const file = path.join(dataDir, 'auth-secret');
+  return secretFile(path.join(dataDir, 'auth-secret'));
+}
+
+/** A secret kept in `file` (mode 0600), made with 32 random bytes when the file is absent. Never logged. */
+function secretFile(file: string): string {
   if (!existsSync(file)) {
     // Written whole to a temporary file, then linked into place: a process starting at the same
     // moment on the same folder either sees no file or the complete one, and the first link wins.
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     writeFileSync(temp, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
     const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST';
@@ -134,7 +159,39 @@ function loadSecret(env: Env, dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-export function loadConfig(source: Record<string, string | undefined> = process.env): ServerConfig {
+/**
+ * The audit key: `JC_AUDIT_KEY`, or the file `JC_AUDIT_KEY_FILE` names, or
+ * `<dataDir>/audit.key` (created 0600). Never a file the database lives in:
+ * the point of the key is that whoever can rewrite the database cannot read it.
+ */
+function loadAudit(env: Env, dataDir: string, database: { kind: DatabaseKind; url: string }, createKey: boolean): AuditConfig {
+  const checkpointSeconds = env.JC_AUDIT_CHECKPOINT_SECONDS;
+  const checkpoints = parseCheckpointSink(env.JC_AUDIT_CHECKPOINTS, dataDir);
+  if (env.JC_AUDIT_KEY) return { key: env.JC_AUDIT_KEY, keySource: 'JC_AUDIT_KEY', checkpoints, checkpointSeconds };
+  const file = path.resolve(env.JC_AUDIT_KEY_FILE ?? path.join(dataDir, 'audit.key'));
+  if (database.kind === 'sqlite' && [database.url, `${database.url}-wal`, `${database.url}-shm`, `${database.url}-journal`].includes(file)) {
+    throw new ConfigError('JC_AUDIT_KEY_FILE: the audit key may not live in the database file');
+  }
+  if (!createKey && !existsSync(file)) throw new ConfigError(`No audit key: set JC_AUDIT_KEY, or JC_AUDIT_KEY_FILE to the server's key file (${file} does not exist)`);
+  const key = secretFile(file);
+  if (key.length < 32) throw new ConfigError(`JC_AUDIT_KEY_FILE: ${file} holds fewer than 32 characters`);
+  return { key, keySource: file, checkpoints, checkpointSeconds };
+}
+
+export function parseCheckpointSink(value: string | undefined, dataDir: string): CheckpointSink {
+  if (!value) return { kind: 'file', path: path.join(dataDir, 'audit-checkpoints.jsonl') };
+  if (value === 'stdout') return { kind: 'stdout' };
+  if (value.startsWith('syslog://')) {
+    const url = new URL(value);
+    const port = url.port ? Number(url.port) : 514;
+    if (!url.hostname) throw new ConfigError('JC_AUDIT_CHECKPOINTS: syslog://host:port needs a host');
+    return { kind: 'syslog', host: url.hostname.replace(/^\[|\]$/g, ''), port };
+  }
+  return { kind: 'file', path: path.resolve(value.replace(/^file:/, '')) };
+}
+
+/** `createAuditKey: false` (audit:verify): a missing audit key is an error, not a new key. */
+export function loadConfig(source: Record<string, string | undefined> = process.env, options: { createAuditKey?: boolean } = {}): ServerConfig {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -144,12 +201,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const dataDir = path.resolve(env.JC_DATA_DIR);
   const dbUrl = env.JC_DATABASE_URL ?? env.DATABASE_URL ?? path.join(dataDir, 'justiceconnect.sqlite');
   const baseUrl = env.JC_BASE_URL ? new URL(env.JC_BASE_URL).origin : `http://localhost:${env.PORT}`;
+  const database: ServerConfig['database'] = isPostgresUrl(dbUrl) ? { kind: 'postgres', url: dbUrl } : { kind: 'sqlite', url: path.resolve(dbUrl) };
   return {
     port: env.PORT,
     host: env.HOST,
     baseUrl,
     dataDir,
-    database: isPostgresUrl(dbUrl) ? { kind: 'postgres', url: dbUrl } : { kind: 'sqlite', url: path.resolve(dbUrl) },
+    database,
     trustedOrigins: parseTrustedOrigins(env.JC_TRUSTED_ORIGINS),
     authSecret: loadSecret(env, dataDir),
     seed: env.JC_SEED,
@@ -166,5 +224,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.JC_TRUST_PROXY === 'true',
     uploads: { quotaBytes: env.JC_UPLOAD_QUOTA_BYTES, unattachedHours: env.JC_UNATTACHED_UPLOAD_HOURS },
     processes: env.JC_PROCESSES,
+    audit: loadAudit(env, dataDir, database, options.createAuditKey ?? true),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CheckpointWriter } from './audit-chain.ts';
 import type { Clock } from './clock.ts';
 import type { DatabaseKind } from './config.ts';
 import type { Database } from './db/schema.ts';
@@ -21,6 +22,9 @@ import { sweepFiles } from './data/files.ts';
  *
  * The file sweep removes uploads never attached within the configured hours,
  * and finishes removing the bytes of any deleted file.
+ *
+ * With a checkpoint writer, it also signs the audit log's head every
+ * `checkpointSeconds` and writes it outside the database (audit-chain.ts).
  */
 export class Scheduler {
   #timers: NodeJS.Timeout[] = [];
@@ -31,6 +35,7 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly files: { dataDir: string; unattachedHours: number } | null = null,
+    private readonly checkpoints: CheckpointWriter | null = null,
   ) {}
 
   /** How often the file sweep runs: a fraction of the unattached window, between a minute and ten. */
@@ -38,7 +43,7 @@ export class Scheduler {
     return Math.min(600, Math.max(60, unattachedHours * 36));
   }
 
-  start(tickSeconds: number, healthSeconds: number) {
+  start(tickSeconds: number, healthSeconds: number, checkpointSeconds = 0) {
     const every = (seconds: number, fn: () => Promise<unknown>) => {
       const timer = setInterval(() => void fn().catch((err) => console.error('[schedule]', err instanceof Error ? err.message : err)), seconds * 1000);
       timer.unref();
@@ -47,12 +52,19 @@ export class Scheduler {
     every(tickSeconds, () => this.tick());
     if (healthSeconds > 0) every(healthSeconds, () => this.checkHealth());
     if (this.files) every(Scheduler.sweepSeconds(this.files.unattachedHours), () => this.sweepFiles());
+    if (checkpointSeconds > 0 && this.checkpoints) every(checkpointSeconds, () => this.checkpoint());
   }
 
   /** Removes uploads never attached that are older than the setting, and the bytes of deleted files; returns how many files went. */
   async sweepFiles(): Promise<number> {
     if (!this.files) return 0;
     return sweepFiles(this.db, this.files.dataDir, this.clock.now(), this.files.unattachedHours);
+  }
+
+  /** Writes a signed checkpoint of the audit log's head (when it moved since the last); returns its seq, or null. */
+  async checkpoint(): Promise<number | null> {
+    const written = await this.checkpoints?.write();
+    return written?.seq ?? null;
   }
 
   stop() {

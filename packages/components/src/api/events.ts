@@ -33,6 +33,9 @@ export function topicMatches(topic: string, event: LiveEvent, userId: string | n
 const MIN_DELAY = 1000;
 const MAX_DELAY = 30_000;
 
+/** `end` reasons after which reconnecting is pointless: the session is over (signed out, revoked, idle, past its lifetime). */
+const FINAL_ENDS = new Set(['revoked', 'session-ended', 'idle', 'lifetime']);
+
 /**
  * The page's one live-event connection to the server: a fetch-based
  * Server-Sent Events reader (so a bearer token works across origins), which
@@ -40,7 +43,8 @@ const MAX_DELAY = 30_000;
  *
  * Events: `status` (the connection's state changed), `resync` (the server could
  * not replay everything: reload what you show), `ended` (the server closed the
- * stream for good, e.g. the session ended).
+ * stream for good, e.g. the session ended; `detail.reason` says why: `idle`
+ * and `lifetime` are the session's idle timeout and absolute end).
  */
 export class EventStream extends EventTarget {
   status: StreamStatus = 'idle';
@@ -146,7 +150,7 @@ export class EventStream extends EventTarget {
       /* aborted or the network dropped */
     }
     if (abort.signal.aborted || !this.#running) return;
-    if (ended === 'revoked' || ended === 'session-ended') {
+    if (ended !== null && FINAL_ENDS.has(ended)) {
       this.#running = false;
       this.#setStatus('closed');
       this.dispatchEvent(new CustomEvent('ended', { detail: { reason: ended } }));

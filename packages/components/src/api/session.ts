@@ -363,6 +363,16 @@ export class SessionStore extends EventTarget {
     this.#timer = this.#clock.setTimeout(() => this.#scheduleIdle(), Math.min(MAX_TIMER_MS, Math.max(0, next)));
   }
 
+  /**
+   * The server said the session ended for `ended` (the live stream's `end`
+   * with reason `idle` or `lifetime`): signed out here at once, shown with
+   * that reason, as when this page's own idle timer runs out.
+   */
+  endedByServer(ended: SessionEnd): void {
+    if (this.#state.status !== 'signed-in') return;
+    void this.#expire(ended);
+  }
+
   /** The deadline passed: signed out here at once, and the server's session ended too (it may already have). */
   async #expire(ended: SessionEnd) {
     this.#set({ status: 'signed-out', ended });

@@ -320,6 +320,39 @@ describe('jc-sign-in (against the real server)', () => {
     await settled(provider.querySelector('jc-community-list')!, /You were signed out after 30 minutes without activity/);
   });
 
+  it('signs out visibly, as the idle timeout, when the live stream ends with reason idle', async () => {
+    const user = await createActiveUser('Idle Stream');
+    await signInPage(user);
+    // The server's stream, held open until the test ends it the way the server does at the idle deadline.
+    let stream: ReadableStreamDefaultController<Uint8Array> | null = null;
+    const encoder = new TextEncoder();
+    const fetcher = (input: RequestInfo | URL, init?: RequestInit) =>
+      String(input).includes('/api/v1/events')
+        ? Promise.resolve(
+            new Response(
+              new ReadableStream<Uint8Array>({
+                start(controller) {
+                  stream = controller;
+                  controller.enqueue(encoder.encode('event: ready\ndata: {"lastEventId":0}\n\n'));
+                },
+              }),
+              { status: 200, headers: { 'content-type': 'text/event-stream' } },
+            ),
+          )
+        : fetch(input, init);
+    const provider = await fixture<JcProvider>(html`<jc-provider .fetcher=${fetcher}><jc-sign-in></jc-sign-in></jc-provider>`);
+    const el = provider.querySelector('jc-sign-in')!;
+    await settled(el, /Signed in as Idle Stream/);
+    await waitUntil(() => stream !== null && provider.context!.live.status === 'open', 'the live stream to open');
+    const signedOut = oneEvent(el, 'jc-signed-out');
+    stream!.enqueue(encoder.encode('event: end\ndata: {"reason":"idle"}\n\n'));
+    stream!.close();
+    expect((await signedOut).detail).to.deep.equal({ reason: 'idle' });
+    await settled(el, /You were signed out after 30 minutes without activity/);
+    expect(provider.context!.live.status).to.equal('closed', 'no reconnecting to a session that is over');
+    await expect(el).to.be.accessible();
+  });
+
   it('keeps every other widget at "Finish signing in" until the notice is accepted', async () => {
     const user = await createActiveUser('Half Signed');
     const provider = await fixture<JcProvider>(html`<jc-provider><jc-sign-in></jc-sign-in><jc-community-list></jc-community-list></jc-provider>`);

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseKind } from '../config.ts';
 import type { Database } from './schema.ts';
+import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 
 export interface Db {
   kind: DatabaseKind;
@@ -104,12 +105,17 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-export function openDatabase(database: { kind: DatabaseKind; url: string }): Db {
+/**
+ * Opens the database. With `auditKey` (config.audit.key) the handle, and every
+ * transaction made from it, signs the audit rows it appends.
+ */
+export function openDatabase(database: { kind: DatabaseKind; url: string }, auditKey?: string): Db {
+  const plugins = auditKey ? [new AuditKeyPlugin(new AuditKeys(auditKey))] : [];
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
     // An idle client that loses its server must not crash the process.
     pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
     return { kind: 'postgres', kysely, close: () => kysely.destroy() };
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
@@ -119,7 +125,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }): Db 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const statements = keepingStatements(sqlite);
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }), plugins });
   directReads.set(kysely, (sql, parameters) => (sqlite.inTransaction ? null : (statements.prepare(sql).all(parameters as unknown[]) as never)));
   return { kind: 'sqlite', kysely, close: () => kysely.destroy() };
 }

@@ -13,6 +13,7 @@ import type { Scheduler } from '../schedule.ts';
 import { actorFrom, type Actor } from '../authz.ts';
 import { CredentialCache, credentialKey } from './credentials.ts';
 import { compiled } from '../db/compiled.ts';
+import { appendAudit, recordedWrite, requestEntry } from '../audit.ts';
 
 export interface SessionUser {
   id: string;
@@ -45,6 +46,8 @@ export interface AppEnv {
     /** Why there is no session although one was sent: it ran past its idle or absolute limit. */
     sessionEnded: 'idle' | 'lifetime' | null;
     eventsWritten: boolean;
+    /** The request's audit row is written already (in the transaction that made its change). */
+    audited: boolean;
   };
 }
 
@@ -168,11 +171,23 @@ export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
  * Runs `work` in one database transaction for a signed-in request. The
  * session is resolved first, outside the transaction: on SQLite there is one
  * connection, and a session lookup inside the transaction would wait on it forever.
+ *
+ * A write request's audit row is appended in the same transaction, after
+ * `work`: the change commits with its row or not at all (a failed audit
+ * insert rolls the change back). The request is then marked audited, so the
+ * audit middleware does not write it again; a request that fails here rolls
+ * back and is recorded by the middleware as its failure or denial.
  */
 export async function inTransaction<T>(c: Context<AppEnv>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   await requireUser(c);
   const { db, events } = c.get('services');
-  const result = await db.kysely.transaction().execute(work);
+  const record = recordedWrite(c) && !c.get('audited');
+  const result = await db.kysely.transaction().execute(async (trx) => {
+    const value = await work(trx);
+    if (record) await appendAudit(trx, db.kind, requestEntry(c, 'success', { committed: true }));
+    return value;
+  });
+  if (record) c.set('audited', true);
   // Live events recorded in the transaction exist now: wake this process's hub
   // (other processes hear of them through the bus).
   if (c.get('eventsWritten')) events.bus.notify();

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { loadActor } from '../authz.ts';
 import { now } from '../db/database.ts';
-import { requireUser, type AppEnv } from '../http/context.ts';
+import { appendAudit, origin } from '../audit.ts';
+import { inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -53,18 +54,26 @@ const unsetAdmin = createRoute({
   responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
 });
 
+/** Makes a user their agency's administrator or not; the audit log records the role before and after, in the same transaction. */
 async function setAgencyAdmin(c: Context<AppEnv>, ori: string, userId: string, value: 0 | 1) {
-  await requireSiteAdmin(c);
+  const admin = await requireSiteAdmin(c);
   const { db } = c.get('services');
-  const agency = await db.kysely.selectFrom('agency').select('id').where('ori', '=', ori).executeTakeFirst();
-  if (!agency) throw new ApiError(404, 'NOT_FOUND', 'No agency has that ORI.');
-  const res = await db.kysely
-    .updateTable('profile')
-    .set({ agency_admin: value, updated_at: now() })
-    .where('user_id', '=', userId)
-    .where('agency_id', '=', agency.id)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new ApiError(404, 'USER_NOT_FOUND', 'No user of that agency has that id.');
+  await inTransaction(c, async (trx) => {
+    const agency = await trx.selectFrom('agency').select('id').where('ori', '=', ori).executeTakeFirst();
+    if (!agency) throw new ApiError(404, 'NOT_FOUND', 'No agency has that ORI.');
+    const before = await trx.selectFrom('profile').select('agency_admin').where('user_id', '=', userId).where('agency_id', '=', agency.id).executeTakeFirst();
+    if (!before) throw new ApiError(404, 'USER_NOT_FOUND', 'No user of that agency has that id.');
+    await trx.updateTable('profile').set({ agency_admin: value, updated_at: now() }).where('user_id', '=', userId).where('agency_id', '=', agency.id).execute();
+    const role = (v: number) => (v ? 'agency-admin' : 'officer');
+    await appendAudit(trx, db.kind, {
+      actorId: admin.userId,
+      action: 'agency.role-changed',
+      target: userId,
+      outcome: 'success',
+      ...origin(c),
+      details: { agencyId: agency.id, userId, oldRole: role(Number(before.agency_admin)), newRole: role(value) },
+    });
+  });
   return c.json({ ok: true as const }, 200);
 }
 
@@ -76,11 +85,13 @@ export const agencies = createRouter()
   .openapi(create, async (c) => {
     await requireSiteAdmin(c);
     const body = c.req.valid('json');
-    const { db } = c.get('services');
-    const taken = await db.kysely.selectFrom('agency').select('id').where('ori', '=', body.ori).executeTakeFirst();
-    if (taken) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
-    const agency = { id: randomUUID(), name: body.name, ori: body.ori };
-    await db.kysely.insertInto('agency').values({ ...agency, created_at: now() }).execute();
+    const agency = await inTransaction(c, async (trx) => {
+      const taken = await trx.selectFrom('agency').select('id').where('ori', '=', body.ori).executeTakeFirst();
+      if (taken) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
+      const made = { id: randomUUID(), name: body.name, ori: body.ori };
+      await trx.insertInto('agency').values({ ...made, created_at: now() }).execute();
+      return made;
+    });
     return c.json(agency, 201);
   })
   .openapi(setAdmin, (c) => setAgencyAdmin(c, c.req.valid('param').ori, c.req.valid('param').userId, 1) as never)

@@ -16,6 +16,7 @@ import {
 import { now } from '../db/database.ts';
 import { ApiError } from '../http/errors.ts';
 import { emit, inTransaction } from '../http/context.ts';
+import { appendAudit, origin } from '../audit.ts';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AppEnv } from '../http/context.ts';
@@ -499,6 +500,15 @@ export const communities = createRouter()
         throw new ApiError(409, 'LAST_OWNER', 'A community keeps at least one owner.');
       }
       await setMembership(trx, access.community.id, userId, role, 'active');
+      // Who had which role before and after, recorded with the change.
+      await appendAudit(trx, c.get('services').db.kind, {
+        actorId: access.actor.userId,
+        action: 'membership.role-changed',
+        target: userId,
+        outcome: 'success',
+        ...origin(c),
+        details: { communityId: access.community.id, userId, oldRole: row.role, newRole: role },
+      });
       await membershipChanged(c, trx, access, userId, 'role-changed');
       return memberView(trx, access.community.id, userId);
     });

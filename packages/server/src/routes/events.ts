@@ -1,6 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import type { Kysely } from 'kysely';
 import { loadActor } from '../authz.ts';
+import { every, type Clock } from '../clock.ts';
+import type { ServerConfig } from '../config.ts';
+import type { Database } from '../db/schema.ts';
 import { firstEventId, type StoredEvent } from '../events/events.ts';
 import { Subscriber } from '../events/hub.ts';
 import { requireUser } from '../http/context.ts';
@@ -52,9 +56,33 @@ function frameOf(e: StoredEvent): Uint8Array {
   return frame;
 }
 
+/**
+ * Why a stream's session has ended, or null while it holds: signed out or
+ * removed (`session-ended`), unused past the idle timeout (`idle`: only what
+ * the user did counts, since background requests never move last_seen_at), or
+ * past its absolute lifetime (`lifetime`). The same deadlines, on the same
+ * clock, as a request's session check.
+ */
+export async function streamSessionEnd(db: Kysely<Database>, clock: Clock, config: ServerConfig, sessionId: string | null): Promise<'session-ended' | 'idle' | 'lifetime' | null> {
+  if (!sessionId) return 'session-ended';
+  const row = await db
+    .selectFrom('session')
+    .leftJoin('session_activity', 'session_activity.session_id', 'session.id')
+    .select(['session.expiresAt', 'session.createdAt', 'session_activity.last_seen_at'])
+    .where('session.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row) return 'session-ended';
+  const now = clock.now().getTime();
+  const createdAt = new Date(row.createdAt).getTime();
+  const lastSeen = row.last_seen_at ? Date.parse(row.last_seen_at) : createdAt;
+  if (now - lastSeen > config.sessions.idleMinutes * 60_000) return 'idle';
+  if (now - createdAt > config.sessions.hours * 3600_000 || new Date(row.expiresAt).getTime() <= Date.now()) return 'lifetime';
+  return null;
+}
+
 export const events = createRouter().openapi(route, async (c) => {
   const user = await requireUser(c);
-  const { db, events: live, config } = c.get('services');
+  const { db, events: live, config, clock } = c.get('services');
   const actor = await loadActor(db.kysely, user.id);
   if (actor.status !== 'active') throw new ApiError(403, actor.status === 'pending' ? 'ACCOUNT_PENDING' : 'ACCOUNT_DISABLED', 'Your account is not active.');
   if (live.hub.countFor(user.id) >= config.maxStreamsPerUser) {
@@ -95,21 +123,28 @@ export const events = createRouter().openapi(route, async (c) => {
     await stream.writeSSE({ event: 'ready', data: JSON.stringify({ lastEventId: sub.cursor }) });
     live.hub.add(sub);
     sub.pump();
-    const heartbeat = setInterval(async () => {
-      try {
-        const session = sessionId
-          ? await db.kysely.selectFrom('session').select('expiresAt').where('id', '=', sessionId).executeTakeFirst()
-          : undefined;
-        if (!session || new Date(session.expiresAt).getTime() <= Date.now()) return sub.close('session-ended');
-        await stream.write(': heartbeat\n\n');
-      } catch {
-        sub.close('error');
-      }
-    }, config.heartbeatSeconds * 1000);
+    // Each heartbeat re-checks the session's idle and absolute deadlines: a stream ends
+    // within one heartbeat of its session's end, with the reason (`idle`, `lifetime`).
+    let checking = false;
+    const stop = every(clock, config.heartbeatSeconds * 1000, () => {
+      if (checking || sub.closed) return;
+      checking = true;
+      void (async () => {
+        try {
+          const ended = await streamSessionEnd(db.kysely, clock, config, sessionId);
+          if (ended) return sub.close(ended);
+          await stream.write(': heartbeat\n\n');
+        } catch {
+          sub.close('error');
+        } finally {
+          checking = false;
+        }
+      })();
+    });
     try {
       await finished;
     } finally {
-      clearInterval(heartbeat);
+      stop();
     }
   });
 });

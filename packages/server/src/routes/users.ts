@@ -132,18 +132,19 @@ const follow = (method: 'put' | 'delete', summary: string) =>
 async function setFollow(c: Context<AppEnv>, id: string, on: boolean) {
   const actor = await requireCommunityUser(c);
   if (id === actor.userId) throw new ApiError(409, 'NOT_YOURSELF', 'You cannot follow yourself.');
-  const { db } = c.get('services');
-  const target = await db.kysely.selectFrom('profile').select('status').where('user_id', '=', id).executeTakeFirst();
-  if (!target || target.status !== 'active') throw new ApiError(404, 'USER_NOT_FOUND', 'No such user.');
-  if (on) {
-    await db.kysely
-      .insertInto('follow')
-      .values({ follower_id: actor.userId, followee_id: id, created_at: now() })
-      .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
-      .execute();
-  } else {
-    await db.kysely.deleteFrom('follow').where('follower_id', '=', actor.userId).where('followee_id', '=', id).execute();
-  }
+  await inTransaction(c, async (trx) => {
+    const target = await trx.selectFrom('profile').select('status').where('user_id', '=', id).executeTakeFirst();
+    if (!target || target.status !== 'active') throw new ApiError(404, 'USER_NOT_FOUND', 'No such user.');
+    if (on) {
+      await trx
+        .insertInto('follow')
+        .values({ follower_id: actor.userId, followee_id: id, created_at: now() })
+        .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
+        .execute();
+    } else {
+      await trx.deleteFrom('follow').where('follower_id', '=', actor.userId).where('followee_id', '=', id).execute();
+    }
+  });
   return c.json({ following: on }, 200);
 }
 
