@@ -2,12 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { authorize, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { authorize, authorizeRef, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
 import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam } from '../http/cursor.ts';
 
@@ -71,7 +71,7 @@ const NewPost = z
   })
   .refine((p) => p.type === 'blog' || p.audience === 'community', { message: 'Only blog entries can be for followers', path: ['audience'] })
   .openapi('NewPost');
-const Ref = z.object({ ref: z.string().min(1).max(100) });
+const Ref = CommunityRef;
 const PostRef = z.object({ id: z.string().min(1).max(100) });
 const ReactionRef = PostRef.extend({ kind: z.enum(REACTION_KINDS) });
 const tags = ['feed'];
@@ -137,7 +137,7 @@ async function reactionState(c: Context<AppEnv>, postId: string, userId: string,
 
 export const posts = createRouter()
   .openapi(routes.communityPosts, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.read');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.read');
     const q = c.req.valid('query');
     const page = await postPage(
       c.get('services').db.kysely,
@@ -166,7 +166,7 @@ export const posts = createRouter()
   .openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     const result = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'content.write', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
       const me = access.actor.userId;
       if (body.clientId) {
         const existing = await trx.selectFrom('post').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
@@ -299,7 +299,7 @@ export const posts = createRouter()
     return c.json(await onePost(c, access, post.id), 200);
   })
   .openapi(routes.reports, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.moderate');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate');
     const rows = await c
       .get('services')
       .db.kysely.selectFrom('report')
@@ -326,7 +326,7 @@ export const posts = createRouter()
     return c.json({ ok: true as const }, 200);
   })
   .openapi(routes.upload, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.write');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write');
     const form = await c.req.parseBody().catch(() => {
       throw new ApiError(400, 'BAD_FORM', 'Send the file as multipart/form-data in the field "file".', { file: 'Required' });
     });
