@@ -514,6 +514,12 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await renameIdShapedSlugs(db);
     },
   },
+  '0012_post_attachment_index': {
+    async up(db: Kysely<any>) {
+      // A file attached to a followers-only post is served to that post's audience only (data/audience.ts): found by its post.
+      await db.schema.createIndex('post_attachment_idx').on('post').column('attachment_id').execute();
+    },
+  },
   };
 }
 

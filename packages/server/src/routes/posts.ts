@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { authorize, authorizeRef, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { attachmentVisibleTo, postEvent, visibleToReader } from '../data/audience.ts';
 import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
@@ -109,12 +110,22 @@ const routes = {
 
 const moderates = (a: Access) => a.actor.siteAdmin || a.role === 'owner' || a.role === 'moderator';
 
-/** The post (not deleted) and the caller's access to its community, checked for `action`. */
+/**
+ * The post (not deleted) and the caller's access to its community, checked
+ * for `action`. Everything under a post comes through here: a post the caller
+ * may not see (its community, or its audience: data/audience.ts) is not found.
+ */
 async function postAccess(c: Context<AppEnv>, id: string, action: Parameters<typeof authorize>[2], db = c.get('services').db.kysely) {
   // The account's own state (pending, not opted in) answers first, as on every community route.
-  await requireCommunityUser(c, db);
-  const post = await db.selectFrom('post').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-  // A post in a community you cannot read does not exist, for you.
+  const actor = await requireCommunityUser(c, db);
+  const post = await db
+    .selectFrom('post')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .where((eb) => visibleToReader(eb, actor.userId))
+    .executeTakeFirst();
+  // A post in a community you cannot read, or for an audience you are not in, does not exist, for you.
   const read = post ? await authorize(c, post.community_id, 'content.read', db).catch(() => null) : null;
   if (!post || !read) throw new ApiError(404, 'NOT_FOUND', 'No such post.');
   const access = action === 'content.read' ? read : await authorize(c, post.community_id, action, db);
@@ -198,12 +209,12 @@ export const posts = createRouter()
         })
         .execute();
       await trx.updateTable('community').set({ updated_at: at }).where('id', '=', access.community.id).execute();
-      await emit(c, trx, { type: 'post.created', communityId: access.community.id, content: true, payload: { postId: id, slug: access.community.slug, authorId: me } });
+      await emit(c, trx, { type: 'post.created', communityId: access.community.id, content: true, payload: { ...postEvent({ id, audience: body.audience }), slug: access.community.slug, authorId: me } });
       // @mentions of members notify them.
       const mentioned = mentionedUserIds(body.body).filter((u) => u !== me);
       if (mentioned.length) {
         const members = await trx.selectFrom('membership').select('user_id').where('community_id', '=', access.community.id).where('state', '=', 'active').where('user_id', 'in', mentioned).execute();
-        for (const m of members) await emit(c, trx, { type: 'mention.created', userId: m.user_id, payload: { postId: id, slug: access.community.slug, by: me } });
+        for (const m of members) await emit(c, trx, { type: 'mention.created', userId: m.user_id, payload: { ...postEvent({ id, audience: body.audience }), slug: access.community.slug, by: me } });
       }
       return { view: await onePost(c, access, id, trx), created: true };
     });
@@ -216,7 +227,7 @@ export const posts = createRouter()
       if (post.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author may edit a post.');
       if (Date.now() - Date.parse(post.created_at) > EDIT_WINDOW_MS) throw new ApiError(409, 'EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
       await trx.updateTable('post').set({ body, edited_at: now() }).where('id', '=', post.id).execute();
-      await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return onePost(c, access, post.id, trx);
     });
     return c.json(view, 200);
@@ -226,7 +237,7 @@ export const posts = createRouter()
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
       if (post.author_id !== access.actor.userId && !moderates(access)) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
       await trx.updateTable('post').set({ deleted_at: now() }).where('id', '=', post.id).execute();
-      await emit(c, trx, { type: 'post.deleted', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'post.deleted', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
     });
     return c.json({ ok: true as const }, 200);
   })
@@ -239,7 +250,7 @@ export const posts = createRouter()
         .values({ post_id: post.id, user_id: access.actor.userId, kind, created_at: now() })
         .onConflict((oc) => oc.columns(['post_id', 'user_id', 'kind']).doNothing())
         .execute();
-      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return reactionState(c, post.id, access.actor.userId, trx);
     });
     return c.json(state, 200);
@@ -249,7 +260,7 @@ export const posts = createRouter()
     const state = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, id, 'content.write', trx);
       await trx.deleteFrom('reaction').where('post_id', '=', post.id).where('user_id', '=', access.actor.userId).where('kind', '=', kind).execute();
-      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return reactionState(c, post.id, access.actor.userId, trx);
     });
     return c.json(state, 200);
@@ -282,7 +293,7 @@ export const posts = createRouter()
       const at = now();
       await trx.insertInto('comment').values({ id, post_id: post.id, author_id: access.actor.userId, body, deleted_at: null, created_at: at }).execute();
       await trx.updateTable('post').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', post.id).execute();
-      await emit(c, trx, { type: 'comment.created', communityId: post.community_id, content: true, payload: { postId: post.id, commentId: id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'comment.created', communityId: post.community_id, content: true, payload: { ...postEvent(post), commentId: id, slug: access.community.slug } });
       const author = await trx
         .selectFrom('user')
         .leftJoin('profile', 'profile.user_id', 'user.id')
@@ -308,6 +319,7 @@ export const posts = createRouter()
       .select(['report.id', 'report.post_id', 'report.reason', 'user.name as reporter', 'report.created_at'])
       .where('post.community_id', '=', access.community.id)
       .where('post.deleted_at', 'is', null)
+      .where((eb) => visibleToReader(eb, access.actor.userId))
       .orderBy('report.created_at', 'desc')
       .limit(200)
       .execute();
@@ -321,7 +333,7 @@ export const posts = createRouter()
       await trx.insertInto('report').values({ id, post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now() }).execute();
       // Each moderator and owner hears of it (only them: the reporter stays unnamed to everyone else).
       const moderators = await trx.selectFrom('membership').select('user_id').where('community_id', '=', post.community_id).where('state', '=', 'active').where('role', '!=', 'member').execute();
-      for (const m of moderators) await emit(c, trx, { type: 'post.reported', userId: m.user_id, payload: { postId: post.id, reportId: id, slug: access.community.slug } });
+      for (const m of moderators) await emit(c, trx, { type: 'post.reported', userId: m.user_id, payload: { ...postEvent(post), reportId: id, slug: access.community.slug } });
     });
     return c.json({ ok: true as const }, 200);
   })
@@ -353,7 +365,9 @@ export const posts = createRouter()
     const { db, config } = c.get('services');
     const file = await db.kysely.selectFrom('attachment').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
     const readable = file ? await authorize(c, file.community_id, 'content.read').catch(() => null) : null;
-    if (!file || !readable) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
+    // A file on a followers-only entry is that entry's: its audience only.
+    const visible = file && readable ? await attachmentVisibleTo(db.kysely, readable.actor.userId, file.id) : false;
+    if (!file || !readable || !visible) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
     const bytes = await readFile(path.join(config.dataDir, 'files', file.storage_key));
     return new Response(new Uint8Array(bytes), {
       headers: {
