@@ -134,7 +134,7 @@ for (const backend of backends()) {
     });
 
     it('the migration renames every slug that has an id’s shape or is another community’s id', async () => {
-      const { renameIdShapedSlugs } = await import('../src/db/migrations.ts');
+      const { renameIdShapedSlugs } = await import('../src/db/ids.ts');
       const kysely = t.services.db.kysely;
       await renameIdShapedSlugs(kysely);
       const rows = await kysely.selectFrom('community').select(['id', 'slug']).execute();

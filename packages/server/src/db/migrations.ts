@@ -3,7 +3,7 @@ import { getMigrations } from 'better-auth/db/migration';
 import type { BetterAuthOptions } from 'better-auth';
 import type { DatabaseKind } from '../config.ts';
 import type { Db } from './database.ts';
-import { hasIdShape } from './ids.ts';
+import { renameIdShapedSlugs } from './ids.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -521,26 +521,6 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
     },
   },
   };
-}
-
-/**
- * Gives every community whose slug has an id's shape, or is another
- * community's id, a new slug (`c-` and the old one, then -2, -3, … if taken).
- * Slugs were once only compared with other slugs, so one could be made to
- * stand for another community's id (security review, finding 1).
- */
-export async function renameIdShapedSlugs(db: Kysely<any>): Promise<void> {
-  const rows = (await db.selectFrom('community').select(['id', 'slug']).execute()) as { id: string; slug: string }[];
-  const ids = new Set(rows.map((r) => r.id));
-  const used = new Set([...rows.map((r) => r.slug), ...ids]);
-  for (const r of rows) {
-    if (!hasIdShape(r.slug) && (!ids.has(r.slug) || r.slug === r.id)) continue;
-    const base = `c-${r.slug.toLowerCase()}`.slice(0, 56).replace(/-+$/, '');
-    let slug = base;
-    for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
-    used.add(slug);
-    await db.updateTable('community').set({ slug }).where('id', '=', r.id).execute();
-  }
 }
 
 /**
