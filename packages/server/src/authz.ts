@@ -4,6 +4,9 @@ import type { CommunityTable, Database, MembershipState, Role, UserStatus, Visib
 import { requireUser, type AppEnv } from './http/context.ts';
 import { ApiError } from './http/errors.ts';
 import { compiled } from './db/compiled.ts';
+import { hasIdShape } from './db/ids.ts';
+
+export { hasIdShape };
 
 /**
  * JusticeConnect's one authorization function. Every read and write of a
@@ -182,22 +185,30 @@ function communityWithMembership(db: Kysely<Database>, userId: string) {
     .select(['membership.role as membership_role', 'membership.state as membership_state']);
 }
 
-/** The community named by slug or id, with its ancestors and the actor's memberships along the way. */
-export async function loadAccess(db: Kysely<Database>, actor: Actor, ref: string): Promise<Access | null> {
+/**
+ * The edge, for a route whose path (or query, or body) names a community as
+ * the user wrote it: a ref with an id's shape is looked up by id only,
+ * anything else by slug only. Everything past the edge passes the id.
+ */
+export async function resolveCommunityRef(db: Kysely<Database>, ref: string): Promise<string | null> {
+  const byId = hasIdShape(ref);
+  const rows = await compiled(db, `community-ref-by-${byId ? 'id' : 'slug'}`, [byId ? ref.toLowerCase() : ref], (v) =>
+    db.selectFrom('community').select('id').where(byId ? 'id' : 'slug', '=', v),
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** The community with this id (never a slug), with its ancestors and the actor's memberships along the way. */
+export async function loadAccess(db: Kysely<Database>, actor: Actor, communityId: string): Promise<Access | null> {
   // One query a level (a top-level community: one query): the community with the actor's membership in it.
-  const level = async (by: 'ref' | 'id', value: string) =>
-    (
-      await compiled(db, `community-access-by-${by}`, [actor.userId, value], (userId, v) => {
-        const q = communityWithMembership(db, userId);
-        return by === 'id' ? q.where('community.id', '=', v) : q.where((eb) => eb.or([eb('community.slug', '=', v), eb('community.id', '=', v)]));
-      })
-    )[0];
-  const first = await level('ref', ref);
+  const level = async (id: string) =>
+    (await compiled(db, 'community-access-by-id', [actor.userId, id], (userId, v) => communityWithMembership(db, userId).where('community.id', '=', v)))[0];
+  const first = await level(communityId);
   if (!first) return null;
   const levels = [first];
   for (let parentId = first.parent_id; parentId; ) {
     const id = parentId;
-    const parent = await level('id', id);
+    const parent = await level(id);
     if (!parent) throw new Error(`community ${id} is missing`);
     levels.unshift(parent);
     parentId = parent.parent_id;
@@ -222,16 +233,38 @@ export async function loadAccess(db: Kysely<Database>, actor: Actor, ref: string
 }
 
 /**
- * For a route: the signed-in actor may do `action` on the community `ref`,
- * or this throws the shared error (401, 403 with a code, or 404 — a
- * restricted community an outsider asks for is simply not found).
+ * For a route: the signed-in actor may do `action` on the community with id
+ * `communityId` (an object's `community_id`; never a slug: see
+ * `authorizeRef`), or this throws the shared error (401, 403 with a code, or
+ * 404 — a restricted community an outsider asks for is simply not found).
  */
-export async function authorize(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
+export async function authorize(c: Context<AppEnv>, communityId: string, action: Action, db?: Kysely<Database>): Promise<Access> {
+  const actor = await gatedActor(c, db);
+  return decideFor(db ?? c.get('services').db.kysely, actor, communityId, action);
+}
+
+/**
+ * `authorize` for a community the request names (a path's `{ref}`, or a
+ * `parent`/`copyFrom` field): its id or its slug, resolved once, here.
+ */
+export async function authorizeRef(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
+  const actor = await gatedActor(c, db);
   const kysely = db ?? c.get('services').db.kysely;
+  const id = await resolveCommunityRef(kysely, ref);
+  if (!id) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
+  return decideFor(kysely, actor, id, action);
+}
+
+/** The request's actor, past the account gate (its own state answers first, on every community route). */
+async function gatedActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
   const actor = await requestActor(c, db);
   const g = gate(actor);
   if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
-  const access = await loadAccess(kysely, actor, ref);
+  return actor;
+}
+
+async function decideFor(db: Kysely<Database>, actor: Actor, communityId: string, action: Action): Promise<Access> {
+  const access = await loadAccess(db, actor, communityId);
   if (!access) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
   const decision = decide(access, action);
   if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
@@ -240,10 +273,7 @@ export async function authorize(c: Context<AppEnv>, ref: string, action: Action,
 
 /** The gate alone, for endpoints that are not about one community (lists, create). */
 export async function requireCommunityUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
-  const actor = await requestActor(c, db);
-  const g = gate(actor);
-  if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
-  return actor;
+  return gatedActor(c, db);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { NOTICE } from '../src/routes/notice.ts';
@@ -225,14 +225,16 @@ export async function makeCommunity(
   options: { visibility: 'public' | 'moderated' | 'restricted'; parentId?: string | null; createdBy: string; name?: string },
 ) {
   slugCounter += 1;
-  const id = `c-${Date.now().toString(36)}-${slugCounter}-${randomBytes(3).toString('hex')}`;
+  // As the API makes them: a UUID id, and a slug that never has an id's shape.
+  const id = randomUUID();
+  const slug = `c-${Date.now().toString(36)}-${slugCounter}-${randomBytes(3).toString('hex')}`;
   const at = new Date(Date.now() + slugCounter).toISOString();
   await t.services.db.kysely
     .insertInto('community')
     .values({
       id,
       parent_id: options.parentId ?? null,
-      slug: id,
+      slug,
       name: options.name ?? `Community ${slugCounter}`,
       description: '',
       banner_url: null,
@@ -245,7 +247,7 @@ export async function makeCommunity(
       updated_at: at,
     })
     .execute();
-  return { id, slug: id };
+  return { id, slug };
 }
 
 export async function addMember(

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { decide, type Access, type Actor, type CommunityRow } from '../authz.ts';
+import { decide, hasIdShape, type Access, type Actor, type CommunityRow } from '../authz.ts';
 import { now } from '../db/database.ts';
 import type { Database, MembershipState, Role } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
@@ -138,14 +138,22 @@ export function slugify(name: string): string {
   );
 }
 
-/** A free slug for a name: the name's own, else with -2, -3, … (kept within 60 characters). */
+/** Whether a slug is in use: as another community's slug, or as any community's id (a slug never names an id). */
+export async function slugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
+  const bySlug = await db.selectFrom('community').select('id').where('slug', '=', slug).executeTakeFirst();
+  return Boolean(bySlug ?? (await db.selectFrom('community').select('id').where('id', '=', slug).executeTakeFirst()));
+}
+
+/**
+ * A free slug for a name: the name's own, else with -2, -3, … (kept within 60
+ * characters). Never one with an id's shape (a name that is a UUID gets a suffix).
+ */
 export async function freeSlug(db: Kysely<Database>, name: string): Promise<string> {
   const base = slugify(name);
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? '' : `-${n}`;
     const slug = base.slice(0, 60 - suffix.length).replace(/-+$/, '') + suffix;
-    const taken = await db.selectFrom('community').select('id').where('slug', '=', slug).executeTakeFirst();
-    if (!taken) return slug;
+    if (!hasIdShape(slug) && !(await slugTaken(db, slug))) return slug;
   }
 }
 

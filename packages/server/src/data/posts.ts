@@ -3,6 +3,7 @@ import type { Actor } from '../authz.ts';
 import type { Database, PostType } from '../db/schema.ts';
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { compiled } from '../db/compiled.ts';
+import { visibleToReader } from './audience.ts';
 
 export const REACTION_KINDS = ['like', 'thanks', 'important'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
@@ -71,13 +72,8 @@ export async function postPage(
         'post.created_at',
       ])
       .where('post.deleted_at', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb('post.audience', '=', 'community'),
-          eb('post.author_id', '=', userId),
-          eb('post.author_id', 'in', eb.selectFrom('follow').select('followee_id').where('follower_id', '=', userId)),
-        ]),
-      );
+      // Followers-only entries: the one audience rule (data/audience.ts).
+      .where((eb) => visibleToReader(eb, userId));
     q = communities.length === 1 ? q.where('post.community_id', '=', communities[0]!) : q.where('post.community_id', 'in', communities);
     if (type) q = q.where('post.type', '=', values.shift() as PostType);
     if (onlyId) q = q.where('post.id', '=', values.shift()!);

@@ -3,6 +3,7 @@ import { getMigrations } from 'better-auth/db/migration';
 import type { BetterAuthOptions } from 'better-auth';
 import type { DatabaseKind } from '../config.ts';
 import type { Db } from './database.ts';
+import { renameIdShapedSlugs } from './ids.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -528,6 +529,18 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await db.schema.createIndex('attachment_uploader_idx').on('attachment').columns(['uploader_id', 'deleted_at']).execute();
       await db.schema.createIndex('attachment_sweep_idx').on('attachment').columns(['attached_at', 'created_at']).execute();
       await db.schema.createIndex('attachment_deleted_idx').on('attachment').column('deleted_at').execute();
+    },
+  },
+  '0012_slugs_unlike_ids': {
+    async up(db: Kysely<any>) {
+      // A path's {ref} with an id's shape now names a community by id only: no slug may have that shape.
+      await renameIdShapedSlugs(db);
+    },
+  },
+  '0013_post_attachment_index': {
+    async up(db: Kysely<any>) {
+      // A file attached to a followers-only post is served to that post's audience only (data/audience.ts): found by its post.
+      await db.schema.createIndex('post_attachment_idx').on('post').column('attachment_id').execute();
     },
   },
   };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { communityAccessMap, gate, loadActor, type Actor, type CommunityAccess } from '../authz.ts';
 import type { Database } from '../db/schema.ts';
+import { mayHearOfPost } from '../data/audience.ts';
 import type { EventBus } from './bus.ts';
 import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
 
@@ -61,6 +62,13 @@ export class Subscriber {
   }
 
   async #mayReceive(event: StoredEvent): Promise<boolean> {
+    if (!(await this.#mayReceiveHere(event))) return false;
+    // An event about a post (created, edited, commented, reacted to, reported, a mention in it) obeys the post's audience too.
+    return mayHearOfPost(this.hub.db, this.actor.userId, event.payload);
+  }
+
+  /** Judged by the event's community and user (and the portal's own news). */
+  async #mayReceiveHere(event: StoredEvent): Promise<boolean> {
     const me = this.actor.userId;
     // Changes that alter what this subscriber may read are applied before the event is judged.
     if ((event.type === 'user.status' || event.type === 'session.revoked') && event.userId === me) {

@@ -18,3 +18,17 @@ export const communityErrors = {
   404: jsonContent(ErrorBodySchema, 'No such community (or not one you may know of)'),
   409: jsonContent(ErrorBodySchema, 'Conflicts with the current state'),
 };
+
+/**
+ * How a request names a community (a path's `{ref}`; the `parent` and
+ * `copyFrom` fields): by its id or by its slug, both taken everywhere a
+ * community is named, so the widgets may send either. A value with an id's
+ * shape (a UUID) is looked up by id only, anything else by slug only
+ * (authz.ts `resolveCommunityRef`); no slug ever has an id's shape.
+ */
+export const CommunityRefString = z
+  .string()
+  .min(1)
+  .max(100)
+  .openapi({ description: 'The community: its id (a UUID, looked up by id only) or its slug (anything else, looked up by slug only)' });
+export const CommunityRef = z.object({ ref: CommunityRefString });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { authorize, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { authorize, authorizeRef, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
 import {
   activityRights,
   activityView,
@@ -26,7 +26,7 @@ import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { CursorParam, encodeCursor } from '../http/cursor.ts';
 import { claimAttachment } from '../data/files.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
 /*
@@ -132,7 +132,7 @@ const NewUpdate = z
   .strictObject({ body: z.string().trim().min(1, 'Write something').max(20000), stepId: z.string().min(1).max(100).optional(), attachmentId: z.string().min(1).max(100).optional() })
   .openapi('NewActivityUpdate');
 
-const Ref = z.object({ ref: z.string().min(1).max(100) });
+const Ref = CommunityRef;
 const Id = z.object({ id: z.string().min(1).max(100) });
 const tags = ['activities'];
 
@@ -232,14 +232,14 @@ async function notifyAssignee(c: Context<AppEnv>, trx: Db, access: Access, activ
 
 export const activities = createRouter()
   .openapi(routes.list, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.read');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.read');
     const q = c.req.valid('query');
     return c.json({ items: await listActivities(c.get('services').db.kysely, access.community.id, { templates: q.templates === 'true', status: q.status }) }, 200);
   })
   .openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'content.write', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
       const rights = activityRights(access);
       if (body.template && !rights.moderator) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only an owner or moderator may make a template.');
       for (const s of body.steps ?? []) await checkAssignee(trx, access.community.id, s.assignee);

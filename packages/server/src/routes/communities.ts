@@ -2,13 +2,14 @@ import { createTemplatesFromSettings } from '../data/activities.ts';
 import { createForumsFromSettings } from '../data/forums.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import { authorize, readableCommunityIds, requireCommunityUser, type Access } from '../authz.ts';
+import { authorize, authorizeRef, hasIdShape, readableCommunityIds, requireCommunityUser, type Access } from '../authz.ts';
 import {
   countOwners,
   memberCounts,
   removeMembershipTree,
   setMembership,
   freeSlug,
+  slugTaken,
   toView,
   viewOf,
   type CommunitySettings,
@@ -21,7 +22,7 @@ import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AppEnv } from '../http/context.ts';
 import type { Database } from '../db/schema.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, CommunityRefString, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam, encodeCursor } from '../http/cursor.ts';
 
@@ -32,8 +33,10 @@ const Slug = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, 'Use 1–60 lowercase letters, digits and dashes')
+  // An id's shape names a community by id (authz.ts resolveCommunityRef): a slug never has it.
+  .refine((slug) => !hasIdShape(slug), 'This looks like a community id: choose a name-like address')
   .openapi({ example: 'i-35-corridor-task-force' });
-export const Ref = z.object({ ref: z.string().min(1).max(100).openapi({ description: 'The community’s slug or id' }) });
+export const Ref = CommunityRef;
 const MemberRef = Ref.extend({ userId: z.string().min(1).max(100) });
 
 const SettingsSchema = z
@@ -70,7 +73,7 @@ const CommunityPage = z.object({ items: z.array(CommunitySchema), nextCursor: z.
 
 const ListQuery = z.strictObject({
   scope: z.enum(['mine', 'all']).default('mine').openapi({ description: '`mine`: communities you belong to or asked to join; `all`: every community you may see' }),
-  parent: z.string().max(100).optional().openapi({ description: 'Only the subcommunities of this community (slug or id)' }),
+  parent: CommunityRefString.optional().openapi({ description: 'Only the subcommunities of this community (its id or slug)' }),
   archived: z.enum(['true', 'false']).default('false'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: CursorParam.optional(),
@@ -87,8 +90,8 @@ const CreateSchema = z
     bannerUrl: Url.nullable().optional(),
     tags: Tags.optional(),
     visibility: Visibility.optional(),
-    parent: z.string().max(100).optional().openapi({ description: 'Create as a subcommunity of this community (slug or id)' }),
-    copyFrom: z.string().max(100).optional().openapi({ description: 'Copy the settings (visibility, description template, forum and activity templates) of this community; never its members or content' }),
+    parent: CommunityRefString.optional().openapi({ description: 'Create as a subcommunity of this community (its id or slug)' }),
+    copyFrom: CommunityRefString.optional().openapi({ description: 'Copy the settings (visibility, description template, forum and activity templates) of this community; never its members or content' }),
     settings: SettingsSchema.optional(),
   })
   .openapi('CommunityCreate');
@@ -288,7 +291,7 @@ export const communities = createRouter()
     const includeArchived = q.archived === 'true';
     const readable = await readableCommunityIds(db.kysely, actor, includeArchived);
     let parentId: string | null | undefined;
-    if (q.parent) parentId = (await authorize(c, q.parent, 'community.read')).community.id;
+    if (q.parent) parentId = (await authorizeRef(c, q.parent, 'community.read')).community.id;
     let ids = [...readable];
     if (q.scope === 'mine') {
       const mine = await db.kysely.selectFrom('membership').select('community_id').where('user_id', '=', actor.userId).execute();
@@ -335,16 +338,17 @@ export const communities = createRouter()
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       let parent: Access | undefined;
-      if (body.parent) parent = await authorize(c, body.parent, 'community.create-sub', trx);
+      if (body.parent) parent = await authorizeRef(c, body.parent, 'community.create-sub', trx);
       let copied: { visibility?: 'public' | 'moderated' | 'restricted'; settings?: CommunitySettings } = {};
       if (body.copyFrom) {
         // Templates are part of a community's inside: copying needs the right to read inside it.
-        const source = await authorize(c, body.copyFrom, 'content.read', trx);
+        const source = await authorizeRef(c, body.copyFrom, 'content.read', trx);
         copied = { visibility: source.community.visibility, settings: JSON.parse(source.community.settings) as CommunitySettings };
       }
       const settings: CommunitySettings = { ...copied.settings, ...body.settings };
       const slug = body.slug ?? (await freeSlug(trx, body.name));
-      const taken = body.slug && (await trx.selectFrom('community').select('id').where('slug', '=', slug).executeTakeFirst());
+      // Taken: another community's slug, or any community's id (ids that predate UUIDs have no id shape).
+      const taken = body.slug && (await slugTaken(trx, slug));
       if (taken) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
       const at = now();
       const id = randomUUID();
@@ -375,13 +379,13 @@ export const communities = createRouter()
     return c.json(view, 201);
   })
   .openapi(routes.get, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'community.read');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'community.read');
     return c.json(await viewOf(c.get('services').db.kysely, access), 200);
   })
   .openapi(routes.update, async (c) => {
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'community.update', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'community.update', trx);
       const changes = {
         ...(body.name !== undefined && { name: body.name }),
         ...(body.description !== undefined && { description: body.description }),
@@ -400,7 +404,7 @@ export const communities = createRouter()
   })
   .openapi(routes.archive, async (c) => {
     const view = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'community.archive', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'community.archive', trx);
       const at = now();
       await trx.updateTable('community').set({ archived_at: access.community.archived_at ?? at, updated_at: at }).where('id', '=', access.community.id).execute();
       await communityChanged(c, trx, 'community.updated', access.community.id, access.community.slug, access.actor.userId);
@@ -410,7 +414,7 @@ export const communities = createRouter()
   })
   .openapi(routes.join, async (c) => {
     const result = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'community.join', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'community.join', trx);
       const { community, own, actor } = access;
       const state = own?.state === 'invited' || community.visibility === 'public' ? 'active' : 'requested';
       await setMembership(trx, community.id, actor.userId, own?.role ?? 'member', state);
@@ -422,7 +426,7 @@ export const communities = createRouter()
   })
   .openapi(routes.leave, async (c) => {
     const view = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'community.leave', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'community.leave', trx);
       const { community, actor } = access;
       const quiet = await isEmailInvitation(trx, community.id, actor.userId);
       await removeMembershipTree(trx, community.id, actor.userId);
@@ -435,7 +439,7 @@ export const communities = createRouter()
   .openapi(routes.members, async (c) => {
     const { db } = c.get('services');
     const { state } = c.req.valid('query');
-    const access = await authorize(c, c.req.valid('param').ref, state === 'active' ? 'members.read' : 'members.manage');
+    const access = await authorizeRef(c, c.req.valid('param').ref, state === 'active' ? 'members.read' : 'members.manage');
     const rows = await db.kysely
       .selectFrom('membership')
       .innerJoin('user', 'user.id', 'membership.user_id')
@@ -454,7 +458,7 @@ export const communities = createRouter()
   .openapi(routes.approve, async (c) => {
     const { ref, userId } = c.req.valid('param');
     const member = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, ref, 'members.manage', trx);
+      const access = await authorizeRef(c, ref, 'members.manage', trx);
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'requested') throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
       await setMembership(trx, access.community.id, userId, row.role, 'active');
@@ -466,7 +470,7 @@ export const communities = createRouter()
   .openapi(routes.deny, async (c) => {
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
-      const access = await authorize(c, ref, 'members.manage', trx);
+      const access = await authorizeRef(c, ref, 'members.manage', trx);
       const res = await trx.deleteFrom('membership').where('community_id', '=', access.community.id).where('user_id', '=', userId).where('state', '=', 'requested').executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
       await membershipChanged(c, trx, access, userId, 'denied');
@@ -476,7 +480,7 @@ export const communities = createRouter()
   .openapi(routes.remove, async (c) => {
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
-      const access = await authorize(c, ref, 'members.manage', trx);
+      const access = await authorizeRef(c, ref, 'members.manage', trx);
       if (userId === access.actor.userId) throw new ApiError(409, 'USE_LEAVE', 'To remove yourself, leave the community.');
       const row = await trx.selectFrom('membership').select(['role', 'state', 'via_email']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       // An invitation sent by email is not the community's to know of, or to withdraw by id.
@@ -493,7 +497,7 @@ export const communities = createRouter()
     const { ref, userId } = c.req.valid('param');
     const { role } = c.req.valid('json');
     const member = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, ref, 'members.role', trx);
+      const access = await authorizeRef(c, ref, 'members.role', trx);
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'active') throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user is not a member here.');
       if (row.role === 'owner' && role !== 'owner' && (await countOwners(trx, access.community.id)) <= 1) {

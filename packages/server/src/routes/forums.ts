@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { authorize, requireCommunityUser, type Access } from '../authz.ts';
+import { authorize, authorizeRef, requireCommunityUser, type Access } from '../authz.ts';
 import {
   createForum,
   deleteReply,
@@ -23,7 +23,7 @@ import type { Database, FlagReason } from '../db/schema.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { CursorParam } from '../http/cursor.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
 /*
@@ -106,7 +106,7 @@ const ForumFlagSchema = z
   })
   .openapi('ForumFlag');
 
-const Ref = z.object({ ref: z.string().min(1).max(100) });
+const Ref = CommunityRef;
 const Id = z.object({ id: z.string().min(1).max(100) });
 const Ok = jsonContent(z.object({ ok: z.literal(true) }), 'Done');
 const Body = z.string().trim().min(1, 'Write something').max(20000);
@@ -321,13 +321,13 @@ async function addFlag(c: Context<AppEnv>, trx: Db, access: Access, topic: Topic
 
 export const forums = createRouter()
   .openapi(routes.forums, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.read');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.read');
     return c.json({ items: await listForums(c.get('services').db.kysely, access.community.id) }, 200);
   })
   .openapi(routes.createForum, async (c) => {
     const body = c.req.valid('json');
     const forum = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'content.moderate', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate', trx);
       const taken = await trx.selectFrom('forum').select('id').where('community_id', '=', access.community.id).where('name', '=', body.name).executeTakeFirst();
       if (taken) throw new ApiError(409, 'FORUM_EXISTS', 'This community already has a forum of that name.', { name: 'Already in use' });
       const f = await createForum(trx, access.community.id, body);
@@ -337,7 +337,7 @@ export const forums = createRouter()
     return c.json(forum, 201);
   })
   .openapi(routes.topics, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.read');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.read');
     const q = c.req.valid('query');
     const page = await topicPage(c.get('services').db.kysely, { communityId: access.community.id, forumId: q.forum, filter: q.filter, tag: q.tag }, { limit: q.limit, cursor: q.cursor });
     return c.json(page, 200);
@@ -345,7 +345,7 @@ export const forums = createRouter()
   .openapi(routes.createTopic, async (c) => {
     const body = c.req.valid('json');
     const result = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'content.write', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
       const rights = forumRights(access);
       const me = access.actor.userId;
       if (body.clientId) {
@@ -664,7 +664,7 @@ forums
     return c.json({ ok: true as const }, 200);
   })
   .openapi(routes.flags, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.moderate');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate');
     const db = c.get('services').db.kysely;
     const rows = await db
       .selectFrom('forum_flag')

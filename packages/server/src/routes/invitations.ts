@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { appendAudit, origin } from '../audit.ts';
-import { authorize } from '../authz.ts';
+import { authorizeRef } from '../authz.ts';
 import { setMembership } from '../data/communities.ts';
 import { now } from '../db/database.ts';
 import { inTransaction } from '../http/context.ts';
@@ -69,7 +69,7 @@ const USER_NOT_FOUND = () => new ApiError(404, 'USER_NOT_FOUND', 'No such user t
 
 export const invitations = createRouter()
   .openapi(routes.invitable, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'members.manage');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'members.manage');
     const { q, limit } = c.req.valid('query');
     const pattern = q ? `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
     const rows = await c
@@ -104,7 +104,7 @@ export const invitations = createRouter()
     if (body.userId) {
       const userId = body.userId;
       const member = await inTransaction(c, async (trx) => {
-        const access = await authorize(c, c.req.valid('param').ref, 'members.manage', trx);
+        const access = await authorizeRef(c, c.req.valid('param').ref, 'members.manage', trx);
         // Only someone the picker offers: an active, opted-in user.
         const target = await trx
           .selectFrom('profile')
@@ -127,7 +127,7 @@ export const invitations = createRouter()
     }
     const email = body.email!.toLowerCase();
     await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'members.manage', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'members.manage', trx);
       const target = await trx
         .selectFrom('user')
         .innerJoin('profile', 'profile.user_id', 'user.id')

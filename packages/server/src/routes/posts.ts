@@ -2,12 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { authorize, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { authorize, authorizeRef, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { attachmentVisibleTo, postEvent, visibleToReader } from '../data/audience.ts';
 import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam } from '../http/cursor.ts';
 import { ALLOWED_EXTENSIONS, FILE_LIMIT_BYTES, checkFileType, claimAttachment, discardAttachment, purgeDeletedFiles, quotaExceeded, storedPath, usedBytes } from '../data/files.ts';
@@ -60,7 +61,7 @@ const NewPost = z
   })
   .refine((p) => p.type === 'blog' || p.audience === 'community', { message: 'Only blog entries can be for followers', path: ['audience'] })
   .openapi('NewPost');
-const Ref = z.object({ ref: z.string().min(1).max(100) });
+const Ref = CommunityRef;
 const PostRef = z.object({ id: z.string().min(1).max(100) });
 const ReactionRef = PostRef.extend({ kind: z.enum(REACTION_KINDS) });
 const tags = ['feed'];
@@ -98,12 +99,22 @@ const routes = {
 
 const moderates = (a: Access) => a.actor.siteAdmin || a.role === 'owner' || a.role === 'moderator';
 
-/** The post (not deleted) and the caller's access to its community, checked for `action`. */
+/**
+ * The post (not deleted) and the caller's access to its community, checked
+ * for `action`. Everything under a post comes through here: a post the caller
+ * may not see (its community, or its audience: data/audience.ts) is not found.
+ */
 async function postAccess(c: Context<AppEnv>, id: string, action: Parameters<typeof authorize>[2], db = c.get('services').db.kysely) {
   // The account's own state (pending, not opted in) answers first, as on every community route.
-  await requireCommunityUser(c, db);
-  const post = await db.selectFrom('post').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-  // A post in a community you cannot read does not exist, for you.
+  const actor = await requireCommunityUser(c, db);
+  const post = await db
+    .selectFrom('post')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .where((eb) => visibleToReader(eb, actor.userId))
+    .executeTakeFirst();
+  // A post in a community you cannot read, or for an audience you are not in, does not exist, for you.
   const read = post ? await authorize(c, post.community_id, 'content.read', db).catch(() => null) : null;
   if (!post || !read) throw new ApiError(404, 'NOT_FOUND', 'No such post.');
   const access = action === 'content.read' ? read : await authorize(c, post.community_id, action, db);
@@ -126,7 +137,7 @@ async function reactionState(c: Context<AppEnv>, postId: string, userId: string,
 
 export const posts = createRouter()
   .openapi(routes.communityPosts, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.read');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.read');
     const q = c.req.valid('query');
     const page = await postPage(
       c.get('services').db.kysely,
@@ -155,7 +166,7 @@ export const posts = createRouter()
   .openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     const result = await inTransaction(c, async (trx) => {
-      const access = await authorize(c, c.req.valid('param').ref, 'content.write', trx);
+      const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
       const me = access.actor.userId;
       if (body.clientId) {
         const existing = await trx.selectFrom('post').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
@@ -182,12 +193,12 @@ export const posts = createRouter()
         })
         .execute();
       await trx.updateTable('community').set({ updated_at: at }).where('id', '=', access.community.id).execute();
-      await emit(c, trx, { type: 'post.created', communityId: access.community.id, content: true, payload: { postId: id, slug: access.community.slug, authorId: me } });
+      await emit(c, trx, { type: 'post.created', communityId: access.community.id, content: true, payload: { ...postEvent({ id, audience: body.audience }), slug: access.community.slug, authorId: me } });
       // @mentions of members notify them.
       const mentioned = mentionedUserIds(body.body).filter((u) => u !== me);
       if (mentioned.length) {
         const members = await trx.selectFrom('membership').select('user_id').where('community_id', '=', access.community.id).where('state', '=', 'active').where('user_id', 'in', mentioned).execute();
-        for (const m of members) await emit(c, trx, { type: 'mention.created', userId: m.user_id, payload: { postId: id, slug: access.community.slug, by: me } });
+        for (const m of members) await emit(c, trx, { type: 'mention.created', userId: m.user_id, payload: { ...postEvent({ id, audience: body.audience }), slug: access.community.slug, by: me } });
       }
       return { view: await onePost(c, access, id, trx), created: true };
     });
@@ -200,7 +211,7 @@ export const posts = createRouter()
       if (post.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author may edit a post.');
       if (Date.now() - Date.parse(post.created_at) > EDIT_WINDOW_MS) throw new ApiError(409, 'EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
       await trx.updateTable('post').set({ body, edited_at: now() }).where('id', '=', post.id).execute();
-      await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return onePost(c, access, post.id, trx);
     });
     return c.json(view, 200);
@@ -213,7 +224,7 @@ export const posts = createRouter()
       await trx.updateTable('post').set({ deleted_at: at }).where('id', '=', post.id).execute();
       // Its file is not served from this commit on; its bytes go right after it.
       const file = (await discardAttachment(trx, post.attachment_id, at)) ? post.attachment_id : null;
-      await emit(c, trx, { type: 'post.deleted', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'post.deleted', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return file;
     });
     if (discarded) {
@@ -232,7 +243,7 @@ export const posts = createRouter()
         .values({ post_id: post.id, user_id: access.actor.userId, kind, created_at: now() })
         .onConflict((oc) => oc.columns(['post_id', 'user_id', 'kind']).doNothing())
         .execute();
-      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return reactionState(c, post.id, access.actor.userId, trx);
     });
     return c.json(state, 200);
@@ -242,7 +253,7 @@ export const posts = createRouter()
     const state = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, id, 'content.write', trx);
       await trx.deleteFrom('reaction').where('post_id', '=', post.id).where('user_id', '=', access.actor.userId).where('kind', '=', kind).execute();
-      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { postId: post.id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return reactionState(c, post.id, access.actor.userId, trx);
     });
     return c.json(state, 200);
@@ -275,7 +286,7 @@ export const posts = createRouter()
       const at = now();
       await trx.insertInto('comment').values({ id, post_id: post.id, author_id: access.actor.userId, body, deleted_at: null, created_at: at }).execute();
       await trx.updateTable('post').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', post.id).execute();
-      await emit(c, trx, { type: 'comment.created', communityId: post.community_id, content: true, payload: { postId: post.id, commentId: id, slug: access.community.slug } });
+      await emit(c, trx, { type: 'comment.created', communityId: post.community_id, content: true, payload: { ...postEvent(post), commentId: id, slug: access.community.slug } });
       const author = await trx
         .selectFrom('user')
         .leftJoin('profile', 'profile.user_id', 'user.id')
@@ -292,7 +303,7 @@ export const posts = createRouter()
     return c.json(await onePost(c, access, post.id), 200);
   })
   .openapi(routes.reports, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.moderate');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate');
     const rows = await c
       .get('services')
       .db.kysely.selectFrom('report')
@@ -301,6 +312,7 @@ export const posts = createRouter()
       .select(['report.id', 'report.post_id', 'report.reason', 'user.name as reporter', 'report.created_at'])
       .where('post.community_id', '=', access.community.id)
       .where('post.deleted_at', 'is', null)
+      .where((eb) => visibleToReader(eb, access.actor.userId))
       .orderBy('report.created_at', 'desc')
       .limit(200)
       .execute();
@@ -314,12 +326,12 @@ export const posts = createRouter()
       await trx.insertInto('report').values({ id, post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now() }).execute();
       // Each moderator and owner hears of it (only them: the reporter stays unnamed to everyone else).
       const moderators = await trx.selectFrom('membership').select('user_id').where('community_id', '=', post.community_id).where('state', '=', 'active').where('role', '!=', 'member').execute();
-      for (const m of moderators) await emit(c, trx, { type: 'post.reported', userId: m.user_id, payload: { postId: post.id, reportId: id, slug: access.community.slug } });
+      for (const m of moderators) await emit(c, trx, { type: 'post.reported', userId: m.user_id, payload: { ...postEvent(post), reportId: id, slug: access.community.slug } });
     });
     return c.json({ ok: true as const }, 200);
   })
   .openapi(routes.upload, async (c) => {
-    const access = await authorize(c, c.req.valid('param').ref, 'content.write');
+    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write');
     const form = await c.req.parseBody().catch(() => {
       throw new ApiError(400, 'BAD_FORM', 'Send the file as multipart/form-data in the field "file".', { file: 'Required' });
     });
@@ -370,7 +382,9 @@ export const posts = createRouter()
     const { db, config } = c.get('services');
     const file = await db.kysely.selectFrom('attachment').selectAll().where('id', '=', c.req.valid('param').id).where('deleted_at', 'is', null).executeTakeFirst();
     const readable = file ? await authorize(c, file.community_id, 'content.read').catch(() => null) : null;
-    if (!file || !readable) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
+    // A file on a followers-only entry is that entry's: its audience only.
+    const visible = file && readable ? await attachmentVisibleTo(db.kysely, readable.actor.userId, file.id) : false;
+    if (!file || !readable || !visible) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
     // Removed between the lookup and the read (its post was just deleted): gone, not an error.
     const bytes = await readFile(storedPath(config.dataDir, file.storage_key)).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new ApiError(404, 'NOT_FOUND', 'No such file.');
