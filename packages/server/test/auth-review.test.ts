@@ -14,7 +14,6 @@ import {
   OTHER_ORIGIN,
   PASSWORD,
   sessionCookie,
-  signIn,
   signInFrom,
   startApp,
   TEST_ORI,
@@ -260,7 +259,6 @@ for (const backend of backends()) {
     });
     after(() => t.dispose());
 
-    const limit = () => t.services.config.rates.signInPerMinute;
     const nextMinute = () => clock.advance(60_000);
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     const signUp = (email: string, ip: string) => call(t, 'POST', '/api/auth/sign-up/email', { body: { name: 'Rate Limited', email, password: PASSWORD, agencyOri: TEST_ORI }, headers: from(ip) });

@@ -42,11 +42,13 @@ export interface AppEnv {
     actor: Actor | null;
     /** The system-use notice version this session accepted, if any. */
     noticeVersion: string | null;
-    /** Why there is no session although one was sent: it ran past its idle or absolute limit. */
-    sessionEnded: 'idle' | 'lifetime' | null;
+    /** Why there is no session although one was sent: it ran past its idle or absolute limit, or its account is locked or not active. */
+    sessionEnded: SessionEnd | null;
     eventsWritten: boolean;
   };
 }
+
+type SessionEnd = 'idle' | 'lifetime' | 'locked' | 'disabled';
 
 /** A session's last use is written at most this often (it only needs minute precision). */
 const TOUCH_EVERY_MS = 30_000;
@@ -70,6 +72,7 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
         'session_activity.last_seen_at',
         'session_activity.notice_version',
         'profile.status',
+        'profile.locked_at',
         'profile.opted_in',
         'profile.site_admin',
         'profile.agency_id',
@@ -80,7 +83,7 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
   return rows[0];
 }
 
-function signedOut(c: Context<AppEnv>, ended: 'idle' | 'lifetime' | null = null): null {
+function signedOut(c: Context<AppEnv>, ended: SessionEnd | null = null): null {
   c.set('sessionEnded', ended);
   c.set('user', null);
   c.set('actor', null);
@@ -125,7 +128,17 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
   const id = row.id;
   const createdAt = new Date(row.createdAt).getTime();
   const lastSeen = row.last_seen_at ? Date.parse(row.last_seen_at) : createdAt;
-  const ended = now - lastSeen > config.sessions.idleMinutes * 60_000 ? 'idle' : now - createdAt > config.sessions.hours * 3600_000 ? 'lifetime' : null;
+  // A locked, suspended or removed account keeps no session, however it got one (a change made
+  // elsewhere, a race with the sign-in): the session ends on its next request.
+  const ended: SessionEnd | null = row.locked_at
+    ? 'locked'
+    : row.status === 'suspended' || row.status === 'removed'
+      ? 'disabled'
+      : now - lastSeen > config.sessions.idleMinutes * 60_000
+        ? 'idle'
+        : now - createdAt > config.sessions.hours * 3600_000
+          ? 'lifetime'
+          : null;
   if (ended) {
     await db.kysely.deleteFrom('session').where('id', '=', id).execute();
     await db.kysely.deleteFrom('session_activity').where('session_id', '=', id).execute();
@@ -159,6 +172,8 @@ export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
     const ended = c.get('sessionEnded');
     if (ended === 'idle') throw new ApiError(401, 'SESSION_EXPIRED', 'You were signed out after a period without activity. Sign in again.');
     if (ended === 'lifetime') throw new ApiError(401, 'SESSION_EXPIRED', 'Your session reached its time limit. Sign in again.');
+    if (ended === 'locked') throw new ApiError(403, 'ACCOUNT_LOCKED', 'This account is locked after too many failed sign-ins. Ask your agency administrator to unlock it.');
+    if (ended === 'disabled') throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account is not active. Contact your agency administrator.');
     throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
   }
   return user;

@@ -1,15 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth.ts';
 import { currentUser, emit, inTransaction, type AppEnv } from '../http/context.ts';
-import { ErrorBodySchema, errorBody, errorResponse, message } from '../http/errors.ts';
+import { ErrorBodySchema, errorResponse, message } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { OriSchema } from './me.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import { clearAuthFailures, LOCKED, rateLimit, recordAuthFailure } from '../security.ts';
+import { forward } from './auth-forward.ts';
+import { verifySecondFactor } from './second-factor.ts';
 
 const Email = z.email(message('Enter an email address')).max(254).openapi({ example: 'dana.reyes@txdps.demo.test' });
 const Password = z.string(message('Enter a password')).min(1, 'Enter a password').max(MAX_PASSWORD_LENGTH);
@@ -27,7 +28,12 @@ const SignInSchema = z
   .strictObject({ email: Email, password: Password, rememberMe: z.boolean().optional() })
   .openapi('SignIn');
 
-const Challenge = z.string().min(1).max(1000).optional().openapi({ description: 'Pages on another origin: the challenge the sign-in answered (they cannot keep its cookie)' });
+const Challenge = z
+  .string()
+  .min(1)
+  .max(1000)
+  .regex(/^[A-Za-z0-9%._~+/=-]+$/, 'Not a sign-in challenge')
+  .optional().openapi({ description: 'Pages on another origin: the challenge the sign-in answered (they cannot keep its cookie)' });
 const TotpSchema = z
   .strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app'), challenge: Challenge })
   .openapi('TotpCode');
@@ -105,149 +111,6 @@ const getSession = createRoute({
   summary: 'The current session, or null',
   responses: { 200: json(SessionSchema, 'The session') },
 });
-
-/** better-auth answers `{ code, message }`; JusticeConnect answers `{ error: { code, message } }`. */
-async function normalize(c: Context<AppEnv>, res: Response): Promise<Response> {
-  const headers = new Headers(res.headers);
-  const origin = c.req.header('origin');
-  const { config } = c.get('services');
-  const isJson = (res.headers.get('content-type') ?? '').includes('json');
-  // A bearer token is only handed to allow-listed other origins, which cannot use the
-  // cookie; a same-origin page keeps its session in the HttpOnly cookie alone.
-  const crossOrigin = Boolean(origin && config.trustedOrigins.includes(origin) && origin !== config.baseUrl);
-  // A page on another origin cannot keep the two-factor challenge's cookie (third-party cookies are
-  // blocked), so it gets the challenge in the body and sends it back with the code.
-  if (crossOrigin && res.status < 400 && isJson) {
-    const name = await twoFactorCookieName(c);
-    const cookie = res.headers.getSetCookie().find((h) => h.startsWith(`${name}=`));
-    const value = cookie?.slice(name.length + 1).split(';')[0];
-    if (value) {
-      const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-      headers.delete('content-length');
-      // The token of the session the password step made (and the second-factor step deleted) is worth nothing: not sent.
-      headers.delete('set-auth-token');
-      return new Response(JSON.stringify({ ...payload, challenge: value }), { status: res.status, headers });
-    }
-  }
-  if (!crossOrigin) {
-    headers.delete('set-auth-token');
-    if (res.status < 400 && isJson) {
-      const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-      if (payload && typeof payload === 'object' && 'token' in payload) delete payload.token;
-      headers.delete('content-length');
-      return new Response(JSON.stringify(payload), { status: res.status, headers });
-    }
-  }
-  if (res.status < 400 || !isJson) {
-    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
-  }
-  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-  headers.delete('content-length');
-  const body = errorBody(payload.code ?? 'AUTH_ERROR', payload.message ?? 'Authentication failed.');
-  return new Response(JSON.stringify(body), { status: res.status, headers });
-}
-
-/** Hands a request (with its already validated body, and optionally an extra cookie) to better-auth. */
-async function forward(c: Context<AppEnv>, body?: unknown, cookie?: string): Promise<Response> {
-  const { auth } = c.get('services');
-  let request = c.req.raw;
-  if (body !== undefined || cookie) {
-    const headers = new Headers(c.req.raw.headers);
-    headers.delete('content-length');
-    headers.set('content-type', 'application/json');
-    if (cookie) headers.set('cookie', [headers.get('cookie'), cookie].filter(Boolean).join('; '));
-    request = new Request(c.req.url, { method: c.req.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  }
-  return normalize(c, await auth.handler(request));
-}
-
-const cookieNames = new WeakMap<object, string>();
-/** The name of better-auth's two-factor challenge cookie (its prefix depends on the deployment). */
-async function twoFactorCookieName(c: Context<AppEnv>): Promise<string> {
-  const { auth } = c.get('services');
-  let name = cookieNames.get(auth);
-  if (!name) {
-    name = (await auth.$context).createAuthCookie('two_factor').name;
-    cookieNames.set(auth, name);
-  }
-  return name;
-}
-
-/** A one-time code may be used once: it stays refused for longer than its validity (±1 step of 30 s). */
-const CODE_REUSE_MS = 3 * 60_000;
-
-/**
- * The second step of every sign-in (and the confirmation of a new
- * authenticator): a TOTP code, or a backup code. Who is signing in comes from
- * the session (enrolment) or the challenge; a locked account is refused, a
- * code already used is refused, and failures count toward the lockout.
- */
-async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'backup-code', body: { code: string; challenge?: string }): Promise<Response> {
-  const { db, config, clock } = c.get('services');
-  const from = origin(c);
-  const name = await twoFactorCookieName(c);
-  const challenge = body.challenge ?? getCookie(c, name);
-  let userId = (await currentUser(c))?.id ?? null;
-  if (!userId && challenge) {
-    const raw = decodeURIComponent(challenge);
-    const identifier = raw.slice(0, raw.lastIndexOf('.'));
-    userId = (await db.kysely.selectFrom('verification').select('value').where('identifier', '=', identifier).executeTakeFirst())?.value ?? null;
-  }
-  const record = (outcome: Outcome, details: Record<string, string | number>) =>
-    audit(db.kysely, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
-  const fail = async (reason: string) => {
-    if (!userId) return;
-    const locked = await recordAuthFailure(db.kysely, config, clock, userId, 'second-factor');
-    await record('failure', { reason });
-    if (locked) {
-      await audit(db.kysely, db.kind, { actorId: null, action: 'auth.lockout', target: userId, outcome: 'success', ...from, details: { attempts: config.lockout.attempts } });
-      throw LOCKED();
-    }
-  };
-  if (userId) {
-    const profile = await db.kysely.selectFrom('profile').select('locked_at').where('user_id', '=', userId).executeTakeFirst();
-    if (profile?.locked_at) {
-      await record('denied', { reason: 'locked' });
-      throw LOCKED();
-    }
-  }
-  const now = clock.now();
-  // A code works once: it is claimed before it is checked, in one statement, so two
-  // requests racing with the same code cannot both pass (the claim is given back if
-  // the code turns out wrong).
-  const usedAt = now.toISOString();
-  const claimed =
-    kind !== 'totp' || !userId
-      ? true
-      : Boolean(
-          await db.kysely
-            .insertInto('totp_used')
-            .values({ user_id: userId, code: body.code, used_at: usedAt })
-            .onConflict((oc) =>
-              oc
-                .columns(['user_id', 'code'])
-                .doUpdateSet({ used_at: usedAt })
-                .where('totp_used.used_at', '<=', new Date(now.getTime() - CODE_REUSE_MS).toISOString()),
-            )
-            .returning('used_at')
-            .executeTakeFirst(),
-        );
-  if (!claimed) {
-    await fail('code already used');
-    throw new ApiError(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
-  }
-  const res = await forward(c, { code: body.code }, body.challenge ? `${name}=${body.challenge}` : undefined);
-  if (kind === 'totp' && userId && !res.ok) {
-    await db.kysely.deleteFrom('totp_used').where('user_id', '=', userId).where('code', '=', body.code).where('used_at', '=', usedAt).execute();
-  }
-  if (res.ok && userId) {
-    await clearAuthFailures(db.kysely, userId);
-    await record('success', {});
-  } else if (res.status === 401 || res.status === 400) {
-    await fail('wrong code');
-  }
-  return res;
-}
 
 /**
  * better-auth under /api/auth, narrowed to the endpoints JusticeConnect uses:
