@@ -101,14 +101,15 @@ export async function unlockAccount(db: Kysely<Database>, userId: string): Promi
 const OPEN_PATHS = /^\/api\/v1\/(health|notice)(\/|$)/;
 
 /**
- * Before any API answers a signed-in user: their account has an
- * authenticator app (TOTP) confirmed, and this session has accepted the
+ * Before any API answers a signed-in user: this session passed the
+ * one-time-code step itself (an account with an authenticator is not enough:
+ * a session opened with the password alone never did), and has accepted the
  * current system-use notice. The codes tell `jc-sign-in` what to show next.
  */
 export const requireSecondFactorAndNotice = (noticeVersion: string): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!OPEN_PATHS.test(c.req.path)) {
     const user = await currentUser(c);
-    if (user && !user.twoFactorEnabled) {
+    if (user && !user.secondFactor) {
       throw new ApiError(403, 'TWO_FACTOR_REQUIRED', 'Set up an authenticator app: every JusticeConnect sign-in needs a one-time code.');
     }
     if (user && c.get('noticeVersion') !== noticeVersion) {

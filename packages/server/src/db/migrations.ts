@@ -507,6 +507,14 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await db.schema.createIndex('announcement_dismissal_user_idx').on('announcement_dismissal').column('user_id').execute();
     },
   },
+  '0011_session_second_factor': {
+    async up(db: Kysely<any>) {
+      // Each session records that it passed the code step itself; the account having an
+      // authenticator is not enough (a session opened before enrolment never entered a code).
+      // Sessions from before this have no record and sign in again.
+      await db.schema.alterTable('session_activity').addColumn('second_factor_at', 'text').execute();
+    },
+  },
   };
 }
 

@@ -18,8 +18,10 @@ export interface SessionUser {
   id: string;
   name: string;
   email: string;
-  /** Has confirmed an authenticator app (TOTP): required before any API answers. */
+  /** Has confirmed an authenticator app (TOTP). */
   twoFactorEnabled: boolean;
+  /** This session itself passed the one-time-code step (required before any API answers). */
+  secondFactor: boolean;
 }
 
 export interface Services {
@@ -71,6 +73,7 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
         'user.twoFactorEnabled',
         'session_activity.last_seen_at',
         'session_activity.notice_version',
+        'session_activity.second_factor_at',
         'profile.status',
         'profile.locked_at',
         'profile.opted_in',
@@ -156,7 +159,8 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
     // A request the page made on its own (a live refresh, marked by the widgets) does not keep an idle session alive.
     await db.kysely.updateTable('session_activity').set({ last_seen_at: at }).where('session_id', '=', id).execute();
   }
-  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled: Boolean(row.twoFactorEnabled) };
+  const twoFactorEnabled = Boolean(row.twoFactorEnabled);
+  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled, secondFactor: twoFactorEnabled && Boolean(row.second_factor_at) };
   c.set('sessionEnded', null);
   c.set('user', user);
   c.set('sessionId', id);

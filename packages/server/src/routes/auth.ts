@@ -10,7 +10,7 @@ import { OriSchema } from './me.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import { clearAuthFailures, LOCKED, rateLimit, recordAuthFailure } from '../security.ts';
 import { forward } from './auth-forward.ts';
-import { verifySecondFactor } from './second-factor.ts';
+import { endOtherSessions, verifySecondFactor } from './second-factor.ts';
 
 const Email = z.email(message('Enter an email address')).max(254).openapi({ example: 'dana.reyes@txdps.demo.test' });
 const Password = z.string(message('Enter a password')).min(1, 'Enter a password').max(MAX_PASSWORD_LENGTH);
@@ -195,9 +195,16 @@ export const authRoutes = createRouter()
   })
   .openapi(enableTwoFactor, async (c) => {
     const user = await currentUser(c);
+    const sessionId = c.get('sessionId');
     const res = await forward(c, c.req.valid('json'));
-    const { db } = c.get('services');
-    await audit(db.kysely, db.kind, { actorId: user?.id ?? null, action: 'auth.two-factor.enable', target: user?.id ?? null, outcome: res.ok ? 'success' : 'failure', ...origin(c), details: { status: res.status } });
+    const { db, events } = c.get('services');
+    await db.kysely.transaction().execute(async (trx) => {
+      // A new (or changed) authenticator: every other session of the account ends, so none
+      // opened before it carries on as if it had proved it.
+      const ended = res.ok && user ? await endOtherSessions(c, trx, user.id, sessionId) : 0;
+      await appendAudit(trx, db.kind, { actorId: user?.id ?? null, action: 'auth.two-factor.enable', target: user?.id ?? null, outcome: res.ok ? 'success' : 'failure', ...origin(c), details: { status: res.status, sessionsEnded: ended } });
+    });
+    if (c.get('eventsWritten')) events.bus.notify();
     return res as never;
   })
   .openapi(verifyTotp, (c) => verifySecondFactor(c, 'totp', c.req.valid('json')) as never)

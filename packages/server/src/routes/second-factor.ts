@@ -1,10 +1,12 @@
 import { createHMAC } from '@better-auth/utils/hmac';
 import type { Context } from 'hono';
-import { audit, origin, type Outcome } from '../audit.ts';
-import { currentUser, type AppEnv } from '../http/context.ts';
+import type { Kysely } from 'kysely';
+import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
+import type { Database } from '../db/schema.ts';
+import { currentUser, emit, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { clearAuthFailures, LOCKED, recordAuthFailure } from '../security.ts';
-import { normalize, send, twoFactorCookieName } from './auth-forward.ts';
+import { normalize, send, sessionCookieName, twoFactorCookieName } from './auth-forward.ts';
 
 /*
  * The second step of every sign-in (and the confirmation of a new
@@ -66,27 +68,65 @@ async function codeStepUser(c: Context<AppEnv>, bodyChallenge: string | undefine
   }
   const user = await currentUser(c);
   // better-auth, too, takes a signed-in session over any challenge.
-  if (user) return { userId: user.id, extraCookie: undefined };
+  if (user) return { userId: user.id, sessionId: c.get('sessionId'), enrolling: !user.twoFactorEnabled, extraCookie: undefined };
   const raw = bodyChallenge ?? cookies[0];
   if (!raw) throw INVALID_CHALLENGE();
   const identifier = await verifySigned(config.authSecret, raw);
   if (!identifier) throw INVALID_CHALLENGE();
   const row = await db.kysely.selectFrom('verification').select(['value', 'expiresAt']).where('identifier', '=', identifier).executeTakeFirst();
   if (!row || new Date(row.expiresAt).getTime() <= Date.now()) throw INVALID_CHALLENGE();
-  return { userId: row.value, extraCookie: bodyChallenge === undefined ? undefined : `${name}=${bodyChallenge}` };
+  return { userId: row.value, sessionId: null, enrolling: false, extraCookie: bodyChallenge === undefined ? undefined : `${name}=${bodyChallenge}` };
+}
+
+/** The id of the session a successful code step leaves: the one better-auth just set in its cookie, or the request's own. */
+async function passedSessionId(c: Context<AppEnv>, res: Response, current: string | null): Promise<string | null> {
+  const name = await sessionCookieName(c);
+  const set = res.headers.getSetCookie().find((h) => h.startsWith(`${name}=`) && !/;\s*max-age=0/i.test(h));
+  const value = set ? decodeURIComponent(set.slice(name.length + 1).split(';')[0]!) : '';
+  if (!value) return current;
+  const token = value.slice(0, value.lastIndexOf('.'));
+  const row = await c.get('services').db.kysely.selectFrom('session').select('id').where('token', '=', token).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Records that `sessionId` passed the code step (its activity row may not exist yet). */
+async function markPassed(trx: Kysely<Database>, sessionId: string, userId: string, at: string) {
+  await trx
+    .insertInto('session_activity')
+    .values({ session_id: sessionId, user_id: userId, last_seen_at: at, notice_version: null, second_factor_at: at })
+    .onConflict((oc) => oc.column('session_id').doUpdateSet({ second_factor_at: at }))
+    .execute();
+}
+
+/**
+ * Ends every session of the account but `keep` (enrolling, or any change of
+ * its factor): a session opened before the change never proved the new
+ * factor. Their live streams end at once.
+ */
+export async function endOtherSessions(c: Context<AppEnv>, trx: Kysely<Database>, userId: string, keep: string | null): Promise<number> {
+  let q = trx.deleteFrom('session').where('userId', '=', userId);
+  if (keep) q = q.where('id', '!=', keep);
+  const ended = await q.returning('id').execute();
+  for (const s of ended) {
+    await trx.deleteFrom('session_activity').where('session_id', '=', s.id).execute();
+    await emit(c, trx, { type: 'session.revoked', userId, payload: { sessionId: s.id } });
+  }
+  return ended.length;
 }
 
 /** A one-time code may be used once: it stays refused for longer than its validity (±1 step of 30 s). */
 const CODE_REUSE_MS = 3 * 60_000;
 
 /**
- * The code step: a TOTP code, or a backup code. A locked account is refused, a code already used is refused,
- * and failures count toward the lockout.
+ * The code step: a TOTP code, or a backup code. Rate-limited per address and
+ * per account; a locked account is refused, a code already used is refused,
+ * and failures count toward the lockout. The session it leaves records that
+ * it passed; confirming a new authenticator ends the account's other sessions.
  */
 export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'backup-code', body: { code: string; challenge?: string }): Promise<Response> {
-  const { db, config, clock } = c.get('services');
+  const { db, config, clock, events } = c.get('services');
   const from = origin(c);
-  const { userId, extraCookie } = await codeStepUser(c, body.challenge);
+  const { userId, sessionId, enrolling, extraCookie } = await codeStepUser(c, body.challenge);
   const record = (outcome: Outcome, details: Record<string, string | number>) =>
     audit(db.kysely, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
   const fail = async (reason: string) => {
@@ -131,8 +171,14 @@ export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'bac
     await db.kysely.deleteFrom('totp_used').where('user_id', '=', userId).where('code', '=', body.code).where('used_at', '=', usedAt).execute();
   }
   if (res.ok) {
+    const passed = await passedSessionId(c, res, sessionId);
+    await db.kysely.transaction().execute(async (trx) => {
+      if (passed) await markPassed(trx, passed, userId, usedAt);
+      const ended = enrolling ? await endOtherSessions(c, trx, userId, passed) : 0;
+      await appendAudit(trx, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome: 'success', ...from, details: { kind, ...(enrolling ? { enrolled: 1, sessionsEnded: ended } : {}) } });
+    });
+    if (c.get('eventsWritten')) events.bus.notify();
     await clearAuthFailures(db.kysely, userId);
-    await record('success', {});
   } else if (res.status === 401 || res.status === 400) {
     await fail('wrong code');
   }
