@@ -32,7 +32,7 @@ import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests } from './audit.ts';
-import { checkOrigin, limitWrites, refuseNul, requireSecondFactorAndNotice } from './security.ts';
+import { checkOrigin, limitWrites, refuseNul, requireBearerOrigin, requireSecondFactorAndNotice } from './security.ts';
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -141,6 +141,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   app.use('/api/*', auditRequests);
   app.use('/api/*', csrf({ origin: allowedOrigins }));
   app.use('/api/*', checkOrigin(allowedOrigins));
+  app.use('/api/*', requireBearerOrigin(config.trustedOrigins));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({
     maxSize: config.bodyLimit,

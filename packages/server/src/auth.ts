@@ -45,7 +45,9 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
       },
     },
     plugins: [
-      bearer(),
+      // Only the signed bearer value handed out in `set-auth-token` works: the token as stored
+      // in the database (or in a get-session answer) is not enough on its own.
+      bearer({ requireSignature: true }),
       // The second factor is an authenticator app (TOTP), never email; no device is ever trusted.
       twoFactor({ issuer: 'JusticeConnect', totpOptions: { digits: TOTP_DIGITS, period: TOTP_PERIOD }, backupCodeOptions: { amount: 10, length: 10 } }),
     ],

@@ -143,6 +143,25 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/**
+ * A bearer token is for the allow-listed portals on other origins, which
+ * cannot use the cookie; it is refused from anywhere else, a request with no
+ * Origin at all included (a token lifted from one portal is not a key that
+ * works from any page or tool). Same-origin pages never get one.
+ */
+export const requireBearerOrigin =
+  (allowed: string[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const authorization = c.req.header('authorization') ?? '';
+    if (authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+      const from = c.req.header('origin');
+      if (from === undefined || !allowed.includes(from)) {
+        throw new ApiError(401, 'BEARER_ORIGIN_NOT_ALLOWED', 'A bearer token is accepted only from the allow-listed portals it was issued to.');
+      }
+    }
+    await next();
+  };
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

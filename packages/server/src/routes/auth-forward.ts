@@ -4,8 +4,21 @@ import { errorBody } from '../http/errors.ts';
 
 /*
  * Handing a checked request to better-auth, and its answer back in
- * JusticeConnect's shape: errors as `{ error: { code, message } }`.
+ * JusticeConnect's shape: errors as `{ error: { code, message } }`, and no
+ * session token in any answer body (a page script could read it there).
  */
+
+/** Removes the session token from an answer body: at the top (sign-in steps) and in `session` (get-session). */
+function withoutTokens(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object') return payload;
+  const { token: _token, ...rest } = payload as Record<string, unknown>;
+  const session = rest.session;
+  if (session && typeof session === 'object') {
+    const { token: _sessionToken, ...kept } = session as Record<string, unknown>;
+    rest.session = kept;
+  }
+  return rest;
+}
 
 /** better-auth answers `{ code, message }`; JusticeConnect answers `{ error: { code, message } }`. */
 export async function normalize(c: Context<AppEnv>, res: Response): Promise<Response> {
@@ -14,30 +27,26 @@ export async function normalize(c: Context<AppEnv>, res: Response): Promise<Resp
   const { config } = c.get('services');
   const isJson = (res.headers.get('content-type') ?? '').includes('json');
   // A bearer token is only handed to allow-listed other origins, which cannot use the
-  // cookie; a same-origin page keeps its session in the HttpOnly cookie alone.
+  // cookie (in `set-auth-token`, signed); a same-origin page keeps its session in the
+  // HttpOnly cookie alone.
   const crossOrigin = Boolean(origin && config.trustedOrigins.includes(origin) && origin !== config.baseUrl);
-  // A page on another origin cannot keep the two-factor challenge's cookie (third-party cookies are
-  // blocked), so it gets the challenge in the body and sends it back with the code.
-  if (crossOrigin && res.status < 400 && isJson) {
-    const name = await twoFactorCookieName(c);
-    const cookie = res.headers.getSetCookie().find((h) => h.startsWith(`${name}=`));
-    const value = cookie?.slice(name.length + 1).split(';')[0];
-    if (value) {
-      const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-      headers.delete('content-length');
-      // The token of the session the password step made (and the second-factor step deleted) is worth nothing: not sent.
-      headers.delete('set-auth-token');
-      return new Response(JSON.stringify({ ...payload, challenge: value }), { status: res.status, headers });
+  if (!crossOrigin) headers.delete('set-auth-token');
+  if (res.status < 400 && isJson) {
+    let payload = withoutTokens(await res.json().catch(() => null));
+    headers.delete('content-length');
+    // A page on another origin cannot keep the two-factor challenge's cookie (third-party cookies are
+    // blocked), so it gets the challenge in the body and sends it back with the code.
+    if (crossOrigin) {
+      const name = await twoFactorCookieName(c);
+      const cookie = res.headers.getSetCookie().find((h) => h.startsWith(`${name}=`));
+      const value = cookie?.slice(name.length + 1).split(';')[0];
+      if (value) {
+        // The token of the session the password step made (and the second-factor step deleted) is worth nothing: not sent.
+        headers.delete('set-auth-token');
+        payload = { ...(payload as Record<string, unknown> | null), challenge: value };
+      }
     }
-  }
-  if (!crossOrigin) {
-    headers.delete('set-auth-token');
-    if (res.status < 400 && isJson) {
-      const payload = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-      if (payload && typeof payload === 'object' && 'token' in payload) delete payload.token;
-      headers.delete('content-length');
-      return new Response(JSON.stringify(payload), { status: res.status, headers });
-    }
+    return new Response(JSON.stringify(payload), { status: res.status, headers });
   }
   if (res.status < 400 || !isJson) {
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
