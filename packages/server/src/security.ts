@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
+import { audit, origin } from './audit.ts';
 import { currentUser, type AppEnv } from './http/context.ts';
 import { ApiError } from './http/errors.ts';
 
@@ -32,6 +33,29 @@ export async function rateLimit(c: Context<AppEnv>, key: string, limit: number):
     const retry = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
     c.header('Retry-After', String(retry));
     throw new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${retry} seconds.`);
+  }
+}
+
+/**
+ * A rate limit on a sign-in step (sign-up, password, one-time code): as
+ * `rateLimit`, and a refusal is recorded in the audit log (which key ran out,
+ * never a password or code).
+ */
+export async function rateLimitAuthStep(
+  c: Context<AppEnv>,
+  step: 'sign-up' | 'sign-in' | 'second-factor',
+  by: 'address' | 'email' | 'account',
+  key: string,
+  audited: { actorId: string | null; target: string | null },
+): Promise<void> {
+  try {
+    await rateLimit(c, `${step}:${by}:${key}`, c.get('services').config.rates.signInPerMinute);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 429) {
+      const { db } = c.get('services');
+      await audit(db.kysely, db.kind, { ...audited, action: 'auth.rate-limited', outcome: 'denied', ...origin(c), details: { step, by } });
+    }
+    throw err;
   }
 }
 

@@ -8,7 +8,7 @@ import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { OriSchema } from './me.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
-import { clearAuthFailures, LOCKED, rateLimit, recordAuthFailure } from '../security.ts';
+import { clearAuthFailures, LOCKED, rateLimitAuthStep, recordAuthFailure } from '../security.ts';
 import { forward } from './auth-forward.ts';
 import { endOtherSessions, verifySecondFactor } from './second-factor.ts';
 
@@ -124,14 +124,23 @@ const getSession = createRoute({
  */
 async function signUpWithAgency(c: Context<AppEnv>, body: z.infer<typeof SignUpSchema>): Promise<Response> {
   const { db } = c.get('services');
+  const email = body.email.toLowerCase();
+  const from = origin(c);
+  await rateLimitAuthStep(c, 'sign-up', 'address', from.ip ?? 'unknown', { actorId: null, target: email });
+  await rateLimitAuthStep(c, 'sign-up', 'email', email, { actorId: null, target: email });
+  // Who signed up, from where, and how it went; never the password.
+  const record = (outcome: Outcome, actorId: string | null, details: Record<string, string | number>) =>
+    audit(db.kysely, db.kind, { actorId, action: 'auth.sign-up', target: email, outcome, ...from, details });
   const agency = await findAgencyByOri(db.kysely, body.agencyOri);
-  if (!agency) throw new ApiError(422, 'UNKNOWN_AGENCY', 'No agency has that ORI.', { agencyOri: 'No agency has this ORI' });
+  if (!agency) {
+    await record('failure', null, { reason: 'unknown agency' });
+    throw new ApiError(422, 'UNKNOWN_AGENCY', 'No agency has that ORI.', { agencyOri: 'No agency has this ORI' });
+  }
   const { agencyOri: _ori, ...credentials } = body;
   const res = await forward(c, credentials);
-  if (res.ok) {
-    const user = await db.kysely.selectFrom('user').select('id').where('email', '=', body.email.toLowerCase()).executeTakeFirst();
-    if (user) await createPendingProfile(db.kysely, user.id, agency.id);
-  }
+  const user = res.ok ? await db.kysely.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst() : undefined;
+  if (user) await createPendingProfile(db.kysely, user.id, agency.id);
+  await record(res.ok ? 'success' : 'failure', user?.id ?? null, { status: res.status, agency: agency.id });
   return res;
 }
 
@@ -142,8 +151,8 @@ export const authRoutes = createRouter()
     const { db, config, clock } = c.get('services');
     const email = body.email.toLowerCase();
     const from = origin(c);
-    await rateLimit(c, `sign-in:ip:${from.ip ?? 'unknown'}`, config.rates.signInPerMinute);
-    await rateLimit(c, `sign-in:email:${email}`, config.rates.signInPerMinute);
+    await rateLimitAuthStep(c, 'sign-in', 'address', from.ip ?? 'unknown', { actorId: null, target: email });
+    await rateLimitAuthStep(c, 'sign-in', 'email', email, { actorId: null, target: email });
     // Who tried, from where, and how it went; never the password.
     const record = (outcome: Outcome, actorId: string | null, details: Record<string, string | number>, action = 'auth.sign-in') =>
       audit(db.kysely, db.kind, { actorId, action, target: email, outcome, ...from, details });

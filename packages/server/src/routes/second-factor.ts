@@ -5,7 +5,7 @@ import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import { currentUser, emit, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { clearAuthFailures, LOCKED, recordAuthFailure } from '../security.ts';
+import { clearAuthFailures, LOCKED, rateLimitAuthStep, recordAuthFailure } from '../security.ts';
 import { normalize, send, sessionCookieName, twoFactorCookieName } from './auth-forward.ts';
 
 /*
@@ -126,7 +126,9 @@ const CODE_REUSE_MS = 3 * 60_000;
 export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'backup-code', body: { code: string; challenge?: string }): Promise<Response> {
   const { db, config, clock, events } = c.get('services');
   const from = origin(c);
+  await rateLimitAuthStep(c, 'second-factor', 'address', from.ip ?? 'unknown', { actorId: null, target: from.ip });
   const { userId, sessionId, enrolling, extraCookie } = await codeStepUser(c, body.challenge);
+  await rateLimitAuthStep(c, 'second-factor', 'account', userId, { actorId: userId, target: userId });
   const record = (outcome: Outcome, details: Record<string, string | number>) =>
     audit(db.kysely, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
   const fail = async (reason: string) => {
