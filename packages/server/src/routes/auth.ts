@@ -28,6 +28,7 @@ const SignInSchema = z
   .strictObject({ email: Email, password: Password, rememberMe: z.boolean().optional() })
   .openapi('SignIn');
 
+/** The signed challenge the password step answered (better-call's URL-encoded `value.signature`). */
 const Challenge = z
   .string()
   .min(1)
@@ -49,6 +50,7 @@ const SessionSchema = z
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const failures = { 400: json(ErrorBodySchema, 'Invalid input'), 401: json(ErrorBodySchema, 'Wrong email or password') };
+const limited = { 429: json(ErrorBodySchema, 'Too many attempts a minute from this address or for this account (see Retry-After)') };
 
 const signUp = createRoute({
   method: 'post',
@@ -56,7 +58,7 @@ const signUp = createRoute({
   tags: ['auth'],
   summary: 'Create an account with email and password',
   request: { body: { required: true, content: { 'application/json': { schema: SignUpSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Account created'), ...failures, 422: json(ErrorBodySchema, 'Email already in use') },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Account created'), ...failures, 422: json(ErrorBodySchema, 'Email already in use'), ...limited },
 });
 
 const signIn = createRoute({
@@ -65,7 +67,7 @@ const signIn = createRoute({
   tags: ['auth'],
   summary: 'Sign in; same-origin pages get a session cookie, allow-listed origins a bearer token in `set-auth-token`',
   request: { body: { required: true, content: { 'application/json': { schema: SignInSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, ...limited },
 });
 
 const signOut = createRoute({
@@ -92,7 +94,7 @@ const verifyTotp = createRoute({
   tags: ['auth'],
   summary: 'The one-time code from the authenticator app: completes a sign-in, or confirms a new authenticator. A code works once.',
   request: { body: { required: true, content: { 'application/json': { schema: TotpSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked') },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked'), ...limited },
 });
 
 const verifyBackupCode = createRoute({
@@ -101,7 +103,7 @@ const verifyBackupCode = createRoute({
   tags: ['auth'],
   summary: 'A backup code instead of the authenticator (each works once)',
   request: { body: { required: true, content: { 'application/json': { schema: BackupCodeSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked') },
+  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked'), ...limited },
 });
 
 const getSession = createRoute({
