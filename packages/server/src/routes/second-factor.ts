@@ -41,8 +41,8 @@ export async function verifySigned(secret: string, raw: string): Promise<string 
   if (at < 1) return null;
   const signed = value.slice(0, at);
   const signature = value.slice(at + 1);
-  // better-call's own shape check: a 32-byte HMAC in padded Base64.
-  if (signature.length !== 44 || !signature.endsWith('=')) return null;
+  // better-call's shape: a 32-byte HMAC in padded standard Base64 (which its atob reads; nothing URL-safe).
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(signature)) return null;
   try {
     return (await createHMAC('SHA-256', 'base64').verify(secret, signed, signature)) ? signed : null;
   } catch {
