@@ -34,7 +34,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests, markKeyedChain } from './audit.ts';
 import { auditKeysOf, CheckpointWriter } from './audit-chain.ts';
-import { checkOrigin, limitWrites, refuseNul, requireSecondFactorAndNotice } from './security.ts';
+import { checkOrigin, limitWrites, refuseNul, requireBearerOrigin, requireSecondFactorAndNotice } from './security.ts';
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -149,6 +149,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   app.use('/api/*', auditRequests);
   app.use('/api/*', csrf({ origin: allowedOrigins }));
   app.use('/api/*', checkOrigin(allowedOrigins));
+  app.use('/api/*', requireBearerOrigin(config.trustedOrigins));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({
     maxSize: config.bodyLimit,

@@ -31,9 +31,12 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
     databaseHooks: {
       session: {
         create: {
-          // A suspended or removed account gets no new session.
+          // A locked, suspended or removed account gets no new session.
           before: async (session) => {
-            const p = await db.kysely.selectFrom('profile').select('status').where('user_id', '=', session.userId).executeTakeFirst();
+            const p = await db.kysely.selectFrom('profile').select(['status', 'locked_at']).where('user_id', '=', session.userId).executeTakeFirst();
+            if (p?.locked_at) {
+              throw new APIError('FORBIDDEN', { code: 'ACCOUNT_LOCKED', message: 'This account is locked after too many failed sign-ins. Ask your agency administrator to unlock it.' });
+            }
             if (p?.status === 'suspended' || p?.status === 'removed') {
               throw new APIError('FORBIDDEN', { code: 'ACCOUNT_DISABLED', message: 'This account is not active. Contact your agency administrator.' });
             }
@@ -42,7 +45,9 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
       },
     },
     plugins: [
-      bearer(),
+      // Only the signed bearer value handed out in `set-auth-token` works: the token as stored
+      // in the database (or in a get-session answer) is not enough on its own.
+      bearer({ requireSignature: true }),
       // The second factor is an authenticator app (TOTP), never email; no device is ever trusted.
       twoFactor({ issuer: 'JusticeConnect', totpOptions: { digits: TOTP_DIGITS, period: TOTP_PERIOD }, backupCodeOptions: { amount: 10, length: 10 } }),
     ],

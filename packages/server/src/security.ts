@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
+import { audit, origin } from './audit.ts';
 import { currentUser, type AppEnv } from './http/context.ts';
 import { ApiError } from './http/errors.ts';
 
@@ -32,6 +33,29 @@ export async function rateLimit(c: Context<AppEnv>, key: string, limit: number):
     const retry = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
     c.header('Retry-After', String(retry));
     throw new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${retry} seconds.`);
+  }
+}
+
+/**
+ * A rate limit on a sign-in step (sign-up, password, one-time code): as
+ * `rateLimit`, and a refusal is recorded in the audit log (which key ran out,
+ * never a password or code).
+ */
+export async function rateLimitAuthStep(
+  c: Context<AppEnv>,
+  step: 'sign-up' | 'sign-in' | 'second-factor',
+  by: 'address' | 'email' | 'account',
+  key: string,
+  audited: { actorId: string | null; target: string | null },
+): Promise<void> {
+  try {
+    await rateLimit(c, `${step}:${by}:${key}`, c.get('services').config.rates.signInPerMinute);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 429) {
+      const { db } = c.get('services');
+      await audit(db.kysely, db.kind, { ...audited, action: 'auth.rate-limited', outcome: 'denied', ...origin(c), details: { step, by } });
+    }
+    throw err;
   }
 }
 
@@ -101,14 +125,15 @@ export async function unlockAccount(db: Kysely<Database>, userId: string): Promi
 const OPEN_PATHS = /^\/api\/v1\/(health|notice)(\/|$)/;
 
 /**
- * Before any API answers a signed-in user: their account has an
- * authenticator app (TOTP) confirmed, and this session has accepted the
+ * Before any API answers a signed-in user: this session passed the
+ * one-time-code step itself (an account with an authenticator is not enough:
+ * a session opened with the password alone never did), and has accepted the
  * current system-use notice. The codes tell `jc-sign-in` what to show next.
  */
 export const requireSecondFactorAndNotice = (noticeVersion: string): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!OPEN_PATHS.test(c.req.path)) {
     const user = await currentUser(c);
-    if (user && !user.twoFactorEnabled) {
+    if (user && !user.secondFactor) {
       throw new ApiError(403, 'TWO_FACTOR_REQUIRED', 'Set up an authenticator app: every JusticeConnect sign-in needs a one-time code.');
     }
     if (user && c.get('noticeVersion') !== noticeVersion) {
@@ -141,6 +166,25 @@ function decodeURIComponentSafe(s: string): string {
     return s;
   }
 }
+
+/**
+ * A bearer token is for the allow-listed portals on other origins, which
+ * cannot use the cookie; it is refused from anywhere else, a request with no
+ * Origin at all included (a token lifted from one portal is not a key that
+ * works from any page or tool). Same-origin pages never get one.
+ */
+export const requireBearerOrigin =
+  (allowed: string[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const authorization = c.req.header('authorization') ?? '';
+    if (authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+      const from = c.req.header('origin');
+      if (from === undefined || !allowed.includes(from)) {
+        throw new ApiError(401, 'BEARER_ORIGIN_NOT_ALLOWED', 'A bearer token is accepted only from the allow-listed portals it was issued to.');
+      }
+    }
+    await next();
+  };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -3,7 +3,10 @@ import { getMigrations } from 'better-auth/db/migration';
 import type { BetterAuthOptions } from 'better-auth';
 import type { DatabaseKind } from '../config.ts';
 import type { Db } from './database.ts';
-import { renameIdShapedSlugs } from './ids.ts';
+import * as m0011 from './migrations/0011_attachment_lifecycle.ts';
+import * as m0012 from './migrations/0012_slugs_unlike_ids.ts';
+import * as m0013 from './migrations/0013_post_attachment_index.ts';
+import * as m0014 from './migrations/0014_session_second_factor.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -508,41 +511,11 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await db.schema.createIndex('announcement_dismissal_user_idx').on('announcement_dismissal').column('user_id').execute();
     },
   },
-  '0011_attachment_lifecycle': {
-    async up(db: Kysely<any>) {
-      // A file belongs to the one post or update it was attached to (attached_at), and is
-      // gone for everyone the moment that is deleted (deleted_at), before its bytes are removed.
-      await db.schema.alterTable('attachment').addColumn('attached_at', 'text').execute();
-      await db.schema.alterTable('attachment').addColumn('deleted_at', 'text').execute();
-      // Invitations by email stay between the inviter's community and the invitee (routes/invitations.ts).
-      await db.schema.alterTable('membership').addColumn('via_email', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      const at = new Date().toISOString();
-      await sql`update attachment set attached_at = created_at
-        where exists (select 1 from post where post.attachment_id = attachment.id)
-           or exists (select 1 from activity_update where activity_update.attachment_id = attachment.id)`.execute(db);
-      // Files of posts deleted before this release are removed by the next sweep.
-      await sql`update attachment set deleted_at = ${at}
-        where exists (select 1 from post where post.attachment_id = attachment.id and post.deleted_at is not null)
-          and not exists (select 1 from post where post.attachment_id = attachment.id and post.deleted_at is null)
-          and not exists (select 1 from activity_update where activity_update.attachment_id = attachment.id)`.execute(db);
-      // A user's quota sums their live files; the sweep finds unattached and deleted ones.
-      await db.schema.createIndex('attachment_uploader_idx').on('attachment').columns(['uploader_id', 'deleted_at']).execute();
-      await db.schema.createIndex('attachment_sweep_idx').on('attachment').columns(['attached_at', 'created_at']).execute();
-      await db.schema.createIndex('attachment_deleted_idx').on('attachment').column('deleted_at').execute();
-    },
-  },
-  '0012_slugs_unlike_ids': {
-    async up(db: Kysely<any>) {
-      // A path's {ref} with an id's shape now names a community by id only: no slug may have that shape.
-      await renameIdShapedSlugs(db);
-    },
-  },
-  '0013_post_attachment_index': {
-    async up(db: Kysely<any>) {
-      // A file attached to a followers-only post is served to that post's audience only (data/audience.ts): found by its post.
-      await db.schema.createIndex('post_attachment_idx').on('post').column('attachment_id').execute();
-    },
-  },
+  // From here on, one file a migration (db/migrations/).
+  '0011_attachment_lifecycle': m0011,
+  '0012_slugs_unlike_ids': m0012,
+  '0013_post_attachment_index': m0013,
+  '0014_session_second_factor': m0014,
   };
 }
 

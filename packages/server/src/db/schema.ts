@@ -409,6 +409,8 @@ export interface SessionActivityTable {
   user_id: string;
   last_seen_at: string;
   notice_version: string | null;
+  /** When this session passed the one-time-code step (null: it has not). */
+  second_factor_at: string | null;
 }
 
 export interface TotpUsedTable {

@@ -19,8 +19,10 @@ export interface SessionUser {
   id: string;
   name: string;
   email: string;
-  /** Has confirmed an authenticator app (TOTP): required before any API answers. */
+  /** Has confirmed an authenticator app (TOTP). */
   twoFactorEnabled: boolean;
+  /** This session itself passed the one-time-code step (required before any API answers). */
+  secondFactor: boolean;
 }
 
 export interface Services {
@@ -43,13 +45,15 @@ export interface AppEnv {
     actor: Actor | null;
     /** The system-use notice version this session accepted, if any. */
     noticeVersion: string | null;
-    /** Why there is no session although one was sent: it ran past its idle or absolute limit. */
-    sessionEnded: 'idle' | 'lifetime' | null;
+    /** Why there is no session although one was sent: it ran past its idle or absolute limit, or its account is locked or not active. */
+    sessionEnded: SessionEnd | null;
     eventsWritten: boolean;
     /** The request's audit row is written already (in the transaction that made its change). */
     audited: boolean;
   };
 }
+
+type SessionEnd = 'idle' | 'lifetime' | 'locked' | 'disabled';
 
 /** A session's last use is written at most this often (it only needs minute precision). */
 const TOUCH_EVERY_MS = 30_000;
@@ -72,7 +76,9 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
         'user.twoFactorEnabled',
         'session_activity.last_seen_at',
         'session_activity.notice_version',
+        'session_activity.second_factor_at',
         'profile.status',
+        'profile.locked_at',
         'profile.opted_in',
         'profile.site_admin',
         'profile.agency_id',
@@ -83,7 +89,7 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
   return rows[0];
 }
 
-function signedOut(c: Context<AppEnv>, ended: 'idle' | 'lifetime' | null = null): null {
+function signedOut(c: Context<AppEnv>, ended: SessionEnd | null = null): null {
   c.set('sessionEnded', ended);
   c.set('user', null);
   c.set('actor', null);
@@ -128,7 +134,17 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
   const id = row.id;
   const createdAt = new Date(row.createdAt).getTime();
   const lastSeen = row.last_seen_at ? Date.parse(row.last_seen_at) : createdAt;
-  const ended = now - lastSeen > config.sessions.idleMinutes * 60_000 ? 'idle' : now - createdAt > config.sessions.hours * 3600_000 ? 'lifetime' : null;
+  // A locked, suspended or removed account keeps no session, however it got one (a change made
+  // elsewhere, a race with the sign-in): the session ends on its next request.
+  const ended: SessionEnd | null = row.locked_at
+    ? 'locked'
+    : row.status === 'suspended' || row.status === 'removed'
+      ? 'disabled'
+      : now - lastSeen > config.sessions.idleMinutes * 60_000
+        ? 'idle'
+        : now - createdAt > config.sessions.hours * 3600_000
+          ? 'lifetime'
+          : null;
   if (ended) {
     await db.kysely.deleteFrom('session').where('id', '=', id).execute();
     await db.kysely.deleteFrom('session_activity').where('session_id', '=', id).execute();
@@ -146,7 +162,8 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
     // A request the page made on its own (a live refresh, marked by the widgets) does not keep an idle session alive.
     await db.kysely.updateTable('session_activity').set({ last_seen_at: at }).where('session_id', '=', id).execute();
   }
-  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled: Boolean(row.twoFactorEnabled) };
+  const twoFactorEnabled = Boolean(row.twoFactorEnabled);
+  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled, secondFactor: twoFactorEnabled && Boolean(row.second_factor_at) };
   c.set('sessionEnded', null);
   c.set('user', user);
   c.set('sessionId', id);
@@ -162,6 +179,8 @@ export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
     const ended = c.get('sessionEnded');
     if (ended === 'idle') throw new ApiError(401, 'SESSION_EXPIRED', 'You were signed out after a period without activity. Sign in again.');
     if (ended === 'lifetime') throw new ApiError(401, 'SESSION_EXPIRED', 'Your session reached its time limit. Sign in again.');
+    if (ended === 'locked') throw new ApiError(403, 'ACCOUNT_LOCKED', 'This account is locked after too many failed sign-ins. Ask your agency administrator to unlock it.');
+    if (ended === 'disabled') throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account is not active. Contact your agency administrator.');
     throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in to use this.');
   }
   return user;
