@@ -43,6 +43,8 @@ const OPS: Op[] = [
   { name: 'join', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/join`, { cookie })).status },
   { name: 'leave', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/leave`, { cookie })).status },
   { name: 'invite', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/invitations`, { cookie, body: { userId: f.bystander } })).status },
+  { name: 'invitable', run: async (t, cookie, f) => (await call(t, 'GET', `/api/v1/communities/${f.slug}/invitable?q=Helper`, { cookie })).status },
+  { name: 'invite-email', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/invitations`, { cookie, body: { email: 'nobody@nowhere.example' } })).status },
   { name: 'approve', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/members/${f.requester}/approve`, { cookie })).status },
   { name: 'deny', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/members/${f.requester}/deny`, { cookie })).status },
   { name: 'remove', run: async (t, cookie, f) => (await call(t, 'DELETE', `/api/v1/communities/${f.slug}/members/${f.plainMember}`, { cookie })).status },
@@ -67,6 +69,7 @@ function expected(role: RoleName, vis: Vis, level: Level, op: string): number | 
     case 'members':
       return 200;
     case 'requests':
+    case 'invitable':
     case 'approve':
     case 'deny':
     case 'remove':
@@ -74,6 +77,8 @@ function expected(role: RoleName, vis: Vis, level: Level, op: string): number | 
     case 'invite':
     case 'create-sub':
       return manager ? 201 : 403;
+    case 'invite-email':
+      return manager ? 202 : 403;
     case 'update':
     case 'archive':
     case 'role':
