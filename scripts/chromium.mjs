@@ -108,7 +108,7 @@ export async function fetchChromium({ log, stallMs = 60_000 } = {}) {
 
 /** Debian's "chromium" package (root only): `apt-get update` then `apt-get install -y chromium`. */
 export function aptChromium({ log }) {
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+  for (const args of [['update'], ['install', '-y', 'chromium']]) {
     log(`Chromium: apt-get ${args.join(' ')}`);
     const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}).`);
@@ -122,12 +122,12 @@ export function aptChromium({ log }) {
  * Debian's packages; says what it does before doing it. Throws, saying what to
  * do, when there is no way.
  */
-export async function ensureChromium({ log = (line) => console.error(line) } = {}) {
-  const found = await findChromium();
+export async function ensureChromium({ log = (line) => console.error(line), places = systemChromiums() } = {}) {
+  const found = await findChromium({ places });
   if (found) return found;
   const canApt = isRoot() && isDebian();
   log(
-    `Chromium: none found (CHROME_PATH is not set; none at ${systemChromiums().join(', ')}; none fetched in ${browserCache()}).\n` +
+    `Chromium: none found (CHROME_PATH is not set; none at ${places.join(', ')}; none fetched in ${browserCache()}).\n` +
       `Chromium: fetching Chrome for Testing ${await pinnedBuild()} into ${browserCache()} with @puppeteer/browsers` +
       (canApt ? `; if that fails, installing Debian's "chromium" package with apt-get.` : '.'),
   );
