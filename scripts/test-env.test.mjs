@@ -2,9 +2,7 @@
 // chromium.mjs): a real throw-away PostgreSQL, a real wrapper process, real
 // signals.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,24 +48,17 @@ async function reachable(url) {
   }
 }
 
-/** A child that prints the JC_TEST_DATABASE_URL it was given, checks it answers, then exits with `code` (or waits). */
-function probeScript(code) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'jc-probe-'));
-  const file = path.join(dir, 'probe.mjs');
-  const pgEntry = import.meta.resolve('pg');
-  writeFileSync(
-    file,
-    `import pg from ${JSON.stringify(pgEntry)};
+/** The command of a child that prints the JC_TEST_DATABASE_URL it was given, checks it answers, then exits with `code` (or waits). */
+function probe(code) {
+  const source = `import pg from ${JSON.stringify(import.meta.resolve('pg'))};
 const url = process.env.JC_TEST_DATABASE_URL;
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 const { rows } = await client.query('SELECT current_database() AS db');
 await client.end();
 console.log(JSON.stringify({ url, db: rows[0].db }));
-${code === 'wait' ? 'setInterval(() => {}, 1000);' : `process.exit(${code});`}
-`,
-  );
-  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+${code === 'wait' ? 'setInterval(() => {}, 1000);' : `process.exit(${code});`}`;
+  return [process.execPath, '--input-type=module', '-e', source];
 }
 
 describe('the throw-away PostgreSQL (scripts/postgres.mjs)', () => {
@@ -106,61 +97,69 @@ describe('the throw-away PostgreSQL (scripts/postgres.mjs)', () => {
 
 describe('npm test set-up (scripts/with-test-env.mjs)', () => {
   it('without JC_TEST_DATABASE_URL, gives the command a throw-away cluster with a database "test", and removes it when the command fails', { timeout: 120_000 }, async () => {
-    const probe = probeScript(3);
-    try {
-      const { code, stdout, stderr } = await runWrapper(['--needs=postgres', '--', process.execPath, probe.file]).done;
-      assert.equal(code, 3, `the command's exit code; output: ${stderr}`);
-      const seen = JSON.parse(stdout.trim());
-      assert.equal(seen.db, 'test');
-      assert.notEqual(new URL(seen.url).port, '5432');
-      assert.match(stderr, /PostgreSQL: throw-away cluster postgres:\/\/postgres@127\.0\.0\.1:\d+\/test in \S+ \(PostgreSQL \d+/);
-      assert.doesNotMatch(stderr, new RegExp(new URL(seen.url).password), 'the password is not printed');
-      const dir = clusterDir(stderr);
-      assert.ok(dir, 'it says where the cluster is');
-      assert.equal(existsSync(dir), false, `${dir} removed`);
-      assert.equal(await reachable(seen.url), false, 'the cluster is stopped');
-    } finally {
-      probe.remove();
-    }
+    const { code, stdout, stderr } = await runWrapper(['--needs=postgres', '--', ...probe(3)]).done;
+    assert.equal(code, 3, `the command's exit code; output: ${stderr}`);
+    const seen = JSON.parse(stdout.trim());
+    assert.equal(seen.db, 'test');
+    assert.notEqual(new URL(seen.url).port, '5432');
+    assert.match(stderr, /PostgreSQL: throw-away cluster postgres:\/\/postgres@127\.0\.0\.1:\d+\/test in \S+ \(PostgreSQL \d+/);
+    assert.doesNotMatch(stderr, new RegExp(new URL(seen.url).password), 'the password is not printed');
+    const dir = clusterDir(stderr);
+    assert.ok(dir, 'it says where the cluster is');
+    assert.equal(existsSync(dir), false, `${dir} removed`);
+    assert.equal(await reachable(seen.url), false, 'the cluster is stopped');
   });
 
   it('a Ctrl-C during the tests stops the throw-away cluster and removes its folder', { timeout: 120_000 }, async () => {
-    const probe = probeScript('wait');
-    try {
-      let interrupted = false;
-      // Its own process group, as a terminal's foreground job: the Ctrl-C goes to the whole group.
-      const { done } = runWrapper(['--needs=postgres', '--', process.execPath, probe.file], {
-        detached: true,
-        onOutput: (stdout, child) => {
-          // Once the command has used the database (it prints after its query): the tests are running.
-          if (!interrupted && stdout.includes('\n')) {
-            interrupted = true;
-            process.kill(-child.pid, 'SIGINT');
-          }
-        },
-      });
-      const { code, stdout, stderr } = await done;
-      assert.equal(code, 130, `exit code 128 + SIGINT; output: ${stderr}`);
-      const seen = JSON.parse(stdout.trim());
-      const dir = clusterDir(stderr);
-      assert.equal(existsSync(dir), false, `${dir} removed`);
-      assert.equal(await reachable(seen.url), false, 'the cluster is stopped');
-    } finally {
-      probe.remove();
-    }
+    let interrupted = false;
+    // Its own process group, as a terminal's foreground job: the Ctrl-C goes to the whole group.
+    const { done } = runWrapper(['--needs=postgres', '--', ...probe('wait')], {
+      detached: true,
+      onOutput: (stdout, child) => {
+        // Once the command has used the database (it prints after its query): the tests are running.
+        if (!interrupted && stdout.includes('\n')) {
+          interrupted = true;
+          process.kill(-child.pid, 'SIGINT');
+        }
+      },
+    });
+    const { code, stdout, stderr } = await done;
+    assert.equal(code, 130, `exit code 128 + SIGINT; output: ${stderr}`);
+    const seen = JSON.parse(stdout.trim());
+    const dir = clusterDir(stderr);
+    assert.equal(existsSync(dir), false, `${dir} removed`);
+    assert.equal(await reachable(seen.url), false, 'the cluster is stopped');
+  });
+
+  it('a SIGTERM sent to the test run alone is passed on to the tests, and the cluster is removed once they stop', { timeout: 120_000 }, async () => {
+    let terminatedAt = 0;
+    const { done } = runWrapper(['--needs=postgres', '--', ...probe('wait')], {
+      onOutput: (stdout, child) => {
+        if (!terminatedAt && stdout.includes('\n')) {
+          terminatedAt = Date.now();
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    const { code, stdout, stderr } = await done;
+    assert.equal(code, 143, `exit code 128 + SIGTERM; output: ${stderr}`);
+    // Not the 30 s after which a command that ignores the signal is killed: the tests got the SIGTERM.
+    assert.ok(Date.now() - terminatedAt < 25_000, `ended ${Date.now() - terminatedAt} ms after the SIGTERM`);
+    const seen = JSON.parse(stdout.trim());
+    const dir = clusterDir(stderr);
+    assert.equal(existsSync(dir), false, `${dir} removed`);
+    assert.equal(await reachable(seen.url), false, 'the cluster is stopped');
   });
 
   it('JC_TEST_DATABASE_URL names the server instead, and says which one and its version', { timeout: 120_000 }, async () => {
     const own = await startTestPostgres({ log: quiet });
-    const probe = probeScript(0);
     try {
-      const { code, stdout, stderr } = await runWrapper(['--needs=postgres', '--', process.execPath, probe.file], { env: freshEnv({ JC_TEST_DATABASE_URL: own.url }) }).done;
+      const { code, stdout, stderr } = await runWrapper(['--needs=postgres', '--', ...probe(0)], { env: freshEnv({ JC_TEST_DATABASE_URL: own.url }) }).done;
       assert.equal(code, 0, stderr);
       assert.equal(JSON.parse(stdout.trim()).url, own.url, 'the command gets the same URL');
       assert.match(stderr, new RegExp(`PostgreSQL: postgres://postgres@127\\.0\\.0\\.1:${own.port}/test, from JC_TEST_DATABASE_URL \\(PostgreSQL \\d+`));
       assert.doesNotMatch(stderr, /throw-away cluster/);
     } finally {
-      probe.remove();
       await own.remove();
     }
   });
