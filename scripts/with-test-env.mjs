@@ -58,8 +58,8 @@ async function finish(code) {
   process.exit(code);
 }
 
-// A Ctrl-C reaches the command's processes too (one process group); another signal, sent to this process alone, is passed on.
-// Either way the cluster is removed once the command has ended; a second signal stops waiting for it.
+// A Ctrl-C reaches the command's processes too (one process group); the signal is passed on anyway, for one sent to this
+// process alone. The cluster is removed once the command has ended; a second signal stops waiting for it.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     const code = 128 + constants.signals[signal];
@@ -74,7 +74,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
       void finish(code);
       return;
     }
-    if (signal !== 'SIGINT') child.kill(signal);
+    child.kill(signal);
     // A command that does not end within 30 s is killed.
     setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
   });
