@@ -8,7 +8,7 @@
 // runs in its own process, as a second server on one SQLite file must:
 // better-sqlite3 waits for a busy database synchronously, so two connections
 // in one process could each stall the other's transaction.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -16,6 +16,13 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { getRequestListener } from '@hono/node-server';
 import { spawn } from 'node:child_process';
 import { register } from 'tsx/esm/api';
+import { findChromium, systemChromiums } from './scripts/chromium.mjs';
+
+// CHROME_PATH, an installed Chromium or Chrome, or one `npm test` fetched earlier (scripts/chromium.mjs); `npm test` also gets one when there is none.
+const chromium = await findChromium();
+if (!chromium) {
+  throw new Error(`No Chromium found (CHROME_PATH is not set; none at ${systemChromiums().join(', ')}). Run the tests with \`npm test\`, which fetches or installs one, or set CHROME_PATH.`);
+}
 
 register();
 const { createApp } = await import('./packages/server/src/app.ts');
@@ -51,13 +58,6 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 const listener = getRequestListener(local.app.fetch);
-
-function findChromium() {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  const found = candidates.find((p) => p && existsSync(p));
-  if (!found) throw new Error('No Chromium found: install Debian\'s "chromium" package or set CHROME_PATH.');
-  return found;
-}
 
 async function cleanup() {
   const exited = new Promise((r) => (remote.exitCode !== null ? r(null) : remote.once('exit', r)));
@@ -161,7 +161,7 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: findChromium(),
+        executablePath: chromium.path,
         headless: true,
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
       },
