@@ -32,11 +32,7 @@ export function createJcContext(baseUrl: string, fetchImpl?: typeof fetch): JcCo
   });
   live.addEventListener('ended', (e) => {
     signedInAs = null;
-    const reason = (e as CustomEvent<{ reason: string }>).detail?.reason;
-    // The server ended the session for idleness or age: signed out with that reason (shown as such).
-    if (reason === 'idle' || reason === 'lifetime') return session.endedByServer(reason);
-    // The store may know already (a timed-out session said so): then there is nothing to ask.
-    if (session.state.status === 'signed-in') void session.refresh();
+    session.streamEnded((e as CustomEvent<{ reason: string }>).detail.reason);
   });
   return { api, session, live };
 }

@@ -227,6 +227,11 @@ function safeStorage(): Storage | null {
   }
 }
 
+/** The errors every request may end in, written once (in the reader's language, like the server's own). */
+const unreachable = () => new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+const unreadable = (status: number) => new ApiError(status, 'BAD_RESPONSE', errorMessage(status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
+const httpError = (status: number) => new ApiError(status, 'HTTP_' + status, errorMessage(status, 'HTTP_' + status, `The server answered ${status}.`));
+
 /**
  * The typed client every widget talks through. A page on the server's own
  * origin uses the HttpOnly session cookie; a page on another (allow-listed)
@@ -332,7 +337,7 @@ export class ApiClient extends EventTarget {
         mode: 'cors',
       });
     } catch {
-      throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+      throw unreachable();
     }
     // The server counts every request under /api/v1 that carries a session as activity, unless marked as the page's own.
     if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401 && !background) {
@@ -347,7 +352,7 @@ export class ApiClient extends EventTarget {
       try {
         json = JSON.parse(text);
       } catch {
-        throw new ApiError(response.status, 'BAD_RESPONSE', errorMessage(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
+        throw unreadable(response.status);
       }
     }
     if (!response.ok) {
@@ -359,7 +364,7 @@ export class ApiClient extends EventTarget {
         }
         throw new ApiError(response.status, code, errorMessage(response.status, code, message), fieldMessages(fields ?? {}));
       }
-      throw new ApiError(response.status, 'HTTP_' + response.status, errorMessage(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`));
+      throw httpError(response.status);
     }
     const etag = response.headers.get('etag');
     if (pageKey && etag) {
@@ -374,7 +379,7 @@ export class ApiClient extends EventTarget {
   #answer<T>(json: unknown, response: Response, schema?: z.ZodMiniType<T>): { data: T; response: Response } {
     if (!schema) return { data: json as T, response };
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ApiError(response.status, 'BAD_RESPONSE', errorMessage(response.status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
+    if (!parsed.success) throw unreadable(response.status);
     return { data: parsed.data, response };
   }
 
@@ -440,7 +445,7 @@ export class ApiClient extends EventTarget {
     } catch {
       // An unreadable URI: no secret to show.
     }
-    if (!/^[A-Z2-7]+=*$/i.test(secret)) throw new ApiError(200, 'BAD_RESPONSE', 'The server sent an answer that could not be read.');
+    if (!/^[A-Z2-7]+=*$/i.test(secret)) throw unreadable(200);
     return { totpURI: data.totpURI, secret: secret.toUpperCase(), backupCodes: data.backupCodes };
   }
 
@@ -847,9 +852,9 @@ export class ApiClient extends EventTarget {
         mode: 'cors',
       });
     } catch {
-      throw new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+      throw unreachable();
     }
-    if (!response.ok) throw new ApiError(response.status, 'HTTP_' + response.status, errorMessage(response.status, 'HTTP_' + response.status, `The server answered ${response.status}.`));
+    if (!response.ok) throw httpError(response.status);
     return response.blob();
   }
 }

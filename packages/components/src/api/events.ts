@@ -33,9 +33,6 @@ export function topicMatches(topic: string, event: LiveEvent, userId: string | n
 const MIN_DELAY = 1000;
 const MAX_DELAY = 30_000;
 
-/** `end` reasons after which reconnecting is pointless: the session is over (signed out, revoked, idle, past its lifetime). */
-const FINAL_ENDS = new Set(['revoked', 'session-ended', 'idle', 'lifetime']);
-
 /**
  * The page's one live-event connection to the server: a fetch-based
  * Server-Sent Events reader (so a bearer token works across origins), which
@@ -150,7 +147,9 @@ export class EventStream extends EventTarget {
       /* aborted or the network dropped */
     }
     if (abort.signal.aborted || !this.#running) return;
-    if (ended !== null && FINAL_ENDS.has(ended)) {
+    // Every end but a failure or a server's restart is final: the session is over
+    // (signed out, revoked, idle, past its lifetime), so reconnecting is pointless.
+    if (ended && ended != 'error' && ended != 'shutdown') {
       this.#running = false;
       this.#setStatus('closed');
       this.dispatchEvent(new CustomEvent('ended', { detail: { reason: ended } }));

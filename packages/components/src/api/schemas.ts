@@ -422,7 +422,7 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 /** better-auth's own view of the session (`GET /api/auth/get-session`): answers at every step, or null. */
 export const AuthSessionSchema = z.nullable(
   z.object({
-    user: z.object({ id: z.string(), name: z.string(), email: z.string(), twoFactorEnabled: z.optional(z.nullable(z.union([z.boolean(), z.number()]))) }),
+    user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   }),
 );
 export type AuthSession = z.infer<typeof AuthSessionSchema>;

@@ -165,10 +165,7 @@ export class SessionStore extends EventTarget {
       return { status: 'signed-in', me };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      if (err.status === 401) {
-        this.api.token = null;
-        return err.code === 'SESSION_EXPIRED' ? { status: 'signed-out', ended: this.#endReason() } : { status: 'signed-out' };
-      }
+      if (err.status === 401) return this.#signedOut(err.code);
       if (err.code === 'TWO_FACTOR_REQUIRED') {
         const session = await this.api.authSession();
         return { status: 'enrol-required', email: session?.user.email ?? email, name: session?.user.name ?? '', enrolment: null };
@@ -296,9 +293,7 @@ export class SessionStore extends EventTarget {
     if (this.#settling || status === 'idle' || status === 'loading' || status === 'signed-out') return;
     if (code === 'SESSION_EXPIRED' || (code === 'UNAUTHENTICATED' && status !== 'code-required')) {
       // The session ended on the server (timed out, signed out elsewhere, suspended).
-      const ended = code === 'SESSION_EXPIRED' ? this.#endReason() : undefined;
-      this.api.token = null;
-      this.#set(ended ? { status: 'signed-out', ended } : { status: 'signed-out' });
+      this.#set(this.#signedOut(code));
     } else if ((code === 'TWO_FACTOR_REQUIRED' && status !== 'enrol-required') || (code === 'NOTICE_REQUIRED' && status === 'signed-in')) {
       void this.#settle().catch((error: unknown) => this.#set({ status: 'error', error: toApiError(error) }));
     }
@@ -323,6 +318,12 @@ export class SessionStore extends EventTarget {
     const serverNow = Date.parse(info.idleExpiresAt) - this.#idleTimeoutMs;
     const left = Date.parse(info.expiresAt) - serverNow;
     this.#absoluteEnd = Number.isFinite(left) ? this.#clock.now() + left : null;
+  }
+
+  /** Signed out by the server's 401 `code`: its token is worth nothing now, and SESSION_EXPIRED says it timed out. */
+  #signedOut(code: string): SessionState {
+    this.api.token = null;
+    return code === 'SESSION_EXPIRED' ? { status: 'signed-out', ended: this.#endReason() } : { status: 'signed-out' };
   }
 
   #endReason(): SessionEnd {
@@ -364,13 +365,13 @@ export class SessionStore extends EventTarget {
   }
 
   /**
-   * The server said the session ended for `ended` (the live stream's `end`
-   * with reason `idle` or `lifetime`): signed out here at once, shown with
-   * that reason, as when this page's own idle timer runs out.
+   * The live stream ended for good: for `idle` or `lifetime` the server ended
+   * the session, so it is signed out here at once with that reason (as when
+   * this page's own idle timer runs out); otherwise the server is asked,
+   * unless the store knows already (a timed-out session said so).
    */
-  endedByServer(ended: SessionEnd): void {
-    if (this.#state.status !== 'signed-in') return;
-    void this.#expire(ended);
+  streamEnded(reason: string): void {
+    if (this.#state.status == 'signed-in') void (reason == 'idle' || reason == 'lifetime' ? this.#expire(reason) : this.refresh());
   }
 
   /** The deadline passed: signed out here at once, and the server's session ended too (it may already have). */

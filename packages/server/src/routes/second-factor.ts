@@ -50,7 +50,7 @@ export async function verifySigned(secret: string, raw: string): Promise<string 
   }
 }
 
-const INVALID_CHALLENGE = () => new ApiError(401, 'INVALID_CHALLENGE', 'This sign-in is not valid or has expired. Sign in with your password again.');
+const INVALID_CHALLENGE = () => new ApiError(401, 'INVALID_TWO_FACTOR_COOKIE', 'This sign-in is not valid or has expired. Sign in with your password again.');
 
 /**
  * Who the code step is for: the signed-in session's user (enrolment, or a
