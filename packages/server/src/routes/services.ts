@@ -280,7 +280,8 @@ export const services = createRouter()
       if (await trx.selectFrom('service').select('id').where('id', '=', id).executeTakeFirst()) throw new ApiError(409, 'SERVICE_EXISTS', 'A service already has this id.', { id: 'Already in use' });
       const last = await trx.selectFrom('service').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
       const at = new Date().toISOString();
-      await trx
+      // The same id sent at once: one row, the others the 409 a later one gets (db/locks.ts).
+      const inserted = await trx
         .insertInto('service')
         .values({
           id,
@@ -298,7 +299,9 @@ export const services = createRouter()
           created_at: at,
           updated_at: at,
         })
-        .execute();
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) throw new ApiError(409, 'SERVICE_EXISTS', 'A service already has this id.', { id: 'Already in use' });
       await writeAccess(trx, id, body.access);
       await changed(c, trx, id, 'created');
       return admin(c, actor, trx, id);
