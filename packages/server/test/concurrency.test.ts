@@ -7,7 +7,7 @@ import path from 'node:path';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { currentCode, enrolWithSecret } from '../src/totp.ts';
 import { backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail, type Backend } from './helpers.ts';
-import { api, assertInvariants, burst, community, noServerErrors, statuses, type Caller } from './support/concurrency.ts';
+import { api, assertInvariants, burst, community, noServerErrors, rounds, statuses, type Caller } from './support/concurrency.ts';
 import { request, SECRET, signIn, startServer, type ServerProcess } from './support/processes.ts';
 import { routeBuilders, type Fixtures } from './support/route-builders.ts';
 
@@ -20,7 +20,7 @@ import { routeBuilders, type Fixtures } from './support/route-builders.ts';
  * is fired N times at once (test/support/route-builders.ts says how).
  */
 
-const ROUNDS = 4;
+const ROUNDS = 6;
 const N = 10;
 
 for (const backend of backends()) {
@@ -87,7 +87,7 @@ for (const backend of backends()) {
       Number((await db.kysely.selectFrom('membership').select((eb) => eb.fn.countAll<string | number>().as('n')).where('community_id', '=', id).where('role', '=', 'owner').where('state', '=', 'active').executeTakeFirstOrThrow()).n);
 
     it('finding 1: two owners demoting each other, or both leaving, at once leave the community an owner', async () => {
-      for (let round = 0; round < ROUNDS; round++) {
+      await rounds(ROUNDS, async (round) => {
         const id = await community(db, 'public', [
           [owner.id, 'owner'],
           [owner2.id, 'owner'],
@@ -99,8 +99,8 @@ for (const backend of backends()) {
         noServerErrors(replies, 'demote each other');
         assert.equal(await ownersOf(id), 1, `round ${round}: one owner left (${statuses(replies)})`);
         assert.deepEqual(statuses(replies).map((s) => s < 300), [true, false], 'one demotion happens; the other is refused');
-      }
-      for (let round = 0; round < ROUNDS; round++) {
+      });
+      await rounds(ROUNDS, async (round) => {
         const id = await community(db, 'public', [
           [owner.id, 'owner'],
           [owner2.id, 'owner'],
@@ -109,7 +109,7 @@ for (const backend of backends()) {
         noServerErrors(replies, 'both leave');
         assert.equal(await ownersOf(id), 1, `round ${round}: one owner stays`);
         assert.ok(replies.some((r) => r.status === 409 && r.body.error.code === 'LAST_OWNER'));
-      }
+      });
     });
 
     async function forumSetup() {
@@ -158,14 +158,14 @@ for (const backend of backends()) {
 
     it('finding 2c: marking an answer while it is deleted never leaves the answer on a deleted reply', async () => {
       const { id, f1 } = await forumSetup();
-      for (let round = 0; round < ROUNDS; round++) {
+      await rounds(ROUNDS, async (round) => {
         const topicId = await topicIn(id, f1, member, true);
         const replyId = await replyTo(topicId, moderator);
         const answers = await Promise.all([api(a, member, 'PUT', `/topics/${topicId}/answer`, { replyId }), api(b, moderator, 'DELETE', `/replies/${replyId}`)]);
         noServerErrors(answers, 'answer and delete');
         const topic = await db.kysely.selectFrom('topic').select('answer_reply_id').where('id', '=', topicId).executeTakeFirstOrThrow();
         assert.equal(topic.answer_reply_id, null, `round ${round}`);
-      }
+      });
     });
 
     it('finding 3: the same clientId sent 20 times at once answers 201 once and 200 after, never 5xx (posts, topics, replies)', async () => {
@@ -202,7 +202,7 @@ for (const backend of backends()) {
     });
 
     it('finding 7: grant and deny of one access request at once: one decides, the grant follows the state', async () => {
-      for (let round = 0; round < ROUNDS; round++) {
+      await rounds(ROUNDS, async (round) => {
         const service = await api(a, admin, 'POST', '/services', { name: `Restricted ${round}`, icon: 'shield', url: 'https://example.test/', access: { rule: 'restricted' } });
         assert.equal(service.status, 201, JSON.stringify(service.body));
         const asked = await api(b, member2, 'POST', `/services/${service.body.id}/access-requests`, {});
@@ -210,7 +210,7 @@ for (const backend of backends()) {
         const answers = await Promise.all([api(a, admin, 'POST', `/access-requests/${asked.body.id}/grant`, {}), api(b, admin, 'POST', `/access-requests/${asked.body.id}/deny`, {})]);
         noServerErrors(answers, 'grant and deny');
         assert.deepEqual(statuses(answers), [200, 409], `round ${round}`);
-      }
+      });
     });
 
     it('finding 10a: one step checked off by two users at once gives one "done" and the first user’s name', async () => {
@@ -219,7 +219,7 @@ for (const backend of backends()) {
         [member.id, 'member'],
         [member2.id, 'member'],
       ]);
-      for (let round = 0; round < ROUNDS; round++) {
+      await rounds(ROUNDS, async (round) => {
         const activity = await api(a, owner, 'POST', `/communities/${id}/activities`, { title: `Round ${round}`, steps: [{ title: 'Step' }] });
         assert.equal(activity.status, 201, JSON.stringify(activity.body));
         const stepId = activity.body.steps[0].id as string;
@@ -233,7 +233,7 @@ for (const backend of backends()) {
         // The first to check it off keeps it: both answers show that same name.
         const names = answers.map((r) => r.body.steps.find((s: { id: string }) => s.id === stepId).doneBy.id as string);
         assert.equal(names[0], names[1], `round ${round}: both answers name the one who checked it off`);
-      }
+      });
     });
 
     it('finding 10b: accepting one invitation 20 times at once joins once', async () => {

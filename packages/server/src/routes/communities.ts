@@ -358,30 +358,37 @@ export const communities = createRouter()
         copied = { visibility: source.community.visibility, settings: JSON.parse(source.community.settings) as CommunitySettings };
       }
       const settings: CommunitySettings = { ...copied.settings, ...body.settings };
-      const slug = body.slug ?? (await freeSlug(trx, body.name));
-      // Taken: another community's slug, or any community's id (ids that predate UUIDs have no id shape).
-      const taken = body.slug && (await slugTaken(trx, slug));
-      if (taken) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
       const at = now();
       const id = randomUUID();
-      await trx
-        .insertInto('community')
-        .values({
-          id,
-          parent_id: parent?.community.id ?? null,
-          slug,
-          name: body.name,
-          description: body.description ?? settings.descriptionTemplate ?? '',
-          banner_url: body.bannerUrl ?? null,
-          tags: JSON.stringify(body.tags ?? []),
-          visibility: body.visibility ?? copied.visibility ?? 'public',
-          settings: JSON.stringify(settings),
-          created_by: actor.userId,
-          archived_at: null,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      // The slug is taken by inserting it (its unique index decides between requests at once, db/locks.ts): a free one is looked for again when another took it meanwhile.
+      let slug = '';
+      for (let inserted = false; !inserted; ) {
+        slug = body.slug ?? (await freeSlug(trx, body.name));
+        // Taken: another community's slug, or any community's id (ids that predate UUIDs have no id shape).
+        const taken = body.slug && (await slugTaken(trx, slug));
+        if (taken) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
+        const res = await trx
+          .insertInto('community')
+          .values({
+            id,
+            parent_id: parent?.community.id ?? null,
+            slug,
+            name: body.name,
+            description: body.description ?? settings.descriptionTemplate ?? '',
+            banner_url: body.bannerUrl ?? null,
+            tags: JSON.stringify(body.tags ?? []),
+            visibility: body.visibility ?? copied.visibility ?? 'public',
+            settings: JSON.stringify(settings),
+            created_by: actor.userId,
+            archived_at: null,
+            created_at: at,
+            updated_at: at,
+          })
+          .onConflict((oc) => oc.column('slug').doNothing())
+          .executeTakeFirst();
+        inserted = Number(res.numInsertedOrUpdatedRows) > 0;
+        if (!inserted && body.slug) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
+      }
       await setMembership(trx, id, actor.userId, 'owner', 'active');
       await createForumsFromSettings(trx, id, settings.forums);
       await createTemplatesFromSettings(trx, id, actor.userId, settings.activityTemplates);

@@ -16,6 +16,7 @@ import {
 } from '../data/forums.ts';
 import { mentionedUserIds, newId } from '../data/posts.ts';
 import { now } from '../db/database.ts';
+import { lockCommunities } from '../db/locks.ts';
 import type { Database, FlagReason } from '../db/schema.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { CursorParam } from '../http/cursor.ts';
@@ -352,6 +353,8 @@ export const forums = createRouter()
     const body = c.req.valid('json');
     const forum = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate', trx);
+      // A forum's name is unique in its community: checked under the community's lock (db/locks.ts).
+      await lockCommunities(trx, c.get('services').db.kind, [access.community.id]);
       const taken = await trx.selectFrom('forum').select('id').where('community_id', '=', access.community.id).where('name', '=', body.name).executeTakeFirst();
       if (taken) throw new ApiError(409, 'FORUM_EXISTS', 'This community already has a forum of that name.', { name: 'Already in use' });
       const f = await createForum(trx, access.community.id, body);

@@ -28,6 +28,20 @@ export function noServerErrors(replies: Reply[], what: string) {
   assert.equal(bad.length, 0, `${what}: ${bad.length} of ${replies.length} answered 5xx: ${JSON.stringify(bad[0]?.body)}`);
 }
 
+/** Runs every round, then fails naming how many rounds failed (a race shows in some rounds, not all). */
+export async function rounds(n: number, round: (i: number) => Promise<void>) {
+  const failed: string[] = [];
+  for (let i = 0; i < n; i++) {
+    try {
+      await round(i);
+    } catch (err) {
+      if (!(err instanceof assert.AssertionError)) throw err;
+      failed.push(err.message.split('\n')[0]!);
+    }
+  }
+  assert.equal(failed.length, 0, `failed ${failed.length} of ${n} rounds; the first: ${failed[0]}`);
+}
+
 export const statuses = (replies: Reply[]) => replies.map((r) => r.status).sort((x, y) => x - y);
 
 /**
