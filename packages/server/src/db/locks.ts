@@ -32,17 +32,11 @@ export function forUpdate(kind: DatabaseKind) {
 }
 
 /**
- * `FOR NO KEY UPDATE`: serializes writers of the row without blocking inserts
- * of rows that reference it (those take `FOR KEY SHARE`).
- */
-export function forNoKeyUpdate(kind: DatabaseKind) {
-  return <Q extends { forNoKeyUpdate(): Q }>(q: Q): Q => (kind === 'postgres' ? q.forNoKeyUpdate() : q);
-}
-
-/**
  * Locks communities (their rows) until the transaction ends: every decision
  * about who belongs to one, and in which role, holds this lock. Several are
  * locked in id order, so two transactions never wait on each other in a cycle.
+ * `FOR NO KEY UPDATE`: inserts of rows that reference the community (posts,
+ * topics) take `FOR KEY SHARE` and are not held up by it.
  */
 export async function lockCommunities(db: Kysely<Database>, kind: DatabaseKind, ids: readonly string[]): Promise<void> {
   if (kind !== 'postgres' || ids.length === 0) return;

@@ -491,8 +491,14 @@ forums
       // `topic` was read under its lock: its forum is the current one.
       if (forumId !== topic.forum_id) {
         await trx.updateTable('topic').set({ forum_id: forumId }).where('id', '=', topic.id).execute();
-        await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '-', 1) })).where('id', '=', topic.forum_id).execute();
-        await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '+', 1) })).where('id', '=', forumId).execute();
+        // The two forums in id order: two moves in opposite directions never wait on each other.
+        const counts: [string, '-' | '+'][] = [
+          [topic.forum_id, '-'],
+          [forumId, '+'],
+        ];
+        for (const [id, op] of counts.sort(([x], [y]) => (x < y ? -1 : 1))) {
+          await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', op, 1) })).where('id', '=', id).execute();
+        }
         await topicChanged(c, trx, access, topic, 'move', forumId);
       }
       return topicView(trx, rights, topic.id);
