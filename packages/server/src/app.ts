@@ -27,6 +27,8 @@ import { events } from './routes/events.ts';
 import { invitations } from './routes/invitations.ts';
 import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
 import { forums } from './routes/forums.ts';
+import { forumFlags } from './routes/forum-flags.ts';
+import { replies } from './routes/replies.ts';
 import { activities } from './routes/activities.ts';
 import { services as serviceRoutes } from './routes/services.ts';
 import { announcements } from './routes/announcements.ts';
@@ -186,6 +188,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/events', events)
     .route('/', posts)
     .route('/', forums)
+    .route('/', replies)
+    .route('/', forumFlags)
     .route('/', activities)
     .route('/', serviceRoutes)
     .route('/', announcements)

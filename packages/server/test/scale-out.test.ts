@@ -1,9 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../src/db/database.ts';
@@ -12,6 +9,7 @@ import { DEMO_AGENCIES, DEMO_PASSWORD, DEMO_USERS, demoTotpSecret } from '../src
 import { currentCode, enrolWithSecret } from '../src/totp.ts';
 import { BASE_URL, backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail, type Backend } from './helpers.ts';
 import { SseReader } from './sse.ts';
+import { cookieNamed, request, SECRET, signIn, startServer, type ServerProcess } from './support/processes.ts';
 
 /*
  * Scale-out: real server processes (separate OS processes, `src/main.ts`, as in
@@ -22,128 +20,6 @@ import { SseReader } from './sse.ts';
  * PostgreSQL (the scale-out path, when JC_TEST_DATABASE_URL is set) and on
  * SQLite (several processes on one file, one machine).
  */
-
-const MAIN = path.join(import.meta.dirname, '../src/main.ts');
-const SECRET = 'scale-out-test-secret-scale-out-test-secret';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
-
-interface ServerProcess {
-  child: ChildProcess;
-  base: string;
-  /** Everything it printed so far (stdout and stderr). */
-  output(): string;
-  /** Waits until its output matches `pattern` (or it exits, or `ms` pass). */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
-  /** SIGTERM, then its exit code (SIGKILL if it has not exited after `ms`). */
-  stop(ms?: number): Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>, ready = /JusticeConnect on /): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), JC_LOG_REQUESTS: 'false', JC_BASE_URL: BASE_URL, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const changed = new Set<() => void>();
-  const append = (d: Buffer) => {
-    out += d.toString();
-    changed.forEach((f) => f());
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (changed.forEach((f) => f()), resolve(code))));
-  const server: ServerProcess = {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    output: () => out,
-    async waitFor(pattern, ms = 20_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const m = out.match(pattern);
-        if (m) return m;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${out}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${pattern}:\n${out}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, left);
-          function done() {
-            clearTimeout(timer);
-            changed.delete(done);
-            resolve();
-          }
-          changed.add(done);
-        });
-      }
-    },
-    async stop(ms = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-  try {
-    await server.waitFor(ready);
-  } catch (err) {
-    await server.stop(1000);
-    throw err;
-  }
-  return server;
-}
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-/** One request to a server process, as a page on BASE_URL would send it. */
-async function request(server: ServerProcess, method: string, url: string, o: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { origin: BASE_URL, ...o.headers };
-  if (o.cookie) headers.cookie = o.cookie;
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(server.base + url, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, headers: res.headers, body };
-}
-
-const cookieNamed = (res: Reply, name: string) => res.headers.getSetCookie().find((c) => c.includes(name))?.split(';')[0];
-
-/**
- * A whole sign-in over HTTP, its steps through the processes given: the
- * password through `passwordOn`, the one-time code (with the challenge the
- * password step set) and the notice through `codeOn`. Returns the session cookie.
- */
-async function signIn(passwordOn: ServerProcess, codeOn: ServerProcess, email: string, code: string, headers: Record<string, string> = {}): Promise<string> {
-  const first = await request(passwordOn, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD }, headers });
-  assert.equal(first.status, 200, `password step: ${JSON.stringify(first.body)}`);
-  const challenge = cookieNamed(first, 'two_factor=');
-  assert.ok(challenge, 'a two-factor challenge');
-  const second = await request(codeOn, 'POST', '/api/auth/two-factor/verify-totp', { cookie: challenge, body: { code }, headers });
-  assert.equal(second.status, 200, `code step: ${JSON.stringify(second.body)}`);
-  const cookie = cookieNamed(second, 'session_token=');
-  assert.ok(cookie, 'a session cookie');
-  const accepted = await request(codeOn, 'POST', '/api/v1/notice/accept', { cookie, body: { version: NOTICE.version }, headers });
-  assert.equal(accepted.status, 200);
-  return cookie;
-}
 
 async function openStream(server: ServerProcess, cookie: string) {
   const abort = new AbortController();

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { decide, hasIdShape, type Access, type Actor, type CommunityRow } from '../authz.ts';
 import { now } from '../db/database.ts';
+import { lockCommunities } from '../db/locks.ts';
+import type { DatabaseKind } from '../config.ts';
 import type { Database, MembershipState, Role } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 
@@ -80,9 +82,10 @@ export async function viewOf(db: Kysely<Database>, access: Access): Promise<Comm
 /**
  * Removes a user's membership here and in every community below (one level or
  * more). Refuses (409 LAST_OWNER) when that would leave any of those
- * communities without an owner. Call in a transaction.
+ * communities without an owner. Call in a transaction that holds the lock on
+ * `communityId` (routes/communities.ts lockedAccess); the owned ones below are locked here.
  */
-export async function removeMembershipTree(db: Kysely<Database>, communityId: string, userId: string): Promise<void> {
+export async function removeMembershipTree(db: Kysely<Database>, kind: DatabaseKind, communityId: string, userId: string): Promise<void> {
   const ids = [communityId];
   for (let frontier = [communityId]; frontier.length; ) {
     const children = await db.selectFrom('community').select('id').where('parent_id', 'in', frontier).execute();
@@ -98,6 +101,8 @@ export async function removeMembershipTree(db: Kysely<Database>, communityId: st
     .where('membership.state', '=', 'active')
     .where('membership.community_id', 'in', ids)
     .execute();
+  // The owner counts are decided on under the communities' locks (db/locks.ts), read after them.
+  await lockCommunities(db, kind, owned.map((c) => c.id).sort());
   for (const c of owned) {
     if ((await countOwners(db, c.id)) <= 1) {
       throw new ApiError(409, 'LAST_OWNER', `${c.name} would be left without an owner: make another member its owner first.`);

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { decide, type Access, type Actor } from '../authz.ts';
 import { now } from '../db/database.ts';
+import type { DatabaseKind } from '../config.ts';
 import type { Database, ForumTable as ForumColumns, ReplyTable as ReplyColumns, TopicTable as TopicColumns } from '../db/schema.ts';
 
 export type ForumTable = Selectable<ForumColumns>;
@@ -227,8 +228,15 @@ export async function topicPage(
 }
 
 /** A topic that exists and is not deleted, with its community id (for the authorization function). */
-export async function findTopic(db: Kysely<Database>, id: string): Promise<TopicTable | undefined> {
-  return db.selectFrom('topic').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+/** A topic that is not deleted; with `lock` (in a write's transaction) its row stays locked until the transaction ends (db/locks.ts). */
+export async function findTopic(db: Kysely<Database>, id: string, lock?: DatabaseKind): Promise<TopicTable | undefined> {
+  return db
+    .selectFrom('topic')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .$if(lock === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 export async function topicView(db: Kysely<Database>, rights: ForumRights, id: string): Promise<TopicView> {
@@ -424,26 +432,28 @@ export async function oneReply(db: Kysely<Database>, rights: ForumRights, topic:
   return (await replyViews(db, rights, topic, [row]))[0]!;
 }
 
-/** Marks a reply deleted (a tombstone keeps the thread's shape), and keeps the topic's counts and answer right. */
-export async function deleteReply(db: Kysely<Database>, topic: TopicTable, reply: ReplyTable): Promise<void> {
-  if (reply.deleted_at) return;
-  await db.updateTable('reply').set({ deleted_at: now() }).where('id', '=', reply.id).execute();
-  await db
-    .updateTable('topic')
-    .set((eb) => ({
-      reply_count: eb('reply_count', '-', 1),
-      ...(topic.answer_reply_id === reply.id && { answer_reply_id: null }),
-    }))
-    .where('id', '=', topic.id)
-    .execute();
-  await resolveFlagsOn(db, topic.id, reply.id);
+/**
+ * Marks a reply deleted (a tombstone keeps the thread's shape), and keeps the
+ * topic's counts and answer right. Conditional: only the request that deleted
+ * it counts it (two deleting at once take one off). Whether it did.
+ */
+export async function deleteReply(db: Kysely<Database>, reply: Pick<ReplyTable, 'id' | 'topic_id'>): Promise<boolean> {
+  const res = await db.updateTable('reply').set({ deleted_at: now() }).where('id', '=', reply.id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) return false;
+  await db.updateTable('topic').set((eb) => ({ reply_count: eb('reply_count', '-', 1) })).where('id', '=', reply.topic_id).execute();
+  // The answer, as it is now (not as read before): never left pointing at a deleted reply.
+  await db.updateTable('topic').set({ answer_reply_id: null }).where('id', '=', reply.topic_id).where('answer_reply_id', '=', reply.id).execute();
+  await resolveFlagsOn(db, reply.topic_id, reply.id);
+  return true;
 }
 
-export async function deleteTopic(db: Kysely<Database>, topic: TopicTable): Promise<void> {
-  if (topic.deleted_at) return;
-  await db.updateTable('topic').set({ deleted_at: now() }).where('id', '=', topic.id).execute();
-  await db.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '-', 1) })).where('id', '=', topic.forum_id).execute();
+/** Marks a topic deleted and takes it off its forum's count, as it is now (a move may have changed the forum): once. Whether it did. */
+export async function deleteTopic(db: Kysely<Database>, topic: Pick<TopicTable, 'id'>): Promise<boolean> {
+  const row = await db.updateTable('topic').set({ deleted_at: now() }).where('id', '=', topic.id).where('deleted_at', 'is', null).returning(['forum_id']).executeTakeFirst();
+  if (!row) return false;
+  await db.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '-', 1) })).where('id', '=', row.forum_id).execute();
   await resolveFlagsOn(db, topic.id, null);
+  return true;
 }
 
 /** Content that is gone needs no moderator any more: its open flags close as removed. */

@@ -7,6 +7,13 @@ import type { DatabaseKind } from '../config.ts';
 import type { Database } from './schema.ts';
 import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 
+/*
+ * The data layer. Every state-changing route follows one rule — a decision and
+ * the write it guards happen in one transaction holding the lock it depends
+ * on — spelled out, with its helpers, in ./locks.ts ("Writes under
+ * concurrency"). Read it before adding a resource.
+ */
+
 export interface Db {
   kind: DatabaseKind;
   kysely: Kysely<Database>;

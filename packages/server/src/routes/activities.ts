@@ -347,15 +347,15 @@ for (const [r, done] of [
     const view = await inTransaction(c, async (trx) => {
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);
       const version = await lockActivity(trx, activity.id);
-      if (Boolean(step.done) !== done) {
-        const at = now();
-        await trx
-          .updateTable('activity_step')
-          .set(done ? { done: 1, done_by: access.actor.userId, done_at: at, updated_at: at } : { done: 0, done_by: null, done_at: null, updated_at: at })
-          .where('id', '=', step.id)
-          .execute();
-        await stepChanged(c, trx, access, activity, done ? 'done' : 'undone', version, step.id);
-      }
+      // Conditional: of two checking it off at once, the first keeps its name and the one "done" event (db/locks.ts).
+      const at = now();
+      const changed = await trx
+        .updateTable('activity_step')
+        .set(done ? { done: 1, done_by: access.actor.userId, done_at: at, updated_at: at } : { done: 0, done_by: null, done_at: null, updated_at: at })
+        .where('id', '=', step.id)
+        .where('done', '=', done ? 0 : 1)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) > 0) await stepChanged(c, trx, access, activity, done ? 'done' : 'undone', version, step.id);
       return activityView(trx, rights, activity.id);
     });
     return c.json(view, 200);

@@ -89,7 +89,9 @@ export const agencies = createRouter()
       const taken = await trx.selectFrom('agency').select('id').where('ori', '=', body.ori).executeTakeFirst();
       if (taken) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
       const made = { id: randomUUID(), name: body.name, ori: body.ori };
-      await trx.insertInto('agency').values({ ...made, created_at: now() }).execute();
+      // The same ORI sent at once: one agency; the others answer as a later request would (db/locks.ts).
+      const inserted = await trx.insertInto('agency').values({ ...made, created_at: now() }).onConflict((oc) => oc.column('ori').doNothing()).executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
       return made;
     });
     return c.json(agency, 201);

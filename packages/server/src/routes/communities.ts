@@ -2,7 +2,8 @@ import { createTemplatesFromSettings } from '../data/activities.ts';
 import { createForumsFromSettings } from '../data/forums.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import { authorize, authorizeRef, hasIdShape, readableCommunityIds, requireCommunityUser, type Access } from '../authz.ts';
+import { authorize, authorizeRef, hasIdShape, readableCommunityIds, requireCommunityUser, resolveCommunityRef, type Access, type Action } from '../authz.ts';
+import { lockCommunities } from '../db/locks.ts';
 import {
   countOwners,
   memberCounts,
@@ -273,6 +274,17 @@ async function communityChanged(
   await emit(c, trx, { type, communityId, payload: { slug, by, accessChanged } });
 }
 
+/**
+ * `authorizeRef` for a change of who belongs to a community: the community is
+ * locked first (db/locks.ts), so the caller's role, the target's row and the
+ * owner count are all read after any concurrent change committed.
+ */
+export async function lockedAccess(c: Context<AppEnv>, ref: string, action: Action, trx: Kysely<Database>): Promise<Access> {
+  const id = await resolveCommunityRef(trx, ref);
+  if (id) await lockCommunities(trx, c.get('services').db.kind, [id]);
+  return authorizeRef(c, ref, action, trx);
+}
+
 /** An invitation sent to the user's email address that they have not accepted. */
 export async function isEmailInvitation(db: Kysely<Database>, communityId: string, userId: string): Promise<boolean> {
   const row = await db.selectFrom('membership').select(['state', 'via_email']).where('community_id', '=', communityId).where('user_id', '=', userId).executeTakeFirst();
@@ -346,30 +358,37 @@ export const communities = createRouter()
         copied = { visibility: source.community.visibility, settings: JSON.parse(source.community.settings) as CommunitySettings };
       }
       const settings: CommunitySettings = { ...copied.settings, ...body.settings };
-      const slug = body.slug ?? (await freeSlug(trx, body.name));
-      // Taken: another community's slug, or any community's id (ids that predate UUIDs have no id shape).
-      const taken = body.slug && (await slugTaken(trx, slug));
-      if (taken) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
       const at = now();
       const id = randomUUID();
-      await trx
-        .insertInto('community')
-        .values({
-          id,
-          parent_id: parent?.community.id ?? null,
-          slug,
-          name: body.name,
-          description: body.description ?? settings.descriptionTemplate ?? '',
-          banner_url: body.bannerUrl ?? null,
-          tags: JSON.stringify(body.tags ?? []),
-          visibility: body.visibility ?? copied.visibility ?? 'public',
-          settings: JSON.stringify(settings),
-          created_by: actor.userId,
-          archived_at: null,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      // The slug is taken by inserting it (its unique index decides between requests at once, db/locks.ts): a free one is looked for again when another took it meanwhile.
+      let slug = '';
+      for (let inserted = false; !inserted; ) {
+        slug = body.slug ?? (await freeSlug(trx, body.name));
+        // Taken: another community's slug, or any community's id (ids that predate UUIDs have no id shape).
+        const taken = body.slug && (await slugTaken(trx, slug));
+        if (taken) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
+        const res = await trx
+          .insertInto('community')
+          .values({
+            id,
+            parent_id: parent?.community.id ?? null,
+            slug,
+            name: body.name,
+            description: body.description ?? settings.descriptionTemplate ?? '',
+            banner_url: body.bannerUrl ?? null,
+            tags: JSON.stringify(body.tags ?? []),
+            visibility: body.visibility ?? copied.visibility ?? 'public',
+            settings: JSON.stringify(settings),
+            created_by: actor.userId,
+            archived_at: null,
+            created_at: at,
+            updated_at: at,
+          })
+          .onConflict((oc) => oc.column('slug').doNothing())
+          .executeTakeFirst();
+        inserted = Number(res.numInsertedOrUpdatedRows) > 0;
+        if (!inserted && body.slug) throw new ApiError(409, 'SLUG_TAKEN', 'Another community already uses that address.', { slug: 'Already in use' });
+      }
       await setMembership(trx, id, actor.userId, 'owner', 'active');
       await createForumsFromSettings(trx, id, settings.forums);
       await createTemplatesFromSettings(trx, id, actor.userId, settings.activityTemplates);
@@ -414,7 +433,7 @@ export const communities = createRouter()
   })
   .openapi(routes.join, async (c) => {
     const result = await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, c.req.valid('param').ref, 'community.join', trx);
+      const access = await lockedAccess(c, c.req.valid('param').ref, 'community.join', trx);
       const { community, own, actor } = access;
       const state = own?.state === 'invited' || community.visibility === 'public' ? 'active' : 'requested';
       await setMembership(trx, community.id, actor.userId, own?.role ?? 'member', state);
@@ -426,10 +445,10 @@ export const communities = createRouter()
   })
   .openapi(routes.leave, async (c) => {
     const view = await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, c.req.valid('param').ref, 'community.leave', trx);
+      const access = await lockedAccess(c, c.req.valid('param').ref, 'community.leave', trx);
       const { community, actor } = access;
       const quiet = await isEmailInvitation(trx, community.id, actor.userId);
-      await removeMembershipTree(trx, community.id, actor.userId);
+      await removeMembershipTree(trx, c.get('services').db.kind, community.id, actor.userId);
       await membershipChanged(c, trx, access, actor.userId, 'left', quiet);
       const after = await authorize(c, community.id, 'community.read', trx).catch(() => null);
       return after ? viewOf(trx, after) : viewOf(trx, { ...access, own: null, role: null });
@@ -458,7 +477,7 @@ export const communities = createRouter()
   .openapi(routes.approve, async (c) => {
     const { ref, userId } = c.req.valid('param');
     const member = await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, ref, 'members.manage', trx);
+      const access = await lockedAccess(c, ref, 'members.manage', trx);
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'requested') throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
       await setMembership(trx, access.community.id, userId, row.role, 'active');
@@ -470,7 +489,7 @@ export const communities = createRouter()
   .openapi(routes.deny, async (c) => {
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, ref, 'members.manage', trx);
+      const access = await lockedAccess(c, ref, 'members.manage', trx);
       const res = await trx.deleteFrom('membership').where('community_id', '=', access.community.id).where('user_id', '=', userId).where('state', '=', 'requested').executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) throw new ApiError(404, 'REQUEST_NOT_FOUND', 'That user has not asked to join.');
       await membershipChanged(c, trx, access, userId, 'denied');
@@ -480,7 +499,7 @@ export const communities = createRouter()
   .openapi(routes.remove, async (c) => {
     const { ref, userId } = c.req.valid('param');
     await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, ref, 'members.manage', trx);
+      const access = await lockedAccess(c, ref, 'members.manage', trx);
       if (userId === access.actor.userId) throw new ApiError(409, 'USE_LEAVE', 'To remove yourself, leave the community.');
       const row = await trx.selectFrom('membership').select(['role', 'state', 'via_email']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       // An invitation sent by email is not the community's to know of, or to withdraw by id.
@@ -488,7 +507,7 @@ export const communities = createRouter()
       if (row.role !== 'member' && access.role !== 'owner' && !access.actor.siteAdmin) {
         throw new ApiError(403, 'OWNER_REQUIRED', 'Only an owner may remove a moderator or owner.');
       }
-      await removeMembershipTree(trx, access.community.id, userId);
+      await removeMembershipTree(trx, c.get('services').db.kind, access.community.id, userId);
       await membershipChanged(c, trx, access, userId, 'removed');
     });
     return c.json({ ok: true as const }, 200);
@@ -497,7 +516,7 @@ export const communities = createRouter()
     const { ref, userId } = c.req.valid('param');
     const { role } = c.req.valid('json');
     const member = await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, ref, 'members.role', trx);
+      const access = await lockedAccess(c, ref, 'members.role', trx);
       const row = await trx.selectFrom('membership').select(['role', 'state']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       if (row?.state !== 'active') throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user is not a member here.');
       if (row.role === 'owner' && role !== 'owner' && (await countOwners(trx, access.community.id)) <= 1) {

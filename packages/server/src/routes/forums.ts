@@ -4,14 +4,11 @@ import type { Kysely } from 'kysely';
 import { authorize, authorizeRef, requireCommunityUser, type Access } from '../authz.ts';
 import {
   createForum,
-  deleteReply,
   deleteTopic,
-  excerpt,
   findTopic,
   forumRights,
   listForums,
   oneReply,
-  replyPage,
   topicPage,
   topicView,
   type ForumRights,
@@ -19,6 +16,7 @@ import {
 } from '../data/forums.ts';
 import { mentionedUserIds, newId } from '../data/posts.ts';
 import { now } from '../db/database.ts';
+import { lockCommunities } from '../db/locks.ts';
 import type { Database, FlagReason } from '../db/schema.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { CursorParam } from '../http/cursor.ts';
@@ -165,7 +163,7 @@ const ReplyQuery = z
   .refine((q) => [q.cursor, q.before, q.anchor].filter((v) => v !== undefined).length <= 1, { message: 'Give at most one of cursor, before and anchor', path: ['cursor'] });
 
 const tags = ['forums'];
-const routes = {
+export const routes = {
   forums: createRoute({ method: 'get', path: '/communities/{ref}/forums', tags, summary: 'A community’s forums', request: { params: Ref }, responses: { 200: jsonContent(z.object({ items: z.array(ForumSchema) }), 'Forums'), ...communityErrors } }),
   createForum: createRoute({ method: 'post', path: '/communities/{ref}/forums', tags, summary: 'Add a forum (owners and moderators)', request: { params: Ref, ...jsonBody(NewForum) }, responses: { 201: jsonContent(ForumSchema, 'Created'), ...communityErrors } }),
   topics: createRoute({
@@ -237,9 +235,9 @@ const routes = {
   }),
 };
 
-type Db = Kysely<Database>;
+export type Db = Kysely<Database>;
 const NO_TOPIC = () => new ApiError(404, 'NOT_FOUND', 'No such topic.');
-const NO_REPLY = () => new ApiError(404, 'NOT_FOUND', 'No such reply.');
+export const NO_REPLY = () => new ApiError(404, 'NOT_FOUND', 'No such reply.');
 
 /**
  * The topic (not deleted) and the caller's rights in its community. A topic
@@ -247,25 +245,30 @@ const NO_REPLY = () => new ApiError(404, 'NOT_FOUND', 'No such reply.');
  * action is asked of the authorization function, whose answer (403 with a
  * code) stands.
  */
-async function topicAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write' | 'content.moderate', db: Db = c.get('services').db.kysely) {
+export async function topicAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write' | 'content.moderate', trx?: Db) {
+  const db = trx ?? c.get('services').db.kysely;
   // The account's own state (pending, not opted in) answers first, as on every community route.
   await requireCommunityUser(c, db);
-  const topic = await findTopic(db, id);
+  // In a write's transaction the topic stays locked: its counters, answer and forum are decided on under that lock (db/locks.ts).
+  const topic = await findTopic(db, id, trx ? c.get('services').db.kind : undefined);
   const read = topic ? await authorize(c, topic.community_id, 'content.read', db).catch(() => null) : null;
   if (!topic || !read) throw NO_TOPIC();
   const access = action === 'content.read' ? read : await authorize(c, topic.community_id, action, db);
   return { topic, access, rights: forumRights(access) };
 }
 
-async function replyAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write', db: Db = c.get('services').db.kysely) {
-  const reply = await db.selectFrom('reply').selectAll().where('id', '=', id).executeTakeFirst();
-  const found = reply ? await topicAccess(c, reply.topic_id, 'content.read', db).catch(() => null) : null;
+export async function replyAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write', trx?: Db) {
+  const db = trx ?? c.get('services').db.kysely;
+  const first = await db.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirst();
+  const found = first ? await topicAccess(c, first.topic_id, 'content.read', trx).catch(() => null) : null;
+  // Read after the topic's lock: what a concurrent request did to the reply has committed.
+  const reply = found ? await db.selectFrom('reply').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (!reply || !found) throw NO_REPLY();
   if (action !== 'content.read') await authorize(c, found.topic.community_id, action, db);
   return { reply, ...found };
 }
 
-const locked = (topic: TopicTable, rights: ForumRights) => {
+export const locked = (topic: TopicTable, rights: ForumRights) => {
   if (topic.locked && !rights.moderator) throw new ApiError(403, 'TOPIC_LOCKED', 'This topic is locked: only moderators may reply or edit.');
 };
 
@@ -275,10 +278,32 @@ async function topicChanged(c: Context<AppEnv>, trx: Db, access: Access, topic: 
 }
 
 /** A reply of this topic that is not deleted, or a 422 naming the field. */
-async function replyIn(trx: Db, topic: TopicTable, id: string, field: string) {
+export async function replyIn(trx: Db, topic: TopicTable, id: string, field: string) {
   const r = await trx.selectFrom('reply').selectAll().where('id', '=', id).where('topic_id', '=', topic.id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!r) throw new ApiError(422, 'UNKNOWN_REPLY', 'Name a reply of this topic.', { [field]: 'Not a reply of this topic' });
   return r;
+}
+
+/**
+ * What a create with an idempotency key answers when the key's row already
+ * exists (a retry, or the same request sent at once): that row, as the first
+ * answer showed it.
+ */
+async function sameClientIdRow(trx: Db, table: 'topic' | 'reply', authorId: string, clientId: string) {
+  const row = await trx.selectFrom(table).select(['id', 'deleted_at']).where('author_id', '=', authorId).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  if (row.deleted_at) throw new ApiError(409, 'CLIENT_ID_USED', 'What you sent with this clientId was deleted since: send it with a new clientId.', { clientId: 'Already used' });
+  return row.id;
+}
+
+async function sameClientIdTopic(trx: Db, rights: ForumRights, authorId: string, clientId: string) {
+  return topicView(trx, rights, await sameClientIdRow(trx, 'topic', authorId, clientId));
+}
+
+export async function sameClientIdReply(trx: Db, rights: ForumRights, authorId: string, clientId: string) {
+  const id = await sameClientIdRow(trx, 'reply', authorId, clientId);
+  const reply = await trx.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirstOrThrow();
+  const topic = await trx.selectFrom('topic').selectAll().where('id', '=', reply.topic_id).executeTakeFirstOrThrow();
+  return oneReply(trx, rights, topic, id);
 }
 
 async function forumIn(trx: Db, communityId: string, forumId: string) {
@@ -287,14 +312,14 @@ async function forumIn(trx: Db, communityId: string, forumId: string) {
   return f;
 }
 
-async function touchActivity(trx: Db, topic: Pick<TopicTable, 'id' | 'forum_id' | 'community_id'>, at: string) {
+export async function touchActivity(trx: Db, topic: Pick<TopicTable, 'id' | 'forum_id' | 'community_id'>, at: string) {
   await trx.updateTable('topic').set({ last_activity_at: at }).where('id', '=', topic.id).execute();
   await trx.updateTable('forum').set({ last_activity_at: at }).where('id', '=', topic.forum_id).execute();
   await trx.updateTable('community').set({ updated_at: at }).where('id', '=', topic.community_id).execute();
 }
 
 /** @mentioned members of the community hear of it (mentions of anyone else are only text). */
-async function notifyMentions(c: Context<AppEnv>, trx: Db, access: Access, body: string, payload: Record<string, unknown>) {
+export async function notifyMentions(c: Context<AppEnv>, trx: Db, access: Access, body: string, payload: Record<string, unknown>) {
   const mentioned = mentionedUserIds(body).filter((u) => u !== access.actor.userId);
   if (!mentioned.length) return;
   const members = await trx.selectFrom('membership').select('user_id').where('community_id', '=', access.community.id).where('state', '=', 'active').where('user_id', 'in', mentioned).execute();
@@ -303,7 +328,7 @@ async function notifyMentions(c: Context<AppEnv>, trx: Db, access: Access, body:
   }
 }
 
-async function addFlag(c: Context<AppEnv>, trx: Db, access: Access, topic: TopicTable, replyId: string | null, flag: { reason: FlagReason; note?: string }) {
+export async function addFlag(c: Context<AppEnv>, trx: Db, access: Access, topic: TopicTable, replyId: string | null, flag: { reason: FlagReason; note?: string }) {
   const me = access.actor.userId;
   // Flagging the same thing twice adds nothing to the queue.
   let dup = trx.selectFrom('forum_flag').select('id').where('topic_id', '=', topic.id).where('reporter_id', '=', me).where('resolved_at', 'is', null);
@@ -328,6 +353,8 @@ export const forums = createRouter()
     const body = c.req.valid('json');
     const forum = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate', trx);
+      // A forum's name is unique in its community: checked under the community's lock (db/locks.ts).
+      await lockCommunities(trx, c.get('services').db.kind, [access.community.id]);
       const taken = await trx.selectFrom('forum').select('id').where('community_id', '=', access.community.id).where('name', '=', body.name).executeTakeFirst();
       if (taken) throw new ApiError(409, 'FORUM_EXISTS', 'This community already has a forum of that name.', { name: 'Already in use' });
       const f = await createForum(trx, access.community.id, body);
@@ -356,7 +383,7 @@ export const forums = createRouter()
       const id = newId('top');
       const at = now();
       const topicTags = body.tags ?? [];
-      await trx
+      const inserted = await trx
         .insertInto('topic')
         .values({
           id,
@@ -374,7 +401,10 @@ export const forums = createRouter()
           deleted_at: null,
           created_at: at,
         })
-        .execute();
+        // The same clientId sent at once: one row; the others answer with it (db/locks.ts).
+        .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) return { view: await sameClientIdTopic(trx, rights, me, body.clientId!), created: false };
       if (topicTags.length) await trx.insertInto('topic_tag').values(topicTags.map((tag) => ({ topic_id: id, tag }))).execute();
       await trx.insertInto('topic_follow').values({ topic_id: id, user_id: me, created_at: at }).execute();
       await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '+', 1) })).where('id', '=', body.forumId).execute();
@@ -424,8 +454,9 @@ export const forums = createRouter()
         if (topic.author_id !== access.actor.userId) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only a moderator may delete someone else’s topic.');
         if (!view.canDelete) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Others have replied: only a moderator may delete this topic now.');
       }
-      await deleteTopic(trx, topic);
-      await emit(c, trx, { type: 'topic.deleted', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, forumId: topic.forum_id } });
+      if (await deleteTopic(trx, topic)) {
+        await emit(c, trx, { type: 'topic.deleted', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, forumId: topic.forum_id } });
+      }
     });
     return c.json({ ok: true as const }, 200);
   });
@@ -457,10 +488,17 @@ forums
       const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.moderate', trx);
       // Within the community only: moving content elsewhere would change who may read it.
       await forumIn(trx, topic.community_id, forumId);
+      // `topic` was read under its lock: its forum is the current one.
       if (forumId !== topic.forum_id) {
         await trx.updateTable('topic').set({ forum_id: forumId }).where('id', '=', topic.id).execute();
-        await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '-', 1) })).where('id', '=', topic.forum_id).execute();
-        await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '+', 1) })).where('id', '=', forumId).execute();
+        // The two forums in id order: two moves in opposite directions never wait on each other.
+        const counts: [string, '-' | '+'][] = [
+          [topic.forum_id, '-'],
+          [forumId, '+'],
+        ];
+        for (const [id, op] of counts.sort(([x], [y]) => (x < y ? -1 : 1))) {
+          await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', op, 1) })).where('id', '=', id).execute();
+        }
         await topicChanged(c, trx, access, topic, 'move', forumId);
       }
       return topicView(trx, rights, topic.id);
@@ -516,231 +554,6 @@ forums
     await inTransaction(c, async (trx) => {
       const { topic, access } = await topicAccess(c, c.req.valid('param').id, 'content.read', trx);
       await addFlag(c, trx, access, topic, null, flag);
-    });
-    return c.json({ ok: true as const }, 200);
-  })
-  .openapi(routes.replies, async (c) => {
-    const { topic, rights } = await topicAccess(c, c.req.valid('param').id, 'content.read');
-    const q = c.req.valid('query');
-    return c.json(await replyPage(c.get('services').db.kysely, rights, topic, q), 200);
-  })
-  .openapi(routes.reply, async (c) => {
-    const body = c.req.valid('json');
-    const result = await inTransaction(c, async (trx) => {
-      const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.write', trx);
-      const me = access.actor.userId;
-      if (body.clientId) {
-        const existing = await trx.selectFrom('reply').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
-        if (existing) return { view: await oneReply(trx, rights, topic, existing.id), created: false };
-      }
-      locked(topic, rights);
-      // One level of nesting: a reply to a nested reply goes under its top-level reply and quotes the one it answers.
-      let parent: { id: string; root_seq: number } | null = null;
-      let quoteId = body.quoteId ?? null;
-      if (body.parentId) {
-        const target = await replyIn(trx, topic, body.parentId, 'parentId');
-        if (target.parent_id) {
-          const root = await trx.selectFrom('reply').select(['id', 'root_seq']).where('id', '=', target.parent_id).executeTakeFirstOrThrow();
-          parent = root;
-          quoteId ??= target.id;
-        } else {
-          parent = { id: target.id, root_seq: target.root_seq };
-        }
-      }
-      if (quoteId) await replyIn(trx, topic, quoteId, 'quoteId');
-      const at = now();
-      const counter = await trx
-        .updateTable('topic')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', 1), reply_count: eb('reply_count', '+', 1) }))
-        .where('id', '=', topic.id)
-        .returning(['last_seq'])
-        .executeTakeFirstOrThrow();
-      const seq = Number(counter.last_seq);
-      const id = newId('rpl');
-      await trx
-        .insertInto('reply')
-        .values({
-          id,
-          topic_id: topic.id,
-          author_id: me,
-          parent_id: parent?.id ?? null,
-          quote_id: quoteId,
-          root_seq: parent ? parent.root_seq : seq,
-          seq,
-          body: body.body,
-          client_id: body.clientId ?? null,
-          edited_at: null,
-          deleted_at: null,
-          created_at: at,
-        })
-        .execute();
-      await touchActivity(trx, topic, at);
-      // Replying follows the topic; every other follower hears of the reply.
-      await trx
-        .insertInto('topic_follow')
-        .values({ topic_id: topic.id, user_id: me, created_at: at })
-        .onConflict((oc) => oc.columns(['topic_id', 'user_id']).doNothing())
-        .execute();
-      const slug = access.community.slug;
-      await emit(c, trx, { type: 'reply.created', communityId: topic.community_id, content: true, payload: { slug, topicId: topic.id, replyId: id, authorId: me } });
-      const followers = await trx.selectFrom('topic_follow').select('user_id').where('topic_id', '=', topic.id).where('user_id', '!=', me).execute();
-      for (const f of followers) {
-        await emit(c, trx, { type: 'topic.replied', userId: f.user_id, communityId: topic.community_id, content: true, payload: { slug, topicId: topic.id, replyId: id, title: topic.title } });
-      }
-      await notifyMentions(c, trx, access, body.body, { topicId: topic.id, replyId: id });
-      return { view: await oneReply(trx, rights, topic, id), created: true };
-    });
-    return c.json(result.view, result.created ? 201 : 200);
-  })
-  .openapi(routes.getReply, async (c) => {
-    const { reply, topic, rights } = await replyAccess(c, c.req.valid('param').id, 'content.read');
-    return c.json(await oneReply(c.get('services').db.kysely, rights, topic, reply.id), 200);
-  })
-  .openapi(routes.editReply, async (c) => {
-    const { body } = c.req.valid('json');
-    const view = await inTransaction(c, async (trx) => {
-      const { reply, topic, access, rights } = await replyAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (reply.deleted_at) throw NO_REPLY();
-      if (reply.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author may edit a reply.');
-      locked(topic, rights);
-      await trx.updateTable('reply').set({ body, edited_at: now() }).where('id', '=', reply.id).execute();
-      await emit(c, trx, { type: 'reply.updated', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, replyId: reply.id, likeCount: Number(reply.like_count) } });
-      return oneReply(trx, rights, topic, reply.id);
-    });
-    return c.json(view, 200);
-  })
-  .openapi(routes.deleteReply, async (c) => {
-    await inTransaction(c, async (trx) => {
-      const { reply, topic, access, rights } = await replyAccess(c, c.req.valid('param').id, 'content.read', trx);
-      if (reply.deleted_at) return;
-      if (!rights.moderator && !(reply.author_id === access.actor.userId && rights.member)) {
-        throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only its author or a moderator may delete a reply.');
-      }
-      await deleteReply(trx, topic, reply);
-      await emit(c, trx, { type: 'reply.deleted', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, replyId: reply.id } });
-    });
-    return c.json({ ok: true as const }, 200);
-  });
-
-/** Like and unlike: one like a member, counted on the reply so a page needs no count query. */
-for (const [r, on] of [
-  [routes.like, true],
-  [routes.unlike, false],
-] as const) {
-  forums.openapi(r, async (c) => {
-    const result = await inTransaction(c, async (trx) => {
-      const { reply, topic, access } = await replyAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (reply.deleted_at) throw NO_REPLY();
-      const me = access.actor.userId;
-      const changed = on
-        ? await trx.insertInto('reply_like').values({ reply_id: reply.id, user_id: me, created_at: now() }).onConflict((oc) => oc.columns(['reply_id', 'user_id']).doNothing()).executeTakeFirst()
-        : await trx.deleteFrom('reply_like').where('reply_id', '=', reply.id).where('user_id', '=', me).executeTakeFirst();
-      const n = Number('numInsertedOrUpdatedRows' in changed ? changed.numInsertedOrUpdatedRows : changed.numDeletedRows);
-      let likeCount = Number(reply.like_count);
-      if (n > 0) {
-        const row = await trx
-          .updateTable('reply')
-          .set((eb) => ({ like_count: eb('like_count', on ? '+' : '-', 1) }))
-          .where('id', '=', reply.id)
-          .returning(['like_count'])
-          .executeTakeFirstOrThrow();
-        likeCount = Number(row.like_count);
-        await emit(c, trx, { type: 'reply.updated', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, replyId: reply.id, likeCount } });
-      }
-      return { likeCount, liked: on };
-    });
-    return c.json(result, 200);
-  });
-}
-
-forums
-  .openapi(routes.flagReply, async (c) => {
-    const flag = c.req.valid('json');
-    await inTransaction(c, async (trx) => {
-      const { reply, topic, access } = await replyAccess(c, c.req.valid('param').id, 'content.read', trx);
-      if (reply.deleted_at) throw NO_REPLY();
-      await addFlag(c, trx, access, topic, reply.id, flag);
-    });
-    return c.json({ ok: true as const }, 200);
-  })
-  .openapi(routes.flags, async (c) => {
-    const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate');
-    const db = c.get('services').db.kysely;
-    const rows = await db
-      .selectFrom('forum_flag')
-      .innerJoin('topic', 'topic.id', 'forum_flag.topic_id')
-      .leftJoin('reply', 'reply.id', 'forum_flag.reply_id')
-      .innerJoin('user as reporter', 'reporter.id', 'forum_flag.reporter_id')
-      .innerJoin('user as author', (j) => j.on((eb) => eb('author.id', '=', eb.fn.coalesce('reply.author_id', 'topic.author_id'))))
-      .leftJoin('profile', 'profile.user_id', 'author.id')
-      .leftJoin('agency', 'agency.id', 'profile.agency_id')
-      .select([
-        'forum_flag.id',
-        'forum_flag.reason',
-        'forum_flag.note',
-        'forum_flag.created_at',
-        'forum_flag.topic_id',
-        'forum_flag.reply_id',
-        'reporter.id as reporter_id',
-        'reporter.name as reporter_name',
-        'topic.title',
-        'topic.body as topic_body',
-        'reply.body as reply_body',
-        'author.id as author_id',
-        'author.name as author_name',
-        'agency.name as agency_name',
-      ])
-      .where('forum_flag.community_id', '=', access.community.id)
-      .where('forum_flag.resolved_at', 'is', null)
-      .orderBy('forum_flag.created_at', 'desc')
-      .limit(200)
-      .execute();
-    return c.json(
-      {
-        items: rows.map((r) => ({
-          id: r.id,
-          reason: r.reason,
-          note: r.note,
-          reporter: { id: r.reporter_id, name: r.reporter_name },
-          createdAt: r.created_at,
-          target: {
-            kind: r.reply_id ? ('reply' as const) : ('topic' as const),
-            topicId: r.topic_id,
-            replyId: r.reply_id,
-            topicTitle: r.title,
-            excerpt: excerpt(r.reply_id ? (r.reply_body ?? '') : r.topic_body, 280),
-            author: { id: r.author_id, name: r.author_name, agency: r.agency_name ?? null },
-          },
-        })),
-      },
-      200,
-    );
-  })
-  .openapi(routes.resolve, async (c) => {
-    const { action } = c.req.valid('json');
-    await inTransaction(c, async (trx) => {
-      const flag = await trx.selectFrom('forum_flag').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
-      const readable = flag ? await authorize(c, flag.community_id, 'content.read', trx).catch(() => null) : null;
-      if (!flag || !readable) throw new ApiError(404, 'NOT_FOUND', 'No such flag.');
-      const access = await authorize(c, flag.community_id, 'content.moderate', trx);
-      if (flag.resolved_at) return;
-      const topic = await trx.selectFrom('topic').selectAll().where('id', '=', flag.topic_id).executeTakeFirstOrThrow();
-      const slug = access.community.slug;
-      if (action === 'remove') {
-        if (flag.reply_id) {
-          const reply = await trx.selectFrom('reply').selectAll().where('id', '=', flag.reply_id).executeTakeFirstOrThrow();
-          await deleteReply(trx, topic, reply);
-          await emit(c, trx, { type: 'reply.deleted', communityId: topic.community_id, content: true, payload: { slug, topicId: topic.id, replyId: reply.id } });
-        } else {
-          await deleteTopic(trx, topic);
-          await emit(c, trx, { type: 'topic.deleted', communityId: topic.community_id, content: true, payload: { slug, topicId: topic.id, forumId: topic.forum_id } });
-        }
-      }
-      await trx
-        .updateTable('forum_flag')
-        .set({ resolved_at: now(), resolved_by: access.actor.userId, resolution: action === 'remove' ? 'removed' : 'dismissed' })
-        .where('id', '=', flag.id)
-        .execute();
     });
     return c.json({ ok: true as const }, 200);
   });

@@ -8,7 +8,7 @@ import { inTransaction } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
-import { MemberSchema, Ref, memberView, membershipChanged } from './communities.ts';
+import { MemberSchema, Ref, lockedAccess, memberView, membershipChanged } from './communities.ts';
 
 /**
  * Invitations into a community, without telling the inviter more than they
@@ -104,7 +104,7 @@ export const invitations = createRouter()
     if (body.userId) {
       const userId = body.userId;
       const member = await inTransaction(c, async (trx) => {
-        const access = await authorizeRef(c, c.req.valid('param').ref, 'members.manage', trx);
+        const access = await lockedAccess(c, c.req.valid('param').ref, 'members.manage', trx);
         // Only someone the picker offers: an active, opted-in user.
         const target = await trx
           .selectFrom('profile')
@@ -127,7 +127,7 @@ export const invitations = createRouter()
     }
     const email = body.email!.toLowerCase();
     await inTransaction(c, async (trx) => {
-      const access = await authorizeRef(c, c.req.valid('param').ref, 'members.manage', trx);
+      const access = await lockedAccess(c, c.req.valid('param').ref, 'members.manage', trx);
       const target = await trx
         .selectFrom('user')
         .innerJoin('profile', 'profile.user_id', 'user.id')

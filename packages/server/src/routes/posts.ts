@@ -168,14 +168,24 @@ export const posts = createRouter()
     const result = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
       const me = access.actor.userId;
-      if (body.clientId) {
-        const existing = await trx.selectFrom('post').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
-        if (existing) return { view: await onePost(c, access, existing.id, trx), created: false };
-      }
+      // A retry (or the same request sent at once) answers with the first one's post (db/locks.ts).
+      const first = async () =>
+        body.clientId ? await trx.selectFrom('post').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst() : undefined;
+      const sent = await first();
+      if (sent) return { view: await onePost(c, access, sent.id, trx), created: false };
       const id = newId('pst');
       const at = now();
-      if (body.attachmentId) await claimAttachment(trx, { id: body.attachmentId, communityId: access.community.id, uploaderId: me, at });
-      await trx
+      if (body.attachmentId) {
+        try {
+          await claimAttachment(trx, { id: body.attachmentId, communityId: access.community.id, uploaderId: me, at });
+        } catch (err) {
+          // Claimed meanwhile by the same request sent at once: its post is committed now (the claim waited for it).
+          const same = await first();
+          if (!same) throw err;
+          return { view: await onePost(c, access, same.id, trx), created: false };
+        }
+      }
+      const inserted = await trx
         .insertInto('post')
         .values({
           id,
@@ -191,7 +201,13 @@ export const posts = createRouter()
           deleted_at: null,
           created_at: at,
         })
-        .execute();
+        .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) {
+        const same = await first();
+        if (!same) throw new Error('a post conflicted on its clientId, yet none has it');
+        return { view: await onePost(c, access, same.id, trx), created: false };
+      }
       await trx.updateTable('community').set({ updated_at: at }).where('id', '=', access.community.id).execute();
       await emit(c, trx, { type: 'post.created', communityId: access.community.id, content: true, payload: { ...postEvent({ id, audience: body.audience }), slug: access.community.slug, authorId: me } });
       // @mentions of members notify them.

@@ -7,6 +7,7 @@ import { adminView, SERVICE_ICONS, SERVICE_ROLES, SERVICE_STATUSES, serviceViews
 import type { Database } from '../db/schema.ts';
 import { emit, inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
+import { lockUser } from '../db/locks.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { OriSchema } from './me.ts';
@@ -279,7 +280,8 @@ export const services = createRouter()
       if (await trx.selectFrom('service').select('id').where('id', '=', id).executeTakeFirst()) throw new ApiError(409, 'SERVICE_EXISTS', 'A service already has this id.', { id: 'Already in use' });
       const last = await trx.selectFrom('service').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
       const at = new Date().toISOString();
-      await trx
+      // The same id sent at once: one row, the others the 409 a later one gets (db/locks.ts).
+      const inserted = await trx
         .insertInto('service')
         .values({
           id,
@@ -297,7 +299,9 @@ export const services = createRouter()
           created_at: at,
           updated_at: at,
         })
-        .execute();
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) throw new ApiError(409, 'SERVICE_EXISTS', 'A service already has this id.', { id: 'Already in use' });
       await writeAccess(trx, id, body.access);
       await changed(c, trx, id, 'created');
       return admin(c, actor, trx, id);
@@ -387,6 +391,8 @@ export const services = createRouter()
     const items = await inTransaction(c, async (trx) => {
       const actor = await requireActiveUser(c, trx);
       const service = await findService(trx, c.req.valid('param').id);
+      // "Added last": the last position is read under the lock on the user's favourites (db/locks.ts).
+      await lockUser(trx, c.get('services').db.kind, actor.userId);
       const last = await trx.selectFrom('service_favorite').select((eb) => eb.fn.max('position').as('p')).where('user_id', '=', actor.userId).executeTakeFirst();
       await trx
         .insertInto('service_favorite')
@@ -413,8 +419,20 @@ export const services = createRouter()
       const known = unique.length ? await trx.selectFrom('service').select('id').where('id', 'in', unique).execute() : [];
       const missing = unique.findIndex((id) => !known.some((k) => k.id === id));
       if (missing >= 0) throw new ApiError(422, 'UNKNOWN_SERVICE', 'Name existing services.', { [`serviceIds.${missing}`]: 'No such service' });
-      await trx.deleteFrom('service_favorite').where('user_id', '=', actor.userId).execute();
-      if (unique.length) await trx.insertInto('service_favorite').values(unique.map((id, i) => ({ user_id: actor.userId, service_id: id, position: i }))).execute();
+      // Under the lock on the user's favourites, upserts and a delete of the rest: never delete-then-insert (db/locks.ts).
+      await lockUser(trx, c.get('services').db.kind, actor.userId);
+      if (unique.length) {
+        await trx
+          .insertInto('service_favorite')
+          .values(unique.map((id, i) => ({ user_id: actor.userId, service_id: id, position: i })))
+          .onConflict((oc) => oc.columns(['user_id', 'service_id']).doUpdateSet((eb) => ({ position: eb.ref('excluded.position') })))
+          .execute();
+      }
+      await trx
+        .deleteFrom('service_favorite')
+        .where('user_id', '=', actor.userId)
+        .$if(unique.length > 0, (q) => q.where('service_id', 'not in', unique))
+        .execute();
       return directory(c, actor, trx);
     });
     return c.json({ items }, 200);
@@ -423,6 +441,8 @@ export const services = createRouter()
     const { note } = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const actor = await requireActiveUser(c, trx);
+      // One pending request per service: decided on under the lock on the user's requests (db/locks.ts).
+      await lockUser(trx, c.get('services').db.kind, actor.userId);
       const [service] = await directory(c, actor, trx, c.req.valid('param').id);
       if (!service) throw new ApiError(404, 'NOT_FOUND', 'No such service.');
       if (service.hasAccess) throw new ApiError(409, 'ALREADY_HAS_ACCESS', 'You already have access to this service.');
@@ -459,7 +479,17 @@ for (const [r, state] of [
       if (!request) throw new ApiError(404, 'NOT_FOUND', 'No such access request.');
       if (request.state !== 'pending') throw new ApiError(409, 'ALREADY_DECIDED', `This request was already ${request.state}.`);
       const at = new Date().toISOString();
-      await trx.updateTable('access_request').set({ state, decided_by: actor.userId, decided_at: at, decision_note: note ?? null }).where('id', '=', request.id).execute();
+      // Decided once: the transition happens only from pending, and only the request that made it grants (db/locks.ts).
+      const decided = await trx
+        .updateTable('access_request')
+        .set({ state, decided_by: actor.userId, decided_at: at, decision_note: note ?? null })
+        .where('id', '=', request.id)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(decided.numUpdatedRows) === 0) {
+        const now = await trx.selectFrom('access_request').select('state').where('id', '=', request.id).executeTakeFirstOrThrow();
+        throw new ApiError(409, 'ALREADY_DECIDED', `This request was already ${now.state}.`);
+      }
       if (state === 'granted') {
         await trx
           .insertInto('service_grant')

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../config.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * Writes under concurrency — the one rule for every state-changing route:
+ *
+ *   A decision and the write it guards happen in ONE transaction that holds
+ *   the lock the decision depends on.
+ *
+ * - Lock the row the invariant lives on before reading what you decide on
+ *   (`lockCommunity` for memberships and owners, `lockUser` for a user's own
+ *   lists, `forUpdate` on a topic before its counters or answer). Read again
+ *   after the lock: at PostgreSQL's READ COMMITTED each statement sees what
+ *   committed before it, so a read made before the lock may be stale.
+ * - Change state with conditional updates (`… where deleted_at is null`,
+ *   `… where state = 'pending'`, `… where done = 0`) and count what changed:
+ *   adjust counters, emit events and grant rights only when a row changed.
+ * - Idempotency and uniqueness through the database: `insert … on conflict do
+ *   nothing` on the unique index, then read the original row back and answer
+ *   as the first request did (a retry is never a 5xx).
+ * - Upserts, never delete-then-insert of rows another request may write too.
+ *
+ * SQLite serializes writers (transactions `begin immediate`, db/database.ts),
+ * so there the locks are no-ops and the same code gives the same answers;
+ * `FOR UPDATE` is PostgreSQL's alone and is only added there. The concurrency
+ * suite (test/concurrency.test.ts) fires every state-changing route at once
+ * from two processes and checks the invariants in the database.
+ */
+export function forUpdate(kind: DatabaseKind) {
+  return <Q extends { forUpdate(): Q }>(q: Q): Q => (kind === 'postgres' ? q.forUpdate() : q);
+}
+
+/**
+ * Locks communities (their rows) until the transaction ends: every decision
+ * about who belongs to one, and in which role, holds this lock. Several are
+ * locked in id order, so two transactions never wait on each other in a cycle.
+ * `FOR NO KEY UPDATE`: inserts of rows that reference the community (posts,
+ * topics) take `FOR KEY SHARE` and are not held up by it.
+ */
+export async function lockCommunities(db: Kysely<Database>, kind: DatabaseKind, ids: readonly string[]): Promise<void> {
+  if (kind !== 'postgres' || ids.length === 0) return;
+  await db.selectFrom('community').select('id').where('id', 'in', [...ids]).orderBy('id').forNoKeyUpdate().execute();
+}
+
+/** Locks one user's row until the transaction ends: guards lists that are the user's own (favourites, requests). */
+export async function lockUser(db: Kysely<Database>, kind: DatabaseKind, userId: string): Promise<void> {
+  if (kind !== 'postgres') return;
+  await db.selectFrom('user').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+}
