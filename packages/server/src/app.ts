@@ -36,6 +36,8 @@ import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests, markKeyedChain } from './audit.ts';
 import { auditKeysOf, CheckpointWriter } from './audit-chain.ts';
+import { registerSettler, settleWrites } from './audit-outbox.ts';
+import { WriteOrder } from './events/write-order.ts';
 import { checkOrigin, limitWrites, refuseNul, requireBearerOrigin, requireSecondFactorAndNotice } from './security.ts';
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
@@ -82,12 +84,18 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     throw err;
   }
   const auth = betterAuth(options);
-  const bus = db.kind === 'postgres' ? postgresBus(config.database.url) : inProcessBus(config.database.url, db.kysely);
+  // PostgreSQL: events are numbered and audit entries chained by this process's WriteOrder, with no lock in the writers.
+  let order: WriteOrder | null = null;
+  const bus = db.kind === 'postgres' ? postgresBus(config.database.url, () => order?.settle() ?? Promise.resolve()) : inProcessBus(config.database.url, db.kysely);
   const hub = new EventHub(db.kysely, bus);
+  if (db.kind === 'postgres') {
+    order = new WriteOrder(config.database.url, auditKeysOf(db.kysely)!, () => void hub.wake());
+    registerSettler(db.kysely, order);
+  }
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
   const clock = extra.clock ?? systemClock;
-  const checkpoints = new CheckpointWriter(db.kysely, auditKeysOf(db.kysely)!, config.audit.checkpoints, clock);
+  const checkpoints = new CheckpointWriter(db.kysely, auditKeysOf(db.kysely)!, config.audit.checkpoints, clock, () => settleWrites(db.kysely));
   const schedule = new Scheduler(db.kysely, db.kind, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
   // The point where the chain became keyed is signed outside the database at once.
@@ -218,6 +226,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       schedule.stop();
       // A last checkpoint, so what this process wrote is covered beyond the chain.
       await schedule.checkpoint().catch((err) => console.error('[audit] could not write a checkpoint:', err instanceof Error ? err.message : err));
+      await order?.close();
+      registerSettler(db.kysely, null);
       await hub.close();
       await db.close();
     },

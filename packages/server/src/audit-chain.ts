@@ -126,9 +126,12 @@ export class CheckpointWriter {
     private readonly keys: AuditKeys,
     private readonly sink: CheckpointSink,
     private readonly clock: Clock,
+    /** Chains what is waiting in the outbox first (PostgreSQL), so the head signed is the log's real head. */
+    private readonly settle: () => Promise<void> = async () => {},
   ) {}
 
   async write(): Promise<Checkpoint | null> {
+    await this.settle();
     const head = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!head || Number(head.seq) === this.#lastSeq) return null;
     this.#keyedFrom ??= await firstKeyedSeq(this.db);
@@ -196,6 +199,8 @@ export interface Verification {
   keyedFrom: number | null;
   /** Checkpoints whose row was found with the same hash. */
   checkpointsMatched: number;
+  /** Entries written but not chained yet (PostgreSQL's outbox): a running server chains them within a second. */
+  pending: number;
   broken: { seq: number; reason: string } | null;
 }
 
@@ -207,7 +212,8 @@ export class CannotVerify extends Error {}
  * matches, or null when all is intact.
  */
 export async function verifyChain(db: Kysely<Database>, keys: AuditKeys | null, checkpoints: Checkpoint[] = []): Promise<Verification> {
-  const result: Verification = { rows: 0, legacyRows: 0, keyedFrom: null, checkpointsMatched: 0, broken: null };
+  const outbox = await db.selectFrom('audit_outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const result: Verification = { rows: 0, legacyRows: 0, keyedFrom: null, checkpointsMatched: 0, pending: Number(outbox?.n ?? 0), broken: null };
   const bySeq = new Map<number, Checkpoint>();
   let mustBeKeyedFrom = Infinity;
   for (const c of checkpoints) {

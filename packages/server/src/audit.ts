@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { sql, type Kysely } from 'kysely';
+import { AUDIT_LOCK_KEY, inWriteScope, noteOrderedWrite, settleWrites } from './audit-outbox.ts';
 import type { DatabaseKind } from './config.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
 import type { AppEnv } from './http/context.ts';
@@ -29,8 +30,6 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
-const AUDIT_LOCK_KEY = 0x4a43_4155; // "JCAU"
-
 type Hashed = Pick<AuditLogTable, 'at' | 'actor_id' | 'actor_agency_id' | 'action' | 'target' | 'outcome' | 'ip' | 'user_agent' | 'details' | 'prev_hash'>;
 
 /** The hash of a row from before the keyed chain (plain SHA-256): what an old log carries. */
@@ -44,17 +43,15 @@ function keysOf(trx: Kysely<Database>) {
 
 /**
  * Appends one entry in the caller's transaction (so it exists exactly when
- * the change it records does). Writers take turns: on PostgreSQL a
- * transaction-scoped advisory lock, on SQLite the write transaction itself.
+ * the change it records does), taking no lock. On PostgreSQL it goes to the
+ * outbox, and a chain round links it into the log right after the commit
+ * (audit-outbox.ts); on SQLite, whose write transaction already has the
+ * database to itself, it is chained at once.
  */
 export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, entry: AuditEntry): Promise<void> {
   const keys = keysOf(trx);
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const [last, agency] = await Promise.all([
-    trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst(),
-    entry.actorId ? trx.selectFrom('profile').select('agency_id').where('user_id', '=', entry.actorId).executeTakeFirst() : Promise.resolve(undefined),
-  ]);
-  const row: Hashed = {
+  const agency = entry.actorId ? await trx.selectFrom('profile').select('agency_id').where('user_id', '=', entry.actorId).executeTakeFirst() : undefined;
+  const row = {
     at: new Date().toISOString(),
     actor_id: entry.actorId,
     actor_agency_id: agency?.agency_id ?? null,
@@ -64,8 +61,19 @@ export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, ent
     ip: entry.ip == null ? null : printable(entry.ip),
     user_agent: entry.userAgent == null ? null : printable(entry.userAgent.slice(0, 300)),
     details: JSON.stringify(entry.details ?? {}),
-    prev_hash: last?.hash ?? GENESIS,
   };
+  if (kind === 'postgres') {
+    await trx.insertInto('audit_outbox').values(row).execute();
+    noteOrderedWrite();
+    return;
+  }
+  await appendChained(trx, keys, row);
+}
+
+/** Links one entry to the log's head and inserts it: the caller holds the log to itself (SQLite's write transaction, or the audit lock). */
+async function appendChained(trx: Kysely<Database>, keys: ReturnType<typeof keysOf>, entry: Omit<Hashed, 'prev_hash'>): Promise<void> {
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: Hashed = { ...entry, prev_hash: last?.hash ?? GENESIS };
   await trx
     .insertInto('audit_log')
     .values({ ...row, hash: keys.rowHash(row) })
@@ -79,11 +87,15 @@ export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, ent
  * whether it marked (nothing to do on an empty or already keyed log).
  */
 export async function markKeyedChain(db: Kysely<Database>, kind: DatabaseKind): Promise<boolean> {
+  const keys = keysOf(db);
   return db.transaction().execute(async (trx) => {
     if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!head || head.hash.startsWith(KEYED_PREFIX)) return false;
-    await appendAudit(trx, kind, { actorId: null, action: 'audit.chain-keyed', outcome: 'success', details: { legacyRowsUpTo: Number(head.seq) } });
+    // Chained here, under the audit lock: the mark must come right after the old rows.
+    const at = new Date().toISOString();
+    const details = JSON.stringify({ legacyRowsUpTo: Number(head.seq) });
+    await appendChained(trx, keys, { at, actor_id: null, actor_agency_id: null, action: 'audit.chain-keyed', target: null, outcome: 'success', ip: null, user_agent: null, details });
     return true;
   });
 }
@@ -97,9 +109,10 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** Appends one entry in its own transaction. */
+/** Appends one entry in its own transaction (outside a request, it is also chained before this returns). */
 export async function audit(db: Kysely<Database>, kind: DatabaseKind, entry: AuditEntry): Promise<void> {
   await db.transaction().execute((trx) => appendAudit(trx, kind, entry));
+  if (kind === 'postgres' && !noteOrderedWrite()) await settleWrites(db);
 }
 
 /**
@@ -160,7 +173,20 @@ export function requestEntry(c: Context<AppEnv>, outcome: Outcome, details: Audi
  * more detail.
  */
 export const auditRequests: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
+  // The request's events and audit entries are numbered and chained before it answers
+  // (PostgreSQL: audit-outbox.ts), so whoever reads next sees them.
+  const request = inWriteScope(async () => {
+    await next();
+    await recordRequest(c);
+  });
+  await request.result;
+  if (request.pending()) {
+    const { db } = c.get('services');
+    await settleWrites(db.kysely).catch((err) => console.error('[audit] could not chain the audit log:', err instanceof Error ? err.message : err));
+  }
+};
+
+async function recordRequest(c: Context<AppEnv>): Promise<void> {
   if (c.get('audited')) return;
   const status = c.res.status;
   const write = isWrite(c);
@@ -179,7 +205,7 @@ export const auditRequests: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch (err) {
     console.error('[audit] could not record a request:', err instanceof Error ? err.message : err);
   }
-};
+}
 
 /** The error code of a refusal in the shared error shape (`CSRF`/`ORIGIN_NOT_ALLOWED`/…), read from a copy of the answer. */
 async function errorCode(res: Response): Promise<string | null> {

@@ -65,7 +65,10 @@ export interface MembershipTable {
 }
 
 export interface EventTable {
+  /** The row's own id: insertion order, not delivery order. */
   id: Generated<number | string>;
+  /** The delivery number (the event id streams see): committed events in order; null until numbered (PostgreSQL, events/sequencer.ts). */
+  seq: number | string | null;
   type: string;
   /** The community the event belongs to (its readers receive it), or null. */
   community_id: string | null;
@@ -384,6 +387,20 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Audit entries written by a transaction on PostgreSQL, waiting to be chained into audit_log (audit-outbox.ts). */
+export interface AuditOutboxTable {
+  id: Generated<number | string>;
+  at: string;
+  actor_id: string | null;
+  actor_agency_id: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  user_agent: string | null;
+  details: string;
+}
+
 export interface AuthFailureTable {
   id: Generated<number | string>;
   user_id: string;
@@ -495,6 +512,7 @@ export interface Database {
   announcement: AnnouncementTable;
   announcement_dismissal: AnnouncementDismissalTable;
   audit_log: AuditLogTable;
+  audit_outbox: AuditOutboxTable;
   auth_failure: AuthFailureTable;
   rate_limit: RateLimitTable;
   notice_acceptance: NoticeAcceptanceTable;

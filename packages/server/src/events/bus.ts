@@ -63,11 +63,13 @@ export function inProcessBus(key: string, db?: Kysely<any>): EventBus {
 }
 
 /**
- * Several server processes on one PostgreSQL: `pg_notify` in the writing
- * transaction reaches every process's LISTEN connection on commit. A lost
- * connection is re-opened, and its hub looks again for anything it missed.
+ * Several server processes on one PostgreSQL: the sequencer's round that
+ * numbers new events sends `pg_notify`, which reaches every process's LISTEN
+ * connection on commit. A lost connection is re-opened, and its hub looks
+ * again for anything it missed. `notify()` (after this process committed
+ * events) asks `sequence` to number them; that round wakes the hubs.
  */
-export function postgresBus(url: string): EventBus {
+export function postgresBus(url: string, sequence?: () => Promise<void>): EventBus {
   const listeners: (() => void)[] = [];
   const wake = () => listeners.forEach((l) => l());
   let client: pg.Client | null = null;
@@ -95,7 +97,7 @@ export function postgresBus(url: string): EventBus {
   };
   const ready = connect();
   return {
-    notify: wake,
+    notify: () => (sequence ? void sequence().catch(wake) : wake()),
     onWake: (l) => void listeners.push(l),
     async close() {
       closed = true;

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { noteOrderedWrite } from '../audit-outbox.ts';
 import type { DatabaseKind } from '../config.ts';
 import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -32,17 +33,16 @@ export interface StoredEvent {
 }
 
 export const NOTIFY_CHANNEL = 'jc_events';
-const EVENT_LOCK_KEY = 0x4a43_4556; // "JCEV"
 
 /**
  * Stores an event in the caller's transaction, so it exists exactly when the
- * change it describes does. On PostgreSQL the writer first takes a
- * transaction-scoped advisory lock, so event ids become visible in id order
- * (a reader resuming "after id N" can never skip one that commits late), and
- * `pg_notify` wakes every server process when the transaction commits.
+ * change it describes does, taking no lock. Its delivery number (`seq`, the
+ * id streams see) is what keeps replay in commit order: on SQLite a trigger
+ * gives it at insert (one writer at a time); on PostgreSQL the sequencer
+ * numbers it once committed (sequencer.ts), right after the request, and
+ * `pg_notify` from that round wakes every server process.
  */
 export async function recordEvent(trx: Kysely<Database>, kind: DatabaseKind, event: NewEvent): Promise<void> {
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${EVENT_LOCK_KEY})`.execute(trx);
   await trx
     .insertInto('event')
     .values({
@@ -54,14 +54,14 @@ export async function recordEvent(trx: Kysely<Database>, kind: DatabaseKind, eve
       created_at: now(),
     })
     .execute();
-  if (kind === 'postgres') await sql`select pg_notify(${NOTIFY_CHANNEL}, '')`.execute(trx);
+  if (kind === 'postgres') noteOrderedWrite();
 }
 
-type EventRow = { id: number | string; type: string; community_id: string | null; user_id: string | null; content: number; payload: string; created_at: string };
+type EventRow = { seq: number | string | null; type: string; community_id: string | null; user_id: string | null; content: number; payload: string; created_at: string };
 
 export function toStored(row: EventRow): StoredEvent {
   return {
-    id: Number(row.id),
+    id: Number(row.seq),
     type: row.type,
     communityId: row.community_id,
     userId: row.user_id,
@@ -72,17 +72,17 @@ export function toStored(row: EventRow): StoredEvent {
 }
 
 export async function eventsAfter(db: Kysely<Database>, after: number, limit = 500): Promise<StoredEvent[]> {
-  const rows = await db.selectFrom('event').selectAll().where('id', '>', after).orderBy('id').limit(limit).execute();
+  const rows = await db.selectFrom('event').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute();
   return rows.map(toStored);
 }
 
 export async function lastEventId(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('event').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const r = await db.selectFrom('event').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
   return Number(r?.max ?? 0);
 }
 
 export async function firstEventId(db: Kysely<Database>): Promise<number | null> {
-  const r = await db.selectFrom('event').select((eb) => eb.fn.min('id').as('min')).executeTakeFirst();
+  const r = await db.selectFrom('event').select((eb) => eb.fn.min('seq').as('min')).executeTakeFirst();
   return r?.min == null ? null : Number(r.min);
 }
 

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
+import { settleWrites } from '../audit-outbox.ts';
 import { requireActiveUser } from './services.ts';
 
 const EntrySchema = z
@@ -37,6 +38,8 @@ export const auditRoutes = createRouter().openapi(route, async (c) => {
   const actor = await requireActiveUser(c);
   if (!actor.siteAdmin && !(actor.agencyAdmin && actor.agencyId)) throw new ApiError(403, 'ADMIN_REQUIRED', 'Only agency and site administrators read the audit log.');
   const q = c.req.valid('query');
+  // Entries still in the outbox (PostgreSQL) are chained first, so the newest are on the page.
+  await settleWrites(c.get('services').db.kysely);
   let query = c.get('services').db.kysely.selectFrom('audit_log').selectAll();
   if (!actor.siteAdmin) query = query.where('actor_agency_id', '=', actor.agencyId!);
   if (q.before) query = query.where('seq', '<', q.before);
