@@ -17,8 +17,43 @@ import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 export interface Db {
   kind: DatabaseKind;
   kysely: Kysely<Database>;
+  /** Turns for a request's write transaction (see `WriteSlots`). */
+  writes: WriteSlots;
   close(): Promise<void>;
 }
+
+/**
+ * How many write transactions of this process may hold a pooled connection at
+ * once. On PostgreSQL fewer than the pool's size, so a burst of writes never
+ * takes every connection and a read (a session check, a page) still finds one
+ * at once; the writes past the limit wait their turn in this process, in
+ * order, without holding a connection. On SQLite there is one connection and
+ * writers already take turns on it: no limit.
+ */
+export class WriteSlots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  constructor(readonly size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next writer waiting, or back to the pool of free ones.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+/** PostgreSQL connections a process opens, and how many of them reads always keep. */
+export const POOL_SIZE = 10;
+export const READ_RESERVE = 3;
 
 /**
  * SQLite transactions begin IMMEDIATE: they take the write lock at the start.
@@ -119,11 +154,11 @@ function preparingPool(pool: pg.Pool): PostgresPool {
 export function openDatabase(database: { kind: DatabaseKind; url: string }, auditKey?: string): Db {
   const plugins = auditKey ? [new AuditKeyPlugin(new AuditKeys(auditKey))] : [];
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     // An idle client that loses its server must not crash the process.
     pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
-    return { kind: 'postgres', kysely, close: () => kysely.destroy() };
+    return { kind: 'postgres', kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), close: () => kysely.destroy() };
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
   const sqlite = new SQLite(database.url);
@@ -134,7 +169,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
   const statements = keepingStatements(sqlite);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }), plugins });
   directReads.set(kysely, (sql, parameters) => (sqlite.inTransaction ? null : (statements.prepare(sql).all(parameters as unknown[]) as never)));
-  return { kind: 'sqlite', kysely, close: () => kysely.destroy() };
+  return { kind: 'sqlite', kysely, writes: new WriteSlots(Infinity), close: () => kysely.destroy() };
 }
 
 export const now = (): string => new Date().toISOString();

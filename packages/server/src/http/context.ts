@@ -201,11 +201,14 @@ export async function inTransaction<T>(c: Context<AppEnv>, work: (trx: Kysely<Da
   await requireUser(c);
   const { db, events } = c.get('services');
   const record = recordedWrite(c) && !c.get('audited');
-  const result = await db.kysely.transaction().execute(async (trx) => {
-    const value = await work(trx);
-    if (record) await appendAudit(trx, db.kind, requestEntry(c, 'success', { committed: true }));
-    return value;
-  });
+  // A write takes its turn among the process's writers before it takes a connection (db/database.ts WriteSlots).
+  const result = await db.writes.run(() =>
+    db.kysely.transaction().execute(async (trx) => {
+      const value = await work(trx);
+      if (record) await appendAudit(trx, db.kind, requestEntry(c, 'success', { committed: true }));
+      return value;
+    }),
+  );
   if (record) c.set('audited', true);
   // Live events recorded in the transaction exist now: wake this process's hub
   // (other processes hear of them through the bus).
