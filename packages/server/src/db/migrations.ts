@@ -7,6 +7,7 @@ import * as m0011 from './migrations/0011_attachment_lifecycle.ts';
 import * as m0012 from './migrations/0012_slugs_unlike_ids.ts';
 import * as m0013 from './migrations/0013_post_attachment_index.ts';
 import * as m0014 from './migrations/0014_session_second_factor.ts';
+import * as m0017 from './migrations/0017_sliding_limits_and_leases.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -516,6 +517,7 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
   '0012_slugs_unlike_ids': m0012,
   '0013_post_attachment_index': m0013,
   '0014_session_second_factor': m0014,
+  '0017_sliding_limits_and_leases': m0017,
   };
 }
 
