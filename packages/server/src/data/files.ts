@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { sql, type Kysely } from 'kysely';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseKind } from '../config.ts';
 import type { Database } from '../db/schema.ts';
@@ -32,42 +32,18 @@ export const FILE_TYPES: Record<string, { contentType: string; is: readonly stri
 
 export const ALLOWED_EXTENSIONS = Object.keys(FILE_TYPES).join(' ');
 
-/**
- * What a browser would take for markup or a document rather than text when it
- * sniffs (the WHATWG "scriptable" patterns, taken broadly): a tag, comment,
- * doctype or processing instruction at the start, or a PDF or PostScript
- * header. Downloads are sent as attachments with nosniff; this is the other
- * half, so no stored "text" is a page in disguise.
- */
-const SNIFFS_AS_MARKUP = /^[\t\n\f\r ]*(?:<[A-Za-z!?/]|%PDF-|%!PS-Adobe-)/;
-
 function notAllowed(detail: string): ApiError {
   return new ApiError(415, 'FILE_TYPE_NOT_ALLOWED', `${detail} Allowed files: ${ALLOWED_EXTENSIONS}`, { file: detail });
 }
 
-/** The content type to store and serve the file as, or a 415 when its name or its bytes are not an allowed type. */
-export async function checkFileType(filename: string, bytes: Uint8Array): Promise<string> {
-  const ext = path.extname(filename).toLowerCase();
-  const type = FILE_TYPES[ext];
-  if (!type) throw notAllowed('This type of file is not allowed.');
-  if (type.is === 'text') {
-    if (bytes.includes(0)) throw notAllowed(`This ${ext} file is not text (it contains NUL bytes).`);
-    let text: string;
-    try {
-      // Fatal: a byte sequence that is not UTF-8 is refused, never replaced. A BOM is dropped.
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw notAllowed(`This ${ext} file is not UTF-8 text.`);
-    }
-    if (SNIFFS_AS_MARKUP.test(text)) throw notAllowed(`This ${ext} file starts like a web page or document, not text.`);
-    return type.contentType;
-  }
-  const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
-  if (!found || !type.is.includes(found.ext)) throw notAllowed(`The file’s contents are not a ${ext} file.`);
-  return type.contentType;
-}
-
 const LEADING_SPACE = /^[\t\n\f\r ]+/;
+/**
+ * What a browser would take for markup or a document rather than text when it
+ * sniffs (the WHATWG "scriptable" patterns, taken broadly): a tag, comment,
+ * doctype or processing instruction at the start (after blanks), or a PDF or
+ * PostScript header. Downloads are sent as attachments with nosniff; this is
+ * the other half, so no stored "text" is a page in disguise.
+ */
 const MARKUP_START = /^(?:<[A-Za-z!?/]|%PDF-|%!PS-Adobe-)/;
 /** Enough of a text's start (after leading blanks) to tell whether it sniffs as markup. */
 const LEAD_CHARS = 16;
@@ -75,7 +51,7 @@ const LEAD_CHARS = 16;
 const HEAD_BYTES = 4100;
 
 /**
- * The same judgement as `checkFileType`, made on an upload as it streams:
+ * Whether an upload is what its name says, judged as it streams:
  * the name at once, a text file's bytes chunk by chunk (NUL, UTF-8, how it
  * starts), a binary file's type on its first bytes (so a wrong file is
  * refused before the rest is read) and again on the stored file at the end
@@ -265,5 +241,17 @@ export async function sweepFiles(db: Kysely<Database>, dataDir: string, now: Dat
     .where('deleted_at', 'is', null)
     .where('created_at', '<', cutoff)
     .execute();
+  await sweepIncoming(dataDir, now);
   return purgeDeletedFiles(db, dataDir);
+}
+
+/** Removes upload temporaries an hour old (a process that died mid-upload leaves its part behind). */
+async function sweepIncoming(dataDir: string, now: Date): Promise<void> {
+  const dir = path.join(dataDir, 'files', '.incoming');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (info && info.mtimeMs < now.getTime() - 3600_000) await rm(file, { force: true });
+  }
 }
