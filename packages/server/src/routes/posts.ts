@@ -7,7 +7,7 @@ import { attachmentVisibleTo, postEvent, visibleToReader } from '../data/audienc
 import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, ErrorBodySchema } from '../http/errors.ts';
 import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam } from '../http/cursor.ts';
@@ -94,7 +94,14 @@ const routes = {
     summary: `Upload a file to attach to a post (members; at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB; ${ALLOWED_EXTENSIONS}; the contents must be of the type the name says; each user keeps at most JC_UPLOAD_QUOTA_BYTES of files)`,
     // A plain schema, not zod: the body is documented but not parsed up front (it streams: data/upload-stream.ts).
     request: { params: Ref, body: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } } },
-    responses: { 201: jsonContent(AttachmentSchema, 'Stored'), ...communityErrors },
+    responses: {
+      201: jsonContent(AttachmentSchema, 'Stored'),
+      ...communityErrors,
+      413: jsonContent(ErrorBodySchema, 'Too large (FILE_TOO_LARGE, answered as soon as the limit passes) or over your quota (UPLOAD_QUOTA_EXCEEDED)'),
+      415: jsonContent(ErrorBodySchema, 'Not an allowed type, or the contents are not what the name says'),
+      429: jsonContent(ErrorBodySchema, 'Too many of your uploads at once (see Retry-After)'),
+      503: jsonContent(ErrorBodySchema, 'The server is receiving many files right now (see Retry-After)'),
+    },
   }),
   download: createRoute({ method: 'get', path: '/files/{id}', tags, summary: 'Download a file (readers of its community only)', request: { params: PostRef }, responses: { 200: { description: 'The file' }, ...communityErrors } }),
 };
