@@ -22,7 +22,7 @@ import { FILE_LIMIT_BYTES, StreamingTypeCheck } from './files.ts';
  */
 
 /** Multipart framing around the one file: a body longer than the limit plus this cannot hold an allowed file. */
-const FRAMING_BYTES = 64 * 1024;
+export const FRAMING_BYTES = 64 * 1024;
 
 const tooLarge = () => new ApiError(413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' });
 const badForm = () => new ApiError(400, 'BAD_FORM', 'Send the file as multipart/form-data in the field "file".', { file: 'Required' });

@@ -11,7 +11,7 @@ import { ApiError, ErrorBodySchema } from '../http/errors.ts';
 import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam } from '../http/cursor.ts';
-import { receiveUpload, takeUploadSlot } from '../data/upload-stream.ts';
+import { FRAMING_BYTES, receiveUpload, takeUploadSlot } from '../data/upload-stream.ts';
 import { ALLOWED_EXTENSIONS, FILE_LIMIT_BYTES, claimAttachment, discardAttachment, purgeDeletedFiles, quotaExceeded, storedPath, usedBytes } from '../data/files.ts';
 
 export { FILE_LIMIT_BYTES } from '../data/files.ts';
@@ -349,8 +349,10 @@ export const posts = createRouter()
     const release = takeUploadSlot(c, me);
     let received: Awaited<ReturnType<typeof receiveUpload>>;
     try {
-      // The cheap refusal first: nothing is read for a user already at the quota.
-      if ((await usedBytes(db.kysely, db.kind, me)) >= quota) throw quotaExceeded(quota);
+      // The cheap refusal first: nothing is read for a file that cannot fit (a declared body,
+      // less the most multipart framing around one file, is the least the file can be).
+      const declared = Number(c.req.header('content-length') ?? 0) || 0;
+      if ((await usedBytes(db.kysely, db.kind, me)) + Math.max(1, declared - FRAMING_BYTES) > quota) throw quotaExceeded(quota);
       received = await receiveUpload(c, config.dataDir);
     } finally {
       release();
