@@ -165,10 +165,14 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     maxSize: config.bodyLimit,
     onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${config.bodyLimit} bytes.`),
   });
-  const uploadLimit = bodyLimit({
-    maxSize: FILE_LIMIT_BYTES + 64 * 1024,
-    onError: (c) => errorResponse(c, 413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' }),
-  });
+  // An upload is not buffered here (bodyLimit reads a body without Content-Length into memory):
+  // a declared length over the limit is refused at once, and the route counts the rest as it streams.
+  const uploadLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (Number(c.req.header('content-length') ?? 0) > FILE_LIMIT_BYTES + 64 * 1024) {
+      return errorResponse(c, 413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' });
+    }
+    await next();
+  };
   // (Only requests that carry a body: looking at a GET's body makes the node adapter build a whole Request.)
   app.use('/api/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS'

@@ -51,6 +51,10 @@ const EnvSchema = z.object({
   JC_UPLOAD_QUOTA_BYTES: z.coerce.number().int().min(1024).max(Number.MAX_SAFE_INTEGER).default(200 * 1024 * 1024),
   /** An upload not attached to a post or update within this many hours is removed, bytes and all. */
   JC_UNATTACHED_UPLOAD_HOURS: z.coerce.number().min(1).max(24 * 30).default(6),
+  /** Uploads one user may have in flight at once (in one process); past it an upload answers 429. */
+  JC_UPLOADS_PER_USER: z.coerce.number().int().min(1).max(1000).default(2),
+  /** Uploads one process receives at once; past it an upload answers 503 with Retry-After. */
+  JC_UPLOADS_PER_PROCESS: z.coerce.number().int().min(1).max(1000).default(8),
   /** Server processes sharing the port (node:cluster); more than 1 makes this process their supervisor. */
   JC_PROCESSES: z.coerce.number().int().min(1).max(256).default(1),
   /** The audit log's key (HMAC): kept out of the database, so rows rewritten there cannot be re-signed. */
@@ -87,7 +91,7 @@ export interface ServerConfig {
   rates: { signInPerMinute: number; writesPerMinute: number };
   sessions: { idleMinutes: number; hours: number };
   trustProxy: boolean;
-  uploads: { quotaBytes: number; unattachedHours: number };
+  uploads: { quotaBytes: number; unattachedHours: number; perUser: number; perProcess: number };
   /** Server processes on this port: 1 serves from this process; more run a node:cluster primary that forks them. */
   processes: number;
   audit: AuditConfig;
@@ -222,7 +226,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rates: { signInPerMinute: env.JC_SIGN_IN_RATE_PER_MINUTE, writesPerMinute: env.JC_WRITE_RATE_PER_MINUTE },
     sessions: { idleMinutes: env.JC_IDLE_TIMEOUT_MINUTES, hours: env.JC_SESSION_HOURS },
     trustProxy: env.JC_TRUST_PROXY === 'true',
-    uploads: { quotaBytes: env.JC_UPLOAD_QUOTA_BYTES, unattachedHours: env.JC_UNATTACHED_UPLOAD_HOURS },
+    uploads: { quotaBytes: env.JC_UPLOAD_QUOTA_BYTES, unattachedHours: env.JC_UNATTACHED_UPLOAD_HOURS, perUser: env.JC_UPLOADS_PER_USER, perProcess: env.JC_UPLOADS_PER_PROCESS },
     processes: env.JC_PROCESSES,
     audit: loadAudit(env, dataDir, database, options.createAuditKey ?? true),
   };

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
@@ -9,31 +9,43 @@ import { ApiError } from './http/errors.ts';
 
 /*
  * Sign-in and write controls kept in the database, so every server process
- * counts the same: fixed-window rate limits, and the lockout after too many
+ * counts the same: rate limits (token buckets), and the lockout after too many
  * failed sign-ins (until an administrator unlocks the account).
  */
 
 const WINDOW_MS = 60_000;
 
 /**
- * Counts one attempt against `key` in the current minute and refuses (429,
- * with Retry-After) past `limit`. One upsert, atomic on both databases.
+ * Counts one attempt against `key` and refuses (429, with Retry-After) past
+ * `limit` a minute. A token bucket per key: `limit` tokens, refilled
+ * continuously at `limit` a minute, one taken per attempt. So no minute
+ * boundary lets a second burst through (fixed windows let about twice the
+ * limit pass across one), and the whole limit is back a minute after a burst.
+ * One conditional upsert, atomic on both databases and shared by every
+ * process; a refused attempt takes nothing.
  */
 export async function rateLimit(c: Context<AppEnv>, key: string, limit: number): Promise<void> {
   const { db, clock } = c.get('services');
   const now = clock.now().getTime();
-  const window = Math.floor(now / WINDOW_MS);
-  const row = await db.kysely
-    .insertInto('rate_limit')
-    .values({ key, window_start: window, count: 1 })
-    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_limit.count', '+', 1) })))
-    .returning(['count'])
-    .executeTakeFirstOrThrow();
-  if (Number(row.count) > limit) {
-    const retry = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
-    c.header('Retry-After', String(retry));
-    throw new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${retry} seconds.`);
-  }
+  const perMs = limit / WINDOW_MS;
+  const least = sql.raw(db.kind === 'postgres' ? 'least' : 'min');
+  const greatest = sql.raw(db.kind === 'postgres' ? 'greatest' : 'max');
+  const cap = sql`cast(${limit} as double precision)`;
+  const at = sql`cast(${now} as bigint)`;
+  // The bucket as it stands now: what was left, plus what flowed back since (a clock
+  // behind another process's never takes tokens away).
+  const available = sql`${least}(${cap}, rate_bucket.tokens + ${greatest}(${at} - rate_bucket.at, 0) * cast(${perMs} as double precision))`;
+  const taken = await sql<{ tokens: number }>`
+    insert into rate_bucket (key, tokens, at) values (${key}, ${cap} - 1, ${at})
+    on conflict (key) do update set tokens = ${available} - 1, at = ${greatest}(rate_bucket.at, ${at})
+    where ${available} >= 1
+    returning tokens`.execute(db.kysely);
+  if (limit >= 1 && taken.rows.length > 0) return;
+  const row = await db.kysely.selectFrom('rate_bucket').select(['tokens', 'at']).where('key', '=', key).executeTakeFirst();
+  const left = row ? Math.min(limit, Number(row.tokens) + Math.max(now - Number(row.at), 0) * perMs) : 0;
+  const retry = Math.max(1, Math.ceil((1 - left) / perMs / 1000));
+  c.header('Retry-After', String(retry));
+  throw new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${retry} seconds.`);
 }
 
 /**
@@ -59,13 +71,14 @@ export async function rateLimitAuthStep(
   }
 }
 
-/** Drops what no longer matters (called by the scheduler): past rate windows, codes past reuse, activity of ended sessions. */
+/** Drops what no longer matters (called by the scheduler): full rate buckets, dead stream slots and lapsed leases, codes past reuse, activity of ended sessions. */
 export async function pruneRateLimits(db: Kysely<Database>, clock: Clock): Promise<void> {
   const now = clock.now().getTime();
-  await db
-    .deleteFrom('rate_limit')
-    .where('window_start', '<', Math.floor(now / WINDOW_MS) - 1)
-    .execute();
+  // A bucket untouched for a minute is full again: the same as no row.
+  await db.deleteFrom('rate_bucket').where('at', '<', now - WINDOW_MS).execute();
+  // Stream slots of processes that died (a live stream beats at least every 5 minutes), and lapsed sign-in leases.
+  await db.deleteFrom('live_stream').where('heartbeat_at', '<', new Date(now - 3600_000).toISOString()).execute();
+  await db.deleteFrom('auth_lease').where('expires_at', '<', new Date(now).toISOString()).execute();
   await db
     .deleteFrom('totp_used')
     .where('used_at', '<', new Date(now - 10 * 60_000).toISOString())

@@ -113,5 +113,19 @@ for (const backend of backends()) {
       const me = await call(t, 'GET', '/api/v1/me', { cookie: u.cookie });
       assert.equal(me.body.title, 'Title 9', 'a refused write changed nothing');
     });
+
+    it('sliding rate window: a burst at 0:59 and another at 1:01 do not both pass; a full minute later the limit is back', async () => {
+      const email = 'burst-across-a-minute@agency.demo.test';
+      const attempt = async () => (await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: 'x' } })).status;
+      const burst = async () => Promise.all(Array.from({ length: 5 }, attempt));
+      clock.set('2026-06-01T10:00:59.000Z');
+      assert.deepEqual(await burst(), Array(5).fill(401), 'the first burst is within the limit');
+      clock.set('2026-06-01T10:01:01.000Z');
+      const second = await burst();
+      assert.deepEqual(second, Array(5).fill(429), 'two seconds later, across the minute boundary, the second burst is refused');
+      clock.set('2026-06-01T10:01:59.000Z');
+      assert.deepEqual(await burst(), Array(5).fill(401), 'a full minute after the first burst the whole limit is available again');
+      assert.equal(await attempt(), 429);
+    });
   });
 }

@@ -1,6 +1,6 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { sql, type Kysely } from 'kysely';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseKind } from '../config.ts';
 import type { Database } from '../db/schema.ts';
@@ -32,39 +32,103 @@ export const FILE_TYPES: Record<string, { contentType: string; is: readonly stri
 
 export const ALLOWED_EXTENSIONS = Object.keys(FILE_TYPES).join(' ');
 
-/**
- * What a browser would take for markup or a document rather than text when it
- * sniffs (the WHATWG "scriptable" patterns, taken broadly): a tag, comment,
- * doctype or processing instruction at the start, or a PDF or PostScript
- * header. Downloads are sent as attachments with nosniff; this is the other
- * half, so no stored "text" is a page in disguise.
- */
-const SNIFFS_AS_MARKUP = /^[\t\n\f\r ]*(?:<[A-Za-z!?/]|%PDF-|%!PS-Adobe-)/;
-
 function notAllowed(detail: string): ApiError {
   return new ApiError(415, 'FILE_TYPE_NOT_ALLOWED', `${detail} Allowed files: ${ALLOWED_EXTENSIONS}`, { file: detail });
 }
 
-/** The content type to store and serve the file as, or a 415 when its name or its bytes are not an allowed type. */
-export async function checkFileType(filename: string, bytes: Uint8Array): Promise<string> {
-  const ext = path.extname(filename).toLowerCase();
-  const type = FILE_TYPES[ext];
-  if (!type) throw notAllowed('This type of file is not allowed.');
-  if (type.is === 'text') {
-    if (bytes.includes(0)) throw notAllowed(`This ${ext} file is not text (it contains NUL bytes).`);
-    let text: string;
-    try {
-      // Fatal: a byte sequence that is not UTF-8 is refused, never replaced. A BOM is dropped.
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw notAllowed(`This ${ext} file is not UTF-8 text.`);
-    }
-    if (SNIFFS_AS_MARKUP.test(text)) throw notAllowed(`This ${ext} file starts like a web page or document, not text.`);
-    return type.contentType;
+const LEADING_SPACE = /^[\t\n\f\r ]+/;
+/**
+ * What a browser would take for markup or a document rather than text when it
+ * sniffs (the WHATWG "scriptable" patterns, taken broadly): a tag, comment,
+ * doctype or processing instruction at the start (after blanks), or a PDF or
+ * PostScript header. Downloads are sent as attachments with nosniff; this is
+ * the other half, so no stored "text" is a page in disguise.
+ */
+const MARKUP_START = /^(?:<[A-Za-z!?/]|%PDF-|%!PS-Adobe-)/;
+/** Enough of a text's start (after leading blanks) to tell whether it sniffs as markup. */
+const LEAD_CHARS = 16;
+/** How much of a binary file's start is enough for file-type to know an image or a PDF. */
+const HEAD_BYTES = 4100;
+
+/**
+ * Whether an upload is what its name says, judged as it streams:
+ * the name at once, a text file's bytes chunk by chunk (NUL, UTF-8, how it
+ * starts), a binary file's type on its first bytes (so a wrong file is
+ * refused before the rest is read) and again on the stored file at the end
+ * (an Office file is a ZIP package, judged by its [Content_Types].xml).
+ * Never holds more than the first few KB.
+ */
+export class StreamingTypeCheck {
+  readonly ext: string;
+  readonly #type: (typeof FILE_TYPES)[string];
+  #decoder = new TextDecoder('utf-8', { fatal: true });
+  #lead = '';
+  #leadJudged = false;
+  #head: Uint8Array[] = [];
+  #headBytes = 0;
+  #headJudged = false;
+
+  constructor(filename: string) {
+    this.ext = path.extname(filename).toLowerCase();
+    const type = FILE_TYPES[this.ext];
+    if (!type) throw notAllowed('This type of file is not allowed.');
+    this.#type = type;
   }
-  const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
-  if (!found || !type.is.includes(found.ext)) throw notAllowed(`The file’s contents are not a ${ext} file.`);
-  return type.contentType;
+
+  /** Judges the next chunk; throws a 415 as soon as the file cannot be what its name says. */
+  async push(chunk: Uint8Array): Promise<void> {
+    if (this.#type.is === 'text') {
+      if (chunk.includes(0)) throw notAllowed(`This ${this.ext} file is not text (it contains NUL bytes).`);
+      let text: string;
+      try {
+        text = this.#decoder.decode(chunk, { stream: true });
+      } catch {
+        throw notAllowed(`This ${this.ext} file is not UTF-8 text.`);
+      }
+      if (!this.#leadJudged) {
+        this.#lead = (this.#lead + text.slice(0, LEAD_CHARS * 4)).replace(LEADING_SPACE, '');
+        if (this.#lead.length >= LEAD_CHARS) this.#judgeLead();
+      }
+      return;
+    }
+    if (this.#headJudged) return;
+    this.#head.push(chunk.slice(0, HEAD_BYTES - this.#headBytes));
+    this.#headBytes += Math.min(chunk.length, HEAD_BYTES - this.#headBytes);
+    if (this.#headBytes >= HEAD_BYTES) await this.#judgeHead();
+  }
+
+  /** The content type to store the whole file (now at `file`) as, or a 415. */
+  async finish(file: string): Promise<string> {
+    if (this.#type.is === 'text') {
+      try {
+        this.#decoder.decode();
+      } catch {
+        throw notAllowed(`This ${this.ext} file is not UTF-8 text.`);
+      }
+      if (!this.#leadJudged) this.#judgeLead();
+      return this.#type.contentType;
+    }
+    if (!this.#headJudged) await this.#judgeHead();
+    const found = await fileTypeFromFile(file).catch(() => undefined);
+    if (!found || !this.#type.is.includes(found.ext)) throw notAllowed(`The file’s contents are not a ${this.ext} file.`);
+    return this.#type.contentType;
+  }
+
+  #judgeLead() {
+    this.#leadJudged = true;
+    if (MARKUP_START.test(this.#lead)) throw notAllowed(`This ${this.ext} file starts like a web page or document, not text.`);
+  }
+
+  async #judgeHead() {
+    this.#headJudged = true;
+    const is = this.#type.is as readonly string[];
+    // A ZIP package needs more than its first bytes to be told apart: judged whole at the end.
+    if (is.includes('docx') || is.includes('xlsx')) return;
+    const head = Buffer.concat(this.#head);
+    this.#head = [];
+    const found = await fileTypeFromBuffer(head).catch(() => undefined);
+    if (!found || !is.includes(found.ext)) throw notAllowed(`The file’s contents are not a ${this.ext} file.`);
+  }
 }
 
 /** "4 KB", "200 MB": a byte count as the limit is said. */
@@ -177,5 +241,17 @@ export async function sweepFiles(db: Kysely<Database>, dataDir: string, now: Dat
     .where('deleted_at', 'is', null)
     .where('created_at', '<', cutoff)
     .execute();
+  await sweepIncoming(dataDir, now);
   return purgeDeletedFiles(db, dataDir);
+}
+
+/** Removes upload temporaries an hour old (a process that died mid-upload leaves its part behind). */
+async function sweepIncoming(dataDir: string, now: Date): Promise<void> {
+  const dir = path.join(dataDir, 'files', '.incoming');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (info && info.mtimeMs < now.getTime() - 3600_000) await rm(file, { force: true });
+  }
 }

@@ -8,6 +8,7 @@ import * as m0012 from './migrations/0012_slugs_unlike_ids.ts';
 import * as m0013 from './migrations/0013_post_attachment_index.ts';
 import * as m0014 from './migrations/0014_session_second_factor.ts';
 import * as m0015 from './migrations/0015_event_sequence_and_audit_outbox.ts';
+import * as m0016 from './migrations/0016_sliding_limits_and_leases.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -518,6 +519,7 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
   '0013_post_attachment_index': m0013,
   '0014_session_second_factor': m0014,
   '0015_event_sequence_and_audit_outbox': m0015,
+  '0016_sliding_limits_and_leases': m0016,
   };
 }
 

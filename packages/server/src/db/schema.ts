@@ -408,10 +408,25 @@ export interface AuthFailureTable {
   at: string;
 }
 
-export interface RateLimitTable {
+export interface RateBucketTable {
   key: string;
-  window_start: number;
-  count: number;
+  tokens: number;
+  /** Milliseconds since the epoch (a string from PostgreSQL's bigint). */
+  at: number | string;
+}
+
+export interface LiveStreamTable {
+  id: string;
+  user_id: string;
+  process_id: string;
+  opened_at: string;
+  heartbeat_at: string;
+}
+
+export interface AuthLeaseTable {
+  user_id: string;
+  holder: string;
+  expires_at: string;
 }
 
 export interface NoticeAcceptanceTable {
@@ -514,7 +529,9 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_outbox: AuditOutboxTable;
   auth_failure: AuthFailureTable;
-  rate_limit: RateLimitTable;
+  rate_bucket: RateBucketTable;
+  live_stream: LiveStreamTable;
+  auth_lease: AuthLeaseTable;
   notice_acceptance: NoticeAcceptanceTable;
   session_activity: SessionActivityTable;
   totp_used: TotpUsedTable;

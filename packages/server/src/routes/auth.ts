@@ -11,6 +11,7 @@ import { DisplayName } from '../http/display-name.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import { clearAuthFailures, LOCKED, rateLimitAuthStep, recordAuthFailure } from '../security.ts';
 import { forward } from './auth-forward.ts';
+import { withAccountLease } from '../account-lease.ts';
 import { endOtherSessions, verifySecondFactor } from './second-factor.ts';
 
 const Email = z.email(message('Enter an email address')).max(254).openapi({ example: 'dana.reyes@txdps.demo.test' });
@@ -159,37 +160,52 @@ export const authRoutes = createRouter()
     // Who tried, from where, and how it went; never the password.
     const record = (outcome: Outcome, actorId: string | null, details: Record<string, string | number>, action = 'auth.sign-in') =>
       audit(db.kysely, db.kind, { actorId, action, target: email, outcome, ...from, details });
-    const account = await db.kysely
-      .selectFrom('user')
-      .innerJoin('profile', 'profile.user_id', 'user.id')
-      .select(['user.id', 'profile.status', 'profile.locked_at'])
-      .where('user.email', '=', email)
-      .executeTakeFirst();
-    // A locked or disabled account is refused before the password is looked at, so the answer says nothing about it.
-    if (account?.locked_at) {
-      await record('denied', account.id, { reason: 'locked' });
-      throw LOCKED();
+    const lookUp = () =>
+      db.kysely
+        .selectFrom('user')
+        .innerJoin('profile', 'profile.user_id', 'user.id')
+        .select(['user.id', 'profile.status', 'profile.locked_at'])
+        .where('user.email', '=', email)
+        .executeTakeFirst();
+    const found = await lookUp();
+    // No such account: nothing to lock (better-auth still answers as for a wrong password).
+    if (!found) {
+      const res = await forward(c, body);
+      await record(res.ok ? 'success' : 'failure', null, { status: res.status });
+      return res as never;
     }
-    if (account && (account.status === 'suspended' || account.status === 'removed')) {
-      await record('denied', account.id, { reason: account.status });
-      throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account is not active. Contact your agency administrator.');
-    }
-    const res = await forward(c, body);
-    if (res.ok) {
-      // The password was right; a failure count stays until the code is right too.
-      const pending = Boolean(((await res.clone().json().catch(() => null)) as { twoFactorRedirect?: boolean } | null)?.twoFactorRedirect);
-      if (account && !pending) await clearAuthFailures(db.kysely, account.id);
-      await record('success', account?.id ?? null, { status: res.status, secondFactor: pending ? 'required' : 'not set up' });
-    } else if (res.status === 401 && account) {
-      const locked = await recordAuthFailure(db.kysely, config, clock, account.id, 'password');
-      await record('failure', account.id, { status: res.status, reason: 'password' });
-      if (locked) {
-        await record('success', null, { attempts: config.lockout.attempts, windowMinutes: config.lockout.windowMinutes }, 'auth.lockout');
+    // The lock check, the password check and the failure count are one decision per
+    // account: under its lease, one request at a time, so a burst checks at most
+    // `lockout.attempts` passwords and nothing after the lock passes.
+    const res = await withAccountLease(db.kysely, clock, found.id, async () => {
+      const account = (await lookUp()) ?? found;
+      // A locked or disabled account is refused before the password is looked at, so the answer says nothing about it.
+      if (account.locked_at) {
+        await record('denied', account.id, { reason: 'locked' });
         throw LOCKED();
       }
-    } else {
-      await record('failure', null, { status: res.status });
-    }
+      if (account.status === 'suspended' || account.status === 'removed') {
+        await record('denied', account.id, { reason: account.status });
+        throw new ApiError(403, 'ACCOUNT_DISABLED', 'This account is not active. Contact your agency administrator.');
+      }
+      const res = await forward(c, body);
+      if (res.ok) {
+        // The password was right; a failure count stays until the code is right too.
+        const pending = Boolean(((await res.clone().json().catch(() => null)) as { twoFactorRedirect?: boolean } | null)?.twoFactorRedirect);
+        if (!pending) await clearAuthFailures(db.kysely, account.id);
+        await record('success', account.id, { status: res.status, secondFactor: pending ? 'required' : 'not set up' });
+      } else if (res.status === 401) {
+        const locked = await recordAuthFailure(db.kysely, config, clock, account.id, 'password');
+        await record('failure', account.id, { status: res.status, reason: 'password' });
+        if (locked) {
+          await record('success', null, { attempts: config.lockout.attempts, windowMinutes: config.lockout.windowMinutes }, 'auth.lockout');
+          throw LOCKED();
+        }
+      } else {
+        await record('failure', null, { status: res.status });
+      }
+      return res;
+    });
     return res as never;
   })
   .openapi(signOut, async (c) => {

@@ -1,13 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Kysely } from 'kysely';
-import { loadActor } from '../authz.ts';
+import { loadActor, type Actor } from '../authz.ts';
 import { every, type Clock } from '../clock.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { firstEventId, type StoredEvent } from '../events/events.ts';
 import { Subscriber } from '../events/hub.ts';
-import { requireUser } from '../http/context.ts';
+import { reserveStreamSlot, type StreamSlot } from '../events/stream-slots.ts';
+import { requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError, ErrorBodySchema } from '../http/errors.ts';
 import { jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -82,13 +84,27 @@ export async function streamSessionEnd(db: Kysely<Database>, clock: Clock, confi
 
 export const events = createRouter().openapi(route, async (c) => {
   const user = await requireUser(c);
-  const { db, events: live, config, clock } = c.get('services');
+  const { db, config, clock } = c.get('services');
   const actor = await loadActor(db.kysely, user.id);
   if (actor.status !== 'active') throw new ApiError(403, actor.status === 'pending' ? 'ACCOUNT_PENDING' : 'ACCOUNT_DISABLED', 'Your account is not active.');
-  if (live.hub.countFor(user.id) >= config.maxStreamsPerUser) {
-    throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${config.maxStreamsPerUser} live streams per user; close another tab or widget.`);
+  // The slot is taken in the database before anything else, so streams opened at once
+  // (in any process) cannot all pass the count; it is given back when the stream ends.
+  const slot = await reserveStreamSlot(db.kysely, db.kind, clock, user.id, config.maxStreamsPerUser, config.heartbeatSeconds);
+  if (!slot) throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${config.maxStreamsPerUser} live streams per user; close another tab or widget.`);
+  let handedOver = false;
+  try {
+    const since = c.req.valid('query').since ?? c.req.valid('header')['last-event-id'];
+    const response = await openStream(c, actor, slot, since);
+    handedOver = true;
+    return response;
+  } finally {
+    if (!handedOver) await slot.release();
   }
-  const since = c.req.valid('query').since ?? c.req.valid('header')['last-event-id'];
+});
+
+/** The stream itself, holding `slot` until it ends (however it ends). */
+async function openStream(c: Context<AppEnv>, actor: Actor, slot: StreamSlot, since: number | undefined) {
+  const { db, events: live, config, clock } = c.get('services');
   const sessionId = c.get('sessionId');
   // Make sure the hub has seen everything committed so far before choosing where to start.
   await live.hub.wake();
@@ -96,7 +112,9 @@ export const events = createRouter().openapi(route, async (c) => {
   const first = await firstEventId(db.kysely);
   const behind = since !== undefined && (since > lastId || (first !== null ? since < first - 1 : since < lastId));
 
-  return streamSSE(c, async (stream) => {
+  return streamSSE(c, (stream) => runStream(stream).finally(() => slot.release()));
+
+  async function runStream(stream: SSEStreamingApi) {
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const sub = new Subscriber(live.hub, actor, sessionId, since === undefined || behind ? lastId : since, {
@@ -133,6 +151,7 @@ export const events = createRouter().openapi(route, async (c) => {
         try {
           const ended = await streamSessionEnd(db.kysely, clock, config, sessionId);
           if (ended) return sub.close(ended);
+          await slot.beat();
           await stream.write(': heartbeat\n\n');
         } catch {
           sub.close('error');
@@ -146,5 +165,5 @@ export const events = createRouter().openapi(route, async (c) => {
     } finally {
       stop();
     }
-  });
-});
+  }
+}

@@ -1,17 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { authorize, authorizeRef, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
 import { attachmentVisibleTo, postEvent, visibleToReader } from '../data/audience.ts';
 import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, ErrorBodySchema } from '../http/errors.ts';
 import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CursorParam } from '../http/cursor.ts';
-import { ALLOWED_EXTENSIONS, FILE_LIMIT_BYTES, checkFileType, claimAttachment, discardAttachment, purgeDeletedFiles, quotaExceeded, storedPath, usedBytes } from '../data/files.ts';
+import { FRAMING_BYTES, receiveUpload, takeUploadSlot } from '../data/upload-stream.ts';
+import { ALLOWED_EXTENSIONS, FILE_LIMIT_BYTES, claimAttachment, discardAttachment, purgeDeletedFiles, quotaExceeded, storedPath, usedBytes } from '../data/files.ts';
 
 export { FILE_LIMIT_BYTES } from '../data/files.ts';
 
@@ -91,8 +92,16 @@ const routes = {
     path: '/communities/{ref}/files',
     tags,
     summary: `Upload a file to attach to a post (members; at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB; ${ALLOWED_EXTENSIONS}; the contents must be of the type the name says; each user keeps at most JC_UPLOAD_QUOTA_BYTES of files)`,
-    request: { params: Ref, body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } } },
-    responses: { 201: jsonContent(AttachmentSchema, 'Stored'), ...communityErrors },
+    // A plain schema, not zod: the body is documented but not parsed up front (it streams: data/upload-stream.ts).
+    request: { params: Ref, body: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } } },
+    responses: {
+      201: jsonContent(AttachmentSchema, 'Stored'),
+      ...communityErrors,
+      413: jsonContent(ErrorBodySchema, 'Too large (FILE_TOO_LARGE, answered as soon as the limit passes) or over your quota (UPLOAD_QUOTA_EXCEEDED)'),
+      415: jsonContent(ErrorBodySchema, 'Not an allowed type, or the contents are not what the name says'),
+      429: jsonContent(ErrorBodySchema, 'Too many of your uploads at once (see Retry-After)'),
+      503: jsonContent(ErrorBodySchema, 'The server is receiving many files right now (see Retry-After)'),
+    },
   }),
   download: createRoute({ method: 'get', path: '/files/{id}', tags, summary: 'Download a file (readers of its community only)', request: { params: PostRef }, responses: { 200: { description: 'The file' }, ...communityErrors } }),
 };
@@ -348,30 +357,32 @@ export const posts = createRouter()
   })
   .openapi(routes.upload, async (c) => {
     const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write');
-    const form = await c.req.parseBody().catch(() => {
-      throw new ApiError(400, 'BAD_FORM', 'Send the file as multipart/form-data in the field "file".', { file: 'Required' });
-    });
-    const file = form.file;
-    if (!(file instanceof File)) throw new ApiError(400, 'VALIDATION_FAILED', 'Send the file in the field "file".', { file: 'Required' });
-    if (file.size > FILE_LIMIT_BYTES) throw new ApiError(413, 'FILE_TOO_LARGE', `Files may be at most ${FILE_LIMIT_BYTES / 1024 / 1024} MB.`, { file: 'Too large' });
-    if (file.size === 0) throw new ApiError(400, 'VALIDATION_FAILED', 'The file is empty.', { file: 'Empty' });
-    const filename = path.basename(file.name).replace(/[^\w .()-]/g, '_').slice(0, 200) || 'file';
     const { config, db, clock } = c.get('services');
     const me = access.actor.userId;
     const quota = config.uploads.quotaBytes;
-    // The cheap refusals first: nothing is read or written for a file that cannot be kept.
-    if ((await usedBytes(db.kysely, db.kind, me)) + file.size > quota) throw quotaExceeded(quota);
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const contentType = await checkFileType(filename, bytes);
+    // Bounded in flight (per user, per process), then streamed to a temporary file with a running
+    // size and type check: never the whole body in memory.
+    const release = takeUploadSlot(c, me);
+    let received: Awaited<ReturnType<typeof receiveUpload>>;
+    try {
+      // The cheap refusal first: nothing is read for a file that cannot fit (a declared body,
+      // less the most multipart framing around one file, is the least the file can be).
+      const declared = Number(c.req.header('content-length') ?? 0) || 0;
+      if ((await usedBytes(db.kysely, db.kind, me)) + Math.max(1, declared - FRAMING_BYTES) > quota) throw quotaExceeded(quota);
+      received = await receiveUpload(c, config.dataDir);
+    } finally {
+      release();
+    }
+    const { filename, contentType, size, tempPath } = received;
     const id = newId('fil');
     const storageKey = `${access.community.id}/${id}`;
     const stored = storedPath(config.dataDir, storageKey);
-    await mkdir(path.dirname(stored), { recursive: true });
-    await writeFile(stored, bytes, { mode: 0o600 });
     try {
+      await mkdir(path.dirname(stored), { recursive: true });
+      await rename(tempPath, stored);
       await inTransaction(c, async (trx) => {
-        // Again under the lock: two uploads at once cannot both fit.
-        if ((await usedBytes(trx, db.kind, me, true)) + file.size > quota) throw quotaExceeded(quota);
+        // Under the lock: two uploads at once cannot both fit.
+        if ((await usedBytes(trx, db.kind, me, true)) + size > quota) throw quotaExceeded(quota);
         await trx
           .insertInto('attachment')
           .values({
@@ -380,7 +391,7 @@ export const posts = createRouter()
             uploader_id: me,
             filename,
             content_type: contentType,
-            size: file.size,
+            size,
             storage_key: storageKey,
             created_at: clock.now().toISOString(),
             attached_at: null,
@@ -389,10 +400,11 @@ export const posts = createRouter()
           .execute();
       });
     } catch (err) {
+      await rm(tempPath, { force: true });
       await rm(stored, { force: true });
       throw err;
     }
-    return c.json({ id, filename, contentType, size: file.size, url: `/api/v1/files/${id}` }, 201);
+    return c.json({ id, filename, contentType, size, url: `/api/v1/files/${id}` }, 201);
   })
   .openapi(routes.download, async (c) => {
     const { db, config } = c.get('services');

@@ -7,6 +7,7 @@ import { currentUser, emit, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { clearAuthFailures, LOCKED, rateLimitAuthStep, recordAuthFailure } from '../security.ts';
 import { normalize, send, sessionCookieName, twoFactorCookieName } from './auth-forward.ts';
+import { withAccountLease } from '../account-lease.ts';
 
 /*
  * The second step of every sign-in (and the confirmation of a new
@@ -139,50 +140,56 @@ export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'bac
       throw LOCKED();
     }
   };
-  const profile = await db.kysely.selectFrom('profile').select('locked_at').where('user_id', '=', userId).executeTakeFirst();
-  if (profile?.locked_at) {
-    await record('denied', { reason: 'locked' });
-    throw LOCKED();
-  }
-  const now = clock.now();
-  // A code works once: it is claimed before it is checked, in one statement, so two
-  // requests racing with the same code cannot both pass (the claim is given back if
-  // the code turns out wrong).
-  const usedAt = now.toISOString();
-  const claimed =
-    kind !== 'totp' ||
-    Boolean(
-      await db.kysely
-        .insertInto('totp_used')
-        .values({ user_id: userId, code: body.code, used_at: usedAt })
-        .onConflict((oc) =>
-          oc
-            .columns(['user_id', 'code'])
-            .doUpdateSet({ used_at: usedAt })
-            .where('totp_used.used_at', '<=', new Date(now.getTime() - CODE_REUSE_MS).toISOString()),
-        )
-        .returning('used_at')
-        .executeTakeFirst(),
-    );
-  if (!claimed) {
-    await fail('code already used');
-    throw new ApiError(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
-  }
-  const res = await send(c, { code: body.code }, extraCookie);
-  if (kind === 'totp' && !res.ok) {
-    await db.kysely.deleteFrom('totp_used').where('user_id', '=', userId).where('code', '=', body.code).where('used_at', '=', usedAt).execute();
-  }
-  if (res.ok) {
-    const passed = await passedSessionId(c, res, sessionId);
-    await db.kysely.transaction().execute(async (trx) => {
-      if (passed) await markPassed(trx, passed, userId, usedAt);
-      const ended = enrolling ? await endOtherSessions(c, trx, userId, passed) : 0;
-      await appendAudit(trx, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome: 'success', ...from, details: { kind, ...(enrolling ? { enrolled: 1, sessionsEnded: ended } : {}) } });
-    });
-    if (c.get('eventsWritten')) events.bus.notify();
-    await clearAuthFailures(db.kysely, userId);
-  } else if (res.status === 401 || res.status === 400) {
-    await fail('wrong code');
-  }
+  // The lock check, the code check and the failure count are one decision per account (its
+  // lease, shared with the password step): a right code racing wrong ones either passes
+  // before the lock (whose end takes its session) or is refused after it.
+  const res = await withAccountLease(db.kysely, clock, userId, async () => {
+    const profile = await db.kysely.selectFrom('profile').select('locked_at').where('user_id', '=', userId).executeTakeFirst();
+    if (profile?.locked_at) {
+      await record('denied', { reason: 'locked' });
+      throw LOCKED();
+    }
+    const now = clock.now();
+    // A code works once: it is claimed before it is checked, in one statement, so two
+    // requests racing with the same code cannot both pass (the claim is given back if
+    // the code turns out wrong).
+    const usedAt = now.toISOString();
+    const claimed =
+      kind !== 'totp' ||
+      Boolean(
+        await db.kysely
+          .insertInto('totp_used')
+          .values({ user_id: userId, code: body.code, used_at: usedAt })
+          .onConflict((oc) =>
+            oc
+              .columns(['user_id', 'code'])
+              .doUpdateSet({ used_at: usedAt })
+              .where('totp_used.used_at', '<=', new Date(now.getTime() - CODE_REUSE_MS).toISOString()),
+          )
+          .returning('used_at')
+          .executeTakeFirst(),
+      );
+    if (!claimed) {
+      await fail('code already used');
+      throw new ApiError(401, 'CODE_ALREADY_USED', 'That code was already used. Wait for the next one.', { code: 'Already used' });
+    }
+    const res = await send(c, { code: body.code }, extraCookie);
+    if (kind === 'totp' && !res.ok) {
+      await db.kysely.deleteFrom('totp_used').where('user_id', '=', userId).where('code', '=', body.code).where('used_at', '=', usedAt).execute();
+    }
+    if (res.ok) {
+      const passed = await passedSessionId(c, res, sessionId);
+      await db.kysely.transaction().execute(async (trx) => {
+        if (passed) await markPassed(trx, passed, userId, usedAt);
+        const ended = enrolling ? await endOtherSessions(c, trx, userId, passed) : 0;
+        await appendAudit(trx, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome: 'success', ...from, details: { kind, ...(enrolling ? { enrolled: 1, sessionsEnded: ended } : {}) } });
+      });
+      if (c.get('eventsWritten')) events.bus.notify();
+      await clearAuthFailures(db.kysely, userId);
+    } else if (res.status === 401 || res.status === 400) {
+      await fail('wrong code');
+    }
+    return res;
+  });
   return normalize(c, res);
 }
