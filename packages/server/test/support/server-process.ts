@@ -1,103 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/db/database.ts';
 import { NOTICE } from '../../src/routes/notice.ts';
 import { currentCode, enrolWithSecret } from '../../src/totp.ts';
-import { BASE_URL, PASSWORD, TEST_ORI, testSecret, uniqueEmail } from '../helpers.ts';
+import { PASSWORD, TEST_ORI, testSecret, uniqueEmail } from '../helpers.ts';
+import { cookieNamed, request, type ServerProcess } from './processes.ts';
 
 /*
- * A real server process (`src/main.ts`, its own OS process, so its memory is
- * its own) for tests that need several processes on one database, or that
- * measure one: started on a free port, stopped with SIGTERM.
+ * Accounts for tests that run real server processes (`src/main.ts`, each its
+ * own OS process, so its memory is its own): the processes themselves are
+ * started and spoken to through ./processes.ts.
  */
-
-const MAIN = path.join(import.meta.dirname, '../../src/main.ts');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
-
-export interface ServerProcess {
-  child: ChildProcess;
-  base: string;
-  output(): string;
-  stop(ms?: number): Promise<number | null>;
-}
-
-export async function startServer(env: Record<string, string>, ready = /JusticeConnect on /, ms = 30_000): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), JC_LOG_REQUESTS: 'false', JC_BASE_URL: BASE_URL, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const server: ServerProcess = {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    output: () => out,
-    async stop(wait = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), wait);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${ready}:\n${out}`)), ms);
-    const append = (d: Buffer) => {
-      out += d.toString();
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', append);
-    child.stderr!.on('data', append);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before ${ready}:\n${out}`));
-    });
-  }).catch(async (err) => {
-    await server.stop(1000);
-    throw err;
-  });
-  return server;
-}
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-/** One request to a server process, as a page on BASE_URL would send it. */
-export async function request(server: ServerProcess, method: string, url: string, o: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { origin: BASE_URL, ...o.headers };
-  if (o.cookie) headers.cookie = o.cookie;
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(server.base + url, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, headers: res.headers, body };
-}
-
-const cookieNamed = (res: Reply, name: string) => res.headers.getSetCookie().find((c) => c.includes(name))?.split(';')[0];
+export { request, startServer, type Reply, type ServerProcess } from './processes.ts';
 
 /**
  * An active, signed-in account made through `on`: signed up over HTTP, given
