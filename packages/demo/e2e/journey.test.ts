@@ -562,9 +562,10 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
     await shots.take(dana, 'second-user-sees-step', danaActivity.getByRole('list', { name: 'Steps' }));
 
     // --- Sign out ---------------------------------------------------------------------
-    // Lena's credential as her browser holds it, to check afterwards that the server ended her session.
+    // Lena's credential as her browser holds and sends it, to check afterwards that the server ended her session
+    // (a bearer counts only with the Origin of a page on the allow-list, as her browser sends it).
     const credential: Record<string, string> = site.crossOrigin
-      ? { authorization: `Bearer ${await lena.evaluate((api) => sessionStorage.getItem(`jc-token:${api}`), site.api)}` }
+      ? { authorization: `Bearer ${await lena.evaluate((api) => sessionStorage.getItem(`jc-token:${api}`), site.api)}`, origin: new URL(site.url('/')).origin }
       : { cookie: (await apiCookies(lenaContext, site)).map((c) => `${c.name}=${c.value}`).join('; ') };
     assert.equal((await apiGet(site, '/api/v1/me', credential)).status, 200, 'the credential works before sign-out');
     await lena.locator('jc-sign-in').getByRole('button', { name: 'Sign out' }).click();
