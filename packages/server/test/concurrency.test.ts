@@ -1,14 +1,11 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openDatabase, type Db } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
 import { currentCode, enrolWithSecret } from '../src/totp.ts';
-import { backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail, type Backend } from './helpers.ts';
+import { backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail } from './helpers.ts';
 import { api, assertInvariants, burst, community, noServerErrors, rounds, statuses, type Caller } from './support/concurrency.ts';
-import { request, SECRET, signIn, startServer, type ServerProcess } from './support/processes.ts';
+import { request, SECRET, signIn, twoProcesses, type ServerProcess, type TwoProcesses } from './support/processes.ts';
 import { routeBuilders, type Fixtures } from './support/route-builders.ts';
 
 /*
@@ -25,8 +22,7 @@ const N = 10;
 
 for (const backend of backends()) {
   describe(`concurrency: two processes on one database (${backend.name})`, () => {
-    let dir: string;
-    let database: Awaited<ReturnType<Backend['create']>>;
+    let two: TwoProcesses;
     let a: ServerProcess;
     let b: ServerProcess;
     let db: Db;
@@ -47,21 +43,12 @@ for (const backend of backends()) {
     }
 
     before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'jc-race-'));
-      database = await backend.create(dir);
-      const env = {
-        JC_DATABASE_URL: database.url,
-        JC_DATA_DIR: dir,
-        JC_AUTH_SECRET: SECRET,
-        JC_SEED: 'none',
-        JC_TRUST_PROXY: 'true',
-        JC_SIGN_IN_RATE_PER_MINUTE: '100000',
-        JC_WRITE_RATE_PER_MINUTE: '1000000',
-      };
-      a = await startServer(env);
-      b = await startServer(env);
-      db = openDatabase({ kind: backend.name, url: database.url });
-      await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+      two = await twoProcesses(
+        backend,
+        { JC_TRUST_PROXY: 'true', JC_SIGN_IN_RATE_PER_MINUTE: '100000', JC_WRITE_RATE_PER_MINUTE: '1000000' },
+        'jc-race-',
+      );
+      ({ a, b, db } = two);
       [owner, owner2, moderator, member, member2, admin] = await Promise.all([
         account('Owner One'),
         account('Owner Two'),
@@ -72,12 +59,7 @@ for (const backend of backends()) {
       ]);
     });
 
-    after(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await db?.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => two?.dispose());
 
     afterEach(async () => {
       await assertInvariants(db);

@@ -1,13 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { openDatabase, type Db } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
 import type { Database } from '../src/db/schema.ts';
-import { activeUser, backends, call, codeFor, PASSWORD, startApp, TEST_ORI, type Backend, type TestApp } from './helpers.ts';
-import { request, signedInAccount, startServer, type ServerProcess } from './support/server-process.ts';
+import { activeUser, backends, call, codeFor, PASSWORD, startApp, type TestApp } from './helpers.ts';
+import { request, signedInAccount, type ServerProcess } from './support/server-process.ts';
+import { twoProcesses, type TwoProcesses } from './support/processes.ts';
 
 /*
  * Issue 19, finding 6: the lockout holds in a burst. The lock check, the
@@ -104,28 +102,17 @@ for (const backend of backends()) {
 
   describe(`lockout in a burst over two processes (${backend.name})`, () => {
     const SECRET = 'lockout-burst-test-secret-lockout-burst-test';
-    let dir: string;
-    let database: Awaited<ReturnType<Backend['create']>>;
+    let two: TwoProcesses;
     let a: ServerProcess;
     let b: ServerProcess;
     let db: Db;
 
     before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'jc-lockout-'));
-      database = await backend.create(dir);
-      const env = { JC_DATABASE_URL: database.url, JC_DATA_DIR: dir, JC_AUTH_SECRET: SECRET, JC_SEED: 'none', JC_LOCKOUT_ATTEMPTS: '5', JC_SIGN_IN_RATE_PER_MINUTE: '1000' };
-      a = await startServer(env);
-      b = await startServer(env);
-      db = openDatabase({ kind: backend.name, url: database.url });
-      await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+      two = await twoProcesses(backend, { JC_AUTH_SECRET: SECRET, JC_LOCKOUT_ATTEMPTS: '5', JC_SIGN_IN_RATE_PER_MINUTE: '1000' }, 'jc-lockout-');
+      ({ a, b, db } = two);
     });
 
-    after(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await db?.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => two?.dispose());
 
     it('30 wrong passwords and the right one, half through each process: still at most 5 checked, locked on the 5th, no session', async () => {
       const user = await signedInAccount(a, db, SECRET, 'Two Process Target');

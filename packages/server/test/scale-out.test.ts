@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase, type Db } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
 import { NOTICE } from '../src/routes/notice.ts';
 import { DEMO_AGENCIES, DEMO_PASSWORD, DEMO_USERS, demoTotpSecret } from '../src/seed.ts';
 import { currentCode, enrolWithSecret } from '../src/totp.ts';
-import { BASE_URL, backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail, type Backend } from './helpers.ts';
+import { BASE_URL, backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail } from './helpers.ts';
 import { SseReader } from './sse.ts';
-import { cookieNamed, request, SECRET, signIn, startServer, type ServerProcess } from './support/processes.ts';
+import { cookieNamed, request, SECRET, signIn, startServer, twoProcesses, type ServerProcess, type TwoProcesses } from './support/processes.ts';
 
 /*
  * Scale-out: real server processes (separate OS processes, `src/main.ts`, as in
@@ -32,8 +32,7 @@ async function openStream(server: ServerProcess, cookie: string) {
 
 for (const backend of backends()) {
   describe(`two server processes on one database (${backend.name})`, () => {
-    let dir: string;
-    let database: Awaited<ReturnType<Backend['create']>>;
+    let two: TwoProcesses;
     let a: ServerProcess;
     let b: ServerProcess;
     let db: Db;
@@ -58,31 +57,13 @@ for (const backend of backends()) {
     }
 
     before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'jc-scale-'));
-      database = await backend.create(dir);
       // Like two replicas behind one reverse proxy: one database, one secret, one data folder (uploads), the proxy's client address.
-      const env = {
-        JC_DATABASE_URL: database.url,
-        JC_DATA_DIR: dir,
-        JC_AUTH_SECRET: SECRET,
-        JC_SEED: 'none',
-        JC_TRUST_PROXY: 'true',
-        JC_LOCKOUT_ATTEMPTS: '3',
-        JC_SIGN_IN_RATE_PER_MINUTE: '6',
-      };
-      // Both start at once on the empty database: one migrates, the other waits its turn.
-      const started = await Promise.allSettled([startServer(env), startServer(env)]);
-      for (const s of started) if (s.status === 'rejected') await Promise.all(started.map((x) => x.status === 'fulfilled' && x.value.stop())).then(() => Promise.reject(s.reason));
-      [a, b] = started.map((x) => (x as PromiseFulfilledResult<ServerProcess>).value) as [ServerProcess, ServerProcess];
-      db = openDatabase({ kind: backend.name, url: database.url });
-      await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+      two = await twoProcesses(backend, { JC_TRUST_PROXY: 'true', JC_LOCKOUT_ATTEMPTS: '3', JC_SIGN_IN_RATE_PER_MINUTE: '6' }, 'jc-scale-');
+      ({ a, b, db } = two);
     });
 
     after(async () => {
-      const codes = await Promise.all([a?.stop(), b?.stop()]);
-      await db?.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      const codes = await two?.dispose();
       assert.deepEqual(codes, [0, 0], 'both processes stop cleanly on SIGTERM');
     });
 

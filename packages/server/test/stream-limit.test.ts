@@ -1,14 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openDatabase, type Db } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
 import { ManualClock } from '../src/clock.ts';
 import { PROCESS_ID } from '../src/events/stream-slots.ts';
-import { activeUser, backends, startApp, TEST_ORI, type Backend, type TestApp } from './helpers.ts';
+import { activeUser, backends, startApp, type TestApp } from './helpers.ts';
 import { SseReader } from './sse.ts';
-import { signedInAccount, startServer, type ServerProcess } from './support/server-process.ts';
+import { signedInAccount, type ServerProcess } from './support/server-process.ts';
+import { twoProcesses, type TwoProcesses } from './support/processes.ts';
 
 /*
  * Issue 19, finding 5: the per-user live-stream limit holds when streams open
@@ -21,28 +19,17 @@ const LIMIT = 8;
 
 for (const backend of backends()) {
   describe(`live streams per user across processes (${backend.name})`, () => {
-    let dir: string;
-    let database: Awaited<ReturnType<Backend['create']>>;
+    let two: TwoProcesses;
     let a: ServerProcess;
     let b: ServerProcess;
     let db: Db;
 
     before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'jc-streams-'));
-      database = await backend.create(dir);
-      const env = { JC_DATABASE_URL: database.url, JC_DATA_DIR: dir, JC_AUTH_SECRET: SECRET, JC_SEED: 'none', JC_MAX_STREAMS_PER_USER: String(LIMIT) };
-      a = await startServer(env);
-      b = await startServer(env);
-      db = openDatabase({ kind: backend.name, url: database.url });
-      await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+      two = await twoProcesses(backend, { JC_AUTH_SECRET: SECRET, JC_MAX_STREAMS_PER_USER: String(LIMIT) }, 'jc-streams-');
+      ({ a, b, db } = two);
     });
 
-    after(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await db?.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => two?.dispose());
 
     it('200 streams opened at once by one user over two processes: exactly maxStreamsPerUser open, the rest 429; closing one lets one more in', async () => {
       const user = await signedInAccount(a, db, SECRET, 'Many Tabs');

@@ -3,8 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { openDatabase, type Db } from '../../src/db/database.ts';
 import { NOTICE } from '../../src/routes/notice.ts';
-import { BASE_URL, PASSWORD } from '../helpers.ts';
+import { BASE_URL, PASSWORD, TEST_ORI, type Backend } from '../helpers.ts';
 
 /* Real server processes (src/main.ts) for the tests that need several on one database: scale-out, concurrency. */
 
@@ -130,3 +133,45 @@ export async function signIn(passwordOn: ServerProcess, codeOn: ServerProcess, e
   return cookie;
 }
 
+
+/** Two server processes on one fresh database and data folder, as two replicas behind one proxy, with the database open for the test's own checks. */
+export interface TwoProcesses {
+  a: ServerProcess;
+  b: ServerProcess;
+  db: Db;
+  /** Their one data folder (uploads). */
+  dir: string;
+  /** Stops both (their exit codes), closes and drops the database, removes the folder. */
+  dispose(): Promise<(number | null)[]>;
+}
+
+export async function twoProcesses(backend: Backend, env: Record<string, string>, prefix = 'jc-two-'): Promise<TwoProcesses> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const database = await backend.create(dir);
+  const all = { JC_DATABASE_URL: database.url, JC_DATA_DIR: dir, JC_AUTH_SECRET: SECRET, JC_SEED: 'none', ...env };
+  // Both start at once on the empty database: one migrates, the other waits its turn.
+  const started = await Promise.allSettled([startServer(all), startServer(all)]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((s) => s.status === 'fulfilled' && s.value.stop()));
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw failed.reason;
+  }
+  const [a, b] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as [ServerProcess, ServerProcess];
+  const db = openDatabase({ kind: backend.name, url: database.url });
+  await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+  return {
+    a,
+    b,
+    db,
+    dir,
+    async dispose() {
+      const codes = await Promise.all([a.stop(), b.stop()]);
+      await db.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+      return codes;
+    },
+  };
+}
