@@ -1,18 +1,17 @@
-import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { CommunityTable, Database, MembershipState, Role, UserStatus, Visibility } from './db/schema.ts';
-import { requireUser, type AppEnv } from './http/context.ts';
-import { ApiError } from './http/errors.ts';
 import { compiled } from './db/compiled.ts';
 import { hasIdShape } from './db/ids.ts';
 
 export { hasIdShape };
 
 /**
- * JusticeConnect's one authorization function. Every read and write of a
+ * JusticeConnect's one authorization rule. Every read and write of a
  * community, or of anything that belongs to one (feed, forum, activity,
- * files), asks `authorize()`; lists ask `readableCommunityIds()`, which
- * applies the same rule. Nothing else decides access.
+ * files), asks `authorize()` (http/authorize.ts: the request's actor and this
+ * rule's decision as an HTTP answer); lists ask `readableCommunityIds()`,
+ * which applies the same rule. Nothing else decides access. This module knows
+ * no request and no HTTP error.
  */
 
 export interface Actor {
@@ -166,17 +165,6 @@ export function actorFrom(
   };
 }
 
-/**
- * The signed-in actor's account state: as read with the session for a read,
- * or again inside the transaction `db` of a write (so a write sees the
- * account as it is when the write commits).
- */
-async function requestActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
-  const user = await requireUser(c);
-  const withSession = c.get('actor');
-  return !db && withSession ? withSession : loadActor(db ?? c.get('services').db.kysely, user.id);
-}
-
 function communityWithMembership(db: Kysely<Database>, userId: string) {
   return db
     .selectFrom('community')
@@ -230,50 +218,6 @@ export async function loadAccess(db: Kysely<Database>, actor: Actor, communityId
     own: memberships.get(community.id) ?? null,
     parentMember: chain.length === 1 || roles[roles.length - 2] !== null,
   };
-}
-
-/**
- * For a route: the signed-in actor may do `action` on the community with id
- * `communityId` (an object's `community_id`; never a slug: see
- * `authorizeRef`), or this throws the shared error (401, 403 with a code, or
- * 404 — a restricted community an outsider asks for is simply not found).
- */
-export async function authorize(c: Context<AppEnv>, communityId: string, action: Action, db?: Kysely<Database>): Promise<Access> {
-  const actor = await gatedActor(c, db);
-  return decideFor(db ?? c.get('services').db.kysely, actor, communityId, action);
-}
-
-/**
- * `authorize` for a community the request names (a path's `{ref}`, or a
- * `parent`/`copyFrom` field): its id or its slug, resolved once, here.
- */
-export async function authorizeRef(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
-  const actor = await gatedActor(c, db);
-  const kysely = db ?? c.get('services').db.kysely;
-  const id = await resolveCommunityRef(kysely, ref);
-  if (!id) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
-  return decideFor(kysely, actor, id, action);
-}
-
-/** The request's actor, past the account gate (its own state answers first, on every community route). */
-async function gatedActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
-  const actor = await requestActor(c, db);
-  const g = gate(actor);
-  if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
-  return actor;
-}
-
-async function decideFor(db: Kysely<Database>, actor: Actor, communityId: string, action: Action): Promise<Access> {
-  const access = await loadAccess(db, actor, communityId);
-  if (!access) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
-  const decision = decide(access, action);
-  if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
-  return access;
-}
-
-/** The gate alone, for endpoints that are not about one community (lists, create). */
-export async function requireCommunityUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
-  return gatedActor(c, db);
 }
 
 /**

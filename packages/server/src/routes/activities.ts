@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { authorize, authorizeRef, communityAccessMap, requireCommunityUser, type Access } from '../authz.ts';
+import { communityAccessMap, type Access } from '../authz.ts';
+import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
 import {
   activityRights,
   activityView,

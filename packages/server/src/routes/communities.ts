@@ -2,7 +2,8 @@ import { createTemplatesFromSettings } from '../data/activities.ts';
 import { createForumsFromSettings } from '../data/forums.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import { authorize, authorizeRef, hasIdShape, readableCommunityIds, requireCommunityUser, resolveCommunityRef, type Access, type Action } from '../authz.ts';
+import { hasIdShape, readableCommunityIds, resolveCommunityRef, type Access, type Action } from '../authz.ts';
+import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
 import { lockCommunities } from '../db/locks.ts';
 import {
   countOwners,

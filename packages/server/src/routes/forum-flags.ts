@@ -1,4 +1,4 @@
-import { authorize, authorizeRef } from '../authz.ts';
+import { authorize, authorizeRef } from '../http/authorize.ts';
 import { deleteReply, deleteTopic, excerpt } from '../data/forums.ts';
 import { now } from '../db/database.ts';
 import { forUpdate } from '../db/locks.ts';

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { authorize, authorizeRef, requireCommunityUser, type Access } from '../authz.ts';
+import { type Access } from '../authz.ts';
+import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
 import {
   createForum,
   deleteTopic,

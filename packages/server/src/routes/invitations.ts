@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { appendAudit, origin } from '../audit.ts';
-import { authorizeRef } from '../authz.ts';
+import { authorizeRef } from '../http/authorize.ts';
 import { setMembership } from '../data/communities.ts';
 import { now } from '../db/database.ts';
 import { inTransaction } from '../http/context.ts';

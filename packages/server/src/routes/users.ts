@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { unlockAccount } from '../security.ts';
 import type { Context } from 'hono';
-import { loadActor, requireCommunityUser, type Actor } from '../authz.ts';
+import { loadActor, type Actor } from '../authz.ts';
+import { requireCommunityUser } from '../http/authorize.ts';
 import { now } from '../db/database.ts';
 import type { Kysely } from 'kysely';
 import type { Database, UserStatus } from '../db/schema.ts';

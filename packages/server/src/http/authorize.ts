@@ -1,0 +1,69 @@
+import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
+import { decide, gate, loadAccess, loadActor, NOT_FOUND, resolveCommunityRef, type Access, type Action, type Actor } from '../authz.ts';
+import type { Database } from '../db/schema.ts';
+import { requireUser, type AppEnv } from './context.ts';
+import { ApiError } from './errors.ts';
+
+/*
+ * The authorization function as routes call it: the request's actor, the
+ * rule of authz.ts (which knows no request), and its decision as the shared
+ * HTTP error. Every object route resolves its object to its community id and
+ * asks `authorize`; a community the request names goes through
+ * `authorizeRef`, the one place a slug is resolved.
+ */
+
+/**
+ * The signed-in actor's account state: as read with the session for a read,
+ * or again inside the transaction `db` of a write (so a write sees the
+ * account as it is when the write commits).
+ */
+async function requestActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const user = await requireUser(c);
+  const withSession = c.get('actor');
+  return !db && withSession ? withSession : loadActor(db ?? c.get('services').db.kysely, user.id);
+}
+
+/**
+ * For a route: the signed-in actor may do `action` on the community with id
+ * `communityId` (an object's `community_id`; never a slug: see
+ * `authorizeRef`), or this throws the shared error (401, 403 with a code, or
+ * 404 — a restricted community an outsider asks for is simply not found).
+ */
+export async function authorize(c: Context<AppEnv>, communityId: string, action: Action, db?: Kysely<Database>): Promise<Access> {
+  const actor = await gatedActor(c, db);
+  return decideFor(db ?? c.get('services').db.kysely, actor, communityId, action);
+}
+
+/**
+ * `authorize` for a community the request names (a path's `{ref}`, or a
+ * `parent`/`copyFrom` field): its id or its slug, resolved once, here.
+ */
+export async function authorizeRef(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
+  const actor = await gatedActor(c, db);
+  const kysely = db ?? c.get('services').db.kysely;
+  const id = await resolveCommunityRef(kysely, ref);
+  if (!id) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
+  return decideFor(kysely, actor, id, action);
+}
+
+/** The request's actor, past the account gate (its own state answers first, on every community route). */
+async function gatedActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const actor = await requestActor(c, db);
+  const g = gate(actor);
+  if (g.allow === false) throw new ApiError(g.status, g.code, g.message);
+  return actor;
+}
+
+async function decideFor(db: Kysely<Database>, actor: Actor, communityId: string, action: Action): Promise<Access> {
+  const access = await loadAccess(db, actor, communityId);
+  if (!access) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
+  const decision = decide(access, action);
+  if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
+  return access;
+}
+
+/** The gate alone, for endpoints that are not about one community (lists, create). */
+export async function requireCommunityUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  return gatedActor(c, db);
+}
