@@ -162,10 +162,12 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
   const sqlite = new SQLite(database.url);
+  // Waiting for another process's lock comes first: switching a new file to WAL takes a lock, and two
+  // processes opening one new file at once would otherwise fail at once with "database is locked".
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   const statements = keepingStatements(sqlite);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }), plugins });
   directReads.set(kysely, (sql, parameters) => (sqlite.inTransaction ? null : (statements.prepare(sql).all(parameters as unknown[]) as never)));
