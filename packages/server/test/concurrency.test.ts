@@ -49,14 +49,20 @@ for (const backend of backends()) {
         'jc-race-',
       );
       ({ a, b, db } = two);
-      [owner, owner2, moderator, member, member2, admin] = await Promise.all([
-        account('Owner One'),
-        account('Owner Two'),
-        account('Mod Erator'),
-        account('Mem Ber'),
-        account('Mem Ber Two'),
-        account('Site Admin', { siteAdmin: true }),
-      ]);
+      try {
+        [owner, owner2, moderator, member, member2, admin] = await Promise.all([
+          account('Owner One'),
+          account('Owner Two'),
+          account('Mod Erator'),
+          account('Mem Ber'),
+          account('Mem Ber Two'),
+          account('Site Admin', { siteAdmin: true }),
+        ]);
+      } catch (err) {
+        // What the servers said is the first thing to read when setting up fails.
+        const tail = (s: ServerProcess) => s.output().slice(-2000);
+        throw new Error(`setting up the accounts failed: ${err instanceof Error ? err.message : err}\n--- process A ---\n${tail(a)}\n--- process B ---\n${tail(b)}`, { cause: err });
+      }
     });
 
     after(() => two?.dispose());

@@ -34,7 +34,7 @@ export interface ServerProcess {
   stop(ms?: number): Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string>, ready = /JusticeConnect on /): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, ready = /JusticeConnect on /, readyMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), JC_LOG_REQUESTS: 'false', JC_BASE_URL: BASE_URL, ...env },
@@ -82,7 +82,8 @@ export async function startServer(env: Record<string, string>, ready = /JusticeC
     },
   };
   try {
-    await server.waitFor(ready);
+    // A cold start (tsx compiling every source file, two processes on two cores, one migrating) can take far longer than a warm one.
+    await server.waitFor(ready, readyMs);
   } catch (err) {
     await server.stop(1000);
     throw err;
