@@ -30,8 +30,9 @@ const { loadConfig } = await import('./packages/server/src/config.ts');
 const { seedDemo, demoTotpSecret } = await import('./packages/server/src/seed.ts');
 const { currentCode, enrolWithSecret } = await import('./packages/server/src/totp.ts');
 
-const PORT = 8765;
-const CROSS_PORT = 8766;
+// JC_WTR_PORT moves both (the cross-origin server takes the next port), so two checkouts can run their element tests at once.
+const PORT = Number(process.env.JC_WTR_PORT ?? 8765);
+const CROSS_PORT = PORT + 1;
 const PAGE_ORIGIN = `http://localhost:${PORT}`;
 const CROSS_ORIGIN_API = `http://127.0.0.1:${CROSS_PORT}`;
 

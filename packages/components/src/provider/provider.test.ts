@@ -38,7 +38,7 @@ describe('jc-provider (against the real server)', () => {
   it('gives a new client when the api attribute changes', async () => {
     const el = await fixture<JcProvider>(html`<jc-provider></jc-provider>`);
     const first = el.context;
-    el.api = 'http://127.0.0.1:8766';
+    el.api = `http://127.0.0.1:${Number(location.port) + 1}`; // the cross-origin test server (web-test-runner.config.mjs)
     await el.updateComplete;
     expect(el.context).to.not.equal(first);
     expect(el.context!.api.crossOrigin).to.equal(true);
