@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { decide, type Access, type Actor } from '../authz.ts';
+import type { Actor } from '../authz.ts';
+import { changeActivity, editActivity, type ContentRights } from '../policy.ts';
 import { now } from '../db/database.ts';
 import type { ActivityStatus, ActivityStepTable, ActivityTable, Database } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
@@ -55,18 +56,6 @@ export interface ActivityView extends ActivitySummaryView {
   /** May add, assign, check off and reorder steps and post updates: members. */
   canChangeSteps: boolean;
 }
-
-export interface ActivityRights {
-  actor: Actor;
-  member: boolean;
-  moderator: boolean;
-}
-
-export function activityRights(access: Access): ActivityRights {
-  return { actor: access.actor, member: decide(access, 'content.write').allow, moderator: decide(access, 'content.moderate').allow };
-}
-
-export const canEditActivity = (rights: ActivityRights, activity: Pick<ActivityRow, 'owner_id'>) => rights.moderator || (rights.member && activity.owner_id === rights.actor.userId);
 
 /**
  * Takes the activity's write lock and counts the change: on PostgreSQL the
@@ -205,7 +194,7 @@ export async function moveStep(db: Kysely<Database>, step: StepRow, sectionId: s
   await renumber(db, order);
 }
 
-export async function activityView(db: Kysely<Database>, rights: ActivityRights, id: string): Promise<ActivityView> {
+export async function activityView(db: Kysely<Database>, rights: ContentRights, id: string): Promise<ActivityView> {
   const r = (await summaryBase(db).where('activity.id', '=', id).executeTakeFirst()) as SummaryRow | undefined;
   if (!r) throw new ApiError(404, 'NOT_FOUND', 'No such activity.');
   const [sections, order, rows] = await Promise.all([
@@ -219,8 +208,8 @@ export async function activityView(db: Kysely<Database>, rights: ActivityRights,
     ...summaryView(r),
     sections: sections.map((s) => ({ id: s.id, title: s.title, position: Number(s.position) })),
     steps: order.map((s) => stepView(byId.get(s.id)!, me, rights.member)),
-    canEdit: canEditActivity(rights, r),
-    canChangeSteps: r.is_template ? rights.moderator : rights.member || rights.moderator,
+    canEdit: editActivity(rights, r).allow,
+    canChangeSteps: (rights.member || rights.moderator) && changeActivity(rights, r).allow,
   };
 }
 

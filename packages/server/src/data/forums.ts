@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { decide, type Access, type Actor } from '../authz.ts';
+import { answerTopic, deleteReply as mayDeleteReply, deleteTopic as mayDeleteTopic, editReply, editTopic, replyToTopic, type ContentRights } from '../policy.ts';
 import { now } from '../db/database.ts';
 import type { DatabaseKind } from '../config.ts';
 import type { Database, ForumTable as ForumColumns, ReplyTable as ReplyColumns, TopicTable as TopicColumns } from '../db/schema.ts';
@@ -76,21 +76,6 @@ export interface ReplyView {
   canEdit: boolean;
   canDelete: boolean;
   clientId: string | null;
-}
-
-/** What the actor may do in a community's forums: the authorization function's answers, asked once. */
-export interface ForumRights {
-  actor: Actor;
-  member: boolean;
-  moderator: boolean;
-}
-
-export function forumRights(access: Access): ForumRights {
-  return {
-    actor: access.actor,
-    member: decide(access, 'content.write').allow,
-    moderator: decide(access, 'content.moderate').allow,
-  };
 }
 
 /** Markdown as short plain text, for lists and quotes (the widgets show it as text, never as HTML). */
@@ -239,31 +224,34 @@ export async function findTopic(db: Kysely<Database>, id: string, lock?: Databas
     .executeTakeFirst();
 }
 
-export async function topicView(db: Kysely<Database>, rights: ForumRights, id: string): Promise<TopicView> {
+export async function topicView(db: Kysely<Database>, rights: ContentRights, id: string): Promise<TopicView> {
   const r = (await topicBase(db).where('topic.id', '=', id).executeTakeFirst()) as TopicRow | undefined;
   if (!r) throw new ApiError(404, 'NOT_FOUND', 'No such topic.');
   const me = rights.actor.userId;
-  const own = r.author_id === me;
-  const [follow, othersReplied] = await Promise.all([
+  const [follow, replied] = await Promise.all([
     db.selectFrom('topic_follow').select('user_id').where('topic_id', '=', id).where('user_id', '=', me).executeTakeFirst(),
-    own && !rights.moderator
-      ? db.selectFrom('reply').select('id').where('topic_id', '=', id).where('author_id', '!=', me).where('deleted_at', 'is', null).limit(1).executeTakeFirst()
-      : Promise.resolve(undefined),
+    othersReplied(db, rights, r),
   ]);
   const { excerpt: _excerpt, ...rest } = summary(r);
-  const locked = Boolean(r.locked);
   return {
     ...rest,
     body: r.body,
     editedAt: r.edited_at,
     answerReplyId: r.answer_reply_id,
     following: Boolean(follow),
-    canReply: rights.member && (!locked || rights.moderator),
+    canReply: replyToTopic(rights, r).allow,
     canModerate: rights.moderator,
-    canEdit: rights.moderator || (own && rights.member && !locked),
-    canDelete: rights.moderator || (own && rights.member && !othersReplied),
-    canAnswer: Boolean(r.question) && rights.member && (own || rights.moderator),
+    canEdit: editTopic(rights, r).allow,
+    canDelete: mayDeleteTopic(rights, r, replied).allow,
+    canAnswer: answerTopic(rights, r).allow,
   };
+}
+
+/** Whether anyone but its author has a reply (not deleted) in the topic: asked only when it decides (the author deleting it). */
+export async function othersReplied(db: Kysely<Database>, rights: ContentRights, topic: Pick<TopicTable, 'id' | 'author_id'>): Promise<boolean> {
+  if (rights.moderator || topic.author_id !== rights.actor.userId) return false;
+  const other = await db.selectFrom('reply').select('id').where('topic_id', '=', topic.id).where('author_id', '!=', topic.author_id).where('deleted_at', 'is', null).limit(1).executeTakeFirst();
+  return Boolean(other);
 }
 
 export const replyCursor = (r: Pick<ReplyTable, 'root_seq' | 'seq'>) => encodeCursor(String(r.root_seq), String(r.seq));
@@ -294,7 +282,7 @@ export interface ReplyPageView {
  */
 export async function replyPage(
   db: Kysely<Database>,
-  rights: ForumRights,
+  rights: ContentRights,
   topic: TopicTable,
   page: { limit: number; cursor?: Keyset; before?: Keyset; anchor?: string },
 ): Promise<ReplyPageView> {
@@ -367,7 +355,7 @@ export async function replyPage(
 
 type ReplyRow = ReplyTable & { author_name: string; agency_name: string | null };
 
-export async function replyViews(db: Kysely<Database>, rights: ForumRights, topic: TopicTable, rows: ReplyRow[]): Promise<ReplyView[]> {
+export async function replyViews(db: Kysely<Database>, rights: ContentRights, topic: TopicTable, rows: ReplyRow[]): Promise<ReplyView[]> {
   if (rows.length === 0) return [];
   const me = rights.actor.userId;
   const quoteIds = [...new Set(rows.map((r) => r.quote_id).filter((q): q is string => q !== null))];
@@ -393,7 +381,6 @@ export async function replyViews(db: Kysely<Database>, rights: ForumRights, topi
   ]);
   const quoteById = new Map(quotes.map((q) => [q.id, q]));
   const likedIds = new Set(liked.map((l) => l.reply_id));
-  const locked = Boolean(topic.locked);
   return rows.map((r): ReplyView => {
     const deleted = r.deleted_at !== null;
     const own = r.author_id === me;
@@ -411,14 +398,14 @@ export async function replyViews(db: Kysely<Database>, rights: ForumRights, topi
       likeCount: deleted ? 0 : Number(r.like_count),
       liked: likedIds.has(r.id),
       isAnswer: !deleted && topic.answer_reply_id === r.id,
-      canEdit: !deleted && own && rights.member && (!locked || rights.moderator),
-      canDelete: !deleted && (rights.moderator || (own && rights.member)),
+      canEdit: !deleted && editReply(rights, r, topic).allow,
+      canDelete: !deleted && mayDeleteReply(rights, r).allow,
       clientId: own ? r.client_id : null,
     };
   });
 }
 
-export async function oneReply(db: Kysely<Database>, rights: ForumRights, topic: TopicTable, id: string): Promise<ReplyView> {
+export async function oneReply(db: Kysely<Database>, rights: ContentRights, topic: TopicTable, id: string): Promise<ReplyView> {
   const row = await db
     .selectFrom('reply')
     .innerJoin('user', 'user.id', 'reply.author_id')

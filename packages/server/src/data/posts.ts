@@ -3,11 +3,11 @@ import type { Actor } from '../authz.ts';
 import type { Database, PostType } from '../db/schema.ts';
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { compiled } from '../db/compiled.ts';
+import { deletePost, editPost } from '../policy.ts';
 import { visibleToReader } from './audience.ts';
 
 export const REACTION_KINDS = ['like', 'thanks', 'important'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
-export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 
 export interface PostView {
   id: string;
@@ -44,7 +44,7 @@ export async function postPage(
   db: Kysely<Database>,
   actor: Actor,
   scope: { communityIds: string[]; moderatorOf: Set<string>; communities?: Map<string, { slug: string; name: string }> },
-  options: { limit: number; cursor?: Keyset; type?: PostType; onlyId?: string },
+  options: { limit: number; cursor?: Keyset; type?: PostType; onlyId?: string; now: Date },
 ): Promise<{ items: PostView[]; nextCursor: string | null }> {
   if (scope.communityIds.length === 0) return { items: [], nextCursor: null };
   // Built once per shape (db/compiled.ts): which filters are present, and how many communities.
@@ -93,7 +93,7 @@ export async function postPage(
     scope.communities ?? communityNames(db, page.map((r) => r.community_id)),
     postAttachments(db, page.flatMap((r) => (r.attachment_id ? [r.attachment_id] : []))),
   ]);
-  const now = Date.now();
+  const { now } = options;
   const items = page.map((r): PostView => {
     const reactions = { like: 0, thanks: 0, important: 0 };
     for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
@@ -117,8 +117,8 @@ export async function postPage(
       reactions,
       myReactions: counts.filter((m) => m.post_id === r.id && Number(m.mine) > 0).map((m) => m.kind),
       commentCount: Number(r.comment_count),
-      canEdit: own && now - Date.parse(r.created_at) < EDIT_WINDOW_MS,
-      canDelete: own || actor.siteAdmin || scope.moderatorOf.has(r.community_id),
+      canEdit: editPost(actor, r, now).allow,
+      canDelete: deletePost(actor, r, actor.siteAdmin || scope.moderatorOf.has(r.community_id)).allow,
       clientId: own ? r.client_id : null,
     };
   });

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { decide, gate, loadAccess, loadActor, NOT_FOUND, resolveCommunityRef, type Access, type Action, type Actor } from '../authz.ts';
+import { decide, gate, loadAccess, loadActor, NOT_FOUND, resolveCommunityRef, type Access, type Action, type Actor, type Decision } from '../authz.ts';
 import type { Database } from '../db/schema.ts';
 import { requireUser, type AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -61,6 +61,36 @@ async function decideFor(db: Kysely<Database>, actor: Actor, communityId: string
   const decision = decide(access, action);
   if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
   return access;
+}
+
+/** A policy's decision (policy.ts) as the route's answer: nothing when allowed, the shared error otherwise. */
+export function allow(decision: Decision): void {
+  if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
+}
+
+/**
+ * The one authorization of an object route (a topic, reply, post, activity,
+ * step, flag, file): the account's gate first, as on every community route;
+ * then `find` reads the object (in `db`, so a write's lock holds: db/locks.ts)
+ * and its `community_id` is asked of the authorization function. An object
+ * that does not exist and one whose community's inside the actor may not read
+ * get the same 404 (`notFound` says what is missing); past that, `action`'s
+ * answer (403 or 409 with a code) stands. `db`: a write's transaction (the
+ * actor is read again in it); a read leaves it out.
+ */
+export async function authorizeObject<T extends { community_id: string }>(
+  c: Context<AppEnv>,
+  find: (db: Kysely<Database>, actor: Actor) => Promise<T | undefined>,
+  action: Action,
+  options: { db?: Kysely<Database>; notFound: string },
+): Promise<{ object: T; access: Access }> {
+  const kysely = options.db ?? c.get('services').db.kysely;
+  const actor = await gatedActor(c, options.db);
+  const object = await find(kysely, actor);
+  const access = object ? await loadAccess(kysely, actor, object.community_id) : null;
+  if (!object || !access || decide(access, 'content.read').allow === false) throw new ApiError(404, 'NOT_FOUND', options.notFound);
+  if (action !== 'content.read') allow(decide(access, action));
+  return { object, access };
 }
 
 /** The gate alone, for endpoints that are not about one community (lists, create). */

@@ -2,11 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import { communityAccessMap, type Access } from '../authz.ts';
-import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import { allow, authorize, authorizeObject, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import { changeActivity, contentRights, editActivity, makeTemplate } from '../policy.ts';
 import {
-  activityRights,
   activityView,
-  canEditActivity,
   copyTemplate,
   findActivity,
   insertActivity,
@@ -182,29 +181,30 @@ const routes = {
 };
 
 type Db = Kysely<Database>;
-const NO_ACTIVITY = () => new ApiError(404, 'NOT_FOUND', 'No such activity.');
-const NO_STEP = () => new ApiError(404, 'NOT_FOUND', 'No such step.');
 
-/** The activity and the caller's rights in its community; an activity in a community you cannot read is not found. */
-async function activityAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write', db: Db = c.get('services').db.kysely) {
-  // The account's own state (pending, not opted in) answers first, as on every community route.
-  await requireCommunityUser(c, db);
-  const activity = await findActivity(db, id);
-  const read = activity ? await authorize(c, activity.community_id, 'content.read', db).catch(() => null) : null;
-  if (!activity || !read) throw NO_ACTIVITY();
-  const access = action === 'content.read' ? read : await authorize(c, activity.community_id, action, db);
-  const rights = activityRights(access);
-  if (action === 'content.write' && activity.is_template && !rights.moderator) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only an owner or moderator may change a template.');
+/**
+ * The activity and the caller's rights in its community (authorizeObject: an
+ * activity in a community you cannot read is not found); a write to a
+ * template is its moderators' alone (policy.ts).
+ */
+async function activityAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write', db?: Db) {
+  const { object: activity, access } = await authorizeObject(c, (db) => findActivity(db, id), action, { db, notFound: 'No such activity.' });
+  const rights = contentRights(access);
+  if (action === 'content.write') allow(changeActivity(rights, activity));
   return { activity, access, rights };
 }
 
+/** A step, its activity and the caller's rights: changing a step is for members (a template's: moderators). */
 async function stepAccess(c: Context<AppEnv>, id: string, db: Db) {
-  const step = await db.selectFrom('activity_step').selectAll().where('id', '=', id).executeTakeFirst();
-  const found = step ? await activityAccess(c, step.activity_id, 'content.read', db).catch(() => null) : null;
-  if (!step || !found) throw NO_STEP();
-  // Reading is not enough: changing a step is for members.
-  const write = await activityAccess(c, step.activity_id, 'content.write', db);
-  return { step, ...write };
+  const find = async (db: Db) => {
+    const step = await db.selectFrom('activity_step').selectAll().where('id', '=', id).executeTakeFirst();
+    const activity = step && (await findActivity(db, step.activity_id));
+    return step && activity ? { community_id: activity.community_id, step, activity } : undefined;
+  };
+  const { object, access } = await authorizeObject(c, find, 'content.write', { db, notFound: 'No such step.' });
+  const rights = contentRights(access);
+  allow(changeActivity(rights, object.activity));
+  return { step: object.step, activity: object.activity, access, rights };
 }
 
 /** A member of this community (an assignee must be one), or a 422 naming the field. */
@@ -241,8 +241,8 @@ export const activities = createRouter()
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
-      const rights = activityRights(access);
-      if (body.template && !rights.moderator) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only an owner or moderator may make a template.');
+      const rights = contentRights(access);
+      if (body.template) allow(makeTemplate(rights));
       for (const s of body.steps ?? []) await checkAssignee(trx, access.community.id, s.assignee);
       const base = { communityId: access.community.id, ownerId: access.actor.userId, title: body.title, goal: body.goal, dueDate: body.dueDate ?? null };
       let id: string;
@@ -270,7 +270,7 @@ export const activities = createRouter()
     const patch = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const { activity, access, rights } = await activityAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (!canEditActivity(rights, activity)) throw new ApiError(403, 'OWNER_REQUIRED', 'Only the activity’s owner or a moderator may change it.');
+      allow(editActivity(rights, activity));
       const version = await lockActivity(trx, activity.id);
       await trx
         .updateTable('activity')

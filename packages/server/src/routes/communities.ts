@@ -3,7 +3,8 @@ import { createForumsFromSettings } from '../data/forums.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { hasIdShape, readableCommunityIds, resolveCommunityRef, type Access, type Action } from '../authz.ts';
-import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import { allow, authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import { removeMember } from '../policy.ts';
 import { lockCommunities } from '../db/locks.ts';
 import {
   countOwners,
@@ -505,9 +506,7 @@ export const communities = createRouter()
       const row = await trx.selectFrom('membership').select(['role', 'state', 'via_email']).where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
       // An invitation sent by email is not the community's to know of, or to withdraw by id.
       if (!row || (row.state === 'invited' && row.via_email)) throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user has no membership here.');
-      if (row.role !== 'member' && access.role !== 'owner' && !access.actor.siteAdmin) {
-        throw new ApiError(403, 'OWNER_REQUIRED', 'Only an owner may remove a moderator or owner.');
-      }
+      allow(removeMember(access, row));
       await removeMembershipTree(trx, c.get('services').db.kind, access.community.id, userId);
       await membershipChanged(c, trx, access, userId, 'removed');
     });

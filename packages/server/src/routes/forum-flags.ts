@@ -1,9 +1,8 @@
-import { authorize, authorizeRef } from '../http/authorize.ts';
+import { authorizeObject, authorizeRef } from '../http/authorize.ts';
 import { deleteReply, deleteTopic, excerpt } from '../data/forums.ts';
 import { now } from '../db/database.ts';
 import { forUpdate } from '../db/locks.ts';
 import { emit, inTransaction } from '../http/context.ts';
-import { ApiError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { routes } from './forums.ts';
 
@@ -66,10 +65,9 @@ export const forumFlags = createRouter()
   .openapi(routes.resolve, async (c) => {
     const { action } = c.req.valid('json');
     await inTransaction(c, async (trx) => {
-      const flag = await trx.selectFrom('forum_flag').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
-      const readable = flag ? await authorize(c, flag.community_id, 'content.read', trx).catch(() => null) : null;
-      if (!flag || !readable) throw new ApiError(404, 'NOT_FOUND', 'No such flag.');
-      const access = await authorize(c, flag.community_id, 'content.moderate', trx);
+      const id = c.req.valid('param').id;
+      const find = (db: typeof trx) => db.selectFrom('forum_flag').selectAll().where('id', '=', id).executeTakeFirst();
+      const { object: flag, access } = await authorizeObject(c, find, 'content.moderate', { db: trx, notFound: 'No such flag.' });
       if (flag.resolved_at) return;
       // The topic first, as every write to it does (db/locks.ts): no two transactions wait on each other.
       const topic = await trx.selectFrom('topic').selectAll().where('id', '=', flag.topic_id).$call(forUpdate(c.get('services').db.kind)).executeTakeFirstOrThrow();

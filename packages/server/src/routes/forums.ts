@@ -1,18 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { type Access } from '../authz.ts';
-import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import type { Access, Action } from '../authz.ts';
+import { allow, authorizeObject, authorizeRef } from '../http/authorize.ts';
+import { answerTopic, contentRights, deleteTopic as mayDeleteTopic, editTopic, type ContentRights } from '../policy.ts';
 import {
   createForum,
   deleteTopic,
   findTopic,
-  forumRights,
+  othersReplied,
   listForums,
   oneReply,
   topicPage,
   topicView,
-  type ForumRights,
   type TopicTable,
 } from '../data/forums.ts';
 import { mentionedUserIds, newId } from '../data/posts.ts';
@@ -237,41 +237,33 @@ export const routes = {
 };
 
 export type Db = Kysely<Database>;
-const NO_TOPIC = () => new ApiError(404, 'NOT_FOUND', 'No such topic.');
 export const NO_REPLY = () => new ApiError(404, 'NOT_FOUND', 'No such reply.');
 
 /**
- * The topic (not deleted) and the caller's rights in its community. A topic
- * in a community the caller may not read inside is "not found"; then the
- * action is asked of the authorization function, whose answer (403 with a
- * code) stands.
+ * The topic (not deleted) and the caller's rights in its community
+ * (authorizeObject: a topic in a community the caller may not read inside is
+ * "not found"). In a write's transaction the topic stays locked: its
+ * counters, answer and forum are decided on under that lock (db/locks.ts).
  */
-export async function topicAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write' | 'content.moderate', trx?: Db) {
-  const db = trx ?? c.get('services').db.kysely;
-  // The account's own state (pending, not opted in) answers first, as on every community route.
-  await requireCommunityUser(c, db);
-  // In a write's transaction the topic stays locked: its counters, answer and forum are decided on under that lock (db/locks.ts).
-  const topic = await findTopic(db, id, trx ? c.get('services').db.kind : undefined);
-  const read = topic ? await authorize(c, topic.community_id, 'content.read', db).catch(() => null) : null;
-  if (!topic || !read) throw NO_TOPIC();
-  const access = action === 'content.read' ? read : await authorize(c, topic.community_id, action, db);
-  return { topic, access, rights: forumRights(access) };
+export async function topicAccess(c: Context<AppEnv>, id: string, action: Action, trx?: Db) {
+  const lock = trx ? c.get('services').db.kind : undefined;
+  const { object: topic, access } = await authorizeObject(c, (db) => findTopic(db, id, lock), action, { db: trx, notFound: 'No such topic.' });
+  return { topic, access, rights: contentRights(access) };
 }
 
-export async function replyAccess(c: Context<AppEnv>, id: string, action: 'content.read' | 'content.write', trx?: Db) {
-  const db = trx ?? c.get('services').db.kysely;
-  const first = await db.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirst();
-  const found = first ? await topicAccess(c, first.topic_id, 'content.read', trx).catch(() => null) : null;
-  // Read after the topic's lock: what a concurrent request did to the reply has committed.
-  const reply = found ? await db.selectFrom('reply').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
-  if (!reply || !found) throw NO_REPLY();
-  if (action !== 'content.read') await authorize(c, found.topic.community_id, action, db);
-  return { reply, ...found };
+/** The reply (deleted ones too: tombstones), its topic (locked in a write, as topicAccess) and the caller's rights. */
+export async function replyAccess(c: Context<AppEnv>, id: string, action: Action, trx?: Db) {
+  const lock = trx ? c.get('services').db.kind : undefined;
+  const find = async (db: Db) => {
+    const first = await db.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirst();
+    const topic = first && (await findTopic(db, first.topic_id, lock));
+    // Read after the topic's lock: what a concurrent request did to the reply has committed.
+    const reply = topic && (await db.selectFrom('reply').selectAll().where('id', '=', id).executeTakeFirst());
+    return topic && reply ? { community_id: topic.community_id, topic, reply } : undefined;
+  };
+  const { object, access } = await authorizeObject(c, find, action, { db: trx, notFound: 'No such reply.' });
+  return { reply: object.reply, topic: object.topic, access, rights: contentRights(access) };
 }
-
-export const locked = (topic: TopicTable, rights: ForumRights) => {
-  if (topic.locked && !rights.moderator) throw new ApiError(403, 'TOPIC_LOCKED', 'This topic is locked: only moderators may reply or edit.');
-};
 
 type TopicChange = 'edit' | 'pin' | 'lock' | 'move' | 'answer';
 async function topicChanged(c: Context<AppEnv>, trx: Db, access: Access, topic: TopicTable, change: TopicChange, forumId = topic.forum_id) {
@@ -296,11 +288,11 @@ async function sameClientIdRow(trx: Db, table: 'topic' | 'reply', authorId: stri
   return row.id;
 }
 
-async function sameClientIdTopic(trx: Db, rights: ForumRights, authorId: string, clientId: string) {
+async function sameClientIdTopic(trx: Db, rights: ContentRights, authorId: string, clientId: string) {
   return topicView(trx, rights, await sameClientIdRow(trx, 'topic', authorId, clientId));
 }
 
-export async function sameClientIdReply(trx: Db, rights: ForumRights, authorId: string, clientId: string) {
+export async function sameClientIdReply(trx: Db, rights: ContentRights, authorId: string, clientId: string) {
   const id = await sameClientIdRow(trx, 'reply', authorId, clientId);
   const reply = await trx.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirstOrThrow();
   const topic = await trx.selectFrom('topic').selectAll().where('id', '=', reply.topic_id).executeTakeFirstOrThrow();
@@ -374,7 +366,7 @@ export const forums = createRouter()
     const body = c.req.valid('json');
     const result = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'content.write', trx);
-      const rights = forumRights(access);
+      const rights = contentRights(access);
       const me = access.actor.userId;
       if (body.clientId) {
         const existing = await trx.selectFrom('topic').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).where('deleted_at', 'is', null).executeTakeFirst();
@@ -424,10 +416,7 @@ export const forums = createRouter()
     const patch = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (!rights.moderator) {
-        if (topic.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author or a moderator may edit a topic.');
-        locked(topic, rights);
-      }
+      allow(editTopic(rights, topic));
       await trx
         .updateTable('topic')
         .set({
@@ -450,11 +439,7 @@ export const forums = createRouter()
   .openapi(routes.deleteTopic, async (c) => {
     await inTransaction(c, async (trx) => {
       const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.read', trx);
-      if (!rights.moderator) {
-        const view = await topicView(trx, rights, topic.id);
-        if (topic.author_id !== access.actor.userId) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only a moderator may delete someone else’s topic.');
-        if (!view.canDelete) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Others have replied: only a moderator may delete this topic now.');
-      }
+      allow(mayDeleteTopic(rights, topic, await othersReplied(trx, rights, topic)));
       if (await deleteTopic(trx, topic)) {
         await emit(c, trx, { type: 'topic.deleted', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, forumId: topic.forum_id } });
       }
@@ -530,8 +515,7 @@ forums
     const { replyId } = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (!topic.question) throw new ApiError(409, 'NOT_A_QUESTION', 'Only a question has an answer.');
-      if (!rights.moderator && topic.author_id !== access.actor.userId) throw new ApiError(403, 'ASKER_REQUIRED', 'Only the asker or a moderator may choose the answer.');
+      allow(answerTopic(rights, topic));
       await replyIn(trx, topic, replyId, 'replyId');
       await trx.updateTable('topic').set({ answer_reply_id: replyId }).where('id', '=', topic.id).execute();
       await topicChanged(c, trx, access, topic, 'answer');
@@ -542,8 +526,7 @@ forums
   .openapi(routes.unanswer, async (c) => {
     const view = await inTransaction(c, async (trx) => {
       const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (!topic.question) throw new ApiError(409, 'NOT_A_QUESTION', 'Only a question has an answer.');
-      if (!rights.moderator && topic.author_id !== access.actor.userId) throw new ApiError(403, 'ASKER_REQUIRED', 'Only the asker or a moderator may choose the answer.');
+      allow(answerTopic(rights, topic));
       await trx.updateTable('topic').set({ answer_reply_id: null }).where('id', '=', topic.id).execute();
       await topicChanged(c, trx, access, topic, 'answer');
       return topicView(trx, rights, topic.id);

@@ -2,10 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { communityAccessMap, type Access } from '../authz.ts';
-import { authorize, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import type { Kysely } from 'kysely';
+import { communityAccessMap, type Access, type Action, type Actor } from '../authz.ts';
+import { allow, authorizeObject, authorizeRef, requireCommunityUser } from '../http/authorize.ts';
+import { contentRights, deletePost, editPost } from '../policy.ts';
+import type { Database } from '../db/schema.ts';
 import { attachmentVisibleTo, postEvent, visibleToReader } from '../data/audience.ts';
-import { EDIT_WINDOW_MS, REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
+import { REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError, ErrorBodySchema } from '../http/errors.ts';
@@ -107,33 +110,28 @@ const routes = {
   download: createRoute({ method: 'get', path: '/files/{id}', tags, summary: 'Download a file (readers of its community only)', request: { params: PostRef }, responses: { 200: { description: 'The file' }, ...communityErrors } }),
 };
 
-const moderates = (a: Access) => a.actor.siteAdmin || a.role === 'owner' || a.role === 'moderator';
-
 /**
  * The post (not deleted) and the caller's access to its community, checked
- * for `action`. Everything under a post comes through here: a post the caller
- * may not see (its community, or its audience: data/audience.ts) is not found.
+ * for `action` (authorizeObject). Everything under a post comes through here:
+ * a post the caller may not see (its community, or its audience:
+ * data/audience.ts) is not found.
  */
-async function postAccess(c: Context<AppEnv>, id: string, action: Parameters<typeof authorize>[2], db = c.get('services').db.kysely) {
-  // The account's own state (pending, not opted in) answers first, as on every community route.
-  const actor = await requireCommunityUser(c, db);
-  const post = await db
-    .selectFrom('post')
-    .selectAll()
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .where((eb) => visibleToReader(eb, actor.userId))
-    .executeTakeFirst();
-  // A post in a community you cannot read, or for an audience you are not in, does not exist, for you.
-  const read = post ? await authorize(c, post.community_id, 'content.read', db).catch(() => null) : null;
-  if (!post || !read) throw new ApiError(404, 'NOT_FOUND', 'No such post.');
-  const access = action === 'content.read' ? read : await authorize(c, post.community_id, action, db);
+async function postAccess(c: Context<AppEnv>, id: string, action: Action, db?: Kysely<Database>) {
+  const find = (db: Kysely<Database>, actor: Actor) =>
+    db
+      .selectFrom('post')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .where((eb) => visibleToReader(eb, actor.userId))
+      .executeTakeFirst();
+  const { object: post, access } = await authorizeObject(c, find, action, { db, notFound: 'No such post.' });
   return { post, access };
 }
 
 async function onePost(c: Context<AppEnv>, access: Access, id: string, db = c.get('services').db.kysely): Promise<PostView> {
-  const moderatorOf = new Set(moderates(access) ? [access.community.id] : []);
-  const page = await postPage(db, access.actor, { communityIds: [access.community.id], moderatorOf }, { limit: 1, onlyId: id });
+  const moderatorOf = new Set(contentRights(access).moderator ? [access.community.id] : []);
+  const page = await postPage(db, access.actor, { communityIds: [access.community.id], moderatorOf }, { limit: 1, onlyId: id, now: c.get('services').clock.now() });
   if (!page.items[0]) throw new ApiError(404, 'NOT_FOUND', 'No such post.');
   return page.items[0];
 }
@@ -154,10 +152,10 @@ export const posts = createRouter()
       access.actor,
       {
         communityIds: [access.community.id],
-        moderatorOf: new Set(moderates(access) ? [access.community.id] : []),
+        moderatorOf: new Set(contentRights(access).moderator ? [access.community.id] : []),
         communities: new Map([[access.community.id, access.community]]),
       },
-      { limit: q.limit, cursor: q.cursor, type: q.type },
+      { limit: q.limit, cursor: q.cursor, type: q.type, now: c.get('services').clock.now() },
     );
     return c.json(page, 200);
   })
@@ -171,7 +169,7 @@ export const posts = createRouter()
     ]);
     const ids = mine.filter((m) => access.get(m.community_id)?.content).map((m) => m.community_id);
     const moderatorOf = new Set(mine.filter((m) => m.role !== 'member').map((m) => m.community_id));
-    return c.json(await postPage(kysely, actor, { communityIds: ids, moderatorOf }, { limit: q.limit, cursor: q.cursor, type: q.type }), 200);
+    return c.json(await postPage(kysely, actor, { communityIds: ids, moderatorOf }, { limit: q.limit, cursor: q.cursor, type: q.type, now: c.get('services').clock.now() }), 200);
   })
   .openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
@@ -234,8 +232,7 @@ export const posts = createRouter()
     const { body } = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.write', trx);
-      if (post.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author may edit a post.');
-      if (Date.now() - Date.parse(post.created_at) > EDIT_WINDOW_MS) throw new ApiError(409, 'EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
+      allow(editPost(access.actor, post, c.get('services').clock.now()));
       await trx.updateTable('post').set({ body, edited_at: now() }).where('id', '=', post.id).execute();
       await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return onePost(c, access, post.id, trx);
@@ -245,7 +242,7 @@ export const posts = createRouter()
   .openapi(routes.remove, async (c) => {
     const discarded = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
-      if (post.author_id !== access.actor.userId && !moderates(access)) throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
+      allow(deletePost(access.actor, post, contentRights(access).moderator));
       const at = now();
       await trx.updateTable('post').set({ deleted_at: at }).where('id', '=', post.id).execute();
       // Its file is not served from this commit on; its bytes go right after it.
@@ -408,12 +405,14 @@ export const posts = createRouter()
     return c.json({ id, filename, contentType, size, url: `/api/v1/files/${id}` }, 201);
   })
   .openapi(routes.download, async (c) => {
-    const { db, config } = c.get('services');
-    const file = await db.kysely.selectFrom('attachment').selectAll().where('id', '=', c.req.valid('param').id).where('deleted_at', 'is', null).executeTakeFirst();
-    const readable = file ? await authorize(c, file.community_id, 'content.read').catch(() => null) : null;
+    const { config } = c.get('services');
+    const id = c.req.valid('param').id;
     // A file on a followers-only entry is that entry's: its audience only.
-    const visible = file && readable ? await attachmentVisibleTo(db.kysely, readable.actor.userId, file.id) : false;
-    if (!file || !readable || !visible) throw new ApiError(404, 'NOT_FOUND', 'No such file.');
+    const find = async (kysely: Kysely<Database>, actor: Actor) => {
+      const file = await kysely.selectFrom('attachment').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      return file && (await attachmentVisibleTo(kysely, actor.userId, file.id)) ? file : undefined;
+    };
+    const { object: file } = await authorizeObject(c, find, 'content.read', { notFound: 'No such file.' });
     // Removed between the lookup and the read (its post was just deleted): gone, not an error.
     const bytes = await readFile(storedPath(config.dataDir, file.storage_key)).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new ApiError(404, 'NOT_FOUND', 'No such file.');

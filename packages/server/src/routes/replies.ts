@@ -2,9 +2,10 @@ import { deleteReply, oneReply, replyPage } from '../data/forums.ts';
 import { newId } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction } from '../http/context.ts';
-import { ApiError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
-import { NO_REPLY, addFlag, locked, notifyMentions, replyAccess, replyIn, routes, sameClientIdReply, topicAccess, touchActivity } from './forums.ts';
+import { allow } from '../http/authorize.ts';
+import { deleteReply as mayDeleteReply, editReply, replyToTopic } from '../policy.ts';
+import { NO_REPLY, addFlag, notifyMentions, replyAccess, replyIn, routes, sameClientIdReply, topicAccess, touchActivity } from './forums.ts';
 
 /*
  * A topic's replies (the routes are declared with the forums' in forums.ts).
@@ -26,7 +27,7 @@ export const replies = createRouter()
         const existing = await trx.selectFrom('reply').select('id').where('author_id', '=', me).where('client_id', '=', body.clientId).executeTakeFirst();
         if (existing) return { view: await oneReply(trx, rights, topic, existing.id), created: false };
       }
-      locked(topic, rights);
+      allow(replyToTopic(rights, topic));
       // One level of nesting: a reply to a nested reply goes under its top-level reply and quotes the one it answers.
       let parent: { id: string; root_seq: number } | null = null;
       let quoteId = body.quoteId ?? null;
@@ -98,8 +99,7 @@ export const replies = createRouter()
     const view = await inTransaction(c, async (trx) => {
       const { reply, topic, access, rights } = await replyAccess(c, c.req.valid('param').id, 'content.write', trx);
       if (reply.deleted_at) throw NO_REPLY();
-      if (reply.author_id !== access.actor.userId) throw new ApiError(403, 'AUTHOR_REQUIRED', 'Only its author may edit a reply.');
-      locked(topic, rights);
+      allow(editReply(rights, reply, topic));
       await trx.updateTable('reply').set({ body, edited_at: now() }).where('id', '=', reply.id).execute();
       await emit(c, trx, { type: 'reply.updated', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, replyId: reply.id, likeCount: Number(reply.like_count) } });
       return oneReply(trx, rights, topic, reply.id);
@@ -110,9 +110,7 @@ export const replies = createRouter()
     await inTransaction(c, async (trx) => {
       const { reply, topic, access, rights } = await replyAccess(c, c.req.valid('param').id, 'content.read', trx);
       if (reply.deleted_at) return;
-      if (!rights.moderator && !(reply.author_id === access.actor.userId && rights.member)) {
-        throw new ApiError(403, 'MODERATOR_REQUIRED', 'Only its author or a moderator may delete a reply.');
-      }
+      allow(mayDeleteReply(rights, reply));
       if (await deleteReply(trx, reply)) {
         await emit(c, trx, { type: 'reply.deleted', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, replyId: reply.id } });
       }

@@ -1,0 +1,122 @@
+import { decide, type Access, type Actor, type Decision } from './authz.ts';
+
+/*
+ * The per-object rules, beside the community rule (`decide()` in authz.ts):
+ * pure functions of the actor's rights in the object's community and the
+ * object itself, each answering a Decision. A route asks `decide()` (through
+ * `authorizeObject`, http/authorize.ts) whether the actor may act in the
+ * community at all, then one of these about the object; the views ask the
+ * same functions for their `can…` flags, so what the widgets offer and what
+ * the server allows are one rule. No request, no HTTP error, no database.
+ */
+
+/** What the actor may do in a community's content: the community rule's answers, asked once. */
+export interface ContentRights {
+  actor: Actor;
+  /** May write here (`content.write`: an effective member, the community not archived). */
+  member: boolean;
+  /** May moderate here (`content.moderate`: an owner or moderator, or a site administrator). */
+  moderator: boolean;
+}
+
+export function contentRights(access: Access): ContentRights {
+  return { actor: access.actor, member: decide(access, 'content.write').allow, moderator: decide(access, 'content.moderate').allow };
+}
+
+const ALLOW: Decision = { allow: true };
+const forbid = (code: string, message: string): Decision => ({ allow: false, status: 403, code, message });
+const conflict = (code: string, message: string): Decision => ({ allow: false, status: 409, code, message });
+const authored = (rights: ContentRights, object: { author_id: string }) => object.author_id === rights.actor.userId;
+
+const TOPIC_LOCKED = forbid('TOPIC_LOCKED', 'This topic is locked: only moderators may reply or edit.');
+
+/* Forums: topics and replies. */
+
+interface TopicFacts {
+  author_id: string;
+  locked: number | boolean;
+  question: number | boolean;
+}
+
+/** Reply to a topic: members; once it is locked, moderators only. */
+export function replyToTopic(rights: ContentRights, topic: Pick<TopicFacts, 'locked'>): Decision {
+  if (!rights.member) return forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
+  return topic.locked && !rights.moderator ? TOPIC_LOCKED : ALLOW;
+}
+
+/** Edit a topic: a moderator, or its author (a member) while it is unlocked. */
+export function editTopic(rights: ContentRights, topic: Pick<TopicFacts, 'author_id' | 'locked'>): Decision {
+  if (rights.moderator) return ALLOW;
+  if (!authored(rights, topic)) return forbid('AUTHOR_REQUIRED', 'Only its author or a moderator may edit a topic.');
+  if (!rights.member) return forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
+  return topic.locked ? TOPIC_LOCKED : ALLOW;
+}
+
+/** Delete a topic: a moderator, or its author (a member) while no one else has replied. */
+export function deleteTopic(rights: ContentRights, topic: Pick<TopicFacts, 'author_id'>, othersReplied: boolean): Decision {
+  if (rights.moderator) return ALLOW;
+  if (!authored(rights, topic)) return forbid('MODERATOR_REQUIRED', 'Only a moderator may delete someone else’s topic.');
+  if (!rights.member || othersReplied) return forbid('MODERATOR_REQUIRED', 'Others have replied: only a moderator may delete this topic now.');
+  return ALLOW;
+}
+
+/** Choose (or unchoose) a question's answer: its asker or a moderator, members both. */
+export function answerTopic(rights: ContentRights, topic: Pick<TopicFacts, 'author_id' | 'question'>): Decision {
+  if (!topic.question) return conflict('NOT_A_QUESTION', 'Only a question has an answer.');
+  if (!rights.member) return forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
+  return rights.moderator || authored(rights, topic) ? ALLOW : forbid('ASKER_REQUIRED', 'Only the asker or a moderator may choose the answer.');
+}
+
+/** Edit a reply: its author (a member), while the topic is unlocked (or the author moderates). */
+export function editReply(rights: ContentRights, reply: { author_id: string }, topic: Pick<TopicFacts, 'locked'>): Decision {
+  if (!authored(rights, reply)) return forbid('AUTHOR_REQUIRED', 'Only its author may edit a reply.');
+  return replyToTopic(rights, topic);
+}
+
+/** Delete a reply: its author (a member), or a moderator. */
+export function deleteReply(rights: ContentRights, reply: { author_id: string }): Decision {
+  return rights.moderator || (authored(rights, reply) && rights.member) ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only its author or a moderator may delete a reply.');
+}
+
+/* The feed: posts. */
+
+/** How long a post's author may edit it. */
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+
+/** Edit a post: its author, within 15 minutes of posting it. */
+export function editPost(actor: Pick<Actor, 'userId'>, post: { author_id: string; created_at: string }, now: Date): Decision {
+  if (post.author_id !== actor.userId) return forbid('AUTHOR_REQUIRED', 'Only its author may edit a post.');
+  if (now.getTime() - Date.parse(post.created_at) > EDIT_WINDOW_MS) return conflict('EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
+  return ALLOW;
+}
+
+/** Delete a post: its author, or a moderator of its community. */
+export function deletePost(actor: Pick<Actor, 'userId'>, post: { author_id: string }, moderator: boolean): Decision {
+  return post.author_id === actor.userId || moderator ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
+}
+
+/* Activities. */
+
+/** Change an activity's steps, sections or updates: a template is its community's moderators' alone. */
+export function changeActivity(rights: ContentRights, activity: { is_template: number | boolean }): Decision {
+  return activity.is_template && !rights.moderator ? forbid('MODERATOR_REQUIRED', 'Only an owner or moderator may change a template.') : ALLOW;
+}
+
+/** Make a new activity a template: moderators. */
+export function makeTemplate(rights: ContentRights): Decision {
+  return rights.moderator ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only an owner or moderator may make a template.');
+}
+
+/** Change the activity itself (title, goal, due date, status): its owner (a member) or a moderator. */
+export function editActivity(rights: ContentRights, activity: { owner_id: string }): Decision {
+  return rights.moderator || (rights.member && activity.owner_id === rights.actor.userId)
+    ? ALLOW
+    : forbid('OWNER_REQUIRED', 'Only the activity’s owner or a moderator may change it.');
+}
+
+/* Memberships. */
+
+/** Remove a member: a moderator or owner may be removed only by an owner (or a site administrator). */
+export function removeMember(access: Pick<Access, 'actor' | 'role'>, target: { role: string }): Decision {
+  return target.role === 'member' || access.role === 'owner' || access.actor.siteAdmin ? ALLOW : forbid('OWNER_REQUIRED', 'Only an owner may remove a moderator or owner.');
+}
