@@ -96,7 +96,7 @@ async function activate(ctx) {
     return;
   }
   // Like the demo accounts, test accounts get an authenticator whose secret comes from their email.
-  await enrolWithSecret(db, local.services.db.kind, local.services.config.authSecret, user.id, demoTotpSecret(email));
+  await enrolWithSecret(db, local.services.config.authSecret, user.id, demoTotpSecret(email));
   ctx.body = { id: user.id, email, status: 'active', optedIn };
 }
 

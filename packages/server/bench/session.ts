@@ -16,7 +16,7 @@ import { currentCode, enrolWithSecret } from '../src/totp.ts';
  */
 export async function benchSession(app: JusticeConnectApp, base: string, userId: string, email: string, password: string): Promise<string> {
   const { db, config } = app.services;
-  await enrolWithSecret(db.kysely, db.kind, config.authSecret, userId, demoTotpSecret(email));
+  await enrolWithSecret(db.kysely, config.authSecret, userId, demoTotpSecret(email));
   const post = (p: string, body: unknown, cookie?: string) =>
     fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json', origin: config.baseUrl, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
   const first = await post('/api/auth/sign-in/email', { email, password });

@@ -78,7 +78,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   try {
     await migrate(db, options);
     // A log begun before the audit key is marked where its keyed chain starts (audit-chain.ts).
-    keyedNow = await markKeyedChain(db.kysely, db.kind);
+    keyedNow = await markKeyedChain(db.kysely);
   } catch (err) {
     await db.close();
     throw err;
@@ -86,9 +86,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   const auth = betterAuth(options);
   // PostgreSQL: events are numbered and audit entries chained by this process's WriteOrder, with no lock in the writers.
   let order: WriteOrder | null = null;
-  const bus = db.kind === 'postgres' ? postgresBus(config.database.url, () => order?.settle() ?? Promise.resolve()) : inProcessBus(config.database.url, db.kysely);
+  const bus = db.dialect.kind === 'postgres' ? postgresBus(config.database.url, () => order?.settle() ?? Promise.resolve()) : inProcessBus(config.database.url, db.kysely);
   const hub = new EventHub(db.kysely, bus);
-  if (db.kind === 'postgres') {
+  if (db.dialect.kind === 'postgres') {
     order = new WriteOrder(config.database.url, auditKeysOf(db.kysely)!, () => void hub.wake());
     registerSettler(db.kysely, order);
   }
@@ -96,7 +96,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
   const clock = extra.clock ?? systemClock;
   const checkpoints = new CheckpointWriter(db.kysely, auditKeysOf(db.kysely)!, config.audit.checkpoints, clock, () => settleWrites(db.kysely));
-  const schedule = new Scheduler(db.kysely, db.kind, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
+  const schedule = new Scheduler(db.kysely, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
   // The point where the chain became keyed is signed outside the database at once.
   if (keyedNow) await schedule.checkpoint();

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { advisoryXactLockSql, dialectOf } from './db/dialect.ts';
 import { auditKeysOf, GENESIS, type AuditKeys } from './audit-chain.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
 
@@ -34,7 +35,7 @@ const COLUMNS = ['at', 'actor_id', 'actor_agency_id', 'action', 'target', 'outco
 export async function chainRound(run: Run, keys: AuditKeys): Promise<number> {
   await run('begin');
   try {
-    await run(`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+    await run(advisoryXactLockSql(AUDIT_LOCK_KEY));
     const pending = await run(`select id, ${COLUMNS.slice(0, 9).join(', ')} from audit_outbox order by id limit ${CHAIN_BATCH}`);
     if (pending.length === 0) {
       await run('commit');
@@ -63,8 +64,6 @@ export async function chainRound(run: Run, keys: AuditKeys): Promise<number> {
     throw err;
   }
 }
-
-const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** Chains every entry in the outbox on one of `db`'s connections (a handle with the audit key); how many. */
 export async function chainPending(db: Kysely<Database>): Promise<number> {
@@ -103,7 +102,7 @@ export function registerSettler(db: Kysely<Database>, settler: WriteSettler | nu
  * one, else (a script's own handle) by chaining here.
  */
 export async function settleWrites(db: Kysely<Database>): Promise<void> {
-  if (!isPostgres(db)) return;
+  if (!dialectOf(db).ordersAfterCommit) return;
   const keys = auditKeysOf(db);
   const settler = keys ? settlers.get(keys) : undefined;
   if (settler) return settler.settle();

@@ -1,8 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { AUDIT_LOCK_KEY, inWriteScope, noteOrderedWrite, settleWrites } from './audit-outbox.ts';
-import type { DatabaseKind } from './config.ts';
+import { dialectOf } from './db/dialect.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
 import type { AppEnv } from './http/context.ts';
 import { auditKeysOf, GENESIS, KEYED_PREFIX, legacyRowHash, verifyChain, type Checkpoint, type Verification } from './audit-chain.ts';
@@ -48,7 +48,7 @@ function keysOf(trx: Kysely<Database>) {
  * (audit-outbox.ts); on SQLite, whose write transaction already has the
  * database to itself, it is chained at once.
  */
-export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, entry: AuditEntry): Promise<void> {
+export async function appendAudit(trx: Kysely<Database>, entry: AuditEntry): Promise<void> {
   const keys = keysOf(trx);
   const agency = entry.actorId ? await trx.selectFrom('profile').select('agency_id').where('user_id', '=', entry.actorId).executeTakeFirst() : undefined;
   const row = {
@@ -62,7 +62,7 @@ export async function appendAudit(trx: Kysely<Database>, kind: DatabaseKind, ent
     user_agent: entry.userAgent == null ? null : printable(entry.userAgent.slice(0, 300)),
     details: JSON.stringify(entry.details ?? {}),
   };
-  if (kind === 'postgres') {
+  if (dialectOf(trx).ordersAfterCommit) {
     await trx.insertInto('audit_outbox').values(row).execute();
     noteOrderedWrite();
     return;
@@ -86,10 +86,10 @@ async function appendChained(trx: Kysely<Database>, keys: ReturnType<typeof keys
  * old rows verify as they are and everything from here on is keyed. Returns
  * whether it marked (nothing to do on an empty or already keyed log).
  */
-export async function markKeyedChain(db: Kysely<Database>, kind: DatabaseKind): Promise<boolean> {
+export async function markKeyedChain(db: Kysely<Database>): Promise<boolean> {
   const keys = keysOf(db);
   return db.transaction().execute(async (trx) => {
-    if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+    await dialectOf(trx).lockForTransaction(trx, AUDIT_LOCK_KEY);
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!head || head.hash.startsWith(KEYED_PREFIX)) return false;
     // Chained here, under the audit lock: the mark must come right after the old rows.
@@ -110,9 +110,9 @@ export function printable(text: string): string {
 }
 
 /** Appends one entry in its own transaction (outside a request, it is also chained before this returns). */
-export async function audit(db: Kysely<Database>, kind: DatabaseKind, entry: AuditEntry): Promise<void> {
-  await db.transaction().execute((trx) => appendAudit(trx, kind, entry));
-  if (kind === 'postgres' && !noteOrderedWrite()) await settleWrites(db);
+export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await db.transaction().execute((trx) => appendAudit(trx, entry));
+  if (dialectOf(db).ordersAfterCommit && !noteOrderedWrite()) await settleWrites(db);
 }
 
 /**
@@ -201,7 +201,7 @@ async function recordRequest(c: Context<AppEnv>): Promise<void> {
     if (code) details.code = code;
   }
   try {
-    await audit(db.kysely, db.kind, requestEntry(c, denied ? 'denied' : status < 400 ? 'success' : 'failure', details));
+    await audit(db.kysely, requestEntry(c, denied ? 'denied' : status < 400 ? 'success' : 'failure', details));
   } catch (err) {
     console.error('[audit] could not record a request:', err instanceof Error ? err.message : err);
   }

@@ -15,7 +15,7 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
     baseURL: config.baseUrl,
     basePath: AUTH_BASE_PATH,
     secret: config.authSecret,
-    database: { db: db.kysely as never, type: db.kind, transaction: true },
+    database: { db: db.kysely as never, type: db.dialect.kind, transaction: true },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: MIN_PASSWORD_LENGTH,

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CheckpointWriter } from './audit-chain.ts';
 import type { Clock } from './clock.ts';
-import type { DatabaseKind } from './config.ts';
 import type { Database } from './db/schema.ts';
 import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
@@ -31,7 +30,6 @@ export class Scheduler {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly kind: DatabaseKind,
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly files: { dataDir: string; unattachedHours: number } | null = null,
@@ -90,7 +88,7 @@ export class Scheduler {
           if (!due) continue;
           const claimed = await trx.updateTable('maintenance_window').set({ [column]: 1 }).where('id', '=', w.id).where(column, '=', 0).executeTakeFirst();
           if (Number(claimed.numUpdatedRows) === 0) continue;
-          await recordEvent(trx, this.kind, { type: 'service.changed', payload: { serviceId: w.service_id, reason } });
+          await recordEvent(trx, { type: 'service.changed', payload: { serviceId: w.service_id, reason } });
           announced++;
         }
       }
@@ -109,7 +107,7 @@ export class Scheduler {
           if (!due) continue;
           const claimed = await trx.updateTable('announcement').set({ [column]: 1 }).where('id', '=', a.id).where(column, '=', 0).executeTakeFirst();
           if (Number(claimed.numUpdatedRows) === 0) continue;
-          await recordEvent(trx, this.kind, { type: 'announcement.changed', payload: { announcementId: a.id } });
+          await recordEvent(trx, { type: 'announcement.changed', payload: { announcementId: a.id } });
           announced++;
         }
       }
@@ -139,7 +137,7 @@ export class Scheduler {
       await this.db.transaction().execute(async (trx) => {
         const res = await trx.executeQuery(update.where('id', '=', s.id).compile());
         if (Number(res.numAffectedRows ?? 0) > 0) {
-          await recordEvent(trx, this.kind, { type: 'service.changed', payload: { serviceId: s.id, reason: ok ? 'health-check-recovered' : 'health-check-failed' } });
+          await recordEvent(trx, { type: 'service.changed', payload: { serviceId: s.id, reason: ok ? 'health-check-recovered' : 'health-check-failed' } });
           changed = true;
         }
       });

@@ -28,8 +28,7 @@ export async function rateLimit(c: Context<AppEnv>, key: string, limit: number):
   const { db, clock } = c.get('services');
   const now = clock.now().getTime();
   const perMs = limit / WINDOW_MS;
-  const least = sql.raw(db.kind === 'postgres' ? 'least' : 'min');
-  const greatest = sql.raw(db.kind === 'postgres' ? 'greatest' : 'max');
+  const { least, greatest } = db.dialect;
   const cap = sql`cast(${limit} as double precision)`;
   const at = sql`cast(${now} as bigint)`;
   // The bucket as it stands now: what was left, plus what flowed back since (a clock
@@ -65,7 +64,7 @@ export async function rateLimitAuthStep(
   } catch (err) {
     if (err instanceof ApiError && err.status === 429) {
       const { db } = c.get('services');
-      await audit(db.kysely, db.kind, { ...audited, action: 'auth.rate-limited', outcome: 'denied', ...origin(c), details: { step, by } });
+      await audit(db.kysely, { ...audited, action: 'auth.rate-limited', outcome: 'denied', ...origin(c), details: { step, by } });
     }
     throw err;
   }

@@ -5,7 +5,7 @@ import { setMembership } from './data/communities.ts';
 import { createForumsFromSettings } from './data/forums.ts';
 import { copyTemplate, createTemplatesFromSettings } from './data/activities.ts';
 import { updateProfile } from './data/profiles.ts';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Role, UserStatus, Visibility } from './db/schema.ts';
 import type { Services } from './http/context.ts';
 
@@ -391,15 +391,7 @@ const SEED_LOCK_KEY = 0x4a43_5344; // "JCSD"
  */
 export async function seedDemo(services: Pick<Services, 'db' | 'auth' | 'config'>): Promise<boolean> {
   const { db } = services;
-  if (db.kind !== 'postgres') return seedEmpty(services);
-  return db.kysely.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${SEED_LOCK_KEY})`.execute(conn);
-    try {
-      return await seedEmpty(services);
-    } finally {
-      await sql`select pg_advisory_unlock(${SEED_LOCK_KEY})`.execute(conn);
-    }
-  });
+  return db.dialect.withLock(db.kysely, SEED_LOCK_KEY, () => seedEmpty(services));
 }
 
 async function seedEmpty({ db, auth, config }: Pick<Services, 'db' | 'auth' | 'config'>): Promise<boolean> {
@@ -423,7 +415,7 @@ async function seedEmpty({ db, auth, config }: Pick<Services, 'db' | 'auth' | 'c
     for (const u of DEMO_USERS) {
       const id = userIds.get(u.email)!;
       await updateProfile(trx, id, { agencyId: agencyIds.get(u.ori), title: u.title, optedIn: u.optedIn });
-      await enrolWithSecret(trx, db.kind, config.authSecret, id, demoTotpSecret(u.email));
+      await enrolWithSecret(trx, config.authSecret, id, demoTotpSecret(u.email));
       await trx
         .updateTable('profile')
         .set({ status: u.status, site_admin: u.siteAdmin ? 1 : 0, agency_admin: u.agencyAdmin ? 1 : 0 })

@@ -3,7 +3,7 @@ import { createOTP } from '@better-auth/utils/otp';
 import { symmetricEncrypt } from 'better-auth/crypto';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from './config.ts';
+import { dialectOf } from './db/dialect.ts';
 import type { Database } from './db/schema.ts';
 
 /**
@@ -31,9 +31,9 @@ export function randomSecret(): string {
  * as `base32:<secret>`, encrypted with the server's secret). For demo and
  * test accounts only: real accounts enrol through /api/auth/two-factor/enable.
  */
-export async function enrolWithSecret(db: Kysely<Database>, kind: DatabaseKind, authSecret: string, userId: string, base32Secret: string): Promise<void> {
+export async function enrolWithSecret(db: Kysely<Database>, authSecret: string, userId: string, base32Secret: string): Promise<void> {
   // better-auth keeps booleans as 0/1 on SQLite and as booleans on PostgreSQL.
-  const yes = (kind === 'postgres' ? true : 1) as boolean;
+  const yes = dialectOf(db).true;
   const secret = await symmetricEncrypt({ key: authSecret, data: `base32:${base32Secret.toUpperCase()}` });
   const codes = Array.from({ length: 10 }, () => randomBytes(5).toString('hex'));
   const backupCodes = await symmetricEncrypt({ key: authSecret, data: JSON.stringify(codes) });

@@ -47,7 +47,7 @@ async function loggedApp(backend: ReturnType<typeof backends>[number]) {
 /** What someone with database access (and not the key) can do: lift the append-only guard. */
 async function liftGuard(t: TestApp) {
   const db = t.services.db.kysely;
-  if (t.services.db.kind === 'postgres') await sql`alter table audit_log disable trigger audit_log_no_change`.execute(db);
+  if (t.services.db.dialect.kind === 'postgres') await sql`alter table audit_log disable trigger audit_log_no_change`.execute(db);
   else {
     await sql`drop trigger audit_log_no_update`.execute(db);
     await sql`drop trigger audit_log_no_delete`.execute(db);

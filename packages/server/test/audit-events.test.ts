@@ -29,7 +29,7 @@ for (const backend of backends()) {
       assert.equal(JSON.parse(recorded[0]!.details).committed, true);
       // The audit insert fails (a fault in the database): the community must not exist without its row.
       // On PostgreSQL the request's transaction inserts its entry into the audit outbox (audit-outbox.ts), chained after commit.
-      if (t.services.db.kind === 'postgres') {
+      if (t.services.db.dialect.kind === 'postgres') {
         await sql`create function audit_refuse() returns trigger language plpgsql as $$ begin if new.action = 'POST /api/v1/communities' then raise exception 'audit insert refused'; end if; return new; end $$`.execute(db);
         await sql`create trigger audit_refuse before insert on audit_outbox for each row execute function audit_refuse()`.execute(db);
       } else {
@@ -41,7 +41,7 @@ for (const backend of backends()) {
         const community = await db.selectFrom('community').select('id').where('name', '=', 'Never without its row').executeTakeFirst();
         assert.equal(community, undefined, 'the change was rolled back with its audit row');
       } finally {
-        await sql`drop trigger audit_refuse${sql.raw(t.services.db.kind === 'postgres' ? ' on audit_outbox' : '')}`.execute(db);
+        await sql`drop trigger audit_refuse${sql.raw(t.services.db.dialect.kind === 'postgres' ? ' on audit_outbox' : '')}`.execute(db);
       }
     });
 

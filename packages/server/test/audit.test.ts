@@ -53,7 +53,7 @@ for (const backend of backends()) {
       assert.ok(log.length >= 4);
       const victim = log[2]!;
       // An attacker with database access first removes the guard…
-      if (t.services.db.kind === 'postgres') await sql`alter table audit_log disable trigger audit_log_no_change`.execute(db);
+      if (t.services.db.dialect.kind === 'postgres') await sql`alter table audit_log disable trigger audit_log_no_change`.execute(db);
       else await sql`drop trigger audit_log_no_update`.execute(db);
       await db.updateTable('audit_log').set({ outcome: 'success', actor_id: null }).where('seq', '=', victim.seq).execute();
       const changed = await verifyAudit(db);
@@ -62,7 +62,7 @@ for (const backend of backends()) {
       // …and the chain still gives them away.
       await db.updateTable('audit_log').set({ outcome: victim.outcome, actor_id: victim.actor_id }).where('seq', '=', victim.seq).execute();
       assert.equal((await verifyAudit(db)).broken, null, 'restored exactly: intact again');
-      if (t.services.db.kind === 'sqlite') await sql`drop trigger audit_log_no_delete`.execute(db);
+      if (t.services.db.dialect.kind === 'sqlite') await sql`drop trigger audit_log_no_delete`.execute(db);
       await db.deleteFrom('audit_log').where('seq', '=', victim.seq).execute();
       const removed = await verifyAudit(db);
       assert.equal(removed.broken?.seq, Number(log[3]!.seq));

@@ -181,7 +181,7 @@ for (const backend of backends()) {
       const u = await unenrolled(t, 'Enrolled Elsewhere');
       const s = await passwordOnly(t, u.email);
       // The account gets an authenticator without this session entering a code (as a seeded or restored account would).
-      await enrolWithSecret(t.services.db.kysely, t.services.db.kind, t.services.config.authSecret, u.userId, testSecret(u.email));
+      await enrolWithSecret(t.services.db.kysely, t.services.config.authSecret, u.userId, testSecret(u.email));
       const blocked = await call(t, 'GET', '/api/v1/me', { cookie: s });
       assert.equal(blocked.status, 403);
       assert.equal(blocked.body.error.code, 'TWO_FACTOR_REQUIRED');

@@ -36,7 +36,7 @@ for (const backend of backends()) {
       const up = await request(a, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD, agencyOri: TEST_ORI }, headers });
       assert.equal(up.status, 200, JSON.stringify(up.body));
       const { id } = await db.kysely.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-      await enrolWithSecret(db.kysely, db.kind, SECRET, id, testSecret(email));
+      await enrolWithSecret(db.kysely, SECRET, id, testSecret(email));
       await db.kysely.updateTable('profile').set({ status: 'active', opted_in: 1, site_admin: options.siteAdmin ? 1 : 0 }).where('user_id', '=', id).execute();
       const cookie = await signIn(a, b, email, await currentCode(testSecret(email)), headers);
       return { id, cookie, headers };

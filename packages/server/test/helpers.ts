@@ -145,7 +145,7 @@ export async function signUpAndIn(t: JusticeConnectApp, name = 'Test Officer', e
   const up = await call(t, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD, agencyOri: TEST_ORI } });
   if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
   const user = await t.services.db.kysely.selectFrom('user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirstOrThrow();
-  await enrolWithSecret(t.services.db.kysely, t.services.db.kind, t.services.config.authSecret, user.id, testSecret(email));
+  await enrolWithSecret(t.services.db.kysely, t.services.config.authSecret, user.id, testSecret(email));
   return signIn(t, email);
 }
 

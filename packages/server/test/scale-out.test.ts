@@ -46,7 +46,7 @@ for (const backend of backends()) {
       const up = await request(on, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD, agencyOri: TEST_ORI }, headers: from() });
       assert.equal(up.status, 200, JSON.stringify(up.body));
       const { id } = await db.kysely.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-      await enrolWithSecret(db.kysely, db.kind, SECRET, id, testSecret(email));
+      await enrolWithSecret(db.kysely, SECRET, id, testSecret(email));
       await db.kysely.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', id).execute();
       return { email, id, headers: from() };
     }

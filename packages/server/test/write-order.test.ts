@@ -22,8 +22,8 @@ function writer(db: Kysely<Database>, name: string, hold: Promise<void> = Promis
   return db.transaction().execute(async (trx) => {
     // A writer that would wait on another's lock fails after two seconds instead of hanging the test.
     await sql`set local lock_timeout = '2s'`.execute(trx);
-    await recordEvent(trx, 'postgres', { type: `test.${name}`, payload: { name } });
-    await appendAudit(trx, 'postgres', { actorId: null, action: `test.${name}`, outcome: 'success' });
+    await recordEvent(trx, { type: `test.${name}`, payload: { name } });
+    await appendAudit(trx, { actorId: null, action: `test.${name}`, outcome: 'success' });
     ready();
     await hold;
   });

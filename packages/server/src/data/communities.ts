@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { decide, hasIdShape, type Access, type Actor, type CommunityRow } from '../authz.ts';
 import { now } from '../db/database.ts';
 import { lockCommunities } from '../db/locks.ts';
-import type { DatabaseKind } from '../config.ts';
 import type { Database, MembershipState, Role } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 
@@ -85,7 +84,7 @@ export async function viewOf(db: Kysely<Database>, access: Access): Promise<Comm
  * communities without an owner. Call in a transaction that holds the lock on
  * `communityId` (routes/communities.ts lockedAccess); the owned ones below are locked here.
  */
-export async function removeMembershipTree(db: Kysely<Database>, kind: DatabaseKind, communityId: string, userId: string): Promise<void> {
+export async function removeMembershipTree(db: Kysely<Database>, communityId: string, userId: string): Promise<void> {
   const ids = [communityId];
   for (let frontier = [communityId]; frontier.length; ) {
     const children = await db.selectFrom('community').select('id').where('parent_id', 'in', frontier).execute();
@@ -102,7 +101,7 @@ export async function removeMembershipTree(db: Kysely<Database>, kind: DatabaseK
     .where('membership.community_id', 'in', ids)
     .execute();
   // The owner counts are decided on under the communities' locks (db/locks.ts), read after them.
-  await lockCommunities(db, kind, owned.map((c) => c.id).sort());
+  await lockCommunities(db, owned.map((c) => c.id).sort());
   for (const c of owned) {
     if ((await countOwners(db, c.id)) <= 1) {
       throw new ApiError(409, 'LAST_OWNER', `${c.name} would be left without an owner: make another member its owner first.`);

@@ -2,7 +2,7 @@ import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { sql, type Kysely } from 'kysely';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DatabaseKind } from '../config.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Database } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 
@@ -148,8 +148,8 @@ export function quotaExceeded(quota: number): ApiError {
  * first locks the user's profile row, so two uploads at once cannot both fit
  * under the quota (SQLite's write transaction already runs one at a time).
  */
-export async function usedBytes(db: Kysely<Database>, kind: DatabaseKind, userId: string, lock = false): Promise<number> {
-  if (lock && kind === 'postgres') await db.selectFrom('profile').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+export async function usedBytes(db: Kysely<Database>, userId: string, lock = false): Promise<number> {
+  if (lock) await dialectOf(db).forUpdate(db.selectFrom('profile').select('user_id').where('user_id', '=', userId)).execute();
   const row = await db
     .selectFrom('attachment')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<string | number>('size'), sql<number>`0`).as('n'))

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { answerTopic, deleteReply as mayDeleteReply, deleteTopic as mayDeleteTopic, editReply, editTopic, replyToTopic, type ContentRights } from '../policy.ts';
 import { now } from '../db/database.ts';
-import type { DatabaseKind } from '../config.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Database, ForumTable as ForumColumns, ReplyTable as ReplyColumns, TopicTable as TopicColumns } from '../db/schema.ts';
 
 export type ForumTable = Selectable<ForumColumns>;
@@ -214,13 +214,13 @@ export async function topicPage(
 
 /** A topic that exists and is not deleted, with its community id (for the authorization function). */
 /** A topic that is not deleted; with `lock` (in a write's transaction) its row stays locked until the transaction ends (db/locks.ts). */
-export async function findTopic(db: Kysely<Database>, id: string, lock?: DatabaseKind): Promise<TopicTable | undefined> {
+export async function findTopic(db: Kysely<Database>, id: string, lock = false): Promise<TopicTable | undefined> {
   return db
     .selectFrom('topic')
     .selectAll()
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
-    .$if(lock === 'postgres', (q) => q.forUpdate())
+    .$if(lock, (q) => dialectOf(db).forUpdate(q))
     .executeTakeFirst();
 }
 

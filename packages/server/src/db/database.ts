@@ -4,6 +4,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseKind } from '../config.ts';
+import { dialects, type Dialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 
@@ -15,7 +16,8 @@ import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
  */
 
 export interface Db {
-  kind: DatabaseKind;
+  /** What differs between SQLite and PostgreSQL (db/dialect.ts). */
+  dialect: Dialect;
   kysely: Kysely<Database>;
   /** Turns for a request's write transaction (see `WriteSlots`). */
   writes: WriteSlots;
@@ -158,7 +160,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
     // An idle client that loses its server must not crash the process.
     pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
-    return { kind: 'postgres', kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), close: () => kysely.destroy() };
+    return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), close: () => kysely.destroy() };
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
   const sqlite = new SQLite(database.url);
@@ -171,7 +173,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
   const statements = keepingStatements(sqlite);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }), plugins });
   directReads.set(kysely, (sql, parameters) => (sqlite.inTransaction ? null : (statements.prepare(sql).all(parameters as unknown[]) as never)));
-  return { kind: 'sqlite', kysely, writes: new WriteSlots(Infinity), close: () => kysely.destroy() };
+  return { dialect: dialects.sqlite, kysely, writes: new WriteSlots(Infinity), close: () => kysely.destroy() };
 }
 
 export const now = (): string => new Date().toISOString();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../config.ts';
+import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -23,14 +23,11 @@ import type { Database } from './schema.ts';
  *
  * SQLite serializes writers (transactions `begin immediate`, db/database.ts),
  * so there the locks are no-ops and the same code gives the same answers;
- * `FOR UPDATE` is PostgreSQL's alone and is only added there. The concurrency
+ * `FOR UPDATE` is PostgreSQL's alone and is only added there (`dialectOf(trx)
+ * .forUpdate(query)`, db/dialect.ts). The concurrency
  * suite (test/concurrency.test.ts) fires every state-changing route at once
  * from two processes and checks the invariants in the database.
  */
-export function forUpdate(kind: DatabaseKind) {
-  return <Q extends { forUpdate(): Q }>(q: Q): Q => (kind === 'postgres' ? q.forUpdate() : q);
-}
-
 /**
  * Locks communities (their rows) until the transaction ends: every decision
  * about who belongs to one, and in which role, holds this lock. Several are
@@ -38,13 +35,15 @@ export function forUpdate(kind: DatabaseKind) {
  * `FOR NO KEY UPDATE`: inserts of rows that reference the community (posts,
  * topics) take `FOR KEY SHARE` and are not held up by it.
  */
-export async function lockCommunities(db: Kysely<Database>, kind: DatabaseKind, ids: readonly string[]): Promise<void> {
-  if (kind !== 'postgres' || ids.length === 0) return;
-  await db.selectFrom('community').select('id').where('id', 'in', [...ids]).orderBy('id').forNoKeyUpdate().execute();
+export async function lockCommunities(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
+  const dialect = dialectOf(db);
+  if (dialect.kind !== 'postgres' || ids.length === 0) return;
+  await dialect.forNoKeyUpdate(db.selectFrom('community').select('id').where('id', 'in', [...ids]).orderBy('id')).execute();
 }
 
 /** Locks one user's row until the transaction ends: guards lists that are the user's own (favourites, requests). */
-export async function lockUser(db: Kysely<Database>, kind: DatabaseKind, userId: string): Promise<void> {
-  if (kind !== 'postgres') return;
-  await db.selectFrom('user').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+export async function lockUser(db: Kysely<Database>, userId: string): Promise<void> {
+  const dialect = dialectOf(db);
+  if (dialect.kind !== 'postgres') return;
+  await dialect.forNoKeyUpdate(db.selectFrom('user').select('id').where('id', '=', userId)).execute();
 }

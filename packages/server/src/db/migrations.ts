@@ -93,7 +93,7 @@ export async function migrate(db: Db, authOptions: BetterAuthOptions): Promise<v
     }
     if (error) throw error;
   };
-  if (db.kind !== 'postgres') {
+  if (db.dialect.kind === 'sqlite') {
     // SQLite: all of it in one immediate transaction (SQLite's DDL is transactional), so processes
     // starting at once on one new file take turns instead of racing, and a failed migration
     // leaves nothing half done.
@@ -107,12 +107,5 @@ export async function migrate(db: Db, authOptions: BetterAuthOptions): Promise<v
     await sql`commit`.execute(db.kysely);
     return;
   }
-  await db.kysely.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
-    try {
-      await run();
-    } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
-    }
-  });
+  await db.dialect.withLock(db.kysely, MIGRATION_LOCK_KEY, run);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { noteOrderedWrite } from '../audit-outbox.ts';
-import type { DatabaseKind } from '../config.ts';
+import { dialectOf } from '../db/dialect.ts';
 import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -42,7 +42,7 @@ export const NOTIFY_CHANNEL = 'jc_events';
  * numbers it once committed (sequencer.ts), right after the request, and
  * `pg_notify` from that round wakes every server process.
  */
-export async function recordEvent(trx: Kysely<Database>, kind: DatabaseKind, event: NewEvent): Promise<void> {
+export async function recordEvent(trx: Kysely<Database>, event: NewEvent): Promise<void> {
   await trx
     .insertInto('event')
     .values({
@@ -54,7 +54,7 @@ export async function recordEvent(trx: Kysely<Database>, kind: DatabaseKind, eve
       created_at: now(),
     })
     .execute();
-  if (kind === 'postgres') noteOrderedWrite();
+  if (dialectOf(trx).ordersAfterCommit) noteOrderedWrite();
 }
 
 type EventRow = { seq: number | string | null; type: string; community_id: string | null; user_id: string | null; content: number; payload: string; created_at: string };

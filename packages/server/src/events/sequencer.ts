@@ -1,3 +1,4 @@
+import { advisoryXactLockSql } from '../db/dialect.ts';
 import { NOTIFY_CHANNEL } from './events.ts';
 
 /**
@@ -22,7 +23,7 @@ export const SEQUENCE_BATCH = 1000;
  * keep rising even when pruning empties the table), and a notification when it
  * numbered anything. Returns one row `{ n }` when it numbered n > 0 events.
  */
-export const SEQUENCE_ROUND = `select pg_advisory_xact_lock(${SEQUENCE_LOCK_KEY});
+export const SEQUENCE_ROUND = `${advisoryXactLockSql(SEQUENCE_LOCK_KEY)};
 with pending as (
   select id, row_number() over (order by id) as rn from event where seq is null order by id limit ${SEQUENCE_BATCH}
 ), bump as (

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
-import type { DatabaseKind } from '../config.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Database } from '../db/schema.ts';
 
 /*
@@ -33,7 +33,6 @@ export interface StreamSlot {
  */
 export async function reserveStreamSlot(
   db: Kysely<Database>,
-  kind: DatabaseKind,
   clock: Clock,
   userId: string,
   limit: number,
@@ -44,7 +43,8 @@ export async function reserveStreamSlot(
   const at = now.toISOString();
   const staleBefore = new Date(now.getTime() - STALE_BEATS * heartbeatSeconds * 1000).toISOString();
   const reserved = await db.transaction().execute(async (trx) => {
-    if (kind === 'postgres') await trx.selectFrom('profile').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+    // The user's profile row, locked (PostgreSQL): two streams opening at once count each other.
+    await dialectOf(trx).forUpdate(trx.selectFrom('profile').select('user_id').where('user_id', '=', userId)).execute();
     await trx.deleteFrom('live_stream').where('user_id', '=', userId).where('heartbeat_at', '<', staleBefore).execute();
     const open = await trx
       .selectFrom('live_stream')

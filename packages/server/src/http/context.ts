@@ -205,7 +205,7 @@ export async function inTransaction<T>(c: Context<AppEnv>, work: (trx: Kysely<Da
   const result = await db.writes.run(() =>
     db.kysely.transaction().execute(async (trx) => {
       const value = await work(trx);
-      if (record) await appendAudit(trx, db.kind, requestEntry(c, 'success', { committed: true }));
+      if (record) await appendAudit(trx, requestEntry(c, 'success', { committed: true }));
       return value;
     }),
   );
@@ -218,6 +218,6 @@ export async function inTransaction<T>(c: Context<AppEnv>, work: (trx: Kysely<Da
 
 /** Records a live event in the request's transaction; subscribers get it once the transaction commits. */
 export async function emit(c: Context<AppEnv>, trx: Kysely<Database>, event: NewEvent): Promise<void> {
-  await recordEvent(trx, c.get('services').db.kind, event);
+  await recordEvent(trx, event);
   c.set('eventsWritten', true);
 }

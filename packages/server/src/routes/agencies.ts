@@ -57,7 +57,6 @@ const unsetAdmin = createRoute({
 /** Makes a user their agency's administrator or not; the audit log records the role before and after, in the same transaction. */
 async function setAgencyAdmin(c: Context<AppEnv>, ori: string, userId: string, value: 0 | 1) {
   const admin = await requireSiteAdmin(c);
-  const { db } = c.get('services');
   await inTransaction(c, async (trx) => {
     const agency = await trx.selectFrom('agency').select('id').where('ori', '=', ori).executeTakeFirst();
     if (!agency) throw new ApiError(404, 'NOT_FOUND', 'No agency has that ORI.');
@@ -65,7 +64,7 @@ async function setAgencyAdmin(c: Context<AppEnv>, ori: string, userId: string, v
     if (!before) throw new ApiError(404, 'USER_NOT_FOUND', 'No user of that agency has that id.');
     await trx.updateTable('profile').set({ agency_admin: value, updated_at: now() }).where('user_id', '=', userId).where('agency_id', '=', agency.id).execute();
     const role = (v: number) => (v ? 'agency-admin' : 'officer');
-    await appendAudit(trx, db.kind, {
+    await appendAudit(trx, {
       actorId: admin.userId,
       action: 'agency.role-changed',
       target: userId,

@@ -134,7 +134,7 @@ async function signUpWithAgency(c: Context<AppEnv>, body: z.infer<typeof SignUpS
   await rateLimitAuthStep(c, 'sign-up', 'email', email, { actorId: null, target: email });
   // Who signed up, from where, and how it went; never the password.
   const record = (outcome: Outcome, actorId: string | null, details: Record<string, string | number>) =>
-    audit(db.kysely, db.kind, { actorId, action: 'auth.sign-up', target: email, outcome, ...from, details });
+    audit(db.kysely, { actorId, action: 'auth.sign-up', target: email, outcome, ...from, details });
   const agency = await findAgencyByOri(db.kysely, body.agencyOri);
   if (!agency) {
     await record('failure', null, { reason: 'unknown agency' });
@@ -159,7 +159,7 @@ export const authRoutes = createRouter()
     await rateLimitAuthStep(c, 'sign-in', 'email', email, { actorId: null, target: email });
     // Who tried, from where, and how it went; never the password.
     const record = (outcome: Outcome, actorId: string | null, details: Record<string, string | number>, action = 'auth.sign-in') =>
-      audit(db.kysely, db.kind, { actorId, action, target: email, outcome, ...from, details });
+      audit(db.kysely, { actorId, action, target: email, outcome, ...from, details });
     const lookUp = () =>
       db.kysely
         .selectFrom('user')
@@ -216,7 +216,7 @@ export const authRoutes = createRouter()
     if (res.ok && user && sessionId) {
       await inTransaction(c, async (trx) => {
         await emit(c, trx, { type: 'session.revoked', userId: user.id, payload: { sessionId } });
-        await appendAudit(trx, c.get('services').db.kind, { actorId: user.id, action: 'auth.sign-out', target: user.id, outcome: 'success', ...origin(c) });
+        await appendAudit(trx, { actorId: user.id, action: 'auth.sign-out', target: user.id, outcome: 'success', ...origin(c) });
       });
     }
     return res as never;
@@ -230,7 +230,7 @@ export const authRoutes = createRouter()
       // A new (or changed) authenticator: every other session of the account ends, so none
       // opened before it carries on as if it had proved it.
       const ended = res.ok && user ? await endOtherSessions(c, trx, user.id, sessionId) : 0;
-      await appendAudit(trx, db.kind, { actorId: user?.id ?? null, action: 'auth.two-factor.enable', target: user?.id ?? null, outcome: res.ok ? 'success' : 'failure', ...origin(c), details: { status: res.status, sessionsEnded: ended } });
+      await appendAudit(trx, { actorId: user?.id ?? null, action: 'auth.two-factor.enable', target: user?.id ?? null, outcome: res.ok ? 'success' : 'failure', ...origin(c), details: { status: res.status, sessionsEnded: ended } });
     });
     if (c.get('eventsWritten')) events.bus.notify();
     return res as never;

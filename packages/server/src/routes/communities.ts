@@ -283,7 +283,7 @@ async function communityChanged(
  */
 export async function lockedAccess(c: Context<AppEnv>, ref: string, action: Action, trx: Kysely<Database>): Promise<Access> {
   const id = await resolveCommunityRef(trx, ref);
-  if (id) await lockCommunities(trx, c.get('services').db.kind, [id]);
+  if (id) await lockCommunities(trx, [id]);
   return authorizeRef(c, ref, action, trx);
 }
 
@@ -450,7 +450,7 @@ export const communities = createRouter()
       const access = await lockedAccess(c, c.req.valid('param').ref, 'community.leave', trx);
       const { community, actor } = access;
       const quiet = await isEmailInvitation(trx, community.id, actor.userId);
-      await removeMembershipTree(trx, c.get('services').db.kind, community.id, actor.userId);
+      await removeMembershipTree(trx, community.id, actor.userId);
       await membershipChanged(c, trx, access, actor.userId, 'left', quiet);
       const after = await authorize(c, community.id, 'community.read', trx).catch(() => null);
       return after ? viewOf(trx, after) : viewOf(trx, { ...access, own: null, role: null });
@@ -507,7 +507,7 @@ export const communities = createRouter()
       // An invitation sent by email is not the community's to know of, or to withdraw by id.
       if (!row || (row.state === 'invited' && row.via_email)) throw new ApiError(404, 'MEMBER_NOT_FOUND', 'That user has no membership here.');
       allow(removeMember(access, row));
-      await removeMembershipTree(trx, c.get('services').db.kind, access.community.id, userId);
+      await removeMembershipTree(trx, access.community.id, userId);
       await membershipChanged(c, trx, access, userId, 'removed');
     });
     return c.json({ ok: true as const }, 200);
@@ -524,7 +524,7 @@ export const communities = createRouter()
       }
       await setMembership(trx, access.community.id, userId, role, 'active');
       // Who had which role before and after, recorded with the change.
-      await appendAudit(trx, c.get('services').db.kind, {
+      await appendAudit(trx, {
         actorId: access.actor.userId,
         action: 'membership.role-changed',
         target: userId,

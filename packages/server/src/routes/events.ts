@@ -89,7 +89,7 @@ export const events = createRouter().openapi(route, async (c) => {
   if (actor.status !== 'active') throw new ApiError(403, actor.status === 'pending' ? 'ACCOUNT_PENDING' : 'ACCOUNT_DISABLED', 'Your account is not active.');
   // The slot is taken in the database before anything else, so streams opened at once
   // (in any process) cannot all pass the count; it is given back when the stream ends.
-  const slot = await reserveStreamSlot(db.kysely, db.kind, clock, user.id, config.maxStreamsPerUser, config.heartbeatSeconds);
+  const slot = await reserveStreamSlot(db.kysely, clock, user.id, config.maxStreamsPerUser, config.heartbeatSeconds);
   if (!slot) throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${config.maxStreamsPerUser} live streams per user; close another tab or widget.`);
   let handedOver = false;
   try {

@@ -1,7 +1,7 @@
 import { authorizeObject, authorizeRef } from '../http/authorize.ts';
 import { deleteReply, deleteTopic, excerpt } from '../data/forums.ts';
 import { now } from '../db/database.ts';
-import { forUpdate } from '../db/locks.ts';
+import { dialectOf } from '../db/dialect.ts';
 import { emit, inTransaction } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
 import { routes } from './forums.ts';
@@ -70,7 +70,7 @@ export const forumFlags = createRouter()
       const { object: flag, access } = await authorizeObject(c, find, 'content.moderate', { db: trx, notFound: 'No such flag.' });
       if (flag.resolved_at) return;
       // The topic first, as every write to it does (db/locks.ts): no two transactions wait on each other.
-      const topic = await trx.selectFrom('topic').selectAll().where('id', '=', flag.topic_id).$call(forUpdate(c.get('services').db.kind)).executeTakeFirstOrThrow();
+      const topic = await trx.selectFrom('topic').selectAll().where('id', '=', flag.topic_id).$call(dialectOf(trx).forUpdate).executeTakeFirstOrThrow();
       const slug = access.community.slug;
       if (action === 'remove') {
         if (flag.reply_id) {

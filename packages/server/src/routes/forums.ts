@@ -246,14 +246,14 @@ export const NO_REPLY = () => new ApiError(404, 'NOT_FOUND', 'No such reply.');
  * counters, answer and forum are decided on under that lock (db/locks.ts).
  */
 export async function topicAccess(c: Context<AppEnv>, id: string, action: Action, trx?: Db) {
-  const lock = trx ? c.get('services').db.kind : undefined;
+  const lock = trx !== undefined;
   const { object: topic, access } = await authorizeObject(c, (db) => findTopic(db, id, lock), action, { db: trx, notFound: 'No such topic.' });
   return { topic, access, rights: contentRights(access) };
 }
 
 /** The reply (deleted ones too: tombstones), its topic (locked in a write, as topicAccess) and the caller's rights. */
 export async function replyAccess(c: Context<AppEnv>, id: string, action: Action, trx?: Db) {
-  const lock = trx ? c.get('services').db.kind : undefined;
+  const lock = trx !== undefined;
   const find = async (db: Db) => {
     const first = await db.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirst();
     const topic = first && (await findTopic(db, first.topic_id, lock));
@@ -347,7 +347,7 @@ export const forums = createRouter()
     const forum = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'content.moderate', trx);
       // A forum's name is unique in its community: checked under the community's lock (db/locks.ts).
-      await lockCommunities(trx, c.get('services').db.kind, [access.community.id]);
+      await lockCommunities(trx, [access.community.id]);
       const taken = await trx.selectFrom('forum').select('id').where('community_id', '=', access.community.id).where('name', '=', body.name).executeTakeFirst();
       if (taken) throw new ApiError(409, 'FORUM_EXISTS', 'This community already has a forum of that name.', { name: 'Already in use' });
       const f = await createForum(trx, access.community.id, body);

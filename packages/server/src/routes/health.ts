@@ -29,6 +29,6 @@ export const health = createRouter().openapi(route, async (c) => {
   } catch {
     ok = false;
   }
-  const body = { status: ok ? ('ok' as const) : ('degraded' as const), database: { kind: db.kind, ok }, version: '0.1.0' };
+  const body = { status: ok ? ('ok' as const) : ('degraded' as const), database: { kind: db.dialect.kind, ok }, version: '0.1.0' };
   return ok ? c.json(body, 200) : c.json(body, 503);
 });

@@ -100,7 +100,6 @@ export const invitations = createRouter()
   })
   .openapi(routes.invite, async (c) => {
     const body = c.req.valid('json');
-    const { db } = c.get('services');
     if (body.userId) {
       const userId = body.userId;
       const member = await inTransaction(c, async (trx) => {
@@ -149,7 +148,7 @@ export const invitations = createRouter()
           result = 'invited';
         }
       }
-      await appendAudit(trx, db.kind, {
+      await appendAudit(trx, {
         actorId: access.actor.userId,
         action: 'community.invite-by-email',
         target: access.community.id,

@@ -41,7 +41,7 @@ export const notice = createRouter()
     const user = await requireUser(c);
     if (version !== NOTICE.version) throw new ApiError(409, 'NOTICE_CHANGED', 'The notice has changed: read the current one.', { version: 'Not the current notice' });
     const sessionId = c.get('sessionId')!;
-    const { clock, db } = c.get('services');
+    const { clock } = c.get('services');
     await inTransaction(c, async (trx) => {
       const at = clock.now().toISOString();
       await trx
@@ -50,7 +50,7 @@ export const notice = createRouter()
         .onConflict((oc) => oc.columns(['user_id', 'version']).doUpdateSet({ accepted_at: at }))
         .execute();
       await trx.updateTable('session_activity').set({ notice_version: version }).where('session_id', '=', sessionId).execute();
-      await appendAudit(trx, db.kind, { actorId: user.id, action: 'notice.accept', target: version, outcome: 'success', ...origin(c) });
+      await appendAudit(trx, { actorId: user.id, action: 'notice.accept', target: version, outcome: 'success', ...origin(c) });
     });
     return c.json({ ok: true as const, version }, 200);
   });

@@ -366,7 +366,7 @@ export const posts = createRouter()
       // The cheap refusal first: nothing is read for a file that cannot fit (a declared body,
       // less the most multipart framing around one file, is the least the file can be).
       const declared = Number(c.req.header('content-length') ?? 0) || 0;
-      if ((await usedBytes(db.kysely, db.kind, me)) + Math.max(1, declared - FRAMING_BYTES) > quota) throw quotaExceeded(quota);
+      if ((await usedBytes(db.kysely, me)) + Math.max(1, declared - FRAMING_BYTES) > quota) throw quotaExceeded(quota);
       received = await receiveUpload(c, config.dataDir);
     } finally {
       release();
@@ -380,7 +380,7 @@ export const posts = createRouter()
       await rename(tempPath, stored);
       await inTransaction(c, async (trx) => {
         // Under the lock: two uploads at once cannot both fit.
-        if ((await usedBytes(trx, db.kind, me, true)) + size > quota) throw quotaExceeded(quota);
+        if ((await usedBytes(trx, me, true)) + size > quota) throw quotaExceeded(quota);
         await trx
           .insertInto('attachment')
           .values({

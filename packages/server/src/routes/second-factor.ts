@@ -131,12 +131,12 @@ export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'bac
   const { userId, sessionId, enrolling, extraCookie } = await codeStepUser(c, body.challenge);
   await rateLimitAuthStep(c, 'second-factor', 'account', userId, { actorId: userId, target: userId });
   const record = (outcome: Outcome, details: Record<string, string | number>) =>
-    audit(db.kysely, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
+    audit(db.kysely, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
   const fail = async (reason: string) => {
     const locked = await recordAuthFailure(db.kysely, config, clock, userId, 'second-factor');
     await record('failure', { reason });
     if (locked) {
-      await audit(db.kysely, db.kind, { actorId: null, action: 'auth.lockout', target: userId, outcome: 'success', ...from, details: { attempts: config.lockout.attempts } });
+      await audit(db.kysely, { actorId: null, action: 'auth.lockout', target: userId, outcome: 'success', ...from, details: { attempts: config.lockout.attempts } });
       throw LOCKED();
     }
   };
@@ -182,7 +182,7 @@ export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'bac
       await db.kysely.transaction().execute(async (trx) => {
         if (passed) await markPassed(trx, passed, userId, usedAt);
         const ended = enrolling ? await endOtherSessions(c, trx, userId, passed) : 0;
-        await appendAudit(trx, db.kind, { actorId: userId, action: 'auth.second-factor', target: userId, outcome: 'success', ...from, details: { kind, ...(enrolling ? { enrolled: 1, sessionsEnded: ended } : {}) } });
+        await appendAudit(trx, { actorId: userId, action: 'auth.second-factor', target: userId, outcome: 'success', ...from, details: { kind, ...(enrolling ? { enrolled: 1, sessionsEnded: ended } : {}) } });
       });
       if (c.get('eventsWritten')) events.bus.notify();
       await clearAuthFailures(db.kysely, userId);

@@ -392,7 +392,7 @@ export const services = createRouter()
       const actor = await requireActiveUser(c, trx);
       const service = await findService(trx, c.req.valid('param').id);
       // "Added last": the last position is read under the lock on the user's favourites (db/locks.ts).
-      await lockUser(trx, c.get('services').db.kind, actor.userId);
+      await lockUser(trx, actor.userId);
       const last = await trx.selectFrom('service_favorite').select((eb) => eb.fn.max('position').as('p')).where('user_id', '=', actor.userId).executeTakeFirst();
       await trx
         .insertInto('service_favorite')
@@ -420,7 +420,7 @@ export const services = createRouter()
       const missing = unique.findIndex((id) => !known.some((k) => k.id === id));
       if (missing >= 0) throw new ApiError(422, 'UNKNOWN_SERVICE', 'Name existing services.', { [`serviceIds.${missing}`]: 'No such service' });
       // Under the lock on the user's favourites, upserts and a delete of the rest: never delete-then-insert (db/locks.ts).
-      await lockUser(trx, c.get('services').db.kind, actor.userId);
+      await lockUser(trx, actor.userId);
       if (unique.length) {
         await trx
           .insertInto('service_favorite')
@@ -442,7 +442,7 @@ export const services = createRouter()
     const view = await inTransaction(c, async (trx) => {
       const actor = await requireActiveUser(c, trx);
       // One pending request per service: decided on under the lock on the user's requests (db/locks.ts).
-      await lockUser(trx, c.get('services').db.kind, actor.userId);
+      await lockUser(trx, actor.userId);
       const [service] = await directory(c, actor, trx, c.req.valid('param').id);
       if (!service) throw new ApiError(404, 'NOT_FOUND', 'No such service.');
       if (service.hasAccess) throw new ApiError(409, 'ALREADY_HAS_ACCESS', 'You already have access to this service.');

@@ -22,7 +22,7 @@ export async function signedInAccount(on: ServerProcess, db: Db, secret: string,
   const up = await request(on, 'POST', '/api/auth/sign-up/email', { body: { name, email, password: PASSWORD, agencyOri: TEST_ORI } });
   assert.equal(up.status, 200, JSON.stringify(up.body));
   const { id } = await db.kysely.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-  await enrolWithSecret(db.kysely, db.kind, secret, id, testSecret(email));
+  await enrolWithSecret(db.kysely, secret, id, testSecret(email));
   await db.kysely.updateTable('profile').set({ status: 'active', opted_in: 1 }).where('user_id', '=', id).execute();
   const first = await request(on, 'POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD } });
   assert.equal(first.status, 200, `password step: ${JSON.stringify(first.body)}`);

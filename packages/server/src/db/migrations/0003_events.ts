@@ -1,8 +1,9 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { type Kysely } from 'kysely';
+import { dialectOf } from '../dialect.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = dialectOf(db).kind === 'postgres';
   // Live events: a monotonic id (SQLite AUTOINCREMENT never reuses one; on
   // PostgreSQL writers take an advisory lock so ids also commit in order).
   await db.schema

@@ -1,8 +1,9 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../dialect.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = dialectOf(db).kind === 'postgres';
   // Events get their delivery number (seq) apart from their row id. On PostgreSQL a writer
   // inserts its event with no number and one sequencer at a time numbers committed rows
   // (events/sequencer.ts), so numbers become visible in order without a lock in the writer.
