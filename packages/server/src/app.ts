@@ -72,7 +72,9 @@ const requestLogger: MiddlewareHandler = async (c, next) => {
  * the element tests all use this one factory.
  */
 export async function createApp(config: ServerConfig, roots: StaticRoots = {}, extra: { clock?: Clock } = {}): Promise<JusticeConnectApp> {
-  const db = openDatabase(config.database, config.audit.key);
+  const clock = extra.clock ?? systemClock;
+  // Every timestamp the database stores comes from this clock (db/database.ts `now`), as every decision's does.
+  const db = openDatabase(config.database, config.audit.key, clock);
   const options = authOptions(config, db);
   let keyedNow: boolean;
   try {
@@ -94,7 +96,6 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   }
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
-  const clock = extra.clock ?? systemClock;
   const checkpoints = new CheckpointWriter(db.kysely, auditKeysOf(db.kysely)!, config.audit.checkpoints, clock, () => settleWrites(db.kysely));
   const schedule = new Scheduler(db.kysely, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
@@ -226,7 +227,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     app,
     services,
     async close() {
-      clearInterval(pruner);
+      pruner();
       schedule.stop();
       // A last checkpoint, so what this process wrote is covered beyond the chain.
       await schedule.checkpoint().catch((err) => console.error('[audit] could not write a checkpoint:', err instanceof Error ? err.message : err));

@@ -136,13 +136,13 @@ export class CheckpointWriter {
     if (!head || Number(head.seq) === this.#lastSeq) return null;
     this.#keyedFrom ??= await firstKeyedSeq(this.db);
     const checkpoint = signCheckpoint(this.keys, { seq: Number(head.seq), hash: head.hash, at: this.clock.now().toISOString(), keyedFrom: this.#keyedFrom });
-    await writeToSink(this.sink, JSON.stringify(checkpoint));
+    await writeToSink(this.sink, JSON.stringify(checkpoint), checkpoint.at);
     this.#lastSeq = checkpoint.seq;
     return checkpoint;
   }
 }
 
-async function writeToSink(sink: CheckpointSink, line: string): Promise<void> {
+async function writeToSink(sink: CheckpointSink, line: string, at: string): Promise<void> {
   if (sink.kind === 'file') {
     await mkdir(path.dirname(sink.path), { recursive: true });
     // One append of one line: several processes may share the file.
@@ -151,7 +151,7 @@ async function writeToSink(sink: CheckpointSink, line: string): Promise<void> {
     process.stdout.write(`[audit-checkpoint] ${line}\n`);
   } else {
     // RFC 5424 over UDP: facility log audit (13), severity informational (6).
-    const message = Buffer.from(`<110>1 ${new Date().toISOString()} ${hostname()} justiceconnect ${process.pid} audit-checkpoint - ${line}`);
+    const message = Buffer.from(`<110>1 ${at} ${hostname()} justiceconnect ${process.pid} audit-checkpoint - ${line}`);
     const socket = createSocket(sink.host.includes(':') ? 'udp6' : 'udp4');
     try {
       await new Promise<void>((resolve, reject) => socket.send(message, sink.port, sink.host, (err) => (err ? reject(err) : resolve())));

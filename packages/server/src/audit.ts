@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import { AUDIT_LOCK_KEY, inWriteScope, noteOrderedWrite, settleWrites } from './audit-outbox.ts';
+import { now } from './db/database.ts';
 import { dialectOf } from './db/dialect.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
 import type { AppEnv } from './http/context.ts';
@@ -52,7 +53,7 @@ export async function appendAudit(trx: Kysely<Database>, entry: AuditEntry): Pro
   const keys = keysOf(trx);
   const agency = entry.actorId ? await trx.selectFrom('profile').select('agency_id').where('user_id', '=', entry.actorId).executeTakeFirst() : undefined;
   const row = {
-    at: new Date().toISOString(),
+    at: now(trx),
     actor_id: entry.actorId,
     actor_agency_id: agency?.agency_id ?? null,
     action: printable(entry.action),
@@ -93,7 +94,7 @@ export async function markKeyedChain(db: Kysely<Database>): Promise<boolean> {
     const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!head || head.hash.startsWith(KEYED_PREFIX)) return false;
     // Chained here, under the audit lock: the mark must come right after the old rows.
-    const at = new Date().toISOString();
+    const at = now(trx);
     const details = JSON.stringify({ legacyRowsUpTo: Number(head.seq) });
     await appendChained(trx, keys, { at, actor_id: null, actor_agency_id: null, action: 'audit.chain-keyed', target: null, outcome: 'success', ip: null, user_agent: null, details });
     return true;

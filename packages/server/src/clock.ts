@@ -11,10 +11,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Runs `fn` every `ms` on `clock`'s timers (real ones unless the clock has its own); returns what stops it. */
-export function every(clock: Clock, ms: number, fn: () => void): () => void {
+/**
+ * Runs `fn` every `ms` on `clock`'s timers (real ones unless the clock has its
+ * own); returns what stops it. `unref`: a real timer that does not keep the
+ * process alive.
+ */
+export function every(clock: Clock, ms: number, fn: () => void, options: { unref?: boolean } = {}): () => void {
   if (clock.every) return clock.every(ms, fn);
   const timer = setInterval(fn, ms);
+  if (options.unref) timer.unref();
   return () => clearInterval(timer);
 }
 

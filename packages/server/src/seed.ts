@@ -6,6 +6,7 @@ import { createForumsFromSettings } from './data/forums.ts';
 import { copyTemplate, createTemplatesFromSettings } from './data/activities.ts';
 import { updateProfile } from './data/profiles.ts';
 import type { Kysely } from 'kysely';
+import { clockOf } from './db/database.ts';
 import type { Database, Role, UserStatus, Visibility } from './db/schema.ts';
 import type { Services } from './http/context.ts';
 
@@ -162,7 +163,7 @@ const SCHEDULE_LINES = [
 async function seedForumTopics(trx: Kysely<Database>, communityId: string, userIds: Map<string, string>) {
   const forums = await trx.selectFrom('forum').select(['id', 'name']).where('community_id', '=', communityId).execute();
   const forum = (name: string) => forums.find((f) => f.name === name)!.id;
-  const base = Date.now() - 6 * 60 * 60 * 1000;
+  const base = clockOf(trx).now().getTime() - 6 * 60 * 60 * 1000;
   const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
   const topics: { id: string; forum: string; author: string; title: string; body: string; tags: string[]; question?: boolean; pinned?: boolean; replies: [author: string, body: string, parent?: number][] ; answer?: number }[] = [
     {
@@ -285,12 +286,12 @@ async function seedActivity(trx: Kysely<Database>, communityId: string, userIds:
     ownerId: userIds.get(DANA)!,
     title: 'Peak trafficking times on the I-35 corridor',
     goal: 'Find when trafficking peaks along the corridor and put patrols there, then check whether it worked.',
-    dueDate: new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10),
+    dueDate: new Date(clockOf(trx).now().getTime() + 21 * 86_400_000).toISOString().slice(0, 10),
   });
   const steps = await trx.selectFrom('activity_step').select(['id', 'title']).where('activity_id', '=', DEMO_ACTIVITY_ID).orderBy('position').execute();
-  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const day = (n: number) => new Date(clockOf(trx).now().getTime() + n * 86_400_000).toISOString().slice(0, 10);
   const [schedule, communicate, assess] = steps;
-  await trx.updateTable('activity_step').set({ done: 1, done_by: userIds.get(MARCUS)!, done_at: new Date(Date.now() - 2 * 86_400_000).toISOString(), assignee_kind: 'user', assignee_id: userIds.get(MARCUS)!, due_date: day(-3) }).where('id', '=', schedule!.id).execute();
+  await trx.updateTable('activity_step').set({ done: 1, done_by: userIds.get(MARCUS)!, done_at: new Date(clockOf(trx).now().getTime() - 2 * 86_400_000).toISOString(), assignee_kind: 'user', assignee_id: userIds.get(MARCUS)!, due_date: day(-3) }).where('id', '=', schedule!.id).execute();
   await trx.updateTable('activity_step').set({ assignee_kind: 'group', due_date: day(2) }).where('id', '=', communicate!.id).execute();
   await trx.updateTable('activity_step').set({ assignee_kind: 'user', assignee_id: userIds.get(RAY)!, due_date: day(14) }).where('id', '=', assess!.id).execute();
   await trx
@@ -302,7 +303,7 @@ async function seedActivity(trx: Kysely<Database>, communityId: string, userIds:
       author_id: userIds.get(MARCUS)!,
       body: 'Draft schedule is in the **Operations** forum: Thursday–Sunday, 0100–0500, four stretches.',
       attachment_id: null,
-      created_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      created_at: new Date(clockOf(trx).now().getTime() - 2 * 86_400_000).toISOString(),
     })
     .execute();
 }
@@ -340,7 +341,7 @@ const DEMO_ANNOUNCEMENTS = [
 ] as const;
 
 async function seedServices(trx: Kysely<Database>, communityIds: Map<string, string>, agencyIds: Map<string, string>, adminId: string) {
-  const now = Date.now();
+  const now = clockOf(trx).now().getTime();
   const iso = (ms: number) => new Date(now + ms).toISOString();
   for (const [i, s] of DEMO_SERVICES.entries()) {
     await trx
@@ -398,7 +399,7 @@ async function seedEmpty({ db, auth, config }: Pick<Services, 'db' | 'auth' | 'c
   const existing = await db.kysely.selectFrom('agency').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   const agencyIds = new Map<string, string>();
-  const start = Date.now() - 60 * 60 * 1000;
+  const start = clockOf(db.kysely).now().getTime() - 60 * 60 * 1000;
   await db.kysely.transaction().execute(async (trx) => {
     for (const agency of DEMO_AGENCIES) {
       const id = randomUUID();
@@ -454,7 +455,7 @@ async function seedEmpty({ db, auth, config }: Pick<Services, 'db' | 'auth' | 'c
     await seedActivity(trx, communityIds.get('i-35-corridor-task-force')!, userIds);
     await seedServices(trx, communityIds, agencyIds, userIds.get('admin@justiceconnect.demo.test')!);
     for (const [i, [slug, email, minutesAgo, type, body]] of DEMO_POSTS.entries()) {
-      const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      const at = new Date(clockOf(trx).now().getTime() - minutesAgo * 60_000).toISOString();
       await trx
         .insertInto('post')
         .values({

@@ -66,7 +66,7 @@ export interface ActivityView extends ActivitySummaryView {
 export async function lockActivity(db: Kysely<Database>, activityId: string): Promise<number> {
   const row = await db
     .updateTable('activity')
-    .set((eb) => ({ version: eb('version', '+', 1), updated_at: now() }))
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: now(db) }))
     .where('id', '=', activityId)
     .returning(['version'])
     .executeTakeFirst();
@@ -190,7 +190,7 @@ export async function moveStep(db: Kysely<Database>, step: StepRow, sectionId: s
     const after = inSection[inSection.length - 1]!;
     order = rest.flatMap((s) => (s.id === after.id ? [s, moved] : [s]));
   }
-  if (sectionId !== step.section_id) await db.updateTable('activity_step').set({ section_id: sectionId, updated_at: now() }).where('id', '=', step.id).execute();
+  if (sectionId !== step.section_id) await db.updateTable('activity_step').set({ section_id: sectionId, updated_at: now(db) }).where('id', '=', step.id).execute();
   await renumber(db, order);
 }
 
@@ -224,7 +224,7 @@ export interface NewStep {
 /** Appends a step at the end of its section. */
 export async function insertStep(db: Kysely<Database>, activity: Pick<ActivityRow, 'id' | 'community_id'>, step: NewStep): Promise<string> {
   const id = newId('stp');
-  const at = now();
+  const at = now(db);
   const last = await db.selectFrom('activity_step').select((eb) => eb.fn.max('position').as('p')).where('activity_id', '=', activity.id).executeTakeFirst();
   await db
     .insertInto('activity_step')
@@ -252,7 +252,7 @@ export async function insertActivity(
   a: { id?: string; communityId: string; ownerId: string; title: string; goal?: string; dueDate?: string | null; template?: boolean; steps?: NewStep[]; sections?: { title: string; steps: NewStep[] }[] },
 ): Promise<string> {
   const id = a.id ?? newId('act');
-  const at = now();
+  const at = now(db);
   await db
     .insertInto('activity')
     .values({

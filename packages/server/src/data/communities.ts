@@ -111,7 +111,7 @@ export async function removeMembershipTree(db: Kysely<Database>, communityId: st
 }
 
 export async function setMembership(db: Kysely<Database>, communityId: string, userId: string, role: Role, state: MembershipState) {
-  const at = now();
+  const at = now(db);
   await db
     .insertInto('membership')
     .values({ community_id: communityId, user_id: userId, role, state, created_at: at, updated_at: at })

@@ -125,7 +125,7 @@ export async function createForum(db: Kysely<Database>, communityId: string, for
     position: Number(last?.p ?? -1) + 1,
     topic_count: 0,
     last_activity_at: null,
-    created_at: now(),
+    created_at: now(db),
   };
   await db.insertInto('forum').values(row).execute();
   return forumView(row);
@@ -425,7 +425,7 @@ export async function oneReply(db: Kysely<Database>, rights: ContentRights, topi
  * it counts it (two deleting at once take one off). Whether it did.
  */
 export async function deleteReply(db: Kysely<Database>, reply: Pick<ReplyTable, 'id' | 'topic_id'>): Promise<boolean> {
-  const res = await db.updateTable('reply').set({ deleted_at: now() }).where('id', '=', reply.id).where('deleted_at', 'is', null).executeTakeFirst();
+  const res = await db.updateTable('reply').set({ deleted_at: now(db) }).where('id', '=', reply.id).where('deleted_at', 'is', null).executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) return false;
   await db.updateTable('topic').set((eb) => ({ reply_count: eb('reply_count', '-', 1) })).where('id', '=', reply.topic_id).execute();
   // The answer, as it is now (not as read before): never left pointing at a deleted reply.
@@ -436,7 +436,7 @@ export async function deleteReply(db: Kysely<Database>, reply: Pick<ReplyTable, 
 
 /** Marks a topic deleted and takes it off its forum's count, as it is now (a move may have changed the forum): once. Whether it did. */
 export async function deleteTopic(db: Kysely<Database>, topic: Pick<TopicTable, 'id'>): Promise<boolean> {
-  const row = await db.updateTable('topic').set({ deleted_at: now() }).where('id', '=', topic.id).where('deleted_at', 'is', null).returning(['forum_id']).executeTakeFirst();
+  const row = await db.updateTable('topic').set({ deleted_at: now(db) }).where('id', '=', topic.id).where('deleted_at', 'is', null).returning(['forum_id']).executeTakeFirst();
   if (!row) return false;
   await db.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '-', 1) })).where('id', '=', row.forum_id).execute();
   await resolveFlagsOn(db, topic.id, null);
@@ -445,7 +445,7 @@ export async function deleteTopic(db: Kysely<Database>, topic: Pick<TopicTable, 
 
 /** Content that is gone needs no moderator any more: its open flags close as removed. */
 async function resolveFlagsOn(db: Kysely<Database>, topicId: string, replyId: string | null) {
-  let q = db.updateTable('forum_flag').set({ resolved_at: now(), resolution: 'removed' }).where('topic_id', '=', topicId).where('resolved_at', 'is', null);
+  let q = db.updateTable('forum_flag').set({ resolved_at: now(db), resolution: 'removed' }).where('topic_id', '=', topicId).where('resolved_at', 'is', null);
   q = replyId ? q.where('reply_id', '=', replyId) : q;
   await q.execute();
 }

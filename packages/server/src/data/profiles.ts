@@ -65,7 +65,7 @@ export interface ProfilePatch {
 
 /** Applies a profile change (creating the profile row on first use). Call inside a transaction. */
 export async function updateProfile(db: Kysely<Database>, userId: string, patch: ProfilePatch): Promise<void> {
-  const at = now();
+  const at = now(db);
   if (patch.name !== undefined) {
     await db.updateTable('user').set({ name: patch.name, updatedAt: at }).where('id', '=', userId).execute();
   }
@@ -101,7 +101,7 @@ export async function findAgencyByOri(db: Kysely<Database>, ori: string) {
 
 /** The profile a new account starts with: pending in its agency, not opted in. Does nothing if one exists. */
 export async function createPendingProfile(db: Kysely<Database>, userId: string, agencyId: string): Promise<void> {
-  const at = now();
+  const at = now(db);
   await db
     .insertInto('profile')
     .values({ user_id: userId, agency_id: agencyId, status: 'pending', title: null, mobile: null, opted_in: 0, opted_in_at: null, created_at: at, updated_at: at })

@@ -1,5 +1,22 @@
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type PostgresPool, type PostgresPoolClient, type SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type QueryResult,
+  type RootOperationNode,
+  type SqliteDatabase,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +24,7 @@ import type { DatabaseKind } from '../config.ts';
 import { dialects, type Dialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 /*
  * The data layer. Every state-changing route follows one rule — a decision and
@@ -149,12 +167,31 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
+/** Carries the server's clock on a handle and every transaction made from it (changes no query). */
+class ClockPlugin implements KyselyPlugin {
+  constructor(readonly clock: Clock) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/** The clock a handle (or a transaction made from it) was opened with: the server's `services.clock`. */
+export function clockOf(db: Kysely<any>): Clock {
+  const plugin = db.getExecutor().plugins.find((p): p is ClockPlugin => p instanceof ClockPlugin);
+  return plugin?.clock ?? systemClock;
+}
+
 /**
  * Opens the database. With `auditKey` (config.audit.key) the handle, and every
- * transaction made from it, signs the audit rows it appends.
+ * transaction made from it, signs the audit rows it appends; every timestamp
+ * it stores (`now(trx)`) is read from `clock` (the server's one clock: tests
+ * pass a ManualClock).
  */
-export function openDatabase(database: { kind: DatabaseKind; url: string }, auditKey?: string): Db {
-  const plugins = auditKey ? [new AuditKeyPlugin(new AuditKeys(auditKey))] : [];
+export function openDatabase(database: { kind: DatabaseKind; url: string }, auditKey?: string, clock: Clock = systemClock): Db {
+  const plugins: KyselyPlugin[] = [new ClockPlugin(clock), ...(auditKey ? [new AuditKeyPlugin(new AuditKeys(auditKey))] : [])];
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     // An idle client that loses its server must not crash the process.
@@ -176,4 +213,5 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
   return { dialect: dialects.sqlite, kysely, writes: new WriteSlots(Infinity), close: () => kysely.destroy() };
 }
 
-export const now = (): string => new Date().toISOString();
+/** The time to store, as ISO text in UTC, from the handle's clock (`clockOf`): one clock for every timestamp. */
+export const now = (db: Kysely<any>): string => clockOf(db).now().toISOString();

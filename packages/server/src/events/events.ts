@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { noteOrderedWrite } from '../audit-outbox.ts';
 import { dialectOf } from '../db/dialect.ts';
-import { now } from '../db/database.ts';
+import { clockOf, now } from '../db/database.ts';
+import { every } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 
 /** Every kind of live event, and whether it is about the community itself or its content. */
@@ -51,7 +52,7 @@ export async function recordEvent(trx: Kysely<Database>, event: NewEvent): Promi
       user_id: event.userId ?? null,
       content: event.content ? 1 : 0,
       payload: JSON.stringify(event.payload),
-      created_at: now(),
+      created_at: now(trx),
     })
     .execute();
   if (dialectOf(trx).ordersAfterCommit) noteOrderedWrite();
@@ -86,16 +87,15 @@ export async function firstEventId(db: Kysely<Database>): Promise<number | null>
   return r?.min == null ? null : Number(r.min);
 }
 
-/** Drops events older than the retention window, now and every hour. */
-export function startPruning(db: Kysely<Database>, hours: number): NodeJS.Timeout {
+/** Drops events older than the retention window (by the handle's clock), now and every hour; returns what stops it. */
+export function startPruning(db: Kysely<Database>, hours: number): () => void {
+  const clock = clockOf(db);
   const prune = () =>
     db
       .deleteFrom('event')
-      .where('created_at', '<', new Date(Date.now() - hours * 3600_000).toISOString())
+      .where('created_at', '<', new Date(clock.now().getTime() - hours * 3600_000).toISOString())
       .execute()
       .catch(() => {});
   void prune();
-  const timer = setInterval(prune, 3600_000);
-  timer.unref();
-  return timer;
+  return every(clock, 3600_000, () => void prune(), { unref: true });
 }

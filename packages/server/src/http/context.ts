@@ -125,7 +125,7 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
     if (key) credentials.set(key, sessionId);
   }
   const row = await sessionState(db.kysely, sessionId);
-  // Gone (signed out, locked, removed) or past better-auth's own expiry: signed out.
+  // Gone (signed out, locked, removed) or past better-auth's own expiry (which better-auth sets on the real clock): signed out.
   if (!row || new Date(row.expiresAt).getTime() <= Date.now()) {
     if (key) credentials.delete(key);
     return signedOut(c);

@@ -256,7 +256,7 @@ export const activities = createRouter()
       } else {
         id = await insertActivity(trx, { ...base, template: body.template, steps: body.steps });
       }
-      await trx.updateTable('community').set({ updated_at: now() }).where('id', '=', access.community.id).execute();
+      await trx.updateTable('community').set({ updated_at: now(trx) }).where('id', '=', access.community.id).execute();
       await emit(c, trx, { type: 'activity.created', communityId: access.community.id, content: true, payload: { slug: access.community.slug, activityId: id } });
       return activityView(trx, rights, id);
     });
@@ -327,7 +327,7 @@ export const activities = createRouter()
           ...(patch.notes !== undefined && { notes: patch.notes }),
           ...(patch.dueDate !== undefined && { due_date: patch.dueDate }),
           ...(patch.assignee !== undefined && { assignee_kind: patch.assignee?.kind ?? null, assignee_id: patch.assignee?.kind === 'user' ? patch.assignee.id : null }),
-          updated_at: now(),
+          updated_at: now(trx),
         })
         .where('id', '=', step.id)
         .execute();
@@ -349,7 +349,7 @@ for (const [r, done] of [
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);
       const version = await lockActivity(trx, activity.id);
       // Conditional: of two checking it off at once, the first keeps its name and the one "done" event (db/locks.ts).
-      const at = now();
+      const at = now(trx);
       const changed = await trx
         .updateTable('activity_step')
         .set(done ? { done: 1, done_by: access.actor.userId, done_at: at, updated_at: at } : { done: 0, done_by: null, done_at: null, updated_at: at })
@@ -437,7 +437,7 @@ activities
         if (!s) throw new ApiError(422, 'UNKNOWN_STEP', 'Choose a step of this activity.', { stepId: 'Not a step of this activity' });
       }
       const id = newId('aup');
-      const at = now();
+      const at = now(trx);
       let attachment = null;
       if (body.attachmentId) {
         // The uploader's own unattached file here, claimed for this update alone.

@@ -62,7 +62,7 @@ async function setAgencyAdmin(c: Context<AppEnv>, ori: string, userId: string, v
     if (!agency) throw new ApiError(404, 'NOT_FOUND', 'No agency has that ORI.');
     const before = await trx.selectFrom('profile').select('agency_admin').where('user_id', '=', userId).where('agency_id', '=', agency.id).executeTakeFirst();
     if (!before) throw new ApiError(404, 'USER_NOT_FOUND', 'No user of that agency has that id.');
-    await trx.updateTable('profile').set({ agency_admin: value, updated_at: now() }).where('user_id', '=', userId).where('agency_id', '=', agency.id).execute();
+    await trx.updateTable('profile').set({ agency_admin: value, updated_at: now(trx) }).where('user_id', '=', userId).where('agency_id', '=', agency.id).execute();
     const role = (v: number) => (v ? 'agency-admin' : 'officer');
     await appendAudit(trx, {
       actorId: admin.userId,
@@ -89,7 +89,7 @@ export const agencies = createRouter()
       if (taken) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
       const made = { id: randomUUID(), name: body.name, ori: body.ori };
       // The same ORI sent at once: one agency; the others answer as a later request would (db/locks.ts).
-      const inserted = await trx.insertInto('agency').values({ ...made, created_at: now() }).onConflict((oc) => oc.column('ori').doNothing()).executeTakeFirst();
+      const inserted = await trx.insertInto('agency').values({ ...made, created_at: now(trx) }).onConflict((oc) => oc.column('ori').doNothing()).executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows) === 0) throw new ApiError(409, 'ORI_TAKEN', 'An agency with that ORI exists.', { ori: 'Already registered' });
       return made;
     });

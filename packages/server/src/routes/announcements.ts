@@ -1,3 +1,4 @@
+import { now } from '../db/database.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely, Selectable } from 'kysely';
@@ -158,7 +159,7 @@ export const announcements = createRouter()
       const now = c.get('services').clock.now();
       const startsAt = body.startsAt ? new Date(body.startsAt) : now;
       const id = newId('ann');
-      const at = new Date().toISOString();
+      const at = now.toISOString();
       await trx
         .insertInto('announcement')
         .values({
@@ -204,7 +205,7 @@ export const announcements = createRouter()
           // A moved window is announced again when it starts or ends.
           start_announced: startsAt <= now ? 1 : 0,
           end_announced: endsAt !== null && endsAt <= now ? 1 : 0,
-          updated_at: new Date().toISOString(),
+          updated_at: now,
         })
         .where('id', '=', row.id)
         .execute();
@@ -231,7 +232,7 @@ export const announcements = createRouter()
       if (row.severity === 'emergency') throw new ApiError(409, 'NOT_DISMISSIBLE', 'Emergency announcements stay until they end.');
       await trx
         .insertInto('announcement_dismissal')
-        .values({ announcement_id: row.id, user_id: actor.userId, created_at: new Date().toISOString() })
+        .values({ announcement_id: row.id, user_id: actor.userId, created_at: now(trx) })
         .onConflict((oc) => oc.columns(['announcement_id', 'user_id']).doNothing())
         .execute();
     });

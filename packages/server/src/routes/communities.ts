@@ -360,7 +360,7 @@ export const communities = createRouter()
         copied = { visibility: source.community.visibility, settings: JSON.parse(source.community.settings) as CommunitySettings };
       }
       const settings: CommunitySettings = { ...copied.settings, ...body.settings };
-      const at = now();
+      const at = now(trx);
       const id = randomUUID();
       // The slug is taken by inserting it (its unique index decides between requests at once, db/locks.ts): a free one is looked for again when another took it meanwhile.
       let slug = '';
@@ -414,7 +414,7 @@ export const communities = createRouter()
         ...(body.tags !== undefined && { tags: JSON.stringify(body.tags) }),
         ...(body.visibility !== undefined && { visibility: body.visibility }),
         ...(body.settings !== undefined && { settings: JSON.stringify(body.settings) }),
-        updated_at: now(),
+        updated_at: now(trx),
       };
       await trx.updateTable('community').set(changes).where('id', '=', access.community.id).execute();
       const accessChanged = body.visibility !== undefined && body.visibility !== access.community.visibility;
@@ -426,7 +426,7 @@ export const communities = createRouter()
   .openapi(routes.archive, async (c) => {
     const view = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'community.archive', trx);
-      const at = now();
+      const at = now(trx);
       await trx.updateTable('community').set({ archived_at: access.community.archived_at ?? at, updated_at: at }).where('id', '=', access.community.id).execute();
       await communityChanged(c, trx, 'community.updated', access.community.id, access.community.slug, access.actor.userId);
       return viewOf(trx, await authorize(c, access.community.id, 'community.read', trx));

@@ -78,6 +78,7 @@ export async function streamSessionEnd(db: Kysely<Database>, clock: Clock, confi
   const createdAt = new Date(row.createdAt).getTime();
   const lastSeen = row.last_seen_at ? Date.parse(row.last_seen_at) : createdAt;
   if (now - lastSeen > config.sessions.idleMinutes * 60_000) return 'idle';
+  // Our limits on the server's clock; better-auth's own expiry on the real one, which set it.
   if (now - createdAt > config.sessions.hours * 3600_000 || new Date(row.expiresAt).getTime() <= Date.now()) return 'lifetime';
   return null;
 }

@@ -83,7 +83,7 @@ export const forumFlags = createRouter()
       }
       await trx
         .updateTable('forum_flag')
-        .set({ resolved_at: now(), resolved_by: access.actor.userId, resolution: action === 'remove' ? 'removed' : 'dismissed' })
+        .set({ resolved_at: now(trx), resolved_by: access.actor.userId, resolution: action === 'remove' ? 'removed' : 'dismissed' })
         .where('id', '=', flag.id)
         .execute();
     });

@@ -330,7 +330,7 @@ export async function addFlag(c: Context<AppEnv>, trx: Db, access: Access, topic
   const id = newId('flg');
   await trx
     .insertInto('forum_flag')
-    .values({ id, community_id: topic.community_id, topic_id: topic.id, reply_id: replyId, reporter_id: me, reason: flag.reason, note: flag.note ?? null, resolved_at: null, resolved_by: null, resolution: null, created_at: now() })
+    .values({ id, community_id: topic.community_id, topic_id: topic.id, reply_id: replyId, reporter_id: me, reason: flag.reason, note: flag.note ?? null, resolved_at: null, resolved_by: null, resolution: null, created_at: now(trx) })
     .execute();
   // The moderators hear of it; no one else learns who flagged what.
   const moderators = await trx.selectFrom('membership').select('user_id').where('community_id', '=', topic.community_id).where('state', '=', 'active').where('role', '!=', 'member').execute();
@@ -374,7 +374,7 @@ export const forums = createRouter()
       }
       await forumIn(trx, access.community.id, body.forumId);
       const id = newId('top');
-      const at = now();
+      const at = now(trx);
       const topicTags = body.tags ?? [];
       const inserted = await trx
         .insertInto('topic')
@@ -423,7 +423,7 @@ export const forums = createRouter()
           ...(patch.title !== undefined && { title: patch.title }),
           ...(patch.body !== undefined && { body: patch.body }),
           ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
-          edited_at: now(),
+          edited_at: now(trx),
         })
         .where('id', '=', topic.id)
         .execute();
@@ -496,7 +496,7 @@ forums
       const { topic, access, rights } = await topicAccess(c, c.req.valid('param').id, 'content.read', trx);
       await trx
         .insertInto('topic_follow')
-        .values({ topic_id: topic.id, user_id: access.actor.userId, created_at: now() })
+        .values({ topic_id: topic.id, user_id: access.actor.userId, created_at: now(trx) })
         .onConflict((oc) => oc.columns(['topic_id', 'user_id']).doNothing())
         .execute();
       return topicView(trx, rights, topic.id);

@@ -139,7 +139,7 @@ export const invitations = createRouter()
         const existing = await trx.selectFrom('membership').select('state').where('community_id', '=', access.community.id).where('user_id', '=', target.id).executeTakeFirst();
         if (existing) result = 'already-in';
         else {
-          const at = now();
+          const at = now(trx);
           await trx
             .insertInto('membership')
             .values({ community_id: access.community.id, user_id: target.id, role: 'member', state: 'invited', via_email: 1, created_at: at, updated_at: at })

@@ -182,7 +182,7 @@ export const posts = createRouter()
       const sent = await first();
       if (sent) return { view: await onePost(c, access, sent.id, trx), created: false };
       const id = newId('pst');
-      const at = now();
+      const at = now(trx);
       if (body.attachmentId) {
         try {
           await claimAttachment(trx, { id: body.attachmentId, communityId: access.community.id, uploaderId: me, at });
@@ -233,7 +233,7 @@ export const posts = createRouter()
     const view = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.write', trx);
       allow(editPost(access.actor, post, c.get('services').clock.now()));
-      await trx.updateTable('post').set({ body, edited_at: now() }).where('id', '=', post.id).execute();
+      await trx.updateTable('post').set({ body, edited_at: now(trx) }).where('id', '=', post.id).execute();
       await emit(c, trx, { type: 'post.updated', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
       return onePost(c, access, post.id, trx);
     });
@@ -243,7 +243,7 @@ export const posts = createRouter()
     const discarded = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
       allow(deletePost(access.actor, post, contentRights(access).moderator));
-      const at = now();
+      const at = now(trx);
       await trx.updateTable('post').set({ deleted_at: at }).where('id', '=', post.id).execute();
       // Its file is not served from this commit on; its bytes go right after it.
       const file = (await discardAttachment(trx, post.attachment_id, at)) ? post.attachment_id : null;
@@ -263,7 +263,7 @@ export const posts = createRouter()
       const { post, access } = await postAccess(c, id, 'content.write', trx);
       await trx
         .insertInto('reaction')
-        .values({ post_id: post.id, user_id: access.actor.userId, kind, created_at: now() })
+        .values({ post_id: post.id, user_id: access.actor.userId, kind, created_at: now(trx) })
         .onConflict((oc) => oc.columns(['post_id', 'user_id', 'kind']).doNothing())
         .execute();
       await emit(c, trx, { type: 'reaction.changed', communityId: post.community_id, content: true, payload: { ...postEvent(post), slug: access.community.slug } });
@@ -306,7 +306,7 @@ export const posts = createRouter()
     const comment = await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.write', trx);
       const id = newId('cmt');
-      const at = now();
+      const at = now(trx);
       await trx.insertInto('comment').values({ id, post_id: post.id, author_id: access.actor.userId, body, deleted_at: null, created_at: at }).execute();
       await trx.updateTable('post').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', post.id).execute();
       await emit(c, trx, { type: 'comment.created', communityId: post.community_id, content: true, payload: { ...postEvent(post), commentId: id, slug: access.community.slug } });
@@ -346,7 +346,7 @@ export const posts = createRouter()
     await inTransaction(c, async (trx) => {
       const { post, access } = await postAccess(c, c.req.valid('param').id, 'content.read', trx);
       const id = newId('rpt');
-      await trx.insertInto('report').values({ id, post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now() }).execute();
+      await trx.insertInto('report').values({ id, post_id: post.id, reporter_id: access.actor.userId, reason, created_at: now(trx) }).execute();
       // Each moderator and owner hears of it (only them: the reporter stays unnamed to everyone else).
       const moderators = await trx.selectFrom('membership').select('user_id').where('community_id', '=', post.community_id).where('state', '=', 'active').where('role', '!=', 'member').execute();
       for (const m of moderators) await emit(c, trx, { type: 'post.reported', userId: m.user_id, payload: { ...postEvent(post), reportId: id, slug: access.community.slug } });

@@ -42,7 +42,7 @@ export const replies = createRouter()
         }
       }
       if (quoteId) await replyIn(trx, topic, quoteId, 'quoteId');
-      const at = now();
+      const at = now(trx);
       // The topic is locked (topicAccess): its last_seq is the current one.
       const seq = Number(topic.last_seq) + 1;
       const id = newId('rpl');
@@ -100,7 +100,7 @@ export const replies = createRouter()
       const { reply, topic, access, rights } = await replyAccess(c, c.req.valid('param').id, 'content.write', trx);
       if (reply.deleted_at) throw NO_REPLY();
       allow(editReply(rights, reply, topic));
-      await trx.updateTable('reply').set({ body, edited_at: now() }).where('id', '=', reply.id).execute();
+      await trx.updateTable('reply').set({ body, edited_at: now(trx) }).where('id', '=', reply.id).execute();
       await emit(c, trx, { type: 'reply.updated', communityId: topic.community_id, content: true, payload: { slug: access.community.slug, topicId: topic.id, replyId: reply.id, likeCount: Number(reply.like_count) } });
       return oneReply(trx, rights, topic, reply.id);
     });
@@ -138,7 +138,7 @@ for (const [r, on] of [
       if (reply.deleted_at) throw NO_REPLY();
       const me = access.actor.userId;
       const changed = on
-        ? await trx.insertInto('reply_like').values({ reply_id: reply.id, user_id: me, created_at: now() }).onConflict((oc) => oc.columns(['reply_id', 'user_id']).doNothing()).executeTakeFirst()
+        ? await trx.insertInto('reply_like').values({ reply_id: reply.id, user_id: me, created_at: now(trx) }).onConflict((oc) => oc.columns(['reply_id', 'user_id']).doNothing()).executeTakeFirst()
         : await trx.deleteFrom('reply_like').where('reply_id', '=', reply.id).where('user_id', '=', me).executeTakeFirst();
       const n = Number('numInsertedOrUpdatedRows' in changed ? changed.numInsertedOrUpdatedRows : changed.numDeletedRows);
       let likeCount = Number(reply.like_count);

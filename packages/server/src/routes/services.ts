@@ -1,3 +1,4 @@
+import { now } from '../db/database.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
@@ -279,7 +280,7 @@ export const services = createRouter()
       const id = body.id ?? newId('svc');
       if (await trx.selectFrom('service').select('id').where('id', '=', id).executeTakeFirst()) throw new ApiError(409, 'SERVICE_EXISTS', 'A service already has this id.', { id: 'Already in use' });
       const last = await trx.selectFrom('service').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
-      const at = new Date().toISOString();
+      const at = now(trx);
       // The same id sent at once: one row, the others the 409 a later one gets (db/locks.ts).
       const inserted = await trx
         .insertInto('service')
@@ -332,7 +333,7 @@ export const services = createRouter()
           ...(body.accessInstructions !== undefined && { access_instructions: body.accessInstructions }),
           ...(body.healthUrl !== undefined && { health_url: body.healthUrl }),
           ...(body.position !== undefined && { position: body.position }),
-          updated_at: new Date().toISOString(),
+          updated_at: now(trx),
         })
         .where('id', '=', service.id)
         .execute();
@@ -370,7 +371,7 @@ export const services = createRouter()
       const started = startsAt.getTime() <= now;
       await trx
         .insertInto('maintenance_window')
-        .values({ id: newId('mnt'), service_id: service.id, starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), message: body.message, created_by: actor.userId, created_at: new Date().toISOString(), start_announced: started ? 1 : 0 })
+        .values({ id: newId('mnt'), service_id: service.id, starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), message: body.message, created_by: actor.userId, created_at: new Date(now).toISOString(), start_announced: started ? 1 : 0 })
         .execute();
       await changed(c, trx, service.id, started ? 'maintenance-started' : 'maintenance-planned');
       return admin(c, actor, trx, service.id);
@@ -448,7 +449,7 @@ export const services = createRouter()
       if (service.hasAccess) throw new ApiError(409, 'ALREADY_HAS_ACCESS', 'You already have access to this service.');
       if (service.accessRequest?.state === 'pending') throw new ApiError(409, 'ALREADY_REQUESTED', 'Your request is waiting for an administrator.');
       const id = newId('acr');
-      await trx.insertInto('access_request').values({ id, service_id: service.id, user_id: actor.userId, note: note ?? null, decided_by: null, decided_at: null, decision_note: null, created_at: new Date().toISOString() }).execute();
+      await trx.insertInto('access_request').values({ id, service_id: service.id, user_id: actor.userId, note: note ?? null, decided_by: null, decided_at: null, decision_note: null, created_at: now(trx) }).execute();
       const admins = await trx.selectFrom('profile').select('user_id').where('site_admin', '=', 1).where('status', '=', 'active').execute();
       for (const a of admins) await emit(c, trx, { type: 'access.requested', userId: a.user_id, payload: { requestId: id, serviceId: service.id } });
       return requestView(trx, id);
@@ -478,7 +479,7 @@ for (const [r, state] of [
       const request = await trx.selectFrom('access_request').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
       if (!request) throw new ApiError(404, 'NOT_FOUND', 'No such access request.');
       if (request.state !== 'pending') throw new ApiError(409, 'ALREADY_DECIDED', `This request was already ${request.state}.`);
-      const at = new Date().toISOString();
+      const at = now(trx);
       // Decided once: the transition happens only from pending, and only the request that made it grants (db/locks.ts).
       const decided = await trx
         .updateTable('access_request')

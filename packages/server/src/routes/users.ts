@@ -109,7 +109,7 @@ async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 's
     const row = await baseQuery(trx, admin).where('user.id', '=', id).executeTakeFirst();
     if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user in your agency.');
     if (row.site_admin && !admin.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may change a site administrator.');
-    await trx.updateTable('profile').set({ status: TARGET[verb], updated_at: now() }).where('user_id', '=', id).execute();
+    await trx.updateTable('profile').set({ status: TARGET[verb], updated_at: now(trx) }).where('user_id', '=', id).execute();
     // Suspension and removal end every session of that user at once.
     if (verb !== 'approve') await trx.deleteFrom('session').where('userId', '=', id).execute();
     // Their open live streams end at once too.
@@ -139,7 +139,7 @@ async function setFollow(c: Context<AppEnv>, id: string, on: boolean) {
     if (on) {
       await trx
         .insertInto('follow')
-        .values({ follower_id: actor.userId, followee_id: id, created_at: now() })
+        .values({ follower_id: actor.userId, followee_id: id, created_at: now(trx) })
         .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
         .execute();
     } else {
