@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { replyCursor } from '../src/data/forums.ts';
+import { replyCursor } from '../src/forums/queries.ts';
 import type { Insertable } from 'kysely';
 import type { ReplyTable } from '../src/db/schema.ts';
 import { load } from './load.ts';

@@ -23,60 +23,11 @@ export function contentRights(access: Access): ContentRights {
   return { actor: access.actor, member: decide(access, 'content.write').allow, moderator: decide(access, 'content.moderate').allow };
 }
 
-const ALLOW: Decision = { allow: true };
-const forbid = (code: string, message: string): Decision => ({ allow: false, status: 403, code, message });
-const conflict = (code: string, message: string): Decision => ({ allow: false, status: 409, code, message });
-const authored = (rights: ContentRights, object: { author_id: string }) => object.author_id === rights.actor.userId;
-
-const TOPIC_LOCKED = forbid('TOPIC_LOCKED', 'This topic is locked: only moderators may reply or edit.');
-
-/* Forums: topics and replies. */
-
-interface TopicFacts {
-  author_id: string;
-  locked: number | boolean;
-  question: number | boolean;
-}
-
-/** Reply to a topic: members; once it is locked, moderators only. */
-export function replyToTopic(rights: ContentRights, topic: Pick<TopicFacts, 'locked'>): Decision {
-  if (!rights.member) return forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
-  return topic.locked && !rights.moderator ? TOPIC_LOCKED : ALLOW;
-}
-
-/** Edit a topic: a moderator, or its author (a member) while it is unlocked. */
-export function editTopic(rights: ContentRights, topic: Pick<TopicFacts, 'author_id' | 'locked'>): Decision {
-  if (rights.moderator) return ALLOW;
-  if (!authored(rights, topic)) return forbid('AUTHOR_REQUIRED', 'Only its author or a moderator may edit a topic.');
-  if (!rights.member) return forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
-  return topic.locked ? TOPIC_LOCKED : ALLOW;
-}
-
-/** Delete a topic: a moderator, or its author (a member) while no one else has replied. */
-export function deleteTopic(rights: ContentRights, topic: Pick<TopicFacts, 'author_id'>, othersReplied: boolean): Decision {
-  if (rights.moderator) return ALLOW;
-  if (!authored(rights, topic)) return forbid('MODERATOR_REQUIRED', 'Only a moderator may delete someone else’s topic.');
-  if (!rights.member || othersReplied) return forbid('MODERATOR_REQUIRED', 'Others have replied: only a moderator may delete this topic now.');
-  return ALLOW;
-}
-
-/** Choose (or unchoose) a question's answer: its asker or a moderator, members both. */
-export function answerTopic(rights: ContentRights, topic: Pick<TopicFacts, 'author_id' | 'question'>): Decision {
-  if (!topic.question) return conflict('NOT_A_QUESTION', 'Only a question has an answer.');
-  if (!rights.member) return forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
-  return rights.moderator || authored(rights, topic) ? ALLOW : forbid('ASKER_REQUIRED', 'Only the asker or a moderator may choose the answer.');
-}
-
-/** Edit a reply: its author (a member), while the topic is unlocked (or the author moderates). */
-export function editReply(rights: ContentRights, reply: { author_id: string }, topic: Pick<TopicFacts, 'locked'>): Decision {
-  if (!authored(rights, reply)) return forbid('AUTHOR_REQUIRED', 'Only its author may edit a reply.');
-  return replyToTopic(rights, topic);
-}
-
-/** Delete a reply: its author (a member), or a moderator. */
-export function deleteReply(rights: ContentRights, reply: { author_id: string }): Decision {
-  return rights.moderator || (authored(rights, reply) && rights.member) ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only its author or a moderator may delete a reply.');
-}
+export const ALLOW: Decision = { allow: true };
+export const forbid = (code: string, message: string): Decision => ({ allow: false, status: 403, code, message });
+export const conflict = (code: string, message: string): Decision => ({ allow: false, status: 409, code, message });
+export const authored = (rights: ContentRights, object: { author_id: string }) => object.author_id === rights.actor.userId;
+export const MEMBERSHIP_REQUIRED = forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
 
 /* The feed: posts. */
 

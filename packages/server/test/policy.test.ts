@@ -2,23 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide, type Access, type Actor, type CommunityRow, type Decision } from '../src/authz.ts';
 import type { Role } from '../src/db/schema.ts';
-import {
-  EDIT_WINDOW_MS,
-  answerTopic,
-  changeActivity,
-  contentRights,
-  deletePost,
-  deleteReply,
-  deleteTopic,
-  editActivity,
-  editPost,
-  editReply,
-  editTopic,
-  makeTemplate,
-  removeMember,
-  replyToTopic,
-  type ContentRights,
-} from '../src/policy.ts';
+import { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from '../src/forums/policy.ts';
+import { EDIT_WINDOW_MS, changeActivity, contentRights, deletePost, editActivity, editPost, makeTemplate, removeMember, type ContentRights } from '../src/policy.ts';
 
 /*
  * The rules as pure functions: the community rule (decide) and the per-object

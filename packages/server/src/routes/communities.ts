@@ -1,5 +1,5 @@
 import { createTemplatesFromSettings } from '../data/activities.ts';
-import { createForumsFromSettings } from '../data/forums.ts';
+import { createForumsFromSettings } from '../forums/queries.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { hasIdShape, readableCommunityIds, resolveCommunityRef, type Access, type Action } from '../authz.ts';

@@ -1,10 +1,10 @@
 import { authorizeObject, authorizeRef } from '../http/authorize.ts';
-import { deleteReply, deleteTopic, excerpt } from '../data/forums.ts';
+import { deleteReply, deleteTopic, excerpt } from './queries.ts';
 import { now } from '../db/database.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { emit, inTransaction } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
-import { routes } from './forums.ts';
+import { routes } from './schemas.ts';
 
 /* Flags on topics and replies: the moderators' queue and its resolution (the routes are declared in forums.ts). */
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { answerTopic, deleteReply as mayDeleteReply, deleteTopic as mayDeleteTopic, editReply, editTopic, replyToTopic, type ContentRights } from '../policy.ts';
+import { answerTopic, deleteReply as mayDeleteReply, deleteTopic as mayDeleteTopic, editReply, editTopic, replyToTopic } from './policy.ts';
+import type { ContentRights } from '../policy.ts';
 import { now } from '../db/database.ts';
 import { dialectOf } from '../db/dialect.ts';
 import type { Database, ForumTable as ForumColumns, ReplyTable as ReplyColumns, TopicTable as TopicColumns } from '../db/schema.ts';
@@ -9,7 +10,7 @@ export type TopicTable = Selectable<TopicColumns>;
 export type ReplyTable = Selectable<ReplyColumns>;
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { ApiError } from '../http/errors.ts';
-import { newId } from './posts.ts';
+import { newId } from '../data/posts.ts';
 
 /** The forum every community has when its settings name none. */
 export const DEFAULT_FORUM = { name: 'General discussion', description: 'Anything the community should discuss' };
@@ -448,4 +449,47 @@ async function resolveFlagsOn(db: Kysely<Database>, topicId: string, replyId: st
   let q = db.updateTable('forum_flag').set({ resolved_at: now(db), resolution: 'removed' }).where('topic_id', '=', topicId).where('resolved_at', 'is', null);
   q = replyId ? q.where('reply_id', '=', replyId) : q;
   await q.execute();
+}
+
+export type Db = Kysely<Database>;
+
+/** A reply of this topic that is not deleted, or a 422 naming the field. */
+export async function replyIn(trx: Db, topic: TopicTable, id: string, field: string) {
+  const r = await trx.selectFrom('reply').selectAll().where('id', '=', id).where('topic_id', '=', topic.id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!r) throw new ApiError(422, 'UNKNOWN_REPLY', 'Name a reply of this topic.', { [field]: 'Not a reply of this topic' });
+  return r;
+}
+
+/**
+ * What a create with an idempotency key answers when the key's row already
+ * exists (a retry, or the same request sent at once): that row, as the first
+ * answer showed it.
+ */
+async function sameClientIdRow(trx: Db, table: 'topic' | 'reply', authorId: string, clientId: string) {
+  const row = await trx.selectFrom(table).select(['id', 'deleted_at']).where('author_id', '=', authorId).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  if (row.deleted_at) throw new ApiError(409, 'CLIENT_ID_USED', 'What you sent with this clientId was deleted since: send it with a new clientId.', { clientId: 'Already used' });
+  return row.id;
+}
+
+export async function sameClientIdTopic(trx: Db, rights: ContentRights, authorId: string, clientId: string) {
+  return topicView(trx, rights, await sameClientIdRow(trx, 'topic', authorId, clientId));
+}
+
+export async function sameClientIdReply(trx: Db, rights: ContentRights, authorId: string, clientId: string) {
+  const id = await sameClientIdRow(trx, 'reply', authorId, clientId);
+  const reply = await trx.selectFrom('reply').select('topic_id').where('id', '=', id).executeTakeFirstOrThrow();
+  const topic = await trx.selectFrom('topic').selectAll().where('id', '=', reply.topic_id).executeTakeFirstOrThrow();
+  return oneReply(trx, rights, topic, id);
+}
+
+export async function forumIn(trx: Db, communityId: string, forumId: string) {
+  const f = await trx.selectFrom('forum').select(['id']).where('id', '=', forumId).where('community_id', '=', communityId).executeTakeFirst();
+  if (!f) throw new ApiError(422, 'UNKNOWN_FORUM', 'Choose one of this community’s forums.', { forumId: 'Not a forum of this community' });
+  return f;
+}
+
+export async function touchActivity(trx: Db, topic: Pick<TopicTable, 'id' | 'forum_id' | 'community_id'>, at: string) {
+  await trx.updateTable('topic').set({ last_activity_at: at }).where('id', '=', topic.id).execute();
+  await trx.updateTable('forum').set({ last_activity_at: at }).where('id', '=', topic.forum_id).execute();
+  await trx.updateTable('community').set({ updated_at: at }).where('id', '=', topic.community_id).execute();
 }

@@ -1,11 +1,13 @@
-import { deleteReply, oneReply, replyPage } from '../data/forums.ts';
+import { deleteReply, oneReply, replyPage } from './queries.ts';
 import { newId } from '../data/posts.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
 import { allow } from '../http/authorize.ts';
-import { deleteReply as mayDeleteReply, editReply, replyToTopic } from '../policy.ts';
-import { NO_REPLY, addFlag, notifyMentions, replyAccess, replyIn, routes, sameClientIdReply, topicAccess, touchActivity } from './forums.ts';
+import { deleteReply as mayDeleteReply, editReply, replyToTopic } from './policy.ts';
+import { NO_REPLY, addFlag, notifyMentions, replyAccess, topicAccess } from './access.ts';
+import { replyIn, sameClientIdReply, touchActivity } from './queries.ts';
+import { routes } from './schemas.ts';
 
 /*
  * A topic's replies (the routes are declared with the forums' in forums.ts).
