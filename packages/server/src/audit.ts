@@ -5,7 +5,7 @@ import { AUDIT_LOCK_KEY, inWriteScope, noteOrderedWrite, settleWrites } from './
 import { now } from './db/database.ts';
 import { dialectOf } from './db/dialect.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
-import type { AppEnv } from './http/context.ts';
+import type { AppEnv } from './http/env.ts';
 import { auditKeysOf, GENESIS, KEYED_PREFIX, legacyRowHash, verifyChain, type Checkpoint, type Verification } from './audit-chain.ts';
 
 /**

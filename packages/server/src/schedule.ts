@@ -4,7 +4,7 @@ import type { Clock } from './clock.ts';
 import type { Database } from './db/schema.ts';
 import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
-import { pruneRateLimits } from './security.ts';
+import { pruneRateLimits } from './db/prune.ts';
 import { sweepFiles } from './data/files.ts';
 
 /**

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
+import { RATE_WINDOW_MS as WINDOW_MS } from './db/prune.ts';
 import { audit, origin } from './audit.ts';
 import { currentUser, type AppEnv } from './http/context.ts';
 import { ApiError } from './http/errors.ts';
@@ -13,7 +14,6 @@ import { ApiError } from './http/errors.ts';
  * failed sign-ins (until an administrator unlocks the account).
  */
 
-const WINDOW_MS = 60_000;
 
 /**
  * Counts one attempt against `key` and refuses (429, with Retry-After) past
@@ -68,24 +68,6 @@ export async function rateLimitAuthStep(
     }
     throw err;
   }
-}
-
-/** Drops what no longer matters (called by the scheduler): full rate buckets, dead stream slots and lapsed leases, codes past reuse, activity of ended sessions. */
-export async function pruneRateLimits(db: Kysely<Database>, clock: Clock): Promise<void> {
-  const now = clock.now().getTime();
-  // A bucket untouched for a minute is full again: the same as no row.
-  await db.deleteFrom('rate_bucket').where('at', '<', now - WINDOW_MS).execute();
-  // Stream slots of processes that died (a live stream beats at least every 5 minutes), and lapsed sign-in leases.
-  await db.deleteFrom('live_stream').where('heartbeat_at', '<', new Date(now - 3600_000).toISOString()).execute();
-  await db.deleteFrom('auth_lease').where('expires_at', '<', new Date(now).toISOString()).execute();
-  await db
-    .deleteFrom('totp_used')
-    .where('used_at', '<', new Date(now - 10 * 60_000).toISOString())
-    .execute();
-  await db
-    .deleteFrom('session_activity')
-    .where('session_id', 'not in', (eb) => eb.selectFrom('session').select('id'))
-    .execute();
 }
 
 /** Limits writes per signed-in user (reads are not limited: the feed's own paging bounds them). */

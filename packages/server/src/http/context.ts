@@ -1,59 +1,16 @@
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Auth } from '../auth.ts';
-import type { ServerConfig } from '../config.ts';
-import type { Db } from '../db/database.ts';
 import { ApiError } from './errors.ts';
-import type { EventBus } from '../events/bus.ts';
 import { recordEvent, type NewEvent } from '../events/events.ts';
-import type { EventHub } from '../events/hub.ts';
-import type { Clock } from '../clock.ts';
-import type { Scheduler } from '../schedule.ts';
-import { actorFrom, type Actor } from '../authz.ts';
-import { CredentialCache, credentialKey } from './credentials.ts';
+import { actorFrom } from '../authz.ts';
+import { credentialKey } from './credentials.ts';
 import { compiled } from '../db/compiled.ts';
 import { appendAudit, recordedWrite, requestEntry } from '../audit.ts';
 
-export interface SessionUser {
-  id: string;
-  name: string;
-  email: string;
-  /** Has confirmed an authenticator app (TOTP). */
-  twoFactorEnabled: boolean;
-  /** This session itself passed the one-time-code step (required before any API answers). */
-  secondFactor: boolean;
-}
+import type { AppEnv, SessionEnd, SessionUser } from './env.ts';
 
-export interface Services {
-  config: ServerConfig;
-  db: Db;
-  auth: Auth;
-  events: { hub: EventHub; bus: EventBus };
-  clock: Clock;
-  schedule: Scheduler;
-  /** Which session id each recently verified credential names (this process only; a miss costs one better-auth lookup). */
-  credentials: CredentialCache;
-}
-
-export interface AppEnv {
-  Variables: {
-    services: Services;
-    user: SessionUser | null;
-    sessionId: string | null;
-    /** The signed-in user's account state (profile), read with the session. */
-    actor: Actor | null;
-    /** The system-use notice version this session accepted, if any. */
-    noticeVersion: string | null;
-    /** Why there is no session although one was sent: it ran past its idle or absolute limit, or its account is locked or not active. */
-    sessionEnded: SessionEnd | null;
-    eventsWritten: boolean;
-    /** The request's audit row is written already (in the transaction that made its change). */
-    audited: boolean;
-  };
-}
-
-type SessionEnd = 'idle' | 'lifetime' | 'locked' | 'disabled';
+export type { AppEnv, Services, SessionEnd, SessionUser } from './env.ts';
 
 /** A session's last use is written at most this often (it only needs minute precision). */
 const TOUCH_EVERY_MS = 30_000;

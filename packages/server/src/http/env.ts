@@ -1,0 +1,55 @@
+import type { Auth } from '../auth.ts';
+import type { Actor } from '../authz.ts';
+import type { Clock } from '../clock.ts';
+import type { ServerConfig } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { EventHub } from '../events/hub.ts';
+import type { Scheduler } from '../schedule.ts';
+import type { CredentialCache } from './credentials.ts';
+
+/*
+ * What a request carries (Hono's environment): the server's services and
+ * what the session middleware found. Types only, so any module may name
+ * them without depending on the request helpers (http/context.ts).
+ */
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+  /** Has confirmed an authenticator app (TOTP). */
+  twoFactorEnabled: boolean;
+  /** This session itself passed the one-time-code step (required before any API answers). */
+  secondFactor: boolean;
+}
+
+export interface Services {
+  config: ServerConfig;
+  db: Db;
+  auth: Auth;
+  events: { hub: EventHub; bus: EventBus };
+  clock: Clock;
+  schedule: Scheduler;
+  /** Which session id each recently verified credential names (this process only; a miss costs one better-auth lookup). */
+  credentials: CredentialCache;
+}
+
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    user: SessionUser | null;
+    sessionId: string | null;
+    /** The signed-in user's account state (profile), read with the session. */
+    actor: Actor | null;
+    /** The system-use notice version this session accepted, if any. */
+    noticeVersion: string | null;
+    /** Why there is no session although one was sent: it ran past its idle or absolute limit, or its account is locked or not active. */
+    sessionEnded: SessionEnd | null;
+    eventsWritten: boolean;
+    /** The request's audit row is written already (in the transaction that made its change). */
+    audited: boolean;
+  };
+}
+
+export type SessionEnd = 'idle' | 'lifetime' | 'locked' | 'disabled';
