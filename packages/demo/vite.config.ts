@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/precompress.mjs';
 
 /**
  * The demo host pages. They load the widgets exactly as a portal would, by a
@@ -6,6 +7,8 @@ import { defineConfig } from 'vite';
  * is left for the browser to fetch at run time.
  */
 export default defineConfig({
+  // Brotli and gzip copies of the pages and their assets, sent as they are by the server and nginx.
+  plugins: [precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
