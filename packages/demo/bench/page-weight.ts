@@ -14,9 +14,12 @@
  * as Chromium asks by default (`br` among others), gzip only (the figure the
  * page budgets are stated in), and no compression at all.
  *
- * Bytes are `encodedDataLength`: what came over the wire for the response,
- * headers included; a file served from the cache counts 0, a revalidation
- * (304) only its headers.
+ * Bytes are `encodedDataLength`: what came over the wire for the response. The
+ * JavaScript figure (the one the budgets are in) is the bodies as sent
+ * (compressed or not); their HTTP/1.1 headers are shown beside it (HTTP/2
+ * behind nginx compresses repeated headers to a few bytes). A file served from
+ * the cache counts 0, a revalidation (304) only its headers. The "all" and
+ * second-visit columns are everything over the wire, headers included.
  *
  *   npm run bench:pages                       (npm run build first)
  *   npm run bench:pages -- --json             (the figures as JSON)
@@ -51,9 +54,12 @@ const IDLE_TIMEOUT_MS = 30_000;
 export interface Request {
   url: string;
   type: string;
+  /** The status on the wire: 304 for a revalidation (DevTools shows the cached answer's 200). */
   status: number;
   /** Bytes over the wire, headers included (0 when served from the cache). */
   wire: number;
+  /** Of those, the response headers'. */
+  headers: number;
   /** Bytes of the body after decoding. */
   decoded: number;
   encoding: string;
@@ -62,9 +68,13 @@ export interface Request {
 
 export interface Visit {
   requests: Request[];
-  /** JavaScript (`Script` resources): bytes over the wire, decoded bytes, files, files from the cache, files revalidated (304). */
-  js: { wire: number; decoded: number; files: number; cached: number; revalidated: number };
-  /** Every resource, JavaScript included. */
+  /**
+   * JavaScript (`Script` resources): the bodies' bytes over the wire (compressed as sent: the
+   * figure the budgets are in), the headers', both together, the bodies decoded, files, files
+   * from the cache, files revalidated (304).
+   */
+  js: { body: number; headers: number; wire: number; decoded: number; files: number; cached: number; revalidated: number };
+  /** Every resource, JavaScript included: bytes over the wire, headers included. */
   all: { wire: number; files: number };
 }
 
@@ -80,11 +90,14 @@ function summarize(requests: Request[]): Visit {
   return {
     requests,
     js: {
+      body: js.reduce((n, r) => n + r.wire - r.headers, 0),
+      headers: js.reduce((n, r) => n + r.headers, 0),
       wire: js.reduce((n, r) => n + r.wire, 0),
       decoded: js.reduce((n, r) => n + r.decoded, 0),
       files: js.length,
       cached: js.filter((r) => r.fromCache).length,
-      revalidated: js.filter((r) => r.status === 304).length,
+      // (A 304's raw status can come late; its body is empty either way.)
+      revalidated: js.filter((r) => r.status === 304 || (!r.fromCache && r.wire > 0 && r.wire === r.headers)).length,
     },
     all: { wire: requests.reduce((n, r) => n + r.wire, 0), files: requests.length },
   };
@@ -109,7 +122,7 @@ async function visit(browser: Browser, contextId: string | undefined, url: strin
   cdp.on('Network.requestWillBeSent', (e) => {
     lastActivity = Date.now();
     if (e.request.url.startsWith('data:')) return;
-    seen.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other', status: 0, wire: 0, decoded: 0, encoding: '', fromCache: false, done: false });
+    seen.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other', status: 0, wire: 0, headers: 0, decoded: 0, encoding: '', fromCache: false, done: false });
   });
   cdp.on('Network.requestServedFromCache', (e) => {
     const r = seen.get(e.requestId);
@@ -118,11 +131,18 @@ async function visit(browser: Browser, contextId: string | undefined, url: strin
   cdp.on('Network.responseReceived', (e) => {
     const r = seen.get(e.requestId);
     if (!r) return;
-    r.status = e.response.status;
+    r.status ||= e.response.status;
     r.type = e.type;
+    // Bytes received by the time the headers were read: the headers' size (0 from the cache).
+    r.headers = e.response.encodedDataLength ?? 0;
     r.fromCache ||= Boolean(e.response.fromDiskCache || e.response.fromPrefetchCache);
     const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
     r.encoding = headers['content-encoding'] ?? '';
+  });
+  // The raw status: a revalidated file is a 304 here, where responseReceived shows the cached 200.
+  cdp.on('Network.responseReceivedExtraInfo', (e) => {
+    const r = seen.get(e.requestId);
+    if (r) r.status = e.statusCode;
   });
   cdp.on('Network.dataReceived', (e) => {
     const r = seen.get(e.requestId);
@@ -133,6 +153,7 @@ async function visit(browser: Browser, contextId: string | undefined, url: strin
     const r = seen.get(e.requestId);
     if (!r) return;
     r.wire = e.encodedDataLength;
+    r.headers = Math.min(r.headers, r.wire);
     r.done = true;
   });
   cdp.on('Network.loadingFailed', (e) => {
@@ -227,11 +248,12 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 function table(results: PageWeight[]): string {
   const encodingsSeen = (v: Visit) => [...new Set(v.requests.filter((r) => r.type === 'Script' && r.encoding).map((r) => r.encoding))].join('+') || 'none';
   const rows = [
-    ['page', 'accepts', 'JS first visit (wire)', 'JS decoded', 'JS files', 'sent as', 'all first visit', 'JS second visit (wire)', 'from cache / 304', 'all second visit'],
+    ['page', 'accepts', 'JS first visit', '+ headers', 'JS decoded', 'JS files', 'sent as', 'all, first visit', 'JS second visit', 'cached / 304', 'all, second visit'],
     ...results.map((r) => [
       r.page,
       r.encoding === 'default' ? 'br, gzip (default)' : r.encoding,
-      kb(r.first.js.wire),
+      kb(r.first.js.body),
+      kb(r.first.js.headers),
       kb(r.first.js.decoded),
       String(r.first.js.files),
       encodingsSeen(r.first),
@@ -251,8 +273,8 @@ function budgets(results: PageWeight[]): string[] {
   return PAGES.map((page) => {
     const gzip = results.find((r) => r.page === page && r.encoding === 'gzip')!;
     const budget = PAGE_BUDGETS[page];
-    const bytes = gzip.first.js.wire;
-    return `${page}: all JavaScript before interaction ${kb(bytes)} gzip over the wire, budget ${kb(budget)}: ${bytes <= budget ? 'met' : `missed by ${kb(bytes - budget)}`}`;
+    const bytes = gzip.first.js.body;
+    return `${page}: all JavaScript before interaction ${kb(bytes)} gzip over the wire (+ ${kb(gzip.first.js.headers)} of headers), budget ${kb(budget)}: ${bytes <= budget ? 'met' : `missed by ${kb(bytes - budget)}`}`;
   });
 }
 
@@ -264,7 +286,7 @@ async function main() {
   try {
     const results = await measurePages(server.origin, browser);
     if (json) {
-      console.log(JSON.stringify(results.map(({ first, second, ...r }) => ({ ...r, first: { js: first.js, all: first.all, files: first.requests }, second: { js: second.js, all: second.all } })), null, 2));
+      console.log(JSON.stringify(results.map(({ first, second, ...r }) => ({ ...r, first: { js: first.js, all: first.all, files: first.requests }, second: { js: second.js, all: second.all, files: second.requests } })), null, 2));
     } else {
       console.log(`Page weight in ${await browser.version()}, ${server.origin} (signed out, until the network is idle after load)\n`);
       console.log(table(results));
