@@ -231,7 +231,7 @@ export async function startServer(): Promise<{ origin: string; stop(): Promise<v
       await stop();
       throw new Error(`The server did not start:\n${output}`);
     }
-    await Promise.race([once(child.stdout, 'data'), exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200))]);
   }
   return { origin: `http://localhost:${port}`, stop };
 }
