@@ -2,6 +2,7 @@ import minifyHTMLLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
 import { cpSync } from 'node:fs';
 import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/precompress.mjs';
 
 /**
  * The plugin's html-minifier settings, with three changes. Empty attributes
@@ -51,6 +52,8 @@ export default defineConfig({
         cpSync('themes', 'dist/themes', { recursive: true });
       },
     },
+    // Brotli and gzip copies beside every built file (the themes included), for the server and nginx to send as they are.
+    precompress(),
   ],
   build: {
     outDir: 'dist',

@@ -1,11 +1,14 @@
 import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/precompress.mjs';
 
 /**
- * The demo host pages. They load the widgets exactly as a portal would, by a
- * script tag pointing at the server's /widgets/justiceconnect.js, so that URL
- * is left for the browser to fetch at run time.
+ * The demo host pages. They load the widgets exactly as a portal would, by
+ * script tags pointing at the server's /widgets/<widget>.js (one per widget a
+ * page shows), so those URLs are left for the browser to fetch at run time.
  */
 export default defineConfig({
+  // Brotli and gzip copies of the pages and their assets, sent as they are by the server and nginx.
+  plugins: [precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

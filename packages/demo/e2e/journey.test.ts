@@ -194,8 +194,8 @@ interface StaticSite {
 async function startStaticSite(api: string, port: number): Promise<StaticSite> {
   const page = (file: string) => {
     const original = readFileSync(path.join(DEMO_DIST, file), 'utf8');
-    const html = original.replace('src="/widgets/justiceconnect.js"', `src="${api}/widgets/justiceconnect.js"`).replaceAll('<jc-provider>', `<jc-provider api="${api}">`);
-    assert.ok(html.includes(`src="${api}/widgets/justiceconnect.js"`) && html.includes(`<jc-provider api="${api}">`), `${file} still has the script tag and the jc-provider to point at the server`);
+    const html = original.replaceAll('src="/widgets/', `src="${api}/widgets/`).replaceAll('<jc-provider>', `<jc-provider api="${api}">`);
+    assert.ok(html.includes(`src="${api}/widgets/provider.js"`) && html.includes(`<jc-provider api="${api}">`), `${file} still has the script tags and the jc-provider to point at the server`);
     return html;
   };
   const pages: Record<string, string> = { '/': page('index.html'), '/index.html': page('index.html'), '/intranet.html': page('intranet.html') };
@@ -299,6 +299,22 @@ async function assertIconsDrawn(page: Page) {
   assert.deepEqual(nested.found, [], 'no SVG shape inside another');
 }
 
+/**
+ * The page loaded the widget entries of the jc-* elements it shows, and no
+ * other (not justiceconnect.js, which defines all ten): the README's advice to
+ * integrators, followed by the demo pages.
+ */
+async function assertLoadsOnlyItsWidgets(page: Page) {
+  const { tags, entries } = await page.evaluate(() => ({
+    tags: [...new Set([...document.querySelectorAll('*')].map((el) => el.localName).filter((name) => name.startsWith('jc-')))],
+    entries: performance
+      .getEntriesByType('resource')
+      .map((entry) => /\/widgets\/([\w-]+)\.js$/.exec(new URL(entry.name).pathname)?.[1])
+      .filter((name): name is string => Boolean(name)),
+  }));
+  assert.deepEqual([...new Set(entries)].sort(), tags.map((tag) => tag.slice('jc-'.length)).sort(), `${page.url()} loads one entry per widget it shows`);
+}
+
 /** Waits until `locator` is visible (one element: a locator that matches several is a mistake in the test). */
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible' });
 const gone = (locator: Locator) => locator.waitFor({ state: 'hidden' });
@@ -393,6 +409,7 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
     await visible(lena.locator('jc-service-directory').getByText('Sign in to see your services.'));
     await visible(lena.locator('jc-community-list').getByText('Sign in to JusticeConnect to see your communities.'));
     await shots.take(lena, 'portal-signed-out');
+    await assertLoadsOnlyItsWidgets(lena);
 
     // --- Sign in: password, one-time code, notice ----------------------------------------
     await signIn(lena, LENA, { shots, prefix: 'sign-in-' });
@@ -500,6 +517,7 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
     const composer = lenaFeed.getByRole('textbox', { name: `Share with ${TASK_FORCE}` });
     await visible(composer);
     await shots.take(lena, 'intranet', composer);
+    await assertLoadsOnlyItsWidgets(lena);
 
     // Post in the task force's feed.
     const postText = `Laredo PD: two northbound rentals stopped at MM 15 tonight (${site.crossOrigin ? 'cross-origin' : 'same-origin'} journey).`;

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { betterAuth } from 'better-auth';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -7,7 +6,6 @@ import { cors } from 'hono/cors';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { authOptions } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
@@ -15,6 +13,8 @@ import { migrate } from './db/migrations.ts';
 import type { AppEnv, Services } from './http/context.ts';
 import { CredentialCache } from './http/credentials.ts';
 import { etags } from './http/etag.ts';
+import { compressJson } from './http/compress.ts';
+import { hashedUnder, serveFiles } from './http/static-files.ts';
 import { errorResponse, handleError } from './http/errors.ts';
 import { createRouter } from './http/router.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -156,6 +156,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     headers.set('Access-Control-Expose-Headers', exposed.join(','));
     headers.append('Vary', 'Origin');
   });
+  // JSON answers of 1 KB or more go out compressed when the client accepts it (not the live-event stream).
+  app.use('/api/*', compressJson());
   // Every write and every denial is recorded (after the answer is decided, so CSRF and size refusals count too).
   app.use('/api/*', auditRequests);
   app.use('/api/*', csrf({ origin: allowedOrigins }));
@@ -214,14 +216,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     servers: [{ url: config.baseUrl }],
   });
 
-  if (roots.widgets && existsSync(roots.widgets)) {
-    const root = path.relative(process.cwd(), roots.widgets) || '.';
-    app.use('/widgets/*', serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/widgets/, '') }));
-  }
-  if (roots.demo && existsSync(roots.demo)) {
-    const root = path.relative(process.cwd(), roots.demo) || '.';
-    app.use('*', serveStatic({ root }));
-  }
+  // Built files: the compressed copy the browser accepts, hashed chunks immutable, entries and pages revalidated (http/static-files.ts).
+  if (roots.widgets && existsSync(roots.widgets)) app.use('/widgets/*', serveFiles({ root: roots.widgets, prefix: '/widgets', immutable: hashedUnder('chunks') }));
+  if (roots.demo && existsSync(roots.demo)) app.use('*', serveFiles({ root: roots.demo, immutable: hashedUnder('assets') }));
 
   return {
     app,
