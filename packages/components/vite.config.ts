@@ -77,7 +77,7 @@ export default defineConfig({
     rollupOptions: {
       output: {
         chunkFileNames: (chunk) =>
-          chunk.moduleIds.some((id) => /[\\/]src[\\/]api[\\/]client\.ts$/.test(id))
+          chunk.moduleIds.some((id) => /[\\/]src[\\/]api[\\/]transport\.ts$/.test(id))
             ? 'chunks/core-[hash].js'
             : chunk.moduleIds.some((id) => /[\\/]node_modules[\\/]uqr[\\/]/.test(id))
               ? 'chunks/qr-code-[hash].js'
