@@ -23,69 +23,71 @@ import {
   type Todo,
 } from './activity-schemas.js';
 
-/** A community's activities (or, with `templates`, its templates), most recently changed first. */
-export async function listActivities(api: ApiTransport, ref: string, query: ActivityListQuery = {}): Promise<ActivitySummary[]> {
-  const qs = queryString({ templates: query.templates, status: query.status });
-  return (await call(api, `${community(ref)}/activities${qs}`, ActivitySummaryListSchema)).items;
-}
+export const activityEndpoints = {
+  /** A community's activities (or, with `templates`, its templates), most recently changed first. */
+  async listActivities(this: ApiTransport, ref: string, query: ActivityListQuery = {}): Promise<ActivitySummary[]> {
+    const qs = queryString({ templates: query.templates, status: query.status });
+    return (await call(this, `${community(ref)}/activities${qs}`, ActivitySummaryListSchema)).items;
+  },
 
-/** Starts an activity, from scratch (with `steps`) or from a template (members). */
-export async function createActivity(api: ApiTransport, ref: string, body: ActivityCreate): Promise<Activity> {
-  return call(api, `${community(ref)}/activities`, ActivitySchema, 'POST', body);
-}
+  /** Starts an activity, from scratch (with `steps`) or from a template (members). */
+  async createActivity(this: ApiTransport, ref: string, body: ActivityCreate): Promise<Activity> {
+    return call(this, `${community(ref)}/activities`, ActivitySchema, 'POST', body);
+  },
 
-/** One activity with its sections and steps in display order; 404 where its community may not be read. */
-export async function getActivity(api: ApiTransport, id: string): Promise<Activity> {
-  return call(api, activity(id), ActivitySchema);
-}
+  /** One activity with its sections and steps in display order; 404 where its community may not be read. */
+  async getActivity(this: ApiTransport, id: string): Promise<Activity> {
+    return call(this, activity(id), ActivitySchema);
+  },
 
-/** Changes the activity's title, goal, due date or status (its owner or a moderator). */
-export async function updateActivity(api: ApiTransport, id: string, patch: ActivityPatch): Promise<Activity> {
-  return call(api, activity(id), ActivitySchema, 'PATCH', patch);
-}
+  /** Changes the activity's title, goal, due date or status (its owner or a moderator). */
+  async updateActivity(this: ApiTransport, id: string, patch: ActivityPatch): Promise<Activity> {
+    return call(this, activity(id), ActivitySchema, 'PATCH', patch);
+  },
 
-/** Adds a section at the end (members); answers the whole activity. */
-export async function addSection(api: ApiTransport, id: string, title: string): Promise<Activity> {
-  return call(api, `${activity(id)}/sections`, ActivitySchema, 'POST', { title });
-}
+  /** Adds a section at the end (members); answers the whole activity. */
+  async addSection(this: ApiTransport, id: string, title: string): Promise<Activity> {
+    return call(this, `${activity(id)}/sections`, ActivitySchema, 'POST', { title });
+  },
 
-/** Adds a step at the end of its section (members); answers the whole activity. */
-export async function addStep(api: ApiTransport, activityId: string, body: StepCreate): Promise<Activity> {
-  return call(api, `${activity(activityId)}/steps`, ActivitySchema, 'POST', body);
-}
+  /** Adds a step at the end of its section (members); answers the whole activity. */
+  async addStep(this: ApiTransport, activityId: string, body: StepCreate): Promise<Activity> {
+    return call(this, `${activity(activityId)}/steps`, ActivitySchema, 'POST', body);
+  },
 
-/** Changes a step's title, notes, assignee or due date (members; 422 NOT_A_MEMBER for an assignee who is not one). */
-export async function updateStep(api: ApiTransport, stepId: string, patch: StepPatch): Promise<Activity> {
-  return call(api, step(stepId), ActivitySchema, 'PATCH', patch);
-}
+  /** Changes a step's title, notes, assignee or due date (members; 422 NOT_A_MEMBER for an assignee who is not one). */
+  async updateStep(this: ApiTransport, stepId: string, patch: StepPatch): Promise<Activity> {
+    return call(this, step(stepId), ActivitySchema, 'PATCH', patch);
+  },
 
-/** Checks a step off (`done`) or unchecks it (members); who and when are the server's. */
-export async function setStepDone(api: ApiTransport, stepId: string, done: boolean): Promise<Activity> {
-  return call(api, `${step(stepId)}/done`, ActivitySchema, done ? 'PUT' : 'DELETE');
-}
+  /** Checks a step off (`done`) or unchecks it (members); who and when are the server's. */
+  async setStepDone(this: ApiTransport, stepId: string, done: boolean): Promise<Activity> {
+    return call(this, `${step(stepId)}/done`, ActivitySchema, done ? 'PUT' : 'DELETE');
+  },
 
-/** Moves a step to `index` among its section's steps (or into another section) (members). */
-export async function moveStep(api: ApiTransport, stepId: string, move: StepMove): Promise<Activity> {
-  return call(api, `${step(stepId)}/move`, ActivitySchema, 'POST', move);
-}
+  /** Moves a step to `index` among its section's steps (or into another section) (members). */
+  async moveStep(this: ApiTransport, stepId: string, move: StepMove): Promise<Activity> {
+    return call(this, `${step(stepId)}/move`, ActivitySchema, 'POST', move);
+  },
 
-/** Removes a step (members); answers the whole activity. */
-export async function deleteStep(api: ApiTransport, stepId: string): Promise<Activity> {
-  return call(api, step(stepId), ActivitySchema, 'DELETE');
-}
+  /** Removes a step (members); answers the whole activity. */
+  async deleteStep(this: ApiTransport, stepId: string): Promise<Activity> {
+    return call(this, step(stepId), ActivitySchema, 'DELETE');
+  },
 
-/** A page of the updates posted on an activity, oldest first. */
-export async function listActivityUpdates(api: ApiTransport, id: string, query: ActivityUpdateListQuery = {}): Promise<ActivityUpdatePage> {
-  const qs = queryString({ cursor: query.cursor, limit: query.limit });
-  return call(api, `${activity(id)}/updates${qs}`, ActivityUpdatePageSchema);
-}
+  /** A page of the updates posted on an activity, oldest first. */
+  async listActivityUpdates(this: ApiTransport, id: string, query: ActivityUpdateListQuery = {}): Promise<ActivityUpdatePage> {
+    const qs = queryString({ cursor: query.cursor, limit: query.limit });
+    return call(this, `${activity(id)}/updates${qs}`, ActivityUpdatePageSchema);
+  },
 
-/** Posts an update on the activity, or about one of its steps (members). */
-export async function postActivityUpdate(api: ApiTransport, id: string, body: ActivityUpdateCreate): Promise<ActivityUpdate> {
-  return call(api, `${activity(id)}/updates`, ActivityUpdateSchema, 'POST', body);
-}
+  /** Posts an update on the activity, or about one of its steps (members). */
+  async postActivityUpdate(this: ApiTransport, id: string, body: ActivityUpdateCreate): Promise<ActivityUpdate> {
+    return call(this, `${activity(id)}/updates`, ActivityUpdateSchema, 'POST', body);
+  },
 
-/** The signed-in user's open steps across their communities: theirs and their groups', soonest due first, undated last. */
-export async function myTodos(api: ApiTransport): Promise<Todo[]> {
-  return (await call(api, '/api/v1/me/todos', TodoListSchema)).items;
-}
+  /** The signed-in user's open steps across their communities: theirs and their groups', soonest due first, undated last. */
+  async myTodos(this: ApiTransport): Promise<Todo[]> {
+    return (await call(this, '/api/v1/me/todos', TodoListSchema)).items;
+  },
+};

@@ -4,12 +4,14 @@ import { call, type ApiTransport } from './transport.js';
 import { OkSchema } from './schemas.js';
 import { AnnouncementListSchema, type Announcement } from './service-schemas.js';
 
-/** The announcements showing now, most severe first: for everyone when signed out, and the user's own audience's when signed in (less those they dismissed). */
-export async function listAnnouncements(api: ApiTransport): Promise<Announcement[]> {
-  return (await call(api, '/api/v1/announcements', AnnouncementListSchema)).items;
-}
+export const announcementEndpoints = {
+  /** The announcements showing now, most severe first: for everyone when signed out, and the user's own audience's when signed in (less those they dismissed). */
+  async listAnnouncements(this: ApiTransport): Promise<Announcement[]> {
+    return (await call(this, '/api/v1/announcements', AnnouncementListSchema)).items;
+  },
 
-/** Hides an announcement for the signed-in user (409 NOT_DISMISSIBLE for an emergency). */
-export async function dismissAnnouncement(api: ApiTransport, id: string): Promise<void> {
-  await call(api, `/api/v1/announcements/${encodeURIComponent(id)}/dismiss`, OkSchema, 'POST');
-}
+  /** Hides an announcement for the signed-in user (409 NOT_DISMISSIBLE for an emergency). */
+  async dismissAnnouncement(this: ApiTransport, id: string): Promise<void> {
+    await call(this, `/api/v1/announcements/${encodeURIComponent(id)}/dismiss`, OkSchema, 'POST');
+  },
+};

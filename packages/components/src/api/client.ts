@@ -1,10 +1,10 @@
-import * as activities from './activities.js';
-import * as announcements from './announcements.js';
-import * as communities from './communities.js';
-import * as forums from './forums.js';
-import * as posts from './posts.js';
-import * as replies from './replies.js';
-import * as services from './services.js';
+import { activityEndpoints } from './activities.js';
+import { announcementEndpoints } from './announcements.js';
+import { communityEndpoints } from './communities.js';
+import { forumEndpoints } from './forums.js';
+import { postEndpoints } from './posts.js';
+import { replyEndpoints } from './replies.js';
+import { serviceEndpoints } from './services.js';
 import { ApiTransport } from './transport.js';
 
 export {
@@ -23,15 +23,15 @@ export type { PostCreateResult } from './posts.js';
 export type { TopicCreateResult } from './forums.js';
 export type { ReplyCreateResult } from './replies.js';
 
-/**
- * The API's endpoints, one module a resource, each a function of the
- * transport: `listPosts(api, ref)`. A module bundles only its own schemas, so
- * code that imports the functions it calls bundles only those.
+/*
+ * Every resource's endpoints are in the bundle of anything that uses
+ * `ApiClient`. A widget that should bundle only its own resources would add
+ * just those objects to the transport's prototype, e.g.
+ * `Object.assign(ApiTransport.prototype, postEndpoints)`, and type its
+ * `api` as `ApiTransport & Endpoints<typeof postEndpoints>`: the calls stay
+ * `api.listPosts(ref)`, and the compiler refuses an endpoint the widget did
+ * not ask for.
  */
-const resources = [communities, posts, forums, replies, activities, services, announcements];
-
-/** A resource module's endpoints as methods: `listPosts(api, ref)` is `client.listPosts(ref)`. */
-type Methods<M> = { [K in keyof M]: M[K] extends (api: ApiTransport, ...args: infer A) => infer R ? (...args: A) => R : never };
 
 /**
  * The typed client every widget talks through: the transport (requests, the
@@ -39,23 +39,15 @@ type Methods<M> = { [K in keyof M]: M[K] extends (api: ApiTransport, ...args: in
  * every resource's endpoints as methods.
  */
 export interface ApiClient
-  extends Methods<typeof communities>,
-    Methods<typeof posts>,
-    Methods<typeof forums>,
-    Methods<typeof replies>,
-    Methods<typeof activities>,
-    Methods<typeof services>,
-    Methods<typeof announcements> {}
+  extends Endpoints<typeof communityEndpoints>,
+    Endpoints<typeof postEndpoints>,
+    Endpoints<typeof forumEndpoints>,
+    Endpoints<typeof replyEndpoints>,
+    Endpoints<typeof activityEndpoints>,
+    Endpoints<typeof serviceEndpoints>,
+    Endpoints<typeof announcementEndpoints> {}
 export class ApiClient extends ApiTransport {}
+Object.assign(ApiClient.prototype, communityEndpoints, postEndpoints, forumEndpoints, replyEndpoints, activityEndpoints, serviceEndpoints, announcementEndpoints);
 
-for (const resource of resources) {
-  for (const [name, endpoint] of Object.entries(resource) as [string, (api: ApiTransport, ...args: unknown[]) => unknown][]) {
-    Object.defineProperty(ApiClient.prototype, name, {
-      value(this: ApiClient, ...args: unknown[]) {
-        return endpoint(this, ...args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
-}
+/** A resource's endpoints as methods of a transport (`this` is the transport). */
+export type Endpoints<M> = { [K in keyof M]: M[K] extends (this: ApiTransport, ...args: infer A) => infer R ? (...args: A) => R : never };

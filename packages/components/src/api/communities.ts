@@ -23,45 +23,47 @@ export interface JoinResult extends MembershipResult {
   requested: boolean;
 }
 
-/** A page of communities: yours (default) or all you may see, most recently updated first. */
-export async function listCommunities(api: ApiTransport, query: CommunityListQuery = {}): Promise<CommunityPage> {
-  const qs = queryString({ scope: query.scope, parent: query.parent, cursor: query.cursor, limit: query.limit, archived: query.archived });
-  return call(api, `/api/v1/communities${qs}`, CommunityPageSchema);
-}
+export const communityEndpoints = {
+  /** A page of communities: yours (default) or all you may see, most recently updated first. */
+  async listCommunities(this: ApiTransport, query: CommunityListQuery = {}): Promise<CommunityPage> {
+    const qs = queryString({ scope: query.scope, parent: query.parent, cursor: query.cursor, limit: query.limit, archived: query.archived });
+    return call(this, `/api/v1/communities${qs}`, CommunityPageSchema);
+  },
 
-/** Creates a community (or a subcommunity, with `parent`); the signed-in user is its owner. */
-export async function createCommunity(api: ApiTransport, body: CommunityCreate): Promise<Community> {
-  return call(api, '/api/v1/communities', CommunitySchema, 'POST', body);
-}
+  /** Creates a community (or a subcommunity, with `parent`); the signed-in user is its owner. */
+  async createCommunity(this: ApiTransport, body: CommunityCreate): Promise<Community> {
+    return call(this, '/api/v1/communities', CommunitySchema, 'POST', body);
+  },
 
-/** Joins a public community, asks to join a moderated one, or accepts an invitation. */
-export async function joinCommunity(api: ApiTransport, ref: string): Promise<JoinResult> {
-  const { data, response } = await api.request(`${community(ref)}/join`, { method: 'POST', body: {}, schema: MembershipResultSchema });
-  return { ...data, requested: response.status === 202 };
-}
+  /** Joins a public community, asks to join a moderated one, or accepts an invitation. */
+  async joinCommunity(this: ApiTransport, ref: string): Promise<JoinResult> {
+    const { data, response } = await this.request(`${community(ref)}/join`, { method: 'POST', body: {}, schema: MembershipResultSchema });
+    return { ...data, requested: response.status === 202 };
+  },
 
-/** Leaves (and every subcommunity below), cancels a request, or declines an invitation. */
-export async function leaveCommunity(api: ApiTransport, ref: string): Promise<MembershipResult> {
-  return call(api, `${community(ref)}/leave`, MembershipResultSchema, 'POST', {});
-}
+  /** Leaves (and every subcommunity below), cancels a request, or declines an invitation. */
+  async leaveCommunity(this: ApiTransport, ref: string): Promise<MembershipResult> {
+    return call(this, `${community(ref)}/leave`, MembershipResultSchema, 'POST', {});
+  },
 
-/** Members (`active`), or, for owners and moderators, pending requests (`requested`) and invitations (`invited`). */
-export async function listMembers(api: ApiTransport, ref: string, state: MembershipState = 'active'): Promise<Member[]> {
-  const qs = new URLSearchParams({ state });
-  return (await call(api, `${community(ref)}/members?${qs}`, MemberListSchema)).items;
-}
+  /** Members (`active`), or, for owners and moderators, pending requests (`requested`) and invitations (`invited`). */
+  async listMembers(this: ApiTransport, ref: string, state: MembershipState = 'active'): Promise<Member[]> {
+    const qs = new URLSearchParams({ state });
+    return (await call(this, `${community(ref)}/members?${qs}`, MemberListSchema)).items;
+  },
 
-/** Approves a request to join (owners and moderators). */
-export async function approveMember(api: ApiTransport, ref: string, userId: string): Promise<Member> {
-  return call(api, `${community(ref)}/members/${encodeURIComponent(userId)}/approve`, MemberSchema, 'POST', {});
-}
+  /** Approves a request to join (owners and moderators). */
+  async approveMember(this: ApiTransport, ref: string, userId: string): Promise<Member> {
+    return call(this, `${community(ref)}/members/${encodeURIComponent(userId)}/approve`, MemberSchema, 'POST', {});
+  },
 
-/** Denies a request to join (owners and moderators). */
-export async function denyMember(api: ApiTransport, ref: string, userId: string): Promise<void> {
-  await call(api, `${community(ref)}/members/${encodeURIComponent(userId)}/deny`, OkSchema, 'POST', {});
-}
+  /** Denies a request to join (owners and moderators). */
+  async denyMember(this: ApiTransport, ref: string, userId: string): Promise<void> {
+    await call(this, `${community(ref)}/members/${encodeURIComponent(userId)}/deny`, OkSchema, 'POST', {});
+  },
 
-/** One community (with the signed-in user's membership); 404 for one you may not see. */
-export async function getCommunity(api: ApiTransport, ref: string): Promise<Community> {
-  return call(api, community(ref), CommunitySchema);
-}
+  /** One community (with the signed-in user's membership); 404 for one you may not see. */
+  async getCommunity(this: ApiTransport, ref: string): Promise<Community> {
+    return call(this, community(ref), CommunitySchema);
+  },
+};

@@ -21,39 +21,41 @@ export interface ReplyCreateResult {
   created: boolean;
 }
 
-/** A page of a topic's replies in thread order (each top-level reply followed by its nested ones); tombstones included. */
-export async function listReplies(api: ApiTransport, topicId: string, query: ReplyListQuery = {}): Promise<ReplyPage> {
-  const qs = queryString({ limit: query.limit, cursor: query.cursor, before: query.before, anchor: query.anchor });
-  return call(api, `${topic(topicId)}/replies${qs}`, ReplyPageSchema);
-}
+export const replyEndpoints = {
+  /** A page of a topic's replies in thread order (each top-level reply followed by its nested ones); tombstones included. */
+  async listReplies(this: ApiTransport, topicId: string, query: ReplyListQuery = {}): Promise<ReplyPage> {
+    const qs = queryString({ limit: query.limit, cursor: query.cursor, before: query.before, anchor: query.anchor });
+    return call(this, `${topic(topicId)}/replies${qs}`, ReplyPageSchema);
+  },
 
-/** Replies to a topic (active members; 403 TOPIC_LOCKED when locked). Re-sending the same `clientId` returns the same reply. */
-export async function createReply(api: ApiTransport, topicId: string, body: ReplyCreate): Promise<ReplyCreateResult> {
-  const { data, response } = await api.request(`${topic(topicId)}/replies`, { method: 'POST', body, schema: ReplySchema });
-  return { reply: data, created: response.status === 201 };
-}
+  /** Replies to a topic (active members; 403 TOPIC_LOCKED when locked). Re-sending the same `clientId` returns the same reply. */
+  async createReply(this: ApiTransport, topicId: string, body: ReplyCreate): Promise<ReplyCreateResult> {
+    const { data, response } = await this.request(`${topic(topicId)}/replies`, { method: 'POST', body, schema: ReplySchema });
+    return { reply: data, created: response.status === 201 };
+  },
 
-/** One reply. */
-export async function getReply(api: ApiTransport, id: string): Promise<Reply> {
-  return call(api, reply(id), ReplySchema);
-}
+  /** One reply. */
+  async getReply(this: ApiTransport, id: string): Promise<Reply> {
+    return call(this, reply(id), ReplySchema);
+  },
 
-/** Edits a reply's body (its author). */
-export async function editReply(api: ApiTransport, id: string, body: string): Promise<Reply> {
-  return call(api, reply(id), ReplySchema, 'PATCH', { body });
-}
+  /** Edits a reply's body (its author). */
+  async editReply(this: ApiTransport, id: string, body: string): Promise<Reply> {
+    return call(this, reply(id), ReplySchema, 'PATCH', { body });
+  },
 
-/** Deletes a reply (its author or a moderator); it stays in the thread as a tombstone. */
-export async function deleteReply(api: ApiTransport, id: string): Promise<void> {
-  await call(api, reply(id), OkSchema, 'DELETE');
-}
+  /** Deletes a reply (its author or a moderator); it stays in the thread as a tombstone. */
+  async deleteReply(this: ApiTransport, id: string): Promise<void> {
+    await call(this, reply(id), OkSchema, 'DELETE');
+  },
 
-/** Likes (`on`) or unlikes a reply (members). */
-export async function setReplyLiked(api: ApiTransport, id: string, on: boolean): Promise<LikeResult> {
-  return call(api, `${reply(id)}/like`, LikeResultSchema, on ? 'PUT' : 'DELETE');
-}
+  /** Likes (`on`) or unlikes a reply (members). */
+  async setReplyLiked(this: ApiTransport, id: string, on: boolean): Promise<LikeResult> {
+    return call(this, `${reply(id)}/like`, LikeResultSchema, on ? 'PUT' : 'DELETE');
+  },
 
-/** Flags a reply for the community's moderators ('other' needs a note). */
-export async function flagReply(api: ApiTransport, id: string, reason: FlagReason, note?: string): Promise<void> {
-  await call(api, `${reply(id)}/flag`, OkSchema, 'POST', note === undefined ? { reason } : { reason, note });
-}
+  /** Flags a reply for the community's moderators ('other' needs a note). */
+  async flagReply(this: ApiTransport, id: string, reason: FlagReason, note?: string): Promise<void> {
+    await call(this, `${reply(id)}/flag`, OkSchema, 'POST', note === undefined ? { reason } : { reason, note });
+  },
+};

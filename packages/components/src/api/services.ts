@@ -4,32 +4,34 @@ import { call, type ApiTransport } from './transport.js';
 import { service } from './paths.js';
 import { AccessRequestListSchema, AccessRequestSchema, ServiceListSchema, ServiceSchema, type AccessRequest, type Service } from './service-schemas.js';
 
-/** The service directory as the signed-in user sees it: My Services first in their order, then the rest; `url` is null where they lack access. */
-export async function listServices(api: ApiTransport): Promise<Service[]> {
-  return (await call(api, '/api/v1/services', ServiceListSchema)).items;
-}
+export const serviceEndpoints = {
+  /** The service directory as the signed-in user sees it: My Services first in their order, then the rest; `url` is null where they lack access. */
+  async listServices(this: ApiTransport): Promise<Service[]> {
+    return (await call(this, '/api/v1/services', ServiceListSchema)).items;
+  },
 
-/** One service, as the signed-in user sees it. */
-export async function getService(api: ApiTransport, id: string): Promise<Service> {
-  return call(api, service(id), ServiceSchema);
-}
+  /** One service, as the signed-in user sees it. */
+  async getService(this: ApiTransport, id: string): Promise<Service> {
+    return call(this, service(id), ServiceSchema);
+  },
 
-/** Adds a service to My Services (last), or (`on` false) takes it out; answers the whole directory. */
-export async function setFavorite(api: ApiTransport, id: string, on: boolean): Promise<Service[]> {
-  return (await call(api, `${service(id)}/favorite`, ServiceListSchema, on ? 'PUT' : 'DELETE')).items;
-}
+  /** Adds a service to My Services (last), or (`on` false) takes it out; answers the whole directory. */
+  async setFavorite(this: ApiTransport, id: string, on: boolean): Promise<Service[]> {
+    return (await call(this, `${service(id)}/favorite`, ServiceListSchema, on ? 'PUT' : 'DELETE')).items;
+  },
 
-/** Sets My Services to exactly these services, in this order; answers the whole directory. */
-export async function setFavoriteOrder(api: ApiTransport, serviceIds: string[]): Promise<Service[]> {
-  return (await call(api, '/api/v1/me/favorites', ServiceListSchema, 'PUT', { serviceIds })).items;
-}
+  /** Sets My Services to exactly these services, in this order; answers the whole directory. */
+  async setFavoriteOrder(this: ApiTransport, serviceIds: string[]): Promise<Service[]> {
+    return (await call(this, '/api/v1/me/favorites', ServiceListSchema, 'PUT', { serviceIds })).items;
+  },
 
-/** Asks a site administrator for access to a service (409 ALREADY_REQUESTED while one is pending). */
-export async function requestAccess(api: ApiTransport, id: string, note?: string): Promise<AccessRequest> {
-  return call(api, `${service(id)}/access-requests`, AccessRequestSchema, 'POST', note ? { note } : {});
-}
+  /** Asks a site administrator for access to a service (409 ALREADY_REQUESTED while one is pending). */
+  async requestAccess(this: ApiTransport, id: string, note?: string): Promise<AccessRequest> {
+    return call(this, `${service(id)}/access-requests`, AccessRequestSchema, 'POST', note ? { note } : {});
+  },
 
-/** The signed-in user's access requests, newest first. */
-export async function myAccessRequests(api: ApiTransport): Promise<AccessRequest[]> {
-  return (await call(api, '/api/v1/me/access-requests', AccessRequestListSchema)).items;
-}
+  /** The signed-in user's access requests, newest first. */
+  async myAccessRequests(this: ApiTransport): Promise<AccessRequest[]> {
+    return (await call(this, '/api/v1/me/access-requests', AccessRequestListSchema)).items;
+  },
+};

@@ -19,10 +19,10 @@ import {
  * The client's transport, which every widget loads: requests (JSON, FormData,
  * the bearer token across origins, revalidation with ETags, activity), the
  * live stream's connection, and the steps of a sign-in and the session they
- * make. Each resource's endpoints are functions of a transport in their own
- * module (communities.ts, posts.ts, forums.ts, replies.ts, activities.ts,
- * services.ts, announcements.ts); `ApiClient` (client.ts) offers them all as
- * methods.
+ * make. Each resource's endpoints live in their own module, with only the
+ * schemas they check (communities.ts, posts.ts, forums.ts, replies.ts,
+ * activities.ts, services.ts, announcements.ts), as an object of methods whose
+ * `this` is a transport; `ApiClient` (client.ts) is the transport with all of them.
  */
 
 export class ApiError extends Error {
