@@ -48,8 +48,7 @@ export const communityEndpoints = {
 
   /** Members (`active`), or, for owners and moderators, pending requests (`requested`) and invitations (`invited`). */
   async listMembers(this: ApiTransport, ref: string, state: MembershipState = 'active'): Promise<Member[]> {
-    const qs = new URLSearchParams({ state });
-    return (await call(this, `${community(ref)}/members?${qs}`, MemberListSchema)).items;
+    return (await call(this, `${community(ref)}/members${queryString({ state })}`, MemberListSchema)).items;
   },
 
   /** Approves a request to join (owners and moderators). */
