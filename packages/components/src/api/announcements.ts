@@ -1,7 +1,7 @@
 /* The portal's announcements (packages/server/src/routes/announcements.ts). */
 
 import { call, type ApiTransport } from './transport.js';
-import { OkSchema } from './schemas.js';
+import { OkSchema } from './base-schemas.js';
 import { AnnouncementListSchema, type Announcement } from './service-schemas.js';
 
 export const announcementEndpoints = {

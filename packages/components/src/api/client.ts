@@ -5,7 +5,7 @@ import { forumEndpoints } from './forums.js';
 import { postEndpoints } from './posts.js';
 import { replyEndpoints } from './replies.js';
 import { serviceEndpoints } from './services.js';
-import { ApiTransport } from './transport.js';
+import { ApiTransport, type ApiClientOptions } from './transport.js';
 
 export {
   ApiError,
@@ -46,8 +46,16 @@ export interface ApiClient
     Endpoints<typeof activityEndpoints>,
     Endpoints<typeof serviceEndpoints>,
     Endpoints<typeof announcementEndpoints> {}
-export class ApiClient extends ApiTransport {}
-Object.assign(ApiClient.prototype, communityEndpoints, postEndpoints, forumEndpoints, replyEndpoints, activityEndpoints, serviceEndpoints, announcementEndpoints);
+export class ApiClient extends ApiTransport {
+  constructor(options: ApiClientOptions) {
+    super(options);
+    // Added by the first client made, not when this module loads: code that imports only
+    // `ApiError` from here (not `ApiClient`) then bundles none of the endpoints.
+    if (!Object.hasOwn(ApiClient.prototype, 'listCommunities')) {
+      Object.assign(ApiClient.prototype, communityEndpoints, postEndpoints, forumEndpoints, replyEndpoints, activityEndpoints, serviceEndpoints, announcementEndpoints);
+    }
+  }
+}
 
 /** A resource's endpoints as methods of a transport (`this` is the transport). */
 export type Endpoints<M> = { [K in keyof M]: M[K] extends (this: ApiTransport, ...args: infer A) => infer R ? (...args: A) => R : never };

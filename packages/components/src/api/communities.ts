@@ -2,13 +2,13 @@
 
 import { call, type ApiTransport } from './transport.js';
 import { community, queryString } from './paths.js';
+import { OkSchema } from './base-schemas.js';
 import {
   CommunityPageSchema,
   CommunitySchema,
   MemberListSchema,
   MemberSchema,
   MembershipResultSchema,
-  OkSchema,
   type Community,
   type CommunityCreate,
   type CommunityListQuery,
@@ -16,7 +16,7 @@ import {
   type Member,
   type MembershipResult,
   type MembershipState,
-} from './schemas.js';
+} from './community-schemas.js';
 
 /** What joining answered: a member at once (200), or a request waiting for an owner or moderator (202). */
 export interface JoinResult extends MembershipResult {

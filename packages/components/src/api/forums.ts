@@ -2,11 +2,11 @@
 
 import { call, type ApiTransport } from './transport.js';
 import { community, queryString, topic } from './paths.js';
+import { OkSchema } from './base-schemas.js';
 import {
   ForumFlagListSchema,
   ForumListSchema,
   ForumSchema,
-  OkSchema,
   TopicPageSchema,
   TopicSchema,
   type FlagReason,
@@ -18,7 +18,7 @@ import {
   type TopicListQuery,
   type TopicPage,
   type TopicPatch,
-} from './schemas.js';
+} from './forum-schemas.js';
 
 /** What creating a topic answered: a new topic (201), or the one an earlier try with the same `clientId` made (200). */
 export interface TopicCreateResult {

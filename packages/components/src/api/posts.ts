@@ -2,15 +2,13 @@
 
 import { call, type ApiTransport } from './transport.js';
 import { community, post, queryString } from './paths.js';
+import { AttachmentSchema, OkSchema, type Attachment } from './base-schemas.js';
 import {
-  AttachmentSchema,
   CommentListSchema,
   CommentSchema,
-  OkSchema,
   PostPageSchema,
   PostSchema,
   ReactionsResultSchema,
-  type Attachment,
   type Comment,
   type Post,
   type PostCreate,
@@ -18,7 +16,7 @@ import {
   type PostPage,
   type ReactionKind,
   type ReactionsResult,
-} from './schemas.js';
+} from './post-schemas.js';
 
 /** What creating a post answered: a new post (201), or the one an earlier try with the same `clientId` made (200). */
 export interface PostCreateResult {

@@ -2,9 +2,9 @@
 
 import { call, type ApiTransport } from './transport.js';
 import { queryString, reply, topic } from './paths.js';
+import { OkSchema } from './base-schemas.js';
 import {
   LikeResultSchema,
-  OkSchema,
   ReplyPageSchema,
   ReplySchema,
   type FlagReason,
@@ -13,7 +13,7 @@ import {
   type ReplyCreate,
   type ReplyListQuery,
   type ReplyPage,
-} from './schemas.js';
+} from './forum-schemas.js';
 
 /** What creating a reply answered: a new reply (201), or the one an earlier try with the same `clientId` made (200). */
 export interface ReplyCreateResult {

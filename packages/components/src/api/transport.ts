@@ -13,7 +13,7 @@ import {
   type MePatch,
   type SessionInfo,
   type SystemUseNotice,
-} from './schemas.js';
+} from './base-schemas.js';
 
 /*
  * The client's transport, which every widget loads: requests (JSON, FormData,
