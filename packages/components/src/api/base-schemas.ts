@@ -27,7 +27,8 @@ export const ErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    fields: z.optional(z.record(z.string(), z.string())),
+    /** A message for each field the server refused (an object of strings; `catchall`, not `record`, which the client needs nowhere else). */
+    fields: z.optional(z.catchall(z.object({}), z.string())),
   }),
 });
 

@@ -178,21 +178,33 @@ export class ApiTransport extends EventTarget {
     const background = !userIsActive();
     const response = await this.#fetch(`${this.baseUrl}${path}`, {
       headers: { accept: 'text/event-stream', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(background ? { 'x-jc-background': '1' } : {}) },
-      credentials: this.crossOrigin ? 'omit' : 'same-origin',
-      mode: 'cors',
+      ...this.#mode,
       cache: 'no-store',
       signal,
     });
     // Opening the stream is a request like any other (its heartbeats are not); a reconnect on its own is the page's.
-    if (response.ok && !background) {
-      this.lastActivity = Math.max(this.lastActivity, sentAt);
-      this.dispatchEvent(new Event('activity'));
-    } else if (response.status === 401 || response.status === 403) {
+    if (response.ok && !background) this.#activity(sentAt);
+    else if (response.status === 401 || response.status === 403) {
       const parsed = ErrorBodySchema.safeParse(await response.clone().json().catch(() => null));
-      const code = parsed.success ? parsed.data.error.code : '';
-      if (SIGN_IN_CODES.has(code)) this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status: response.status, code, path } }));
+      if (parsed.success) this.#authError(response.status, parsed.data.error.code, path);
     }
     return response;
+  }
+
+  /** A request sent at `sentAt` counted as the user's activity. */
+  #activity(sentAt: number) {
+    this.lastActivity = Math.max(this.lastActivity, sentAt);
+    this.dispatchEvent(new Event('activity'));
+  }
+
+  /** An answer with `code`: an `auth-error` event if it says a sign-in step is missing or the session ended. */
+  #authError(status: number, code: string, path: string) {
+    if (SIGN_IN_CODES.has(code)) this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status, code, path } }));
+  }
+
+  /** How every request is sent: with the session cookie on the server's own origin, without cookies across origins. */
+  get #mode(): RequestInit {
+    return { credentials: this.crossOrigin ? 'omit' : 'same-origin', mode: 'cors' };
   }
 
   async request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<{ data: T; response: Response }> {
@@ -215,17 +227,13 @@ export class ApiTransport extends EventTarget {
         method,
         headers,
         body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-        credentials: this.crossOrigin ? 'omit' : 'same-origin',
-        mode: 'cors',
+        ...this.#mode,
       });
     } catch {
       throw unreachable();
     }
     // The server counts every request under /api/v1 that carries a session as activity, unless marked as the page's own.
-    if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401 && !background) {
-      this.lastActivity = Math.max(this.lastActivity, sentAt);
-      this.dispatchEvent(new Event('activity'));
-    }
+    if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401 && !background) this.#activity(sentAt);
     if (response.status === 304 && kept) return this.#answer(kept.json, response, options.schema);
     if (response.status === 401) this.#pages.clear();
     const text = await response.text();
@@ -241,9 +249,7 @@ export class ApiTransport extends EventTarget {
       const parsed = ErrorBodySchema.safeParse(json);
       if (parsed.success) {
         const { code, message, fields } = parsed.data.error;
-        if (path.startsWith('/api/v1/') && SIGN_IN_CODES.has(code)) {
-          this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status: response.status, code, path } }));
-        }
+        if (path.startsWith('/api/v1/')) this.#authError(response.status, code, path);
         throw new ApiError(response.status, code, errorMessage(response.status, code, message), fieldMessages(fields ?? {}));
       }
       throw httpError(response.status);
@@ -399,8 +405,7 @@ export class ApiTransport extends EventTarget {
     try {
       response = await this.#fetch(this.resolve(path), {
         headers: token ? { authorization: `Bearer ${token}` } : {},
-        credentials: this.crossOrigin ? 'omit' : 'same-origin',
-        mode: 'cors',
+        ...this.#mode,
       });
     } catch {
       throw unreachable();
