@@ -24,13 +24,12 @@ export type { TopicCreateResult } from './forums.js';
 export type { ReplyCreateResult } from './replies.js';
 
 /*
- * Every resource's endpoints are in the bundle of anything that uses
- * `ApiClient`. A widget that should bundle only its own resources would add
- * just those objects to the transport's prototype, e.g.
- * `Object.assign(ApiTransport.prototype, postEndpoints)`, and type its
- * `api` as `ApiTransport & Endpoints<typeof postEndpoints>`: the calls stay
- * `api.listPosts(ref)`, and the compiler refuses an endpoint the widget did
- * not ask for.
+ * Every resource's endpoints are in the bundle of anything that makes an
+ * `ApiClient`. Code that should bundle only the resources it calls names them
+ * instead (`new JcController(this, postEndpoints)` in a widget, or
+ * `addEndpoints`): its client is typed `ClientWith<[typeof postEndpoints]>`,
+ * the calls stay `api.listPosts(ref)`, and the compiler refuses an endpoint
+ * it did not name.
  */
 
 /**
@@ -49,13 +48,21 @@ export interface ApiClient
 export class ApiClient extends ApiTransport {
   constructor(options: ApiClientOptions) {
     super(options);
-    // Added by the first client made, not when this module loads: code that imports only
+    // Added when a client is made, not when this module loads: code that imports only
     // `ApiError` from here (not `ApiClient`) then bundles none of the endpoints.
-    if (!Object.hasOwn(ApiClient.prototype, 'listCommunities')) {
-      Object.assign(ApiClient.prototype, communityEndpoints, postEndpoints, forumEndpoints, replyEndpoints, activityEndpoints, serviceEndpoints, announcementEndpoints);
-    }
+    Object.assign(ApiClient.prototype, communityEndpoints, postEndpoints, forumEndpoints, replyEndpoints, activityEndpoints, serviceEndpoints, announcementEndpoints);
   }
 }
 
 /** A resource's endpoints as methods of a transport (`this` is the transport). */
 export type Endpoints<M> = { [K in keyof M]: M[K] extends (this: ApiTransport, ...args: infer A) => infer R ? (...args: A) => R : never };
+
+/** Adds these resources' endpoints to every transport. */
+export function addEndpoints(...resources: readonly object[]): void {
+  Object.assign(ApiTransport.prototype, ...resources);
+}
+
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** A transport with the endpoints of these resources (e.g. `ClientWith<[typeof postEndpoints, typeof communityEndpoints]>`). */
+export type ClientWith<R extends readonly object[]> = ApiTransport & Intersection<Endpoints<R[number]>>;
