@@ -1,7 +1,8 @@
 import { ContextConsumer, createContext } from '@lit/context';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { addEndpoints, ApiClient, type ClientWith } from './api/client.js';
+import { ApiClient } from './api/client.js';
+import { addEndpoints, type ClientWith } from './api/transport.js';
 import { SessionStore } from './api/session.js';
 import { EventStream } from './api/events.js';
 import { langOf, localeChosen, useLocale } from './shared/localization.js';

@@ -5,8 +5,9 @@ import { forumEndpoints } from './forums.js';
 import { postEndpoints } from './posts.js';
 import { replyEndpoints } from './replies.js';
 import { serviceEndpoints } from './services.js';
-import { ApiTransport, type ApiClientOptions } from './transport.js';
+import { ApiTransport, type ApiClientOptions, type Endpoints } from './transport.js';
 
+export { addEndpoints, type ClientWith, type Endpoints } from './transport.js';
 export {
   ApiError,
   ApiTransport,
@@ -53,16 +54,3 @@ export class ApiClient extends ApiTransport {
     Object.assign(ApiClient.prototype, communityEndpoints, postEndpoints, forumEndpoints, replyEndpoints, activityEndpoints, serviceEndpoints, announcementEndpoints);
   }
 }
-
-/** A resource's endpoints as methods of a transport (`this` is the transport). */
-export type Endpoints<M> = { [K in keyof M]: M[K] extends (this: ApiTransport, ...args: infer A) => infer R ? (...args: A) => R : never };
-
-/** Adds these resources' endpoints to every transport. */
-export function addEndpoints(...resources: readonly object[]): void {
-  Object.assign(ApiTransport.prototype, ...resources);
-}
-
-type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-
-/** A transport with the endpoints of these resources (e.g. `ClientWith<[typeof postEndpoints, typeof communityEndpoints]>`). */
-export type ClientWith<R extends readonly object[]> = ApiTransport & Intersection<Endpoints<R[number]>>;

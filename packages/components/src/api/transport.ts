@@ -415,8 +415,20 @@ export class ApiTransport extends EventTarget {
   }
 }
 
-
 /** An endpoint's answer, checked against its schema (`request` with the common options, for the resource modules). */
 export async function call<T>(api: ApiTransport, path: string, schema: z.ZodMiniType<T>, method?: string, body?: unknown): Promise<T> {
   return (await api.request(path, { method, body, schema })).data;
 }
+
+/** A resource's endpoints as methods of a transport (`this` is the transport). */
+export type Endpoints<M> = { [K in keyof M]: M[K] extends (this: ApiTransport, ...args: infer A) => infer R ? (...args: A) => R : never };
+
+/** Adds these resources' endpoints to every transport (a widget's `JcController` does, for the resources it names). */
+export function addEndpoints(...resources: readonly object[]): void {
+  Object.assign(ApiTransport.prototype, ...resources);
+}
+
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** A transport with the endpoints of these resources (e.g. `ClientWith<[typeof postEndpoints, typeof communityEndpoints]>`). */
+export type ClientWith<R extends readonly object[]> = ApiTransport & Intersection<Endpoints<R[number]>>;
