@@ -12,6 +12,9 @@ const whole = all.find((e) => e.name === 'justiceconnect')!;
 const widgets = all.filter((e) => e !== whole);
 
 console.log('bundle size (gzip -9, each file counted separately; source maps excluded)');
+// The chunk every entry loads (Lit, context, the API transport, session and live stream), named by vite.config.ts.
+const core = whole.initial.files.find((f) => /^chunks\/core-[\w-]+\.js$/.test(rel(f)));
+if (core) console.log(`  shared core (${rel(core)})`.padEnd(45) + `${kb(gzipSize(core)).padStart(8)}  (the issue's budget for it: 12.0 KB)`);
 for (const e of widgets) {
   const lazy = e.lazy.files.length ? `, + ${kb(e.lazy.gzip)} lazy (${e.lazy.files.map((f) => `${rel(f)} ${kb(gzipSize(f))}`).join(', ')})` : '';
   console.log(`  widget ${e.name.padEnd(18)} ${kb(e.initial.gzip).padStart(8)}  (budget ${kb(BUDGETS.widgetEntry)}; ${e.initial.files.length} files${lazy})`);

@@ -6,12 +6,12 @@
  * library (run by `npm run test:size`, after the build).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build, type Rollup } from 'vite';
-import { entries } from './measure.js';
+import { build, parseAst, type Rollup } from 'vite';
+import { DIST, entries, fullClosure, staticClosure } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,6 +39,45 @@ describe('bundling the package into an app', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  }
+});
+
+/**
+ * An English reader downloads no Spanish: the catalogue (src/generated/locales/es.ts)
+ * and the translated error texts (src/api/error-text.ts) are loaded by
+ * `useLocale` only when Spanish is chosen, so no entry imports them statically.
+ * The emitted files are found by what their source maps say they hold, not by name.
+ */
+describe('the Spanish catalogue', () => {
+  const holding = (source: string) =>
+    readdirSync(DIST, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => path.join(DIST, f))
+      .filter((file) => {
+        // An entry file only re-exports its chunks, and has no map: it holds no module's code.
+        if (!existsSync(`${file}.map`)) {
+          const body = (parseAst(readFileSync(file, 'utf8')) as unknown as { body: { type: string; declaration?: unknown }[] }).body;
+          assert.ok(
+            body.every((n) => n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || (n.type === 'ExportNamedDeclaration' && !n.declaration)),
+            `${path.relative(DIST, file)} has no source map, yet holds code`,
+          );
+          return false;
+        }
+        const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+        return map.sources.some((s) => s.replace(/\\/g, '/').endsWith(source));
+      });
+
+  for (const source of ['src/generated/locales/es.ts', 'src/api/error-text.ts']) {
+    it(`${source} is in a file of its own that no entry imports statically, loaded on demand`, () => {
+      const files = holding(source);
+      assert.equal(files.length, 1, `one emitted file holds ${source} (found: ${files.map((f) => path.relative(DIST, f)).join(', ') || 'none'})`);
+      const [file] = files as [string];
+      for (const { name, file: entry } of entries()) {
+        assert.ok(!staticClosure(entry).includes(file), `the ${name} entry imports ${path.relative(DIST, file)} (${source}) statically: an English reader would download it`);
+      }
+      const whole = entries().find((e) => e.name === 'justiceconnect')!;
+      assert.ok(fullClosure(whole.file).includes(file), `${path.relative(DIST, file)} is loaded by a dynamic import`);
     });
   }
 });

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { LitElement } from 'lit';
+import { announcementEndpoints } from './api/announcements.js';
+import { ApiTransport, type ClientWith } from './api/client.js';
 import { JcController } from './context.js';
 import { testConfig } from './testing/server.js';
 
@@ -32,6 +34,30 @@ describe('a widget outside jc-provider', () => {
     try {
       expect(el.getAttribute('api')).to.equal(null);
       expect(el.jc.api.baseUrl).to.equal(new URL(crossOriginApi).origin);
+    } finally {
+      el.remove();
+    }
+  });
+});
+
+/** A widget stand-in that names the one resource it calls. */
+class AnnouncementsProbe extends LitElement {
+  readonly jc = new JcController(this, announcementEndpoints);
+}
+customElements.define('jc-test-announcements-probe', AnnouncementsProbe);
+
+describe('a widget that names its resources', () => {
+  it('gets a client typed with only their endpoints, which a bare transport then has too', async () => {
+    const el = document.createElement('jc-test-announcements-probe') as AnnouncementsProbe;
+    document.body.append(el);
+    try {
+      const api = el.jc.api;
+      expect(await api.listAnnouncements()).to.be.an('array');
+      // @ts-expect-error: the widget did not name the posts resource.
+      expect(api.listPosts).to.be.a('function', 'at run time every ApiClient still has every endpoint');
+      const bare = new ApiTransport({ baseUrl: location.origin, storage: null }) as ClientWith<[typeof announcementEndpoints]>;
+      expect(bare.listAnnouncements).to.equal(announcementEndpoints.listAnnouncements);
+      expect((bare as unknown as Record<string, unknown>).listPosts).to.equal(undefined, 'only the named resources are added to the transport');
     } finally {
       el.remove();
     }

@@ -2,6 +2,7 @@ import { ContextConsumer, createContext } from '@lit/context';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from './api/client.js';
+import { addEndpoints, type ClientWith } from './api/transport.js';
 import { SessionStore } from './api/session.js';
 import { EventStream } from './api/events.js';
 import { langOf, localeChosen, useLocale } from './shared/localization.js';
@@ -58,13 +59,23 @@ type Host = ReactiveControllerHost & HTMLElement;
  * attribute) or the page's origin. The host re-renders whenever the session
  * or the language changes; a widget standing alone, with no language chosen
  * yet, speaks its page's (the nearest `lang`).
+ *
+ * `resources` (e.g. `postEndpoints, communityEndpoints` from api/posts.ts and
+ * api/communities.ts) name the endpoints the widget calls: `api` is then typed
+ * with only those, and they are added to the client, so a build that makes
+ * no `ApiClient` bundles only what its widgets name. Without them, `api` is
+ * the whole `ApiClient`.
  */
-export class JcController implements ReactiveController {
+export class JcController<R extends readonly object[] = readonly object[]> implements ReactiveController {
   value: JcContextValue | undefined;
   #fromProvider = false;
   #onChange = () => this.host.requestUpdate();
 
-  constructor(private readonly host: Host) {
+  constructor(
+    private readonly host: Host,
+    ...resources: R
+  ) {
+    addEndpoints(...resources);
     new ContextConsumer(host, {
       context: jcContext,
       subscribe: true,
@@ -82,8 +93,8 @@ export class JcController implements ReactiveController {
     return this.#require().session;
   }
 
-  get api(): ApiClient {
-    return this.#require().api;
+  get api(): R extends readonly [] ? ApiClient : ClientWith<R> {
+    return this.#require().api as R extends readonly [] ? ApiClient : ClientWith<R>;
   }
 
   /** A standalone widget's server: its `api` property (frameworks such as React 19 and Vue set properties) or attribute. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AttachmentSchema, PersonSchema } from './base-schemas.js';
 
 /* Activities, their steps and updates, and my to-dos (packages/server/src/routes/activities.ts). */
 
@@ -83,8 +84,8 @@ export const ActivityUpdateSchema = z.object({
   stepId: z.nullable(z.string()),
   /** Markdown, as the author wrote it: render it only through the sanitizer. */
   body: z.string(),
-  author: z.object({ id: z.string(), name: z.string(), agency: z.nullable(z.string()) }),
-  attachment: z.nullable(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), url: z.string() })),
+  author: PersonSchema,
+  attachment: z.nullable(AttachmentSchema),
   createdAt: z.string(),
 });
 export type ActivityUpdate = z.infer<typeof ActivityUpdateSchema>;

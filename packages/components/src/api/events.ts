@@ -7,10 +7,16 @@ export const LiveEventSchema = z.object({
   type: z.string(),
   communityId: z.nullable(z.string()),
   userId: z.nullable(z.string()),
-  payload: z.record(z.string(), z.unknown()),
+  /** Any object (`looseObject`, not `record`, which the client needs nowhere else). */
+  payload: z.looseObject({}),
   createdAt: z.string(),
 });
 export type LiveEvent = z.infer<typeof LiveEventSchema>;
+
+/** A `ready` or `resync` message: where the stream stands. */
+const CursorSchema = z.object({ lastEventId: z.number() });
+/** An `end` message: why the server closed the stream for good. */
+const EndSchema = z.object({ reason: z.string() });
 
 export type LiveListener = (event: LiveEvent) => void;
 export type StreamStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -181,18 +187,18 @@ export class EventStream extends EventTarget {
     if (event === 'ready') {
       this.#delay = MIN_DELAY;
       this.#setStatus('open');
-      const ready = z.object({ lastEventId: z.number() }).safeParse(json);
+      const ready = CursorSchema.safeParse(json);
       if (ready.success && this.lastEventId === null) this.lastEventId = ready.data.lastEventId;
       return null;
     }
     if (event === 'resync') {
-      const resync = z.object({ lastEventId: z.number() }).safeParse(json);
+      const resync = CursorSchema.safeParse(json);
       if (resync.success) this.lastEventId = resync.data.lastEventId;
       this.dispatchEvent(new Event('resync'));
       return null;
     }
     if (event === 'end') {
-      const end = z.object({ reason: z.string() }).safeParse(json);
+      const end = EndSchema.safeParse(json);
       return end.success ? end.data.reason : 'unknown';
     }
     if (id === undefined) return null;

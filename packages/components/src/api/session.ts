@@ -1,5 +1,6 @@
-import { ApiClient, ApiError, type AuthErrorDetail, type Enrolment } from './client.js';
-import { MeSchema, type Me, type MePatch, type SystemUseNotice } from './schemas.js';
+import type { ApiClient } from './client.js';
+import { ApiError, type AuthErrorDetail, type Enrolment } from './transport.js';
+import { MeSchema, type Me, type MePatch, type SystemUseNotice } from './base-schemas.js';
 
 /** Why a session ended without the user signing out: unused for the idle timeout, or past its absolute lifetime. */
 export type SessionEnd = 'idle' | 'lifetime';
