@@ -5,7 +5,7 @@ import type { Db } from '../src/db/database.ts';
 import { currentCode, enrolWithSecret } from '../src/totp.ts';
 import { backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail } from './helpers.ts';
 import { api, assertInvariants, burst, community, noServerErrors, rounds, statuses, type Caller } from './support/concurrency.ts';
-import { request, SECRET, signIn, twoProcesses, type ServerProcess, type TwoProcesses } from './support/processes.ts';
+import { explainSetupFailure, request, SECRET, signIn, twoProcesses, type ServerProcess, type TwoProcesses } from './support/processes.ts';
 import { routeBuilders, type Fixtures } from './support/route-builders.ts';
 
 /*
@@ -43,25 +43,24 @@ for (const backend of backends()) {
     }
 
     before(async () => {
-      two = await twoProcesses(
-        backend,
-        { JC_TRUST_PROXY: 'true', JC_SIGN_IN_RATE_PER_MINUTE: '100000', JC_WRITE_RATE_PER_MINUTE: '1000000' },
-        'jc-race-',
-      );
-      ({ a, b, db } = two);
       try {
-        [owner, owner2, moderator, member, member2, admin] = await Promise.all([
-          account('Owner One'),
-          account('Owner Two'),
-          account('Mod Erator'),
-          account('Mem Ber'),
-          account('Mem Ber Two'),
-          account('Site Admin', { siteAdmin: true }),
-        ]);
+        two = await twoProcesses(
+          backend,
+          { JC_TRUST_PROXY: 'true', JC_SIGN_IN_RATE_PER_MINUTE: '100000', JC_WRITE_RATE_PER_MINUTE: '1000000' },
+          'jc-race-',
+        );
+        ({ a, b, db } = two);
+        // One after another: setting up is not what these tests claim, and six sign-ups with their
+        // password hashing at once on a loaded machine only add to what can go wrong before the test.
+        owner = await account('Owner One');
+        owner2 = await account('Owner Two');
+        moderator = await account('Mod Erator');
+        member = await account('Mem Ber');
+        member2 = await account('Mem Ber Two');
+        admin = await account('Site Admin', { siteAdmin: true });
       } catch (err) {
-        // What the servers said is the first thing to read when setting up fails.
-        const tail = (s: ServerProcess) => s.output().slice(-2000);
-        throw new Error(`setting up the accounts failed: ${err instanceof Error ? err.message : err}\n--- process A ---\n${tail(a)}\n--- process B ---\n${tail(b)}`, { cause: err });
+        // Printed at once, so it comes before the cancelled tests in the output, not after them.
+        throw explainSetupFailure(`concurrency (${backend.name}): setting up`, err, two ? [a, b] : []);
       }
     });
 

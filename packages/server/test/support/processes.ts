@@ -35,7 +35,18 @@ export interface ServerProcess {
 }
 
 export async function startServer(env: Record<string, string>, ready = /JusticeConnect on /, readyMs = 60_000): Promise<ServerProcess> {
-  const port = await freePort();
+  // freePort() closes its probe before the server binds, so another process can take the port in
+  // between: a server that could not bind is started again on another port (twice at most).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOn(await freePort(), env, ready, readyMs);
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startServerOn(port: number, env: Record<string, string>, ready: RegExp, readyMs: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), JC_LOG_REQUESTS: 'false', JC_BASE_URL: BASE_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,6 +100,21 @@ export async function startServer(env: Record<string, string>, ready = /JusticeC
     throw err;
   }
   return server;
+}
+
+/**
+ * A suite's set-up failed: prints what went wrong and what each server process
+ * said to stderr at once (the test runner shows it before the cancelled tests,
+ * where a cut-down CI log still has it), and returns the error to throw.
+ */
+export function explainSetupFailure(what: string, err: unknown, servers: (ServerProcess | undefined)[]): Error {
+  const tails = servers
+    .filter((s): s is ServerProcess => Boolean(s))
+    .map((s, i) => `--- server process ${i + 1} (${s.base}), last of its output ---\n${s.output().slice(-3000)}`)
+    .join('\n');
+  const message = `${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${tails ? `\n${tails}` : ''}`;
+  console.error(message);
+  return new Error(message, { cause: err });
 }
 
 export interface Reply {
@@ -161,7 +187,16 @@ export async function twoProcesses(backend: Backend, env: Record<string, string>
   }
   const [a, b] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as [ServerProcess, ServerProcess];
   const db = openDatabase({ kind: backend.name, url: database.url });
-  await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+  try {
+    await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
+  } catch (err) {
+    const explained = explainSetupFailure('adding the test agency', err, [a, b]);
+    await Promise.all([a.stop(), b.stop()]);
+    await db.close();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw explained;
+  }
   return {
     a,
     b,
