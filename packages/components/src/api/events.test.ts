@@ -1,4 +1,5 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../testing/wait.js';
 import '../provider/provider.js';
 import '../community-list/community-list.js';
 import type { JcProvider } from '../provider/provider.js';

@@ -1,4 +1,5 @@
-import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../testing/wait.js';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../provider/provider.js';
 import type { JcProvider } from '../provider/provider.js';

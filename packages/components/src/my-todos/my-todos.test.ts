@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../testing/wait.js';
 import '../provider/provider.js';
 import type { JcProvider } from '../provider/provider.js';
 import './my-todos.js';

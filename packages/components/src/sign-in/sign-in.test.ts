@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../testing/wait.js';
 import '../provider/provider.js';
 import '../community-list/community-list.js';
 import './sign-in.js';
@@ -289,7 +290,8 @@ describe('jc-sign-in (against the real server)', () => {
     await expect(el).to.be.accessible();
 
     button(el, /Stay signed in/).click();
-    await waitUntil(() => status() === 'You are still signed in.' && alert() === '', 'kept alive');
+    // Staying signed in is a round trip to the real server: give it a loaded machine's time, not waitUntil's 1 s.
+    await waitUntil(() => status() === 'You are still signed in.' && alert() === '', 'kept alive', { timeout: 10_000 });
     expect(session.idle.phase).to.equal('none');
     expect(focusedId(el)).to.equal('jc-step-title');
     expect(session.idle.deadline! - clock.now()).to.be.greaterThan(25 * 60_000, 'a new half hour');
@@ -300,7 +302,7 @@ describe('jc-sign-in (against the real server)', () => {
     await settled(el, /You were signed out after 30 minutes without activity/);
     expect(focusedId(el)).to.equal('jc-ended', 'focus moves to what happened');
     await expect(el).to.be.accessible();
-    await waitUntil(async () => (await fetch('/api/v1/me')).status === 401, 'the server session ended too');
+    await waitUntil(async () => (await fetch('/api/v1/me')).status === 401, 'the server session ended too', { timeout: 10_000 });
   });
 
   it('moves to signed out with its reason when any request finds the session timed out', async () => {
