@@ -85,8 +85,8 @@ const enableTwoFactor = createRoute({
   method: 'post',
   path: '/two-factor/enable',
   tags: ['auth'],
-  summary: 'Start setting up an authenticator app (signed in with the password only): answers the otpauth URI and backup codes; confirm with verify-totp',
-  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ password: Password }) } } } },
+  summary: 'Start setting up an authenticator app (signed in without a code yet): answers the otpauth URI and backup codes; confirm with verify-totp. An account with a password gives it; a federated account has none.',
+  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ password: Password.optional() }) } } } },
   responses: { 200: json(z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) }), 'The secret to scan, and backup codes to keep'), ...failures },
 });
 
