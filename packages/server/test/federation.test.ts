@@ -191,6 +191,19 @@ for (const backend of backends()) {
       assert.ok((await refusals('ACCOUNT_DISABLED')).length >= 1);
     });
 
+    it('wrong passwords for a federated account (which has none) lock nothing: its IdP sign-in still works', async () => {
+      const sub = account();
+      assert.equal((await federatedSignIn({ sub, amr: ['mfa'] })).status, 302);
+      const email = String(idp.accounts.get(sub)!.email);
+      for (let i = 0; i < 7; i += 1) {
+        const res = await call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password: `guess-${i}-long-enough` } });
+        assert.equal(res.status, 401);
+      }
+      const again = await federatedSignIn({ sub, amr: ['mfa'] });
+      assert.equal(again.status, 302, JSON.stringify(again.body));
+      assert.ok(again.cookie);
+    });
+
     it('refuses an ORI outside the IdP’s list, and one of no agency, with a clear error and an audit row', async () => {
       for (const [ori, code] of [[OUTSIDE_ORI, 'ORI_NOT_ALLOWED'], [UNKNOWN_ORI, 'UNKNOWN_AGENCY']] as const) {
         idp.accounts.set(`x-${ori}`, { given_name: 'Out', family_name: 'Side', employer_ori: ori, email: uniqueEmail('out') });

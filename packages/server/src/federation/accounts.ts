@@ -74,7 +74,7 @@ const placeholderEmail = (idpId: string, federationId: string) =>
  * removed account (a transfer never revives one). A new account, or one whose
  * ORI changed, is pending unless the IdP's vetting counts (then active).
  */
-export async function provision(trx: Kysely<Database>, idp: Idp, a: Assertion, yes: boolean | number, no: boolean | number): Promise<Provisioned> {
+export async function provision(trx: Kysely<Database>, idp: Idp, a: Assertion, no: boolean | number): Promise<Provisioned> {
   if (!idp.oris.includes(a.ori)) throw new FederationError(403, 'ORI_NOT_ALLOWED', `${idp.displayName} may not sign in users of agency ${a.ori}.`);
   const agency = await trx.selectFrom('agency').select('id').where('ori', '=', a.ori).executeTakeFirst();
   if (!agency) throw new FederationError(403, 'UNKNOWN_AGENCY', `No agency has the ORI ${a.ori}.`);
@@ -107,7 +107,7 @@ export async function provision(trx: Kysely<Database>, idp: Idp, a: Assertion, y
   const taken = a.email ? await trx.selectFrom('user').select('id').where('email', '=', a.email).executeTakeFirst() : undefined;
   const email = a.email && !taken ? a.email : placeholderEmail(idp.id, a.federationId);
   const userId = randomBytes(16).toString('hex');
-  await trx.insertInto('user').values({ id: userId, name: a.name, email, emailVerified: a.email && !taken ? yes : no, image: null, createdAt: at, updatedAt: at, twoFactorEnabled: no }).execute();
+  await trx.insertInto('user').values({ id: userId, name: a.name, email, emailVerified: no, image: null, createdAt: at, updatedAt: at, twoFactorEnabled: no }).execute();
   await trx
     .insertInto('profile')
     .values({ user_id: userId, agency_id: agency.id, status: arrived, title: null, mobile: null, opted_in: 0, opted_in_at: null, created_at: at, updated_at: at })

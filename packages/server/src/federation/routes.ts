@@ -75,7 +75,6 @@ async function signIn(c: Context<AppEnv>, idp: Idp, payload: JWTPayload, replay:
   const { db, auth, clock } = c.get('services');
   const a = readAssertion(idp, payload);
   const at = clock.now();
-  const yes = db.dialect.true;
   const no = (db.dialect.kind === 'postgres' ? false : 0) as boolean;
   const decide = () =>
     db.writes.run(() =>
@@ -83,7 +82,7 @@ async function signIn(c: Context<AppEnv>, idp: Idp, payload: JWTPayload, replay:
         // An ID token works once (its jti, or its hash), in every process, until it expires.
         const keepUntil = new Date((Number(payload.exp) + CLOCK_TOLERANCE_SECONDS) * 1000);
         if (!(await claimJti(trx, idp.id, replay, keepUntil, at))) throw new FederationError(401, 'TOKEN_REPLAYED', 'This ID token was used already: ask the identity provider for a new one.');
-        const p = await provision(trx, idp, a, yes, no);
+        const p = await provision(trx, idp, a, no);
         await appendAudit(trx, {
           actorId: p.userId,
           action: 'auth.federation.sign-in',
