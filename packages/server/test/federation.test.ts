@@ -141,6 +141,13 @@ for (const backend of backends()) {
         assert.equal((await call(t, 'POST', '/api/v1/notice/accept', { cookie: res.cookie!, body: { version: NOTICE.version } })).status, 200);
         assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: res.cookie })).status, 200);
       }
+      // The idle limit holds for a federated session as for any: unused past it, it ends.
+      const idle = await federatedSignIn({ sub: account(), amr: ['mfa'] });
+      assert.equal((await call(t, 'POST', '/api/v1/notice/accept', { cookie: idle.cookie!, body: { version: NOTICE.version } })).status, 200);
+      const long = new Date(Date.now() - (t.services.config.sessions.idleMinutes + 1) * 60_000).toISOString();
+      const userId = (await userOf(idp.next!.sub))!.id;
+      await t.services.db.kysely.updateTable('session_activity').set({ last_seen_at: long }).where('user_id', '=', userId).execute();
+      assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: idle.cookie })).body.error.code, 'SESSION_EXPIRED');
       for (const next of [{ amr: ['pwd', 'otp'] }, { acr: 'urn:test:loa:1' }, {}]) {
         const res = await federatedSignIn({ sub: account(), ...next });
         assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: res.cookie })).body.error.code, 'TWO_FACTOR_REQUIRED', JSON.stringify(next));
