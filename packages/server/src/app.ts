@@ -42,6 +42,9 @@ import { checkOrigin, limitWrites, refuseNul, requireBearerOrigin, requireSecond
 import { NOTICE, notice } from './routes/notice.ts';
 import { session } from './routes/session.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { federation } from './federation/routes.ts';
+import { identityProviders } from './federation/admin.ts';
+import { applyProvidersFile } from './federation/queries.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -81,6 +84,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     await migrate(db, options);
     // A log begun before the audit key is marked where its keyed chain starts (audit-chain.ts).
     keyedNow = await markKeyedChain(db.kysely);
+    // Identity providers the deployment lists in JC_IDENTITY_PROVIDERS_FILE (checked by loadConfig).
+    const refused = await applyProvidersFile(db.kysely, config.authSecret, config.identityProviders);
+    if (refused.length > 0) console.error(`[federation] not applied from the providers file (an administrator registered that id or issuer): ${refused.join(', ')}`);
   } catch (err) {
     await db.close();
     throw err;
@@ -208,7 +214,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/', activities)
     .route('/', serviceRoutes)
     .route('/', announcements)
-    .route('/audit', auditRoutes);
+    .route('/audit', auditRoutes)
+    .route('/federation', federation)
+    .route('/identity-providers', identityProviders);
   app.route('/api/v1', v1);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

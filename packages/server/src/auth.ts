@@ -1,6 +1,8 @@
-import { betterAuth, type BetterAuthOptions } from 'better-auth';
-import { APIError } from 'better-auth/api';
+import { betterAuth, type BetterAuthOptions, type BetterAuthPlugin } from 'better-auth';
+import { APIError, createAuthEndpoint } from 'better-auth/api';
+import { setSessionCookie } from 'better-auth/cookies';
 import { bearer, twoFactor } from 'better-auth/plugins';
+import * as z from 'zod';
 import { TOTP_DIGITS, TOTP_PERIOD } from './totp.ts';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/database.ts';
@@ -49,7 +51,10 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
       // in the database (or in a get-session answer) is not enough on its own.
       bearer({ requireSignature: true }),
       // The second factor is an authenticator app (TOTP), never email; no device is ever trusted.
-      twoFactor({ issuer: 'JusticeConnect', totpOptions: { digits: TOTP_DIGITS, period: TOTP_PERIOD }, backupCodeOptions: { amount: 10, length: 10 } }),
+      // An account with a password confirms it to set up an authenticator; a federated account has none to give
+      // (better-auth asks for the password exactly when the account has one).
+      twoFactor({ issuer: 'JusticeConnect', allowPasswordless: true, totpOptions: { digits: TOTP_DIGITS, period: TOTP_PERIOD }, backupCodeOptions: { amount: 10, length: 10 } }),
+      federatedSessions(),
     ],
     telemetry: { enabled: false },
     logger: { level: 'error' },
@@ -58,6 +63,35 @@ export function authOptions(config: ServerConfig, db: Db): BetterAuthOptions {
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
     },
   };
+}
+
+/**
+ * A session for an account the identity provider vouched for (federation/),
+ * made as better-auth makes every session: its session-create hook (locked or
+ * disabled accounts get none), its signed cookie, and the bearer plugin's
+ * `set-auth-token`. Server-only: never on the HTTP router, reachable only as
+ * `auth.api.federatedSession` from the federation routes once they have
+ * checked the assertion.
+ */
+function federatedSessions() {
+  return {
+    id: 'jc-federated-session',
+    endpoints: {
+      federatedSession: createAuthEndpoint.serverOnly({ method: 'POST', body: z.object({ userId: z.string().min(1) }) }, async (ctx) => {
+        const user = await ctx.context.internalAdapter.findUserById(ctx.body.userId);
+        if (!user) throw new APIError('NOT_FOUND', { code: 'USER_NOT_FOUND', message: 'No such account.' });
+        const session = await ctx.context.internalAdapter.createSession(user.id, false);
+        if (!session) throw new APIError('INTERNAL_SERVER_ERROR', { code: 'FAILED_TO_CREATE_SESSION', message: 'The session could not be made.' });
+        await setSessionCookie(ctx, { session, user });
+        return ctx.json({ sessionId: session.id, expiresAt: new Date(session.expiresAt).toISOString() });
+      }),
+    },
+  } satisfies BetterAuthPlugin;
+}
+
+/** What `federatedSession` answers (its headers: the session cookie and `set-auth-token`). */
+export interface FederatedSessionCall {
+  federatedSession(input: { body: { userId: string }; headers: Headers; returnHeaders: true }): Promise<{ headers: Headers; response: { sessionId: string; expiresAt: string } }>;
 }
 
 export function createAuth(config: ServerConfig, db: Db) {

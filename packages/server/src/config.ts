@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { IdpFileSchema, type IdpCreate } from './federation/schemas.ts';
 
 /** Every setting the server reads from its environment, with its default. */
 const EnvSchema = z.object({
@@ -65,6 +66,8 @@ const EnvSchema = z.object({
   JC_AUDIT_CHECKPOINTS: z.string().min(1).optional(),
   /** Seconds between audit checkpoints. */
   JC_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** A JSON file listing identity providers (`{ "providers": [ … ] }`, as the administrator's API takes them), applied at start. */
+  JC_IDENTITY_PROVIDERS_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -95,6 +98,8 @@ export interface ServerConfig {
   /** Server processes on this port: 1 serves from this process; more run a node:cluster primary that forks them. */
   processes: number;
   audit: AuditConfig;
+  /** Identity providers from JC_IDENTITY_PROVIDERS_FILE (none without it). */
+  identityProviders: IdpCreate[];
 }
 
 /** Where signed checkpoints of the audit log's head are written. */
@@ -229,5 +234,37 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     uploads: { quotaBytes: env.JC_UPLOAD_QUOTA_BYTES, unattachedHours: env.JC_UNATTACHED_UPLOAD_HOURS, perUser: env.JC_UPLOADS_PER_USER, perProcess: env.JC_UPLOADS_PER_PROCESS },
     processes: env.JC_PROCESSES,
     audit: loadAudit(env, dataDir, database, options.createAuditKey ?? true),
+    identityProviders: env.JC_IDENTITY_PROVIDERS_FILE ? loadProvidersFile(env.JC_IDENTITY_PROVIDERS_FILE) : [],
   };
+}
+
+/**
+ * Reads and checks the identity providers file. Its errors name the field and
+ * never quote the file (it holds client secrets): not even JSON.parse's
+ * message, which shows the text around a syntax error.
+ */
+export function loadProvidersFile(file: string): IdpCreate[] {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), 'utf8');
+  } catch (err) {
+    throw new ConfigError(`JC_IDENTITY_PROVIDERS_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`JC_IDENTITY_PROVIDERS_FILE: ${file} is not valid JSON`);
+  }
+  const parsed = IdpFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`JC_IDENTITY_PROVIDERS_FILE: ${file} is not valid:\n  ${lines.join('\n  ')}`);
+  }
+  const ids = parsed.data.providers.map((p) => p.id);
+  const issuers = parsed.data.providers.map((p) => p.issuer);
+  if (new Set(ids).size !== ids.length || new Set(issuers).size !== issuers.length) {
+    throw new ConfigError(`JC_IDENTITY_PROVIDERS_FILE: ${file} names one id or issuer twice`);
+  }
+  return parsed.data.providers;
 }

@@ -115,8 +115,11 @@ export async function unlockAccount(db: Kysely<Database>, userId: string): Promi
   await db.deleteFrom('auth_failure').where('user_id', '=', userId).execute();
 }
 
-/** Paths under /api/v1 that answer before the second factor and the notice: health, and the notice itself. */
-const OPEN_PATHS = /^\/api\/v1\/(health|notice)(\/|$)/;
+/**
+ * Paths under /api/v1 that answer before the second factor and the notice: health, the
+ * notice itself, and signing in through an identity provider (which begins a new session).
+ */
+const OPEN_PATHS = /^\/api\/v1\/(health|notice|federation)(\/|$)/;
 
 /**
  * Before any API answers a signed-in user: this session passed the

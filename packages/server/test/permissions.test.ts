@@ -49,12 +49,22 @@ const OPS: Op[] = [
   { name: 'deny', run: async (t, cookie, f) => (await call(t, 'POST', `/api/v1/communities/${f.slug}/members/${f.requester}/deny`, { cookie })).status },
   { name: 'remove', run: async (t, cookie, f) => (await call(t, 'DELETE', `/api/v1/communities/${f.slug}/members/${f.plainMember}`, { cookie })).status },
   { name: 'role', run: async (t, cookie, f) => (await call(t, 'PATCH', `/api/v1/communities/${f.slug}/members/${f.plainMember}`, { cookie, body: { role: 'moderator' } })).status },
+  // Site-wide operations beside the community ones: identity providers (federation/admin.ts).
+  { name: 'idp-list', run: async (t, cookie) => (await call(t, 'GET', '/api/v1/identity-providers', { cookie })).status },
+  {
+    name: 'idp-register',
+    run: async (t, cookie, f) =>
+      (await call(t, 'POST', '/api/v1/identity-providers', { cookie, body: { id: `p${f.id}`, displayName: 'IdP', issuer: `https://${f.id}.idp.example.gov`, clientId: 'jc', oris: ['TEST00001'] } })).status,
+  },
   { name: 'create-sub', run: async (t, cookie, f) => (await call(t, 'POST', '/api/v1/communities', { cookie, body: { name: 'Sub', slug: `sub-${f.id}`.toLowerCase().slice(0, 60), parent: f.slug } })).status },
 ];
 
 /** The rule, as the issue states it. */
 function expected(role: RoleName, vis: Vis, level: Level, op: string): number | boolean {
   if (role === 'pending' || role === 'notOptedIn') return op === 'listed' ? false : 403;
+  // Identity providers are the site administrator's alone, whatever the community.
+  if (op === 'idp-list') return role === 'siteAdmin' ? 200 : 403;
+  if (op === 'idp-register') return role === 'siteAdmin' ? 201 : 403;
   const memberRole = role === 'member' || role === 'moderator' || role === 'owner' ? role : null;
   const siteAdmin = role === 'siteAdmin';
   const canRead = siteAdmin || memberRole !== null || vis !== 'restricted';

@@ -443,6 +443,55 @@ export interface SessionActivityTable {
   notice_version: string | null;
   /** When this session passed the one-time-code step (null: it has not). */
   second_factor_at: string | null;
+  /** How: null (our one-time code), or 'idp' (the identity provider's multi-factor sign-in). */
+  second_factor_by: Generated<string | null>;
+}
+
+export interface IdentityProviderTable {
+  /** Its key in URLs (`/api/v1/federation/{id}/start`). */
+  id: string;
+  display_name: string;
+  protocol: 'oidc' | 'saml';
+  issuer: string;
+  client_id: string;
+  /** Encrypted with the auth secret (better-auth's symmetricEncrypt); never returned. */
+  client_secret: string | null;
+  /** JSON arrays / objects. */
+  scopes: string;
+  claims: string;
+  oris: string;
+  vetting_counts: number;
+  multi_factor: string;
+  source: 'api' | 'file';
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FederatedIdentityTable {
+  idp_id: string;
+  federation_id: string;
+  user_id: string;
+  /** The email the IdP asserted (the account's own may differ when that one was taken). */
+  email: string | null;
+  created_at: string;
+  last_sign_in_at: string;
+}
+
+export interface FederationStateTable {
+  state_hash: string;
+  browser_hash: string;
+  idp_id: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  expires_at: string;
+}
+
+export interface FederationJtiTable {
+  idp_id: string;
+  jti: string;
+  expires_at: string;
 }
 
 export interface TotpUsedTable {
@@ -535,4 +584,8 @@ export interface Database {
   notice_acceptance: NoticeAcceptanceTable;
   session_activity: SessionActivityTable;
   totp_used: TotpUsedTable;
+  identity_provider: IdentityProviderTable;
+  federated_identity: FederatedIdentityTable;
+  federation_state: FederationStateTable;
+  federation_jti: FederationJtiTable;
 }

@@ -34,6 +34,7 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
         'session_activity.last_seen_at',
         'session_activity.notice_version',
         'session_activity.second_factor_at',
+        'session_activity.second_factor_by',
         'profile.status',
         'profile.locked_at',
         'profile.opted_in',
@@ -120,7 +121,9 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
     await db.kysely.updateTable('session_activity').set({ last_seen_at: at }).where('session_id', '=', id).execute();
   }
   const twoFactorEnabled = Boolean(row.twoFactorEnabled);
-  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled, secondFactor: twoFactorEnabled && Boolean(row.second_factor_at) };
+  // Passed: our code step (an account with an authenticator), or the identity provider's multi-factor sign-in (federation/).
+  const secondFactor = Boolean(row.second_factor_at) && (twoFactorEnabled || row.second_factor_by === 'idp');
+  const user: SessionUser = { id: row.userId, name: row.name, email: row.email, twoFactorEnabled, secondFactor };
   c.set('sessionEnded', null);
   c.set('user', user);
   c.set('sessionId', id);

@@ -23,7 +23,7 @@ export const message = (text: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : text),
 });
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 502 | 503;
 
 export class ApiError extends Error {
   constructor(

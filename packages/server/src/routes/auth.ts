@@ -85,8 +85,8 @@ const enableTwoFactor = createRoute({
   method: 'post',
   path: '/two-factor/enable',
   tags: ['auth'],
-  summary: 'Start setting up an authenticator app (signed in with the password only): answers the otpauth URI and backup codes; confirm with verify-totp',
-  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ password: Password }) } } } },
+  summary: 'Start setting up an authenticator app (signed in without a code yet): answers the otpauth URI and backup codes; confirm with verify-totp. An account with a password gives it; a federated account has none.',
+  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ password: Password.optional() }) } } } },
   responses: { 200: json(z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) }), 'The secret to scan, and backup codes to keep'), ...failures },
 });
 
@@ -164,10 +164,19 @@ export const authRoutes = createRouter()
       db.kysely
         .selectFrom('user')
         .innerJoin('profile', 'profile.user_id', 'user.id')
-        .select(['user.id', 'profile.status', 'profile.locked_at'])
+        .leftJoin('federated_identity', 'federated_identity.user_id', 'user.id')
+        .select(['user.id', 'profile.status', 'profile.locked_at', 'federated_identity.idp_id'])
         .where('user.email', '=', email)
         .executeTakeFirst();
     const found = await lookUp();
+    // An account that signs in through its identity provider has no password here: wrong guesses
+    // at one count toward no lockout (which would only let anyone who knows the email lock the
+    // officer out of their IdP sign-in too). better-auth answers as for any wrong password.
+    if (found?.idp_id) {
+      const res = await forward(c, body);
+      await record(res.ok ? 'success' : 'failure', found.id, { status: res.status, reason: 'federated account' });
+      return res as never;
+    }
     // No such account: nothing to lock (better-auth still answers as for a wrong password).
     if (!found) {
       const res = await forward(c, body);

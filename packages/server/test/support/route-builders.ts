@@ -209,4 +209,27 @@ export const routeBuilders: Record<string, Builder> = {
   'PATCH /api/v1/announcements/{id}': async (f) => ({ as: f.users.admin, url: `/announcements/${await announcement(f)}`, body: { title: 'Changed' } }),
   'DELETE /api/v1/announcements/{id}': async (f) => ({ as: f.users.admin, url: `/announcements/${await announcement(f)}` }),
   'POST /api/v1/announcements/{id}/dismiss': async (f) => ({ as: f.users.member, url: `/announcements/${await announcement(f)}/dismiss` }),
+  // Identity providers: the same registration at once is one row (the rest 409); changes, disable and enable on one row.
+  'POST /api/v1/identity-providers': async (f) => ({ as: f.users.admin, url: '/identity-providers', body: identityProvider() }),
+  'PATCH /api/v1/identity-providers/{id}': async (f) => ({ as: f.users.admin, url: `/identity-providers/${await registered(f)}`, body: { oris: [TEST_ORI, 'TX0000000'], clientSecret: 'rotated-secret' } }),
+  'POST /api/v1/identity-providers/{id}/disable': async (f) => ({ as: f.users.admin, url: `/identity-providers/${await registered(f)}/disable` }),
+  'POST /api/v1/identity-providers/{id}/enable': async (f) => ({ as: f.users.admin, url: `/identity-providers/${await registered(f)}/enable` }),
+  // No IdP is reachable from these processes: an unsigned token of an unregistered issuer, refused the same way N times (the real flows: federation.test.ts).
+  'POST /api/v1/federation/token-exchange': async (f) => ({
+    as: f.users.member,
+    url: '/federation/token-exchange',
+    body: {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'https://idp.unknown.example', sub: 'x', aud: 'jc' })).toString('base64url')}.`,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    },
+  }),
 };
+
+function identityProvider() {
+  const id = `idp-${randomBytes(4).toString('hex')}`;
+  return { id, displayName: 'Raced IdP', issuer: `https://${id}.example.gov`, clientId: 'jc', clientSecret: 'secret', oris: [TEST_ORI], multiFactor: ['mfa'] };
+}
+async function registered(f: Fixtures): Promise<string> {
+  return (await call(f, f.users.admin, 'POST', '/identity-providers', identityProvider())).id as string;
+}

@@ -1,0 +1,102 @@
+import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
+import { loadActor } from '../authz.ts';
+import { appendAudit, origin } from '../audit.ts';
+import type { Database } from '../db/schema.ts';
+import { allow } from '../http/authorize.ts';
+import { inTransaction, requireUser, type AppEnv } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { createRouter } from '../http/router.ts';
+import { changeProvider, manageIdentityProviders } from './policy.ts';
+import { findProvider, insertProvider, listProviders, providerClash, setProviderDisabled, toView, updateProvider } from './queries.ts';
+import { adminRoutes, type IdpPatch } from './schemas.ts';
+
+/*
+ * The site administrator's API for identity providers (mounted at
+ * /api/v1/identity-providers). Every change is decided and written in one
+ * transaction with its audit row; the client secret is written, never read
+ * back, and never in an audit row.
+ */
+
+async function admin(c: Context<AppEnv>, db?: Kysely<Database>) {
+  const user = await requireUser(c);
+  const actor = await loadActor(db ?? c.get('services').db.kysely, user.id);
+  allow(manageIdentityProviders(actor));
+  return actor;
+}
+
+const NOT_FOUND = () => new ApiError(404, 'NOT_FOUND', 'No identity provider has that id.');
+
+/** What changed, for the audit row: field names only for the secret. */
+function changed(patch: IdpPatch): Record<string, string | number | boolean | null> {
+  const details: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    details[key] = key === 'clientSecret' ? (value === null ? 'removed' : 'replaced') : typeof value === 'object' ? JSON.stringify(value) : (value as string | boolean);
+  }
+  return details;
+}
+
+async function setDisabled(c: Context<AppEnv>, id: string, disabled: boolean) {
+  const row = await inTransaction(c, async (trx) => {
+    const actor = await admin(c, trx);
+    const before = await findProvider(trx, id);
+    if (!before) throw NOT_FOUND();
+    await setProviderDisabled(trx, id, disabled);
+    await appendAudit(trx, { actorId: actor.userId, action: disabled ? 'identity-provider.disabled' : 'identity-provider.enabled', target: id, outcome: 'success', ...origin(c) });
+    return (await findProvider(trx, id))!;
+  });
+  return c.json(toView(row), 200);
+}
+
+export const identityProviders = createRouter()
+  .openapi(adminRoutes.list, async (c) => {
+    await admin(c);
+    const rows = await listProviders(c.get('services').db.kysely);
+    return c.json({ items: rows.map(toView) }, 200);
+  })
+  .openapi(adminRoutes.create, async (c) => {
+    const body = c.req.valid('json');
+    const { config } = c.get('services');
+    const row = await inTransaction(c, async (trx) => {
+      const actor = await admin(c, trx);
+      const clash = await providerClash(trx, body.id, body.issuer);
+      const taken = () =>
+        clash === 'issuer'
+          ? new ApiError(409, 'ISSUER_TAKEN', 'Another identity provider has that issuer.', { issuer: 'Already registered' })
+          : new ApiError(409, 'PROVIDER_EXISTS', 'An identity provider has that id.', { id: 'Already in use' });
+      if (clash) throw taken();
+      // The same id or issuer sent at once: one row; the others answer as a later request would.
+      if (!(await insertProvider(trx, config.authSecret, body, 'api'))) throw new ApiError(409, 'PROVIDER_EXISTS', 'An identity provider has that id or issuer.');
+      await appendAudit(trx, {
+        actorId: actor.userId,
+        action: 'identity-provider.created',
+        target: body.id,
+        outcome: 'success',
+        ...origin(c),
+        details: { protocol: body.protocol, issuer: body.issuer, oris: body.oris.length, vettingCounts: body.vettingCounts ?? false, multiFactor: JSON.stringify(body.multiFactor ?? []), clientSecret: body.clientSecret ? 'set' : 'none' },
+      });
+      return (await findProvider(trx, body.id))!;
+    });
+    return c.json(toView(row), 201);
+  })
+  .openapi(adminRoutes.update, async (c) => {
+    const { id } = c.req.valid('param');
+    const patch = c.req.valid('json');
+    const { config } = c.get('services');
+    const row = await inTransaction(c, async (trx) => {
+      const actor = await admin(c, trx);
+      const before = await findProvider(trx, id);
+      if (!before) throw NOT_FOUND();
+      allow(changeProvider(before));
+      if (patch.issuer !== undefined && patch.issuer !== before.issuer && (await trx.selectFrom('identity_provider').select('id').where('issuer', '=', patch.issuer).executeTakeFirst())) {
+        throw new ApiError(409, 'ISSUER_TAKEN', 'Another identity provider has that issuer.', { issuer: 'Already registered' });
+      }
+      await updateProvider(trx, config.authSecret, id, patch);
+      await appendAudit(trx, { actorId: actor.userId, action: 'identity-provider.changed', target: id, outcome: 'success', ...origin(c), details: changed(patch) });
+      return (await findProvider(trx, id))!;
+    });
+    return c.json(toView(row), 200);
+  })
+  .openapi(adminRoutes.disable, (c) => setDisabled(c, c.req.valid('param').id, true) as never)
+  .openapi(adminRoutes.enable, (c) => setDisabled(c, c.req.valid('param').id, false) as never);
