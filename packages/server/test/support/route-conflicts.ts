@@ -21,9 +21,12 @@ import type { Fixtures, Made } from './route-builders.ts';
  *   answered 2xx on a fresh fixture): two moderators, two admins, author and
  *   moderator at once.
  *
- * A route for which neither can be derived is listed in NO_CONFLICT with the
- * reason; the suite fails when a route has no conflict and is not listed, or
- * is listed and has one, so the list stays explicit and small.
+ * The suite's own accounts are never the object undone (removing or
+ * suspending them would end the suite, not race R). A route with no undoing
+ * whose second caller acts on an object of its own (the caller's profile) is
+ * listed in NO_CONFLICT with the reason; the suite fails when a route has no
+ * conflict and is not listed, or is listed and an undoing is found for it, so
+ * the list stays explicit and small.
  */
 
 export interface Conflict {
