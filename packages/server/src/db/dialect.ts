@@ -26,6 +26,12 @@ export interface Dialect {
   forUpdate<Q extends { forUpdate(): Q }>(q: Q): Q;
   /** `FOR NO KEY UPDATE` (PostgreSQL): inserts of rows that reference the row are not held up. */
   forNoKeyUpdate<Q extends { forNoKeyUpdate(): Q }>(q: Q): Q;
+  /**
+   * `FOR KEY SHARE` (PostgreSQL): the row cannot be deleted until the
+   * transaction ends, as when a row referencing it is inserted; other readers
+   * and updates of its other columns are not held up.
+   */
+  forKeyShare<Q extends { forKeyShare(): Q }>(q: Q): Q;
   /** Holds the advisory lock `key` until `trx` ends (PostgreSQL; SQLite's write transaction already is exclusive). */
   lockForTransaction(trx: Kysely<any>, key: number): Promise<void>;
   /**
@@ -46,6 +52,7 @@ const postgres: Dialect = {
   ordersAfterCommit: true,
   forUpdate: (q) => q.forUpdate(),
   forNoKeyUpdate: (q) => q.forNoKeyUpdate(),
+  forKeyShare: (q) => q.forKeyShare(),
   async lockForTransaction(trx, key) {
     await sql.raw(advisoryXactLockSql(key)).execute(trx);
   },
@@ -68,6 +75,7 @@ const sqlite: Dialect = {
   ordersAfterCommit: false,
   forUpdate: (q) => q,
   forNoKeyUpdate: (q) => q,
+  forKeyShare: (q) => q,
   lockForTransaction: async () => {},
   withLock: (_db, _key, work) => work(),
 };

@@ -318,6 +318,7 @@ export const activities = createRouter()
     const view = await inTransaction(c, async (trx) => {
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);
       const version = await lockActivity(trx, activity.id);
+      await stepUnderLock(trx, step.id);
       await checkAssignee(trx, activity.community_id, patch.assignee);
       // Only the fields sent change, so a concurrent check-off or move of the same step is kept.
       await trx
@@ -348,6 +349,7 @@ for (const [r, done] of [
     const view = await inTransaction(c, async (trx) => {
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);
       const version = await lockActivity(trx, activity.id);
+      await stepUnderLock(trx, step.id);
       // Conditional: of two checking it off at once, the first keeps its name and the one "done" event (db/locks.ts).
       const at = now(trx);
       const changed = await trx
@@ -363,6 +365,17 @@ for (const [r, done] of [
   });
 }
 
+/**
+ * The step read again under its activity's lock (lockActivity): one deleted
+ * by a writer that held the lock first is gone (404), not moved, edited or
+ * deleted a second time.
+ */
+async function stepUnderLock(trx: Kysely<Database>, id: string): Promise<StepRow> {
+  const row = await trx.selectFrom('activity_step').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new ApiError(404, 'NOT_FOUND', 'No such step.');
+  return row as StepRow;
+}
+
 activities
   .openapi(routes.move, async (c) => {
     const body = c.req.valid('json');
@@ -372,7 +385,7 @@ activities
       const sectionId = body.sectionId === undefined ? step.section_id : body.sectionId;
       await checkSection(trx, activity.id, sectionId);
       // Read again under the lock: the order another writer just committed is the one this move applies to.
-      const current = (await trx.selectFrom('activity_step').selectAll().where('id', '=', step.id).executeTakeFirstOrThrow()) as StepRow;
+      const current = await stepUnderLock(trx, step.id);
       await moveStep(trx, current, sectionId, body.index);
       await stepChanged(c, trx, access, activity, 'moved', version, step.id);
       return activityView(trx, rights, activity.id);
@@ -383,6 +396,7 @@ activities
     const view = await inTransaction(c, async (trx) => {
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);
       const version = await lockActivity(trx, activity.id);
+      await stepUnderLock(trx, step.id);
       await trx.deleteFrom('activity_step').where('id', '=', step.id).execute();
       await renumber(trx, await orderedSteps(trx, activity.id));
       await stepChanged(c, trx, access, activity, 'deleted', version, step.id);

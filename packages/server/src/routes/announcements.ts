@@ -1,4 +1,5 @@
 import { now } from '../db/database.ts';
+import { dialectOf } from '../db/dialect.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely, Selectable } from 'kysely';
@@ -187,7 +188,8 @@ export const announcements = createRouter()
     const body = c.req.valid('json');
     const view = await inTransaction(c, async (trx) => {
       await requireSiteAdmin(c, trx);
-      const row = await trx.selectFrom('announcement').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
+      // Locked: the change is decided on this row, and a withdrawal at the same moment comes before or after it, not between.
+      const row = await dialectOf(trx).forUpdate(trx.selectFrom('announcement').selectAll().where('id', '=', c.req.valid('param').id)).executeTakeFirst();
       if (!row) throw new ApiError(404, 'NOT_FOUND', 'No such announcement.');
       const startsAt = body.startsAt ? new Date(body.startsAt).toISOString() : row.starts_at;
       const endsAt = body.endsAt === undefined ? row.ends_at : body.endsAt && new Date(body.endsAt).toISOString();
@@ -227,7 +229,8 @@ export const announcements = createRouter()
   .openapi(routes.dismiss, async (c) => {
     await inTransaction(c, async (trx) => {
       const actor = await requireActiveUser(c, trx);
-      const row = await trx.selectFrom('announcement').selectAll().where('id', '=', c.req.valid('param').id).executeTakeFirst();
+      // Key-shared: a withdrawal at the same moment waits for the dismissal, or comes first and the answer is 404.
+      const row = await dialectOf(trx).forKeyShare(trx.selectFrom('announcement').selectAll().where('id', '=', c.req.valid('param').id)).executeTakeFirst();
       if (!row || !inAudience(row, actor)) throw new ApiError(404, 'NOT_FOUND', 'No such announcement.');
       if (row.severity === 'emergency') throw new ApiError(409, 'NOT_DISMISSIBLE', 'Emergency announcements stay until they end.');
       await trx

@@ -17,7 +17,7 @@ import { request, type Reply, type ServerProcess } from './processes.ts';
 export interface Fixtures {
   db: Db;
   servers: ServerProcess[];
-  users: Record<'owner' | 'owner2' | 'moderator' | 'member' | 'member2' | 'admin', Caller>;
+  users: Record<'owner' | 'owner2' | 'moderator' | 'member' | 'member2' | 'admin' | 'admin2', Caller>;
   api: (server: ServerProcess, who: Caller, method: string, url: string, body?: unknown) => Promise<Reply>;
 }
 
