@@ -289,6 +289,25 @@ for (const backend of backends()) {
       assert.equal((await call(t, 'GET', '/api/v1/me', { origin: OTHER_ORIGIN, token: res.body.access_token })).body.error.code, 'TWO_FACTOR_REQUIRED');
     });
 
+    it('at once: one token sent 10 times makes one session (the rest replays), and two first sign-ins of one identity make one account', async () => {
+      const sub = account();
+      const claims = { sub, ...idp.accounts.get(sub), amr: ['mfa'] };
+      const token = await signIdToken(idp, claims, { jti: randomUUID() });
+      const same = await Promise.all(Array.from({ length: 10 }, () => exchange(token)));
+      assert.deepEqual(
+        same.map((r) => r.status).sort(),
+        [200, 401, 401, 401, 401, 401, 401, 401, 401, 401],
+        JSON.stringify(same.map((r) => r.body?.error?.code ?? r.status)),
+      );
+      assert.ok(same.filter((r) => r.status === 401).every((r) => r.body.error.code === 'TOKEN_REPLAYED'));
+      const fresh = account();
+      const first = { sub: fresh, ...idp.accounts.get(fresh), amr: ['mfa'] };
+      const two = await Promise.all([signIdToken(idp, first, { jti: randomUUID() }), signIdToken(idp, first, { jti: randomUUID() })].map(async (t) => exchange(await t)));
+      assert.deepEqual(two.map((r) => r.status), [200, 200], JSON.stringify(two.map((r) => r.body)));
+      const accounts = await t.services.db.kysely.selectFrom('federated_identity').select('user_id').where('federation_id', '=', fresh).execute();
+      assert.equal(new Set(accounts.map((a) => a.user_id)).size, 1, 'one account for one federated identity');
+    });
+
     it('refuses wrong audience, expired, stale, re-signed, replayed (jti), unregistered issuer and out-of-list ORI tokens, each with its code and an audit row', async () => {
       const sub = account();
       const claims = { sub, ...idp.accounts.get(sub), amr: ['mfa'] };

@@ -168,4 +168,6 @@ export const NO_CONFLICT: Record<string, string> = {
   'PATCH /api/v1/me': 'the caller’s own profile: no route deletes it, and another caller’s PATCH /me changes their own',
   'PUT /api/v1/me/favorites': 'the caller’s own order of favourites: another caller orders their own (finding 4 races the same caller’s reorders)',
   'POST /api/v1/announcements': 'a creation with no unique key: a second caller’s makes another announcement, and its deletion needs the id only the answer gives',
+  'POST /api/v1/federation/token-exchange':
+    'no identity provider is reachable from these processes, so every exchange here is refused before it writes; its races (one token sent at once, two first sign-ins of one identity) are in federation.test.ts against a real provider',
 };
