@@ -19,6 +19,7 @@ import * as m0014 from './migrations/0014_session_second_factor.ts';
 import * as m0015 from './migrations/0015_event_sequence_and_audit_outbox.ts';
 import * as m0016 from './migrations/0016_sliding_limits_and_leases.ts';
 import * as m0017 from './migrations/0017_identity_providers.ts';
+import * as m0018 from './migrations/0018_federated_sessions.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_event_sequence_and_audit_outbox': m0015,
   '0016_sliding_limits_and_leases': m0016,
   '0017_identity_providers': m0017,
+  '0018_federated_sessions': m0018,
 };
 
 /**

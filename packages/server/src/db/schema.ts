@@ -445,6 +445,8 @@ export interface SessionActivityTable {
   second_factor_at: string | null;
   /** How: null (our one-time code), or 'idp' (the identity provider's multi-factor sign-in). */
   second_factor_by: Generated<string | null>;
+  /** The identity provider that opened this session (federation/), or null for a local sign-in. */
+  idp_id: Generated<string | null>;
 }
 
 export interface IdentityProviderTable {
@@ -464,6 +466,8 @@ export interface IdentityProviderTable {
   multi_factor: string;
   source: 'api' | 'file';
   disabled_at: string | null;
+  /** Who disabled it: an administrator ('api') or the providers file at start ('file'). */
+  disabled_by: Generated<'api' | 'file' | null>;
   created_at: string;
   updated_at: string;
 }

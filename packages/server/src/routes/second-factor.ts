@@ -3,11 +3,12 @@ import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
-import { currentUser, emit, type AppEnv } from '../http/context.ts';
+import { currentUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { clearAuthFailures, LOCKED, rateLimitAuthStep, recordAuthFailure } from '../security.ts';
 import { normalize, send, sessionCookieName, twoFactorCookieName } from './auth-forward.ts';
 import { withAccountLease } from '../account-lease.ts';
+import { endSessions } from '../sessions.ts';
 
 /*
  * The second step of every sign-in (and the confirmation of a new
@@ -105,14 +106,9 @@ async function markPassed(trx: Kysely<Database>, sessionId: string, userId: stri
  * factor. Their live streams end at once.
  */
 export async function endOtherSessions(c: Context<AppEnv>, trx: Kysely<Database>, userId: string, keep: string | null): Promise<number> {
-  let q = trx.deleteFrom('session').where('userId', '=', userId);
-  if (keep) q = q.where('id', '!=', keep);
-  const ended = await q.returning('id').execute();
-  for (const s of ended) {
-    await trx.deleteFrom('session_activity').where('session_id', '=', s.id).execute();
-    await emit(c, trx, { type: 'session.revoked', userId, payload: { sessionId: s.id } });
-  }
-  return ended.length;
+  const ended = await endSessions(trx, { userId, keep });
+  if (ended > 0) c.set('eventsWritten', true);
+  return ended;
 }
 
 /** A one-time code may be used once: it stays refused for longer than its validity (±1 step of 30 s). */
