@@ -80,12 +80,15 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   const db = openDatabase(config.database, config.audit.key, clock);
   const options = authOptions(config, db);
   let keyedNow: boolean;
+  let fileAudited = false;
   try {
     await migrate(db, options);
     // A log begun before the audit key is marked where its keyed chain starts (audit-chain.ts).
     keyedNow = await markKeyedChain(db.kysely);
     // Identity providers the deployment lists in JC_IDENTITY_PROVIDERS_FILE (checked by loadConfig).
-    const refused = await applyProvidersFile(db.kysely, config.authSecret, config.identityProviders);
+    const applied = await applyProvidersFile(db.kysely, config.authSecret, config.identityProviders);
+    fileAudited = applied.audited;
+    const { refused } = applied;
     if (refused.length > 0) console.error(`[federation] not applied from the providers file (an administrator registered that id or issuer): ${refused.join(', ')}`);
   } catch (err) {
     await db.close();
@@ -99,6 +102,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   if (db.dialect.kind === 'postgres') {
     order = new WriteOrder(config.database.url, auditKeysOf(db.kysely)!, () => void hub.wake());
     registerSettler(db.kysely, order);
+    // The providers file disabled a provider: its audit rows chained, and its ended sessions' events
+    // numbered now, so other processes' streams of those sessions end at once (pg_notify).
+    if (fileAudited) await order.settle();
   }
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { IdpFileSchema, type IdpCreate } from './federation/schemas.ts';
+import { IdpFileSchema, type IdpFileEntry } from './federation/schemas.ts';
 
 /** Every setting the server reads from its environment, with its default. */
 const EnvSchema = z.object({
@@ -99,7 +99,7 @@ export interface ServerConfig {
   processes: number;
   audit: AuditConfig;
   /** Identity providers from JC_IDENTITY_PROVIDERS_FILE (none without it). */
-  identityProviders: IdpCreate[];
+  identityProviders: IdpFileEntry[];
 }
 
 /** Where signed checkpoints of the audit log's head are written. */
@@ -243,7 +243,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
  * never quote the file (it holds client secrets): not even JSON.parse's
  * message, which shows the text around a syntax error.
  */
-export function loadProvidersFile(file: string): IdpCreate[] {
+export function loadProvidersFile(file: string): IdpFileEntry[] {
   let text: string;
   try {
     text = readFileSync(path.resolve(file), 'utf8');

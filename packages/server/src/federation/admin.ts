@@ -7,6 +7,7 @@ import { allow } from '../http/authorize.ts';
 import { inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
+import { endSessions } from '../sessions.ts';
 import { changeProvider, manageIdentityProviders } from './policy.ts';
 import { findProvider, insertProvider, listProviders, providerClash, setProviderDisabled, toView, updateProvider } from './queries.ts';
 import { adminRoutes, type IdpPatch } from './schemas.ts';
@@ -42,8 +43,18 @@ async function setDisabled(c: Context<AppEnv>, id: string, disabled: boolean) {
     const actor = await admin(c, trx);
     const before = await findProvider(trx, id);
     if (!before) throw NOT_FOUND();
-    await setProviderDisabled(trx, id, disabled);
-    await appendAudit(trx, { actorId: actor.userId, action: disabled ? 'identity-provider.disabled' : 'identity-provider.enabled', target: id, outcome: 'success', ...origin(c) });
+    await setProviderDisabled(trx, id, disabled ? 'api' : null);
+    // Disabling ends every session the provider opened, and their live streams, with the change.
+    const ended = disabled ? await endSessions(trx, { idpId: id }) : 0;
+    if (ended > 0) c.set('eventsWritten', true);
+    await appendAudit(trx, {
+      actorId: actor.userId,
+      action: disabled ? 'identity-provider.disabled' : 'identity-provider.enabled',
+      target: id,
+      outcome: 'success',
+      ...origin(c),
+      ...(disabled && { details: { sessionsEnded: ended } }),
+    });
     return (await findProvider(trx, id))!;
   });
   return c.json(toView(row), 200);

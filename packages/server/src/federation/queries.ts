@@ -2,7 +2,9 @@ import { symmetricDecrypt, symmetricEncrypt } from 'better-auth/crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { now } from '../db/database.ts';
 import type { Database, IdentityProviderTable } from '../db/schema.ts';
-import { defaultClaims, type ClaimNames, type IdpCreate, type IdpPatch, type IdpView } from './schemas.ts';
+import { appendAudit } from '../audit.ts';
+import { endSessions } from '../sessions.ts';
+import { defaultClaims, type ClaimNames, type IdpCreate, type IdpFileEntry, type IdpPatch, type IdpView } from './schemas.ts';
 
 /*
  * Identity providers in the database: rows to views (never the secret), and
@@ -152,23 +154,66 @@ export async function updateProvider(db: Kysely<Database>, authSecret: string, i
     .execute();
 }
 
-export async function setProviderDisabled(db: Kysely<Database>, id: string, disabled: boolean): Promise<void> {
+/** Disables a provider (saying who: an administrator or the providers file), or enables it (null). */
+export async function setProviderDisabled(db: Kysely<Database>, id: string, by: 'api' | 'file' | null): Promise<void> {
   const at = now(db);
   await db
     .updateTable('identity_provider')
-    .set({ disabled_at: disabled ? at : null, updated_at: at })
+    .set({ disabled_at: by ? at : null, disabled_by: by, updated_at: at })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * The file's say on whether one of its providers is enabled: `disabled` (it
+ * says `"disabled": true`) and `removed` (no longer listed) disable it, with
+ * the end of every session it opened and an audit row saying how many, in
+ * `trx`; listed and not disabled enables it again only if the file had
+ * disabled it (an administrator's disabling holds). Returns how many sessions
+ * ended, or null when nothing changed.
+ */
+async function followFile(trx: Kysely<Database>, id: string, off: 'disabled' | 'removed' | null): Promise<number | null> {
+  const row = await trx.selectFrom('identity_provider').select(['disabled_at', 'disabled_by']).where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  if (off === null) {
+    if (!row.disabled_at || row.disabled_by !== 'file') return null;
+    await setProviderDisabled(trx, id, null);
+    await appendAudit(trx, { actorId: null, action: 'identity-provider.enabled', target: id, outcome: 'success', details: { by: 'providers-file' } });
+    return 0;
+  }
+  // Already disabled: its sessions ended when it was.
+  if (row.disabled_at) return null;
+  await setProviderDisabled(trx, id, 'file');
+  const ended = await endSessions(trx, { idpId: id });
+  await appendAudit(trx, { actorId: null, action: 'identity-provider.disabled', target: id, outcome: 'success', details: { by: 'providers-file', reason: off, sessionsEnded: ended } });
+  return ended;
+}
+
+export interface FileApplied {
+  /** Ids it could not apply (an administrator registered that id or issuer through the API). */
+  refused: string[];
+  /** Sessions ended because the file disabled or dropped their provider. */
+  sessionsEnded: number;
+  /** Whether it disabled or enabled a provider (and wrote an audit row). */
+  audited: boolean;
 }
 
 /**
  * The providers file, applied at start: each of its providers is written as
  * the file says (created, or overwritten if it came from the file before); an
  * id or issuer an administrator registered through the API is left alone and
- * reported. Returns the ids it could not apply.
+ * reported. A provider the file marks `disabled`, or no longer lists, is
+ * disabled and its sessions end (followFile).
  */
-export async function applyProvidersFile(db: Kysely<Database>, authSecret: string, providers: IdpCreate[]): Promise<string[]> {
+export async function applyProvidersFile(db: Kysely<Database>, authSecret: string, providers: IdpFileEntry[]): Promise<FileApplied> {
   const refused: string[] = [];
+  let sessionsEnded = 0;
+  let audited = false;
+  const count = (ended: number | null) => {
+    if (ended === null) return;
+    audited = true;
+    sessionsEnded += ended;
+  };
   for (const p of providers) {
     await db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('identity_provider').select(['id', 'source', 'protocol']).where((eb) => eb.or([eb('id', '=', p.id), eb('issuer', '=', p.issuer)])).execute();
@@ -178,18 +223,25 @@ export async function applyProvidersFile(db: Kysely<Database>, authSecret: strin
       }
       if (existing.length === 0) {
         await insertProvider(trx, authSecret, p, 'file');
-        return;
+      } else {
+        await updateProvider(trx, authSecret, p.id, {
+          ...p,
+          claims: p.claims ?? {},
+          scopes: p.scopes ?? DEFAULT_SCOPES,
+          vettingCounts: p.vettingCounts ?? false,
+          multiFactor: p.multiFactor ?? [],
+          clientSecret: p.clientSecret ?? null,
+        });
+        await trx.updateTable('identity_provider').set({ protocol: p.protocol }).where('id', '=', p.id).execute();
       }
-      await updateProvider(trx, authSecret, p.id, {
-        ...p,
-        claims: p.claims ?? {},
-        scopes: p.scopes ?? DEFAULT_SCOPES,
-        vettingCounts: p.vettingCounts ?? false,
-        multiFactor: p.multiFactor ?? [],
-        clientSecret: p.clientSecret ?? null,
-      });
-      await trx.updateTable('identity_provider').set({ protocol: p.protocol }).where('id', '=', p.id).execute();
+      count(await followFile(trx, p.id, p.disabled ? 'disabled' : null));
     });
   }
-  return refused;
+  // Providers from the file that it no longer lists stay (accounts refer to them), disabled.
+  const listed = new Set(providers.map((p) => p.id));
+  const dropped = (await db.selectFrom('identity_provider').select('id').where('source', '=', 'file').execute()).filter((r) => !listed.has(r.id));
+  for (const { id } of dropped) {
+    count(await db.transaction().execute((trx) => followFile(trx, id, 'removed')));
+  }
+  return { refused, sessionsEnded, audited };
 }

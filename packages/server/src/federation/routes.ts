@@ -113,14 +113,29 @@ async function signIn(c: Context<AppEnv>, idp: Idp, payload: JWTPayload, replay:
     }
     throw err;
   }
-  if (a.multiFactor) {
-    const when = at.toISOString();
-    await db.kysely
-      .insertInto('session_activity')
-      .values({ session_id: made.response.sessionId, user_id: p.userId, last_seen_at: when, notice_version: null, second_factor_at: when, second_factor_by: 'idp' })
-      .onConflict((oc) => oc.column('session_id').doUpdateSet({ second_factor_at: when, second_factor_by: 'idp' }))
-      .execute();
-  }
+  // The session is marked as the provider's (and, when the IdP showed a multi-factor sign-in, as
+  // having passed the second factor) while the provider is read enabled under a share lock: a
+  // disabling commits before (this session is ended here) or after (it ends this session).
+  const sessionId = made.response.sessionId;
+  const when = at.toISOString();
+  const stillEnabled = await db.writes.run(() =>
+    db.kysely.transaction().execute(async (trx) => {
+      const read = trx.selectFrom('identity_provider').select('disabled_at').where('id', '=', idp.id);
+      const row = await (db.dialect.kind === 'postgres' ? read.forShare() : read).executeTakeFirst();
+      if (!row || row.disabled_at) {
+        await trx.deleteFrom('session').where('id', '=', sessionId).execute();
+        return false;
+      }
+      const factor = a.multiFactor ? { second_factor_at: when, second_factor_by: 'idp' } : {};
+      await trx
+        .insertInto('session_activity')
+        .values({ session_id: sessionId, user_id: p.userId, last_seen_at: when, notice_version: null, second_factor_at: null, ...factor, idp_id: idp.id })
+        .onConflict((oc) => oc.column('session_id').doUpdateSet({ ...factor, idp_id: idp.id }))
+        .execute();
+      return true;
+    }),
+  );
+  if (!stillEnabled) throw new FederationError(403, 'PROVIDER_DISABLED', `Signing in through ${idp.displayName} was turned off.`);
   return { ...p, headers: made.headers, sessionId: made.response.sessionId, expiresAt: made.response.expiresAt, multiFactor: a.multiFactor };
 }
 

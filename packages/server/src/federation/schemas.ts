@@ -84,8 +84,14 @@ export const IdpPatchSchema = z
   .openapi('IdentityProviderPatch');
 export type IdpPatch = z.infer<typeof IdpPatchSchema>;
 
-/** JC_IDENTITY_PROVIDERS_FILE: `{ "providers": [ … ] }`, each as the create API takes it. */
-export const IdpFileSchema = z.strictObject({ providers: z.array(IdpCreateSchema).max(200) });
+/** A provider in the file: as the create API takes it, and `disabled` (true: no sign-in, and its sessions end at start). */
+export const IdpFileEntrySchema = z
+  .strictObject({ id: IdpIdSchema, protocol: z.enum(['oidc', 'saml']).default('oidc'), ...fields, disabled: z.boolean().optional() })
+  .refine((v) => !v.scopes || v.scopes.includes('openid'), { message: 'Scopes must include openid', path: ['scopes'] });
+export type IdpFileEntry = z.infer<typeof IdpFileEntrySchema>;
+
+/** JC_IDENTITY_PROVIDERS_FILE: `{ "providers": [ … ] }`, each as the create API takes it (and `disabled`). */
+export const IdpFileSchema = z.strictObject({ providers: z.array(IdpFileEntrySchema).max(200) });
 
 export const IdpViewSchema = z
   .object({
