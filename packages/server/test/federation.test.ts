@@ -1,11 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { generateKeyPair } from 'jose';
+import { createApp, type JusticeConnectApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 import { NOTICE } from '../src/routes/notice.ts';
 import { currentCode } from '../src/totp.ts';
 import { activate, activeUser, backends, BASE_URL, call, OTHER_ORIGIN, signUpAndIn, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
 import { CLIENT_ID, CLIENT_SECRET, followAtIdp, PORTAL_CALLBACK, portalIdToken, signIdToken, startIdp, type NextLogin, type TestIdp } from './support/oidc-idp.ts';
+import { SseReader } from './sse.ts';
 
 /*
  * Signing in through a state's identity provider, against a real OpenID
@@ -19,6 +24,17 @@ const CALLBACK = `${BASE_URL}/api/v1/federation/${IDP_ID}/callback`;
 const SECOND_ORI = 'TEST00002';
 const OUTSIDE_ORI = 'TEST00003';
 const UNKNOWN_ORI = 'NOSUCH001';
+
+/** A live stream opened with a cookie or a bearer token (from its portal's origin). */
+async function stream(app: JusticeConnectApp, credential: { cookie: string } | { token: string }) {
+  const abort = new AbortController();
+  const headers: Record<string, string> = 'cookie' in credential ? { cookie: credential.cookie } : { authorization: `Bearer ${credential.token}`, origin: OTHER_ORIGIN };
+  const res = await app.app.request('/api/v1/events', { headers, signal: abort.signal });
+  assert.equal(res.status, 200, res.status === 200 ? '' : await res.clone().text());
+  const reader = new SseReader(res);
+  await reader.next('ready');
+  return { reader, close: () => abort.abort() };
+}
 
 interface Federated {
   status: number;
@@ -341,6 +357,172 @@ for (const backend of backends()) {
       // Nothing the refusals wrote holds the token.
       const details = await t.services.db.kysely.selectFrom('audit_log').select(['details', 'target']).where('action', '=', 'auth.federation.sign-in').execute();
       assert.ok(details.every((r) => !r.details.includes('eyJ') && !(r.target ?? '').includes('eyJ')));
+    });
+
+    it('disabling the provider ends every session it opened (cookie and token-exchange bearer) and their live streams, with an audit row; local sessions stay; enabling lets its users sign in again', async () => {
+      // One officer, signed in through the provider twice: a cookie session (code flow) and a bearer (token exchange).
+      const sub = account();
+      const viaRedirect = await federatedSignIn({ sub, amr: ['mfa'] });
+      assert.equal(viaRedirect.status, 302, JSON.stringify(viaRedirect.body));
+      const userId = (await userOf(sub))!.id;
+      await activate(t, userId);
+      const cookie = viaRedirect.cookie!;
+      const exchanged = await exchange(await portalIdToken(idp, { sub, amr: ['pwd', 'mfa'] }));
+      assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+      const bearer = exchanged.body.access_token as string;
+      for (const who of [{ cookie }, { origin: OTHER_ORIGIN, token: bearer }]) {
+        assert.equal((await call(t, 'POST', '/api/v1/notice/accept', { ...who, body: { version: NOTICE.version } })).status, 200);
+        assert.equal((await call(t, 'GET', '/api/v1/me', who)).status, 200);
+      }
+      // A local (password + TOTP) officer, and the administrator: sessions the provider did not open.
+      const local = await activeUser(t, 'Local Officer');
+      const streams = { cookie: await stream(t, { cookie }), bearer: await stream(t, { token: bearer }), local: await stream(t, { cookie: local.cookie }) };
+      const opened = async () =>
+        Number(
+          (
+            await t.services.db.kysely
+              .selectFrom('session')
+              .innerJoin('session_activity', 'session_activity.session_id', 'session.id')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('session_activity.idp_id', '=', IDP_ID)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const federatedSessions = await opened();
+      assert.ok(federatedSessions >= 2, 'both of the officer’s sessions are marked as the provider’s');
+
+      const disabled = await call(t, 'POST', `/api/v1/identity-providers/${IDP_ID}/disable`, { cookie: admin.cookie });
+      assert.equal(disabled.status, 200, JSON.stringify(disabled.body));
+      assert.equal(disabled.body.disabled, true);
+      // Their live streams end at once, saying why; the local officer's stays open.
+      for (const s of [streams.cookie, streams.bearer]) {
+        assert.equal((await s.reader.next('end')).data.reason, 'revoked');
+        await s.reader.until(() => s.reader.ended, 'the stream to close');
+      }
+      assert.equal(streams.local.reader.ended, false);
+      assert.equal(streams.local.reader.messages.some((m) => m.event === 'end'), false);
+      // The next request of either session: 401, signed out.
+      for (const who of [{ cookie }, { origin: OTHER_ORIGIN, token: bearer }]) {
+        const me = await call(t, 'GET', '/api/v1/me', who);
+        assert.deepEqual([me.status, me.body.error.code], [401, 'UNAUTHENTICATED'], JSON.stringify(who));
+      }
+      assert.equal(await opened(), 0, 'no session of the provider is left');
+      assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: local.cookie })).status, 200);
+      assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: admin.cookie })).status, 200);
+      // One audit row, by the administrator, saying how many sessions ended.
+      const rows = await t.services.db.kysely.selectFrom('audit_log').select(['actor_id', 'details', 'outcome']).where('action', '=', 'identity-provider.disabled').where('target', '=', IDP_ID).execute();
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.outcome, 'success');
+      assert.equal(JSON.parse(rows[0]!.details).sessionsEnded, federatedSessions);
+      // No way back in while it is disabled.
+      assert.equal((await call(t, 'GET', `/api/v1/federation/${IDP_ID}/start`, {})).body.error.code, 'NOT_FOUND');
+      const refused = await exchange(await portalIdToken(idp, { sub, amr: ['mfa'] }));
+      assert.deepEqual([refused.status, refused.body.error.code], [401, 'UNREGISTERED_ISSUER']);
+
+      // Enabled again: the same officer signs in both ways, as the same account.
+      assert.equal((await call(t, 'POST', `/api/v1/identity-providers/${IDP_ID}/enable`, { cookie: admin.cookie })).status, 200);
+      const back = await federatedSignIn({ sub, amr: ['mfa'] });
+      assert.equal(back.status, 302, JSON.stringify(back.body));
+      const again = await exchange(await portalIdToken(idp, { sub, amr: ['mfa'] }));
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      for (const who of [{ cookie: back.cookie! }, { origin: OTHER_ORIGIN, token: again.body.access_token as string }]) {
+        assert.equal((await call(t, 'POST', '/api/v1/notice/accept', { ...who, body: { version: NOTICE.version } })).status, 200);
+        const me = await call(t, 'GET', '/api/v1/me', who);
+        assert.equal(me.status, 200);
+        assert.equal(me.body.id, userId);
+      }
+      streams.local.close();
+    });
+  });
+}
+
+for (const backend of backends()) {
+  describe(`a provider the providers file disables or no longer lists (${backend.name})`, () => {
+    const FILE_IDP = 'file-idp';
+    const FILE_CALLBACK = `${BASE_URL}/api/v1/federation/${FILE_IDP}/callback`;
+    let t: TestApp;
+    let idp: TestIdp;
+    let file: string;
+    const entry = (extra: Record<string, unknown> = {}) => ({ id: FILE_IDP, displayName: 'File IdP', issuer: idp.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oris: [TEST_ORI], vettingCounts: true, multiFactor: ['mfa'], ...extra });
+
+    /** Another server process starting on the same database with the file saying `providers` (then stopping). */
+    async function startWith(providers: unknown[]) {
+      writeFileSync(file, JSON.stringify({ providers }));
+      const other = await createApp(
+        loadConfig({ JC_DATA_DIR: t.dir, JC_DATABASE_URL: t.databaseUrl, JC_BASE_URL: BASE_URL, JC_TRUSTED_ORIGINS: OTHER_ORIGIN, JC_LOG_REQUESTS: 'false', JC_IDENTITY_PROVIDERS_FILE: file }),
+      );
+      await other.close();
+    }
+
+    /** A bearer session through token exchange, past the notice. */
+    async function signedIn(sub: string) {
+      const res = await call(t, 'POST', '/api/v1/federation/token-exchange', {
+        origin: OTHER_ORIGIN,
+        rawBody: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: await portalIdToken(idp, { sub, amr: ['mfa'] }), subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const token = res.body.access_token as string;
+      assert.equal((await call(t, 'POST', '/api/v1/notice/accept', { origin: OTHER_ORIGIN, token, body: { version: NOTICE.version } })).status, 200);
+      assert.equal((await call(t, 'GET', '/api/v1/me', { origin: OTHER_ORIGIN, token })).status, 200);
+      return token;
+    }
+
+    const fileAudits = async () =>
+      (await t.services.db.kysely.selectFrom('audit_log').select(['action', 'actor_id', 'details']).where('target', '=', FILE_IDP).where('action', 'like', 'identity-provider.%').orderBy('seq').execute()).map((r) => ({
+        action: r.action,
+        actor: r.actor_id,
+        ...JSON.parse(r.details),
+      }));
+
+    before(async () => {
+      idp = await startIdp([FILE_CALLBACK, PORTAL_CALLBACK]);
+      file = path.join(process.env.TMPDIR ?? '/tmp', `jc-idps-fed-${process.pid}-${backend.name}.json`);
+      writeFileSync(file, JSON.stringify({ providers: [entry()] }));
+      t = await startApp(backend, { JC_IDENTITY_PROVIDERS_FILE: file });
+    });
+    after(async () => {
+      await t.dispose();
+      await idp.close();
+    });
+
+    it('a start whose file drops the provider, or marks it disabled, ends its sessions and their live streams in every process, with an audit row; listed again, it signs in again; an administrator’s disabling holds', async () => {
+      const sub = `NIEF:IDP:TEST:USER:${randomUUID()}`;
+      idp.accounts.set(sub, { given_name: 'Fay', family_name: 'Ortiz', email: uniqueEmail('file'), employer_ori: TEST_ORI });
+      const first = await signedIn(sub);
+      const second = await signedIn(sub);
+      const live = await stream(t, { token: first });
+
+      // Another process starts without the provider in its file: this process's stream ends, both sessions are gone.
+      await startWith([]);
+      assert.equal((await live.reader.next('end')).data.reason, 'revoked');
+      for (const token of [first, second]) {
+        const me = await call(t, 'GET', '/api/v1/me', { origin: OTHER_ORIGIN, token });
+        assert.deepEqual([me.status, me.body.error.code], [401, 'UNAUTHENTICATED']);
+      }
+      assert.equal((await call(t, 'GET', `/api/v1/federation/${FILE_IDP}/start`, {})).body.error.code, 'NOT_FOUND');
+      assert.deepEqual(await fileAudits(), [{ action: 'identity-provider.disabled', actor: null, by: 'providers-file', reason: 'removed', sessionsEnded: 2 }]);
+
+      // Listed again: the file enables what it disabled.
+      await startWith([entry()]);
+      const third = await signedIn(sub);
+      // Marked disabled in the file: that session ends.
+      await startWith([entry({ disabled: true })]);
+      assert.equal((await call(t, 'GET', '/api/v1/me', { origin: OTHER_ORIGIN, token: third })).status, 401);
+      assert.deepEqual((await fileAudits()).slice(1), [
+        { action: 'identity-provider.enabled', actor: null, by: 'providers-file' },
+        { action: 'identity-provider.disabled', actor: null, by: 'providers-file', reason: 'disabled', sessionsEnded: 1 },
+      ]);
+
+      // An administrator's disabling is not undone by the file listing the provider again.
+      await startWith([entry()]);
+      await signedIn(sub);
+      const admin = await activeUser(t, 'Site Admin', { siteAdmin: true });
+      assert.equal((await call(t, 'POST', `/api/v1/identity-providers/${FILE_IDP}/disable`, { cookie: admin.cookie })).status, 200);
+      await startWith([entry()]);
+      const row = await t.services.db.kysely.selectFrom('identity_provider').select(['disabled_at', 'disabled_by']).where('id', '=', FILE_IDP).executeTakeFirstOrThrow();
+      assert.ok(row.disabled_at);
+      assert.equal(row.disabled_by, 'api');
     });
   });
 }
