@@ -173,7 +173,7 @@ export const adminRoutes = {
   list: createRoute({ method: 'get', path: '/', tags: adminTags, summary: 'Registered identity providers (site administrators)', responses: { 200: jsonContent(z.object({ items: z.array(IdpViewSchema) }), 'Providers'), ...errors } }),
   create: createRoute({ method: 'post', path: '/', tags: adminTags, summary: 'Register an identity provider (site administrators)', request: jsonBody(IdpCreateSchema), responses: { 201: jsonContent(IdpViewSchema, 'Registered'), ...errors } }),
   update: createRoute({ method: 'patch', path: '/{id}', tags: adminTags, summary: 'Change an identity provider (site administrators)', request: { params: IdParams, ...jsonBody(IdpPatchSchema) }, responses: { 200: jsonContent(IdpViewSchema, 'Changed'), ...errors } }),
-  disable: createRoute({ method: 'post', path: '/{id}/disable', tags: adminTags, summary: 'Stop signing in through an identity provider (site administrators)', request: { params: IdParams }, responses: { 200: jsonContent(IdpViewSchema, 'Disabled'), ...errors } }),
+  disable: createRoute({ method: 'post', path: '/{id}/disable', tags: adminTags, summary: 'Stop signing in through an identity provider and end the sessions it opened (site administrators)', request: { params: IdParams }, responses: { 200: jsonContent(IdpViewSchema, 'Disabled'), ...errors } }),
   enable: createRoute({ method: 'post', path: '/{id}/enable', tags: adminTags, summary: 'Sign in through a disabled identity provider again (site administrators)', request: { params: IdParams }, responses: { 200: jsonContent(IdpViewSchema, 'Enabled'), ...errors } }),
 };
 
