@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts';
 import { SseReader } from './sse.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { recordEvent } from '../src/events/events.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -202,3 +204,23 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('live events: a commit by another connection just after the server starts (sqlite)', () => {
+  it('reaches the hub: the watch compares with the version read at start, not at its first poll', async () => {
+    const sqlite = backends().find((b) => b.name === 'sqlite')!;
+    const t = await startApp(sqlite);
+    try {
+      // Another process's write, at once: before the watch's first poll (a quarter second in).
+      const other = openDatabase({ kind: 'sqlite', url: t.databaseUrl });
+      await recordEvent(other.kysely, { type: 'service.changed', payload: { serviceId: 'n-dex', reason: 'status' } });
+      const { id } = await other.kysely.selectFrom('event').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+      await other.close();
+      // Real time: the watch polls the file every 250 ms; it must notice within a few polls.
+      const deadline = Date.now() + 3000;
+      while (t.services.events.hub.lastId < Number(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(t.services.events.hub.lastId, Number(id), 'the hub read the event another connection committed');
+    } finally {
+      await t.dispose();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
+import { directReads } from '../db/database.ts';
 import { NOTIFY_CHANNEL } from './events.ts';
 
 /**
@@ -35,15 +36,20 @@ export function inProcessBus(key: string, db?: Kysely<any>): EventBus {
   }
   const e = emitter;
   const listeners: (() => void)[] = [];
-  let seen: number | null = null;
+  // The version to compare with is read now, synchronously, before the hub reads its last event id:
+  // read at the first poll instead, a commit by another process in the first quarter second was
+  // taken as the starting point and its events waited for the next commit.
+  const version = (rows: { data_version: number }[] | null | undefined) => (rows?.[0] ? Number(rows[0].data_version) : null);
+  let seen: number | null = db ? version(directReads.get(db)?.<{ data_version: number }>('pragma data_version', [])) : null;
   const watch = db
     ? setInterval(() => {
         sql<{ data_version: number }>`pragma data_version`
           .execute(db)
           .then((r) => {
-            const version = Number(r.rows[0]?.data_version);
-            if (seen !== null && version !== seen) e.emit('wake');
-            seen = version;
+            const now = version(r.rows);
+            if (now === null) return;
+            if (seen !== null && now !== seen) e.emit('wake');
+            seen = now;
           })
           .catch(() => {});
       }, SQLITE_WATCH_MS)
