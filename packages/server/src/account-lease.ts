@@ -24,6 +24,7 @@ const WAIT_MS = 20_000;
 const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 async function acquire(db: Kysely<Database>, clock: Clock, userId: string, holder: string): Promise<void> {
+  // The lease's expiry is on the server's clock; how long this request waits its turn is real time.
   const deadline = Date.now() + WAIT_MS;
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
     const now = clock.now().getTime();

@@ -240,6 +240,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     async close() {
       pruner();
       schedule.stop();
+      // A run its timer started finishes before the database closes under it.
+      await schedule.settled();
       // A last checkpoint, so what this process wrote is covered beyond the chain.
       await schedule.checkpoint().catch((err) => console.error('[audit] could not write a checkpoint:', err instanceof Error ? err.message : err));
       await order?.close();

@@ -32,7 +32,8 @@ interface ManualTimer {
 /**
  * A clock that stands still until told to move (tests). Its timers fire when
  * it is moved past their time: each due timer once per move (missed periods
- * fold into one, as a busy event loop's intervals do).
+ * fold into one, as a busy event loop's intervals do). Moving it back fires
+ * nothing and leaves each timer the time it had left.
  */
 export class ManualClock implements Clock {
   #at: number;
@@ -55,6 +56,9 @@ export class ManualClock implements Clock {
     return () => this.#timers.delete(timer);
   }
   #moveTo(at: number) {
+    // Moved back (a test returning to its start): each timer keeps the time it had left, as a real
+    // interval does when the wall clock is set back, rather than waiting out the gap.
+    if (at < this.#at) for (const timer of this.#timers) timer.next = at + (timer.next - this.#at);
     this.#at = at;
     for (const timer of [...this.#timers]) {
       if (timer.next > at || !this.#timers.has(timer)) continue;

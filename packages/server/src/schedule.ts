@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CheckpointWriter } from './audit-chain.ts';
-import type { Clock } from './clock.ts';
+import { every, type Clock } from './clock.ts';
 import type { Database } from './db/schema.ts';
 import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
@@ -24,9 +24,15 @@ import { sweepFiles } from './data/files.ts';
  *
  * With a checkpoint writer, it also signs the audit log's head every
  * `checkpointSeconds` and writes it outside the database (audit-chain.ts).
+ *
+ * Its timers run on the server's clock (clock.ts), so a test that moves a
+ * ManualClock past a boundary sees the scheduler announce it by itself, and
+ * awaits `settled()` instead of sleeping.
  */
 export class Scheduler {
-  #timers: NodeJS.Timeout[] = [];
+  #stops: (() => void)[] = [];
+  /** Runs a timer started that have not finished (`settled()` waits for them). */
+  #inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -42,15 +48,41 @@ export class Scheduler {
   }
 
   start(tickSeconds: number, healthSeconds: number, checkpointSeconds = 0) {
-    const every = (seconds: number, fn: () => Promise<unknown>) => {
-      const timer = setInterval(() => void fn().catch((err) => console.error('[schedule]', err instanceof Error ? err.message : err)), seconds * 1000);
-      timer.unref();
-      this.#timers.push(timer);
+    const repeat = (seconds: number, fn: () => Promise<unknown>) => this.#stops.push(every(this.clock, seconds * 1000, this.#job(fn), { unref: true }));
+    repeat(tickSeconds, () => this.tick());
+    if (healthSeconds > 0) repeat(healthSeconds, () => this.checkHealth());
+    if (this.files) repeat(Scheduler.sweepSeconds(this.files.unattachedHours), () => this.sweepFiles());
+    if (checkpointSeconds > 0 && this.checkpoints) repeat(checkpointSeconds, () => this.checkpoint());
+  }
+
+  /**
+   * What a timer calls: runs `fn`, logging (only the message of) what it
+   * throws. A run never overlaps the same job's previous one: one that falls
+   * due meanwhile runs once after it (so a slow round is not doubled, and no
+   * move of a test's clock is missed).
+   */
+  #job(fn: () => Promise<unknown>): () => void {
+    let running = false;
+    let again = false;
+    return () => {
+      if (running) return void (again = true);
+      running = true;
+      const run = (async () => {
+        do {
+          again = false;
+          await fn().catch((err) => console.error('[schedule]', err instanceof Error ? err.message : err));
+        } while (again);
+        // In the same step as the last look at `again`, so a timer firing now starts a run of its own.
+        running = false;
+      })();
+      this.#inFlight.add(run);
+      void run.then(() => this.#inFlight.delete(run));
     };
-    every(tickSeconds, () => this.tick());
-    if (healthSeconds > 0) every(healthSeconds, () => this.checkHealth());
-    if (this.files) every(Scheduler.sweepSeconds(this.files.unattachedHours), () => this.sweepFiles());
-    if (checkpointSeconds > 0 && this.checkpoints) every(checkpointSeconds, () => this.checkpoint());
+  }
+
+  /** Resolves when every run a timer started (and any it queued) has finished: tests await it after moving the clock. */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
   /** Removes uploads never attached that are older than the setting, and the bytes of deleted files; returns how many files went. */
@@ -65,9 +97,10 @@ export class Scheduler {
     return written?.seq ?? null;
   }
 
+  /** Stops the timers (a run under way finishes: await `settled()` before closing the database). */
   stop() {
-    for (const t of this.#timers) clearInterval(t);
-    this.#timers = [];
+    for (const stop of this.#stops) stop();
+    this.#stops = [];
   }
 
   /** Announces every window and announcement boundary that has passed; returns how many. */

@@ -49,5 +49,33 @@ for (const backend of backends()) {
       assert.equal(late.body.error.code, 'EDIT_WINDOW_CLOSED');
       assert.equal((await call(t, 'GET', `/api/v1/posts/${posted.body.id}`, { cookie: member.cookie })).body.canEdit, false);
     });
+
+    it('announces a maintenance window’s start and end when the clock is moved past them: no tick by hand, no sleep', async () => {
+      const admin = await activeUser(t, 'Clock Admin', { siteAdmin: true });
+      const created = await call(t, 'POST', '/api/v1/services', { cookie: admin.cookie, body: { id: 'clocked', name: 'Clocked', icon: 'globe', url: 'https://clocked.example.gov/' } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const minutes = (n: number) => new Date(clock.now().getTime() + n * 60_000).toISOString();
+      const window = await call(t, 'POST', '/api/v1/services/clocked/maintenance', { cookie: admin.cookie, body: { startsAt: minutes(10), endsAt: minutes(20) } });
+      assert.equal(window.status, 201, JSON.stringify(window.body));
+      const announced = async () =>
+        (await t.services.db.kysely.selectFrom('event').select('payload').where('type', '=', 'service.changed').orderBy('id').execute())
+          .map((e) => JSON.parse(e.payload))
+          .filter((p) => p.serviceId === 'clocked')
+          .map((p) => p.reason)
+          .filter((reason) => reason === 'maintenance-started' || reason === 'maintenance-ended');
+      assert.deepEqual(await announced(), [], 'nothing announced by a tick yet');
+      const period = t.services.config.scheduleSeconds * 1000;
+      clock.advance(10 * 60_000 - 1);
+      await t.services.schedule.settled();
+      assert.deepEqual(await announced(), [], 'the scheduler ran, and a millisecond early is not started');
+      clock.advance(period);
+      await t.services.schedule.settled();
+      assert.deepEqual(await announced(), ['maintenance-started'], 'within one scheduler period of its start, by itself');
+      clock.advance(10 * 60_000);
+      await t.services.schedule.settled();
+      clock.advance(period);
+      await t.services.schedule.settled();
+      assert.deepEqual(await announced(), ['maintenance-started', 'maintenance-ended'], 'and its end, each once');
+    });
   });
 }

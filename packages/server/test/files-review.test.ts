@@ -192,15 +192,17 @@ for (const backend of backends()) {
       const looseBytes = await storedPath(t, loose.id);
       const keptBytes = await storedPath(t, kept.id);
 
+      // No sweep by hand: moving the clock runs the scheduler's sweep (every 108 s for three hours); `settled()` awaits it.
       clock.advance(2 * HOUR);
-      await t.services.schedule.sweepFiles();
+      await t.services.schedule.settled();
       assert.equal((await call(t, 'GET', loose.url, { cookie: owner.cookie })).status, 200, 'two hours: still there, it may yet be posted');
       assert.ok(existsSync(looseBytes));
 
       clock.advance(1.5 * HOUR);
-      await t.services.schedule.sweepFiles();
-      assert.equal((await call(t, 'GET', loose.url, { cookie: owner.cookie })).status, 404, 'past three hours: gone');
+      await t.services.schedule.settled();
+      assert.equal((await call(t, 'GET', loose.url, { cookie: owner.cookie })).status, 404, 'past three hours: gone, swept by the scheduler itself');
       assert.equal(existsSync(looseBytes), false);
+      assert.equal(await t.services.schedule.sweepFiles(), 0, 'a sweep by hand finds nothing left');
       assert.equal((await call(t, 'GET', kept.url, { cookie: owner.cookie })).status, 200, 'an attached file stays');
       assert.ok(existsSync(keptBytes));
       const late = await call(t, 'POST', `/api/v1/communities/${slug}/posts`, { cookie: owner.cookie, body: { body: 'too late', attachmentId: loose.id } });

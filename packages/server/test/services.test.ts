@@ -26,7 +26,8 @@ for (const backend of backends()) {
       (await t.services.db.kysely.selectFrom('event').select(['payload', 'user_id']).where('type', '=', type).orderBy('id').execute()).map((e) => ({ ...JSON.parse(e.payload), userId: e.user_id }));
 
     before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600' }, { clock });
+      // The scheduler runs on `clock` (default JC_SCHEDULE_SECONDS): moving the clock runs it; tests await `settled()`.
+      t = await startApp(backend, {}, { clock });
       await t.services.db.kysely.insertInto('agency').values({ id: 'agency-other', name: 'Other Agency', ori: 'OTHER0001', created_at: T0 }).execute();
       admin = await activeUser(t, 'Site Admin', { siteAdmin: true });
       officer = await activeUser(t, 'Officer');
@@ -121,7 +122,7 @@ for (const backend of backends()) {
       assert.equal(badWindow.body.error.fields.endsAt, 'The window must end after it starts');
     });
 
-    it('switches to maintenance when a window starts and back when it ends, on the server’s clock', async () => {
+    it('switches to maintenance when a window starts and back when it ends, on the server’s clock, and announces each boundary by itself, once', async () => {
       clock.set(T0);
       const planned = await api(admin, 'POST', '/services/n-dex/maintenance', { startsAt: at(60), endsAt: at(120), message: 'Database upgrade' });
       assert.equal(planned.status, 201);
@@ -138,21 +139,62 @@ for (const backend of backends()) {
       assert.equal(s.status, 'maintenance', 'the status switches the moment the window opens');
       assert.equal(s.statusMessage, 'Database upgrade');
       assert.ok(s.maintenance.current);
-      assert.equal(await t.services.schedule.tick(), 1, 'and subscribers are told once');
-      assert.equal(await t.services.schedule.tick(), 0);
+      // No tick by hand: moving the clock past the start made the scheduler's timer announce it.
+      await t.services.schedule.settled();
       const started = (await eventsOf('service.changed')).slice(before);
       assert.deepEqual(
         started.map((e) => [e.serviceId, e.reason]),
         [['n-dex', 'maintenance-started']],
+        'subscribers are told by the scheduler itself, once',
       );
+      assert.equal(await t.services.schedule.tick(), 0, 'a tick by hand finds nothing left to announce');
+      clock.set(at(90));
+      await t.services.schedule.settled();
+      assert.equal((await eventsOf('service.changed')).length, before + 1, 'the timer’s next run announces nothing again');
 
       clock.set(at(120));
       await relogin();
       s = await find(officer, 'n-dex');
       assert.equal(s.status, 'operational', 'and back when it ends');
       assert.equal(s.maintenance.current, null);
-      assert.equal(await t.services.schedule.tick(), 1);
-      assert.equal((await eventsOf('service.changed')).at(-1).reason, 'maintenance-ended');
+      await t.services.schedule.settled();
+      assert.deepEqual(
+        (await eventsOf('service.changed')).slice(before).map((e) => [e.serviceId, e.reason]),
+        [
+          ['n-dex', 'maintenance-started'],
+          ['n-dex', 'maintenance-ended'],
+        ],
+        'its end is announced by itself, once',
+      );
+      assert.equal(await t.services.schedule.tick(), 0);
+      clock.set(T0);
+      await relogin();
+    });
+
+    it('announces a boundary once when the timer’s run and ticks by hand run at once (the claim is a conditional update)', async () => {
+      clock.set(T0);
+      const planned = await api(admin, 'POST', '/services/n-dex/maintenance', { startsAt: at(30), endsAt: at(45), message: 'Index rebuild' });
+      assert.equal(planned.status, 201);
+      const before = (await eventsOf('service.changed')).length;
+      const reasons = async () => (await eventsOf('service.changed')).slice(before).map((e) => [e.serviceId, e.reason]);
+      for (const [minute, boundary] of [
+        [30, 'maintenance-started'],
+        [45, 'maintenance-ended'],
+      ] as const) {
+        clock.set(at(minute)); // the timer's tick starts here…
+        const byHand = await Promise.all([t.services.schedule.tick(), t.services.schedule.tick()]); // …and two by hand beside it
+        await t.services.schedule.settled();
+        assert.ok(byHand[0] + byHand[1] <= 1, `at most one hand tick announced ${boundary}`);
+        assert.deepEqual((await reasons()).at(-1), ['n-dex', boundary]);
+      }
+      assert.deepEqual(
+        await reasons(),
+        [
+          ['n-dex', 'maintenance-started'],
+          ['n-dex', 'maintenance-ended'],
+        ],
+        'each boundary announced exactly once',
+      );
       clock.set(T0);
       await relogin();
     });
@@ -230,14 +272,20 @@ for (const backend of backends()) {
       assert.equal((await api(officer, 'POST', `/announcements/${forOthers}/dismiss`)).status, 404);
       const ticks = await t.services.schedule.tick();
       assert.equal(ticks, 0, 'those showing now were announced when made');
+      const changed = async () => (await eventsOf('announcement.changed')).map((e) => e.announcementId);
+      const before = (await changed()).length;
       clock.set(at(24 * 60));
       await relogin();
       assert.deepEqual((await titles(officer)).slice(0, 2), [emergency, later], 'the planned one shows when it starts, after the emergency');
-      assert.equal(await t.services.schedule.tick(), 1);
+      await t.services.schedule.settled();
+      assert.deepEqual((await changed()).slice(before), [later], 'its start is announced by the scheduler itself, once');
+      assert.equal(await t.services.schedule.tick(), 0);
       clock.set(at(25 * 60));
       await relogin();
       assert.ok(!(await titles(officer)).includes(later));
-      assert.equal(await t.services.schedule.tick(), 1, 'and its end is announced');
+      await t.services.schedule.settled();
+      assert.deepEqual((await changed()).slice(before), [later, later], 'and its end is announced, once');
+      assert.equal(await t.services.schedule.tick(), 0);
       clock.set(T0);
       await relogin();
     });

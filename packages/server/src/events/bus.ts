@@ -18,7 +18,7 @@ export interface EventBus {
 /** One server process on SQLite: app instances on the same database file share one emitter. */
 const local = new Map<string, EventEmitter>();
 
-/** How often a SQLite server looks whether another process committed (PRAGMA data_version). */
+/** How often a SQLite server looks whether another process committed (PRAGMA data_version): real time, a poll for another process, not a decision by the clock. */
 const SQLITE_WATCH_MS = 250;
 
 /**

@@ -3,7 +3,10 @@ import type { AuditKeys } from '../audit-chain.ts';
 import { CHAIN_BATCH, chainRound, type Run, type WriteSettler } from '../audit-outbox.ts';
 import { SEQUENCE_BATCH, SEQUENCE_ROUND } from './sequencer.ts';
 
-/** How often every process looks for events and audit entries left unnumbered (their writer stopped before it settled them). */
+/**
+ * How often every process looks for events and audit entries left unnumbered (their writer stopped before it settled them).
+ * Real time, not the server's Clock: it decides nothing by the time (tests call `settle()`), it only polls for another process's work.
+ */
 const SWEEP_MS = 1000;
 
 /**
