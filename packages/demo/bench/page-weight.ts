@@ -25,15 +25,13 @@
  *   npm run bench:pages -- --json             (the figures as JSON)
  *   JC_BENCH_ORIGIN=http://localhost:8787 npm run bench:pages   (a server already running)
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type CDPSession } from 'puppeteer-core';
 import { findChromium } from '../../../scripts/chromium.mjs';
+import { spawnServer } from '../../server/test/support/spawn-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SERVER_MAIN = path.join(ROOT, 'packages/server/dist/main.js');
@@ -191,49 +189,33 @@ export async function launchChromium(): Promise<Browser> {
   return puppeteer.launch({ executablePath: found.path, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** The built server as `npm start` runs it, on a free port with a temp data folder (SQLite, the demo seed). */
 export async function startServer(): Promise<{ origin: string; stop(): Promise<void> }> {
   const missing = BUILT.filter((f) => !existsSync(f));
   if (missing.length) throw new Error(`Build first (npm run build): ${missing.map((f) => path.relative(ROOT, f)).join(', ')} missing.`);
-  const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jc-bench-pages-'));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JC_|DATABASE_URL$|BETTER_AUTH_|PORT$|HOST$)/.test(k)));
-  const child = spawn(process.execPath, [SERVER_MAIN], {
-    cwd: ROOT,
-    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', JC_DATA_DIR: dataDir, JC_LOG_REQUESTS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
+  let server;
+  try {
+    server = await spawnServer({
+      args: [SERVER_MAIN],
+      cwd: ROOT,
+      env: (port) => ({ ...inherited, PORT: String(port), HOST: '127.0.0.1', JC_DATA_DIR: dataDir, JC_LOG_REQUESTS: 'false' }),
+      ready: /JusticeConnect on http/,
+      readyMs: 90_000,
+    });
+  } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 90_000;
-  while (!/JusticeConnect on http/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`The server did not start:\n${output}`);
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+    throw new Error(`The server did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { origin: `http://localhost:${port}`, stop };
+  const started = server;
+  return {
+    origin: `http://localhost:${started.port}`,
+    stop: async () => {
+      await started.stop(15_000);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Every page, every way of accepting encodings. */

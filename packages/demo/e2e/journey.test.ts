@@ -30,18 +30,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../server/src/seed.ts';
+import { freePort, spawnServer, type SpawnedServer } from '../../server/test/support/spawn-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SERVER_MAIN = path.join(ROOT, 'packages/server/dist/main.js');
@@ -69,15 +69,6 @@ function demoUser(email: string) {
 
 // ---------------------------------------------------------------------------
 // The server, as `npm start` runs it
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Database {
   /** JC_DATABASE_URL for the server; undefined: SQLite in JC_DATA_DIR, the default. */
@@ -128,51 +119,46 @@ interface RunningServer {
  * its banner.
  */
 async function startServer(backend: Backend, logFile: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jc-e2e-'));
   const database = await backend.create();
   // Nothing of the caller's JusticeConnect settings leaks in: only the defaults, and what is set here.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JC_|DATABASE_URL$|BETTER_AUTH_|PORT$|HOST$)/.test(k)));
-  const env: Record<string, string | undefined> = {
-    ...inherited,
-    PORT: String(port),
-    // Not on every interface: the demo accounts' passwords are public.
-    HOST: '127.0.0.1',
-    JC_DATA_DIR: dataDir,
-    ...(database.url ? { JC_DATABASE_URL: database.url } : {}),
-    ...extraEnv,
-  };
-  const child: ChildProcess = spawn(process.execPath, [SERVER_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: WriteStream = createWriteStream(logFile);
-  let output = '';
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    log.write(chunk);
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
+  const cleanUp = async () => {
     await new Promise((resolve) => log.end(resolve));
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 90_000;
-  while (!/JusticeConnect on http/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`The server did not start (see ${logFile}):\n${output}`);
-    }
-    await Promise.race([once(child.stdout!, 'data'), exited, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  let server: SpawnedServer;
+  try {
+    server = await spawnServer({
+      args: [SERVER_MAIN],
+      cwd: ROOT,
+      env: (port) => ({
+        ...inherited,
+        PORT: String(port),
+        // Not on every interface: the demo accounts' passwords are public.
+        HOST: '127.0.0.1',
+        JC_DATA_DIR: dataDir,
+        ...(database.url ? { JC_DATABASE_URL: database.url } : {}),
+        ...extraEnv,
+      }),
+      ready: /JusticeConnect on http/,
+      readyMs: 90_000,
+      onOutput: (chunk) => log.write(chunk),
+    });
+  } catch (err) {
+    await cleanUp();
+    throw new Error(`The server did not start (see ${logFile}): ${err instanceof Error ? err.message : String(err)}`);
   }
-  assert.match(output, /Seeded demo agencies and users\./, 'the demo seed ran');
-  return { origin: `http://localhost:${port}`, stop };
+  assert.match(server.output(), /Seeded demo agencies and users\./, 'the demo seed ran');
+  return {
+    origin: `http://localhost:${server.port}`,
+    stop: async () => {
+      await server.stop(15_000);
+      await cleanUp();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,105 +1,28 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openDatabase, type Db } from '../../src/db/database.ts';
 import { NOTICE } from '../../src/routes/notice.ts';
 import { BASE_URL, PASSWORD, TEST_ORI, type Backend } from '../helpers.ts';
+import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 
 /* Real server processes (src/main.ts) for the tests that need several on one database: scale-out, concurrency. */
 
 const MAIN = path.join(import.meta.dirname, '../../src/main.ts');
 export const SECRET = 'scale-out-test-secret-scale-out-test-secret';
 
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
-
-export interface ServerProcess {
-  child: ChildProcess;
-  base: string;
-  /** Everything it printed so far (stdout and stderr). */
-  output(): string;
-  /** Waits until its output matches `pattern` (or it exits, or `ms` pass). */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
-  /** SIGTERM, then its exit code (SIGKILL if it has not exited after `ms`). */
-  stop(ms?: number): Promise<number | null>;
-}
+export { freePort } from './spawn-server.ts';
+export type ServerProcess = SpawnedServer;
 
 export async function startServer(env: Record<string, string>, ready = /JusticeConnect on /, readyMs = 60_000): Promise<ServerProcess> {
-  // freePort() closes its probe before the server binds, so another process can take the port in
-  // between: a server that could not bind is started again on another port (twice at most).
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startServerOn(await freePort(), env, ready, readyMs);
-    } catch (err) {
-      if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
-    }
-  }
-}
-
-async function startServerOn(port: number, env: Record<string, string>, ready: RegExp, readyMs: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), JC_LOG_REQUESTS: 'false', JC_BASE_URL: BASE_URL, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const changed = new Set<() => void>();
-  const append = (d: Buffer) => {
-    out += d.toString();
-    changed.forEach((f) => f());
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (changed.forEach((f) => f()), resolve(code))));
-  const server: ServerProcess = {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    output: () => out,
-    async waitFor(pattern, ms = 20_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const m = out.match(pattern);
-        if (m) return m;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${out}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${pattern}:\n${out}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, left);
-          function done() {
-            clearTimeout(timer);
-            changed.delete(done);
-            resolve();
-          }
-          changed.add(done);
-        });
-      }
-    },
-    async stop(ms = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-  try {
+  return spawnServer({
+    args: ['--import', 'tsx', MAIN],
+    env: (port) => ({ ...process.env, HOST: '127.0.0.1', PORT: String(port), JC_LOG_REQUESTS: 'false', JC_BASE_URL: BASE_URL, ...env }),
+    ready,
     // A cold start (tsx compiling every source file, two processes on two cores, one migrating) can take far longer than a warm one.
-    await server.waitFor(ready, readyMs);
-  } catch (err) {
-    await server.stop(1000);
-    throw err;
-  }
-  return server;
+    readyMs,
+  });
 }
 
 /**
