@@ -1,4 +1,4 @@
-import { decide, type Access, type Actor, type Decision } from './authz.ts';
+import { ALLOW, conflict, forbid, type Access, type Actor, type ContentRights, type Decision } from './authz.ts';
 
 /*
  * The per-object rules, beside the community rule (`decide()` in authz.ts):
@@ -8,26 +8,12 @@ import { decide, type Access, type Actor, type Decision } from './authz.ts';
  * community at all, then one of these about the object; the views ask the
  * same functions for their `can…` flags, so what the widgets offer and what
  * the server allows are one rule. No request, no HTTP error, no database.
+ * Each resource keeps its rules in its own folder's policy.ts; this module
+ * gathers them, with the words they share (authz.ts), in one import.
  */
 
-/** What the actor may do in a community's content: the community rule's answers, asked once. */
-export interface ContentRights {
-  actor: Actor;
-  /** May write here (`content.write`: an effective member, the community not archived). */
-  member: boolean;
-  /** May moderate here (`content.moderate`: an owner or moderator, or a site administrator). */
-  moderator: boolean;
-}
-
-export function contentRights(access: Access): ContentRights {
-  return { actor: access.actor, member: decide(access, 'content.write').allow, moderator: decide(access, 'content.moderate').allow };
-}
-
-export const ALLOW: Decision = { allow: true };
-export const forbid = (code: string, message: string): Decision => ({ allow: false, status: 403, code, message });
-export const conflict = (code: string, message: string): Decision => ({ allow: false, status: 409, code, message });
-export const authored = (rights: ContentRights, object: { author_id: string }) => object.author_id === rights.actor.userId;
-export const MEMBERSHIP_REQUIRED = forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
+export { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, contentRights, forbid, type ContentRights } from './authz.ts';
+export { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from './forums/policy.ts';
 
 /* The feed: posts. */
 

@@ -4,7 +4,7 @@ import { changeActivity, editActivity, type ContentRights } from '../policy.ts';
 import { now } from '../db/database.ts';
 import type { ActivityStatus, ActivityStepTable, ActivityTable, Database } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
-import { newId } from './posts.ts';
+import { newId } from '../db/ids.ts';
 
 export type ActivityRow = Selectable<ActivityTable>;
 export type StepRow = Selectable<ActivityStepTable>;

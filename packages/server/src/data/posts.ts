@@ -183,8 +183,3 @@ async function postAttachments(db: Kysely<Database>, ids: string[]) {
 export function mentionedUserIds(body: string): string[] {
   return [...new Set([...body.matchAll(/@\[[^\]]{1,100}\]\(user:([A-Za-z0-9_-]{1,100})\)/g)].map((m) => m[1]!))];
 }
-
-/** A sortable unique id: time first, so ids of one millisecond still differ. */
-export function newId(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
-}

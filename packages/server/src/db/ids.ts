@@ -29,3 +29,8 @@ export async function renameIdShapedSlugs(db: Kysely<any>): Promise<void> {
     await db.updateTable('community').set({ slug }).where('id', '=', r.id).execute();
   }
 }
+
+/** A sortable unique id: time first, so ids of one millisecond still differ. */
+export function newId(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+}

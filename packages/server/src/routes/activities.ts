@@ -19,7 +19,7 @@ import {
   type ActivityRow,
   type StepRow,
 } from '../data/activities.ts';
-import { newId } from '../data/posts.ts';
+import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';

@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely, Selectable } from 'kysely';
 import { loadActor, type Actor } from '../authz.ts';
-import { newId } from '../data/posts.ts';
+import { newId } from '../db/ids.ts';
 import { SERVICE_ROLES } from '../data/services.ts';
 import type { AnnouncementTable, Database, Severity } from '../db/schema.ts';
 import { currentUser, emit, inTransaction, type AppEnv } from '../http/context.ts';
@@ -12,7 +12,7 @@ import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { OriSchema } from './me.ts';
-import { requireActiveUser, requireSiteAdmin } from './services.ts';
+import { requireActiveUser, requireSiteAdmin } from '../http/authorize.ts';
 
 /*
  * Announcements: banners by severity for a time window and an audience.

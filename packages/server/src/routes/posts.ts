@@ -8,7 +8,8 @@ import { allow, authorizeObject, authorizeRef, requireCommunityUser } from '../h
 import { contentRights, deletePost, editPost } from '../policy.ts';
 import type { Database } from '../db/schema.ts';
 import { attachmentVisibleTo, postEvent, visibleToReader } from '../data/audience.ts';
-import { REACTION_KINDS, mentionedUserIds, newId, postPage, type PostView } from '../data/posts.ts';
+import { REACTION_KINDS, mentionedUserIds, postPage, type PostView } from '../data/posts.ts';
+import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError, ErrorBodySchema } from '../http/errors.ts';

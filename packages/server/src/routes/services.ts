@@ -2,11 +2,12 @@ import { now } from '../db/database.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { loadActor, readableCommunityIds, type Actor } from '../authz.ts';
-import { newId } from '../data/posts.ts';
+import { readableCommunityIds, type Actor } from '../authz.ts';
+import { requireActiveUser, requireSiteAdmin } from '../http/authorize.ts';
+import { newId } from '../db/ids.ts';
 import { adminView, SERVICE_ICONS, SERVICE_ROLES, SERVICE_STATUSES, serviceViews } from '../data/services.ts';
 import type { Database } from '../db/schema.ts';
-import { emit, inTransaction, requireUser, type AppEnv } from '../http/context.ts';
+import { emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { lockUser } from '../db/locks.ts';
 import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
@@ -162,21 +163,6 @@ const routes = {
 };
 
 type Db = Kysely<Database>;
-
-/** An active account (vetted; JusticeConnect's opt-in is not needed for the portal's directory). */
-export async function requireActiveUser(c: Context<AppEnv>, db?: Db): Promise<Actor> {
-  const user = await requireUser(c);
-  const actor = await loadActor(db ?? c.get('services').db.kysely, user.id);
-  if (actor.status === 'pending') throw new ApiError(403, 'ACCOUNT_PENDING', 'Your account is waiting for your agency administrator’s approval.');
-  if (actor.status !== 'active') throw new ApiError(403, 'ACCOUNT_DISABLED', 'Your account is not active.');
-  return actor;
-}
-
-export async function requireSiteAdmin(c: Context<AppEnv>, db?: Db): Promise<Actor> {
-  const actor = await requireActiveUser(c, db);
-  if (!actor.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may do that.');
-  return actor;
-}
 
 async function directory(c: Context<AppEnv>, actor: Actor, db: Db = c.get('services').db.kysely, onlyId?: string) {
   const readable = await readableCommunityIds(db, actor);
