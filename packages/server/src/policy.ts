@@ -1,4 +1,4 @@
-import { ALLOW, conflict, forbid, type Access, type Actor, type ContentRights, type Decision } from './authz.ts';
+import { ALLOW, conflict, forbid, type Actor, type ContentRights, type Decision } from './authz.ts';
 
 /*
  * The per-object rules, beside the community rule (`decide()` in authz.ts):
@@ -13,6 +13,7 @@ import { ALLOW, conflict, forbid, type Access, type Actor, type ContentRights, t
  */
 
 export { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, contentRights, forbid, type ContentRights } from './authz.ts';
+export { changeRole, inviteMember, joinedAs, removeMember, removeOther } from './communities/policy.ts';
 export { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from './forums/policy.ts';
 
 /* The feed: posts. */
@@ -49,11 +50,4 @@ export function editActivity(rights: ContentRights, activity: { owner_id: string
   return rights.moderator || (rights.member && activity.owner_id === rights.actor.userId)
     ? ALLOW
     : forbid('OWNER_REQUIRED', 'Only the activity’s owner or a moderator may change it.');
-}
-
-/* Memberships. */
-
-/** Remove a member: a moderator or owner may be removed only by an owner (or a site administrator). */
-export function removeMember(access: Pick<Access, 'actor' | 'role'>, target: { role: string }): Decision {
-  return target.role === 'member' || access.role === 'owner' || access.actor.siteAdmin ? ALLOW : forbid('OWNER_REQUIRED', 'Only an owner may remove a moderator or owner.');
 }

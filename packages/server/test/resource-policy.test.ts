@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { administerPortal, gate, portalGate, type Actor, type Decision } from '../src/authz.ts';
+import { administerPortal, gate, portalGate, type Access, type Actor, type Decision } from '../src/authz.ts';
+import { changeRole, inviteMember, joinedAs, removeMember, removeOther } from '../src/communities/policy.ts';
 
 /*
  * The rules each resource keeps in its folder's policy.ts (and the portal's
@@ -28,5 +29,40 @@ describe('the portal’s account gates (authz.ts)', () => {
     assert.equal(code(administerPortal(actor({ agencyAdmin: true }))), '403 SITE_ADMIN_REQUIRED');
     // The account's own state answers first.
     assert.equal(code(administerPortal(actor({ siteAdmin: true, status: 'pending' }))), '403 ACCOUNT_PENDING');
+  });
+});
+
+describe('communities (communities/policy.ts)', () => {
+  const community = (visibility: 'public' | 'moderated' | 'restricted') => ({ visibility }) as Access['community'];
+  const own = (state: 'active' | 'requested' | 'invited') => ({ community_id: 'c1', role: 'member' as const, state });
+
+  it('joining: a public community or an invitation at once, anything else a request', () => {
+    assert.equal(joinedAs({ community: community('public'), own: null }), 'active');
+    assert.equal(joinedAs({ community: community('moderated'), own: null }), 'requested');
+    assert.equal(joinedAs({ community: community('restricted'), own: own('invited') }), 'active');
+    assert.equal(joinedAs({ community: community('moderated'), own: own('invited') }), 'active');
+  });
+
+  it('removing: never oneself by id; moderators and owners only by an owner or a site administrator', () => {
+    assert.equal(code(removeOther({ actor: actor() }, 'me')), '409 USE_LEAVE');
+    assert.equal(code(removeOther({ actor: actor() }, 'them')), 'ALLOW');
+    assert.equal(code(removeMember({ actor: actor(), role: 'moderator' }, { role: 'member' })), 'ALLOW');
+    assert.equal(code(removeMember({ actor: actor(), role: 'moderator' }, { role: 'moderator' })), '403 OWNER_REQUIRED');
+    assert.equal(code(removeMember({ actor: actor(), role: 'owner' }, { role: 'owner' })), 'ALLOW');
+    assert.equal(code(removeMember({ actor: actor({ siteAdmin: true }), role: null }, { role: 'owner' })), 'ALLOW');
+  });
+
+  it('roles: a community keeps at least one owner', () => {
+    assert.equal(code(changeRole({ role: 'owner' }, 'member', 1)), '409 LAST_OWNER');
+    assert.equal(code(changeRole({ role: 'owner' }, 'moderator', 2)), 'ALLOW');
+    assert.equal(code(changeRole({ role: 'owner' }, 'owner', 1)), 'ALLOW');
+    assert.equal(code(changeRole({ role: 'member' }, 'owner', 1)), 'ALLOW');
+  });
+
+  it('invitations by name: not to a member; a request to join is answered by one', () => {
+    assert.equal(code(inviteMember(own('active'))), '409 ALREADY_MEMBER');
+    assert.equal(code(inviteMember(own('requested'))), 'ALLOW');
+    assert.equal(code(inviteMember(own('invited'))), 'ALLOW');
+    assert.equal(code(inviteMember(undefined)), 'ALLOW');
   });
 });

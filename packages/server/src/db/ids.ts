@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * A community id has this shape (routes/communities.ts makes them with
+ * A community id has this shape (communities/routes.ts makes them with
  * `randomUUID()`), and no slug ever does: the slug schema refuses it, and the
  * 0011 migration renamed any older one. So a request's community `{ref}`
  * names a community by id or by slug, never both (authz.ts `resolveCommunityRef`).
