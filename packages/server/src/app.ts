@@ -25,7 +25,9 @@ import { communities } from './communities/routes.ts';
 import { users } from './routes/users.ts';
 import { events } from './routes/events.ts';
 import { invitations } from './communities/invitations.ts';
-import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
+import { FILE_LIMIT_BYTES } from './data/files.ts';
+import { posts } from './posts/routes.ts';
+import { postFiles } from './posts/files.ts';
 import { forums } from './forums/routes.ts';
 import { forumFlags } from './forums/flags.ts';
 import { replies } from './forums/replies.ts';
@@ -214,6 +216,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/communities', invitations)
     .route('/events', events)
     .route('/', posts)
+    .route('/', postFiles)
     .route('/', forums)
     .route('/', replies)
     .route('/', forumFlags)

@@ -1,4 +1,4 @@
-import { ALLOW, conflict, forbid, type Actor, type ContentRights, type Decision } from './authz.ts';
+import { ALLOW, forbid, type ContentRights, type Decision } from './authz.ts';
 
 /*
  * The per-object rules, beside the community rule (`decide()` in authz.ts):
@@ -13,25 +13,9 @@ import { ALLOW, conflict, forbid, type Actor, type ContentRights, type Decision 
  */
 
 export { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, contentRights, forbid, type ContentRights } from './authz.ts';
+export { EDIT_WINDOW_MS, deletePost, editPost } from './posts/policy.ts';
 export { changeRole, inviteMember, joinedAs, removeMember, removeOther } from './communities/policy.ts';
 export { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from './forums/policy.ts';
-
-/* The feed: posts. */
-
-/** How long a post's author may edit it. */
-export const EDIT_WINDOW_MS = 15 * 60 * 1000;
-
-/** Edit a post: its author, within 15 minutes of posting it. */
-export function editPost(actor: Pick<Actor, 'userId'>, post: { author_id: string; created_at: string }, now: Date): Decision {
-  if (post.author_id !== actor.userId) return forbid('AUTHOR_REQUIRED', 'Only its author may edit a post.');
-  if (now.getTime() - Date.parse(post.created_at) > EDIT_WINDOW_MS) return conflict('EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
-  return ALLOW;
-}
-
-/** Delete a post: its author, or a moderator of its community. */
-export function deletePost(actor: Pick<Actor, 'userId'>, post: { author_id: string }, moderator: boolean): Decision {
-  return post.author_id === actor.userId || moderator ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
-}
 
 /* Activities. */
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Access, Action } from '../authz.ts';
 import { authorizeObject } from '../http/authorize.ts';
 import { contentRights } from '../authz.ts';
-import { mentionedUserIds } from '../data/posts.ts';
+import { mentionedUserIds } from '../posts/queries.ts';
 import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
 import type { FlagReason } from '../db/schema.ts';
