@@ -31,7 +31,7 @@ import { postFiles } from './posts/files.ts';
 import { forums } from './forums/routes.ts';
 import { forumFlags } from './forums/flags.ts';
 import { replies } from './forums/replies.ts';
-import { activities } from './routes/activities.ts';
+import { activities } from './activities/routes.ts';
 import { services as serviceRoutes } from './routes/services.ts';
 import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';

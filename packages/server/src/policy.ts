@@ -1,5 +1,3 @@
-import { ALLOW, forbid, type ContentRights, type Decision } from './authz.ts';
-
 /*
  * The per-object rules, beside the community rule (`decide()` in authz.ts):
  * pure functions of the actor's rights in the object's community and the
@@ -13,25 +11,7 @@ import { ALLOW, forbid, type ContentRights, type Decision } from './authz.ts';
  */
 
 export { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, contentRights, forbid, type ContentRights } from './authz.ts';
+export { changeActivity, editActivity, makeTemplate } from './activities/policy.ts';
 export { EDIT_WINDOW_MS, deletePost, editPost } from './posts/policy.ts';
 export { changeRole, inviteMember, joinedAs, removeMember, removeOther } from './communities/policy.ts';
 export { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from './forums/policy.ts';
-
-/* Activities. */
-
-/** Change an activity's steps, sections or updates: a template is its community's moderators' alone. */
-export function changeActivity(rights: ContentRights, activity: { is_template: number | boolean }): Decision {
-  return activity.is_template && !rights.moderator ? forbid('MODERATOR_REQUIRED', 'Only an owner or moderator may change a template.') : ALLOW;
-}
-
-/** Make a new activity a template: moderators. */
-export function makeTemplate(rights: ContentRights): Decision {
-  return rights.moderator ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only an owner or moderator may make a template.');
-}
-
-/** Change the activity itself (title, goal, due date, status): its owner (a member) or a moderator. */
-export function editActivity(rights: ContentRights, activity: { owner_id: string }): Decision {
-  return rights.moderator || (rights.member && activity.owner_id === rights.actor.userId)
-    ? ALLOW
-    : forbid('OWNER_REQUIRED', 'Only the activity’s owner or a moderator may change it.');
-}

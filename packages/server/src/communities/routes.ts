@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readableCommunityIds, type Access } from '../authz.ts';
-import { createTemplatesFromSettings } from '../data/activities.ts';
+import { createTemplatesFromSettings } from '../activities/queries.ts';
 import { appendAudit, origin } from '../audit.ts';
 import { now } from '../db/database.ts';
 import { createForumsFromSettings } from '../forums/queries.ts';
