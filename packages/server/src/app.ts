@@ -32,7 +32,8 @@ import { forums } from './forums/routes.ts';
 import { forumFlags } from './forums/flags.ts';
 import { replies } from './forums/replies.ts';
 import { activities } from './activities/routes.ts';
-import { services as serviceRoutes } from './routes/services.ts';
+import { services as serviceRoutes } from './services/routes.ts';
+import { accessRequests } from './services/access-requests.ts';
 import { announcements } from './routes/announcements.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
@@ -222,6 +223,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/', forumFlags)
     .route('/', activities)
     .route('/', serviceRoutes)
+    .route('/', accessRequests)
     .route('/', announcements)
     .route('/audit', auditRoutes)
     .route('/federation', federation)

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { administerPortal, gate, portalGate, type Access, type Actor, type Decision } from '../src/authz.ts';
 import { changeRole, inviteMember, joinedAs, removeMember, removeOther } from '../src/communities/policy.ts';
+import { decideAccessRequest, hasAccess, requestAccess } from '../src/services/policy.ts';
 
 /*
  * The rules each resource keeps in its folder's policy.ts (and the portal's
@@ -64,5 +65,35 @@ describe('communities (communities/policy.ts)', () => {
     assert.equal(code(inviteMember(own('requested'))), 'ALLOW');
     assert.equal(code(inviteMember(own('invited'))), 'ALLOW');
     assert.equal(code(inviteMember(undefined)), 'ALLOW');
+  });
+});
+
+describe('the service directory (services/policy.ts)', () => {
+  const everyone = { id: 's', access_rule: 'everyone' as const };
+  const restricted = { id: 's', access_rule: 'restricted' as const };
+
+  it('who has a service: everyone-services, an agency or role named, a grant; site administrators all', () => {
+    assert.equal(hasAccess(actor(), everyone, [], false), true);
+    assert.equal(hasAccess(actor(), restricted, [], false), false);
+    assert.equal(hasAccess(actor(), restricted, [{ kind: 'agency', value: 'a' }], false), true);
+    assert.equal(hasAccess(actor(), restricted, [{ kind: 'agency', value: 'b' }], false), false);
+    assert.equal(hasAccess(actor({ agencyAdmin: true }), restricted, [{ kind: 'role', value: 'agency-admin' }], false), true);
+    assert.equal(hasAccess(actor(), restricted, [{ kind: 'role', value: 'agency-admin' }], false), false);
+    assert.equal(hasAccess(actor(), restricted, [], true), true);
+    assert.equal(hasAccess(actor({ siteAdmin: true }), restricted, [], false), true);
+  });
+
+  it('asking for access: not with access, nor while a request waits; again after a denial', () => {
+    assert.equal(code(requestAccess({ hasAccess: true, accessRequest: null })), '409 ALREADY_HAS_ACCESS');
+    assert.equal(code(requestAccess({ hasAccess: false, accessRequest: { state: 'pending' } })), '409 ALREADY_REQUESTED');
+    assert.equal(code(requestAccess({ hasAccess: false, accessRequest: { state: 'denied' } })), 'ALLOW');
+    assert.equal(code(requestAccess({ hasAccess: false, accessRequest: null })), 'ALLOW');
+  });
+
+  it('an access request is decided once', () => {
+    assert.equal(code(decideAccessRequest({ state: 'pending' })), 'ALLOW');
+    assert.equal(code(decideAccessRequest({ state: 'granted' })), '409 ALREADY_DECIDED');
+    const denied = decideAccessRequest({ state: 'denied' });
+    assert.equal(denied.allow === false && denied.message, 'This request was already denied.');
   });
 });

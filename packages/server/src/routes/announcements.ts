@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import type { Kysely, Selectable } from 'kysely';
 import { loadActor, type Actor } from '../authz.ts';
 import { newId } from '../db/ids.ts';
-import { SERVICE_ROLES } from '../data/services.ts';
+import { SERVICE_ROLES } from '../services/queries.ts';
 import type { AnnouncementTable, Database, Severity } from '../db/schema.ts';
 import { currentUser, emit, inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
