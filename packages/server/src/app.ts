@@ -34,7 +34,7 @@ import { replies } from './forums/replies.ts';
 import { activities } from './activities/routes.ts';
 import { services as serviceRoutes } from './services/routes.ts';
 import { accessRequests } from './services/access-requests.ts';
-import { announcements } from './routes/announcements.ts';
+import { announcements } from './announcements/routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests, markKeyedChain } from './audit.ts';

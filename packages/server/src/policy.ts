@@ -11,6 +11,7 @@
  */
 
 export { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, contentRights, forbid, type ContentRights } from './authz.ts';
+export { SEVERITIES, dismissAnnouncement, inAudience, shownTo } from './announcements/policy.ts';
 export { decideAccessRequest, hasAccess, requestAccess } from './services/policy.ts';
 export { changeActivity, editActivity, makeTemplate } from './activities/policy.ts';
 export { EDIT_WINDOW_MS, deletePost, editPost } from './posts/policy.ts';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { administerPortal, gate, portalGate, type Access, type Actor, type Decision } from '../src/authz.ts';
 import { changeRole, inviteMember, joinedAs, removeMember, removeOther } from '../src/communities/policy.ts';
 import { decideAccessRequest, hasAccess, requestAccess } from '../src/services/policy.ts';
+import { dismissAnnouncement, inAudience, shownTo } from '../src/announcements/policy.ts';
 
 /*
  * The rules each resource keeps in its folder's policy.ts (and the portal's
@@ -95,5 +96,30 @@ describe('the service directory (services/policy.ts)', () => {
     assert.equal(code(decideAccessRequest({ state: 'granted' })), '409 ALREADY_DECIDED');
     const denied = decideAccessRequest({ state: 'denied' });
     assert.equal(denied.allow === false && denied.message, 'This request was already denied.');
+  });
+});
+
+describe('announcements (announcements/policy.ts)', () => {
+  type Row = Parameters<typeof inAudience>[0];
+  const row = (id: string, severity: Row['severity'], audience: Pick<Row, 'audience_kind' | 'audience'> = { audience_kind: 'everyone', audience: '[]' }) =>
+    ({ id, severity, title: id, body: '', starts_at: '', ends_at: null, ...audience }) as Row;
+
+  it('is for everyone, an agency or a role; signed out, only everyone’s', () => {
+    const forAgency = row('a', 'information', { audience_kind: 'agencies', audience: '["a"]' });
+    const forAdmins = row('r', 'information', { audience_kind: 'roles', audience: '["agency-admin"]' });
+    assert.equal(inAudience(row('e', 'information'), null), true);
+    assert.equal(inAudience(forAgency, null), false);
+    assert.equal(inAudience(forAgency, actor()), true);
+    assert.equal(inAudience(forAgency, actor({ agencyId: 'b' })), false);
+    assert.equal(inAudience(forAdmins, actor()), false);
+    assert.equal(inAudience(forAdmins, actor({ agencyAdmin: true })), true);
+  });
+
+  it('shows the reader’s, most severe first, less those dismissed; an emergency stays', () => {
+    const rows = [row('i', 'information'), row('x', 'emergency'), row('w', 'warning'), row('s', 'success')];
+    assert.deepEqual(shownTo(rows, null, new Set()).map((r) => r.id), ['x', 'w', 'i', 's']);
+    assert.deepEqual(shownTo(rows, actor(), new Set(['x', 'w'])).map((r) => r.id), ['x', 'i', 's']);
+    assert.equal(code(dismissAnnouncement({ severity: 'emergency' })), '409 NOT_DISMISSIBLE');
+    assert.equal(code(dismissAnnouncement({ severity: 'warning' })), 'ALLOW');
   });
 });
