@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
-import { OriSchema } from '../routes/me.ts';
+import { OriSchema, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { SERVICE_ROLES } from '../services/queries.ts';
 import { SEVERITIES } from './policy.ts';
 

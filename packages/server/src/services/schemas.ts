@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
-import { OriSchema } from '../routes/me.ts';
+import { OriSchema, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { SERVICE_ICONS, SERVICE_ROLES, SERVICE_STATUSES } from './queries.ts';
 
 /* The service directory's API contract (services, maintenance windows, favourites, access requests): what each route takes and answers (zod, and OpenAPI from it). */
