@@ -5,7 +5,7 @@ import { SEVERITIES } from './policy.ts';
 
 /* The announcements' API contract: what each route takes and answers (zod, and OpenAPI from it). */
 
-export const Audience = z.union([
+const Audience = z.union([
   z.strictObject({ kind: z.literal('everyone') }),
   z.strictObject({ kind: z.literal('agencies'), agencies: z.array(OriSchema).min(1).max(500) }),
   z.strictObject({ kind: z.literal('roles'), roles: z.array(z.enum(SERVICE_ROLES)).min(1) }),

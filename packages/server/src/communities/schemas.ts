@@ -6,7 +6,7 @@ import { CommunityRef, CommunityRefString, communityErrors, jsonBody, jsonConten
 /* The communities' API contract (their members and invitations too): what each route takes and answers (zod, and OpenAPI from it). */
 
 const Visibility = z.enum(['public', 'moderated', 'restricted']);
-export const RoleSchema = z.enum(['owner', 'moderator', 'member']);
+const RoleSchema = z.enum(['owner', 'moderator', 'member']);
 const Slug = z
   .string()
   .trim()
@@ -15,7 +15,7 @@ const Slug = z
   // An id's shape names a community by id (authz.ts resolveCommunityRef): a slug never has it.
   .refine((slug) => !hasIdShape(slug), 'This looks like a community id: choose a name-like address')
   .openapi({ example: 'i-35-corridor-task-force' });
-export const Ref = CommunityRef;
+const Ref = CommunityRef;
 const MemberRef = Ref.extend({ userId: z.string().min(1).max(100) });
 
 const SettingsSchema = z
@@ -87,7 +87,7 @@ const UpdateSchema = z
   .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one field to change' })
   .openapi('CommunityUpdate');
 
-export const MemberSchema = z
+const MemberSchema = z
   .object({
     userId: z.string(),
     name: z.string(),

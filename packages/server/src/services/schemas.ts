@@ -47,7 +47,7 @@ const AccessRequestSchema = z
   .openapi('AccessRequest');
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'An http(s) address' }).max(2000);
-export const AccessInput = z.union([
+const AccessInput = z.union([
   z.strictObject({ rule: z.literal('everyone') }),
   z.strictObject({ rule: z.literal('restricted'), agencies: z.array(OriSchema).max(500).default([]), roles: z.array(Role).max(10).default([]) }),
 ]);
