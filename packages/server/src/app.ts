@@ -21,17 +21,20 @@ import { authRoutes } from './routes/auth.ts';
 import { health } from './routes/health.ts';
 import { me } from './routes/me.ts';
 import { agencies } from './routes/agencies.ts';
-import { communities } from './routes/communities.ts';
+import { communities } from './communities/routes.ts';
 import { users } from './routes/users.ts';
 import { events } from './routes/events.ts';
-import { invitations } from './routes/invitations.ts';
-import { FILE_LIMIT_BYTES, posts } from './routes/posts.ts';
+import { invitations } from './communities/invitations.ts';
+import { FILE_LIMIT_BYTES } from './data/files.ts';
+import { posts } from './posts/routes.ts';
+import { postFiles } from './posts/files.ts';
 import { forums } from './forums/routes.ts';
 import { forumFlags } from './forums/flags.ts';
 import { replies } from './forums/replies.ts';
-import { activities } from './routes/activities.ts';
-import { services as serviceRoutes } from './routes/services.ts';
-import { announcements } from './routes/announcements.ts';
+import { activities } from './activities/routes.ts';
+import { services as serviceRoutes } from './services/routes.ts';
+import { accessRequests } from './services/access-requests.ts';
+import { announcements } from './announcements/routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Scheduler } from './schedule.ts';
 import { auditRequests, markKeyedChain } from './audit.ts';
@@ -214,11 +217,13 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     .route('/communities', invitations)
     .route('/events', events)
     .route('/', posts)
+    .route('/', postFiles)
     .route('/', forums)
     .route('/', replies)
     .route('/', forumFlags)
     .route('/', activities)
     .route('/', serviceRoutes)
+    .route('/', accessRequests)
     .route('/', announcements)
     .route('/audit', auditRoutes)
     .route('/federation', federation)

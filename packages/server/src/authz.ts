@@ -61,14 +61,39 @@ export type Action =
 
 export type Decision = { allow: true } | { allow: false; status: 403 | 404 | 409; code: string; message: string };
 
-const ALLOW: Decision = { allow: true };
+/*
+ * The words every rule answers in, here and in the per-object rules beside
+ * `decide()` (each resource's policy.ts): allowed, forbidden (403) or in
+ * conflict with the object's state (409), each with a code and a message.
+ */
+export const ALLOW: Decision = { allow: true };
 const deny = (status: 403 | 404 | 409, code: string, message: string): Decision => ({ allow: false, status, code, message });
+export const forbid = (code: string, message: string): Decision => deny(403, code, message);
+export const conflict = (code: string, message: string): Decision => deny(409, code, message);
 export const NOT_FOUND = { allow: false, status: 404, code: 'NOT_FOUND', message: 'No such community.' } as const;
 
-/** The account-level gate in front of every community feature. */
-export function gate(actor: Actor): Decision {
+/**
+ * The account-level gate of the portal's own pages (the service directory,
+ * announcements, the audit log): an active account. JusticeConnect's opt-in
+ * is not needed there.
+ */
+export function portalGate(actor: Actor): Decision {
   if (actor.status === 'pending') return deny(403, 'ACCOUNT_PENDING', 'Your account is waiting for your agency administrator’s approval.');
   if (actor.status !== 'active') return deny(403, 'ACCOUNT_DISABLED', 'Your account is not active.');
+  return ALLOW;
+}
+
+/** Administer the portal (services, access requests, announcements): an active site administrator. */
+export function administerPortal(actor: Actor): Decision {
+  const active = portalGate(actor);
+  if (active.allow === false) return active;
+  return actor.siteAdmin ? ALLOW : deny(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may do that.');
+}
+
+/** The account-level gate in front of every community feature: an active account that opted in. */
+export function gate(actor: Actor): Decision {
+  const active = portalGate(actor);
+  if (active.allow === false) return active;
   if (!actor.optedIn) return deny(403, 'OPT_IN_REQUIRED', 'Opt in to JusticeConnect to use communities.');
   return ALLOW;
 }
@@ -140,6 +165,22 @@ export function decide(access: Access, action: Action): Decision {
       return role ? ALLOW : deny(403, 'MEMBERSHIP_REQUIRED', 'Join this community to do that.');
   }
 }
+
+/** What the actor may do in a community's content: the community rule's answers, asked once (the per-object rules start from it). */
+export interface ContentRights {
+  actor: Actor;
+  /** May write here (`content.write`: an effective member, the community not archived). */
+  member: boolean;
+  /** May moderate here (`content.moderate`: an owner or moderator, or a site administrator). */
+  moderator: boolean;
+}
+
+export function contentRights(access: Access): ContentRights {
+  return { actor: access.actor, member: decide(access, 'content.write').allow, moderator: decide(access, 'content.moderate').allow };
+}
+
+export const authored = (rights: ContentRights, object: { author_id: string }) => object.author_id === rights.actor.userId;
+export const MEMBERSHIP_REQUIRED = forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
 
 export async function loadActor(db: Kysely<Database>, userId: string): Promise<Actor> {
   const p = await db

@@ -1,5 +1,3 @@
-import { decide, type Access, type Actor, type Decision } from './authz.ts';
-
 /*
  * The per-object rules, beside the community rule (`decide()` in authz.ts):
  * pure functions of the actor's rights in the object's community and the
@@ -8,66 +6,14 @@ import { decide, type Access, type Actor, type Decision } from './authz.ts';
  * community at all, then one of these about the object; the views ask the
  * same functions for their `can…` flags, so what the widgets offer and what
  * the server allows are one rule. No request, no HTTP error, no database.
+ * Each resource keeps its rules in its own folder's policy.ts; this module
+ * gathers them, with the words they share (authz.ts), in one import.
  */
 
-/** What the actor may do in a community's content: the community rule's answers, asked once. */
-export interface ContentRights {
-  actor: Actor;
-  /** May write here (`content.write`: an effective member, the community not archived). */
-  member: boolean;
-  /** May moderate here (`content.moderate`: an owner or moderator, or a site administrator). */
-  moderator: boolean;
-}
-
-export function contentRights(access: Access): ContentRights {
-  return { actor: access.actor, member: decide(access, 'content.write').allow, moderator: decide(access, 'content.moderate').allow };
-}
-
-export const ALLOW: Decision = { allow: true };
-export const forbid = (code: string, message: string): Decision => ({ allow: false, status: 403, code, message });
-export const conflict = (code: string, message: string): Decision => ({ allow: false, status: 409, code, message });
-export const authored = (rights: ContentRights, object: { author_id: string }) => object.author_id === rights.actor.userId;
-export const MEMBERSHIP_REQUIRED = forbid('MEMBERSHIP_REQUIRED', 'Join this community to do that.');
-
-/* The feed: posts. */
-
-/** How long a post's author may edit it. */
-export const EDIT_WINDOW_MS = 15 * 60 * 1000;
-
-/** Edit a post: its author, within 15 minutes of posting it. */
-export function editPost(actor: Pick<Actor, 'userId'>, post: { author_id: string; created_at: string }, now: Date): Decision {
-  if (post.author_id !== actor.userId) return forbid('AUTHOR_REQUIRED', 'Only its author may edit a post.');
-  if (now.getTime() - Date.parse(post.created_at) > EDIT_WINDOW_MS) return conflict('EDIT_WINDOW_CLOSED', 'Posts can be edited for 15 minutes.');
-  return ALLOW;
-}
-
-/** Delete a post: its author, or a moderator of its community. */
-export function deletePost(actor: Pick<Actor, 'userId'>, post: { author_id: string }, moderator: boolean): Decision {
-  return post.author_id === actor.userId || moderator ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only its author or a moderator may delete a post.');
-}
-
-/* Activities. */
-
-/** Change an activity's steps, sections or updates: a template is its community's moderators' alone. */
-export function changeActivity(rights: ContentRights, activity: { is_template: number | boolean }): Decision {
-  return activity.is_template && !rights.moderator ? forbid('MODERATOR_REQUIRED', 'Only an owner or moderator may change a template.') : ALLOW;
-}
-
-/** Make a new activity a template: moderators. */
-export function makeTemplate(rights: ContentRights): Decision {
-  return rights.moderator ? ALLOW : forbid('MODERATOR_REQUIRED', 'Only an owner or moderator may make a template.');
-}
-
-/** Change the activity itself (title, goal, due date, status): its owner (a member) or a moderator. */
-export function editActivity(rights: ContentRights, activity: { owner_id: string }): Decision {
-  return rights.moderator || (rights.member && activity.owner_id === rights.actor.userId)
-    ? ALLOW
-    : forbid('OWNER_REQUIRED', 'Only the activity’s owner or a moderator may change it.');
-}
-
-/* Memberships. */
-
-/** Remove a member: a moderator or owner may be removed only by an owner (or a site administrator). */
-export function removeMember(access: Pick<Access, 'actor' | 'role'>, target: { role: string }): Decision {
-  return target.role === 'member' || access.role === 'owner' || access.actor.siteAdmin ? ALLOW : forbid('OWNER_REQUIRED', 'Only an owner may remove a moderator or owner.');
-}
+export { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, contentRights, forbid, type ContentRights } from './authz.ts';
+export { SEVERITIES, dismissAnnouncement, inAudience, shownTo } from './announcements/policy.ts';
+export { decideAccessRequest, hasAccess, requestAccess } from './services/policy.ts';
+export { changeActivity, editActivity, makeTemplate } from './activities/policy.ts';
+export { EDIT_WINDOW_MS, deletePost, editPost } from './posts/policy.ts';
+export { changeRole, inviteMember, joinedAs, removeMember, removeOther } from './communities/policy.ts';
+export { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from './forums/policy.ts';

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { base32 } from '@better-auth/utils/base32';
 import { enrolWithSecret } from './totp.ts';
-import { setMembership } from './data/communities.ts';
+import { setMembership } from './communities/queries.ts';
 import { createForumsFromSettings } from './forums/queries.ts';
-import { copyTemplate, createTemplatesFromSettings } from './data/activities.ts';
+import { copyTemplate, createTemplatesFromSettings } from './activities/queries.ts';
 import { updateProfile } from './data/profiles.ts';
 import type { Kysely } from 'kysely';
 import { clockOf } from './db/database.ts';

@@ -16,6 +16,18 @@ export interface Me {
   optedInAt: string | null;
 }
 
+/** The name and agency a post, comment or activity update shows for its author. */
+export async function authorOf(db: Kysely<Database>, userId: string): Promise<{ id: string; name: string; agency: string | null }> {
+  const author = await db
+    .selectFrom('user')
+    .leftJoin('profile', 'profile.user_id', 'user.id')
+    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .select(['user.name', 'agency.name as agency'])
+    .where('user.id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { id: userId, name: author.name, agency: author.agency ?? null };
+}
+
 /** One query: the user, their profile (which may not exist yet) and their agency. */
 export async function loadMe(db: Kysely<Database>, userId: string): Promise<Me | null> {
   const row = await db

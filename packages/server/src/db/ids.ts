@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * A community id has this shape (routes/communities.ts makes them with
+ * A community id has this shape (communities/routes.ts makes them with
  * `randomUUID()`), and no slug ever does: the slug schema refuses it, and the
  * 0011 migration renamed any older one. So a request's community `{ref}`
  * names a community by id or by slug, never both (authz.ts `resolveCommunityRef`).
@@ -28,4 +28,9 @@ export async function renameIdShapedSlugs(db: Kysely<any>): Promise<void> {
     used.add(slug);
     await db.updateTable('community').set({ slug }).where('id', '=', r.id).execute();
   }
+}
+
+/** A sortable unique id: time first, so ids of one millisecond still differ. */
+export function newId(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
 }

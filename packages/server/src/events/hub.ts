@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { communityAccessMap, gate, loadActor, type Actor, type CommunityAccess } from '../authz.ts';
 import type { Database } from '../db/schema.ts';
-import { mayHearOfPost } from '../data/audience.ts';
+import { mayHearOfPost } from '../posts/audience.ts';
 import type { EventBus } from './bus.ts';
 import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
 

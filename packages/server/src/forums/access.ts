@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import type { Access, Action } from '../authz.ts';
 import { authorizeObject } from '../http/authorize.ts';
-import { contentRights } from '../policy.ts';
-import { mentionedUserIds, newId } from '../data/posts.ts';
+import { contentRights } from '../authz.ts';
+import { mentionedUserIds } from '../posts/queries.ts';
+import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
 import type { FlagReason } from '../db/schema.ts';
 import { emit, type AppEnv } from '../http/context.ts';

@@ -1,5 +1,4 @@
-import type { Decision } from '../authz.ts';
-import { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, forbid, type ContentRights } from '../policy.ts';
+import { ALLOW, MEMBERSHIP_REQUIRED, authored, conflict, forbid, type ContentRights, type Decision } from '../authz.ts';
 
 /*
  * The forums' per-object rules (topics and replies), beside the community

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { answerTopic, deleteReply as mayDeleteReply, deleteTopic as mayDeleteTopic, editReply, editTopic, replyToTopic } from './policy.ts';
-import type { ContentRights } from '../policy.ts';
+import type { ContentRights } from '../authz.ts';
 import { now } from '../db/database.ts';
 import { dialectOf } from '../db/dialect.ts';
 import type { Database, ForumTable as ForumColumns, ReplyTable as ReplyColumns, TopicTable as TopicColumns } from '../db/schema.ts';
@@ -10,7 +10,7 @@ export type TopicTable = Selectable<TopicColumns>;
 export type ReplyTable = Selectable<ReplyColumns>;
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { ApiError } from '../http/errors.ts';
-import { newId } from '../data/posts.ts';
+import { newId } from '../db/ids.ts';
 
 /** The forum every community has when its settings name none. */
 export const DEFAULT_FORUM = { name: 'General discussion', description: 'Anything the community should discuss' };

@@ -1,5 +1,5 @@
 import { deleteReply, oneReply, replyPage } from './queries.ts';
-import { newId } from '../data/posts.ts';
+import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
 import { emit, inTransaction } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';

@@ -1,6 +1,6 @@
 import { allow, authorizeRef } from '../http/authorize.ts';
-import { contentRights } from '../policy.ts';
-import { newId } from '../data/posts.ts';
+import { contentRights } from '../authz.ts';
+import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
 import { lockCommunities } from '../db/locks.ts';
 import { emit, inTransaction } from '../http/context.ts';

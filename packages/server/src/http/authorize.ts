@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { decide, gate, loadAccess, loadActor, NOT_FOUND, resolveCommunityRef, type Access, type Action, type Actor, type Decision } from '../authz.ts';
+import { administerPortal, decide, gate, loadAccess, loadActor, NOT_FOUND, portalGate, resolveCommunityRef, type Access, type Action, type Actor, type Decision } from '../authz.ts';
 import type { Database } from '../db/schema.ts';
 import { requireUser, type AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -96,4 +96,24 @@ export async function authorizeObject<T extends { community_id: string }>(
 /** The gate alone, for endpoints that are not about one community (lists, create). */
 export async function requireCommunityUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
   return gatedActor(c, db);
+}
+
+/** The signed-in user's account as the portal's own pages judge it (read again in a write's transaction `db`). */
+async function portalActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const user = await requireUser(c);
+  return loadActor(db ?? c.get('services').db.kysely, user.id);
+}
+
+/** An active account (vetted; JusticeConnect's opt-in is not needed for the portal's own pages: authz.ts portalGate). */
+export async function requireActiveUser(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const actor = await portalActor(c, db);
+  allow(portalGate(actor));
+  return actor;
+}
+
+/** An active site administrator (authz.ts administerPortal). */
+export async function requireSiteAdmin(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Actor> {
+  const actor = await portalActor(c, db);
+  allow(administerPortal(actor));
+  return actor;
 }

@@ -32,3 +32,11 @@ export const CommunityRefString = z
   .max(100)
   .openapi({ description: 'The community: its id (a UUID, looked up by id only) or its slug (anything else, looked up by slug only)' });
 export const CommunityRef = z.object({ ref: CommunityRefString });
+
+/** An agency's ORI (its originating agency identifier), as every route that names an agency takes it. */
+export const OriSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{9}$/, 'An ORI is 9 letters or digits')
+  .openapi({ example: 'TXDPS0000' });

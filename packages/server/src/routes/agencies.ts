@@ -6,9 +6,8 @@ import { now } from '../db/database.ts';
 import { appendAudit, origin } from '../audit.ts';
 import { inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { OriSchema, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
-import { OriSchema } from './me.ts';
 
 const AgencySchema = z.object({ id: z.string(), name: z.string(), ori: z.string() }).openapi('AgencySummary');
 const AgencyCreate = z.strictObject({ name: z.string().trim().min(1).max(200), ori: OriSchema }).openapi('AgencyCreate');

@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors.ts';
 import { communityErrors, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { settleWrites } from '../audit-outbox.ts';
-import { requireActiveUser } from './services.ts';
+import { requireActiveUser } from '../http/authorize.ts';
 
 const EntrySchema = z
   .object({

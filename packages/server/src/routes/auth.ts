@@ -6,7 +6,7 @@ import { ErrorBodySchema, errorResponse, message } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { createPendingProfile, findAgencyByOri } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
-import { OriSchema } from './me.ts';
+import { OriSchema } from '../http/openapi.ts';
 import { DisplayName } from '../http/display-name.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import { clearAuthFailures, LOCKED, rateLimitAuthStep, recordAuthFailure } from '../security.ts';

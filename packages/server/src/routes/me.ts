@@ -4,13 +4,10 @@ import { emit, inTransaction, requireUser } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
 import { DisplayName } from '../http/display-name.ts';
 import { findAgencyByOri, loadMe, updateProfile } from '../data/profiles.ts';
+import { OriSchema } from '../http/openapi.ts';
 
-export const OriSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{9}$/, 'An ORI is 9 letters or digits')
-  .openapi({ example: 'TXDPS0000' });
+// Where federation/schemas.ts still takes it from (importing it from http/openapi.ts instead ends the last import cycle).
+export { OriSchema };
 
 const AgencySchema = z.object({ id: z.string(), name: z.string(), ori: z.string() }).openapi('Agency');
 

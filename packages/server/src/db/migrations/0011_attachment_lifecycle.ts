@@ -6,7 +6,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // gone for everyone the moment that is deleted (deleted_at), before its bytes are removed.
   await db.schema.alterTable('attachment').addColumn('attached_at', 'text').execute();
   await db.schema.alterTable('attachment').addColumn('deleted_at', 'text').execute();
-  // Invitations by email stay between the inviter's community and the invitee (routes/invitations.ts).
+  // Invitations by email stay between the inviter's community and the invitee (communities/invitations.ts).
   await db.schema.alterTable('membership').addColumn('via_email', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   const at = new Date().toISOString();
   await sql`update attachment set attached_at = created_at

@@ -1,14 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import { appendAudit, origin } from '../audit.ts';
-import { authorizeRef } from '../http/authorize.ts';
-import { setMembership } from '../data/communities.ts';
 import { now } from '../db/database.ts';
+import { allow, authorizeRef } from '../http/authorize.ts';
 import { inTransaction } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
-import { MemberSchema, Ref, lockedAccess, memberView, membershipChanged } from './communities.ts';
+import { lockedAccess, membershipChanged } from './access.ts';
+import { inviteMember } from './policy.ts';
+import { invitablePeople, memberView, setMembership } from './queries.ts';
+import { routes } from './schemas.ts';
 
 /**
  * Invitations into a community, without telling the inviter more than they
@@ -23,46 +22,9 @@ import { MemberSchema, Ref, lockedAccess, memberView, membershipChanged } from '
  * really reached is written to the audit log.
  */
 
-const Invitable = z.object({ userId: z.string(), name: z.string(), title: z.string().nullable(), agency: z.string().nullable() }).openapi('InvitablePerson');
-const InvitableQuery = z.strictObject({
-  q: z.string().trim().max(100).optional().openapi({ description: 'Part of the name' }),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-});
-const InviteSchema = z
-  .strictObject({
-    userId: z.string().min(1).max(100).optional().openapi({ description: 'Someone from `GET /communities/{ref}/invitable`' }),
-    email: z.email().max(254).optional(),
-  })
-  .refine((v) => Boolean(v.userId) !== Boolean(v.email), { message: 'Send either userId or email', path: ['email'] })
-  .openapi('Invitation');
-const InvitationSent = z.object({ ok: z.literal(true), message: z.string() }).openapi('InvitationSent');
 const SENT = {
   ok: true as const,
   message: 'If this address belongs to someone who may join, they are invited and will see it in their communities.',
-};
-
-const tags = ['communities'];
-const routes = {
-  invitable: createRoute({
-    method: 'get',
-    path: '/{ref}/invitable',
-    tags,
-    summary: 'People you may invite (owners and moderators): active, opted-in users who are not members, by name',
-    request: { params: Ref, query: InvitableQuery },
-    responses: { 200: jsonContent(z.object({ items: z.array(Invitable) }), 'People'), ...communityErrors },
-  }),
-  invite: createRoute({
-    method: 'post',
-    path: '/{ref}/invitations',
-    tags,
-    summary: 'Invite someone from the picker (userId), or an email address (owners and moderators); the only way into a restricted community',
-    request: { params: Ref, ...jsonBody(InviteSchema) },
-    responses: {
-      201: jsonContent(MemberSchema, 'Invited (by userId)'),
-      202: jsonContent(InvitationSent, 'By email: the same answer for every address'),
-      ...communityErrors,
-    },
-  }),
 };
 
 const USER_NOT_FOUND = () => new ApiError(404, 'USER_NOT_FOUND', 'No such user to invite.', { userId: 'Choose someone from the list' });
@@ -71,32 +33,7 @@ export const invitations = createRouter()
   .openapi(routes.invitable, async (c) => {
     const access = await authorizeRef(c, c.req.valid('param').ref, 'members.manage');
     const { q, limit } = c.req.valid('query');
-    const pattern = q ? `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
-    const rows = await c
-      .get('services')
-      .db.kysely.selectFrom('user')
-      .innerJoin('profile', 'profile.user_id', 'user.id')
-      .leftJoin('agency', 'agency.id', 'profile.agency_id')
-      .select(['user.id as userId', 'user.name as name', 'profile.title as title', 'agency.name as agency'])
-      .where('profile.status', '=', 'active')
-      .where('profile.opted_in', '=', 1)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('membership')
-              .select('membership.user_id')
-              .whereRef('membership.user_id', '=', 'user.id')
-              .where('membership.community_id', '=', access.community.id)
-              .where('membership.state', '=', 'active'),
-          ),
-        ),
-      )
-      .$if(pattern !== null, (qb) => qb.where(sql<boolean>`lower(${sql.ref('user.name')}) like ${pattern} escape '\\'`))
-      .orderBy('user.name')
-      .orderBy('user.id')
-      .limit(limit)
-      .execute();
-    return c.json({ items: rows.map((r) => ({ userId: r.userId, name: r.name, title: r.title ?? null, agency: r.agency ?? null })) }, 200);
+    return c.json({ items: await invitablePeople(c.get('services').db.kysely, access.community.id, q, limit) }, 200);
   })
   .openapi(routes.invite, async (c) => {
     const body = c.req.valid('json');
@@ -114,7 +51,7 @@ export const invitations = createRouter()
           .executeTakeFirst();
         if (!target) throw USER_NOT_FOUND();
         const existing = await trx.selectFrom('membership').select('state').where('community_id', '=', access.community.id).where('user_id', '=', userId).executeTakeFirst();
-        if (existing?.state === 'active') throw new ApiError(409, 'ALREADY_MEMBER', 'That user is already a member.');
+        allow(inviteMember(existing));
         // An invitation answers a pending request at once.
         await setMembership(trx, access.community.id, userId, 'member', existing?.state === 'requested' ? 'active' : 'invited');
         // Chosen by name, it is the community's to know of (an earlier email invitation becomes one too).

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../authz.ts';
 import type { Database, ServiceRole, ServiceStatus, ServiceTable } from '../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
+import { hasAccess } from './policy.ts';
 
 export type ServiceRow = Selectable<ServiceTable>;
 
@@ -54,14 +56,6 @@ interface Loaded {
   favorites: Map<string, number>;
   requests: Map<string, { id: string; state: 'pending' | 'granted' | 'denied'; createdAt: string }>;
   communities: Map<string, { slug: string; name: string }>;
-}
-
-/** Does the actor have this service? Everyone-services, their agency or role, or a grant; site administrators have all. */
-export function hasAccess(actor: Actor, service: Pick<ServiceRow, 'id' | 'access_rule'>, rules: { kind: 'agency' | 'role'; value: string }[], granted: boolean): boolean {
-  if (service.access_rule === 'everyone' || actor.siteAdmin || granted) return true;
-  return rules.some(
-    (r) => (r.kind === 'agency' && r.value === actor.agencyId) || (r.kind === 'role' && ((r.value === 'agency-admin' && actor.agencyAdmin) || (r.value === 'site-admin' && actor.siteAdmin))),
-  );
 }
 
 /** The status a reader sees now: maintenance while a window is open, otherwise the status set. */
@@ -167,3 +161,74 @@ export async function adminView(db: Kysely<Database>, actor: Actor, now: Date, r
     realUrl: row.url,
   };
 }
+
+type Db = Kysely<Database>;
+
+/** Who may use a service, as an administrator sets it (the input's shape, schemas.ts AccessInput). */
+export type AccessRule = { rule: 'everyone' } | { rule: 'restricted'; agencies: string[]; roles: ServiceRole[] };
+
+export async function findService(db: Db, id: string) {
+  const s = await db.selectFrom('service').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!s) throw new ApiError(404, 'NOT_FOUND', 'No such service.');
+  return s;
+}
+
+export async function communityIdOf(db: Db, slug: string | null | undefined): Promise<string | null | undefined> {
+  if (slug === undefined || slug === null) return slug;
+  const c = await db.selectFrom('community').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (!c) throw new ApiError(422, 'UNKNOWN_COMMUNITY', 'Name an existing community.', { community: 'No such community' });
+  return c.id;
+}
+
+/** Replaces a service's access rule: its agencies (named by ORI) and roles. */
+export async function writeAccess(db: Db, serviceId: string, access: AccessRule) {
+  await db.deleteFrom('service_access').where('service_id', '=', serviceId).execute();
+  if (access.rule === 'everyone') return;
+  const agencies = access.agencies.length ? await db.selectFrom('agency').select(['id', 'ori']).where('ori', 'in', access.agencies).execute() : [];
+  const unknown = access.agencies.findIndex((ori) => !agencies.some((a) => a.ori === ori));
+  if (unknown >= 0) throw new ApiError(422, 'UNKNOWN_AGENCY', 'Name agencies by their ORI.', { [`access.agencies.${unknown}`]: 'No agency has this ORI' });
+  const rows = [...agencies.map((a) => ({ service_id: serviceId, kind: 'agency' as const, value: a.id })), ...access.roles.map((r) => ({ service_id: serviceId, kind: 'role' as const, value: r }))];
+  if (rows.length) await db.insertInto('service_access').values(rows).execute();
+}
+
+/** An access request with its service, its user and the user's agency. */
+export async function requestView(db: Db, id: string) {
+  return requestShape(await requestList(db).where('access_request.id', '=', id).executeTakeFirstOrThrow());
+}
+
+type RequestRow = {
+  id: string;
+  service_id: string;
+  user_id: string;
+  note: string | null;
+  state: 'pending' | 'granted' | 'denied';
+  decision_note: string | null;
+  created_at: string;
+  decided_at: string | null;
+  service_name: string;
+  user_name: string;
+  user_email: string;
+  agency_name: string | null;
+};
+export const requestShape = (r: RequestRow) => ({
+  id: r.id,
+  service: { id: r.service_id, name: r.service_name },
+  user: { id: r.user_id, name: r.user_name, email: r.user_email, agency: r.agency_name ?? null },
+  note: r.note,
+  state: r.state,
+  decisionNote: r.decision_note,
+  createdAt: r.created_at,
+  decidedAt: r.decided_at,
+});
+
+export function requestList(db: Db) {
+  return db
+    .selectFrom('access_request')
+    .innerJoin('service', 'service.id', 'access_request.service_id')
+    .innerJoin('user', 'user.id', 'access_request.user_id')
+    .leftJoin('profile', 'profile.user_id', 'access_request.user_id')
+    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .selectAll('access_request')
+    .select(['service.name as service_name', 'user.name as user_name', 'user.email as user_email', 'agency.name as agency_name']);
+}
+

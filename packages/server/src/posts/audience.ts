@@ -9,8 +9,8 @@ import { compiled } from '../db/compiled.ts';
  * site's administrators too only when they follow the author).
  *
  * This is the one rule, asked by everything that shows a post or anything of
- * it: the feed and a single post (data/posts.ts `postPage`), everything under
- * a post (routes/posts.ts `postAccess`: comments, reactions, reports, edit,
+ * it: the feed and a single post (queries.ts `postPage`), everything under
+ * a post (access.ts `postAccess`: comments, reactions, reports, edit,
  * delete), the moderators' report queue, the post's attachment
  * (`attachmentVisibleTo`), and its live events (events/hub.ts, `mayHearOfPost`).
  */

@@ -10,7 +10,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ServerConfig } from '../config.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { FILE_LIMIT_BYTES, StreamingTypeCheck } from './files.ts';
+import { FILE_LIMIT_BYTES, StreamingTypeCheck } from '../data/files.ts';
 
 /*
  * An upload streams from the request to a temporary file in the data folder:

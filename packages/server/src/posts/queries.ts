@@ -3,8 +3,8 @@ import type { Actor } from '../authz.ts';
 import type { Database, PostType } from '../db/schema.ts';
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { compiled } from '../db/compiled.ts';
-import { deletePost, editPost } from '../policy.ts';
 import { visibleToReader } from './audience.ts';
+import { deletePost, editPost } from './policy.ts';
 
 export const REACTION_KINDS = ['like', 'thanks', 'important'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
@@ -72,7 +72,7 @@ export async function postPage(
         'post.created_at',
       ])
       .where('post.deleted_at', 'is', null)
-      // Followers-only entries: the one audience rule (data/audience.ts).
+      // Followers-only entries: the one audience rule (audience.ts).
       .where((eb) => visibleToReader(eb, userId));
     q = communities.length === 1 ? q.where('post.community_id', '=', communities[0]!) : q.where('post.community_id', 'in', communities);
     if (type) q = q.where('post.type', '=', values.shift() as PostType);
@@ -184,7 +184,43 @@ export function mentionedUserIds(body: string): string[] {
   return [...new Set([...body.matchAll(/@\[[^\]]{1,100}\]\(user:([A-Za-z0-9_-]{1,100})\)/g)].map((m) => m[1]!))];
 }
 
-/** A sortable unique id: time first, so ids of one millisecond still differ. */
-export function newId(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+/** A post's reaction counts by kind, and the reader's own. */
+export async function reactionState(db: Kysely<Database>, postId: string, userId: string) {
+  const rows = await db.selectFrom('reaction').select(['kind', 'user_id']).where('post_id', '=', postId).execute();
+  const reactions = { like: 0, thanks: 0, important: 0 };
+  for (const r of rows) reactions[r.kind] += 1;
+  return { reactions, myReactions: rows.filter((r) => r.user_id === userId).map((r) => r.kind) };
+}
+
+/** A post's comments (not deleted), oldest first, each with its author's name and agency. */
+export async function commentsOf(db: Kysely<Database>, postId: string) {
+  const rows = await db
+    .selectFrom('comment')
+    .innerJoin('user', 'user.id', 'comment.author_id')
+    .leftJoin('profile', 'profile.user_id', 'comment.author_id')
+    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .select(['comment.id', 'comment.body', 'comment.created_at', 'comment.author_id', 'user.name as author_name', 'agency.name as agency_name'])
+    .where('comment.post_id', '=', postId)
+    .where('comment.deleted_at', 'is', null)
+    .orderBy('comment.created_at')
+    .orderBy('comment.id')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({ id: r.id, postId, body: r.body, author: { id: r.author_id, name: r.author_name, agency: r.agency_name ?? null }, createdAt: r.created_at }));
+}
+
+/** The reports on a community's posts (not deleted, and only those the moderator may see: audience.ts), newest first. */
+export async function reportQueue(db: Kysely<Database>, communityId: string, readerId: string) {
+  const rows = await db
+    .selectFrom('report')
+    .innerJoin('post', 'post.id', 'report.post_id')
+    .innerJoin('user', 'user.id', 'report.reporter_id')
+    .select(['report.id', 'report.post_id', 'report.reason', 'user.name as reporter', 'report.created_at'])
+    .where('post.community_id', '=', communityId)
+    .where('post.deleted_at', 'is', null)
+    .where((eb) => visibleToReader(eb, readerId))
+    .orderBy('report.created_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({ id: r.id, postId: r.post_id, reason: r.reason, reporter: r.reporter, createdAt: r.created_at }));
 }

@@ -1,10 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Actor } from '../authz.ts';
-import { changeActivity, editActivity, type ContentRights } from '../policy.ts';
+import type { ContentRights } from '../authz.ts';
+import { changeActivity, editActivity } from './policy.ts';
 import { now } from '../db/database.ts';
 import type { ActivityStatus, ActivityStepTable, ActivityTable, Database } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
-import { newId } from './posts.ts';
+import { encodeCursor, type Keyset } from '../http/cursor.ts';
+import { newId } from '../db/ids.ts';
 
 export type ActivityRow = Selectable<ActivityTable>;
 export type StepRow = Selectable<ActivityStepTable>;
@@ -159,6 +161,17 @@ export async function orderedSteps(db: Kysely<Database>, activityId: string): Pr
   ]);
   const rank = new Map<string | null, number>([[null, -1], ...sections.map((s, i) => [s.id, i] as [string, number])]);
   return [...steps].sort((a, b) => (rank.get(a.section_id) ?? -1) - (rank.get(b.section_id) ?? -1) || a.position - b.position);
+}
+
+/**
+ * The step read again under its activity's lock (lockActivity): one deleted
+ * by a writer that held the lock first is gone (404), not moved, edited or
+ * deleted a second time.
+ */
+export async function stepUnderLock(trx: Kysely<Database>, id: string): Promise<StepRow> {
+  const row = await trx.selectFrom('activity_step').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new ApiError(404, 'NOT_FOUND', 'No such step.');
+  return row as StepRow;
 }
 
 /** Writes positions 0…n-1 in the given order, touching only the rows whose position changes. */
@@ -341,4 +354,37 @@ export async function myTodos(db: Kysely<Database>, actor: Actor, memberOf: stri
       communitySlug: r.community_slug,
       communityName: r.community_name,
     }));
+}
+
+/** Updates posted on an activity and its steps, oldest first, by keyset (created_at, id), each with its author and file. */
+export async function updatePage(db: Kysely<Database>, activityId: string, q: { limit: number; cursor?: Keyset }) {
+  let query = db
+    .selectFrom('activity_update')
+    .innerJoin('user', 'user.id', 'activity_update.author_id')
+    .leftJoin('profile', 'profile.user_id', 'activity_update.author_id')
+    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .leftJoin('attachment', 'attachment.id', 'activity_update.attachment_id')
+    .selectAll('activity_update')
+    .select(['user.name as author_name', 'agency.name as agency_name', 'attachment.filename', 'attachment.content_type', 'attachment.size'])
+    .where('activity_update.activity_id', '=', activityId);
+  if (q.cursor) {
+    const { c: at, i } = q.cursor;
+    query = query.where((eb) => eb(eb.refTuple('activity_update.created_at', 'activity_update.id'), '>', eb.tuple(at, i)));
+  }
+  const rows = await query.orderBy('activity_update.created_at').orderBy('activity_update.id').limit(q.limit + 1).execute();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      activityId: r.activity_id,
+      stepId: r.step_id,
+      body: r.body,
+      author: { id: r.author_id, name: r.author_name, agency: r.agency_name ?? null },
+      attachment:
+        r.attachment_id && r.filename && r.content_type ? { id: r.attachment_id, filename: r.filename, contentType: r.content_type, size: Number(r.size), url: `/api/v1/files/${r.attachment_id}` } : null,
+      createdAt: r.created_at,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
 }
