@@ -32,7 +32,7 @@ export function define(tag: string, ctor: CustomElementConstructor): void {
   if (!customElements.get(tag)) customElements.define(tag, ctor);
 }
 
-/** `@customElement('jc-…')`, defining through the guarded `define()`. */
+/** Lit's `customElement` class decorator, defining through the guarded `define()` (the manifest's analyzer reads it as Lit's). */
 export const customElement =
   (tag: string) =>
   (ctor: CustomElementConstructor): void =>
