@@ -18,7 +18,7 @@ export interface FrameOptions<T = unknown> {
   /** What the Opt in button does (default: JcElement's `optIn`, whose failure replaces the load's error). */
   onOptIn?: () => void;
   /** Shown while loading. */
-  loading: string;
+  loading?: string;
   /** A 404: the thing shown is not available (e.g. "This topic is not available."). Without it, a 404 is an error like any other. */
   notAvailable?: string;
   /** The view of an empty answer, or null when the answer is not empty. */
