@@ -1,11 +1,13 @@
-import { LitElement } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { msg } from '@lit/localize';
+import { LitElement, html } from 'lit';
+import { customElement as litCustomElement, property, state } from 'lit/decorators.js';
 import type { ApiError } from '../api/client.js';
 import { toApiError } from '../api/session.js';
 import { JcController } from '../context.js';
 import { Announcer } from '../shared/announcer.js';
 import { fire } from '../shared/events.js';
-import { renderGate, renderLoad, type FrameOptions, type FrameView } from './frame.js';
+import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
+import type { FrameOptions } from './frame.js';
 import { Resource, type ResourceOptions } from './resource.js';
 
 /**
@@ -17,10 +19,8 @@ import { Resource, type ResourceOptions } from './resource.js';
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface JcEventMap {}
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyResource = Resource<any, any>;
 
 /**
@@ -32,11 +32,16 @@ export function define(tag: string, ctor: CustomElementConstructor): void {
   if (!customElements.get(tag)) customElements.define(tag, ctor);
 }
 
-/** Lit's `customElement` class decorator, defining through the guarded `define()` (the manifest's analyzer reads it as Lit's). */
+/**
+ * Lit's `customElement` class decorator (the manifest's analyzer reads it as
+ * Lit's), guarded as `define()` is. Lit's own does the defining: every entry
+ * shares that one copy.
+ */
 export const customElement =
   (tag: string) =>
-  (ctor: CustomElementConstructor): void =>
-    define(tag, ctor);
+  (ctor: CustomElementConstructor): void => {
+    if (!customElements.get(tag)) litCustomElement(tag)(ctor);
+  };
 
 /**
  * What every JusticeConnect widget has: its server and session (`jc`, from
@@ -99,27 +104,38 @@ export abstract class JcElement extends LitElement {
     }
   }
 
-  #view(resource: AnyResource, options: FrameOptions<never>): FrameView {
-    return {
-      session: this.jc.session,
-      status: resource.status,
-      error: resource.error,
+  /**
+   * The session's states (checking, failed with Try again, signed out and
+   * why, finish signing in) and the account's (waiting for approval,
+   * disabled, opt in): the view, or null when the widget may show its data.
+   */
+  protected gate<T>(resource: Resource<T, any>, options: FrameOptions<T>): unknown {
+    const session = this.jc.session;
+    if (options.signedOut !== undefined) {
+      const state = renderSessionState(session.state, () => void session.refresh(), options.signedOut, session.idleTimeoutMinutes);
+      if (state) return state;
+    }
+    const code = resource.status === 'error' ? resource.error?.code : undefined;
+    if (code === 'ACCOUNT_PENDING' && options.pending) return html`<p>${options.pending}</p>`;
+    if (code === 'OPT_IN_REQUIRED' && options.optIn === undefined) return null;
+    return renderAccountGate(code, {
+      optInText: options.optIn ?? '',
       optingIn: this.optingIn,
       onOptIn: options.onOptIn ?? (() => void this.optIn(resource).then((error) => error && resource.fail(error))),
-      retry: () => resource.reload(),
-    };
+      actionError: options.actionError,
+    });
   }
 
-  /** The session's and the account's states (see `frame`), or null when the widget may show its data. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  protected gate<T>(resource: Resource<T, any>, options: FrameOptions<T>): unknown {
-    return renderGate(this.#view(resource, options as FrameOptions<never>), options as FrameOptions<never>);
-  }
-
-  /** The load's states (see `frame`), or null when there is data to show. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  /** The load's states: not available, loading, failed (with Try again), empty; null once there is data to show. */
   protected loadState<T>(resource: Resource<T, any>, options: FrameOptions<T>): unknown {
-    return renderLoad(this.#view(resource, options as FrameOptions<never>), resource.value, options);
+    const { error, status } = resource;
+    if (status === 'error' && error) {
+      if (options.notAvailable && error.status === 404) return html`<p>${options.notAvailable}</p>`;
+      return html`<p class="error" part="error" role="alert">${errorText(error)}</p>
+        <button part="button" type="button" @click=${() => resource.reload()}>${msg('Try again')}</button>`;
+    }
+    if (status !== 'ready') return html`<p class="muted" part="status" role="status">${options.loading}</p>`;
+    return options.empty?.(resource.value as T) ?? null;
   }
 
   /**
@@ -127,7 +143,6 @@ export abstract class JcElement extends LitElement {
    * the account's (waiting for approval, disabled, opt in), the load's (not
    * available, loading, failed with Try again, empty), else `content` with the data.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   protected frame<T>(resource: Resource<T, any>, options: FrameOptions<T>, content: (value: T) => unknown): unknown {
     return this.gate(resource, options) ?? this.loadState(resource, options) ?? content(resource.value as T);
   }

@@ -33,8 +33,8 @@ export interface ResourceOptions<T, A extends readonly unknown[]> {
 }
 
 type Job<T> = (value: T, signal: AbortSignal) => Promise<T>;
-type Done = (error: ApiError | null | undefined) => void;
-type Outcome<T> = { value: T; done?: Done } | { error: ApiError; done?: Done };
+/** A quiet change on its way, and how it ended: null (shown), the failure, or undefined (superseded). */
+type Update<T> = { run: Job<T>; outcome?: ApiError | null };
 
 const SIGNED_OUT = [null] as const;
 
@@ -49,9 +49,9 @@ export class Resource<T, A extends readonly unknown[] = []> {
   #value: T | undefined;
   #error: ApiError | null = null;
   #status: LoadStatus = 'idle';
-  #job: { run: Job<T>; done: Done } | null = null;
+  #job: Update<T> | null = null;
   #args: readonly unknown[] | undefined;
-  readonly task: Task<readonly unknown[], Outcome<T>>;
+  readonly task: Task<readonly unknown[], void>;
 
   /** `session` answers the session now; `failed` turns a failed request into an ApiError, checking the session again on a 401 (JcElement's `resource()` gives both). */
   constructor(
@@ -63,7 +63,6 @@ export class Resource<T, A extends readonly unknown[] = []> {
     this.task = new Task(host, {
       args: () => this.#argsNow(),
       task: (args, { signal }) => this.#run(args, signal),
-      onComplete: (outcome) => this.#apply(outcome),
     });
   }
 
@@ -116,11 +115,10 @@ export class Resource<T, A extends readonly unknown[] = []> {
    */
   update(job: Job<T>): Promise<ApiError | null | undefined> {
     const shown = this.#status === 'ready' || (this.options.keep && this.#status === 'error');
-    if (!shown || !this.#args || this.#args === SIGNED_OUT) return Promise.resolve(undefined);
-    return new Promise((done) => {
-      this.#job = { run: job, done };
-      void this.task.run(this.#args);
-    });
+    const args = this.#args;
+    if (!shown || !args || args === SIGNED_OUT) return Promise.resolve(undefined);
+    const update: Update<T> = (this.#job = { run: job });
+    return this.task.run(args).then(() => update.outcome);
   }
 
   /** The Task's arguments: the key and the inputs, or SIGNED_OUT (run once, to drop the data). */
@@ -130,7 +128,12 @@ export class Resource<T, A extends readonly unknown[] = []> {
     return (this.#args = key === null ? SIGNED_OUT : [key, ...(this.options.args?.() ?? [])]);
   }
 
-  async #run(args: readonly unknown[], signal: AbortSignal): Promise<Outcome<T> | typeof initialState> {
+  /**
+   * One run of the Task: drop the data (signed out), load it, or change it
+   * quietly (`update`). The Task aborts a run's signal when a newer run
+   * starts: an aborted run's answer, or failure, is dropped here.
+   */
+  async #run(args: readonly unknown[], signal: AbortSignal): Promise<typeof initialState | void> {
     const job = this.#job;
     this.#job = null;
     if (args === SIGNED_OUT) {
@@ -148,27 +151,20 @@ export class Resource<T, A extends readonly unknown[] = []> {
     }
     try {
       const value = await (job ? job.run(this.#value as T, signal) : this.options.load(args.slice(1) as unknown as A, signal));
-      return { value, done: job?.done };
-    } catch (err) {
-      // A superseded request's failure is nobody's business (a 401 is heard from the current one).
-      if (signal.aborted) return { error: err as ApiError };
-      return { error: this.failed(err), done: job?.done };
-    } finally {
-      if (signal.aborted) job?.done(undefined);
-    }
-  }
-
-  /** The current run's outcome (the Task calls this for the latest run only). */
-  #apply(outcome: Outcome<T>) {
-    if ('value' in outcome) {
-      this.#value = outcome.value;
+      if (signal.aborted) return;
+      this.#value = value;
       this.#status = 'ready';
       this.#error = null;
-      outcome.done?.(null);
-    } else if (outcome.done) outcome.done(outcome.error);
-    else {
-      this.#error = outcome.error;
-      this.#status = 'error';
+      if (job) job.outcome = null;
+    } catch (err) {
+      // A superseded request's failure is nobody's business (a 401 is heard from the current one).
+      if (signal.aborted) return;
+      const error = this.failed(err);
+      if (job) job.outcome = error;
+      else {
+        this.#error = error;
+        this.#status = 'error';
+      }
     }
   }
 }
