@@ -69,13 +69,14 @@ export abstract class JcElement extends LitElement {
 
   /**
    * A failed request, as an ApiError. A 401 means the session lapsed: the
-   * session is checked again (which signs the widget out), once however many
-   * requests failed at the same time.
+   * session store hears the server's 401 itself (and signs every widget
+   * out); a 401 it did not act on has the session checked again, once however
+   * many requests failed at the same time.
    */
   protected failed(err: unknown): ApiError {
     const error = toApiError(err);
     const session = this.jc.session;
-    if (error.status === 401 && session.state.status !== 'loading') void session.refresh();
+    if (error.status === 401 && session.state.status === 'signed-in') void session.refresh();
     return error;
   }
 

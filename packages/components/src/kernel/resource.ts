@@ -33,8 +33,8 @@ export interface ResourceOptions<T, A extends readonly unknown[]> {
 }
 
 type Job<T> = (value: T, signal: AbortSignal) => Promise<T>;
-/** A quiet change on its way, and how it ended: null (shown), the failure, or undefined (superseded). */
-type Update<T> = { run: Job<T>; outcome?: ApiError | null };
+/** A quiet change on its way, and how to answer its caller: null (shown), the failure, or undefined (superseded). */
+type Update<T> = { run: Job<T>; done: (outcome: ApiError | null | undefined) => void };
 
 const SIGNED_OUT = [null] as const;
 
@@ -117,8 +117,17 @@ export class Resource<T, A extends readonly unknown[] = []> {
     const shown = this.#status === 'ready' || (this.options.keep && this.#status === 'error');
     const args = this.#args;
     if (!shown || !args || args === SIGNED_OUT) return Promise.resolve(undefined);
-    const update: Update<T> = (this.#job = { run: job });
-    return this.task.run(args).then(() => update.outcome);
+    return new Promise((done) => {
+      this.#job = {
+        run: (value, signal) => {
+          // Superseded: the caller hears so at once, whenever the request itself ends.
+          signal.addEventListener('abort', () => done(undefined));
+          return job(value, signal);
+        },
+        done,
+      };
+      void this.task.run(args);
+    });
   }
 
   /** The Task's arguments: the key and the inputs, or SIGNED_OUT (run once, to drop the data). */
@@ -155,12 +164,12 @@ export class Resource<T, A extends readonly unknown[] = []> {
       this.#value = value;
       this.#status = 'ready';
       this.#error = null;
-      if (job) job.outcome = null;
+      job?.done(null);
     } catch (err) {
       // A superseded request's failure is nobody's business (a 401 is heard from the current one).
       if (signal.aborted) return;
       const error = this.failed(err);
-      if (job) job.outcome = error;
+      if (job) job.done(error);
       else {
         this.#error = error;
         this.#status = 'error';
