@@ -11,9 +11,10 @@
  * - every `jc-*` event the element dispatches (`fire(this, 'jc-…')`,
  *   `new CustomEvent('jc-…')`, `this.emit('jc-…')`, `this.#emit('jc-…')`) is a
  *   documented event, and every documented event is one it dispatches;
- * - every `part="…"` in its templates, and in the shared template helpers it
- *   calls (src/shared, and the widget kernel in src/kernel, whose JcElement
- *   renders the frame its widgets share), is a documented CSS part, and every documented part is
+ * - every `part="…"` in its templates, and in the template helpers it calls
+ *   (src/shared, the widget kernel in src/kernel, whose JcElement renders the
+ *   frame its widgets share, and modules beside the element's own file), is
+ *   a documented CSS part, and every documented part is
  *   one of those (a name built from an expression, `banner-${severity}`,
  *   accepts any documented `banner-…`);
  * - every `--jc-*` custom property its styles read (its `.styles.ts`, the
@@ -23,7 +24,7 @@
  * - host attributes its styles select (`theme`) are documented attributes, and
  *   its slots are described.
  *
- * Plain text searches, not a parser: a template helper outside src/shared and src/kernel, or
+ * Plain text searches, not a parser: a template helper elsewhere, or
  * an event dispatched some other way, is not seen (nor then checked).
  */
 import assert from 'node:assert/strict';
@@ -147,11 +148,12 @@ const isHelper = (file: string) => ['shared', 'kernel'].some((dir) => file.start
 
 /**
  * The parts a piece of code renders: its own `part="…"`, and those of the
- * shared helpers (src/shared, src/kernel) it uses, followed through their own helpers.
+ * helpers it uses (shared ones, in src/shared and src/kernel, and those in
+ * modules beside it), followed through their own helpers.
  */
 function renderedParts(text: string, file: string, seen = new Set<string>()): string[] {
   const parts = partsIn(text);
-  const local = isHelper(file) ? topLevel(file) : new Map<string, string>();
+  const local = topLevel(file);
   const follow = (key: string, target: string, name: string) => {
     if (seen.has(key)) return;
     seen.add(key);
@@ -159,7 +161,8 @@ function renderedParts(text: string, file: string, seen = new Set<string>()): st
     if (chunk !== undefined) parts.push(...renderedParts(chunk, target, seen));
   };
   for (const [name, target] of importsOf(file)) {
-    if (isHelper(target) && uses(text, name)) follow(`${target}#${name}`, target, name);
+    const beside = path.dirname(target) === path.dirname(file) && !target.endsWith('.styles.ts');
+    if ((isHelper(target) || beside) && uses(text, name)) follow(`${target}#${name}`, target, name);
   }
   // A shared helper's own top-level helpers (the chunk being read is in `seen` already).
   for (const name of local.keys()) if (uses(text, name)) follow(`${file}#${name}`, file, name);

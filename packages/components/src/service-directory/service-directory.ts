@@ -4,61 +4,18 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LiveEvent } from '../api/events.js';
-import type { AccessRequest, MaintenanceWindow, Service, ServiceStatus } from '../api/service-schemas.js';
+import type { AccessRequest, Service } from '../api/service-schemas.js';
 import { JcElement, customElement } from '../kernel/element.js';
 import { signedInKey } from '../kernel/resource.js';
 import { LiveController } from '../live.js';
 import { errorText } from '../shared/account-states.js';
 import { icon } from '../shared/icons.js';
-import { formatNumber, intlLocale } from '../shared/localization.js';
+import { formatNumber } from '../shared/localization.js';
 import { TooltipController } from '../shared/tooltip.js';
 import { serviceDirectoryStyles } from './service-directory.styles.js';
+import { STATUS_FILTERS, hasIssue, matchesQuery, renderAccess, renderFavoriteButton, renderIndicators, renderMoveButtons, safeHref, statusLabel, type ServiceStatusFilter } from './services.js';
 
-export type ServiceStatusFilter = 'all' | 'operational' | 'issues';
-const STATUS_FILTERS: readonly ServiceStatusFilter[] = ['all', 'operational', 'issues'];
-const ISSUES: readonly ServiceStatus[] = ['degraded', 'partial-outage', 'major-outage'];
-
-/** Folds case and accents, so "vicap" finds "ViCAP" and "informacion" finds "información". */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
-}
-
-/** Does the service's name or description hold every word of the query? */
-export function matchesQuery(service: Pick<Service, 'name' | 'description'>, query: string): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  if (!words.length) return true;
-  const haystack = fold(`${service.name} ${service.description}`);
-  return words.every((w) => haystack.includes(w));
-}
-
-/** Maintenance (now or planned) or a status other than operational. */
-export function hasIssue(service: Pick<Service, 'status' | 'maintenance'>): boolean {
-  return service.status !== 'operational' || service.maintenance.current !== null || service.maintenance.planned.length > 0;
-}
-
-/** A maintenance window's start and end in the reader's time zone (or `timeZone`), with the zone named. */
-export function formatWindow(window: Pick<MaintenanceWindow, 'startsAt' | 'endsAt'>, locale?: string, timeZone?: string): string {
-  const options: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: timeZone || undefined });
-  } catch {
-    // An unknown time zone name: the reader's own.
-    format = new Intl.DateTimeFormat(locale, options);
-  }
-  return format.formatRange(new Date(window.startsAt), new Date(window.endsAt));
-}
-
-/** Only http(s) addresses (absolute, or relative to the page) become links. */
-function safeHref(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url, location.href);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-}
+export { formatWindow, hasIssue, matchesQuery, type ServiceStatusFilter } from './services.js';
 
 /** Where focus was (a `data-focus` key), to put it back after the list re-renders. */
 type FocusKey = string;
@@ -277,7 +234,7 @@ export class JcServiceDirectory extends JcElement {
       if (decided === 'granted' && s.hasAccess) lines.push(msg(str`Access to ${s.name} was granted. You can open it now.`));
       else if (decided === 'denied') lines.push(msg(str`Your request for access to ${s.name} was denied.`));
       const old = before.get(s.id);
-      if (old && old.status !== s.status) lines.push(msg(str`${s.name}: ${this.#statusLabel(s.status)}.`));
+      if (old && old.status !== s.status) lines.push(msg(str`${s.name}: ${statusLabel(s.status)}.`));
     }
     this.#decided.clear();
     if (lines.length) void this.announcer.say(lines.join(' '));
@@ -476,185 +433,6 @@ export class JcServiceDirectory extends JcElement {
 
   /* ---------- rendering ---------- */
 
-  #statusLabel(status: ServiceStatus): string {
-    switch (status) {
-      case 'operational':
-        return msg('Operational');
-      case 'degraded':
-        return msg('Degraded performance');
-      case 'partial-outage':
-        return msg('Partial outage');
-      case 'major-outage':
-        return msg('Major outage');
-      case 'maintenance':
-        return msg('Under maintenance');
-    }
-  }
-
-  #communityHref(slug: string): string {
-    return this.communityHref.replace(/\{slug\}/g, encodeURIComponent(slug));
-  }
-
-  #window(w: MaintenanceWindow) {
-    return html`<span class="window"><time datetime=${w.startsAt}>${formatWindow(w, intlLocale(), this.timeZone)}</time></span>
-      ${w.message ? html`<span>${w.message}</span>` : nothing}`;
-  }
-
-  #indicators(s: Service): TemplateResult | typeof nothing {
-    const items: TemplateResult[] = [];
-    const tip = (kind: string, content: unknown, trigger: (tipId: string) => TemplateResult) =>
-      this.#tips.render({ id: `jc-tip-${kind}-${s.id}`, content, trigger });
-    const name = html`<span class="visually-hidden">: ${s.name}</span>`;
-    const current = s.maintenance.current;
-    if (current)
-      items.push(
-        tip(
-          'maintenance',
-          html`<strong>${msg('Under maintenance now')}</strong> ${this.#window(current)}`,
-          (id) => html`<button type="button" class="indicator maintenance" part="indicator" data-indicator="maintenance" data-focus="maintenance:${s.id}" aria-describedby=${id}>
-            ${icon('wrench', 'badge warning')}<span>${msg('Maintenance now')}</span>${name}
-          </button>`,
-        ),
-      );
-    const planned = s.maintenance.planned;
-    if (planned.length)
-      items.push(
-        tip(
-          'planned',
-          html`<strong>${planned.length === 1 ? msg('Maintenance planned') : msg(str`${formatNumber(planned.length)} maintenance windows planned`)}</strong>
-            ${planned.map((w) => this.#window(w))}`,
-          (id) => html`<button type="button" class="indicator planned" part="indicator" data-indicator="planned" data-focus="planned:${s.id}" aria-describedby=${id}>
-            ${icon('clock', 'badge warning')}<span>${msg('Maintenance planned')}</span>${name}
-          </button>`,
-        ),
-      );
-    if (ISSUES.includes(s.status)) {
-      const outage = s.status !== 'degraded';
-      items.push(
-        tip(
-          'status',
-          html`<strong>${this.#statusLabel(s.status)}</strong> ${s.statusMessage ? html`<span>${s.statusMessage}</span>` : nothing}`,
-          (id) => html`<button type="button" class="indicator ${s.status}" part="indicator" data-indicator="status" data-focus="status:${s.id}" aria-describedby=${id}>
-            ${icon(outage ? 'outage' : 'warning', outage ? 'badge danger' : 'badge caution')}<span>${this.#statusLabel(s.status)}</span>${name}
-          </button>`,
-        ),
-      );
-    }
-    const community = s.community;
-    if (community)
-      items.push(
-        tip(
-          'community',
-          msg(str`Go to the ${community.name} community on JusticeConnect.`),
-          (id) => html`<a class="indicator icon-only community" part="indicator" data-indicator="community" data-focus="community:${s.id}" href=${this.#communityHref(community.slug)} aria-describedby=${id}>
-            ${icon('message')}<span class="visually-hidden">${msg(str`${s.name} community: ${community.name}`)}</span>
-          </a>`,
-        ),
-      );
-    if (!s.hasAccess || s.accessInstructions)
-      items.push(
-        tip(
-          'access',
-          s.hasAccess
-            ? html`<strong>${msg('Additional requirements')}</strong> <span>${s.accessInstructions}</span>`
-            : html`<strong>${msg('You do not have access to this service.')}</strong>
-                <span>${s.accessInstructions || msg('A site administrator can give you access.')}</span>
-                <span>${msg('Use “Request access” to ask for it.')}</span>`,
-          (id) => html`<button type="button" class="indicator icon-only info" part="indicator" data-indicator="access" data-focus="access:${s.id}" aria-describedby=${id}>
-            ${icon('info')}<span class="visually-hidden">${s.hasAccess ? msg(str`Requirements for ${s.name}`) : msg(str`How to get access to ${s.name}`)}</span>
-          </button>`,
-        ),
-      );
-    if (!items.length) return nothing;
-    return html`<ul class="indicators" aria-label=${msg(str`Notices for ${s.name}`)}>
-      ${items.map((i) => html`<li>${i}</li>`)}
-    </ul>`;
-  }
-
-  #access(s: Service): TemplateResult | typeof nothing {
-    if (s.hasAccess) return nothing;
-    const busy = this.busy.has(s.id);
-    const request = s.accessRequest;
-    if (request?.state === 'pending')
-      return html`<p class="access requested" part="access" data-focus="requested:${s.id}" tabindex="-1">
-        ${icon('clock')}<span>${msg('Access requested: pending review by a site administrator.')}</span>
-      </p>`;
-    const formId = `jc-request-${s.id}`;
-    if (this.requestOpen === s.id)
-      return html`<form
-        id=${formId}
-        class="request-form"
-        part="form"
-        aria-label=${msg(str`Request access to ${s.name}`)}
-        @submit=${(e: SubmitEvent) => this.#sendRequest(e, s)}
-        @keydown=${(e: KeyboardEvent) => {
-          if (e.key === 'Escape' && !busy) this.#closeRequest(s);
-        }}
-      >
-        <label for="jc-note-${s.id}">${msg('Note for the administrator (optional)')}</label>
-        <textarea id="jc-note-${s.id}" part="input" name="note" rows="2" maxlength="1000" data-focus="note:${s.id}" ?disabled=${busy}></textarea>
-        <div class="form-actions">
-          <button part="button" type="submit" aria-disabled=${busy ? 'true' : 'false'}>${busy ? msg('Sending…') : msg('Send request')}</button>
-          <button part="button" type="button" class="secondary" ?disabled=${busy} @click=${() => this.#closeRequest(s)}>${msg('Cancel')}</button>
-        </div>
-      </form>`;
-    return html`<p class="access" part="access">
-      ${request?.state === 'denied' ? html`<span>${msg('Your last request was denied.')}</span>` : nothing}
-      <button
-        part="button"
-        type="button"
-        class="secondary small"
-        data-focus="request:${s.id}"
-        @click=${() => this.#openRequest(s)}
-      >
-        ${request?.state === 'denied' ? msg('Request access again') : msg('Request access')}<span class="visually-hidden">: ${s.name}</span>
-      </button>
-    </p>`;
-  }
-
-  #favoriteButton(s: Service) {
-    const on = s.favorite !== null;
-    return this.#tips.render({
-      id: `jc-tip-favorite-${s.id}`,
-      align: 'end',
-      content: on ? msg('Remove from My Services') : msg('Mark as favorite'),
-      trigger: (id) => html`<button
-        type="button"
-        class="icon-button favorite"
-        part="favorite"
-        data-focus="fav:${s.id}"
-        aria-pressed=${on ? 'true' : 'false'}
-        aria-describedby=${id}
-        aria-disabled=${this.busy.has(s.id) ? 'true' : 'false'}
-        @click=${() => this.#toggleFavorite(s)}
-      >
-        ${icon('bookmark', on ? 'filled' : '')}<span class="visually-hidden">${msg(str`Mark ${s.name} as favorite`)}</span>
-      </button>`,
-    });
-  }
-
-  #moveButtons(s: Service, index: number, count: number) {
-    const button = (dir: 'up' | 'down', disabled: boolean, label: string, hint: string) =>
-      this.#tips.render({
-        id: `jc-tip-${dir}-${s.id}`,
-        align: 'end',
-        content: hint,
-        trigger: (id) => html`<button
-          type="button"
-          class="icon-button move"
-          part="move"
-          data-focus="${dir}:${s.id}"
-          aria-describedby=${id}
-          aria-disabled=${disabled ? 'true' : 'false'}
-          @click=${() => !disabled && this.#move(s, dir === 'up' ? -1 : 1, `${dir}:${s.id}`)}
-        >
-          ${icon(dir)}<span class="visually-hidden">${label}</span>
-        </button>`,
-      });
-    return html`${button('up', index === 0, msg(str`Move ${s.name} up`), msg('Move up (Alt+Up)'))}
-    ${button('down', index === count - 1, msg(str`Move ${s.name} down`), msg('Move down (Alt+Down)'))}`;
-  }
-
   #service(s: Service, reorder: { index: number; count: number } | null) {
     const locked = !s.hasAccess;
     const href = s.hasAccess ? safeHref(s.url) : null;
@@ -678,10 +456,18 @@ export class JcServiceDirectory extends JcElement {
           ${href ? html`<a part="link" href=${href} data-focus="link:${s.id}">${s.name}</a>` : html`<span>${s.name}</span>`}
           ${locked ? html`<span class="label" part="badge">${msg('No access')}</span>` : nothing}
         </h4>
-        ${s.description ? html`<p class="description">${s.description}</p>` : nothing} ${this.#indicators(s)} ${this.#access(s)}
+        ${s.description ? html`<p class="description">${s.description}</p>` : nothing} ${renderIndicators(s, this.#tips, this.timeZone, this.communityHref)}
+        ${renderAccess(s, {
+          busy: this.busy.has(s.id),
+          open: this.requestOpen === s.id,
+          onOpen: () => this.#openRequest(s),
+          onClose: () => this.#closeRequest(s),
+          onSend: (e) => this.#sendRequest(e, s),
+        })}
         ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
       </div>
-      <div class="actions">${this.#favoriteButton(s)} ${reorder ? this.#moveButtons(s, reorder.index, reorder.count) : nothing}</div>
+      <div class="actions">${renderFavoriteButton(s, this.#tips, this.busy.has(s.id), () => this.#toggleFavorite(s))}
+        ${reorder ? renderMoveButtons(s, reorder.index, reorder.count, this.#tips, (delta, key) => this.#move(s, delta, key)) : nothing}</div>
     </li>`;
   }
 
