@@ -3,27 +3,15 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ApiError } from '../api/client.js';
-import type { Community, CommunityCreate, Member, Membership, Visibility } from '../api/schemas.js';
+import type { Community, CommunityCreate, Member, Visibility } from '../api/schemas.js';
 import { JcElement, customElement } from '../kernel/element.js';
 import { LiveController } from '../live.js';
 import { errorText } from '../shared/account-states.js';
-import { renderField, type FieldControl } from '../shared/form-field.js';
 import { communityListStyles } from './community-list.styles.js';
+import { FORM_FIELDS, communityLabel, isManager, membershipLabel, renderCreateForm, renderRequests, visibilityLabel, type RequestsView } from './parts.js';
 import { formatNumber } from '../shared/localization.js';
 
 type Scope = 'mine' | 'all';
-
-interface RequestsView {
-  status: 'loading' | 'ready' | 'error';
-  items: Member[];
-  error: ApiError | null;
-}
-
-/** The create form's fields, as the API names them. */
-const FORM_FIELDS = ['name', 'slug', 'description', 'visibility', 'copyFrom', 'parent'] as const;
-type FormField = (typeof FORM_FIELDS)[number];
-
-const isManager = (m: Membership | null) => m?.state === 'active' && (m.role === 'owner' || m.role === 'moderator');
 
 /**
  * The signed-in user's JusticeConnect communities, most recently updated first,
@@ -358,7 +346,7 @@ export class JcCommunityList extends JcElement {
         if (!page.nextCursor) break;
         cursor = page.nextCursor;
       }
-      this.options = all.sort((a, b) => this.#label(a).localeCompare(this.#label(b)));
+      this.options = all.sort((a, b) => communityLabel(a).localeCompare(communityLabel(b)));
     } catch (err) {
       const error = this.failed(err);
       this.optionsError = error;
@@ -369,11 +357,6 @@ export class JcCommunityList extends JcElement {
     this.formOpen = false;
     this.formError = null;
     this.#focusAfterRender = '#jc-new-community';
-  }
-
-  /** A community's name with its parents, for the form's choices. */
-  #label(c: Community): string {
-    return [...c.path.map((p) => p.name), c.name].join(' › ');
   }
 
   #onCopyFromChange(event: Event) {
@@ -421,31 +404,6 @@ export class JcCommunityList extends JcElement {
 
   /* ---------- rendering ---------- */
 
-  #visibilityLabel(v: Visibility): string {
-    switch (v) {
-      case 'public':
-        return msg('Public');
-      case 'moderated':
-        return msg('Moderated');
-      case 'restricted':
-        return msg('Restricted');
-    }
-  }
-
-  #membershipLabel(m: Membership | null): string {
-    if (!m) return msg('Not a member');
-    if (m.state === 'requested') return msg('Request pending');
-    if (m.state === 'invited') return msg('Invited');
-    switch (m.role) {
-      case 'owner':
-        return msg('Owner');
-      case 'moderator':
-        return msg('Moderator');
-      case 'member':
-        return msg('Member');
-    }
-  }
-
   #renderActions(c: Community) {
     const m = c.membership;
     const busy = this.busy.has(c.id) || c.archived;
@@ -483,39 +441,6 @@ export class JcCommunityList extends JcElement {
     return html`<div class="actions" data-actions=${c.id}>${buttons}</div>`;
   }
 
-  #renderRequests(c: Community) {
-    if (!isManager(c.membership)) return nothing;
-    const open = this.openRequests.has(c.id);
-    const view = this.requests.get(c.id);
-    let body: unknown = nothing;
-    if (open && view) {
-      if (view.status === 'loading' && view.items.length === 0) body = html`<p class="muted" part="status">${msg('Loading requests…')}</p>`;
-      else if (view.status === 'error' && view.error)
-        body = html`<p class="error" part="error" role="alert">${errorText(view.error)}</p>
-          <button part="button" type="button" class="small" @click=${() => this.#loadRequests(c)}>${msg('Try again')}</button>`;
-      else if (view.items.length === 0) body = html`<p class="muted">${msg('No requests are waiting.')}</p>`;
-      else
-        body = html`<ul aria-label=${msg(str`Requests to join ${c.name}`)}>
-          ${repeat(view.items, (m) => m.userId, (m) => {
-            const busy = this.busy.has(`${c.id}:${m.userId}`);
-            const who = html`<span class="visually-hidden"> ${m.name}</span>`;
-            return html`<li class="request" data-request=${`${c.id}:${m.userId}`}>
-              <span>${m.name}${m.agency ? html`<span class="muted"> · ${m.agency}</span>` : nothing}</span>
-              <span class="actions">
-                <button part="button" type="button" class="small" ?disabled=${busy} @click=${() => this.#onDecide(c, m, true)}>
-                  ${msg('Approve')}${who}
-                </button>
-                <button part="button" type="button" class="small secondary" ?disabled=${busy} @click=${() => this.#onDecide(c, m, false)}>
-                  ${msg('Deny')}${who}
-                </button>
-              </span>
-            </li>`;
-          })}
-        </ul>`;
-    }
-    return html`<div id=${`jc-requests-${c.id}`} class="requests" part="requests" ?hidden=${!open}>${body}</div>`;
-  }
-
   #renderItem(c: Community, children: Map<string, Community[]>, nested: boolean): TemplateResult {
     const kids = children.get(c.id) ?? [];
     const count = c.memberCount === 1 ? msg('1 member') : msg(str`${formatNumber(c.memberCount)} members`);
@@ -525,13 +450,20 @@ export class JcCommunityList extends JcElement {
         : nothing}
       <a part="link" href=${this.#href(c)} data-id=${c.id} @click=${(e: MouseEvent) => this.#onSelect(e, c)}>${c.name}</a>
       <p class="meta" part="meta">
-        <span class="badge" part="badge">${this.#visibilityLabel(c.visibility)}</span>
+        <span class="badge" part="badge">${visibilityLabel(c.visibility)}</span>
         <span>${count}</span>
-        <span class="role">${this.#membershipLabel(c.membership)}</span>
+        <span class="role">${membershipLabel(c.membership)}</span>
         ${c.archived ? html`<span>${msg('Archived')}</span>` : nothing}
       </p>
       ${this.scope === 'all' && c.description ? html`<p class="description">${c.description}</p>` : nothing}
-      ${this.#renderActions(c)} ${this.#renderRequests(c)}
+      ${this.#renderActions(c)}
+      ${renderRequests(c, {
+        open: this.openRequests.has(c.id),
+        view: this.requests.get(c.id),
+        busy: (m) => this.busy.has(`${c.id}:${m.userId}`),
+        onRetry: () => void this.#loadRequests(c),
+        onDecide: (m, approve) => void this.#onDecide(c, m, approve),
+      })}
       ${kids.length
         ? html`<ul part="list" aria-label=${msg(str`Subcommunities of ${c.name}`)}>
             ${repeat(kids, (k) => k.id, (k) => this.#renderItem(k, children, true))}
@@ -598,93 +530,21 @@ export class JcCommunityList extends JcElement {
           ${msg('New community')}
         </button>
       </div>
-      ${this.formOpen ? this.#renderForm() : nothing}
+      ${this.formOpen
+        ? renderCreateForm({
+            options: this.options,
+            optionsError: this.optionsError,
+            error: this.formError,
+            busy: this.formBusy,
+            onSubmit: (e) => void this.#onCreate(e),
+            onCopyFromChange: (e) => this.#onCopyFromChange(e),
+            onCancel: () => this.#closeForm(),
+          })
+        : nothing}
       ${this.actionError ? html`<p class="error" part="error" role="alert">${this.actionError}</p>` : nothing}
       <h3 id="jc-list-title" tabindex="-1">${title}</h3>
       ${body}
     `;
-  }
-
-  #renderField(field: FormField, label: string, control: (a: FieldControl) => TemplateResult, hint?: string) {
-    const id = `jc-${field === 'copyFrom' ? 'copy-from' : field}`;
-    return renderField({ id, label, hint, error: this.formError?.fields[field] }, control);
-  }
-
-  #renderForm() {
-    const options = this.options ?? [];
-    const parents = options.filter((c) => isManager(c.membership) && !c.archived);
-    const error = this.formError;
-    // Errors that no field shows (not found, not allowed, unknown field…) are said above the buttons.
-    const unshown = error && !FORM_FIELDS.some((f) => error.fields[f]) ? error : null;
-    const off = this.formBusy;
-    return html`<form id="jc-create" part="form" aria-labelledby="jc-create-title" novalidate @submit=${this.#onCreate}>
-      <h3 id="jc-create-title">${msg('New community')}</h3>
-      ${this.#renderField(
-        'name',
-        msg('Name'),
-        (a) =>
-          html`<input id="jc-name" part="input" name="name" required maxlength="100" autocomplete="off" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off} />`,
-      )}
-      ${this.#renderField(
-        'slug',
-        msg('Address (optional)'),
-        (a) =>
-          html`<input id="jc-slug" part="input" name="slug" maxlength="60" autocomplete="off" spellcheck="false" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off} />`,
-        msg('Lowercase letters, digits and dashes. Left empty, it is made from the name.'),
-      )}
-      ${this.#renderField(
-        'description',
-        msg('Description (optional)'),
-        (a) =>
-          html`<textarea id="jc-description" part="input" name="description" maxlength="5000" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}></textarea>`,
-      )}
-      ${this.#renderField(
-        'visibility',
-        msg('Who can join'),
-        (a) => html`<select id="jc-visibility" part="input" name="visibility" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
-          <option value="public">${msg('Public: any opted-in user can join')}</option>
-          <option value="moderated">${msg('Moderated: owners and moderators approve requests')}</option>
-          <option value="restricted">${msg('Restricted: by invitation only, hidden from others')}</option>
-        </select>`,
-      )}
-      ${this.#renderField(
-        'copyFrom',
-        msg('Copy settings from (optional)'),
-        (a) => html`<select
-          id="jc-copy-from"
-          part="input"
-          name="copyFrom"
-          aria-describedby=${a.describedBy ?? nothing}
-          aria-invalid=${a.invalid}
-          ?disabled=${off}
-          @change=${this.#onCopyFromChange}
-        >
-          <option value="">${msg('Do not copy')}</option>
-          ${options.map((c) => html`<option value=${c.slug}>${this.#label(c)}</option>`)}
-        </select>`,
-        msg('Copies who can join, the description template, forums and activity templates; never members or content.'),
-      )}
-      ${this.#renderField(
-        'parent',
-        msg('Subcommunity of (optional)'),
-        (a) => html`<select id="jc-parent" part="input" name="parent" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
-          <option value="">${msg('None: a top-level community')}</option>
-          ${parents.map((c) => html`<option value=${c.slug}>${this.#label(c)}</option>`)}
-        </select>`,
-        msg('Only communities you own or moderate.'),
-      )}
-      ${this.options === null && !this.optionsError
-        ? html`<p class="muted" part="status">${msg('Loading the communities you can copy from…')}</p>`
-        : nothing}
-      ${this.optionsError
-        ? html`<p class="error" part="error">${msg('The communities to copy from could not be loaded.')} ${errorText(this.optionsError)}</p>`
-        : nothing}
-      ${unshown ? html`<p class="error" part="error" role="alert" id="jc-form-error" tabindex="-1">${errorText(unshown)}</p>` : nothing}
-      <div class="form-actions">
-        <button part="button" type="submit" ?disabled=${off}>${off ? msg('Creating…') : msg('Create community')}</button>
-        <button part="button" type="button" class="secondary" ?disabled=${off} @click=${() => this.#closeForm()}>${msg('Cancel')}</button>
-      </div>
-    </form>`;
   }
 
   protected override render() {
