@@ -1,10 +1,11 @@
 import { msg, str } from '@lit/localize';
 import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Activity, Todo } from '../api/schemas.js';
 import { JcElement, customElement } from '../kernel/element.js';
+import { Tick } from '../kernel/tick.js';
 import { LiveController } from '../live.js';
 import { formatDate, isOverdue, localDate } from '../shared/dates.js';
 import { StepCompletion, type CheckableStep } from '../shared/step-completion.js';
@@ -67,8 +68,6 @@ export class JcMyTodos extends JcElement {
   /** Where an activity's title links to: `{id}` (the activity's id) and `{community}` (its community's slug) are replaced, URL-encoded. */
   @property({ attribute: 'activity-href' }) activityHref = '#activity={id}';
 
-  @state() private now = Date.now();
-
   #todos = this.resource({
     load: () => this.jc.api.myTodos(),
     onLoad: () => this.#done.reset(),
@@ -89,21 +88,11 @@ export class JcMyTodos extends JcElement {
     topics: () => (this.#todos.status === 'ready' ? TOPICS : []),
     refresh: () => void this.#refresh(),
   });
-  #clock: ReturnType<typeof setInterval> | undefined;
+  #tick = new Tick(this);
 
   /** Loads the list again. */
   reload(): void {
     this.#todos.reload();
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#clock = setInterval(() => (this.now = Date.now()), 30_000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#clock);
   }
 
   get #list(): Todo[] {
@@ -169,7 +158,7 @@ export class JcMyTodos extends JcElement {
   #renderTodo(t: Todo) {
     const locale = intlLocale();
     const done = this.#done.isDone(t);
-    const today = localDate(new Date(this.now));
+    const today = localDate(new Date(this.#tick.now));
     const overdue = isOverdue(t.dueDate, done, today);
     const boxId = `jc-todo-${t.id}`;
     const metaId = `jc-todo-${t.id}-meta`;
@@ -200,7 +189,7 @@ export class JcMyTodos extends JcElement {
   }
 
   #renderList(todos: Todo[]) {
-    const overdue = todos.filter((t) => isOverdue(t.dueDate, this.#done.isDone(t), localDate(new Date(this.now)))).length;
+    const overdue = todos.filter((t) => isOverdue(t.dueDate, this.#done.isDone(t), localDate(new Date(this.#tick.now)))).length;
     return html`${this.#done.renderUndo()}
       ${todos.length === 0
         ? html`<p class="empty">${msg('Nothing to do.')}</p>`
