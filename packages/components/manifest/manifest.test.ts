@@ -9,10 +9,12 @@
  *   manifest that the source no longer defines;
  * - every attribute, public property and public method has a description;
  * - every `jc-*` event the element dispatches (`fire(this, 'jc-…')`,
- *   `new CustomEvent('jc-…')`, `this.#emit('jc-…')`) is a documented event, and
- *   every documented event is one it dispatches;
- * - every `part="…"` in its templates, and in the shared template helpers it
- *   calls (src/shared), is a documented CSS part, and every documented part is
+ *   `new CustomEvent('jc-…')`, `this.emit('jc-…')`, `this.#emit('jc-…')`) is a
+ *   documented event, and every documented event is one it dispatches;
+ * - every `part="…"` in its templates, and in the template helpers it calls
+ *   (src/shared, the widget kernel in src/kernel, whose JcElement renders the
+ *   frame its widgets share, and modules beside the element's own file), is
+ *   a documented CSS part, and every documented part is
  *   one of those (a name built from an expression, `banner-${severity}`,
  *   accepts any documented `banner-…`);
  * - every `--jc-*` custom property its styles read (its `.styles.ts`, the
@@ -22,7 +24,7 @@
  * - host attributes its styles select (`theme`) are documented attributes, and
  *   its slots are described.
  *
- * Plain text searches, not a parser: a template helper outside src/shared, or
+ * Plain text searches, not a parser: a template helper elsewhere, or
  * an event dispatched some other way, is not seen (nor then checked).
  */
 import assert from 'node:assert/strict';
@@ -141,13 +143,17 @@ function topLevel(file: string): Map<string, string> {
 
 const uses = (text: string, name: string) => new RegExp(`(?<![\\w$.#])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text);
 
+/** Where the template helpers that widgets share live: src/shared, and the widget kernel (src/kernel). */
+const isHelper = (file: string) => ['shared', 'kernel'].some((dir) => file.startsWith(path.join(SRC, dir) + path.sep));
+
 /**
  * The parts a piece of code renders: its own `part="…"`, and those of the
- * shared helpers (src/shared) it uses, followed through their own helpers.
+ * helpers it uses (shared ones, in src/shared and src/kernel, and those in
+ * modules beside it), followed through their own helpers.
  */
 function renderedParts(text: string, file: string, seen = new Set<string>()): string[] {
   const parts = partsIn(text);
-  const local = file.startsWith(path.join(SRC, 'shared') + path.sep) ? topLevel(file) : new Map<string, string>();
+  const local = topLevel(file);
   const follow = (key: string, target: string, name: string) => {
     if (seen.has(key)) return;
     seen.add(key);
@@ -155,7 +161,8 @@ function renderedParts(text: string, file: string, seen = new Set<string>()): st
     if (chunk !== undefined) parts.push(...renderedParts(chunk, target, seen));
   };
   for (const [name, target] of importsOf(file)) {
-    if (target.startsWith(path.join(SRC, 'shared') + path.sep) && uses(text, name)) follow(`${target}#${name}`, target, name);
+    const beside = path.dirname(target) === path.dirname(file) && !target.endsWith('.styles.ts');
+    if ((isHelper(target) || beside) && uses(text, name)) follow(`${target}#${name}`, target, name);
   }
   // A shared helper's own top-level helpers (the chunk being read is in `seen` already).
   for (const name of local.keys()) if (uses(text, name)) follow(`${file}#${name}`, file, name);
@@ -164,7 +171,7 @@ function renderedParts(text: string, file: string, seen = new Set<string>()): st
 
 /** The `jc-*` events an element's file dispatches. */
 function dispatchedEvents(text: string): string[] {
-  return [...text.matchAll(/(?:\bfire\(\s*this\s*,\s*|new CustomEvent(?:<[^>]*>)?\(\s*|this\.#emit\(\s*)'(jc-[a-z-]+)'/g)].map((m) => m[1]!);
+  return [...text.matchAll(/(?:\bfire\(\s*this\s*,\s*|new CustomEvent(?:<[^>]*>)?\(\s*|this\.#?emit\(\s*)'(jc-[a-z-]+)'/g)].map((m) => m[1]!);
 }
 
 /** The files an element's styles come from: its own file, its styles module and the modules that one imports styles from. */
@@ -279,8 +286,8 @@ describe('the source scan itself', () => {
     assert.deepEqual(customPropertiesRead(css), ['--jc-a', '--jc-font']);
   });
 
-  it('finds fire(), new CustomEvent() and #emit() dispatches', () => {
-    const code = `fire(this, 'jc-a', {}); this.dispatchEvent(new CustomEvent('jc-b', {})); this.#emit('jc-c'); fire(other, 'jc-d', {}); new Event('change')`;
-    assert.deepEqual(dispatchedEvents(code), ['jc-a', 'jc-b', 'jc-c']);
+  it('finds fire(), new CustomEvent(), emit() and #emit() dispatches', () => {
+    const code = `fire(this, 'jc-a', {}); this.dispatchEvent(new CustomEvent('jc-b', {})); this.#emit('jc-c'); fire(other, 'jc-d', {}); new Event('change'); this.emit('jc-e', {})`;
+    assert.deepEqual(dispatchedEvents(code), ['jc-a', 'jc-b', 'jc-c', 'jc-e']);
   });
 });

@@ -1,15 +1,11 @@
 import { msg, str } from '@lit/localize';
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ApiError } from '../api/client.js';
-import type { LiveEvent } from '../api/events.js';
 import { SEVERITIES, type Announcement, type Severity } from '../api/service-schemas.js';
-import { toApiError } from '../api/session.js';
-import { JcController } from '../context.js';
+import { JcElement, customElement } from '../kernel/element.js';
 import { LiveController } from '../live.js';
 import { errorText } from '../shared/account-states.js';
-import { Announcer } from '../shared/announcer.js';
 import { icon, type IconName } from '../shared/icons.js';
 import { announcementsStyles } from './announcements.styles.js';
 
@@ -85,62 +81,43 @@ export function bySeverity(items: Announcement[]): Announcement[] {
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-announcements')
-export class JcAnnouncements extends LitElement {
+export class JcAnnouncements extends JcElement {
   static override styles = announcementsStyles;
 
-  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
-  @property() api: string | undefined;
-
-  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
-  @state() private loadError: ApiError | null = null;
-  @state() private items: Announcement[] = [];
   @state() private busy = new Set<string>();
   @state() private dismissError: { id: string; text: string } | null = null;
 
-  #jc = new JcController(this);
-  #announcer = new Announcer(this);
-  #live = new LiveController(this, this.#jc, {
-    topics: () => (this.status === 'idle' ? [] : ['*']),
-    onEvent: (e) => this.#onLive(e),
-    onResync: () => this.#scheduleRefresh(),
+  /** Signing in or out changes which announcements are meant for the reader; what is shown stays meanwhile. */
+  #items = this.resource({
+    load: async () => bySeverity(await this.jc.api.listAnnouncements()),
+    key: (s) =>
+      // Null while the session is being checked or half signed in (no authenticator yet, or the notice not yet accepted): keep what is shown.
+      s.status === 'idle' || s.status === 'loading' || s.status === 'enrol-required' || s.status === 'notice-required'
+        ? undefined
+        : s.status === 'signed-in'
+          ? [s.me.id, s.me.status].join('|')
+          : '',
+    keep: true,
   });
-  /** Who the banners were loaded for ('' when signed out); a change loads them again. */
-  #loadedFor: string | null = null;
-  #generation = 0;
-  #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  #live = new LiveController(this, this.jc, {
+    topics: () => (this.#items.status === 'idle' ? [] : ['*']),
+    onEvent: (e) => e.type === 'announcement.changed',
+    refresh: () => void this.#refresh(),
+  });
   #focusAfterRender: string | null = null;
 
   /** Loads the announcements again. */
   reload(): void {
-    this.#loadedFor = this.#loadKey();
-    void this.#load();
+    this.#items.reload();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#liveTimer);
-  }
-
-  /** Null while the session is being checked or half signed in; '' signed out (announcements for everyone); otherwise who is signed in. */
-  #loadKey(): string | null {
-    const s = this.#jc.session.state;
-    // A session half signed in (no authenticator yet, or the notice not yet accepted) is answered nothing: keep what is shown.
-    if (s.status === 'idle' || s.status === 'loading' || s.status === 'enrol-required' || s.status === 'notice-required') return null;
-    if (s.status === 'signed-in') return [s.me.id, s.me.status ?? ''].join('|');
-    return '';
+  get #list(): Announcement[] {
+    return this.#items.value ?? [];
   }
 
   get #canDismiss(): boolean {
-    const me = this.#jc.session.me;
+    const me = this.jc.session.me;
     return me !== null && (me.status ?? 'active') === 'active';
-  }
-
-  protected override willUpdate(_changed: PropertyValues<this>): void {
-    const key = this.#loadKey();
-    if (key === null || key === this.#loadedFor) return;
-    // Signing in or out changes which announcements are meant for the reader.
-    this.#loadedFor = key;
-    void this.#load();
   }
 
   protected override updated(): void {
@@ -150,53 +127,22 @@ export class JcAnnouncements extends LitElement {
     target?.focus();
   }
 
-  async #load() {
-    const generation = ++this.#generation;
-    if (this.status !== 'ready') this.status = 'loading';
-    this.loadError = null;
-    try {
-      const items = await this.#jc.api.listAnnouncements();
-      if (generation !== this.#generation) return;
-      this.items = bySeverity(items);
-      this.status = 'ready';
-    } catch (err) {
-      if (generation !== this.#generation) return;
-      this.loadError = toApiError(err);
-      this.status = 'error';
-    }
-  }
-
-  #onLive(event: LiveEvent) {
-    if (event.type === 'announcement.changed') this.#scheduleRefresh();
-  }
-
-  #scheduleRefresh() {
-    if (this.#loadedFor === null) return;
-    clearTimeout(this.#liveTimer);
-    this.#liveTimer = setTimeout(() => void this.#refresh(), 250);
-  }
-
   /** Reads the banners again in place; focus on a banner that went away moves to its neighbour. */
-  async #refresh() {
-    const generation = this.#generation;
-    try {
-      const items = bySeverity(await this.#jc.api.listAnnouncements());
-      if (generation !== this.#generation) return;
+  #refresh() {
+    return this.#items.update(async (shown, signal) => {
+      const items = bySeverity(await this.jc.api.listAnnouncements());
+      if (signal.aborted) return items;
       const active = (this.renderRoot as ShadowRoot).activeElement?.closest<HTMLElement>('[data-announcement]')?.dataset.announcement;
-      if (active && !items.some((a) => a.id === active)) this.#focusAfterRender = this.#neighbourSelector(active, items);
-      this.items = items;
-      this.status = 'ready';
-      this.loadError = null;
-    } catch {
-      // The banners shown stay; the next change or reload tries again.
-    }
+      if (active && !items.some((a) => a.id === active)) this.#focusAfterRender = this.#neighbourSelector(active, items, shown);
+      return items;
+    });
   }
 
   /** Where focus goes when the banner `id` leaves: the next banner's Dismiss (or the banner), else the one before, else the status line. */
-  #neighbourSelector(id: string, remaining: Announcement[]): string {
-    const index = this.items.findIndex((a) => a.id === id);
-    const after = this.items.slice(index + 1).find((a) => remaining.some((r) => r.id === a.id));
-    const before = this.items
+  #neighbourSelector(id: string, remaining: Announcement[], shown = this.#list): string {
+    const index = shown.findIndex((a) => a.id === id);
+    const after = shown.slice(index + 1).find((a) => remaining.some((r) => r.id === a.id));
+    const before = shown
       .slice(0, Math.max(0, index))
       .reverse()
       .find((a) => remaining.some((r) => r.id === a.id));
@@ -210,15 +156,14 @@ export class JcAnnouncements extends LitElement {
     this.busy = new Set(this.busy).add(a.id);
     this.dismissError = null;
     try {
-      await this.#jc.api.dismissAnnouncement(a.id);
-      const remaining = this.items.filter((x) => x.id !== a.id);
+      await this.jc.api.dismissAnnouncement(a.id);
+      const remaining = this.#list.filter((x) => x.id !== a.id);
       this.#focusAfterRender = this.#neighbourSelector(a.id, remaining);
-      this.items = remaining;
-      void this.#announcer.say(msg(str`Announcement dismissed: ${a.title}`));
-      this.dispatchEvent(new CustomEvent('jc-announcement-dismissed', { detail: { announcementId: a.id }, bubbles: true, composed: true }));
+      this.#items.value = remaining;
+      void this.announcer.say(msg(str`Announcement dismissed: ${a.title}`));
+      this.emit('jc-announcement-dismissed', { announcementId: a.id });
     } catch (err) {
-      const error = toApiError(err);
-      if (error.status === 401) void this.#jc.session.refresh();
+      const error = this.failed(err);
       // Already gone (withdrawn, or ended): take it away as a dismissal would.
       if (error.status === 404) void this.#refresh();
       else this.dismissError = { id: a.id, text: errorText(error) };
@@ -292,20 +237,28 @@ export class JcAnnouncements extends LitElement {
 
   protected override render() {
     // Its own region (the shared Announcer's words), focusable: focus lands here when the last dismissible banner goes.
-    const announce = html`<p class="announce" part="status" role="status" aria-live="polite" tabindex="-1">${this.#announcer.text}</p>`;
-    if (this.status === 'error' && this.loadError)
+    const announce = html`<p class="announce" part="status" role="status" aria-live="polite" tabindex="-1">${this.announcer.text}</p>`;
+    const { status, error } = this.#items;
+    if (status === 'error' && error)
       return html`<div class="problem">
-          <p class="error" part="error">${msg('Announcements could not be loaded.')} ${errorText(this.loadError)}</p>
+          <p class="error" part="error">${msg('Announcements could not be loaded.')} ${errorText(error)}</p>
           <button part="button" type="button" class="secondary" @click=${() => this.reload()}>${msg('Try again')}</button>
         </div>
         ${announce}`;
-    if (this.status !== 'ready')
-      return html`<p class="loading" part="status" role="status">${this.status === 'idle' ? nothing : msg('Loading announcements…')}</p>
+    if (status !== 'ready')
+      return html`<p class="loading" part="status" role="status">${status === 'idle' ? nothing : msg('Loading announcements…')}</p>
         ${announce}`;
-    return html`${this.items.length
-        ? html`<section class="list" part="list" aria-label=${msg('Announcements')}>${repeat(this.items, (a) => a.id, (a) => this.#banner(a))}</section>`
+    const items = this.#list;
+    return html`${items.length
+        ? html`<section class="list" part="list" aria-label=${msg('Announcements')}>${repeat(items, (a) => a.id, (a) => this.#banner(a))}</section>`
         : nothing}
       ${announce}`;
+  }
+}
+
+declare module '../kernel/element.js' {
+  interface JcEventMap {
+    'jc-announcement-dismissed': { announcementId: string };
   }
 }
 

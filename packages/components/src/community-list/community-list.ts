@@ -1,33 +1,17 @@
 import { msg, str } from '@lit/localize';
-import { fire } from '../shared/events.js';
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ApiError } from '../api/client.js';
-import { toApiError } from '../api/session.js';
-import type { Community, CommunityCreate, Member, Membership, Visibility } from '../api/schemas.js';
-import { JcController } from '../context.js';
+import type { Community, CommunityCreate, Member, Visibility } from '../api/schemas.js';
+import { JcElement, customElement } from '../kernel/element.js';
 import { LiveController } from '../live.js';
-import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
-import { renderField, type FieldControl } from '../shared/form-field.js';
+import { errorText } from '../shared/account-states.js';
 import { communityListStyles } from './community-list.styles.js';
+import { FORM_FIELDS, communityLabel, isManager, membershipLabel, renderCreateForm, renderRequests, visibilityLabel, type RequestsView } from './parts.js';
 import { formatNumber } from '../shared/localization.js';
 
 type Scope = 'mine' | 'all';
-
-interface RequestsView {
-  status: 'loading' | 'ready' | 'error';
-  items: Member[];
-  error: ApiError | null;
-}
-
-/** The account-level answers that replace the list with an explanation. */
-
-/** The create form's fields, as the API names them. */
-const FORM_FIELDS = ['name', 'slug', 'description', 'visibility', 'copyFrom', 'parent'] as const;
-type FormField = (typeof FORM_FIELDS)[number];
-
-const isManager = (m: Membership | null) => m?.state === 'active' && (m.role === 'owner' || m.role === 'moderator');
 
 /**
  * The signed-in user's JusticeConnect communities, most recently updated first,
@@ -79,11 +63,8 @@ const isManager = (m: Membership | null) => m?.state === 'active' && (m.role ===
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-community-list')
-export class JcCommunityList extends LitElement {
+export class JcCommunityList extends JcElement {
   static override styles = communityListStyles;
-
-  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
-  @property() api: string | undefined;
 
   /** `mine`: the user's communities; `all`: every community the user may see ("Find communities"). */
   @property({ reflect: true }) scope: Scope = 'mine';
@@ -94,15 +75,10 @@ export class JcCommunityList extends LitElement {
   /** How many communities to load at a time (1–100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 25;
 
-  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
-  @state() private loadError: ApiError | null = null;
-  @state() private items: Community[] = [];
-  @state() private nextCursor: string | null = null;
   @state() private loadingMore = false;
   @state() private moreError: ApiError | null = null;
   @state() private busy = new Set<string>();
   @state() private actionError: string | null = null;
-  @state() private announcement = '';
   @state() private requests = new Map<string, RequestsView>();
   @state() private openRequests = new Set<string>();
   @state() private formOpen = false;
@@ -110,56 +86,48 @@ export class JcCommunityList extends LitElement {
   @state() private formError: ApiError | null = null;
   @state() private options: Community[] | null = null;
   @state() private optionsError: ApiError | null = null;
-  @state() private optingIn = false;
 
-  #jc = new JcController(this);
-  #liveTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Memberships and communities change live: reload (once for a burst of events). */
-  #live = new LiveController(this, this.#jc, {
-    topics: () => ['membership.changed', 'community.created', 'community.updated'],
-    onEvent: () => {
-      clearTimeout(this.#liveTimer);
-      this.#liveTimer = setTimeout(() => {
-        if (this.#loadedFor) void this.#load();
-      }, 150);
+  /** The communities shown (and the cursor of the next page), for who is signed in and the scope. */
+  #list = this.resource({
+    args: () => [this.scope, this.#limit] as const,
+    load: async ([scope, limit]) => {
+      const { items, nextCursor } = await this.jc.api.listCommunities({ scope, limit });
+      return { items, nextCursor };
     },
-    onResync: () => {
-      if (this.#loadedFor) this.reload();
+    onLoad: () => {
+      this.actionError = null;
+      this.requests = new Map();
+      this.openRequests = new Set();
+    },
+    onReset: () => {
+      this.formOpen = false;
+      this.announcer.clear();
     },
   });
-  /** Who and what the list was loaded for; a change reloads it. */
-  #loadedFor: string | null = null;
-  /** Answers to older loads are dropped. */
-  #generation = 0;
+  /** Memberships and communities change live: reload (once for a burst of events). */
+  #live = new LiveController(this, this.jc, {
+    topics: () => ['membership.changed', 'community.created', 'community.updated'],
+    refresh: () => this.#list.reload(),
+    onResync: () => this.#list.reload(),
+    debounce: 150,
+  });
   #focusAfterRender: string | null = null;
 
   /** Reloads the list from the server. */
   reload(): void {
-    this.#loadedFor = this.#loadKey();
-    void this.#load();
+    this.#list.reload();
   }
 
-  #loadKey(): string | null {
-    const s = this.#jc.session.state;
-    if (s.status !== 'signed-in') return null;
-    return [s.me.id, s.me.optedIn, s.me.status ?? '', this.scope].join('|');
+  get #limit(): number {
+    return Math.min(100, Math.max(1, Math.trunc(this.pageSize) || 25));
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const key = this.#loadKey();
-    if (key === this.#loadedFor && !changed.has('pageSize')) return;
-    this.#loadedFor = key;
-    if (key) {
-      void this.#load();
-    } else {
-      this.#generation++;
-      this.status = 'idle';
-      this.items = [];
-      this.nextCursor = null;
-      this.loadError = null;
-      this.formOpen = false;
-      this.announcement = '';
-    }
+  get #items(): Community[] {
+    return this.#list.value?.items ?? [];
+  }
+
+  set #items(items: Community[]) {
+    this.#list.value = { items, nextCursor: this.#list.value?.nextCursor ?? null };
   }
 
   protected override updated(_changed: PropertyValues<this>): void {
@@ -171,13 +139,6 @@ export class JcCommunityList extends LitElement {
     }
   }
 
-  async #announce(text: string) {
-    // Clear first, so the same message twice is announced twice.
-    this.announcement = '';
-    await this.updateComplete;
-    this.announcement = text;
-  }
-
   #setBusy(key: string, on: boolean) {
     const next = new Set(this.busy);
     if (on) next.add(key);
@@ -185,61 +146,30 @@ export class JcCommunityList extends LitElement {
     this.busy = next;
   }
 
-  /** A failed request: a lapsed session signs the widget out; anything else is for the caller to show. */
-  #handleAuth(error: ApiError) {
-    if (error.status === 401) void this.#jc.session.refresh();
-  }
-
-  async #load(more = false) {
-    const generation = ++this.#generation;
-    const api = this.#jc.api;
-    if (more) {
-      this.loadingMore = true;
-      this.moreError = null;
-    } else {
-      this.status = 'loading';
-      this.loadError = null;
-      this.actionError = null;
-      this.items = [];
-      this.nextCursor = null;
-      this.requests = new Map();
-      this.openRequests = new Set();
-    }
-    try {
-      const page = await api.listCommunities({
-        scope: this.scope,
-        limit: Math.min(100, Math.max(1, Math.trunc(this.pageSize) || 25)),
-        cursor: more ? (this.nextCursor ?? undefined) : undefined,
-      });
-      if (generation !== this.#generation) return;
-      const known = new Set(this.items.map((c) => c.id));
-      const fresh = page.items.filter((c) => !known.has(c.id));
-      this.items = more ? [...this.items, ...fresh] : page.items;
-      this.nextCursor = page.nextCursor;
-      this.status = 'ready';
-      if (more) {
-        const first = fresh[0];
-        if (first) this.#focusAfterRender = `a[data-id="${first.id}"]`;
-        void this.#announce(fresh.length === 1 ? msg('1 more community shown.') : msg(str`${formatNumber(fresh.length)} more communities shown.`));
-      }
-    } catch (err) {
-      if (generation !== this.#generation) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
-      if (more) this.moreError = error;
-      else {
-        this.loadError = error;
-        this.status = 'error';
-      }
-    } finally {
-      if (generation === this.#generation) this.loadingMore = false;
-    }
+  /** The next page, added below (focus goes to the first community it brought). */
+  async #loadMore() {
+    this.loadingMore = true;
+    this.moreError = null;
+    let fresh: Community[] = [];
+    const error = await this.#list.update(async (shown) => {
+      const page = await this.jc.api.listCommunities({ scope: this.scope, limit: this.#limit, cursor: shown.nextCursor ?? undefined });
+      const items = this.#list.value?.items ?? shown.items;
+      const known = new Set(items.map((c) => c.id));
+      fresh = page.items.filter((c) => !known.has(c.id));
+      return { items: [...items, ...fresh], nextCursor: page.nextCursor };
+    });
+    this.loadingMore = false;
+    if (error) this.moreError = error;
+    if (error !== null) return;
+    const first = fresh[0];
+    if (first) this.#focusAfterRender = `a[data-id="${first.id}"]`;
+    void this.announcer.say(fresh.length === 1 ? msg('1 more community shown.') : msg(str`${formatNumber(fresh.length)} more communities shown.`));
   }
 
   #setScope(scope: Scope) {
     if (scope === this.scope) return;
     this.scope = scope;
-    this.announcement = '';
+    this.announcer.clear();
   }
 
   #href(c: Community): string {
@@ -249,12 +179,12 @@ export class JcCommunityList extends LitElement {
   #onSelect(event: MouseEvent, c: Community) {
     // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const proceed = fire(this, 'jc-community-select', { slug: c.slug, id: c.id, name: c.name }, true);
+    const proceed = this.emit('jc-community-select', { slug: c.slug, id: c.id, name: c.name }, true);
     if (!proceed) event.preventDefault();
   }
 
   #replace(updated: Community) {
-    this.items = this.items.map((c) => (c.id === updated.id ? updated : c));
+    this.#items = this.#items.map((c) => (c.id === updated.id ? updated : c));
   }
 
   async #onJoin(c: Community) {
@@ -262,11 +192,11 @@ export class JcCommunityList extends LitElement {
     this.actionError = null;
     const wasInvited = c.membership?.state === 'invited';
     try {
-      const result = await this.#jc.api.joinCommunity(c.slug);
+      const result = await this.jc.api.joinCommunity(c.slug);
       this.#replace(result.community);
       this.#focusAfterRender = `[data-actions="${c.id}"] button`;
-      fire(this, 'jc-community-joined', { community: result.community, requested: result.requested });
-      void this.#announce(
+      this.emit('jc-community-joined', { community: result.community, requested: result.requested });
+      void this.announcer.say(
         result.requested
           ? msg(str`Your request to join ${c.name} was sent. An owner or moderator will answer it.`)
           : wasInvited
@@ -285,10 +215,10 @@ export class JcCommunityList extends LitElement {
     this.actionError = null;
     const before = c.membership?.state;
     try {
-      const result = await this.#jc.api.leaveCommunity(c.slug);
+      const result = await this.jc.api.leaveCommunity(c.slug);
       this.#afterLeave(c, result.community);
-      fire(this, 'jc-community-left', { community: result.community });
-      void this.#announce(
+      this.emit('jc-community-left', { community: result.community });
+      void this.announcer.say(
         before === 'requested'
           ? msg(str`You cancelled your request to join ${c.name}.`)
           : before === 'invited'
@@ -306,14 +236,14 @@ export class JcCommunityList extends LitElement {
   #afterLeave(left: Community, updated: Community) {
     const below = (c: Community) => c.path.some((p) => p.id === left.id);
     if (this.scope === 'mine' || left.visibility === 'restricted') {
-      this.items = this.items.filter((c) => c.id !== left.id && !below(c));
+      this.#items = this.#items.filter((c) => c.id !== left.id && !below(c));
       this.#focusAfterRender = '#jc-list-title';
       return;
     }
     const gone = new Set<string>();
-    const sorted = [...this.items].filter(below).sort((a, b) => a.path.length - b.path.length);
+    const sorted = [...this.#items].filter(below).sort((a, b) => a.path.length - b.path.length);
     for (const c of sorted) if (c.visibility === 'restricted' || c.path.some((p) => gone.has(p.id))) gone.add(c.id);
-    this.items = this.items
+    this.#items = this.#items
       .filter((c) => !gone.has(c.id))
       .map((c) => {
         if (c.id === left.id) return updated;
@@ -324,9 +254,7 @@ export class JcCommunityList extends LitElement {
   }
 
   #actionFailed(err: unknown) {
-    const error = toApiError(err);
-    this.#handleAuth(error);
-    this.actionError = errorText(error);
+    this.actionError = errorText(this.failed(err));
   }
 
   async #toggleRequests(c: Community) {
@@ -350,9 +278,9 @@ export class JcCommunityList extends LitElement {
   async #loadRequests(c: Community) {
     this.#setRequests(c.id, { status: 'loading', items: this.requests.get(c.id)?.items ?? [], error: null });
     try {
-      const items = await this.#jc.api.listMembers(c.slug, 'requested');
+      const items = await this.jc.api.listMembers(c.slug, 'requested');
       this.#setRequests(c.id, { status: 'ready', items, error: null });
-      void this.#announce(
+      void this.announcer.say(
         items.length === 0
           ? msg(str`No requests to join ${c.name} are waiting.`)
           : items.length === 1
@@ -360,8 +288,7 @@ export class JcCommunityList extends LitElement {
             : msg(str`${formatNumber(items.length)} requests to join ${c.name} are waiting.`),
       );
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.failed(err);
       this.#setRequests(c.id, { status: 'error', items: [], error });
     }
   }
@@ -371,18 +298,18 @@ export class JcCommunityList extends LitElement {
     this.#setBusy(key, true);
     this.actionError = null;
     try {
-      if (approve) await this.#jc.api.approveMember(c.slug, member.userId);
-      else await this.#jc.api.denyMember(c.slug, member.userId);
+      if (approve) await this.jc.api.approveMember(c.slug, member.userId);
+      else await this.jc.api.denyMember(c.slug, member.userId);
       const view = this.requests.get(c.id);
       const rest = (view?.items ?? []).filter((m) => m.userId !== member.userId);
       this.#setRequests(c.id, { status: 'ready', items: rest, error: null });
       if (approve) {
-        const current = this.items.find((i) => i.id === c.id);
+        const current = this.#items.find((i) => i.id === c.id);
         if (current) this.#replace({ ...current, memberCount: current.memberCount + 1 });
       }
       const next = rest[0];
       this.#focusAfterRender = next ? `[data-request="${c.id}:${next.userId}"] button` : `[data-requests-toggle="${c.id}"]`;
-      void this.#announce(
+      void this.announcer.say(
         approve ? msg(str`${member.name} is now a member of ${c.name}.`) : msg(str`You denied ${member.name}’s request to join ${c.name}.`),
       );
     } catch (err) {
@@ -393,19 +320,14 @@ export class JcCommunityList extends LitElement {
   }
 
   async #onOptIn() {
-    this.optingIn = true;
     this.actionError = null;
-    try {
-      await this.#jc.session.update({ optedIn: true });
-      // The session change reloads the list; if the session already said "opted in", reload here.
-      if (this.status !== 'loading') this.reload();
-      this.#focusAfterRender = '#jc-communities-title';
-      void this.#announce(msg('You opted in to JusticeConnect.'));
-    } catch (err) {
-      this.#actionFailed(err);
-    } finally {
-      this.optingIn = false;
+    const error = await this.optIn(this.#list);
+    if (error) {
+      this.actionError = errorText(error);
+      return;
     }
+    this.#focusAfterRender = '#jc-communities-title';
+    void this.announcer.say(msg('You opted in to JusticeConnect.'));
   }
 
   async #openForm() {
@@ -419,15 +341,14 @@ export class JcCommunityList extends LitElement {
       const all: Community[] = [];
       let cursor: string | undefined;
       for (let i = 0; i < 5; i++) {
-        const page = await this.#jc.api.listCommunities({ scope: 'all', limit: 100, cursor });
+        const page = await this.jc.api.listCommunities({ scope: 'all', limit: 100, cursor });
         all.push(...page.items);
         if (!page.nextCursor) break;
         cursor = page.nextCursor;
       }
-      this.options = all.sort((a, b) => this.#label(a).localeCompare(this.#label(b)));
+      this.options = all.sort((a, b) => communityLabel(a).localeCompare(communityLabel(b)));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.failed(err);
       this.optionsError = error;
     }
   }
@@ -436,11 +357,6 @@ export class JcCommunityList extends LitElement {
     this.formOpen = false;
     this.formError = null;
     this.#focusAfterRender = '#jc-new-community';
-  }
-
-  /** A community's name with its parents, for the form's choices. */
-  #label(c: Community): string {
-    return [...c.path.map((p) => p.name), c.name].join(' › ');
   }
 
   #onCopyFromChange(event: Event) {
@@ -469,17 +385,15 @@ export class JcCommunityList extends LitElement {
     this.formBusy = true;
     this.formError = null;
     try {
-      const created = await this.#jc.api.createCommunity(body);
+      const created = await this.jc.api.createCommunity(body);
       form.reset();
       this.formOpen = false;
-      this.items = [created, ...this.items.filter((c) => c.id !== created.id)];
-      if (this.status !== 'ready') this.status = 'ready';
+      this.#items = [created, ...this.#items.filter((c) => c.id !== created.id)];
       this.#focusAfterRender = `a[data-id="${created.id}"]`;
-      fire(this, 'jc-community-created', { community: created });
-      void this.#announce(msg(str`You created ${created.name}. You are its owner.`));
+      this.emit('jc-community-created', { community: created });
+      void this.announcer.say(msg(str`You created ${created.name}. You are its owner.`));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.failed(err);
       this.formError = error;
       const first = FORM_FIELDS.find((f) => error.fields[f]);
       this.#focusAfterRender = first ? `[name="${first}"]` : '#jc-form-error';
@@ -489,31 +403,6 @@ export class JcCommunityList extends LitElement {
   }
 
   /* ---------- rendering ---------- */
-
-  #visibilityLabel(v: Visibility): string {
-    switch (v) {
-      case 'public':
-        return msg('Public');
-      case 'moderated':
-        return msg('Moderated');
-      case 'restricted':
-        return msg('Restricted');
-    }
-  }
-
-  #membershipLabel(m: Membership | null): string {
-    if (!m) return msg('Not a member');
-    if (m.state === 'requested') return msg('Request pending');
-    if (m.state === 'invited') return msg('Invited');
-    switch (m.role) {
-      case 'owner':
-        return msg('Owner');
-      case 'moderator':
-        return msg('Moderator');
-      case 'member':
-        return msg('Member');
-    }
-  }
 
   #renderActions(c: Community) {
     const m = c.membership;
@@ -552,39 +441,6 @@ export class JcCommunityList extends LitElement {
     return html`<div class="actions" data-actions=${c.id}>${buttons}</div>`;
   }
 
-  #renderRequests(c: Community) {
-    if (!isManager(c.membership)) return nothing;
-    const open = this.openRequests.has(c.id);
-    const view = this.requests.get(c.id);
-    let body: unknown = nothing;
-    if (open && view) {
-      if (view.status === 'loading' && view.items.length === 0) body = html`<p class="muted" part="status">${msg('Loading requests…')}</p>`;
-      else if (view.status === 'error' && view.error)
-        body = html`<p class="error" part="error" role="alert">${errorText(view.error)}</p>
-          <button part="button" type="button" class="small" @click=${() => this.#loadRequests(c)}>${msg('Try again')}</button>`;
-      else if (view.items.length === 0) body = html`<p class="muted">${msg('No requests are waiting.')}</p>`;
-      else
-        body = html`<ul aria-label=${msg(str`Requests to join ${c.name}`)}>
-          ${repeat(view.items, (m) => m.userId, (m) => {
-            const busy = this.busy.has(`${c.id}:${m.userId}`);
-            const who = html`<span class="visually-hidden"> ${m.name}</span>`;
-            return html`<li class="request" data-request=${`${c.id}:${m.userId}`}>
-              <span>${m.name}${m.agency ? html`<span class="muted"> · ${m.agency}</span>` : nothing}</span>
-              <span class="actions">
-                <button part="button" type="button" class="small" ?disabled=${busy} @click=${() => this.#onDecide(c, m, true)}>
-                  ${msg('Approve')}${who}
-                </button>
-                <button part="button" type="button" class="small secondary" ?disabled=${busy} @click=${() => this.#onDecide(c, m, false)}>
-                  ${msg('Deny')}${who}
-                </button>
-              </span>
-            </li>`;
-          })}
-        </ul>`;
-    }
-    return html`<div id=${`jc-requests-${c.id}`} class="requests" part="requests" ?hidden=${!open}>${body}</div>`;
-  }
-
   #renderItem(c: Community, children: Map<string, Community[]>, nested: boolean): TemplateResult {
     const kids = children.get(c.id) ?? [];
     const count = c.memberCount === 1 ? msg('1 member') : msg(str`${formatNumber(c.memberCount)} members`);
@@ -594,13 +450,20 @@ export class JcCommunityList extends LitElement {
         : nothing}
       <a part="link" href=${this.#href(c)} data-id=${c.id} @click=${(e: MouseEvent) => this.#onSelect(e, c)}>${c.name}</a>
       <p class="meta" part="meta">
-        <span class="badge" part="badge">${this.#visibilityLabel(c.visibility)}</span>
+        <span class="badge" part="badge">${visibilityLabel(c.visibility)}</span>
         <span>${count}</span>
-        <span class="role">${this.#membershipLabel(c.membership)}</span>
+        <span class="role">${membershipLabel(c.membership)}</span>
         ${c.archived ? html`<span>${msg('Archived')}</span>` : nothing}
       </p>
       ${this.scope === 'all' && c.description ? html`<p class="description">${c.description}</p>` : nothing}
-      ${this.#renderActions(c)} ${this.#renderRequests(c)}
+      ${this.#renderActions(c)}
+      ${renderRequests(c, {
+        open: this.openRequests.has(c.id),
+        view: this.requests.get(c.id),
+        busy: (m) => this.busy.has(`${c.id}:${m.userId}`),
+        onRetry: () => void this.#loadRequests(c),
+        onDecide: (m, approve) => void this.#onDecide(c, m, approve),
+      })}
       ${kids.length
         ? html`<ul part="list" aria-label=${msg(str`Subcommunities of ${c.name}`)}>
             ${repeat(kids, (k) => k.id, (k) => this.#renderItem(k, children, true))}
@@ -610,10 +473,10 @@ export class JcCommunityList extends LitElement {
   }
 
   #renderList() {
-    const loaded = new Set(this.items.map((c) => c.id));
+    const loaded = new Set(this.#items.map((c) => c.id));
     const roots: Community[] = [];
     const children = new Map<string, Community[]>();
-    for (const c of this.items) {
+    for (const c of this.#items) {
       if (c.parentId && loaded.has(c.parentId)) {
         const list = children.get(c.parentId) ?? [];
         list.push(c);
@@ -621,33 +484,30 @@ export class JcCommunityList extends LitElement {
       } else roots.push(c);
     }
     const title = this.scope === 'mine' ? msg('Your communities') : msg('All communities you can see');
-    let body: unknown;
-    if (this.status === 'loading') {
-      body = html`<p class="muted" part="status" role="status">${msg('Loading communities…')}</p>`;
-    } else if (this.status === 'error' && this.loadError) {
-      body = html`<p class="error" part="error" role="alert">${errorText(this.loadError)}</p>
-        <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
-    } else if (this.items.length === 0) {
-      body =
-        this.scope === 'mine'
-          ? html`<p>${msg('You are not in any communities yet.')}</p>
-              <button part="button" type="button" class="secondary" @click=${() => this.#setScope('all')}>
-                ${msg('Find communities to join')}
-              </button>`
-          : html`<p>${msg('There are no communities you can see yet. Create the first one.')}</p>`;
-    } else {
-      body = html`<ul class="list" part="list" aria-labelledby="jc-list-title">
+    const body =
+      this.loadState(this.#list, {
+        loading: msg('Loading communities…'),
+        empty: ({ items }) =>
+          items.length
+            ? null
+            : this.scope === 'mine'
+              ? html`<p>${msg('You are not in any communities yet.')}</p>
+                  <button part="button" type="button" class="secondary" @click=${() => this.#setScope('all')}>
+                    ${msg('Find communities to join')}
+                  </button>`
+              : html`<p>${msg('There are no communities you can see yet. Create the first one.')}</p>`,
+      }) ??
+      html`<ul class="list" part="list" aria-labelledby="jc-list-title">
           ${repeat(roots, (c) => c.id, (c) => this.#renderItem(c, children, false))}
         </ul>
         ${this.moreError ? html`<p class="error more" part="error" role="alert">${errorText(this.moreError)}</p>` : nothing}
-        ${this.nextCursor
+        ${this.#list.value?.nextCursor
           ? html`<div class="more">
-              <button part="button" type="button" class="secondary" ?disabled=${this.loadingMore} @click=${() => this.#load(true)}>
+              <button part="button" type="button" class="secondary" ?disabled=${this.loadingMore} @click=${() => this.#loadMore()}>
                 ${this.loadingMore ? msg('Loading…') : msg('Show more')}
               </button>
             </div>`
           : nothing}`;
-    }
     return html`
       <div class="toolbar">
         <div class="scopes" role="group" aria-label=${msg('Which communities')}>
@@ -670,115 +530,43 @@ export class JcCommunityList extends LitElement {
           ${msg('New community')}
         </button>
       </div>
-      ${this.formOpen ? this.#renderForm() : nothing}
+      ${this.formOpen
+        ? renderCreateForm({
+            options: this.options,
+            optionsError: this.optionsError,
+            error: this.formError,
+            busy: this.formBusy,
+            onSubmit: (e) => void this.#onCreate(e),
+            onCopyFromChange: (e) => this.#onCopyFromChange(e),
+            onCancel: () => this.#closeForm(),
+          })
+        : nothing}
       ${this.actionError ? html`<p class="error" part="error" role="alert">${this.actionError}</p>` : nothing}
       <h3 id="jc-list-title" tabindex="-1">${title}</h3>
       ${body}
     `;
   }
 
-  #renderField(field: FormField, label: string, control: (a: FieldControl) => TemplateResult, hint?: string) {
-    const id = `jc-${field === 'copyFrom' ? 'copy-from' : field}`;
-    return renderField({ id, label, hint, error: this.formError?.fields[field] }, control);
-  }
-
-  #renderForm() {
-    const options = this.options ?? [];
-    const parents = options.filter((c) => isManager(c.membership) && !c.archived);
-    const error = this.formError;
-    // Errors that no field shows (not found, not allowed, unknown field…) are said above the buttons.
-    const unshown = error && !FORM_FIELDS.some((f) => error.fields[f]) ? error : null;
-    const off = this.formBusy;
-    return html`<form id="jc-create" part="form" aria-labelledby="jc-create-title" novalidate @submit=${this.#onCreate}>
-      <h3 id="jc-create-title">${msg('New community')}</h3>
-      ${this.#renderField(
-        'name',
-        msg('Name'),
-        (a) =>
-          html`<input id="jc-name" part="input" name="name" required maxlength="100" autocomplete="off" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off} />`,
-      )}
-      ${this.#renderField(
-        'slug',
-        msg('Address (optional)'),
-        (a) =>
-          html`<input id="jc-slug" part="input" name="slug" maxlength="60" autocomplete="off" spellcheck="false" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off} />`,
-        msg('Lowercase letters, digits and dashes. Left empty, it is made from the name.'),
-      )}
-      ${this.#renderField(
-        'description',
-        msg('Description (optional)'),
-        (a) =>
-          html`<textarea id="jc-description" part="input" name="description" maxlength="5000" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}></textarea>`,
-      )}
-      ${this.#renderField(
-        'visibility',
-        msg('Who can join'),
-        (a) => html`<select id="jc-visibility" part="input" name="visibility" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
-          <option value="public">${msg('Public: any opted-in user can join')}</option>
-          <option value="moderated">${msg('Moderated: owners and moderators approve requests')}</option>
-          <option value="restricted">${msg('Restricted: by invitation only, hidden from others')}</option>
-        </select>`,
-      )}
-      ${this.#renderField(
-        'copyFrom',
-        msg('Copy settings from (optional)'),
-        (a) => html`<select
-          id="jc-copy-from"
-          part="input"
-          name="copyFrom"
-          aria-describedby=${a.describedBy ?? nothing}
-          aria-invalid=${a.invalid}
-          ?disabled=${off}
-          @change=${this.#onCopyFromChange}
-        >
-          <option value="">${msg('Do not copy')}</option>
-          ${options.map((c) => html`<option value=${c.slug}>${this.#label(c)}</option>`)}
-        </select>`,
-        msg('Copies who can join, the description template, forums and activity templates; never members or content.'),
-      )}
-      ${this.#renderField(
-        'parent',
-        msg('Subcommunity of (optional)'),
-        (a) => html`<select id="jc-parent" part="input" name="parent" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
-          <option value="">${msg('None: a top-level community')}</option>
-          ${parents.map((c) => html`<option value=${c.slug}>${this.#label(c)}</option>`)}
-        </select>`,
-        msg('Only communities you own or moderate.'),
-      )}
-      ${this.options === null && !this.optionsError
-        ? html`<p class="muted" part="status">${msg('Loading the communities you can copy from…')}</p>`
-        : nothing}
-      ${this.optionsError
-        ? html`<p class="error" part="error">${msg('The communities to copy from could not be loaded.')} ${errorText(this.optionsError)}</p>`
-        : nothing}
-      ${unshown ? html`<p class="error" part="error" role="alert" id="jc-form-error" tabindex="-1">${errorText(unshown)}</p>` : nothing}
-      <div class="form-actions">
-        <button part="button" type="submit" ?disabled=${off}>${off ? msg('Creating…') : msg('Create community')}</button>
-        <button part="button" type="button" class="secondary" ?disabled=${off} @click=${() => this.#closeForm()}>${msg('Cancel')}</button>
-      </div>
-    </form>`;
-  }
-
-  #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your communities.'), this.#jc.session.idleTimeoutMinutes);
-    if (signedOut) return signedOut;
-    const code = this.status === 'error' ? this.loadError?.code : undefined;
-    const gate = renderAccountGate(code, {
-      optInText: msg('Opt in to JusticeConnect to see and join communities across agencies.'),
-      optingIn: this.optingIn,
-      onOptIn: () => void this.#onOptIn(),
-      actionError: this.actionError,
-    });
-    if (gate) return gate;
-    return this.#renderList();
-  }
-
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-communities-title">
       <h2 id="jc-communities-title" part="heading" tabindex="-1">${msg('JusticeConnect Communities')}</h2>
-      ${this.#renderBody()}
-      <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
+      ${this.gate(this.#list, {
+        signedOut: msg('Sign in to JusticeConnect to see your communities.'),
+        optIn: msg('Opt in to JusticeConnect to see and join communities across agencies.'),
+        actionError: this.actionError,
+        onOptIn: () => void this.#onOptIn(),
+      }) ?? this.#renderList()}
+      ${this.announcer.render()}
     </section>`;
+  }
+}
+
+declare module '../kernel/element.js' {
+  interface JcEventMap {
+    'jc-community-select': { slug: string; id: string; name: string };
+    'jc-community-joined': { community: Community; requested: boolean };
+    'jc-community-left': { community: Community };
+    'jc-community-created': { community: Community };
   }
 }
 

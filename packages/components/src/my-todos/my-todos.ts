@@ -1,15 +1,12 @@
 import { msg, str } from '@lit/localize';
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ApiError } from '../api/client.js';
-import { toApiError } from '../api/session.js';
 import type { Activity, Todo } from '../api/schemas.js';
-import { JcController } from '../context.js';
+import { JcElement, customElement } from '../kernel/element.js';
+import { Tick } from '../kernel/tick.js';
 import { LiveController } from '../live.js';
-import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
-import { Announcer } from '../shared/announcer.js';
 import { formatDate, isOverdue, localDate } from '../shared/dates.js';
 import { StepCompletion, type CheckableStep } from '../shared/step-completion.js';
 import { formatNumber, intlLocale } from '../shared/localization.js';
@@ -65,126 +62,56 @@ const TOPICS = ['step.changed', 'step.assigned', 'activity.updated', 'activity.c
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-my-todos')
-export class JcMyTodos extends LitElement {
+export class JcMyTodos extends JcElement {
   static override styles = myTodosStyles;
-
-  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
-  @property() api: string | undefined;
 
   /** Where an activity's title links to: `{id}` (the activity's id) and `{community}` (its community's slug) are replaced, URL-encoded. */
   @property({ attribute: 'activity-href' }) activityHref = '#activity={id}';
 
-  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
-  @state() private loadError: ApiError | null = null;
-  @state() private todos: Todo[] = [];
-  @state() private optingIn = false;
-  @state() private now = Date.now();
-
-  #jc = new JcController(this);
-  #announcer = new Announcer(this);
-  #done = new StepCompletion(this, {
-    api: () => this.#jc.api,
-    onSaved: (activity, step, done) => void this.#saved(activity, step, done),
-    onFailed: (error) => {
-      if (error.status === 401) void this.#jc.session.refresh();
-      else if (error.status === 403 || error.status === 404) this.#scheduleRefresh();
+  #todos = this.resource({
+    load: () => this.jc.api.myTodos(),
+    onLoad: () => this.#done.reset(),
+    onReset: () => {
+      this.#done.reset();
+      this.announcer.clear();
     },
   });
-  #live = new LiveController(this, this.#jc, {
-    topics: () => (this.status === 'ready' ? TOPICS : []),
-    onEvent: () => this.#scheduleRefresh(),
-    onResync: () => this.#scheduleRefresh(),
+  #done = new StepCompletion(this, {
+    api: () => this.jc.api,
+    onSaved: (activity, step, done) => void this.#saved(activity, step, done),
+    onFailed: (error) => {
+      if (error.status === 401) this.failed(error);
+      else if (error.status === 403 || error.status === 404) this.#live.schedule();
+    },
   });
-  #loadedFor: string | null = null;
-  #generation = 0;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  #clock: ReturnType<typeof setInterval> | undefined;
+  #live = new LiveController(this, this.jc, {
+    topics: () => (this.#todos.status === 'ready' ? TOPICS : []),
+    refresh: () => void this.#refresh(),
+  });
+  #tick = new Tick(this);
 
   /** Loads the list again. */
   reload(): void {
-    this.#loadedFor = this.#loadKey();
-    void this.#load();
+    this.#todos.reload();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#clock = setInterval(() => (this.now = Date.now()), 30_000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.#clock);
-    clearTimeout(this.#refreshTimer);
-  }
-
-  #loadKey(): string | null {
-    const s = this.#jc.session.state;
-    if (s.status !== 'signed-in') return null;
-    return [s.me.id, s.me.optedIn, s.me.status ?? ''].join('|');
-  }
-
-  protected override willUpdate(_changed: PropertyValues<this>): void {
-    const key = this.#loadKey();
-    if (key === this.#loadedFor) return;
-    this.#loadedFor = key;
-    if (key) {
-      void this.#load();
-    } else {
-      this.#generation++;
-      this.todos = [];
-      this.loadError = null;
-      this.#done.reset();
-      this.status = 'idle';
-      this.#announcer.clear();
-    }
-  }
-
-  async #load() {
-    const generation = ++this.#generation;
-    this.status = 'loading';
-    this.loadError = null;
-    this.#done.reset();
-    try {
-      const todos = await this.#jc.api.myTodos();
-      if (generation !== this.#generation) return;
-      this.todos = todos;
-      this.status = 'ready';
-    } catch (err) {
-      if (generation !== this.#generation) return;
-      const error = toApiError(err);
-      if (error.status === 401) void this.#jc.session.refresh();
-      this.loadError = error;
-      this.status = 'error';
-    }
-  }
-
-  #scheduleRefresh() {
-    if (!this.#loadedFor) return;
-    clearTimeout(this.#refreshTimer);
-    this.#refreshTimer = setTimeout(() => void this.#refresh(), 250);
+  get #list(): Todo[] {
+    return this.#todos.value ?? [];
   }
 
   /** The list read again, in place; steps that arrived are announced, and focus stays (or goes to the heading if its step left). */
   async #refresh(): Promise<void> {
-    if (this.status !== 'ready') return;
-    const generation = this.#generation;
     const focusedId = this.#focusedStep();
-    try {
-      const todos = await this.#jc.api.myTodos();
-      if (generation !== this.#generation) return;
-      const known = new Set(this.todos.map((t) => t.id));
-      const arrived = todos.filter((t) => !known.has(t.id));
-      this.todos = todos;
-      await this.updateComplete;
-      if (focusedId && !todos.some((t) => t.id === focusedId) && !(this.renderRoot as ShadowRoot).activeElement)
-        this.renderRoot.querySelector<HTMLElement>('#jc-todos-title')?.focus();
-      const first = arrived[0];
-      if (arrived.length === 1 && first) void this.#announcer.say(msg(str`New to-do: “${first.title}” in ${first.activityTitle}.`));
-      else if (arrived.length > 1) void this.#announcer.say(msg(str`${formatNumber(arrived.length)} new to-dos.`));
-    } catch (err) {
-      const error = toApiError(err);
-      if (error.status === 401) void this.#jc.session.refresh();
-    }
+    const before = new Set(this.#list.map((t) => t.id));
+    if ((await this.#todos.refresh()) !== null) return;
+    const todos = this.#list;
+    const arrived = todos.filter((t) => !before.has(t.id));
+    await this.updateComplete;
+    if (focusedId && !todos.some((t) => t.id === focusedId) && !(this.renderRoot as ShadowRoot).activeElement)
+      this.renderRoot.querySelector<HTMLElement>('#jc-todos-title')?.focus();
+    const first = arrived[0];
+    if (arrived.length === 1 && first) void this.announcer.say(msg(str`New to-do: “${first.title}” in ${first.activityTitle}.`));
+    else if (arrived.length > 1) void this.announcer.say(msg(str`${formatNumber(arrived.length)} new to-dos.`));
   }
 
   #focusedStep(): string | null {
@@ -204,30 +131,18 @@ export class JcMyTodos extends LitElement {
    */
   async #saved(activity: Activity, step: CheckableStep, done: boolean) {
     const now = activity.steps.find((s) => s.id === step.id);
-    if (now) this.dispatchEvent(new CustomEvent('jc-step-changed', { detail: { step: now, change: done ? 'done' : 'undone' }, bubbles: true, composed: true }));
+    if (now) this.emit('jc-step-changed', { step: now, change: done ? 'done' : 'undone' });
     if (done) {
-      const at = this.todos.findIndex((t) => t.id === step.id);
-      const rest = this.todos.filter((t) => t.id !== step.id);
-      this.todos = rest;
+      const at = this.#list.findIndex((t) => t.id === step.id);
+      const rest = this.#list.filter((t) => t.id !== step.id);
+      this.#todos.value = rest;
       const next = rest[Math.min(Math.max(at, 0), rest.length - 1)];
       void this.#focus(next ? `[data-step="${CSS.escape(next.id)}"] input[type="checkbox"]` : '[data-undo]');
       return;
     }
     await this.#refresh();
     void this.#focus(`[data-step="${CSS.escape(step.id)}"] input[type="checkbox"]`);
-    void this.#announcer.say(msg(str`Step marked not done: “${step.title}”.`));
-  }
-
-  async #onOptIn() {
-    this.optingIn = true;
-    try {
-      await this.#jc.session.update({ optedIn: true });
-      if (this.status !== 'loading') this.reload();
-    } catch (err) {
-      this.loadError = toApiError(err);
-    } finally {
-      this.optingIn = false;
-    }
+    void this.announcer.say(msg(str`Step marked not done: “${step.title}”.`));
   }
 
   #href(t: Todo): string {
@@ -237,16 +152,13 @@ export class JcMyTodos extends LitElement {
   #onSelect(event: MouseEvent, t: Todo) {
     // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const proceed = this.dispatchEvent(
-      new CustomEvent('jc-activity-select', { detail: { activityId: t.activityId, title: t.activityTitle, communitySlug: t.communitySlug }, bubbles: true, composed: true, cancelable: true }),
-    );
-    if (!proceed) event.preventDefault();
+    if (!this.emit('jc-activity-select', { activityId: t.activityId, title: t.activityTitle, communitySlug: t.communitySlug }, true)) event.preventDefault();
   }
 
   #renderTodo(t: Todo) {
     const locale = intlLocale();
     const done = this.#done.isDone(t);
-    const today = localDate(new Date(this.now));
+    const today = localDate(new Date(this.#tick.now));
     const overdue = isOverdue(t.dueDate, done, today);
     const boxId = `jc-todo-${t.id}`;
     const metaId = `jc-todo-${t.id}-meta`;
@@ -276,38 +188,41 @@ export class JcMyTodos extends LitElement {
     </li>`;
   }
 
-  #renderBody() {
-    const signedOut = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to JusticeConnect to see your to-dos.'), this.#jc.session.idleTimeoutMinutes);
-    if (signedOut) return signedOut;
-    const error = this.status === 'error' ? this.loadError : null;
-    const gate = renderAccountGate(error?.code, {
-      optInText: msg('Opt in to JusticeConnect to see the steps your communities have for you.'),
-      optingIn: this.optingIn,
-      onOptIn: () => void this.#onOptIn(),
-    });
-    if (gate) return gate;
-    if (error)
-      return html`<p class="error" part="error" role="alert">${errorText(error)}</p>
-        <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
-    if (this.status !== 'ready') return html`<p class="muted" part="status" role="status">${msg('Loading your to-dos…')}</p>`;
-    const overdue = this.todos.filter((t) => isOverdue(t.dueDate, this.#done.isDone(t), localDate(new Date(this.now)))).length;
+  #renderList(todos: Todo[]) {
+    const overdue = todos.filter((t) => isOverdue(t.dueDate, this.#done.isDone(t), localDate(new Date(this.#tick.now)))).length;
     return html`${this.#done.renderUndo()}
-      ${this.todos.length === 0
+      ${todos.length === 0
         ? html`<p class="empty">${msg('Nothing to do.')}</p>`
         : html`<p class="summary">
-              ${this.todos.length === 1 ? msg('1 open step.') : msg(str`${formatNumber(this.todos.length)} open steps.`)}
+              ${todos.length === 1 ? msg('1 open step.') : msg(str`${formatNumber(todos.length)} open steps.`)}
               ${overdue === 0 ? nothing : overdue === 1 ? msg('1 is overdue.') : msg(str`${formatNumber(overdue)} are overdue.`)}
             </p>
             <ul class="todos" part="list" aria-labelledby="jc-todos-title">
-              ${repeat(this.todos, (t) => t.id, (t) => this.#renderTodo(t))}
+              ${repeat(todos, (t) => t.id, (t) => this.#renderTodo(t))}
             </ul>`}`;
   }
 
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-todos-title">
       <h2 id="jc-todos-title" part="heading" tabindex="-1">${msg('My to-dos')}</h2>
-      ${this.#renderBody()} ${this.#announcer.render()}
+      ${this.frame(
+        this.#todos,
+        {
+          signedOut: msg('Sign in to JusticeConnect to see your to-dos.'),
+          optIn: msg('Opt in to JusticeConnect to see the steps your communities have for you.'),
+          loading: msg('Loading your to-dos…'),
+        },
+        (todos) => this.#renderList(todos),
+      )}
+      ${this.announcer.render()}
     </section>`;
+  }
+}
+
+declare module '../kernel/element.js' {
+  interface JcEventMap {
+    'jc-step-changed': { step: Activity['steps'][number]; change: 'done' | 'undone' };
+    'jc-activity-select': { activityId: string; title: string; communitySlug: string };
   }
 }
 

@@ -1,67 +1,21 @@
 import { msg, str } from '@lit/localize';
-import { fire } from '../shared/events.js';
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
-import type { MaintenanceWindow, Service, ServiceStatus } from '../api/service-schemas.js';
-import { toApiError } from '../api/session.js';
-import { JcController } from '../context.js';
+import type { AccessRequest, Service } from '../api/service-schemas.js';
+import { JcElement, customElement } from '../kernel/element.js';
+import { signedInKey } from '../kernel/resource.js';
 import { LiveController } from '../live.js';
-import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
-import { Announcer } from '../shared/announcer.js';
+import { errorText } from '../shared/account-states.js';
 import { icon } from '../shared/icons.js';
-import { formatNumber, intlLocale } from '../shared/localization.js';
+import { formatNumber } from '../shared/localization.js';
 import { TooltipController } from '../shared/tooltip.js';
 import { serviceDirectoryStyles } from './service-directory.styles.js';
+import { STATUS_FILTERS, hasIssue, matchesQuery, renderAccess, renderFavoriteButton, renderIndicators, renderMoveButtons, safeHref, statusLabel, type ServiceStatusFilter } from './services.js';
 
-export type ServiceStatusFilter = 'all' | 'operational' | 'issues';
-const STATUS_FILTERS: readonly ServiceStatusFilter[] = ['all', 'operational', 'issues'];
-const ISSUES: readonly ServiceStatus[] = ['degraded', 'partial-outage', 'major-outage'];
-
-/** Folds case and accents, so "vicap" finds "ViCAP" and "informacion" finds "información". */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
-}
-
-/** Does the service's name or description hold every word of the query? */
-export function matchesQuery(service: Pick<Service, 'name' | 'description'>, query: string): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  if (!words.length) return true;
-  const haystack = fold(`${service.name} ${service.description}`);
-  return words.every((w) => haystack.includes(w));
-}
-
-/** Maintenance (now or planned) or a status other than operational. */
-export function hasIssue(service: Pick<Service, 'status' | 'maintenance'>): boolean {
-  return service.status !== 'operational' || service.maintenance.current !== null || service.maintenance.planned.length > 0;
-}
-
-/** A maintenance window's start and end in the reader's time zone (or `timeZone`), with the zone named. */
-export function formatWindow(window: Pick<MaintenanceWindow, 'startsAt' | 'endsAt'>, locale?: string, timeZone?: string): string {
-  const options: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: timeZone || undefined });
-  } catch {
-    // An unknown time zone name: the reader's own.
-    format = new Intl.DateTimeFormat(locale, options);
-  }
-  return format.formatRange(new Date(window.startsAt), new Date(window.endsAt));
-}
-
-/** Only http(s) addresses (absolute, or relative to the page) become links. */
-function safeHref(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url, location.href);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-}
+export { formatWindow, hasIssue, matchesQuery, type ServiceStatusFilter } from './services.js';
 
 /** Where focus was (a `data-focus` key), to put it back after the list re-renders. */
 type FocusKey = string;
@@ -134,11 +88,8 @@ type FocusKey = string;
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-service-directory')
-export class JcServiceDirectory extends LitElement {
+export class JcServiceDirectory extends JcElement {
   static override styles = serviceDirectoryStyles;
-
-  /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
-  @property() api: string | undefined;
 
   /** Where a service's community icon links: `{slug}` is replaced (URL-encoded). */
   @property({ attribute: 'community-href' }) communityHref = '#community={slug}';
@@ -155,9 +106,6 @@ export class JcServiceDirectory extends LitElement {
   /** The IANA time zone for maintenance windows (e.g. `America/Chicago`); empty: the reader's own. */
   @property({ attribute: 'time-zone' }) timeZone = '';
 
-  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
-  @state() private loadError: ApiError | null = null;
-  @state() private services: Service[] = [];
   /** Services with a request in flight (favourite, access). */
   @state() private busy = new Set<string>();
   /** A failed action's message, by service. */
@@ -166,17 +114,22 @@ export class JcServiceDirectory extends LitElement {
   @state() private requestOpen: string | null = null;
   @state() private dropTarget: string | null = null;
 
-  #jc = new JcController(this);
-  #tips = new TooltipController(this);
-  #announcer = new Announcer(this);
-  #live = new LiveController(this, this.#jc, {
-    topics: () => (this.#loadedFor && this.status !== 'idle' ? ['*'] : []),
-    onEvent: (e) => this.#onLive(e),
-    onResync: () => this.#scheduleRefresh(),
+  /** The directory is the portal's own: it needs an active account, not JusticeConnect's opt-in. */
+  #directory = this.resource({
+    load: () => this.jc.api.listServices(),
+    key: (s) => signedInKey(s, false),
+    onReset: () => {
+      this.requestOpen = null;
+      this.rowErrors = new Map();
+      this.announcer.clear();
+    },
   });
-  #loadedFor: string | null = null;
-  #generation = 0;
-  #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  #tips = new TooltipController(this);
+  #live = new LiveController(this, this.jc, {
+    topics: () => (this.#directory.status !== 'idle' ? ['*'] : []),
+    onEvent: (e) => this.#onLive(e),
+    refresh: () => void this.#refresh(),
+  });
   #countTimer: ReturnType<typeof setTimeout> | undefined;
   #focusAfterRender: { key: FocusKey; fallback?: string } | null = null;
   /** Favourite and order changes, one after the other, so their answers arrive in order. */
@@ -189,8 +142,7 @@ export class JcServiceDirectory extends LitElement {
 
   /** Loads the directory again. */
   reload(): void {
-    this.#loadedFor = this.#loadKey();
-    void this.#load();
+    this.#directory.reload();
   }
 
   /** Resolves once every favourite and order change sent so far has been answered. */
@@ -200,32 +152,19 @@ export class JcServiceDirectory extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#liveTimer);
     clearTimeout(this.#countTimer);
   }
 
-  #loadKey(): string | null {
-    const s = this.#jc.session.state;
-    if (s.status !== 'signed-in') return null;
-    return [s.me.id, s.me.status ?? ''].join('|');
+  get #services(): Service[] {
+    return this.#directory.value ?? [];
+  }
+
+  set #services(items: Service[]) {
+    this.#directory.value = items;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const key = this.#loadKey();
-    if (key !== this.#loadedFor) {
-      this.#loadedFor = key;
-      if (key) void this.#load();
-      else {
-        this.#generation++;
-        this.status = 'idle';
-        this.services = [];
-        this.loadError = null;
-        this.requestOpen = null;
-        this.rowErrors = new Map();
-        this.#announcer.clear();
-      }
-    }
-    if (this.status === 'ready' && (changed.has('query') || changed.has('statusFilter') || changed.has('favoritesOnly'))) this.#scheduleCount();
+    if (this.#directory.status === 'ready' && (changed.has('query') || changed.has('statusFilter') || changed.has('favoritesOnly'))) this.#scheduleCount();
   }
 
   protected override updated(): void {
@@ -236,10 +175,6 @@ export class JcServiceDirectory extends LitElement {
     this.#focusAfterRender = null;
     // After this update: focusing may show a tooltip, which is an update of its own.
     if (target) queueMicrotask(() => target.focus());
-  }
-
-  #handleAuth(error: ApiError) {
-    if (error.status === 401) void this.#jc.session.refresh();
   }
 
   #setRowError(id: string, text: string | null) {
@@ -262,62 +197,33 @@ export class JcServiceDirectory extends LitElement {
     return active?.closest<HTMLElement>('[data-focus]')?.dataset.focus ?? null;
   }
 
-  /* ---------- loading ---------- */
+  /* ---------- live changes ---------- */
 
-  async #load() {
-    const generation = ++this.#generation;
-    this.status = 'loading';
-    this.loadError = null;
-    try {
-      const items = await this.#jc.api.listServices();
-      if (generation !== this.#generation) return;
-      this.services = items;
-      this.status = 'ready';
-    } catch (err) {
-      if (generation !== this.#generation) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
-      this.loadError = error;
-      this.status = 'error';
-    }
-  }
-
-  #onLive(event: LiveEvent) {
-    if (this.status !== 'ready') return;
+  #onLive(event: LiveEvent): boolean {
+    if (this.#directory.status !== 'ready') return false;
     if (event.type === 'access.decided') {
       const { serviceId, state } = event.payload;
       if (typeof serviceId === 'string' && typeof state === 'string') this.#decided.set(serviceId, state);
-      this.#scheduleRefresh();
-    } else if (event.type === 'service.changed') this.#scheduleRefresh();
-  }
-
-  /** One refresh for a burst of events. */
-  #scheduleRefresh() {
-    if (!this.#loadedFor) return;
-    clearTimeout(this.#liveTimer);
-    this.#liveTimer = setTimeout(() => void this.#refresh(), 250);
+      return true;
+    }
+    return event.type === 'service.changed';
   }
 
   /** Reads the directory again in place: no "Loading", focus kept (or put back on the same control). */
-  async #refresh() {
-    if (this.status !== 'ready') return;
+  #refresh() {
     // A favourite or order change on its way: its answer is the newer directory.
-    if (this.#pendingWrites > 0) return this.#scheduleRefresh();
-    const generation = this.#generation;
-    try {
-      const items = await this.#jc.api.listServices();
-      if (generation !== this.#generation || this.#pendingWrites > 0) return;
+    if (this.#pendingWrites > 0) return this.#live.schedule();
+    return this.#directory.update(async (before, signal) => {
+      const items = await this.jc.api.listServices();
+      if (signal.aborted || this.#pendingWrites > 0) return before;
       const focused = this.#focusedKey();
-      const before = new Map(this.services.map((s) => [s.id, s]));
-      this.services = items;
       if (focused) {
         const serviceId = focused.includes(':') ? focused.slice(focused.indexOf(':') + 1) : null;
         this.#focusAfterRender = { key: focused, fallback: serviceId ? `#${CSS.escape(`jc-svc-${serviceId}`)}` : undefined };
       }
-      this.#announceChanges(before, items);
-    } catch (err) {
-      this.#handleAuth(toApiError(err));
-    }
+      this.#announceChanges(new Map(before.map((s) => [s.id, s])), items);
+      return items;
+    });
   }
 
   /** Tells screen-reader users what changed live: access decisions and status changes. */
@@ -328,10 +234,10 @@ export class JcServiceDirectory extends LitElement {
       if (decided === 'granted' && s.hasAccess) lines.push(msg(str`Access to ${s.name} was granted. You can open it now.`));
       else if (decided === 'denied') lines.push(msg(str`Your request for access to ${s.name} was denied.`));
       const old = before.get(s.id);
-      if (old && old.status !== s.status) lines.push(msg(str`${s.name}: ${this.#statusLabel(s.status)}.`));
+      if (old && old.status !== s.status) lines.push(msg(str`${s.name}: ${statusLabel(s.status)}.`));
     }
     this.#decided.clear();
-    if (lines.length) void this.#announcer.say(lines.join(' '));
+    if (lines.length) void this.announcer.say(lines.join(' '));
   }
 
   /* ---------- search and filters ---------- */
@@ -342,7 +248,7 @@ export class JcServiceDirectory extends LitElement {
 
   #visible(): Service[] {
     const filter = STATUS_FILTERS.includes(this.statusFilter) ? this.statusFilter : 'all';
-    return this.services.filter(
+    return this.#services.filter(
       (s) =>
         matchesQuery(s, this.query) &&
         (filter === 'all' || (filter === 'issues' ? hasIssue(s) : !hasIssue(s))) &&
@@ -351,7 +257,7 @@ export class JcServiceDirectory extends LitElement {
   }
 
   #countText(shown: number): string {
-    const total = this.services.length;
+    const total = this.#services.length;
     if (!this.#filtering) return total === 1 ? msg('1 service') : msg(str`${formatNumber(total)} services`);
     return total === 1 ? msg(str`Showing ${formatNumber(shown)} of 1 service`) : msg(str`Showing ${formatNumber(shown)} of ${formatNumber(total)} services`);
   }
@@ -361,7 +267,7 @@ export class JcServiceDirectory extends LitElement {
     clearTimeout(this.#countTimer);
     this.#countTimer = setTimeout(() => {
       const shown = this.#visible().length;
-      void this.#announcer.say(shown === 0 ? msg('No services match.') : this.#countText(shown));
+      void this.announcer.say(shown === 0 ? msg('No services match.') : this.#countText(shown));
     }, 500);
   }
 
@@ -375,7 +281,7 @@ export class JcServiceDirectory extends LitElement {
   /* ---------- My Services ---------- */
 
   #favorites(): Service[] {
-    return this.services.filter((s) => s.favorite !== null);
+    return this.#services.filter((s) => s.favorite !== null);
   }
 
   /** Queues a favourite or order change after the ones before it. */
@@ -393,19 +299,18 @@ export class JcServiceDirectory extends LitElement {
     this.#setRowError(s.id, null);
     try {
       await this.#write(async () => {
-        const items = await this.#jc.api.setFavorite(s.id, on);
+        const items = await this.jc.api.setFavorite(s.id, on);
         this.#orderSeq++;
-        this.services = items;
+        this.#services = items;
       });
       this.#focusAfterRender = { key: `fav:${s.id}` };
       const favs = this.#favorites();
-      void this.#announcer.say(
+      void this.announcer.say(
         on ? msg(str`${s.name} added to My Services, position ${formatNumber(favs.findIndex((f) => f.id === s.id) + 1)} of ${formatNumber(favs.length)}.`) : msg(str`${s.name} removed from My Services.`),
       );
-      fire(this, 'jc-favorite-change', { serviceId: s.id, favorite: on });
+      this.emit('jc-favorite-change', { serviceId: s.id, favorite: on });
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.failed(err);
       this.#setRowError(s.id, errorText(error));
     } finally {
       this.#setBusy(s.id, false);
@@ -420,22 +325,21 @@ export class JcServiceDirectory extends LitElement {
     if (from < 0 || from === to) return;
     ids.splice(from, 1);
     ids.splice(to, 0, s.id);
-    const byId = new Map(this.services.map((x) => [x.id, x]));
+    const byId = new Map(this.#services.map((x) => [x.id, x]));
     const favs = ids.map((id, position) => ({ ...byId.get(id)!, favorite: { position } }));
-    this.services = [...favs, ...this.services.filter((x) => x.favorite === null)];
+    this.#services = [...favs, ...this.#services.filter((x) => x.favorite === null)];
     if (keep) this.#focusAfterRender = { key: keep };
-    void this.#announcer.say(msg(str`${s.name} moved to position ${formatNumber(to + 1)} of ${formatNumber(ids.length)} in My Services.`));
+    void this.announcer.say(msg(str`${s.name} moved to position ${formatNumber(to + 1)} of ${formatNumber(ids.length)} in My Services.`));
     const seq = ++this.#orderSeq;
     this.#write(async () => {
-      const items = await this.#jc.api.setFavoriteOrder(ids);
+      const items = await this.jc.api.setFavoriteOrder(ids);
       // A later move is on its way: its answer is the one to show.
       if (seq !== this.#orderSeq) return;
-      this.services = items;
+      this.#services = items;
       this.#setRowError(s.id, null);
-      fire(this, 'jc-favorites-reorder', { serviceIds: ids });
+      this.emit('jc-favorites-reorder', { serviceIds: ids });
     }).catch((err: unknown) => {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.failed(err);
       if (seq !== this.#orderSeq) return;
       this.#setRowError(s.id, msg(str`The new order could not be saved: ${errorText(error)}`));
       void this.#refresh();
@@ -506,15 +410,14 @@ export class JcServiceDirectory extends LitElement {
     this.#setBusy(s.id, true);
     this.#setRowError(s.id, null);
     try {
-      const request = await this.#jc.api.requestAccess(s.id, note || undefined);
-      this.services = this.services.map((x) => (x.id === s.id ? { ...x, accessRequest: { id: request.id, state: request.state, createdAt: request.createdAt } } : x));
+      const request = await this.jc.api.requestAccess(s.id, note || undefined);
+      this.#services = this.#services.map((x) => (x.id === s.id ? { ...x, accessRequest: { id: request.id, state: request.state, createdAt: request.createdAt } } : x));
       this.requestOpen = null;
       this.#focusAfterRender = { key: `requested:${s.id}` };
-      void this.#announcer.say(msg(str`Access to ${s.name} requested. A site administrator will review your request.`));
-      fire(this, 'jc-access-requested', { serviceId: s.id, request });
+      void this.announcer.say(msg(str`Access to ${s.name} requested. A site administrator will review your request.`));
+      this.emit('jc-access-requested', { serviceId: s.id, request });
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.failed(err);
       if (error.code === 'ALREADY_REQUESTED' || error.code === 'ALREADY_HAS_ACCESS') {
         this.requestOpen = null;
         this.#focusAfterRender = { key: `requested:${s.id}`, fallback: `#${CSS.escape(`jc-svc-${s.id}`)}` };
@@ -529,185 +432,6 @@ export class JcServiceDirectory extends LitElement {
   }
 
   /* ---------- rendering ---------- */
-
-  #statusLabel(status: ServiceStatus): string {
-    switch (status) {
-      case 'operational':
-        return msg('Operational');
-      case 'degraded':
-        return msg('Degraded performance');
-      case 'partial-outage':
-        return msg('Partial outage');
-      case 'major-outage':
-        return msg('Major outage');
-      case 'maintenance':
-        return msg('Under maintenance');
-    }
-  }
-
-  #communityHref(slug: string): string {
-    return this.communityHref.replace(/\{slug\}/g, encodeURIComponent(slug));
-  }
-
-  #window(w: MaintenanceWindow) {
-    return html`<span class="window"><time datetime=${w.startsAt}>${formatWindow(w, intlLocale(), this.timeZone)}</time></span>
-      ${w.message ? html`<span>${w.message}</span>` : nothing}`;
-  }
-
-  #indicators(s: Service): TemplateResult | typeof nothing {
-    const items: TemplateResult[] = [];
-    const tip = (kind: string, content: unknown, trigger: (tipId: string) => TemplateResult) =>
-      this.#tips.render({ id: `jc-tip-${kind}-${s.id}`, content, trigger });
-    const name = html`<span class="visually-hidden">: ${s.name}</span>`;
-    const current = s.maintenance.current;
-    if (current)
-      items.push(
-        tip(
-          'maintenance',
-          html`<strong>${msg('Under maintenance now')}</strong> ${this.#window(current)}`,
-          (id) => html`<button type="button" class="indicator maintenance" part="indicator" data-indicator="maintenance" data-focus="maintenance:${s.id}" aria-describedby=${id}>
-            ${icon('wrench', 'badge warning')}<span>${msg('Maintenance now')}</span>${name}
-          </button>`,
-        ),
-      );
-    const planned = s.maintenance.planned;
-    if (planned.length)
-      items.push(
-        tip(
-          'planned',
-          html`<strong>${planned.length === 1 ? msg('Maintenance planned') : msg(str`${formatNumber(planned.length)} maintenance windows planned`)}</strong>
-            ${planned.map((w) => this.#window(w))}`,
-          (id) => html`<button type="button" class="indicator planned" part="indicator" data-indicator="planned" data-focus="planned:${s.id}" aria-describedby=${id}>
-            ${icon('clock', 'badge warning')}<span>${msg('Maintenance planned')}</span>${name}
-          </button>`,
-        ),
-      );
-    if (ISSUES.includes(s.status)) {
-      const outage = s.status !== 'degraded';
-      items.push(
-        tip(
-          'status',
-          html`<strong>${this.#statusLabel(s.status)}</strong> ${s.statusMessage ? html`<span>${s.statusMessage}</span>` : nothing}`,
-          (id) => html`<button type="button" class="indicator ${s.status}" part="indicator" data-indicator="status" data-focus="status:${s.id}" aria-describedby=${id}>
-            ${icon(outage ? 'outage' : 'warning', outage ? 'badge danger' : 'badge caution')}<span>${this.#statusLabel(s.status)}</span>${name}
-          </button>`,
-        ),
-      );
-    }
-    const community = s.community;
-    if (community)
-      items.push(
-        tip(
-          'community',
-          msg(str`Go to the ${community.name} community on JusticeConnect.`),
-          (id) => html`<a class="indicator icon-only community" part="indicator" data-indicator="community" data-focus="community:${s.id}" href=${this.#communityHref(community.slug)} aria-describedby=${id}>
-            ${icon('message')}<span class="visually-hidden">${msg(str`${s.name} community: ${community.name}`)}</span>
-          </a>`,
-        ),
-      );
-    if (!s.hasAccess || s.accessInstructions)
-      items.push(
-        tip(
-          'access',
-          s.hasAccess
-            ? html`<strong>${msg('Additional requirements')}</strong> <span>${s.accessInstructions}</span>`
-            : html`<strong>${msg('You do not have access to this service.')}</strong>
-                <span>${s.accessInstructions || msg('A site administrator can give you access.')}</span>
-                <span>${msg('Use “Request access” to ask for it.')}</span>`,
-          (id) => html`<button type="button" class="indicator icon-only info" part="indicator" data-indicator="access" data-focus="access:${s.id}" aria-describedby=${id}>
-            ${icon('info')}<span class="visually-hidden">${s.hasAccess ? msg(str`Requirements for ${s.name}`) : msg(str`How to get access to ${s.name}`)}</span>
-          </button>`,
-        ),
-      );
-    if (!items.length) return nothing;
-    return html`<ul class="indicators" aria-label=${msg(str`Notices for ${s.name}`)}>
-      ${items.map((i) => html`<li>${i}</li>`)}
-    </ul>`;
-  }
-
-  #access(s: Service): TemplateResult | typeof nothing {
-    if (s.hasAccess) return nothing;
-    const busy = this.busy.has(s.id);
-    const request = s.accessRequest;
-    if (request?.state === 'pending')
-      return html`<p class="access requested" part="access" data-focus="requested:${s.id}" tabindex="-1">
-        ${icon('clock')}<span>${msg('Access requested: pending review by a site administrator.')}</span>
-      </p>`;
-    const formId = `jc-request-${s.id}`;
-    if (this.requestOpen === s.id)
-      return html`<form
-        id=${formId}
-        class="request-form"
-        part="form"
-        aria-label=${msg(str`Request access to ${s.name}`)}
-        @submit=${(e: SubmitEvent) => this.#sendRequest(e, s)}
-        @keydown=${(e: KeyboardEvent) => {
-          if (e.key === 'Escape' && !busy) this.#closeRequest(s);
-        }}
-      >
-        <label for="jc-note-${s.id}">${msg('Note for the administrator (optional)')}</label>
-        <textarea id="jc-note-${s.id}" part="input" name="note" rows="2" maxlength="1000" data-focus="note:${s.id}" ?disabled=${busy}></textarea>
-        <div class="form-actions">
-          <button part="button" type="submit" aria-disabled=${busy ? 'true' : 'false'}>${busy ? msg('Sending…') : msg('Send request')}</button>
-          <button part="button" type="button" class="secondary" ?disabled=${busy} @click=${() => this.#closeRequest(s)}>${msg('Cancel')}</button>
-        </div>
-      </form>`;
-    return html`<p class="access" part="access">
-      ${request?.state === 'denied' ? html`<span>${msg('Your last request was denied.')}</span>` : nothing}
-      <button
-        part="button"
-        type="button"
-        class="secondary small"
-        data-focus="request:${s.id}"
-        @click=${() => this.#openRequest(s)}
-      >
-        ${request?.state === 'denied' ? msg('Request access again') : msg('Request access')}<span class="visually-hidden">: ${s.name}</span>
-      </button>
-    </p>`;
-  }
-
-  #favoriteButton(s: Service) {
-    const on = s.favorite !== null;
-    return this.#tips.render({
-      id: `jc-tip-favorite-${s.id}`,
-      align: 'end',
-      content: on ? msg('Remove from My Services') : msg('Mark as favorite'),
-      trigger: (id) => html`<button
-        type="button"
-        class="icon-button favorite"
-        part="favorite"
-        data-focus="fav:${s.id}"
-        aria-pressed=${on ? 'true' : 'false'}
-        aria-describedby=${id}
-        aria-disabled=${this.busy.has(s.id) ? 'true' : 'false'}
-        @click=${() => this.#toggleFavorite(s)}
-      >
-        ${icon('bookmark', on ? 'filled' : '')}<span class="visually-hidden">${msg(str`Mark ${s.name} as favorite`)}</span>
-      </button>`,
-    });
-  }
-
-  #moveButtons(s: Service, index: number, count: number) {
-    const button = (dir: 'up' | 'down', disabled: boolean, label: string, hint: string) =>
-      this.#tips.render({
-        id: `jc-tip-${dir}-${s.id}`,
-        align: 'end',
-        content: hint,
-        trigger: (id) => html`<button
-          type="button"
-          class="icon-button move"
-          part="move"
-          data-focus="${dir}:${s.id}"
-          aria-describedby=${id}
-          aria-disabled=${disabled ? 'true' : 'false'}
-          @click=${() => !disabled && this.#move(s, dir === 'up' ? -1 : 1, `${dir}:${s.id}`)}
-        >
-          ${icon(dir)}<span class="visually-hidden">${label}</span>
-        </button>`,
-      });
-    return html`${button('up', index === 0, msg(str`Move ${s.name} up`), msg('Move up (Alt+Up)'))}
-    ${button('down', index === count - 1, msg(str`Move ${s.name} down`), msg('Move down (Alt+Down)'))}`;
-  }
 
   #service(s: Service, reorder: { index: number; count: number } | null) {
     const locked = !s.hasAccess;
@@ -732,10 +456,18 @@ export class JcServiceDirectory extends LitElement {
           ${href ? html`<a part="link" href=${href} data-focus="link:${s.id}">${s.name}</a>` : html`<span>${s.name}</span>`}
           ${locked ? html`<span class="label" part="badge">${msg('No access')}</span>` : nothing}
         </h4>
-        ${s.description ? html`<p class="description">${s.description}</p>` : nothing} ${this.#indicators(s)} ${this.#access(s)}
+        ${s.description ? html`<p class="description">${s.description}</p>` : nothing} ${renderIndicators(s, this.#tips, this.timeZone, this.communityHref)}
+        ${renderAccess(s, {
+          busy: this.busy.has(s.id),
+          open: this.requestOpen === s.id,
+          onOpen: () => this.#openRequest(s),
+          onClose: () => this.#closeRequest(s),
+          onSend: (e) => this.#sendRequest(e, s),
+        })}
         ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
       </div>
-      <div class="actions">${this.#favoriteButton(s)} ${reorder ? this.#moveButtons(s, reorder.index, reorder.count) : nothing}</div>
+      <div class="actions">${renderFavoriteButton(s, this.#tips, this.busy.has(s.id), () => this.#toggleFavorite(s))}
+        ${reorder ? renderMoveButtons(s, reorder.index, reorder.count, this.#tips, (delta, key) => this.#move(s, delta, key)) : nothing}</div>
     </li>`;
   }
 
@@ -787,20 +519,20 @@ export class JcServiceDirectory extends LitElement {
       <p id="jc-service-count" class="count" part="count">${this.#countText(shown)}</p>`;
   }
 
-  #directory() {
+  #directoryView() {
     const visible = this.#visible();
     // The toolbar keeps its place (and the search field its focus) whatever the list below shows.
     return html`${this.#toolbar(visible.length)}${this.#results(visible)}`;
   }
 
   #results(visible: Service[]) {
-    if (!this.services.length) return html`<p class="empty">${msg('No services are listed yet.')}</p>`;
+    if (!this.#services.length) return html`<p class="empty">${msg('No services are listed yet.')}</p>`;
     if (!visible.length)
       return html`<p class="empty">${this.query.trim() ? msg(str`No services match “${this.query.trim()}”.`) : msg('No services match these filters.')}</p>
         <button part="button" type="button" class="secondary" @click=${() => this.#clearFilters()}>${msg('Clear search and filters')}</button>`;
     const favorites = visible.filter((s) => s.favorite !== null);
     const others = visible.filter((s) => s.favorite === null);
-    const anyFavorite = this.services.some((s) => s.favorite !== null);
+    const anyFavorite = this.#services.some((s) => s.favorite !== null);
     const reorder = !this.#filtering && favorites.length > 1;
     let mine: TemplateResult;
     if (favorites.length)
@@ -824,29 +556,29 @@ export class JcServiceDirectory extends LitElement {
           </section>`}`;
   }
 
-  #body() {
-    const session = renderSessionState(this.#jc.session.state, () => void this.#jc.session.refresh(), msg('Sign in to see your services.'), this.#jc.session.idleTimeoutMinutes);
-    if (session) return session;
-    const error = this.status === 'error' ? this.loadError : null;
-    // The directory is the portal's own: it needs an active account, not JusticeConnect's opt-in.
-    if (error?.code === 'ACCOUNT_PENDING')
-      return html`<p>${msg('Your account is waiting for your agency administrator’s approval. Your services appear here once they approve it.')}</p>`;
-    // Opting in to JusticeConnect is not needed here, so only a disabled account is left to explain.
-    const gate = error?.code === 'ACCOUNT_DISABLED' ? renderAccountGate(error.code, { optInText: '', optingIn: false, onOptIn: () => undefined }) : null;
-    if (gate) return gate;
-    if (error)
-      return html`<p class="error" part="error" role="alert">${errorText(error)}</p>
-        <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
-    if (this.status !== 'ready') return html`<p class="muted" part="status" role="status">${msg('Loading services…')}</p>`;
-    return this.#directory();
-  }
-
   protected override render() {
     return html`<section class="panel" part="panel" aria-labelledby="jc-services-title">
       <h2 id="jc-services-title" part="heading">${msg('Services')}</h2>
-      ${this.#body()}
-      ${this.#announcer.render()}
+      ${this.frame(
+        this.#directory,
+        {
+          signedOut: msg('Sign in to see your services.'),
+          // Opting in to JusticeConnect is not needed here: only an account waiting for approval or disabled is explained.
+          pending: msg('Your account is waiting for your agency administrator’s approval. Your services appear here once they approve it.'),
+          loading: msg('Loading services…'),
+        },
+        () => this.#directoryView(),
+      )}
+      ${this.announcer.render()}
     </section>`;
+  }
+}
+
+declare module '../kernel/element.js' {
+  interface JcEventMap {
+    'jc-favorite-change': { serviceId: string; favorite: boolean };
+    'jc-favorites-reorder': { serviceIds: string[] };
+    'jc-access-requested': { serviceId: string; request: AccessRequest };
   }
 }
 
