@@ -11,10 +11,11 @@
  * - every `jc-*` event the element dispatches (`fire(this, 'jc-…')`,
  *   `new CustomEvent('jc-…')`, `this.#emit('jc-…')`) is a documented event, and
  *   every documented event is one it dispatches;
- * - every `part="…"` in its templates, and in the shared template helpers it
- *   calls (src/shared), is a documented CSS part, and every documented part is
- *   one of those (a name built from an expression, `banner-${severity}`,
- *   accepts any documented `banner-…`);
+ * - every `part="…"` in its templates, and in the template helpers it calls
+ *   from src/shared or from the modules beside it in its own folder (its
+ *   steps, rows and controllers), is a documented CSS part, and every
+ *   documented part is one of those (a name built from an expression,
+ *   `banner-${severity}`, accepts any documented `banner-…`);
  * - every `--jc-*` custom property its styles read (its `.styles.ts`, the
  *   shared styles that file includes, and the element file itself; one the
  *   shared tokens read into a private `--_x` counts only where `--_x` is used)
@@ -22,8 +23,9 @@
  * - host attributes its styles select (`theme`) are documented attributes, and
  *   its slots are described.
  *
- * Plain text searches, not a parser: a template helper outside src/shared, or
- * an event dispatched some other way, is not seen (nor then checked).
+ * Plain text searches, not a parser: a template helper outside src/shared and
+ * the element's folder, or an event dispatched some other way, is not seen
+ * (nor then checked).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -143,19 +145,21 @@ const uses = (text: string, name: string) => new RegExp(`(?<![\\w$.#])${name.rep
 
 /**
  * The parts a piece of code renders: its own `part="…"`, and those of the
- * shared helpers (src/shared) it uses, followed through their own helpers.
+ * helpers it uses (from src/shared, or from a module in the element's own
+ * folder, `ownDir`), followed through their own helpers.
  */
-function renderedParts(text: string, file: string, seen = new Set<string>()): string[] {
+function renderedParts(text: string, file: string, seen = new Set<string>(), ownDir = path.dirname(file)): string[] {
+  const isHelper = (f: string) => f.startsWith(path.join(SRC, 'shared') + path.sep) || path.dirname(f) === ownDir;
   const parts = partsIn(text);
-  const local = file.startsWith(path.join(SRC, 'shared') + path.sep) ? topLevel(file) : new Map<string, string>();
+  const local = isHelper(file) ? topLevel(file) : new Map<string, string>();
   const follow = (key: string, target: string, name: string) => {
     if (seen.has(key)) return;
     seen.add(key);
     const chunk = topLevel(target).get(name);
-    if (chunk !== undefined) parts.push(...renderedParts(chunk, target, seen));
+    if (chunk !== undefined) parts.push(...renderedParts(chunk, target, seen, ownDir));
   };
   for (const [name, target] of importsOf(file)) {
-    if (target.startsWith(path.join(SRC, 'shared') + path.sep) && uses(text, name)) follow(`${target}#${name}`, target, name);
+    if (isHelper(target) && uses(text, name)) follow(`${target}#${name}`, target, name);
   }
   // A shared helper's own top-level helpers (the chunk being read is in `seen` already).
   for (const name of local.keys()) if (uses(text, name)) follow(`${file}#${name}`, file, name);
