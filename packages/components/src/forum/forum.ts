@@ -119,6 +119,7 @@ export class JcForum extends LitElement {
   #form = new NewTopicForm(this, {
     create: (body) => this.#jc.api.createTopic(this.community, body),
     failed: (err) => this.#failed(err),
+    focus: (selector) => (this.#focusAfterRender = selector),
     created: async (topic) => {
       fire(this, 'jc-topic-created', { topic });
       await this.#showCreated(topic);

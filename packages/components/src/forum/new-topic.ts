@@ -1,5 +1,5 @@
 import { msg } from '@lit/localize';
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { ApiError } from '../api/client.js';
 import type { Forum, Topic } from '../api/schemas.js';
 import type { TopicCreate } from '../api/forum-schemas.js';
@@ -16,16 +16,15 @@ type FormField = (typeof FORM_FIELDS)[number];
 /** A field's id: jc-topic-forum, jc-topic-title, jc-topic-body, jc-topic-tags, jc-topic-question. */
 const fieldId = (field: FormField) => `jc-topic-${field === 'forumId' ? 'forum' : field}`;
 
-/** What the user has typed into the new-topic form, kept while the list refreshes around it. */
+/** What the user has typed into the new-topic form, kept while the list refreshes around it (the Markdown editor keeps the body). */
 interface Draft {
   forumId: string;
   title: string;
-  body: string;
   tags: string;
   question: boolean;
 }
 
-const emptyDraft = (): Draft => ({ forumId: '', title: '', body: '', tags: '', question: false });
+const emptyDraft = (): Draft => ({ forumId: '', title: '', tags: '', question: false });
 
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: HTMLElement | DocumentFragment };
 
@@ -36,16 +35,17 @@ export interface NewTopicHooks {
   failed(err: unknown): ApiError;
   /** The topic was started (the form is empty and closed again): the forum tells the page and shows the topic. */
   created(topic: Topic): Promise<void>;
+  /** Focus this (a selector in the forum's shadow root) after the next render. */
+  focus(selector: string): void;
 }
 
 /**
  * The forum's new-topic form (forum, title, Markdown details with a preview,
  * tags, "This is a question"): what is typed stays while the list refreshes
  * around it, each error shows next to its field, and a retry after a lost
- * answer sends the same `clientId`. It is loaded when the forum finds the
- * reader may post, not with the list.
+ * answer sends the same `clientId`.
  */
-export class NewTopicForm implements ReactiveController {
+export class NewTopicForm {
   /** The form shows (New topic was pressed). */
   open = false;
   busy = false;
@@ -54,8 +54,6 @@ export class NewTopicForm implements ReactiveController {
   /** The idempotency key of the topic being sent: a retry after a lost answer cannot start it twice. */
   #clientId: string | null = null;
   #editor: MarkdownEditor;
-  /** What to focus after the next render. */
-  #focus: string | null = null;
 
   #host: Host;
   #hooks: NewTopicHooks;
@@ -64,25 +62,13 @@ export class NewTopicForm implements ReactiveController {
     this.#host = host;
     this.#hooks = hooks;
     this.#editor = new MarkdownEditor(host, fieldId('body'));
-    host.addController(this);
-  }
-
-  hostUpdated(): void {
-    // A form that was re-rendered (after a reload) gets back what was typed into it.
-    const box = this.#editor.textarea;
-    if (box && !box.value && this.#draft.body) box.value = this.#draft.body;
-    const target = this.#focus && this.#host.renderRoot.querySelector<HTMLElement>(this.#focus);
-    if (target) {
-      target.focus();
-      this.#focus = null;
-    }
   }
 
   /** Opens the form (focus in its title) or closes it (focus back on New topic); what is typed stays. */
   toggle(open = !this.open): void {
     this.open = open;
     this.error = null;
-    this.#focus = open ? '#jc-topic-title' : '#jc-new-topic';
+    this.#hooks.focus(open ? '#jc-topic-title' : '#jc-new-topic');
     this.#host.requestUpdate();
   }
 
@@ -114,7 +100,7 @@ export class NewTopicForm implements ReactiveController {
     const target = event.target as HTMLInputElement;
     const name = target.name as FormField;
     if (name === 'question') this.#draft.question = target.checked;
-    else if (name in this.#draft) this.#draft[name] = target.value;
+    else if (name in this.#draft) this.#draft[name as Exclude<keyof Draft, 'question'>] = target.value;
   }
 
   #fieldError(field: FormField): string | undefined {
@@ -128,7 +114,7 @@ export class NewTopicForm implements ReactiveController {
   #focusFirstError() {
     const first = FORM_FIELDS.find((f) => this.#fieldError(f));
     if (first === 'body') void this.#editor.write(true);
-    else this.#focus = first ? `#${fieldId(first)}` : '#jc-topic-form-error';
+    else this.#hooks.focus(first ? `#${fieldId(first)}` : '#jc-topic-form-error');
   }
 
   async #submit(event: Event) {
