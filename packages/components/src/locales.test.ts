@@ -83,6 +83,11 @@ function literalsOf(js: string): string[] {
 before(async () => {
   const sources = [
     '/packages/components/src/testing/fixtures.ts',
+    '/packages/components/src/testing/fixture-http.ts',
+    '/packages/components/src/testing/community-fixtures.ts',
+    '/packages/components/src/testing/post-fixtures.ts',
+    '/packages/components/src/testing/forum-fixtures.ts',
+    '/packages/components/src/testing/forum-routes.ts',
     '/packages/components/src/testing/activity-fixtures.ts',
     '/packages/components/src/testing/service-fixtures.ts',
     '/packages/components/src/testing/story-args.ts',

@@ -1,53 +1,25 @@
 import { msg, str } from '@lit/localize';
 import { fire } from '../shared/events.js';
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ApiError } from '../api/client.js';
+import type { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
 import type { Community, Forum, Topic, TopicFilter, TopicListQuery, TopicPage, TopicSummary } from '../api/schemas.js';
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
-import { renderField, type FieldControl } from '../shared/form-field.js';
-import { MarkdownEditor } from '../shared/markdown-editor.js';
-import { formatNumber, intlLocale } from '../shared/localization.js';
-import { renderTime } from '../shared/time.js';
-import { isRetryable } from '../shared/unsent.js';
+import { formatNumber } from '../shared/localization.js';
 import { forumStyles } from './forum.styles.js';
-
-const FILTERS: readonly TopicFilter[] = ['all', 'unanswered', 'answered', 'questions'];
-
-/** The new-topic form's fields, as the API names them. */
-const FORM_FIELDS = ['forumId', 'title', 'body', 'tags', 'question'] as const;
-type FormField = (typeof FORM_FIELDS)[number];
-const FIELD_IDS: Record<FormField, string> = {
-  forumId: 'jc-topic-forum',
-  title: 'jc-topic-title',
-  body: 'jc-topic-body',
-  tags: 'jc-topic-tags',
-  question: 'jc-topic-question',
-};
+import { NewTopicForm } from './new-topic.js';
+import { parseTags } from './tags.js';
+import { FILTERS, renderNotice, renderToolbar, renderTopic } from './topic-list.js';
 
 /** Live events that change what the list shows (who may post included). */
 const RELEVANT = /^(topic\.(created|updated|deleted)|forum\.(created|updated|deleted)|reply\.(created|deleted)|membership\.changed|community\.updated)$/;
 
-/** What the user has typed into the new-topic form, kept while the list refreshes around it. */
-interface Draft {
-  forumId: string;
-  title: string;
-  body: string;
-  tags: string;
-  question: boolean;
-}
-
-const emptyDraft = (): Draft => ({ forumId: '', title: '', body: '', tags: '', question: false });
-
-/** "alpr, I-35 night-shift" → ['alpr', 'i-35', 'night-shift'] (the server checks each). */
-export function parseTags(input: string): string[] {
-  return [...new Set(input.split(/[\s,]+/).map((t) => t.replace(/^#/, '').trim().toLowerCase()).filter(Boolean))];
-}
+export { parseTags };
 
 /**
  * A community's forum: its topics, pinned first and then by recent activity,
@@ -139,15 +111,20 @@ export class JcForum extends LitElement {
   @state() private nextCursor: string | null = null;
   @state() private loadingMore = false;
   @state() private moreError: ApiError | null = null;
-  @state() private formOpen = false;
-  @state() private formBusy = false;
-  @state() private formError: ApiError | null = null;
   @state() private announcement = '';
   @state() private optingIn = false;
   @state() private now = Date.now();
 
   #jc = new JcController(this);
-  #editor = new MarkdownEditor(this, FIELD_IDS.body);
+  #form = new NewTopicForm(this, {
+    create: (body) => this.#jc.api.createTopic(this.community, body),
+    failed: (err) => this.#failed(err),
+    focus: (selector) => (this.#focusAfterRender = selector),
+    created: async (topic) => {
+      fire(this, 'jc-topic-created', { topic });
+      await this.#showCreated(topic);
+    },
+  });
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   #live = new LiveController(this, this.#jc, {
     topics: () => {
@@ -167,9 +144,6 @@ export class JcForum extends LitElement {
   #generation = 0;
   #topicsGeneration = 0;
   #focusAfterRender: string | null = null;
-  #draft: Draft = emptyDraft();
-  /** The idempotency key of the topic being sent: a retry after a lost answer cannot start it twice. */
-  #clientId: string | null = null;
   /** Topics that arrived live, by others, to announce once the list shows them. */
   #arrived = new Set<string>();
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -199,8 +173,7 @@ export class JcForum extends LitElement {
       void this.#announce(fresh.length === 1 ? msg('1 more topic shown.') : msg(str`${formatNumber(fresh.length)} more topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.moreError = error;
     } finally {
       if (generation === this.#topicsGeneration) this.loadingMore = false;
@@ -241,9 +214,7 @@ export class JcForum extends LitElement {
         this.#topicsGeneration++;
         this.#reset();
         this.status = 'idle';
-        this.formOpen = false;
-        this.#draft = emptyDraft();
-        this.#clientId = null;
+        this.#form.reset();
         this.announcement = '';
       }
       return;
@@ -256,9 +227,6 @@ export class JcForum extends LitElement {
   }
 
   protected override updated(_changed: PropertyValues<this>): void {
-    // A form that was re-rendered (after a reload) gets back what was typed into it.
-    const box = this.#editor.textarea;
-    if (box && !box.value && this.#draft.body) box.value = this.#draft.body;
     if (!this.#focusAfterRender) return;
     const target = this.renderRoot.querySelector<HTMLElement>(this.#focusAfterRender);
     if (target) {
@@ -277,7 +245,7 @@ export class JcForum extends LitElement {
     this.topicsStatus = 'loading';
     this.topicsError = null;
     this.moreError = null;
-    this.formError = null;
+    this.#form.error = null;
     this.#arrived.clear();
   }
 
@@ -288,9 +256,11 @@ export class JcForum extends LitElement {
     this.announcement = text;
   }
 
-  /** A failed request: a lapsed session signs the widget out; anything else is for the caller to show. */
-  #handleAuth(error: ApiError) {
+  /** A failed request, as an ApiError: a lapsed session signs the widget out; anything else is for the caller to show. */
+  #failed(err: unknown): ApiError {
+    const error = toApiError(err);
     if (error.status === 401) void this.#jc.session.refresh();
+    return error;
   }
 
   #query(cursor?: string, limit?: number): TopicListQuery {
@@ -298,9 +268,14 @@ export class JcForum extends LitElement {
       forum: this.forum || undefined,
       filter: FILTERS.includes(this.filter) && this.filter !== 'all' ? this.filter : undefined,
       tag: this.tag || undefined,
-      limit: limit ?? Math.min(100, Math.max(1, Math.trunc(this.pageSize) || 20)),
+      limit: limit ?? this.#limit,
       cursor,
     };
+  }
+
+  /** A page's size: `page-size`, 1–100. */
+  get #limit(): number {
+    return Math.min(100, Math.max(1, Math.trunc(this.pageSize) || 20));
   }
 
   #page(cursor?: string, limit?: number): Promise<TopicPage> {
@@ -336,8 +311,7 @@ export class JcForum extends LitElement {
       this.status = 'ready';
     } catch (err) {
       if (generation !== this.#generation) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.loadError = error;
       this.status = 'error';
     }
@@ -360,8 +334,7 @@ export class JcForum extends LitElement {
       void this.#announce(n === 0 ? msg('No topics match.') : n === 1 ? msg('1 topic shown.') : msg(str`${formatNumber(n)} topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.topicsError = error;
       this.topicsStatus = 'error';
     }
@@ -423,8 +396,7 @@ export class JcForum extends LitElement {
       if (focusedId && !page.items.some((t) => t.id === focusedId)) this.#focusAfterRender = '#jc-topics-title';
       this.#announceArrivals();
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       // The community went away (archived, or the user lost access): say so as a load would.
       if (generation === this.#generation && error.status === 404) this.reload();
     }
@@ -432,7 +404,7 @@ export class JcForum extends LitElement {
 
   /** As many topics from the top as the list shows now (at least a page), read again. */
   async #reread(): Promise<TopicPage> {
-    const want = Math.max(this.topics.length, Math.min(100, Math.max(1, Math.trunc(this.pageSize) || 20)));
+    const want = Math.max(this.topics.length, this.#limit);
     const items: TopicSummary[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
@@ -464,18 +436,10 @@ export class JcForum extends LitElement {
 
   /* ---------- choosing what to show ---------- */
 
-  #setForum(event: Event) {
-    this.forum = (event.target as HTMLSelectElement).value;
-  }
-
-  #setFilter(filter: TopicFilter) {
-    this.filter = filter;
-  }
-
-  #setTag(tag: string) {
+  #setTag = (tag: string) => {
     this.tag = tag;
     this.#focusAfterRender = tag ? '#jc-clear-tag' : '#jc-topics-title';
-  }
+  };
 
   #clearFilters() {
     this.forum = '';
@@ -484,127 +448,17 @@ export class JcForum extends LitElement {
     this.#focusAfterRender = '#jc-topics-title';
   }
 
-  #href(t: TopicSummary): string {
-    return this.topicHref.replace(/\{(id|community)\}/g, (_m, key: 'id' | 'community') => encodeURIComponent(key === 'id' ? t.id : t.communitySlug));
-  }
-
-  #onSelect(event: MouseEvent, t: TopicSummary) {
+  #onSelect = (event: MouseEvent, t: TopicSummary) => {
     // Ctrl-, Cmd- and Shift-clicks open a new tab or window as usual.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const proceed = fire(this, 'jc-topic-select', { topicId: t.id, title: t.title, communitySlug: t.communitySlug }, true);
     if (!proceed) event.preventDefault();
-  }
+  };
 
   /* ---------- a new topic ---------- */
 
   get #isMember(): boolean {
     return this.info?.membership?.state === 'active' && !this.info.archived;
-  }
-
-  #openForm() {
-    this.formOpen = true;
-    this.formError = null;
-    this.#focusAfterRender = `#${FIELD_IDS.title}`;
-  }
-
-  #closeForm() {
-    this.formOpen = false;
-    this.formError = null;
-    this.#focusAfterRender = '#jc-new-topic';
-  }
-
-  #onFormInput(event: Event) {
-    const target = event.target as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-    switch (target.name) {
-      case 'forumId':
-        this.#draft.forumId = target.value;
-        break;
-      case 'title':
-        this.#draft.title = target.value;
-        break;
-      case 'body':
-        this.#draft.body = target.value;
-        break;
-      case 'tags':
-        this.#draft.tags = target.value;
-        break;
-      case 'question':
-        this.#draft.question = (target as HTMLInputElement).checked;
-        break;
-    }
-  }
-
-  #onFormKey(event: KeyboardEvent) {
-    if (event.key !== 'Escape' || this.formBusy) return;
-    // Escape inside the tabs or a select is theirs; elsewhere it closes the form (what is typed stays).
-    const origin = event.composedPath()[0] as HTMLElement | undefined;
-    if (origin?.tagName === 'SELECT') return;
-    event.preventDefault();
-    this.#closeForm();
-  }
-
-  #fieldError(field: FormField): string | undefined {
-    const fields = this.formError?.fields ?? {};
-    if (fields[field]) return fields[field];
-    // Array items are named like `tags.2`.
-    const key = Object.keys(fields).find((k) => k.startsWith(`${field}.`) || k.startsWith(`${field}[`));
-    return key ? fields[key] : undefined;
-  }
-
-  async #onCreate(event: SubmitEvent) {
-    event.preventDefault();
-    if (this.formBusy) return;
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
-    const forumId = String(data.get('forumId') ?? '');
-    const title = String(data.get('title') ?? '').trim();
-    const body = this.#editor.value;
-    const tags = parseTags(String(data.get('tags') ?? ''));
-    const question = data.get('question') !== null;
-    const missing: Record<string, string> = {};
-    if (!forumId) missing.forumId = msg('Choose a forum');
-    if (!title) missing.title = msg('Give the topic a title');
-    if (!body.trim()) missing.body = msg('Write something');
-    if (Object.keys(missing).length) {
-      this.formError = new ApiError(400, 'VALIDATION_FAILED', msg('Some fields need your attention.'), missing);
-      this.#focusFirstError();
-      return;
-    }
-    this.formBusy = true;
-    this.formError = null;
-    this.#clientId ??= crypto.randomUUID();
-    try {
-      const { topic } = await this.#jc.api.createTopic(this.community, {
-        forumId,
-        title,
-        body,
-        question,
-        clientId: this.#clientId,
-        ...(tags.length ? { tags } : {}),
-      });
-      this.#clientId = null;
-      this.#draft = emptyDraft();
-      form.reset();
-      this.#editor.clear();
-      this.formOpen = false;
-      fire(this, 'jc-topic-created', { topic });
-      await this.#showCreated(topic);
-    } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
-      // A lost answer may have started it: the retry sends the same key. Anything refused is refused as a whole.
-      if (!isRetryable(error)) this.#clientId = null;
-      this.formError = error;
-      this.#focusFirstError();
-    } finally {
-      this.formBusy = false;
-    }
-  }
-
-  #focusFirstError() {
-    const first = FORM_FIELDS.find((f) => this.#fieldError(f));
-    if (first === 'body') void this.#editor.write(true);
-    else this.#focusAfterRender = first ? `#${FIELD_IDS[first]}` : '#jc-topic-form-error';
   }
 
   /** Shows a topic the user just started: in the list (and focused) if the current filters include it. */
@@ -618,7 +472,7 @@ export class JcForum extends LitElement {
       this.topicsStatus = 'ready';
       this.topicsError = null;
     } catch (err) {
-      this.#handleAuth(toApiError(err));
+      this.#failed(err);
     }
     if (this.topics.some((t) => t.id === topic.id)) {
       this.#focusAfterRender = `a[data-id="${CSS.escape(topic.id)}"]`;
@@ -637,8 +491,7 @@ export class JcForum extends LitElement {
       this.#focusAfterRender = '#jc-forum-title';
       void this.#announce(msg('You opted in to JusticeConnect.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.loadError = error;
     } finally {
       this.optingIn = false;
@@ -646,204 +499,6 @@ export class JcForum extends LitElement {
   }
 
   /* ---------- rendering ---------- */
-
-  #filterLabel(filter: TopicFilter): string {
-    switch (filter) {
-      case 'all':
-        return msg('All');
-      case 'unanswered':
-        return msg('Unanswered');
-      case 'answered':
-        return msg('Answered');
-      case 'questions':
-        return msg('Questions');
-    }
-  }
-
-  #renderToolbar() {
-    const canPost = this.#isMember && this.forums.length > 0;
-    return html`<div class="toolbar" part="toolbar">
-      <div class="field forum-choice">
-        <label for="jc-forum-choice">${msg('Forum')}</label>
-        <select id="jc-forum-choice" part="input" @change=${this.#setForum}>
-          <option value="" ?selected=${!this.forum}>${msg('All forums')}</option>
-          ${this.forums.map(
-            (f) => html`<option value=${f.id} ?selected=${f.id === this.forum}>
-              ${f.name} (${f.topicCount === 1 ? msg('1 topic') : msg(str`${formatNumber(f.topicCount)} topics`)})
-            </option>`,
-          )}
-        </select>
-      </div>
-      <div class="filters" role="group" aria-label=${msg('Show')}>
-        ${FILTERS.map(
-          (f) => html`<button
-            part="filter button"
-            type="button"
-            class="small"
-            data-filter=${f}
-            aria-pressed=${this.filter === f ? 'true' : 'false'}
-            @click=${() => this.#setFilter(f)}
-          >
-            ${this.#filterLabel(f)}
-          </button>`,
-        )}
-      </div>
-      ${canPost
-        ? html`<button
-            part="button"
-            type="button"
-            id="jc-new-topic"
-            class="small new-topic"
-            aria-expanded=${this.formOpen ? 'true' : 'false'}
-            aria-controls=${this.formOpen ? 'jc-topic-form' : nothing}
-            @click=${() => (this.formOpen ? this.#closeForm() : this.#openForm())}
-          >
-            ${msg('New topic')}
-          </button>`
-        : nothing}
-    </div>
-    ${this.tag
-      ? html`<p class="tag-filter">
-          ${msg('Showing topics tagged')} <span class="tag static" part="tag">${this.tag}</span>
-          <button part="button" type="button" id="jc-clear-tag" class="small secondary" @click=${() => this.#setTag('')}>${msg('Clear tag filter')}</button>
-        </p>`
-      : nothing}`;
-  }
-
-  /** Why the user cannot start a topic (when they cannot). */
-  #renderNotice() {
-    const info = this.info;
-    if (!info) return nothing;
-    let text: string | null = null;
-    if (info.archived) text = msg('This community is archived: its topics can be read but not added to.');
-    else if (info.membership?.state === 'requested') text = msg(str`Your request to join ${info.name} is waiting for approval. You can start topics and reply once you are a member.`);
-    else if (info.membership?.state === 'invited') text = msg(str`You are invited to ${info.name}. Accept the invitation to start topics and reply.`);
-    else if (info.membership?.state !== 'active') text = msg(str`You are reading ${info.name} as a visitor. Only members can start topics and reply: join the community to take part.`);
-    else if (this.forums.length === 0) text = msg('This community has no forums yet. Its owners and moderators can add one.');
-    return text ? html`<p class="note" part="status">${text}</p>` : nothing;
-  }
-
-  #renderForm() {
-    if (!this.formOpen || !this.#isMember || this.forums.length === 0) return nothing;
-    const off = this.formBusy;
-    const error = this.formError;
-    const unshown = error && !FORM_FIELDS.some((f) => this.#fieldError(f)) ? error : null;
-    const draft = this.#draft;
-    const forumId = draft.forumId || this.forum || this.forums[0]!.id;
-    const field = (name: FormField, label: string, control: (a: FieldControl) => TemplateResult, hint?: string) =>
-      renderField({ id: FIELD_IDS[name], label, hint, error: this.#fieldError(name) }, control);
-    return html`<form
-      id="jc-topic-form"
-      class="topic-form"
-      part="form"
-      aria-labelledby="jc-topic-form-title"
-      novalidate
-      @submit=${this.#onCreate}
-      @input=${this.#onFormInput}
-      @change=${this.#onFormInput}
-      @keydown=${this.#onFormKey}
-    >
-      <h3 id="jc-topic-form-title">${msg('New topic')}</h3>
-      ${field(
-        'forumId',
-        msg('Forum'),
-        (a) => html`<select id=${FIELD_IDS.forumId} part="input" name="forumId" aria-describedby=${a.describedBy ?? nothing} aria-invalid=${a.invalid} ?disabled=${off}>
-          ${this.forums.map((f) => html`<option value=${f.id} ?selected=${f.id === forumId}>${f.name}</option>`)}
-        </select>`,
-      )}
-      ${field(
-        'title',
-        msg('Title'),
-        (a) => html`<input
-          id=${FIELD_IDS.title}
-          part="input"
-          name="title"
-          required
-          maxlength="200"
-          autocomplete="off"
-          .value=${draft.title}
-          aria-describedby=${a.describedBy ?? nothing}
-          aria-invalid=${a.invalid}
-          ?disabled=${off}
-        />`,
-      )}
-      ${this.#editor.render({ label: msg('Details'), error: this.#fieldError('body'), name: 'body', maxlength: 20000, rows: 6 })}
-      ${field(
-        'tags',
-        msg('Tags (optional)'),
-        (a) => html`<input
-          id=${FIELD_IDS.tags}
-          part="input"
-          name="tags"
-          autocomplete="off"
-          spellcheck="false"
-          .value=${draft.tags}
-          aria-describedby=${a.describedBy ?? nothing}
-          aria-invalid=${a.invalid}
-          ?disabled=${off}
-        />`,
-        msg('Up to 5, separated by commas or spaces: lower-case letters, digits and dashes (e.g. alpr, i-35).'),
-      )}
-      <div class="field check">
-        <input
-          id=${FIELD_IDS.question}
-          part="input"
-          type="checkbox"
-          name="question"
-          .checked=${draft.question}
-          aria-describedby="jc-topic-question-hint${this.#fieldError('question') ? ' jc-topic-question-error' : ''}"
-          ?disabled=${off}
-        />
-        <label for=${FIELD_IDS.question}>${msg('This is a question')}</label>
-        <span class="hint" id="jc-topic-question-hint">${msg('Replies can then be marked as the answer.')}</span>
-        ${this.#fieldError('question') ? html`<span class="field-error" part="error" id="jc-topic-question-error">${this.#fieldError('question')}</span>` : nothing}
-      </div>
-      ${unshown ? html`<p class="error" part="error" role="alert" id="jc-topic-form-error" tabindex="-1">${errorText(unshown)}</p>` : nothing}
-      <div class="form-actions">
-        <button part="button" type="submit" aria-disabled=${off ? 'true' : 'false'}>${off ? msg('Posting…') : msg('Post topic')}</button>
-        <button part="button" type="button" class="secondary" ?disabled=${off} @click=${() => this.#closeForm()}>${msg('Cancel')}</button>
-      </div>
-    </form>`;
-  }
-
-  #renderBadges(t: TopicSummary) {
-    const badges: TemplateResult[] = [];
-    const badge = (kind: string, icon: string, label: string) =>
-      html`<li class="badge ${kind}" part="badge" data-badge=${kind}><span aria-hidden="true">${icon}</span> ${label}</li>`;
-    if (t.pinned) badges.push(badge('pinned', '📌', msg('Pinned')));
-    if (t.locked) badges.push(badge('locked', '🔒', msg('Locked')));
-    if (t.question) badges.push(t.answered ? badge('answered', '✓', msg('Answered')) : badge('question', '?', msg('Question')));
-    return badges.length ? html`<ul class="badges" aria-label=${msg('Status')}>${badges}</ul>` : nothing;
-  }
-
-  #renderTopic(t: TopicSummary) {
-    const replies = t.replyCount === 1 ? msg('1 reply') : msg(str`${formatNumber(t.replyCount)} replies`);
-    const locale = intlLocale();
-    return html`<li class="topic" part="topic" data-topic=${t.id}>
-      <h4 class="title">
-        <a part="link" href=${this.#href(t)} data-id=${t.id} @click=${(e: MouseEvent) => this.#onSelect(e, t)}>${t.title}</a>
-      </h4>
-      ${this.#renderBadges(t)}
-      ${t.excerpt ? html`<p class="excerpt">${t.excerpt}</p>` : nothing}
-      ${t.tags.length
-        ? html`<ul class="tags" aria-label=${msg('Tags')}>
-            ${t.tags.map(
-              (tag) => html`<li>
-                <button part="tag" type="button" class="tag" aria-pressed=${this.tag === tag ? 'true' : 'false'} @click=${() => this.#setTag(tag)}>
-                  <span class="visually-hidden">${msg('Show topics tagged')} </span>${tag}
-                </button>
-              </li>`,
-            )}
-          </ul>`
-        : nothing}
-      <p class="meta" part="meta">
-        <span>${msg(str`By ${t.author.name}`)}${t.author.agency ? html`, <span class="agency">${t.author.agency}</span>` : nothing}</span>
-        ${this.forum ? nothing : html`<span>${msg(str`in ${t.forumName}`)}</span>`}
-        <span class="replies">${replies}</span>
-        <span>${msg('Last activity')} ${renderTime(t.lastActivityAt, this.now, locale)}</span>
-      </p>
-    </li>`;
-  }
 
   #renderTopics() {
     if (this.topicsStatus === 'loading') return html`<p class="muted" part="status" role="status">${msg('Loading topics…')}</p>`;
@@ -858,7 +513,7 @@ export class JcForum extends LitElement {
       return html`<p class="empty">${msg('No topics yet.')}${this.#isMember && this.forums.length ? html` ${msg('Start the first one with “New topic”.')}` : nothing}</p>`;
     }
     return html`<ul class="topics" part="list" aria-labelledby="jc-topics-title">
-        ${repeat(this.topics, (t) => t.id, (t) => this.#renderTopic(t))}
+        ${repeat(this.topics, (t) => t.id, (t) => renderTopic(this, t, this.now, this.#setTag, this.#onSelect))}
       </ul>
       ${this.moreError ? html`<p class="error more" part="error" role="alert">${errorText(this.moreError)}</p>` : nothing}
       ${this.nextCursor
@@ -887,7 +542,10 @@ export class JcForum extends LitElement {
         <button part="button" type="button" @click=${() => this.reload()}>${msg('Try again')}</button>`;
     if (this.status !== 'ready') return html`<p class="muted" part="status" role="status">${msg('Loading the forum…')}</p>`;
     if (this.membersOnly) return html`<p>${msg('Only members see this community’s forum. Accept your invitation (or ask to join) to see it.')}</p>`;
-    return html`${this.#renderToolbar()} ${this.#renderNotice()} ${this.#renderForm()}
+    const canPost = this.#isMember && this.forums.length > 0;
+    const form = this.#form;
+    return html`${renderToolbar(this, this.forums, canPost, form.open, this.#setTag, () => form.toggle())}
+      ${renderNotice(this.info, this.forums)} ${canPost && form.open ? form.render(this.forums, this.forum) : nothing}
       <h3 id="jc-topics-title" class="topics-title" tabindex="-1">${msg('Topics')}</h3>
       ${this.#renderTopics()}`;
   }

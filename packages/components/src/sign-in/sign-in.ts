@@ -1,49 +1,20 @@
 import { msg, str } from '@lit/localize';
-import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type Enrolment } from '../api/client.js';
-import { toApiError, type SessionEnd, type SessionState, type SessionStore } from '../api/session.js';
-import type { Me, SystemUseNotice } from '../api/schemas.js';
+import { toApiError, type SessionState, type SessionStore } from '../api/session.js';
 import { JcController } from '../context.js';
 import { sessionEndText } from '../shared/account-states.js';
 import { signInStyles } from './sign-in.styles.js';
 import { formatNumber, intlLocale } from '../shared/localization.js';
-
-/** The views of the widget, one for each step of a sign-in. */
-type Step = 'checking' | 'error' | 'password' | 'code' | 'backup' | 'enrol-password' | 'enrol' | 'notice' | 'signed-in';
+import { loadQrEncoder, renderEnrol, type QrEncoder } from './enrol.js';
+import { errorText, type Step } from './errors.js';
+import { renderCode, renderEnrolPassword, renderNotice, renderPassword, renderSignedIn } from './steps.js';
 
 /** A one-time code as typed (spaces and dashes allowed), or null when it is not 6 digits. */
 function sixDigits(value: string): string | null {
   const digits = value.replace(/[\s-]/g, '');
   return /^\d{6}$/.test(digits) ? digits : null;
-}
-
-/** A Base32 secret in groups of four, easier to read and type. */
-function grouped(secret: string): string {
-  return secret.replace(/=+$/, '').replace(/(.{4})(?=.)/g, '$1 ');
-}
-
-type QrEncoder = typeof import('uqr').encode;
-
-/** The QR encoder (uqr) matters only while enrolling an authenticator, so it loads then, in a chunk of its own (tried again after a failure). */
-let qrEncoder: Promise<QrEncoder> | undefined;
-const loadQrEncoder = () =>
-  (qrEncoder ??= import('uqr').then(
-    (m) => m.encode,
-    (error: unknown) => {
-      qrEncoder = undefined;
-      throw error;
-    },
-  ));
-
-/** The QR code of an `otpauth://` URI as one SVG path (dark modules on white, whatever the theme). */
-function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
-  const { size, data } = encode(uri, { ecc: 'M', border: 2 });
-  let d = '';
-  data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
-  return html`<svg class="qr" part="qr" role="img" aria-label=${label} viewBox=${`0 0 ${size} ${size}`} width="200" height="200" shape-rendering="crispEdges">
-    ${svg`<rect width=${size} height=${size} fill="#ffffff"></rect><path d=${d} fill="#000000"></path>`}
-  </svg>`;
 }
 
 
@@ -390,174 +361,13 @@ export class JcSignIn extends LitElement {
 
   /* ---------- rendering ---------- */
 
-  #errorText(error: ApiError, step: Step): string {
-    switch (error.code) {
-      case 'NETWORK':
-        return msg('Could not reach JusticeConnect. Check your connection and try again.');
-      case 'ACCOUNT_LOCKED':
-        return msg('This account is locked after too many failed sign-in attempts. Ask your agency administrator to unlock it.');
-      case 'ACCOUNT_DISABLED':
-        return msg('This account is not active. Contact your agency administrator.');
-      case 'RATE_LIMITED':
-        return msg('Too many attempts. Wait a minute, then try again.');
-      case 'CODE_ALREADY_USED':
-        return msg('That code was already used. Wait for the next code in your authenticator app, then enter it.');
-      case 'INVALID_CODE':
-        return msg('That code is not right. Enter the code your authenticator app shows now.');
-      case 'INVALID_BACKUP_CODE':
-        return msg('That backup code is not right, or it was already used.');
-      case 'INVALID_TWO_FACTOR_COOKIE':
-      case 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE':
-        return msg('Your sign-in took too long. Enter your email and password again.');
-      case 'INVALID_PASSWORD':
-        return msg('That password is not right.');
-      case 'NOTICE_CHANGED':
-        return msg('The notice has changed. Read it again, then accept it.');
-      case 'ORIGIN_NOT_ALLOWED':
-        return msg('This site is not allowed to sign in to JusticeConnect. Ask the site’s administrator.');
-    }
-    if (error.status === 401) {
-      if (step === 'password') return msg('That email and password do not match an account.');
-      if (step === 'backup') return msg('That backup code is not right, or it was already used.');
-      if (step === 'code' || step === 'enrol') return msg('That code is not right. Enter the code your authenticator app shows now.');
-    }
-    if (error.status === 429) return msg('Too many attempts. Wait a minute, then try again.');
-    if (error.status >= 500) return msg('JusticeConnect could not answer just now. Try again in a moment.');
-    return error.message;
-  }
-
   /** The error of the last action on `step`, if any, as text. */
   #errorOn(step: Step): string | null {
-    return this.error && this.error.step === step ? this.#errorText(this.error.error, step) : null;
-  }
-
-  #renderField(options: {
-    id: string;
-    name: string;
-    label: string;
-    type?: string;
-    autocomplete: string;
-    hint?: string;
-    error?: string | null;
-    inputmode?: string;
-  }) {
-    const { id, name, label, type = 'text', autocomplete, hint, error, inputmode } = options;
-    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-    return html`<div class="field">
-      <label for=${id}>${label}</label>
-      ${hint ? html`<span class="hint" id=${`${id}-hint`}>${hint}</span>` : nothing}
-      <input
-        id=${id}
-        part="input"
-        name=${name}
-        type=${type}
-        autocomplete=${autocomplete}
-        inputmode=${inputmode ?? nothing}
-        spellcheck="false"
-        autocapitalize="off"
-        required
-        aria-describedby=${describedBy || nothing}
-        aria-invalid=${error ? 'true' : 'false'}
-        ?readonly=${this.busy}
-      />
-      ${error ? html`<p class="field-error" part="error" id=${`${id}-error`} role="alert">${error}</p>` : nothing}
-    </div>`;
-  }
-
-  #heading(text: string) {
-    return html`<h2 id="jc-step-title" part="heading" tabindex="-1">${text}</h2>`;
+    return this.error && this.error.step === step ? errorText(this.error.error, step) : null;
   }
 
   #cancelButton(label = msg('Cancel and start again')) {
     return html`<button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onCancel}>${label}</button>`;
-  }
-
-  #renderPassword(ended: SessionEnd | undefined) {
-    const fieldErrors = this.error?.step === 'password' ? this.error.error.fields : {};
-    const general = fieldErrors.email || fieldErrors.password ? null : this.#errorOn('password');
-    return html`
-      <div class="panel" part="panel">
-        ${ended
-          ? html`<p class="ended" part="status" id="jc-ended" role="alert" tabindex="-1">${sessionEndText(ended, this.#session.idleTimeoutMinutes)}</p>`
-          : nothing}
-        ${this.#heading(msg('Sign in to JusticeConnect'))}
-        <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${this.#onPassword}>
-          ${this.#renderField({ id: 'jc-email', name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', error: fieldErrors.email })}
-          ${this.#renderField({
-            id: 'jc-password',
-            name: 'password',
-            label: msg('Password'),
-            type: 'password',
-            autocomplete: 'current-password',
-            error: fieldErrors.password ?? general,
-          })}
-          <p class="muted">${msg('Next, you will enter the one-time code from your authenticator app.')}</p>
-          <div class="actions">
-            <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? msg('Signing in…') : msg('Sign in')}</button>
-          </div>
-        </form>
-      </div>
-    `;
-  }
-
-  #renderCode(email: string) {
-    const backup = this.useBackup;
-    return html`
-      <div class="panel" part="panel">
-        ${this.#heading(backup ? msg('Enter a backup code') : msg('Enter your one-time code'))}
-        <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${(e: SubmitEvent) => this.#onCode(e, backup ? 'backup' : 'code')}>
-          ${backup
-            ? this.#renderField({
-                id: 'jc-backup-code',
-                name: 'code',
-                label: msg('Backup code'),
-                autocomplete: 'off',
-                hint: msg('One of the backup codes you saved when you set up your authenticator app. Each works once.'),
-                error: this.#errorOn('backup'),
-              })
-            : this.#renderField({
-                id: 'jc-code',
-                name: 'code',
-                label: msg('One-time code'),
-                autocomplete: 'one-time-code',
-                inputmode: 'numeric',
-                hint: msg(str`Open your authenticator app and enter the 6-digit code it shows for JusticeConnect (${email}).`),
-                error: this.#errorOn('code'),
-              })}
-          <div class="actions">
-            <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? msg('Checking…') : msg('Verify')}</button>
-            ${this.#cancelButton()}
-          </div>
-          <button part="button" class="link" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.#toggleBackup(!backup)}>
-            ${backup ? msg('Use the code from your authenticator app instead') : msg('Use a backup code instead')}
-          </button>
-        </form>
-      </div>
-    `;
-  }
-
-  #renderEnrolPassword() {
-    void loadQrEncoder().catch(() => undefined);
-    return html`
-      <div class="panel" part="panel">
-        ${this.#heading(msg('Set up your authenticator app'))}
-        <p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer. Enter your password to start setting one up.')}</p>
-        <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${this.#onEnrolPassword}>
-          ${this.#renderField({
-            id: 'jc-enrol-password',
-            name: 'password',
-            label: msg('Password'),
-            type: 'password',
-            autocomplete: 'current-password',
-            error: this.#errorOn('enrol-password'),
-          })}
-          <div class="actions">
-            <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${msg('Continue')}</button>
-            ${this.#cancelButton(msg('Cancel and sign out'))}
-          </div>
-        </form>
-      </div>
-    `;
   }
 
   /** The QR encoder: loading, loaded, or failed to load (then the key written out below does the same). */
@@ -571,73 +381,17 @@ export class JcSignIn extends LitElement {
         () => (this.#qr = 'failed'),
       ).finally(() => this.requestUpdate());
     }
-    return html`
-      <div class="panel" part="panel">
-        ${this.#heading(msg('Set up your authenticator app'))}
-        <p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer.')}</p>
-        <ol class="steps">
-          <li>
-            <h3>${msg('Add JusticeConnect to the app')}</h3>
-            <p>${msg('Scan this QR code with the app, or type the key below into it.')}</p>
-            ${typeof this.#qr === 'function'
-              ? qrCode(this.#qr, enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))
-              : this.#qr === 'loading'
-                ? html`<div class="qr"></div>`
-                : nothing}
-            <dl class="secret">
-              <dt>${msg('Key')}</dt>
-              <dd><code id="jc-secret">${grouped(enrolment.secret)}</code></dd>
-              <dt>${msg('Account')}</dt>
-              <dd>${email}</dd>
-              <dt>${msg('Type')}</dt>
-              <dd>${msg('Time-based, 6 digits')}</dd>
-            </dl>
-            <button part="button" class="secondary" type="button" @click=${() => this.#copySecret(enrolment.secret)}>${msg('Copy the key')}</button>
-            <p class="muted" part="status" role="status">${this.copied}</p>
-          </li>
-          <li>
-            <h3>${msg('Save your backup codes')}</h3>
-            <p>${msg('If you lose your authenticator app, each of these codes signs you in once. Keep them somewhere safe, apart from this computer: they are not shown again.')}</p>
-            <ul class="codes" aria-label=${msg('Backup codes')}>
-              ${enrolment.backupCodes.map((c) => html`<li><code>${c}</code></li>`)}
-            </ul>
-          </li>
-          <li>
-            <h3 id="jc-confirm-title">${msg('Enter the code the app shows')}</h3>
-            <form part="form" aria-labelledby="jc-confirm-title" novalidate @submit=${(e: SubmitEvent) => this.#onCode(e, 'enrol')}>
-              ${this.#renderField({
-                id: 'jc-enrol-code',
-                name: 'code',
-                label: msg('One-time code'),
-                autocomplete: 'one-time-code',
-                inputmode: 'numeric',
-                hint: msg('The 6-digit code the app shows for JusticeConnect now.'),
-                error: this.#errorOn('enrol'),
-              })}
-              <div class="actions">
-                <button part="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? msg('Checking…') : msg('Confirm')}</button>
-                ${this.#cancelButton(msg('Cancel and sign out'))}
-              </div>
-            </form>
-          </li>
-        </ol>
-      </div>
-    `;
-  }
-
-  #renderNotice(notice: SystemUseNotice) {
-    const error = this.#errorOn('notice');
-    return html`
-      <div class="panel" part="panel">
-        ${this.#heading(notice.title)}
-        <div class="notice-text" part="notice">${notice.paragraphs.map((p) => html`<p>${p}</p>`)}</div>
-        ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
-        <div class="actions">
-          <button part="button" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onAcceptNotice}>${msg('I accept')}</button>
-          ${this.#cancelButton(msg('Decline and sign out'))}
-        </div>
-      </div>
-    `;
+    return renderEnrol(
+      this.busy,
+      email,
+      enrolment,
+      this.#qr,
+      this.copied,
+      this.#errorOn('enrol'),
+      (e: SubmitEvent) => this.#onCode(e, 'enrol'),
+      (secret) => this.#copySecret(secret),
+      this.#cancelButton(msg('Cancel and sign out')),
+    );
   }
 
   #renderIdle() {
@@ -654,45 +408,6 @@ export class JcSignIn extends LitElement {
     </div>`;
   }
 
-  #renderSignedIn(me: Me) {
-    const error = this.#errorOn('signed-in');
-    return html`
-      <div class="panel" part="panel">
-        <div class="who">
-          <div>
-            <h2 id="jc-step-title" part="heading" tabindex="-1">${msg(str`Signed in as ${me.name}`)}</h2>
-            <p class="muted" part="status">${[me.title, me.agency ? `${me.agency.name} (${me.agency.ori})` : null].filter(Boolean).join(' · ')}</p>
-          </div>
-          <button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onSignOut}>${msg('Sign out')}</button>
-        </div>
-        ${this.#renderIdle()}
-        ${me.status === 'pending'
-          ? html`<p class="notice" part="status">
-              ${msg('Your account is waiting for approval by your agency administrator. Community features open once it is approved.')}
-            </p>`
-          : nothing}
-        ${me.optedIn ? (error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing) : this.#renderOptIn(error)}
-      </div>
-    `;
-  }
-
-  #renderOptIn(error: string | null) {
-    return html`
-      <section class="opt-in" aria-labelledby="jc-opt-in-title">
-        <h3 id="jc-opt-in-title">${msg('Participate in JusticeConnect')}</h3>
-        <p>
-          ${msg(
-            'JusticeConnect lets users across agencies communicate, collaborate and work together in communities of interest, forums and activities. You must opt in before you can use it.',
-          )}
-        </p>
-        ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
-        <div class="actions">
-          <button part="button" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onOptIn}>${msg('Yes, opt in to JusticeConnect')}</button>
-        </div>
-      </section>
-    `;
-  }
-
   protected override render() {
     const state = this.#session.state;
     switch (state.status) {
@@ -703,21 +418,37 @@ export class JcSignIn extends LitElement {
         </div>`;
       case 'error':
         return html`<div class="panel" part="panel">
-          <p class="error" part="error" role="alert">${this.#errorText(state.error, 'error')}</p>
+          <p class="error" part="error" role="alert">${errorText(state.error, 'error')}</p>
           <div class="actions">
             <button part="button" type="button" @click=${() => this.#session.refresh()}>${msg('Try again')}</button>
           </div>
         </div>`;
-      case 'signed-out':
-        return this.#renderPassword(state.ended);
-      case 'code-required':
-        return this.#renderCode(state.email);
+      case 'signed-out': {
+        const fields = this.error?.step === 'password' ? this.error.error.fields : {};
+        const general = fields.email || fields.password ? null : this.#errorOn('password');
+        const ended = state.ended ? sessionEndText(state.ended, this.#session.idleTimeoutMinutes) : null;
+        return renderPassword(this.busy, ended, fields.email, fields.password ?? general, this.#onPassword);
+      }
+      case 'code-required': {
+        const backup = this.useBackup;
+        return renderCode(
+          this.busy,
+          state.email,
+          backup,
+          this.#errorOn(backup ? 'backup' : 'code'),
+          (e) => this.#onCode(e, backup ? 'backup' : 'code'),
+          () => this.#toggleBackup(!backup),
+          this.#cancelButton(),
+        );
+      }
       case 'enrol-required':
-        return state.enrolment ? this.#renderEnrol(state.email, state.enrolment) : this.#renderEnrolPassword();
+        if (state.enrolment) return this.#renderEnrol(state.email, state.enrolment);
+        void loadQrEncoder().catch(() => undefined);
+        return renderEnrolPassword(this.busy, this.#errorOn('enrol-password'), this.#onEnrolPassword, this.#cancelButton(msg('Cancel and sign out')));
       case 'notice-required':
-        return this.#renderNotice(state.notice);
+        return renderNotice(this.busy, state.notice, this.#errorOn('notice'), this.#onAcceptNotice, this.#cancelButton(msg('Decline and sign out')));
       case 'signed-in':
-        return this.#renderSignedIn(state.me);
+        return renderSignedIn(this.busy, state.me, this.#errorOn('signed-in'), this.#renderIdle(), this.#onSignOut, this.#onOptIn);
     }
   }
 }
