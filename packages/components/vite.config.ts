@@ -31,6 +31,22 @@ const fragmentStrategy: typeof defaultStrategy = {
  * Lit and the other dependencies are bundled in, so the script tag needs nothing else.
  * Bundle sizes are checked against the budgets by `npm run test:size`.
  */
+/** The modules of the shared core chunk (paths as the bundler sees them, with forward slashes). */
+const CORE = [
+  /\/node_modules\/@lit\/context\/lib\/(context-request-event|create-context|controllers\/context-consumer)\.js$/,
+  /\/node_modules\/@lit\/reactive-element\/(css-tag|reactive-element|decorators\/(custom-element|property|state))\.js$/,
+  /\/node_modules\/lit-html\/lit-html\.js$/,
+  /\/node_modules\/lit-element\/lit-element\.js$/,
+  /\/node_modules\/lit\/(index|decorators)\.js$/,
+  // The TypeScript decorators helper every element calls.
+  /@oxc-project\+runtime@[^/]+\/helpers\/esm\/decorate\.js$/,
+  /\/node_modules\/@lit\/localize\//,
+  /\/node_modules\/zod\/v4\/(core|mini)\//,
+  // The client's transport, session and live events; each resource's endpoints and schemas go with the widgets that name them.
+  /\/src\/api\/(transport|session|events|paths|base-schemas)\.ts$/,
+  /\/src\/(context|shared\/(localization|announcer|account-states|events)|styles\/(themes|tokens)|generated\/locale-codes)\.ts$/,
+];
+
 export default defineConfig({
   plugins: [
     {
@@ -79,6 +95,26 @@ export default defineConfig({
     },
     rollupOptions: {
       output: {
+        // Two shared chunks by name instead of what automatic splitting makes of them: left to itself the
+        // bundler cut the core into five files (Lit with zod, the transport, localize, the kernel, one
+        // lit-html helper) by which entries import what, and each file costs its own request and compresses alone.
+        codeSplitting: {
+          groups: [
+            {
+              // What every widget loads first: Lit's element, decorators and context consumer, localize, zod's
+              // core and mini schemas, the API client, session and live events, the themes' values.
+              name: 'core',
+              priority: 20,
+              test: (id: string) => CORE.some((re) => re.test(id.replaceAll('\\', '/'))),
+            },
+            {
+              // The widget kernel, which the widgets built on it share (the provider and sign-in do not load it).
+              name: 'kernel',
+              priority: 10,
+              test: /[\\/]node_modules[\\/]@lit[\\/]task[\\/]|[\\/]src[\\/]kernel[\\/][^\\/]+\.ts$/,
+            },
+          ],
+        },
         chunkFileNames: (chunk) =>
           chunk.moduleIds.some((id) => /[\\/]src[\\/]api[\\/]transport\.ts$/.test(id))
             ? 'chunks/core-[hash].js'
