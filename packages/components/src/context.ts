@@ -1,15 +1,15 @@
 import { ContextConsumer, createContext } from '@lit/context';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ApiClient } from './api/client.js';
-import { addEndpoints, type ClientWith } from './api/transport.js';
+import { addEndpoints, ApiTransport, type ClientWith } from './api/transport.js';
 import { SessionStore } from './api/session.js';
 import { EventStream } from './api/events.js';
 import { langOf, localeChosen, useLocale } from './shared/localization.js';
 
 /** What `jc-provider` shares with every widget inside it. */
 export interface JcContextValue {
-  api: ApiClient;
+  /** The transport, with the endpoints of every resource the page's widgets name. */
+  api: ApiTransport;
   session: SessionStore;
   /** The one live-event connection, open while someone is signed in. */
   live: EventStream;
@@ -18,7 +18,7 @@ export interface JcContextValue {
 export const jcContext = createContext<JcContextValue>(Symbol.for('justiceconnect.context'));
 
 export function createJcContext(baseUrl: string, fetchImpl?: typeof fetch): JcContextValue {
-  const api = new ApiClient({ baseUrl, fetch: fetchImpl });
+  const api = new ApiTransport({ baseUrl, fetch: fetchImpl });
   const session = new SessionStore(api);
   const live = new EventStream(api, () => session.me?.id ?? null);
   // The stream follows the session: open while signed in, closed otherwise; a
@@ -93,8 +93,8 @@ export class JcController<R extends readonly object[] = readonly object[]> imple
     return this.#require().session;
   }
 
-  get api(): R extends readonly [] ? ApiClient : ClientWith<R> {
-    return this.#require().api as R extends readonly [] ? ApiClient : ClientWith<R>;
+  get api(): ClientWith<R> {
+    return this.#require().api as ClientWith<R>;
   }
 
   /** A standalone widget's server: its `api` property (frameworks such as React 19 and Vue set properties) or attribute. */

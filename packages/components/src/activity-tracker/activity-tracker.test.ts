@@ -9,6 +9,7 @@ import type { Activity, ActivityStep, ActivityUpdate, Community } from '../api/s
 import { localDateIn } from '../shared/dates.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig, type TestUser } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
+import { fullApi } from '../testing/full-api.js';
 
 /*
  * Against the real server (mounted into the test runner), except the error
@@ -390,9 +391,9 @@ describe('jc-activity-tracker (against the real server)', () => {
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
     await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
-    await pb.context!.api.joinCommunity(community.slug);
+    await fullApi(pb.context!.api).joinCommunity(community.slug);
     const step = activity.steps.find((s) => s.title === 'Stake out the warehouse')!;
-    await pb.context!.api.setStepDone(step.id, true);
+    await fullApi(pb.context!.api).setStepDone(step.id, true);
 
     await waitUntil(() => box(el, 'Stake out the warehouse').checked, 'Bob’s check-off appears', { timeout: 8000 });
     await waitUntil(() => new RegExp(`Done by ${bob.name}`).test(text(row(el, 'Stake out the warehouse').querySelector('.meta'))), 'by Bob');
@@ -400,9 +401,9 @@ describe('jc-activity-tracker (against the real server)', () => {
     expect(focused(el) === box(el, 'Run the plates'), 'focus stays where the reader was').to.equal(true);
 
     // And his reorder, and his update.
-    await pb.context!.api.moveStep(step.id, { index: 1 });
+    await fullApi(pb.context!.api).moveStep(step.id, { index: 1 });
     await waitForTitles(el, ['Run the plates', 'Stake out the warehouse'], 8000);
-    await pb.context!.api.postActivityUpdate(activity.id, { body: 'Warehouse is **quiet** tonight.' });
+    await fullApi(pb.context!.api).postActivityUpdate(activity.id, { body: 'Warehouse is **quiet** tonight.' });
     await settled(el, /Warehouse is quiet tonight/, 8000);
     await waitUntil(() => announcement(el) === `New update from ${bob.name}.`, `announced (${announcement(el)})`);
     await pb.context!.session.signOut();

@@ -1,10 +1,12 @@
 import { msg, str } from '@lit/localize';
+import { activityEndpoints } from '../api/activities.js';
+import { communityEndpoints } from '../api/communities.js';
 import { fire } from '../shared/events.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ApiError } from '../api/client.js';
+import { ApiError } from '../api/transport.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
 import type { Activity, ActivityStep, ActivityUpdate, AssigneeInput, Member, StepMove } from '../api/schemas.js';
@@ -167,7 +169,7 @@ export class JcActivityTracker extends LitElement {
   @state() private optingIn = false;
   @state() private now = Date.now();
 
-  #jc = new JcController(this);
+  #jc = new JcController(this, activityEndpoints, communityEndpoints);
   #announcer = new Announcer(this);
   #editor = new MarkdownEditor(this, UPDATE_BODY);
   #done = new StepCompletion(this, {

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { announcementEndpoints } from '../api/announcements.js';
 import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -81,7 +82,8 @@ export function bySeverity(items: Announcement[]): Announcement[] {
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-announcements')
-export class JcAnnouncements extends JcElement {
+export class JcAnnouncements extends JcElement<[typeof announcementEndpoints]> {
+  static override resources = [announcementEndpoints];
   static override styles = announcementsStyles;
 
   @state() private busy = new Set<string>();

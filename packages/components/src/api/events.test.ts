@@ -5,6 +5,7 @@ import '../community-list/community-list.js';
 import type { JcProvider } from '../provider/provider.js';
 import type { LiveEvent } from './events.js';
 import { activateUser, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
+import { fullApi } from '../testing/full-api.js';
 
 /**
  * Live events in a real browser against the real server: two providers on one
@@ -35,11 +36,11 @@ describe('live events across two providers (two users, one page)', () => {
 
   it('delivers what one user does to the other’s subscription without a reload', async () => {
     const { pa, pb } = await twoProviders();
-    const bob = pb.context!.api;
+    const bob = fullApi(pb.context!.api);
     const community = await bob.createCommunity({ name: `Live corridor ${Date.now()}`, visibility: 'public' });
     const seenByBob: LiveEvent[] = [];
     pb.context!.live.subscribe([`community:${community.slug}`], (e) => seenByBob.push(e));
-    await pa.context!.api.joinCommunity(community.slug);
+    await fullApi(pa.context!.api).joinCommunity(community.slug);
     await waitUntil(() => seenByBob.some((e) => e.type === 'membership.changed' && e.payload.action === 'joined'), 'Bob hears Alice join', { timeout: 5000 });
 
     const seenByAlice: LiveEvent[] = [];
@@ -50,9 +51,9 @@ describe('live events across two providers (two users, one page)', () => {
 
   it('updates a widget live: an approval by the owner shows in the requester’s community list', async () => {
     const { pa, pb, page } = await twoProviders();
-    const bob = pb.context!.api;
+    const bob = fullApi(pb.context!.api);
     const community = await bob.createCommunity({ name: `Live moderated ${Date.now()}`, visibility: 'moderated' });
-    const join = await pa.context!.api.joinCommunity(community.slug);
+    const join = await fullApi(pa.context!.api).joinCommunity(community.slug);
     expect(join.requested).to.equal(true);
     const list = page.querySelector('jc-community-list')!;
     const text = () => list.shadowRoot!.textContent ?? '';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { ApiClient } from './client.js';
+import type { ApiTransport } from './transport.js';
 
 /** One live event, as the server sends it in an SSE message's data (checked before use). */
 export const LiveEventSchema = z.object({
@@ -59,7 +59,7 @@ export class EventStream extends EventTarget {
   #running = false;
 
   constructor(
-    readonly api: ApiClient,
+    readonly api: ApiTransport,
     private readonly currentUserId: () => string | null,
   ) {
     super();

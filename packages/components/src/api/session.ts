@@ -1,5 +1,4 @@
-import type { ApiClient } from './client.js';
-import { ApiError, type AuthErrorDetail, type Enrolment } from './transport.js';
+import { ApiError, type ApiTransport, type AuthErrorDetail, type Enrolment } from './transport.js';
 import { MeSchema, type Me, type MePatch, type SystemUseNotice } from './base-schemas.js';
 
 /** Why a session ended without the user signing out: unused for the idle timeout, or past its absolute lifetime. */
@@ -87,7 +86,7 @@ export class SessionStore extends EventTarget {
   /** How long before the session ends the assertive warning comes (seconds). */
   finalWarningSeconds = 60;
 
-  constructor(readonly api: ApiClient) {
+  constructor(readonly api: ApiTransport) {
     super();
     api.addEventListener('activity', () => {
       this.#lastActivity = this.#clock.now() - Math.max(0, Date.now() - this.api.lastActivity);

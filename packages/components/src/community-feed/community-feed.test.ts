@@ -11,6 +11,7 @@ import type { Comment, Community, Post } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';
 import { XSS_PAYLOADS } from '../testing/xss.js';
+import { fullApi } from '../testing/full-api.js';
 
 /*
  * Against the real server (mounted into the test runner), except the
@@ -310,8 +311,8 @@ describe('jc-community-feed (against the real server)', () => {
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
     await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
-    await pb.context!.api.joinCommunity(community.slug);
-    const { post } = await pb.context!.api.createPost(community.slug, { type: 'status', body: 'Bob’s fresh report from the other origin.' });
+    await fullApi(pb.context!.api).joinCommunity(community.slug);
+    const { post } = await fullApi(pb.context!.api).createPost(community.slug, { type: 'status', body: 'Bob’s fresh report from the other origin.' });
 
     await waitUntil(() => shadow(el).querySelector('.pill'), 'the new-posts button appears', { timeout: 5000 });
     const pill = shadow(el).querySelector<HTMLButtonElement>('.pill')!;
@@ -329,7 +330,7 @@ describe('jc-community-feed (against the real server)', () => {
     expect(articles(el).length).to.equal(2);
 
     // Bob's reaction reaches the reader's counts live.
-    await pb.context!.api.setReaction(post.id, 'important', true);
+    await fullApi(pb.context!.api).setReaction(post.id, 'important', true);
     await waitUntil(
       () => text(articles(el)[0]!.querySelector('[data-reaction="important"] .count')) === '1',
       'the reaction count updates live',

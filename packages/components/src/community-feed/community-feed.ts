@@ -1,4 +1,6 @@
 import { msg, str } from '@lit/localize';
+import { communityEndpoints } from '../api/communities.js';
+import { postEndpoints } from '../api/posts.js';
 import { fire } from '../shared/events.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -7,7 +9,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
-import { REACTION_KINDS, type Comment, type Community, type Post, type PostPage, type ReactionKind } from '../api/schemas.js';
+import type { Comment, Community, Post, PostPage } from '../api/schemas.js';
+import { REACTION_KINDS, type ReactionKind } from '../api/post-schemas.js';
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
@@ -171,7 +174,7 @@ export class JcCommunityFeed extends LitElement {
   @state() private optingIn = false;
   @state() private now = Date.now();
 
-  #jc = new JcController(this);
+  #jc = new JcController(this, communityEndpoints, postEndpoints);
   #live = new LiveController(this, this.#jc, {
     topics: () => {
       if (this.#mode === 'mine') return CONTENT_EVENTS;

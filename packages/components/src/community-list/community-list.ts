@@ -1,8 +1,9 @@
 import { msg, str } from '@lit/localize';
+import { communityEndpoints } from '../api/communities.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ApiError } from '../api/client.js';
+import { ApiError } from '../api/transport.js';
 import type { Community, CommunityCreate, Member, Visibility } from '../api/schemas.js';
 import { JcElement, customElement } from '../kernel/element.js';
 import { LiveController } from '../live.js';
@@ -63,7 +64,8 @@ type Scope = 'mine' | 'all';
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-community-list')
-export class JcCommunityList extends JcElement {
+export class JcCommunityList extends JcElement<[typeof communityEndpoints]> {
+  static override resources = [communityEndpoints];
   static override styles = communityListStyles;
 
   /** `mine`: the user's communities; `all`: every community the user may see ("Find communities"). */

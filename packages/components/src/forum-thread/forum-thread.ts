@@ -1,4 +1,7 @@
 import { msg, str } from '@lit/localize';
+import { communityEndpoints } from '../api/communities.js';
+import { forumEndpoints } from '../api/forums.js';
+import { replyEndpoints } from '../api/replies.js';
 import { fire } from '../shared/events.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -7,7 +10,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ApiError } from '../api/client.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
-import { FLAG_REASONS, type Community, type FlagReason, type Forum, type Reply, type ReplyPage, type Topic } from '../api/schemas.js';
+import type { Community, Forum, Reply, ReplyPage, Topic } from '../api/schemas.js';
+import { FLAG_REASONS, type FlagReason } from '../api/forum-schemas.js';
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
@@ -194,7 +198,7 @@ export class JcForumThread extends LitElement {
   @state() private optingIn = false;
   @state() private now = Date.now();
 
-  #jc = new JcController(this);
+  #jc = new JcController(this, communityEndpoints, forumEndpoints, replyEndpoints);
   #live = new LiveController(this, this.#jc, {
     topics: () => (this.info && !this.topicDeleted ? [`community:${this.info.communitySlug}`] : []),
     onEvent: (e) => this.#onLive(e),

@@ -8,6 +8,7 @@ import { parseTags, type JcForum } from './forum.js';
 import type { Community, Forum, Reply, Topic } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
+import { fullApi } from '../testing/full-api.js';
 
 /*
  * Against the real server (mounted into the test runner), except the error
@@ -382,8 +383,8 @@ describe('jc-forum (against the real server)', () => {
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
     await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
-    await pb.context!.api.joinCommunity(community.slug);
-    await pb.context!.api.createTopic(community.slug, { forumId: forums[0]!.id, title: 'Bob’s new topic from the other origin', body: 'Hello.' });
+    await fullApi(pb.context!.api).joinCommunity(community.slug);
+    await fullApi(pb.context!.api).createTopic(community.slug, { forumId: forums[0]!.id, title: 'Bob’s new topic from the other origin', body: 'Hello.' });
 
     await waitForTitles(el, ['Bob’s new topic from the other origin', 'The topic being read'], 8000);
     await waitUntil(() => announcement(el) === 'New topic: Bob’s new topic from the other origin', `announced (${announcement(el)})`);

@@ -1,4 +1,6 @@
 import { msg, str } from '@lit/localize';
+import { communityEndpoints } from '../api/communities.js';
+import { forumEndpoints } from '../api/forums.js';
 import { fire } from '../shared/events.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -115,7 +117,7 @@ export class JcForum extends LitElement {
   @state() private optingIn = false;
   @state() private now = Date.now();
 
-  #jc = new JcController(this);
+  #jc = new JcController(this, communityEndpoints, forumEndpoints);
   #form = new NewTopicForm(this, {
     create: (body) => this.#jc.api.createTopic(this.community, body),
     failed: (err) => this.#failed(err),

@@ -1,6 +1,6 @@
 import { msg } from '@lit/localize';
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { ApiError } from '../api/client.js';
+import { ApiError } from '../api/transport.js';
 import type { Forum, Topic } from '../api/schemas.js';
 import type { TopicCreate } from '../api/forum-schemas.js';
 import type { TopicCreateResult } from '../api/forums.js';

@@ -52,14 +52,22 @@ export const customElement =
  * signed out, finish signing in, waiting for approval, opt in, loading,
  * failed with Try again, not available, empty.
  */
-export abstract class JcElement extends LitElement {
+export abstract class JcElement<R extends readonly object[] = readonly []> extends LitElement {
+  /**
+   * The API resources the widget calls (e.g. `[postEndpoints, communityEndpoints]`):
+   * their endpoints are added to the client and `this.jc.api` is typed with
+   * them alone, so a page bundles only the endpoints its widgets name. Give the
+   * same list as the class's type argument: `extends JcElement<[typeof postEndpoints]>`.
+   */
+  static resources: readonly object[] = [];
+
   /** The JusticeConnect server, when the widget is used without a `jc-provider`. */
   @property() api: string | undefined;
 
   /** An opt-in is on its way. */
   @state() protected optingIn = false;
 
-  protected readonly jc = new JcController(this);
+  protected readonly jc = new JcController(this, ...((this.constructor as typeof JcElement).resources as R));
   protected readonly announcer = new Announcer(this);
 
   /** Fires a `jc-*` event (bubbles, composed) with its typed detail; answers false if a listener cancelled a cancelable one. */

@@ -2,6 +2,7 @@ import { expect, fixture, html as testHtml } from '@open-wc/testing';
 import { html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ApiError } from '../api/client.js';
+import { communityEndpoints } from '../api/communities.js';
 import type { Community } from '../api/schemas.js';
 import type { SessionStore } from '../api/session.js';
 import type { LiveEvent } from '../api/events.js';
@@ -40,7 +41,8 @@ interface Pending {
 
 /** A widget on the kernel whose load is held by the test, or goes to the real server (`source`). */
 @customElement('jc-kernel-test')
-class KernelTest extends JcElement {
+class KernelTest extends JcElement<[typeof communityEndpoints]> {
+  static override resources = [communityEndpoints];
   @property() input = 'a';
   @property({ attribute: false }) source: 'held' | 'communities' | 'community' = 'held';
   frameOptions: FrameOptions<string> = { signedOut: 'Sign in to test.', optIn: 'Opt in to test.', loading: 'Loading the test…', notAvailable: 'This test is not available.', empty: (v) => (v === '' ? html`<p class="empty">Nothing.</p>` : null) };

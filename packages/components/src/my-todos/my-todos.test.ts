@@ -8,6 +8,7 @@ import type { Activity, ActivityStep, Community } from '../api/schemas.js';
 import { localDateIn } from '../shared/dates.js';
 import { activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
+import { fullApi } from '../testing/full-api.js';
 
 /*
  * Against the real server (mounted into the test runner), except the error
@@ -162,12 +163,12 @@ describe('jc-my-todos (against the real server)', () => {
     await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
     await signInSession(pb.context!.session, bob);
     await waitUntil(() => pa.context!.live.status === 'open', 'the stream is open', { timeout: 5000 });
-    await pb.context!.api.joinCommunity(community.slug);
-    await pb.context!.api.addStep(activity.id, { title: 'Drive the lead car', assignee: { kind: 'user', id: owner.id }, dueDate: localDateIn(1) });
+    await fullApi(pb.context!.api).joinCommunity(community.slug);
+    await fullApi(pb.context!.api).addStep(activity.id, { title: 'Drive the lead car', assignee: { kind: 'user', id: owner.id }, dueDate: localDateIn(1) });
     await waitForTitles(el, ['Drive the lead car', 'Everyone: check radios'], 8000);
     await waitUntil(() => announcement(el) === 'New to-do: “Drive the lead car” in Night operation.', `announced (${announcement(el)})`);
     // Bob checks off the group's step: it leaves the owner's list too.
-    await pb.context!.api.setStepDone(activity.steps[0]!.id, true);
+    await fullApi(pb.context!.api).setStepDone(activity.steps[0]!.id, true);
     await waitForTitles(el, ['Drive the lead car'], 8000);
     await pb.context!.session.signOut();
   });

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { activityEndpoints } from '../api/activities.js';
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
@@ -62,7 +63,8 @@ const TOPICS = ['step.changed', 'step.assigned', 'activity.updated', 'activity.c
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-my-todos')
-export class JcMyTodos extends JcElement {
+export class JcMyTodos extends JcElement<[typeof activityEndpoints]> {
+  static override resources = [activityEndpoints];
   static override styles = myTodosStyles;
 
   /** Where an activity's title links to: `{id}` (the activity's id) and `{community}` (its community's slug) are replaced, URL-encoded. */

@@ -6,6 +6,7 @@ import { createActiveUser, signInSession, signOutPage } from '../testing/server.
 import { formatNumber, intlLocale, uiLocaleFor, useLocale } from '../shared/localization.js';
 import '../announcements/announcements.js';
 import '../sign-in/sign-in.js';
+import { fullApi } from '../testing/full-api.js';
 
 describe('jc-provider (against the real server)', () => {
   afterEach(signOutPage);
@@ -19,8 +20,8 @@ describe('jc-provider (against the real server)', () => {
 
   it('defaults the API to the page origin and loads the session from it', async () => {
     const el = await fixture<JcProvider>(html`<jc-provider></jc-provider>`);
-    expect(el.context!.api.baseUrl).to.equal(location.origin);
-    expect(el.context!.api.crossOrigin).to.equal(false);
+    expect(fullApi(el.context!.api).baseUrl).to.equal(location.origin);
+    expect(fullApi(el.context!.api).crossOrigin).to.equal(false);
     await waitUntil(() => el.context!.session.state.status === 'signed-out');
   });
 
@@ -42,7 +43,7 @@ describe('jc-provider (against the real server)', () => {
     el.api = `http://127.0.0.1:${Number(location.port) + 1}`; // the cross-origin test server (web-test-runner.config.mjs)
     await el.updateComplete;
     expect(el.context).to.not.equal(first);
-    expect(el.context!.api.crossOrigin).to.equal(true);
+    expect(fullApi(el.context!.api).crossOrigin).to.equal(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { serviceEndpoints } from '../api/services.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
@@ -88,7 +89,8 @@ type FocusKey = string;
  * @cssprop --jc-focus-ring - The whole focus outline, instead of `--jc-focus-width` and `--jc-color-focus` (`--jc-focus-width solid --jc-color-focus`).
  */
 @customElement('jc-service-directory')
-export class JcServiceDirectory extends JcElement {
+export class JcServiceDirectory extends JcElement<[typeof serviceEndpoints]> {
+  static override resources = [serviceEndpoints];
   static override styles = serviceDirectoryStyles;
 
   /** Where a service's community icon links: `{slug}` is replaced (URL-encoded). */

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ApiClient } from '../api/client.js';
+import type { ApiTransport } from '../api/transport.js';
 import type { Attachment } from '../api/schemas.js';
 import { toApiError } from '../api/session.js';
 import { errorText } from './account-states.js';
@@ -8,7 +8,7 @@ import { fileSize } from './file-size.js';
 export { fileSize };
 
 /** An attachment's address on the API's server; only http(s). */
-export function fileHref(api: ApiClient, url: string): string | undefined {
+export function fileHref(api: ApiTransport, url: string): string | undefined {
   try {
     const href = api.resolve(url);
     return /^https?:/i.test(href) ? href : undefined;
@@ -23,7 +23,7 @@ export function fileHref(api: ApiClient, url: string): string | undefined {
  * carries no credentials, so the file is fetched with the bearer token and
  * saved from memory. Calls `onError` with the reason if that fails.
  */
-export async function openAttachment(event: MouseEvent, api: ApiClient, file: Pick<Attachment, 'url' | 'filename'>, onError: (text: string) => void): Promise<void> {
+export async function openAttachment(event: MouseEvent, api: ApiTransport, file: Pick<Attachment, 'url' | 'filename'>, onError: (text: string) => void): Promise<void> {
   if (!api.crossOrigin) return;
   event.preventDefault();
   try {
@@ -40,7 +40,7 @@ export async function openAttachment(event: MouseEvent, api: ApiClient, file: Pi
 }
 
 /** An attachment as a download link with its name and size. */
-export function renderAttachment(api: ApiClient, file: Attachment, locale: string | undefined, onError: (text: string) => void): TemplateResult {
+export function renderAttachment(api: ApiTransport, file: Attachment, locale: string | undefined, onError: (text: string) => void): TemplateResult {
   return html`<p class="attachment" part="attachment">
     <span aria-hidden="true">📎</span>
     <a

@@ -1,6 +1,8 @@
 import { msg, str } from '@lit/localize';
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { ApiClient, ApiError } from '../api/client.js';
+import type { activityEndpoints } from '../api/activities.js';
+import type { ApiError } from '../api/client.js';
+import type { ClientWith } from '../api/transport.js';
 import type { Activity } from '../api/activity-schemas.js';
 import { toApiError } from '../api/session.js';
 import { errorText } from './account-states.js';
@@ -13,7 +15,7 @@ export interface CheckableStep {
 }
 
 export interface StepCompletionOptions {
-  api: () => ApiClient;
+  api: () => ClientWith<[typeof activityEndpoints]>;
   /** The server took the change: `activity` is its answer (the whole activity, with the new version). */
   onSaved: (activity: Activity, step: CheckableStep, done: boolean) => void;
   /** The server refused or could not be reached (the step is back as it was, with its error shown). */

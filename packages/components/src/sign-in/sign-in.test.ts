@@ -18,6 +18,7 @@ import {
   totpFromSecret,
   type TestUser,
 } from '../testing/server.js';
+import { fullApi } from '../testing/full-api.js';
 
 function shadow(el: HTMLElement) {
   return el.shadowRoot!;
@@ -317,7 +318,7 @@ describe('jc-sign-in (against the real server)', () => {
     const el = provider.querySelector('jc-sign-in')!;
     await settled(el, /Signed in as Expired Elsewhere/);
     expire = true;
-    await provider.context!.api.listCommunities().catch(() => null);
+    await fullApi(provider.context!.api).listCommunities().catch(() => null);
     await settled(el, /You were signed out after 30 minutes without activity/);
     await settled(provider.querySelector('jc-community-list')!, /You were signed out after 30 minutes without activity/);
   });

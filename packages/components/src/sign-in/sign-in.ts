@@ -1,7 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ApiError, type Enrolment } from '../api/client.js';
+import { ApiError, type Enrolment } from '../api/transport.js';
 import { toApiError, type SessionState, type SessionStore } from '../api/session.js';
 import { JcController } from '../context.js';
 import { sessionEndText } from '../shared/account-states.js';
