@@ -4,8 +4,9 @@ import { allLocales, sourceLocale, targetLocales } from '../generated/locale-cod
 /*
  * The widgets' language (@lit/localize in runtime mode). Every user-visible
  * string is a `msg()`; `npm run localize` extracts them to `xliff/es.xlf`,
- * where translators fill the targets, and builds `src/generated/locales/`.
- * Spanish loads only when asked for (its own chunk).
+ * where translators fill the targets, and builds `src/generated/locales/`,
+ * whose `templates` finds each `msg()` id by a prefix of it (see
+ * localize/shorten-ids.ts). Spanish loads only when asked for (its own chunk).
  *
  * One language a page: lit-localize keeps one active locale, so every widget
  * on the page speaks the last one a `jc-provider` (or, with none, the page's
@@ -18,13 +19,21 @@ export type UiLocale = (typeof allLocales)[number];
 const { getLocale, setLocale } = configureLocalization({
   sourceLocale,
   targetLocales,
-  loadLocale: async (locale) => {
-    if (locale !== 'es') throw new Error(`No translations for ${locale}.`);
+  // Called only for a target locale (setLocale refuses others), and Spanish is the only one: see SpanishOnly.
+  loadLocale: async () => {
     const [templates, errors] = await Promise.all([import('../generated/locales/es.js'), import('../api/error-text.js')]);
     errorTexts = errors;
     return templates;
   },
 });
+
+/**
+ * Spanish is the only language loadLocale loads: adding a target locale to
+ * lit-localize.json fails typecheck here until loadLocale loads it too (a
+ * compile-time check, where a runtime one cost every widget's bundle bytes).
+ */
+type SpanishOnly<T extends 'es'> = T;
+type TargetLocale = SpanishOnly<(typeof targetLocales)[number]>;
 
 /** The server's refusals in words other than its English: loaded with the first translation. */
 let errorTexts: typeof import('../api/error-text.js') | undefined;
