@@ -88,7 +88,7 @@ test('src/generated/ is built from xliff/es.xlf (run `npm run localize`)', () =>
   assert.equal(committed('src/generated/locale-codes.ts'), readFileSync(path.join(dir, 'locale-codes.ts'), 'utf8'));
 });
 
-/* Shortened ids (localize/shorten-ids.ts): msg() hashes a template to a full id and src/shared/localization.ts looks it up by its first 1 + L characters. */
+/* Shortened ids (localize/shorten-ids.ts): msg() hashes a template to a full id and the catalogue's `templates` looks it up by its first 1 + L characters. */
 
 const xmlText = (text: string) =>
   text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!);
@@ -120,7 +120,7 @@ function templateStrings(source: string): string[] {
   return strings;
 }
 
-/** The ids msg() computes for the messages of the committed XLIFF (re-derived, not read from its id attributes). */
+/** The ids msg() computes for the messages of the committed XLIFF (re-derived by hashing each source; only the kind letter, s or h, is read from its id). */
 const sourceIds = () =>
   units(committed('xliff/es.xlf')).map((u) => {
     const strings = templateStrings(u.source);
