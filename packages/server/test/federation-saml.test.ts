@@ -242,6 +242,7 @@ for (const backend of backends()) {
         ['not yet valid', (r) => idp.respond(sp, r, { attributes: who, now: minutes(10), notBefore: minutes(10), notOnOrAfter: minutes(15) }), 401, 'ASSERTION_NOT_YET_VALID'],
         ['answering another request', (r) => idp.respond(sp, r, { attributes: who, now: now(), inResponseTo: '_not-our-request' }), 401, 'UNKNOWN_REQUEST'],
         ['unsolicited, though our state came back', (r) => idp.respond(sp, r, { attributes: who, now: now(), inResponseTo: null }), 401, 'UNSOLICITED_RESPONSE'],
+        ['signed with SHA-1 by the registered key', (r) => sign(responseXml(idp, r, { attributes: who, now: now() }), 'assertion', idp.keys, 'http://www.w3.org/2000/09/xmldsig#rsa-sha1'), 401, 'WEAK_SIGNATURE'],
         ['not XML', () => 'not a response', 400, 'INVALID_RESPONSE'],
         ['signed, but not following the SAML schemas', (r) => sign(responseXml(idp, r, { attributes: who, now: now() }).replace('<saml:Subject>', '<saml:Bogus/><saml:Subject>'), 'assertion', idp.keys), 400, 'INVALID_RESPONSE'],
         ['a document type (entity expansion)', (r) => `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>${responseXml(idp, r, { attributes: who, now: now() })}`, 400, 'INVALID_RESPONSE'],
@@ -253,6 +254,14 @@ for (const backend of backends()) {
         assert.deepEqual([res.status, res.code, res.cookie], [status, code, undefined], name);
         assert.equal((await refusals(code)).length, before + 1, `${name}: one audit row`);
       }
+      assert.equal(await userOf('NIEF:IDP:TEST:USER:victim'), undefined);
+      // A comment slipped into a signed value (outside what the signature covers) cuts nothing off: the value is read as signed.
+      const own = person({ [`${GFIPM}FederationId`]: 'NIEF:IDP:TEST:USER:victim.attacker' });
+      const { request, cookie } = await begin();
+      const commented = (await idp.respond(sp, request, { attributes: own, now: now() })).replace('USER:victim.attacker</saml:AttributeValue>', 'USER:victim<!---->.attacker</saml:AttributeValue>');
+      assert.ok(commented.includes('<!---->'));
+      assert.equal((await post(commented, request.relayState, cookie)).status, 303);
+      assert.ok(await userOf('NIEF:IDP:TEST:USER:victim.attacker'));
       assert.equal(await userOf('NIEF:IDP:TEST:USER:victim'), undefined);
       // Nothing the refusals wrote holds the response.
       const details = await t.services.db.kysely.selectFrom('audit_log').select('details').where('action', '=', 'auth.federation.sign-in').execute();
@@ -288,6 +297,12 @@ for (const backend of backends()) {
       const reused = await post(await idp.respond(sp, second.request, { attributes: who, now: clock.now(), assertionId }), second.request.relayState, second.cookie);
       assert.deepEqual([reused.status, reused.code], [401, 'ASSERTION_REPLAYED']);
       assert.equal((await refusals('ASSERTION_REPLAYED')).length, 1);
+      // One response posted 10 times at once: one session, the rest find the state taken.
+      const raced = await begin();
+      const once = await idp.respond(sp, raced.request, { attributes: person(), now: clock.now() });
+      const answers = await Promise.all(Array.from({ length: 10 }, () => post(once, raced.request.relayState, raced.cookie)));
+      assert.deepEqual(answers.map((a) => a.status).sort(), [303, 400, 400, 400, 400, 400, 400, 400, 400, 400], JSON.stringify(answers.map((a) => a.code)));
+      assert.equal(answers.filter((a) => a.cookie).length, 1);
     });
 
     it('refuses an IdP-initiated response, one from another browser, and any response once the provider is disabled', async () => {

@@ -151,7 +151,7 @@ function signedAssertion(idp: Idp, xml: string): string {
  * Checks a Response from `idp` answering our AuthnRequest `requestId`, and
  * gives the signed assertion's contents. Refusals are FederationErrors with a
  * code: INVALID_RESPONSE (not SAML), IDP_REFUSED (its status), BAD_SIGNATURE,
- * UNSIGNED_ASSERTION, WRONG_ISSUER, WRONG_DESTINATION, WRONG_AUDIENCE,
+ * SIGNATURE_WRAPPING, WEAK_SIGNATURE, UNSIGNED_ASSERTION, WRONG_ISSUER, WRONG_DESTINATION, WRONG_AUDIENCE,
  * WRONG_RECIPIENT, UNSOLICITED_RESPONSE, UNKNOWN_REQUEST, ASSERTION_EXPIRED,
  * ASSERTION_NOT_YET_VALID.
  */
@@ -174,6 +174,10 @@ export async function checkResponse(baseUrl: string, idp: Idp, encoded: string, 
   const assertions = count('Assertion');
   if (assertions === 0) throw invalid('no assertion');
   if (assertions > 1) throw new FederationError(401, 'SIGNATURE_WRAPPING', 'The response holds more than one assertion: refused (XML signature wrapping).');
+  // SHA-1 (signature or digest) is refused: collisions are practical; IdPs sign with SHA-256 or better.
+  if (/Algorithm\s*=\s*["']http:\/\/www\.w3\.org\/2000\/09\/xmldsig#(rsa-sha1|dsa-sha1|hmac-sha1|sha1)["']/.test(xml)) {
+    throw new FederationError(401, 'WEAK_SIGNATURE', 'The response is signed with SHA-1, which JusticeConnect does not accept: the IdP must sign with SHA-256 or better.');
+  }
   const assertion = signedAssertion(idp, xml);
   const acs = acsUrl(baseUrl, idp.id);
   // The envelope may be unsigned (the assertion is): what it says is checked, never used.

@@ -116,8 +116,8 @@ export function responseXml(idp: { entityId: string }, request: AuthnRequestSeen
 }
 
 /** Signs the assertion, or the whole response, with `key` (samlify's signing, as its IdP does). */
-export function sign(xml: string, what: 'assertion' | 'response', key: KeyPair): string {
-  const common = { rawSamlMessage: xml, privateKey: key.privateKey, signingCert: certBody(key.certificate), isBase64Output: false };
+export function sign(xml: string, what: 'assertion' | 'response', key: KeyPair, signatureAlgorithm?: string): string {
+  const common = { rawSamlMessage: xml, privateKey: key.privateKey, signingCert: certBody(key.certificate), isBase64Output: false, ...(signatureAlgorithm && { signatureAlgorithm }) };
   return what === 'assertion'
     ? samlify.SamlLib.constructSAMLSignature({
         ...common,
