@@ -151,9 +151,9 @@ function signedAssertion(idp: Idp, xml: string): string {
  * Checks a Response from `idp` answering our AuthnRequest `requestId`, and
  * gives the signed assertion's contents. Refusals are FederationErrors with a
  * code: INVALID_RESPONSE (not SAML), IDP_REFUSED (its status), BAD_SIGNATURE,
- * SIGNATURE_WRAPPING, WEAK_SIGNATURE, UNSIGNED_ASSERTION, WRONG_ISSUER, WRONG_DESTINATION, WRONG_AUDIENCE,
- * WRONG_RECIPIENT, UNSOLICITED_RESPONSE, UNKNOWN_REQUEST, ASSERTION_EXPIRED,
- * ASSERTION_NOT_YET_VALID.
+ * SIGNATURE_WRAPPING, WEAK_SIGNATURE, UNSIGNED_ASSERTION, WRONG_ISSUER,
+ * WRONG_DESTINATION, WRONG_AUDIENCE, WRONG_RECIPIENT, UNSOLICITED_RESPONSE,
+ * UNKNOWN_REQUEST, ASSERTION_EXPIRED, ASSERTION_NOT_YET_VALID.
  */
 export async function checkResponse(baseUrl: string, idp: Idp, encoded: string, requestId: string, now: Date): Promise<CheckedAssertion> {
   const xml = decode(encoded);
