@@ -48,6 +48,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { federation } from './federation/routes.ts';
 import { identityProviders } from './federation/admin.ts';
 import { applyProvidersFile } from './federation/queries.ts';
+import { exceptSamlAcs } from './federation/saml-routes.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -175,8 +176,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   app.use('/api/*', compressJson());
   // Every write and every denial is recorded (after the answer is decided, so CSRF and size refusals count too).
   app.use('/api/*', auditRequests);
-  app.use('/api/*', csrf({ origin: allowedOrigins }));
-  app.use('/api/*', checkOrigin(allowedOrigins));
+  // (The SAML ACS is posted to by the IdP's page on its own site: its signed, one-time answer is its check.)
+  app.use('/api/*', exceptSamlAcs(csrf({ origin: allowedOrigins })));
+  app.use('/api/*', exceptSamlAcs(checkOrigin(allowedOrigins)));
   app.use('/api/*', requireBearerOrigin(config.trustedOrigins));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadProvidersFile } from '../src/config.ts';
 import { activeUser, backends, call, signUpAndIn, startApp, TEST_ORI, type TestApp } from './helpers.ts';
+import { makeKeyPair } from './support/saml-idp.ts';
 
 /*
  * Identity providers as data: the site administrator's API (who may use it,
@@ -22,6 +23,11 @@ const provider = (id: string, extra: Record<string, unknown> = {}) => ({
   multiFactor: ['mfa'],
   ...extra,
 });
+/** A SAML 2.0 provider: its SSO URL and signing certificate instead of a client id and secret. */
+const samlProvider = (id: string) => ({
+  ...provider(id, { protocol: 'saml', clientId: undefined, clientSecret: undefined }),
+  saml: { ssoUrl: `https://${id}.idp.example.gov/sso`, certificates: [makeKeyPair(id).certificate] },
+});
 
 describe('identity providers file (JC_IDENTITY_PROVIDERS_FILE)', () => {
   it('is checked with zod at start, and its errors never quote the file', () => {
@@ -33,8 +39,11 @@ describe('identity providers file (JC_IDENTITY_PROVIDERS_FILE)', () => {
     assert.throws(() => loadProvidersFile(file), (err: Error) => err instanceof ConfigError && /not valid JSON/.test(err.message) && !err.message.includes(SECRET));
     writeFileSync(file, JSON.stringify({ providers: [provider('one'), provider('one')] }));
     assert.throws(() => loadProvidersFile(file), /names one id or issuer twice/);
-    writeFileSync(file, JSON.stringify({ providers: [provider('ok', { protocol: 'saml' })] }));
+    writeFileSync(file, JSON.stringify({ providers: [samlProvider('ok')] }));
     assert.equal(loadProvidersFile(file)[0]?.protocol, 'saml');
+    // A SAML provider says how to reach and trust it, and takes no client secret.
+    writeFileSync(file, JSON.stringify({ providers: [provider('no-settings', { protocol: 'saml' })] }));
+    assert.throws(() => loadProvidersFile(file), (err: Error) => err instanceof ConfigError && /providers\.0\.saml/.test(err.message) && /providers\.0\.clientSecret/.test(err.message) && !err.message.includes(SECRET));
   });
 });
 
@@ -99,17 +108,20 @@ for (const backend of backends()) {
       assert.equal((await call(t, 'PATCH', '/api/v1/identity-providers/nope', { cookie: admin.cookie, body: { displayName: 'x' } })).status, 404);
     });
 
-    it('a disabled provider starts no sign-in and is not offered; SAML is registered but not yet signed in through', async () => {
-      assert.equal((await call(t, 'POST', '/api/v1/identity-providers', { cookie: admin.cookie, body: provider('saml-idp', { protocol: 'saml', claims: undefined }) })).status, 201);
+    it('a disabled provider starts no sign-in and is not offered; a SAML provider is registered with the GFIPM names and signs in by redirect (federation-saml.test.ts)', async () => {
+      assert.equal((await call(t, 'POST', '/api/v1/identity-providers', { cookie: admin.cookie, body: samlProvider('saml-idp') })).status, 201);
       const saml = await call(t, 'GET', '/api/v1/identity-providers', { cookie: admin.cookie });
       assert.equal(saml.body.items.find((i: { id: string }) => i.id === 'saml-idp').claims.federationId, 'gfipm:2.0:user:FederationId');
-      assert.deepEqual([(await call(t, 'GET', '/api/v1/federation/saml-idp/start', {})).status], [501]);
+      const samlStart = await call(t, 'GET', '/api/v1/federation/saml-idp/start', {});
+      assert.equal(samlStart.status, 302);
+      assert.ok(samlStart.headers.get('location')!.startsWith('https://saml-idp.idp.example.gov/sso?SAMLRequest='));
       const disabled = await call(t, 'POST', '/api/v1/identity-providers/from-file/disable', { cookie: admin.cookie });
       assert.deepEqual([disabled.status, disabled.body.disabled], [200, true]);
       const start = await call(t, 'GET', '/api/v1/federation/from-file/start', {});
       assert.deepEqual([start.status, start.body.error.code], [404, 'NOT_FOUND']);
       const offered = await call(t, 'GET', '/api/v1/federation/providers', {});
-      assert.ok(!offered.body.items.some((i: { id: string }) => i.id === 'from-file' || i.id === 'saml-idp'));
+      assert.ok(!offered.body.items.some((i: { id: string }) => i.id === 'from-file'));
+      assert.ok(offered.body.items.some((i: { id: string; protocol: string }) => i.id === 'saml-idp' && i.protocol === 'saml'));
       assert.equal((await call(t, 'POST', '/api/v1/identity-providers/from-file/enable', { cookie: admin.cookie })).body.disabled, false);
       const actions = await t.services.db.kysely.selectFrom('audit_log').select('action').where('target', '=', 'from-file').execute();
       assert.ok(['identity-provider.disabled', 'identity-provider.enabled'].every((a) => actions.some((r) => r.action === a)));

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { activate, addMember, backends, call, makeCommunity, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { makeKeyPair } from './support/saml-idp.ts';
 
 /**
  * The permission matrix, generated: every role × visibility × level × operation,
@@ -56,11 +57,34 @@ const OPS: Op[] = [
     run: async (t, cookie, f) =>
       (await call(t, 'POST', '/api/v1/identity-providers', { cookie, body: { id: `p${f.id}`, displayName: 'IdP', issuer: `https://${f.id}.idp.example.gov`, clientId: 'jc', oris: ['TEST00001'] } })).status,
   },
+  // Signing in through a SAML 2.0 provider (federation/saml-routes.ts): the same for everyone, whoever is signed in.
+  { name: 'saml-metadata', run: async (t, cookie) => (await call(t, 'GET', `/api/v1/federation/${SAML_IDP}/saml/metadata`, { cookie })).status },
+  { name: 'saml-start', run: async (t, cookie) => (await call(t, 'GET', `/api/v1/federation/${SAML_IDP}/start`, { cookie })).status },
+  {
+    name: 'saml-acs',
+    run: async (t, cookie) =>
+      (
+        await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/saml/acs`, {
+          cookie,
+          origin: 'https://idp.saml.test',
+          rawBody: `SAMLResponse=${encodeURIComponent(Buffer.from('<samlp:Response/>').toString('base64'))}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+  },
   { name: 'create-sub', run: async (t, cookie, f) => (await call(t, 'POST', '/api/v1/communities', { cookie, body: { name: 'Sub', slug: `sub-${f.id}`.toLowerCase().slice(0, 60), parent: f.slug } })).status },
 ];
 
+/** A SAML 2.0 provider registered for the federation operations. */
+const SAML_IDP = 'matrix-saml';
+
 /** The rule, as the issue states it. */
 function expected(role: RoleName, vis: Vis, level: Level, op: string): number | boolean {
+  // Federation is how one signs in: the SP metadata and the start answer anyone; the ACS takes
+  // only the IdP's signed answer to a request begun in this browser (an unsolicited one: 401).
+  if (op === 'saml-metadata') return 200;
+  if (op === 'saml-start') return 302;
+  if (op === 'saml-acs') return 401;
   if (role === 'pending' || role === 'notOptedIn') return op === 'listed' ? false : 403;
   // Identity providers are the site administrator's alone, whatever the community.
   if (op === 'idp-list') return role === 'siteAdmin' ? 200 : 403;
@@ -119,6 +143,12 @@ for (const backend of backends()) {
       }
       founder = (await signUpAndIn(t, 'Founder')).userId;
       await activate(t, founder);
+      const saml = { ssoUrl: 'https://idp.saml.test/sso', certificates: [makeKeyPair().certificate] };
+      const registered = await call(t, 'POST', '/api/v1/identity-providers', {
+        cookie: actors.get('siteAdmin')!.cookie,
+        body: { id: SAML_IDP, displayName: 'Matrix SAML IdP', protocol: 'saml', issuer: 'https://idp.saml.test/idp', saml, oris: ['TEST00001'] },
+      });
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
     });
     after(() => t.dispose());
 

@@ -20,6 +20,7 @@ import * as m0015 from './migrations/0015_event_sequence_and_audit_outbox.ts';
 import * as m0016 from './migrations/0016_sliding_limits_and_leases.ts';
 import * as m0017 from './migrations/0017_identity_providers.ts';
 import * as m0018 from './migrations/0018_federated_sessions.ts';
+import * as m0019 from './migrations/0019_saml_providers.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016_sliding_limits_and_leases': m0016,
   '0017_identity_providers': m0017,
   '0018_federated_sessions': m0018,
+  '0019_saml_providers': m0019,
 };
 
 /**

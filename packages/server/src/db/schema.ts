@@ -468,6 +468,8 @@ export interface IdentityProviderTable {
   disabled_at: string | null;
   /** Who disabled it: an administrator ('api') or the providers file at start ('file'). */
   disabled_by: Generated<'api' | 'file' | null>;
+  /** SAML 2.0 only: JSON `{ ssoUrl, certificates }` (federation/saml.ts); null for OIDC. */
+  saml: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { JWTPayload } from 'jose';
 import { now } from '../db/database.ts';
 import type { Database, UserStatus } from '../db/schema.ts';
 import { INVISIBLE_FORMATTING } from '../http/display-name.ts';
@@ -25,7 +24,10 @@ export interface Assertion {
 const ORI = /^[A-Z0-9]{9}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
-function text(payload: JWTPayload, claim: string): string | undefined {
+/** What an IdP asserted, by claim (OIDC) or attribute (SAML) name. */
+export type Claims = Record<string, unknown>;
+
+function text(payload: Claims, claim: string): string | undefined {
   const value = payload[claim];
   return typeof value === 'string' ? value : undefined;
 }
@@ -37,16 +39,19 @@ function displayName(given: string | undefined, surname: string | undefined): st
   return name || 'Federated user';
 }
 
-/** Reads the assertion's claims by the IdP's configured names; a missing federation id or ORI is refused. */
-export function readAssertion(idp: Idp, payload: JWTPayload): Assertion {
+/**
+ * Reads the assertion's claims by the IdP's configured names; a missing
+ * federation id or ORI is refused. `contexts`: how the user signed in there
+ * (OIDC amr and acr, SAML AuthnContextClassRef): multi-factor when one of them
+ * is among the IdP's multi-factor values.
+ */
+export function readAssertion(idp: Idp, payload: Claims, contexts: string[]): Assertion {
   const federationId = text(payload, idp.claims.federationId);
   if (!federationId || federationId.length > 500) throw new FederationError(403, 'MISSING_CLAIM', `The identity provider did not say who you are (${idp.claims.federationId}).`);
   const rawOri = text(payload, idp.claims.ori)?.trim().toUpperCase();
   if (!rawOri || !ORI.test(rawOri)) throw new FederationError(403, 'MISSING_CLAIM', `The identity provider did not name your agency (${idp.claims.ori}).`);
   const email = text(payload, idp.claims.email)?.trim().toLowerCase();
-  const amr = Array.isArray(payload.amr) ? payload.amr.filter((v): v is string => typeof v === 'string') : [];
-  const acr = text(payload, 'acr');
-  const multiFactor = amr.some((v) => idp.multiFactor.includes(v)) || (acr !== undefined && idp.multiFactor.includes(acr));
+  const multiFactor = contexts.some((v) => idp.multiFactor.includes(v));
   return {
     federationId,
     ori: rawOri,
@@ -117,8 +122,8 @@ export async function provision(trx: Kysely<Database>, idp: Idp, a: Assertion, n
 }
 
 /**
- * Keeps an ID token's `jti` until the token expires: false when it was used
- * before (a replay), in any process (one row, ON CONFLICT DO NOTHING).
+ * Keeps an ID token's `jti` (or a SAML assertion's ID) until it expires: false
+ * when it was used before (a replay), in any process (one row, ON CONFLICT DO NOTHING).
  */
 export async function claimJti(trx: Kysely<Database>, idpId: string, jti: string, expiresAt: Date, at: Date): Promise<boolean> {
   await trx.deleteFrom('federation_jti').where('expires_at', '<', at.toISOString()).execute();

@@ -10,7 +10,8 @@ import { createRouter } from '../http/router.ts';
 import { endSessions } from '../sessions.ts';
 import { changeProvider, manageIdentityProviders } from './policy.ts';
 import { findProvider, insertProvider, listProviders, providerClash, setProviderDisabled, toView, updateProvider } from './queries.ts';
-import { adminRoutes, type IdpPatch } from './schemas.ts';
+import { samlAudit, type SamlInput } from './saml-settings.ts';
+import { adminRoutes, protocolIssues, type IdpPatch } from './schemas.ts';
 
 /*
  * The site administrator's API for identity providers (mounted at
@@ -33,7 +34,17 @@ function changed(patch: IdpPatch): Record<string, string | number | boolean | nu
   const details: Record<string, string | number | boolean | null> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    details[key] = key === 'clientSecret' ? (value === null ? 'removed' : 'replaced') : typeof value === 'object' ? JSON.stringify(value) : (value as string | boolean);
+    // The secret by what happened to it; SAML settings by what they now trust (not the metadata's text).
+    details[key] =
+      key === 'clientSecret'
+        ? value === null
+          ? 'removed'
+          : 'replaced'
+        : key === 'saml'
+          ? samlAudit(value as SamlInput)
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : (value as string | boolean);
   }
   return details;
 }
@@ -85,7 +96,15 @@ export const identityProviders = createRouter()
         target: body.id,
         outcome: 'success',
         ...origin(c),
-        details: { protocol: body.protocol, issuer: body.issuer, oris: body.oris.length, vettingCounts: body.vettingCounts ?? false, multiFactor: JSON.stringify(body.multiFactor ?? []), clientSecret: body.clientSecret ? 'set' : 'none' },
+        details: {
+          protocol: body.protocol,
+          issuer: body.issuer,
+          oris: body.oris.length,
+          vettingCounts: body.vettingCounts ?? false,
+          multiFactor: JSON.stringify(body.multiFactor ?? []),
+          clientSecret: body.clientSecret ? 'set' : 'none',
+          ...(body.saml && { saml: samlAudit(body.saml) }),
+        },
       });
       return (await findProvider(trx, body.id))!;
     });
@@ -100,6 +119,12 @@ export const identityProviders = createRouter()
       const before = await findProvider(trx, id);
       if (!before) throw NOT_FOUND();
       allow(changeProvider(before));
+      // What the provider's protocol needs, checked on the change with the provider it changes.
+      const fields: Record<string, string> = {};
+      protocolIssues({ ...patch, protocol: before.protocol, issuer: patch.issuer ?? before.issuer }, (path, message) => (fields[path] ??= message), false);
+      if (Object.keys(fields).length > 0) {
+        throw new ApiError(400, 'VALIDATION_FAILED', `Invalid request body: ${Object.entries(fields).map(([k, v]) => `${k} (${v})`).join(', ')}`, fields);
+      }
       if (patch.issuer !== undefined && patch.issuer !== before.issuer && (await trx.selectFrom('identity_provider').select('id').where('issuer', '=', patch.issuer).executeTakeFirst())) {
         throw new ApiError(409, 'ISSUER_TAKEN', 'Another identity provider has that issuer.', { issuer: 'Already registered' });
       }

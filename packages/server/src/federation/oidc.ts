@@ -146,6 +146,12 @@ export async function verifyIdToken(idp: Idp, doc: Discovery, token: string, o: 
   return payload;
 }
 
+/** How the user signed in at the IdP: the ID token's amr values and its acr. */
+export function oidcContexts(payload: JWTPayload): string[] {
+  const amr = Array.isArray(payload.amr) ? payload.amr.filter((v): v is string => typeof v === 'string') : [];
+  return typeof payload.acr === 'string' ? [...amr, payload.acr] : amr;
+}
+
 /**
  * What keeps an ID token from being used twice: its `jti`, or (an IdP that
  * sets none, as many do not) the hash of the whole token.

@@ -5,6 +5,7 @@ import type { Database, IdentityProviderTable } from '../db/schema.ts';
 import { appendAudit } from '../audit.ts';
 import { endSessions } from '../sessions.ts';
 import { defaultClaims, type ClaimNames, type IdpCreate, type IdpFileEntry, type IdpPatch, type IdpView } from './schemas.ts';
+import { certificateInfo, readSamlSettings, samlSettings, type SamlSettings } from './saml-settings.ts';
 
 /*
  * Identity providers in the database: rows to views (never the secret), and
@@ -30,6 +31,8 @@ export interface Idp {
   multiFactor: string[];
   disabled: boolean;
   encryptedSecret: string | null;
+  /** SAML 2.0: its SSO URL and signing certificates (null for OIDC). */
+  saml: SamlSettings | null;
 }
 
 function parse<T>(text: string, fallback: T): T {
@@ -54,6 +57,7 @@ export function toIdp(row: Row): Idp {
     multiFactor: parse(row.multi_factor, []),
     disabled: row.disabled_at !== null,
     encryptedSecret: row.client_secret,
+    saml: readSamlSettings(row.saml),
   };
 }
 
@@ -71,6 +75,7 @@ export function toView(row: Row): IdpView {
     oris: idp.oris,
     vettingCounts: idp.vettingCounts,
     multiFactor: idp.multiFactor,
+    saml: idp.saml && { ssoUrl: idp.saml.ssoUrl, certificates: idp.saml.certificates.map(certificateInfo) },
     source: row.source,
     disabled: idp.disabled,
     createdAt: row.created_at,
@@ -114,6 +119,7 @@ function columns(input: IdpPatch & { protocol?: 'oidc' | 'saml' }) {
     ...(input.oris !== undefined && { oris: JSON.stringify([...new Set(input.oris)]) }),
     ...(input.vettingCounts !== undefined && { vetting_counts: input.vettingCounts ? 1 : 0 }),
     ...(input.multiFactor !== undefined && { multi_factor: JSON.stringify([...new Set(input.multiFactor)]) }),
+    ...(input.saml !== undefined && { saml: JSON.stringify(samlSettings(input.saml)) }),
   };
 }
 
@@ -127,13 +133,15 @@ export async function insertProvider(db: Kysely<Database>, authSecret: string, i
       protocol: input.protocol,
       display_name: input.displayName,
       issuer: input.issuer,
-      client_id: input.clientId,
+      // SAML: empty means the default entity id (saml.ts).
+      client_id: input.clientId ?? '',
       client_secret: input.clientSecret ? await encrypt(authSecret, input.clientSecret) : null,
       scopes: JSON.stringify(input.scopes ?? DEFAULT_SCOPES),
       claims: JSON.stringify(input.claims ?? {}),
       oris: JSON.stringify([...new Set(input.oris)]),
       vetting_counts: input.vettingCounts ? 1 : 0,
       multi_factor: JSON.stringify([...new Set(input.multiFactor ?? [])]),
+      saml: input.saml ? JSON.stringify(samlSettings(input.saml)) : null,
       source,
       disabled_at: null,
       created_at: at,
@@ -232,7 +240,12 @@ export async function applyProvidersFile(db: Kysely<Database>, authSecret: strin
           multiFactor: p.multiFactor ?? [],
           clientSecret: p.clientSecret ?? null,
         });
-        await trx.updateTable('identity_provider').set({ protocol: p.protocol }).where('id', '=', p.id).execute();
+        // What the file leaves out is reset too: the file says the whole provider.
+        await trx
+          .updateTable('identity_provider')
+          .set({ protocol: p.protocol, client_id: p.clientId ?? '', saml: p.saml ? JSON.stringify(samlSettings(p.saml)) : null })
+          .where('id', '=', p.id)
+          .execute();
       }
       count(await followFile(trx, p.id, p.disabled ? 'disabled' : null));
     });

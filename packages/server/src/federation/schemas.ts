@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ErrorBodySchema } from '../http/errors.ts';
 import { jsonBody, jsonContent } from '../http/openapi.ts';
 import { OriSchema } from '../routes/me.ts';
+import { isServiceUrl, metadataEntityId, SamlInputSchema, type SamlInput } from './saml-settings.ts';
 
 /*
  * Identity providers as data, and the federation endpoints: every shape that
@@ -38,16 +39,17 @@ export const IdpIdSchema = z
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lower-case letters, digits and hyphens, at most 40')
   .openapi({ description: 'The provider’s key in URLs', example: 'txdps' });
 
-const isLocalHost = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+/**
+ * OIDC: an issuer is a service URL (its discovery document is fetched from it).
+ * SAML: an entity id is a name, not fetched: any absolute URI (https, http as
+ * ADFS names itself, or a URN), no spaces.
+ */
+export function issuerProblem(protocol: 'oidc' | 'saml', issuer: string): string | null {
+  if (protocol === 'oidc') return isServiceUrl(issuer) ? null : 'An https URL without query, fragment or credentials (http only for localhost)';
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/.test(issuer) ? null : 'An absolute URI (the IdP’s SAML entity id)';
+}
 
-/** An issuer: an https URL (http only for a provider on this machine), no query or fragment. */
-const IssuerSchema = z
-  .url()
-  .max(500)
-  .refine((value) => {
-    const u = new URL(value);
-    return (u.protocol === 'https:' || (u.protocol === 'http:' && isLocalHost(u.hostname))) && !u.search && !u.hash && !u.username && !u.password;
-  }, 'An https URL without query, fragment or credentials (http only for localhost)');
+const IssuerSchema = z.string().trim().min(1).max(500);
 
 const ClaimName = z.string().trim().min(1).max(200);
 const ClaimsSchema = z
@@ -61,33 +63,71 @@ const Scope = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/, 'A scope tok
 
 const fields = {
   displayName: z.string().trim().min(1).max(100).openapi({ description: 'Shown to users: “Sign in with …”', example: 'Texas DPS' }),
-  issuer: IssuerSchema.openapi({ description: 'OIDC: the issuer (its discovery document is at /.well-known/openid-configuration); SAML: the entity id', example: 'https://idp.txdps.example.gov' }),
-  clientId: z.string().min(1).max(500).openapi({ description: 'JusticeConnect’s client id at the IdP: the audience its ID tokens must name' }),
+  issuer: IssuerSchema.openapi({
+    description: 'OIDC: the issuer, an https URL (its discovery document is at /.well-known/openid-configuration); SAML: the IdP’s entity id (an absolute URI)',
+    example: 'https://idp.txdps.example.gov',
+  }),
+  clientId: z.string().min(1).max(500).optional().openapi({
+    description: 'OIDC (required): JusticeConnect’s client id at the IdP, the audience its ID tokens must name. SAML (optional): the entity id JusticeConnect is known by at this IdP, the audience its assertions must name; default <JC_BASE_URL>/api/v1/federation/<id>/saml/metadata',
+  }),
   clientSecret: Secret.optional().openapi({ description: 'Written only: never returned nor logged. Without one, the code exchange authenticates by PKCE alone (a public client).' }),
   scopes: z.array(Scope).min(1).max(20).optional().openapi({ description: 'OIDC scopes asked for (default openid profile email); must include openid' }),
   claims: ClaimsSchema.optional(),
   oris: z.array(OriSchema).min(1).max(5000).openapi({ description: 'The ORIs this IdP may assert; any other is refused' }),
   vettingCounts: z.boolean().optional().openapi({ description: 'true: its users arrive approved; false (default): pending until their agency administrator approves' }),
   multiFactor: z.array(AuthContext).max(50).optional().openapi({ description: 'amr or acr values (OIDC; SAML AuthnContextClassRef) that show a multi-factor sign-in; our own TOTP step follows when none is present', example: ['mfa', 'otp', 'hwk'] }),
+  saml: SamlInputSchema.optional(),
 };
+
+type Checked = { protocol: 'oidc' | 'saml'; issuer?: string | undefined; clientId?: string | undefined; clientSecret?: string | null | undefined; scopes?: string[] | undefined; saml?: SamlInput | undefined };
+type Issue = (path: string, message: string) => void;
+
+/**
+ * What each protocol needs beside the common fields: OIDC a client id (and
+ * openid among its scopes), no SAML settings; SAML its settings (metadata, or
+ * SSO URL and certificates, whose entity id is the issuer), no secret nor
+ * scopes. The create API and the file check a whole provider; a change is
+ * checked merged with the provider it changes (admin.ts).
+ */
+export function protocolIssues(v: Checked, issue: Issue, whole: boolean): void {
+  if (v.issuer !== undefined) {
+    const problem = issuerProblem(v.protocol, v.issuer);
+    if (problem) issue('issuer', problem);
+  }
+  if (v.protocol === 'oidc') {
+    if (whole && v.clientId === undefined) issue('clientId', 'Required');
+    if (v.scopes && !v.scopes.includes('openid')) issue('scopes', 'Scopes must include openid');
+    if (v.saml !== undefined) issue('saml', 'Only for a SAML 2.0 provider');
+    return;
+  }
+  if (whole && v.saml === undefined) issue('saml', 'Required: the IdP’s metadata, or its SSO URL and signing certificates');
+  if (v.clientSecret != null) issue('clientSecret', 'A SAML 2.0 provider has no client secret');
+  if (v.scopes !== undefined) issue('scopes', 'Only for an OIDC provider');
+  if (v.saml?.metadata !== undefined && v.issuer !== undefined) {
+    const entityId = metadataEntityId(v.saml.metadata);
+    if (entityId !== null && entityId !== v.issuer) issue('saml.metadata', 'Its entityID is not the issuer');
+  }
+}
+
+const refineProtocol = (v: Checked, ctx: z.RefinementCtx) =>
+  protocolIssues(v, (path, message) => ctx.addIssue({ code: 'custom', message, path: path.split('.') }), true);
 
 export const IdpCreateSchema = z
   .strictObject({ id: IdpIdSchema, protocol: z.enum(['oidc', 'saml']).default('oidc'), ...fields })
-  .refine((v) => !v.scopes || v.scopes.includes('openid'), { message: 'Scopes must include openid', path: ['scopes'] })
+  .superRefine(refineProtocol)
   .openapi('IdentityProviderCreate');
 export type IdpCreate = z.infer<typeof IdpCreateSchema>;
 
 export const IdpPatchSchema = z
   .strictObject({ ...fields, clientSecret: Secret.nullable().optional().openapi({ description: 'A new secret, or null to remove it' }) })
   .partial()
-  .refine((v) => !v.scopes || v.scopes.includes('openid'), { message: 'Scopes must include openid', path: ['scopes'] })
   .openapi('IdentityProviderPatch');
 export type IdpPatch = z.infer<typeof IdpPatchSchema>;
 
 /** A provider in the file: as the create API takes it, and `disabled` (true: no sign-in, and its sessions end at start). */
 export const IdpFileEntrySchema = z
   .strictObject({ id: IdpIdSchema, protocol: z.enum(['oidc', 'saml']).default('oidc'), ...fields, disabled: z.boolean().optional() })
-  .refine((v) => !v.scopes || v.scopes.includes('openid'), { message: 'Scopes must include openid', path: ['scopes'] });
+  .superRefine(refineProtocol);
 export type IdpFileEntry = z.infer<typeof IdpFileEntrySchema>;
 
 /** JC_IDENTITY_PROVIDERS_FILE: `{ "providers": [ … ] }`, each as the create API takes it (and `disabled`). */
@@ -106,6 +146,13 @@ export const IdpViewSchema = z
     oris: z.array(z.string()),
     vettingCounts: z.boolean(),
     multiFactor: z.array(z.string()),
+    saml: z
+      .object({
+        ssoUrl: z.string(),
+        certificates: z.array(z.object({ sha256: z.string(), subject: z.string(), notAfter: z.string() })),
+      })
+      .nullable()
+      .openapi({ description: 'SAML 2.0: where sign-in requests go (HTTP-Redirect) and the certificates that may sign its assertions (fingerprints); null for OIDC' }),
     source: z.enum(['api', 'file']).openapi({ description: 'file: from JC_IDENTITY_PROVIDERS_FILE, changed only there' }),
     disabled: z.boolean(),
     createdAt: z.string(),
@@ -185,15 +232,23 @@ export const ReturnToSchema = z
   .refine((p) => /^\/(?![/\\])/.test(p) && !/[\u0000-\u001f\u007f\\]/.test(p), 'A path on this site, starting with a single /')
   .optional();
 
+/** What the IdP's page posts to the ACS (HTTP-POST binding). */
+export const SamlPostSchema = z
+  .object({
+    SAMLResponse: z.string().min(1).max(90_000).openapi({ description: 'The Response, base64 (never logged)' }),
+    RelayState: z.string().max(80).optional().openapi({ description: 'Our state, as the AuthnRequest sent it' }),
+  })
+  .openapi('SamlPost');
+
 export const federationRoutes = {
   choices: createRoute({ method: 'get', path: '/providers', tags: fedTags, summary: 'The identity providers a user may sign in through', responses: { 200: jsonContent(z.object({ items: z.array(IdpPublicSchema) }), 'Providers') } }),
   start: createRoute({
     method: 'get',
     path: '/{id}/start',
     tags: fedTags,
-    summary: 'Begin signing in at an identity provider: a redirect to it (OIDC authorization code with PKCE)',
+    summary: 'Begin signing in at an identity provider: a redirect to it (OIDC authorization code with PKCE, or a SAML 2.0 AuthnRequest by HTTP-Redirect)',
     request: { params: IdParams, query: z.object({ returnTo: ReturnToSchema }) },
-    responses: { 302: { description: 'To the identity provider' }, ...errors, 501: jsonContent(ErrorBodySchema, 'Protocol not supported yet (SAML)') },
+    responses: { 302: { description: 'To the identity provider' }, ...errors },
   }),
   callback: createRoute({
     method: 'get',
@@ -205,6 +260,22 @@ export const federationRoutes = {
       query: z.object({ code: z.string().max(2000).optional(), state: z.string().max(200).optional(), iss: z.string().max(500).optional(), error: z.string().max(200).optional(), error_description: z.string().max(1000).optional(), session_state: z.string().max(500).optional() }),
     },
     responses: { 302: { description: 'Signed in: to the page that began it' }, ...errors },
+  }),
+  samlMetadata: createRoute({
+    method: 'get',
+    path: '/{id}/saml/metadata',
+    tags: fedTags,
+    summary: 'JusticeConnect’s SAML 2.0 service-provider metadata for this identity provider (its entity id, the ACS, signed assertions wanted)',
+    request: { params: IdParams },
+    responses: { 200: { description: 'SAML 2.0 metadata', content: { 'application/samlmetadata+xml': { schema: z.string() } } }, ...errors },
+  }),
+  samlAcs: createRoute({
+    method: 'post',
+    path: '/{id}/saml/acs',
+    tags: fedTags,
+    summary: 'The assertion consumer service (HTTP-POST): the IdP’s signed answer to our AuthnRequest is checked, and a session begun',
+    request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: SamlPostSchema } } } },
+    responses: { 303: { description: 'Signed in: to the page that began it' }, ...errors },
   }),
   tokenExchange: createRoute({
     method: 'post',

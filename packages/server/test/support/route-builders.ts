@@ -224,6 +224,9 @@ export const routeBuilders: Record<string, Builder> = {
       subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
     },
   }),
+  // The ACS takes the IdP's form post only (HTTP-POST binding): this suite sends JSON, refused the same way N times
+  // (415, before any state is read). The real races (one response posted at once N times: one session) are in federation-saml.test.ts.
+  'POST /api/v1/federation/{id}/saml/acs': async (f) => ({ as: f.users.member, url: '/federation/raced-saml/saml/acs', body: { SAMLResponse: Buffer.from('<samlp:Response/>').toString('base64'), RelayState: 'raced' } }),
 };
 
 function identityProvider() {

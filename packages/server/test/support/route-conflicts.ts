@@ -170,4 +170,6 @@ export const NO_CONFLICT: Record<string, string> = {
   'POST /api/v1/announcements': 'a creation with no unique key: a second caller’s makes another announcement, and its deletion needs the id only the answer gives',
   'POST /api/v1/federation/token-exchange':
     'no identity provider is reachable from these processes, so every exchange here is refused before it writes; its races (one token sent at once, two first sign-ins of one identity) are in federation.test.ts against a real provider',
+  'POST /api/v1/federation/{id}/saml/acs':
+    'the IdP’s signed answer to one pending request, taken once: nothing undoes it and no second caller can send it (it is bound to the browser that began it); its race (one response posted at once) is in federation-saml.test.ts against a real SAML IdP',
 };

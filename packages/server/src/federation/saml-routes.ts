@@ -1,0 +1,105 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { origin } from '../audit.ts';
+import type { AppEnv } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { rateLimit } from '../security.ts';
+import { readAssertion } from './accounts.ts';
+import { FederationError, randomToken, sha256 } from './oidc.ts';
+import type { Idp } from './queries.ts';
+import { authnRequest, checkResponse, claimsAnAnswer, spMetadata } from './saml.ts';
+import { COOKIE_PATH, enabledProvider, ownPath, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
+
+/*
+ * SAML 2.0 sign-in, SP-initiated only: the start sends the browser to the IdP
+ * with an AuthnRequest (HTTP-Redirect) whose ID and RelayState are kept as a
+ * federation_state row bound to this browser; the IdP's page posts the signed
+ * Response to our ACS, which takes that row (once), checks the response
+ * against it (saml.ts), and signs the user in as OIDC does (sign-in.ts).
+ */
+
+/**
+ * The browser that began a SAML sign-in. The IdP's page posts to the ACS from
+ * its own site, and a SameSite=Lax cookie is not sent with a cross-site POST:
+ * over https it is SameSite=None (and Secure). Over http (development, where
+ * the IdP is on the same host) browsers refuse None without Secure: Lax.
+ */
+const SAML_COOKIE = 'jc_federation_saml';
+
+/** The ACS, which the IdP's page on another site posts to: exempt from the origin checks (its signed response and one-time state are its protection). */
+const ACS_PATH = /^\/api\/v1\/federation\/[a-z0-9][a-z0-9-]{0,39}\/saml\/acs$/;
+
+/** `check`, except for the SAML ACS (app.ts wraps the CSRF and origin checks with it). */
+export const exceptSamlAcs =
+  (check: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
+  (c, next) =>
+    c.req.method === 'POST' && ACS_PATH.test(c.req.path) ? next() : check(c, next);
+
+/** The start route, for a SAML provider: the AuthnRequest, its state kept, and the redirect to the IdP. */
+export async function startSaml(c: Context<AppEnv>, idp: Idp, returnTo: string | undefined) {
+  const { db, config, clock } = c.get('services');
+  const state = randomToken();
+  const request = authnRequest(config.baseUrl, idp, state);
+  const known = getCookie(c, SAML_COOKIE);
+  const browser = known && /^[A-Za-z0-9_-]{43}$/.test(known) ? known : randomToken();
+  const at = clock.now();
+  await db.kysely.deleteFrom('federation_state').where('expires_at', '<', at.toISOString()).execute();
+  // The request's ID is kept as the nonce: the answer must name it (InResponseTo). SAML has no PKCE verifier.
+  await db.kysely
+    .insertInto('federation_state')
+    .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce: request.id, code_verifier: '', return_to: ownPath(config.baseUrl, returnTo), expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
+    .execute();
+  const https = config.baseUrl.startsWith('https:');
+  setCookie(c, SAML_COOKIE, browser, { httpOnly: true, sameSite: https ? 'None' : 'Lax', secure: https, path: COOKIE_PATH, maxAge: STATE_TTL_MS / 1000 });
+  c.header('Cache-Control', 'no-store');
+  return c.redirect(request.url, 302);
+}
+
+export async function samlMetadata(c: Context<AppEnv, '/:id/saml/metadata'>) {
+  const id = c.req.param('id');
+  let idp: Idp;
+  try {
+    idp = await enabledProvider(c, id, 'saml');
+  } catch (err) {
+    if (err instanceof FederationError) throw new ApiError(err.status, err.code, err.message);
+    throw err;
+  }
+  c.header('Content-Type', 'application/samlmetadata+xml; charset=utf-8');
+  c.header('Cache-Control', 'no-cache');
+  return c.body(spMetadata(c.get('services').config.baseUrl, idp), 200);
+}
+
+const replayed = () => new FederationError(401, 'ASSERTION_REPLAYED', 'This assertion was used already: sign in again.');
+
+/** The ACS: the IdP's Response to our AuthnRequest, checked, and a session. */
+export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
+  const id = c.req.param('id');
+  const { db, config, clock } = c.get('services');
+  await rateLimit(c, `federation:address:${origin(c).ip ?? 'unknown'}`, config.rates.signInPerMinute);
+  try {
+    const form = (c.req as unknown as { valid(target: 'form'): { SAMLResponse: string; RelayState?: string | undefined } }).valid('form');
+    const idp = await enabledProvider(c, id, 'saml');
+    const browser = getCookie(c, SAML_COOKIE);
+    // The state is used once, and only by the browser that began the sign-in (login CSRF, a stolen response).
+    const row =
+      form.RelayState && browser
+        ? await db.kysely.deleteFrom('federation_state').where('state_hash', '=', sha256(form.RelayState)).where('browser_hash', '=', sha256(browser)).returningAll().executeTakeFirst()
+        : undefined;
+    if (!row || row.idp_id !== idp.id || Date.parse(row.expires_at) <= clock.now().getTime()) {
+      // A response that answers no request was begun at the IdP: refused, as every unsolicited response is.
+      if (!claimsAnAnswer(form.SAMLResponse)) throw new FederationError(401, 'UNSOLICITED_RESPONSE', 'Sign-ins begun at the identity provider are not accepted: begin at JusticeConnect.');
+      throw new FederationError(400, 'INVALID_STATE', 'This sign-in is not valid, has expired, or began in another browser. Sign in again.');
+    }
+    const checked = await checkResponse(config.baseUrl, idp, form.SAMLResponse, row.nonce, clock.now());
+    const assertion = readAssertion(idp, checked.attributes, checked.contexts);
+    const signedIn = await signIn(c, idp, assertion, { key: `saml:${checked.id}`, keepUntil: checked.keepUntil, refusal: replayed }, 'saml');
+    // Same origin: the session is the HttpOnly cookie alone.
+    for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
+    c.header('Cache-Control', 'no-store');
+    c.set('audited', true);
+    // 303: the browser follows a POST's answer with a GET.
+    return c.redirect(row.return_to, 303);
+  } catch (err) {
+    return refuse(c, err, id, 'saml');
+  }
+}

@@ -1,0 +1,141 @@
+import type { Context } from 'hono';
+import { APIError } from 'better-auth/api';
+import type { FederatedSessionCall } from '../auth.ts';
+import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
+import type { AppEnv } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { claimJti, provision, type Assertion, type Provisioned } from './accounts.ts';
+import { FederationError } from './oidc.ts';
+import { findProvider, toIdp, type Idp } from './queries.ts';
+
+/*
+ * What every federated sign-in shares, whatever the protocol (OIDC code flow,
+ * token exchange, SAML 2.0): the refusal with its audit row, the enabled
+ * provider, and the checked assertion becoming an account and a session.
+ */
+
+export const COOKIE_PATH = '/api/v1/federation';
+/** How long a sign-in begun may take at the IdP. */
+export const STATE_TTL_MS = 10 * 60_000;
+
+/** How the sign-in came: the OIDC code flow, token exchange, or a SAML response at our ACS. */
+export type Via = 'redirect' | 'token-exchange' | 'saml';
+
+/** Records a refusal (in its own transaction; the request's own row is then not written again) and answers it. */
+export async function refuse(c: Context<AppEnv>, err: unknown, target: string | null, via: Via | 'start', extra: Record<string, string> = {}): Promise<never> {
+  if (!(err instanceof FederationError)) throw err;
+  const { db } = c.get('services');
+  const outcome: Outcome = err.status >= 500 ? 'failure' : 'denied';
+  await audit(db.kysely, { actorId: null, action: 'auth.federation.sign-in', target: target?.slice(0, 300) ?? null, outcome, ...origin(c), details: { via, code: err.code, ...extra } });
+  c.set('audited', true);
+  throw new ApiError(err.status, err.code, err.message);
+}
+
+/** An enabled provider (of `protocol`, when named), or a refusal. */
+export async function enabledProvider(c: Context<AppEnv>, id: string, protocol?: 'oidc' | 'saml'): Promise<Idp> {
+  const row = await findProvider(c.get('services').db.kysely, id);
+  if (!row || row.disabled_at) throw new FederationError(404, 'NOT_FOUND', 'No identity provider has that id.');
+  if (protocol && row.protocol !== protocol) throw new FederationError(400, 'WRONG_PROTOCOL', `This identity provider signs in through ${row.protocol === 'saml' ? 'SAML 2.0' : 'OpenID Connect'}.`);
+  return toIdp(row);
+}
+
+const isUniqueViolation = (err: unknown) => {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code === '23505' || code.startsWith('SQLITE_CONSTRAINT');
+};
+
+export interface SignedIn extends Provisioned {
+  headers: Headers;
+  sessionId: string;
+  expiresAt: string;
+  multiFactor: boolean;
+}
+
+/** What keeps a checked assertion from being used twice: its key (an ID token's jti or hash, a SAML assertion's ID) until it expires. */
+export interface Replay {
+  key: string;
+  keepUntil: Date;
+  /** The refusal when it was used before. */
+  refusal: () => FederationError;
+}
+
+/**
+ * The checked assertion becomes a session: the account found or provisioned
+ * (and the assertion kept against replay) in one transaction with its audit
+ * row; then the session, made by better-auth as every session is; then, when
+ * the IdP showed a multi-factor sign-in, the session is marked as having
+ * passed the second factor (otherwise our TOTP step follows, as for a password).
+ */
+export async function signIn(c: Context<AppEnv>, idp: Idp, a: Assertion, replay: Replay, via: Via): Promise<SignedIn> {
+  const { db, auth, clock } = c.get('services');
+  const at = clock.now();
+  const no = (db.dialect.kind === 'postgres' ? false : 0) as boolean;
+  const decide = () =>
+    db.writes.run(() =>
+      db.kysely.transaction().execute(async (trx) => {
+        // An assertion works once, in every process, until it expires.
+        if (!(await claimJti(trx, idp.id, replay.key, replay.keepUntil, at))) throw replay.refusal();
+        const p = await provision(trx, idp, a, no);
+        await appendAudit(trx, {
+          actorId: p.userId,
+          action: 'auth.federation.sign-in',
+          target: idp.id,
+          outcome: 'success',
+          ...origin(c),
+          details: { via, provisioned: p.provisioned, status: p.status, agency: p.agencyId, transferredFrom: p.transferredFrom, multiFactor: a.multiFactor },
+        });
+        return p;
+      }),
+    );
+  let p: Provisioned;
+  try {
+    p = await decide();
+  } catch (err) {
+    // Two first sign-ins of one identity at once (PostgreSQL): the second finds the first's account.
+    if (!isUniqueViolation(err)) throw err;
+    p = await decide();
+  }
+  let made: Awaited<ReturnType<FederatedSessionCall['federatedSession']>>;
+  try {
+    made = await (auth.api as unknown as FederatedSessionCall).federatedSession({ body: { userId: p.userId }, headers: c.req.raw.headers, returnHeaders: true });
+  } catch (err) {
+    // better-auth's session hook refuses a locked or disabled account (changed since the transaction).
+    if (err instanceof APIError) {
+      const code = String((err.body as { code?: string } | undefined)?.code ?? 'SESSION_REFUSED');
+      throw new FederationError(403, code, err.message || 'No session could be begun for this account.');
+    }
+    throw err;
+  }
+  // The session is marked as the provider's (and, when the IdP showed a multi-factor sign-in, as
+  // having passed the second factor) while the provider is read enabled under a share lock: a
+  // disabling commits before (this session is ended here) or after (it ends this session).
+  const sessionId = made.response.sessionId;
+  const when = at.toISOString();
+  const stillEnabled = await db.writes.run(() =>
+    db.kysely.transaction().execute(async (trx) => {
+      const read = trx.selectFrom('identity_provider').select('disabled_at').where('id', '=', idp.id);
+      const row = await (db.dialect.kind === 'postgres' ? read.forShare() : read).executeTakeFirst();
+      if (!row || row.disabled_at) {
+        await trx.deleteFrom('session').where('id', '=', sessionId).execute();
+        return false;
+      }
+      const factor = a.multiFactor ? { second_factor_at: when, second_factor_by: 'idp' } : {};
+      await trx
+        .insertInto('session_activity')
+        .values({ session_id: sessionId, user_id: p.userId, last_seen_at: when, notice_version: null, second_factor_at: null, ...factor, idp_id: idp.id })
+        .onConflict((oc) => oc.column('session_id').doUpdateSet({ ...factor, idp_id: idp.id }))
+        .execute();
+      return true;
+    }),
+  );
+  if (!stillEnabled) throw new FederationError(403, 'PROVIDER_DISABLED', `Signing in through ${idp.displayName} was turned off.`);
+  return { ...p, headers: made.headers, sessionId: made.response.sessionId, expiresAt: made.response.expiresAt, multiFactor: a.multiFactor };
+}
+
+/** A path on this server (the start route's `returnTo`, checked again against our own origin). */
+export function ownPath(baseUrl: string, returnTo: string | undefined): string {
+  if (!returnTo) return '/';
+  const url = new URL(returnTo, baseUrl);
+  return url.origin === baseUrl ? `${url.pathname}${url.search}${url.hash}` : '/';
+}
+
