@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ErrorBodySchema } from '../http/errors.ts';
 import { jsonBody, jsonContent } from '../http/openapi.ts';
-import { OriSchema } from '../routes/me.ts';
+import { OriSchema } from '../http/openapi.ts';
 import { isServiceUrl, metadataEntityId, SamlInputSchema, type SamlInput } from './saml-settings.ts';
 
 /*
