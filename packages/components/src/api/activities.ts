@@ -1,4 +1,4 @@
-/* Activities, their steps and updates, and my to-dos (packages/server/src/routes/activities.ts). */
+/* Activities, their steps and updates, and my to-dos (packages/server/src/activities/). */
 
 import { call, type ApiTransport } from './transport.js';
 import { activity, community, queryString, step } from './paths.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AttachmentSchema, PersonSchema } from './base-schemas.js';
 
-/* Activities, their steps and updates, and my to-dos (packages/server/src/routes/activities.ts). */
+/* Activities, their steps and updates, and my to-dos (packages/server/src/activities/). */
 
 /** Who owns an activity or checked a step off. */
 export const PersonRefSchema = z.object({ id: z.string(), name: z.string() });

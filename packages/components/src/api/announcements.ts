@@ -1,4 +1,4 @@
-/* The portal's announcements (packages/server/src/routes/announcements.ts). */
+/* The portal's announcements (packages/server/src/announcements/). */
 
 import { call, type ApiTransport } from './transport.js';
 import { OkSchema } from './base-schemas.js';

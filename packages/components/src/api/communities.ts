@@ -1,4 +1,4 @@
-/* Communities and their members (packages/server/src/routes/communities.ts). */
+/* Communities and their members (packages/server/src/communities/). */
 
 import { call, type ApiTransport } from './transport.js';
 import { community, queryString } from './paths.js';

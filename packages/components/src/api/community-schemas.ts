@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/* Communities (GET/POST /api/v1/communities…, packages/server/src/routes/communities.ts). */
+/* Communities (GET/POST /api/v1/communities…, packages/server/src/communities/). */
 
 export const VisibilitySchema = z.enum(['public', 'moderated', 'restricted']);
 export type Visibility = z.infer<typeof VisibilitySchema>;

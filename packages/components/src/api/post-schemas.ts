@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AttachmentSchema, PersonSchema } from './base-schemas.js';
 
-/* Posts, reactions, comments and files (packages/server/src/routes/posts.ts). */
+/* Posts, reactions, comments and files (packages/server/src/posts/). */
 
 export const PostTypeSchema = z.enum(['status', 'blog', 'file', 'forum', 'activity']);
 export type PostType = z.infer<typeof PostTypeSchema>;

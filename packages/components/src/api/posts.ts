@@ -1,4 +1,4 @@
-/* Posts, reactions, comments and files (packages/server/src/routes/posts.ts). */
+/* Posts, reactions, comments and files (packages/server/src/posts/). */
 
 import { call, type ApiTransport } from './transport.js';
 import { community, post, queryString } from './paths.js';

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 
 /*
  * The portal's service directory and announcements, as the server answers them
- * (packages/server/src/routes/services.ts and announcements.ts), checked at the
+ * (packages/server/src/services/ and announcements/), checked at the
  * boundary before any widget uses them.
  */
 

@@ -1,4 +1,4 @@
-/* The portal's service directory, My Services and access requests (packages/server/src/routes/services.ts). */
+/* The portal's service directory, My Services and access requests (packages/server/src/services/). */
 
 import { call, type ApiTransport } from './transport.js';
 import { service } from './paths.js';

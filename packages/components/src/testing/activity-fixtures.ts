@@ -5,7 +5,7 @@ import { neverAnswered } from './fixture-requests.js';
 
 /*
  * Recorded activities for Storybook: the activities API
- * (packages/server/src/routes/activities.ts) answered from memory, with the
+ * (packages/server/src/activities/) answered from memory, with the
  * same shapes and, simplified, the same rules: readers read, members change
  * steps and post updates, a restricted community's activities do not exist
  * for outsiders. Due dates are relative to today, so "overdue" stays overdue.
