@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { appendAudit, audit, origin } from '../audit.ts';
 import type { AppEnv } from '../http/context.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, validationError } from '../http/errors.ts';
 import { endSessions } from '../sessions.ts';
 import { claimJti } from './accounts.ts';
 import { discover, FederationError, verifyLogoutToken } from './oidc.ts';
@@ -39,19 +39,30 @@ async function refuseLogout(c: Context<AppEnv>, id: string, status: 400 | 501, c
   return c.json({ error: status === 400 ? 'invalid_request' : 'unsupported_logout', error_description: description }, status);
 }
 
-/** A form that is not `logout_token` (the route's hook): the spec's 400, not our validation shape. */
-export function badLogoutForm(result: { success: boolean }, c: Context<AppEnv, '/:id/backchannel-logout'>) {
-  if (result.success) return;
-  return refuseLogout(c, c.req.param('id'), 400, 'INVALID_FORM', 'Post logout_token, form-encoded.');
+/** The enabled OIDC provider `id` names, or our 404 (the spec's error shape is for an IdP's own requests only). */
+async function oidcProvider(c: Context<AppEnv>, id: string) {
+  const row = await findProvider(c.get('services').db.kysely, id);
+  if (!row || row.disabled_at || row.protocol !== 'oidc') throw new ApiError(404, 'NOT_FOUND', 'No OpenID Connect identity provider has that id.');
+  return toIdp(row);
+}
+
+/**
+ * The route's validation hook: a bad id is our validation error (no IdP has
+ * it), an unknown provider our 404; a known provider's post without a usable
+ * `logout_token` gets the spec's 400.
+ */
+export function badLogoutForm(result: { success: boolean; target?: string; error?: unknown }, c: Context<AppEnv, '/:id/backchannel-logout'>): Promise<Response> | undefined {
+  if (result.success) return undefined;
+  if (result.target !== 'form') throw validationError(result.error as Parameters<typeof validationError>[0], 'path parameters');
+  const id = c.req.param('id');
+  return oidcProvider(c, id).then(() => refuseLogout(c, id, 400, 'INVALID_FORM', 'Post logout_token, form-encoded.'));
 }
 
 export async function backchannelLogout(c: Context<AppEnv, '/:id/backchannel-logout'>) {
   const id = c.req.param('id');
   const { db, clock } = c.get('services');
   const { logout_token: token } = (c.req as unknown as { valid(target: 'form'): { logout_token: string } }).valid('form');
-  const row = await findProvider(db.kysely, id);
-  if (!row || row.disabled_at || row.protocol !== 'oidc') throw new ApiError(404, 'NOT_FOUND', 'No OpenID Connect identity provider has that id.');
-  const idp = toIdp(row);
+  const idp = await oidcProvider(c, id);
   const at = clock.now();
   try {
     const logout = await verifyLogoutToken(idp, await discover(idp.issuer), token, at);
