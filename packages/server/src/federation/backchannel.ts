@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { appendAudit, audit, origin } from '../audit.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ApiError, validationError } from '../http/errors.ts';
+import { rateLimit } from '../security.ts';
 import { endSessions } from '../sessions.ts';
 import { claimJti } from './accounts.ts';
 import { discover, FederationError, verifyLogoutToken } from './oidc.ts';
@@ -63,6 +64,9 @@ export async function backchannelLogout(c: Context<AppEnv, '/:id/backchannel-log
   const { db, clock } = c.get('services');
   const { logout_token: token } = (c.req as unknown as { valid(target: 'form'): { logout_token: string } }).valid('form');
   const idp = await oidcProvider(c, id);
+  // Anyone can post here: each refusal costs a signature check and an audit row, so posts are limited per
+  // address (at the write rate, generous for an IdP's back channel signing many users out at once).
+  await rateLimit(c, `federation:logout:${origin(c).ip ?? 'unknown'}`, c.get('services').config.rates.writesPerMinute);
   const at = clock.now();
   try {
     const logout = await verifyLogoutToken(idp, await discover(idp.issuer), token, at);
