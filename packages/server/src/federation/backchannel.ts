@@ -17,7 +17,7 @@ import { findProvider, toIdp } from './queries.ts';
  * streams, in one transaction with the audit row. Sessions are ended per
  * `sub`: JusticeConnect does not record the IdP's `sid`, so a token's `sid`
  * does not narrow it (every session of that user from this IdP ends), and a
- * token naming only `sid` is answered 501 (the spec's "unable to log out").
+ * token naming only `sid` is refused (400: the logout cannot be carried out).
  * Nothing of the token is logged or recorded beyond the outcome.
  */
 
@@ -33,11 +33,11 @@ export const exceptBackchannelLogout =
 const ACTION = 'auth.federation.backchannel-logout';
 
 /** The spec's error answer (OAuth 2.0 error shape), with its audit row. */
-async function refuseLogout(c: Context<AppEnv>, id: string, status: 400 | 501, code: string, description: string) {
+async function refuseLogout(c: Context<AppEnv>, id: string, code: string, description: string) {
   await audit(c.get('services').db.kysely, { actorId: null, action: ACTION, target: id, outcome: 'denied', ...origin(c), details: { code } });
   c.set('audited', true);
   c.header('Cache-Control', 'no-store');
-  return c.json({ error: status === 400 ? 'invalid_request' : 'unsupported_logout', error_description: description }, status);
+  return c.json({ error: 'invalid_request', error_description: description }, 400);
 }
 
 /** The enabled OIDC provider `id` names, or our 404 (the spec's error shape is for an IdP's own requests only). */
@@ -48,6 +48,12 @@ async function oidcProvider(c: Context<AppEnv>, id: string) {
 }
 
 /**
+ * Anyone can post here: each refusal costs a signature check and an audit row, so posts are limited per
+ * address (at the write rate, generous for an IdP's back channel signing many users out at once).
+ */
+const limit = (c: Context<AppEnv>) => rateLimit(c, `federation:logout:${origin(c).ip ?? 'unknown'}`, c.get('services').config.rates.writesPerMinute);
+
+/**
  * The route's validation hook: a bad id is our validation error (no IdP has
  * it), an unknown provider our 404; a known provider's post without a usable
  * `logout_token` gets the spec's 400.
@@ -56,7 +62,9 @@ export function badLogoutForm(result: { success: boolean; target?: string; error
   if (result.success) return undefined;
   if (result.target !== 'form') throw validationError(result.error as Parameters<typeof validationError>[0], 'path parameters');
   const id = c.req.param('id');
-  return oidcProvider(c, id).then(() => refuseLogout(c, id, 400, 'INVALID_FORM', 'Post logout_token, form-encoded.'));
+  return oidcProvider(c, id)
+    .then(() => limit(c))
+    .then(() => refuseLogout(c, id, 'INVALID_FORM', 'Post logout_token, form-encoded.'));
 }
 
 export async function backchannelLogout(c: Context<AppEnv, '/:id/backchannel-logout'>) {
@@ -64,13 +72,11 @@ export async function backchannelLogout(c: Context<AppEnv, '/:id/backchannel-log
   const { db, clock } = c.get('services');
   const { logout_token: token } = (c.req as unknown as { valid(target: 'form'): { logout_token: string } }).valid('form');
   const idp = await oidcProvider(c, id);
-  // Anyone can post here: each refusal costs a signature check and an audit row, so posts are limited per
-  // address (at the write rate, generous for an IdP's back channel signing many users out at once).
-  await rateLimit(c, `federation:logout:${origin(c).ip ?? 'unknown'}`, c.get('services').config.rates.writesPerMinute);
+  await limit(c);
   const at = clock.now();
   try {
     const logout = await verifyLogoutToken(idp, await discover(idp.issuer), token, at);
-    if (!logout.sub) return await refuseLogout(c, id, 501, 'SID_ONLY', 'Logout by sid alone is not supported: send sub.');
+    if (!logout.sub) return await refuseLogout(c, id, 'SID_ONLY', 'Logout by sid alone is not supported (JusticeConnect does not record sid): send sub.');
     const ended = await db.writes.run(() =>
       db.kysely.transaction().execute(async (trx) => {
         if (!(await claimJti(trx, idp.id, `logout:${logout.jti}`, logout.keepUntil, at))) throw new FederationError(400, 'TOKEN_REPLAYED', 'This logout token was used already.');
@@ -94,7 +100,7 @@ export async function backchannelLogout(c: Context<AppEnv, '/:id/backchannel-log
     return c.body(null, 200);
   } catch (err) {
     if (!(err instanceof FederationError)) throw err;
-    if (err.status === 400) return await refuseLogout(c, id, 400, err.code, err.message);
+    if (err.status === 400) return await refuseLogout(c, id, err.code, err.message);
     // The IdP's keys could not be read: its own retry may work.
     await audit(db.kysely, { actorId: null, action: ACTION, target: id, outcome: 'failure', ...origin(c), details: { code: err.code } });
     c.set('audited', true);

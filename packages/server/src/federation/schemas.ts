@@ -293,9 +293,8 @@ export const federationRoutes = {
     request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: LogoutPostSchema } } } },
     responses: {
       200: { description: 'Logged out: the sessions that user opened through this IdP ended' },
-      400: jsonContent(LogoutErrorSchema, 'The logout token was refused (error_description says why)'),
+      400: jsonContent(LogoutErrorSchema, 'The logout token was refused, or names only sid (error_description says why)'),
       404: jsonContent(ErrorBodySchema, 'No such enabled OpenID Connect identity provider'),
-      501: jsonContent(LogoutErrorSchema, 'A logout JusticeConnect cannot carry out (a token naming only sid)'),
     },
   }),
   tokenExchange: createRoute({
