@@ -49,6 +49,7 @@ import { federation } from './federation/routes.ts';
 import { identityProviders } from './federation/admin.ts';
 import { applyProvidersFile } from './federation/queries.ts';
 import { exceptSamlAcs } from './federation/saml-routes.ts';
+import { exceptBackchannelLogout } from './federation/backchannel.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
@@ -177,8 +178,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   // Every write and every denial is recorded (after the answer is decided, so CSRF and size refusals count too).
   app.use('/api/*', auditRequests);
   // (The SAML ACS is posted to by the IdP's page on its own site: its signed, one-time answer is its check.)
-  app.use('/api/*', exceptSamlAcs(csrf({ origin: allowedOrigins })));
-  app.use('/api/*', exceptSamlAcs(checkOrigin(allowedOrigins)));
+  // (So is the OIDC back-channel logout, which the IdP posts server to server: its signed, one-time token is its check.)
+  app.use('/api/*', exceptSamlAcs(exceptBackchannelLogout(csrf({ origin: allowedOrigins }))));
+  app.use('/api/*', exceptSamlAcs(exceptBackchannelLogout(checkOrigin(allowedOrigins))));
   app.use('/api/*', requireBearerOrigin(config.trustedOrigins));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({

@@ -2,8 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
 import { recordEvent } from './events/events.ts';
 
-/** Which sessions to end: one account's (all but `keep`), or every session an identity provider opened. */
-export type SessionsToEnd = { userId: string; keep?: string | null } | { idpId: string };
+/**
+ * Which sessions to end: one account's (all but `keep`), or every session an
+ * identity provider opened (only one account's, with `userId`: a back-channel logout).
+ */
+export type SessionsToEnd = { userId: string; keep?: string | null } | { idpId: string; userId?: string };
 
 /**
  * Ends sessions in the caller's transaction: deletes them and their activity,
@@ -17,6 +20,7 @@ export async function endSessions(trx: Kysely<Database>, which: SessionsToEnd): 
   let q = trx.deleteFrom('session');
   if ('idpId' in which) {
     q = q.where('id', 'in', (eb) => eb.selectFrom('session_activity').select('session_id').where('idp_id', '=', which.idpId));
+    if (which.userId !== undefined) q = q.where('userId', '=', which.userId);
   } else {
     q = q.where('userId', '=', which.userId);
     if (which.keep) q = q.where('id', '!=', which.keep);

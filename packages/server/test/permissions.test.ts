@@ -72,6 +72,20 @@ const OPS: Op[] = [
         })
       ).status,
   },
+  // OIDC back-channel logout (federation/backchannel.ts): posted by an IdP server to server, whoever's cookie
+  // comes along (exempt from the CSRF and origin checks); a provider that is not an enabled OIDC one is unknown here.
+  {
+    name: 'backchannel-logout',
+    run: async (t, cookie) =>
+      (
+        await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/backchannel-logout`, {
+          cookie,
+          origin: null,
+          rawBody: 'logout_token=eyJhbGciOiJub25lIn0.e30.',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+  },
   { name: 'create-sub', run: async (t, cookie, f) => (await call(t, 'POST', '/api/v1/communities', { cookie, body: { name: 'Sub', slug: `sub-${f.id}`.toLowerCase().slice(0, 60), parent: f.slug } })).status },
 ];
 
@@ -85,6 +99,7 @@ function expected(role: RoleName, vis: Vis, level: Level, op: string): number | 
   if (op === 'saml-metadata') return 200;
   if (op === 'saml-start') return 302;
   if (op === 'saml-acs') return 401;
+  if (op === 'backchannel-logout') return 404;
   if (role === 'pending' || role === 'notOptedIn') return op === 'listed' ? false : 403;
   // Identity providers are the site administrator's alone, whatever the community.
   if (op === 'idp-list') return role === 'siteAdmin' ? 200 : 403;

@@ -146,6 +146,64 @@ export async function verifyIdToken(idp: Idp, doc: Discovery, token: string, o: 
   return payload;
 }
 
+/** The event a logout token carries (OpenID Connect Back-Channel Logout 1.0 §2.4). */
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+/** A logout token must have been issued within this many seconds. */
+export const LOGOUT_MAX_AGE_SECONDS = 300;
+
+export interface LogoutToken {
+  sub: string | undefined;
+  sid: string | undefined;
+  jti: string;
+  /** Until when its jti is kept against replay (after that it is too old anyway). */
+  keepUntil: Date;
+}
+
+/** A logout token refused: its problem, for the 400 answer's `error_description` and the audit row. */
+const badLogout = (code: string, message: string) => new FederationError(400, code, message);
+
+/**
+ * Checks a logout token from `idp` (Back-Channel Logout §2.6): signed with the
+ * IdP's published keys (the ID token's algorithms: never `none`), its issuer,
+ * our client id among its audiences, `iat` present, not in the future and at
+ * most LOGOUT_MAX_AGE_SECONDS old, a `jti`, the back-channel logout event
+ * (an object), `sub` and/or `sid`, and no `nonce` (which would make it an ID token).
+ */
+export async function verifyLogoutToken(idp: Idp, doc: Discovery, token: string, now: Date): Promise<LogoutToken> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, keySet(doc.jwks_uri), {
+      issuer: idp.issuer,
+      audience: idp.clientId,
+      algorithms: ALGORITHMS,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: now,
+      requiredClaims: ['iat', 'jti'],
+      maxTokenAge: LOGOUT_MAX_AGE_SECONDS,
+    }));
+  } catch (err) {
+    if (err instanceof joseErrors.JWTClaimValidationFailed && err.reason === 'missing') throw badLogout('INVALID_TOKEN', `The logout token has no ${err.claim}.`);
+    if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iat') throw badLogout('TOKEN_NOT_YET_VALID', 'The logout token was issued in the future.');
+    const r = refusal(err);
+    if (r.status >= 500) throw r;
+    throw badLogout(r.code, r.message.replace('ID token', 'logout token'));
+  }
+  if (now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS < Number(payload.iat)) throw badLogout('TOKEN_NOT_YET_VALID', 'The logout token was issued in the future.');
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 200) throw badLogout('INVALID_TOKEN', 'The logout token’s jti is not usable.');
+  const events = payload.events;
+  const event = events && typeof events === 'object' && !Array.isArray(events) ? (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT] : undefined;
+  if (!event || typeof event !== 'object' || Array.isArray(event)) throw badLogout('NOT_A_LOGOUT_TOKEN', 'The token carries no back-channel logout event.');
+  if ('nonce' in payload) throw badLogout('NOT_A_LOGOUT_TOKEN', 'A logout token must not carry a nonce.');
+  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 500 ? v : undefined);
+  const sub = text(payload.sub);
+  const sid = text(payload.sid);
+  if ((payload.sub !== undefined && !sub) || (payload.sid !== undefined && !sid)) throw badLogout('INVALID_TOKEN', 'The logout token’s sub or sid is not usable.');
+  if (!sub && !sid) throw badLogout('INVALID_TOKEN', 'The logout token names neither sub nor sid.');
+  const exp = typeof payload.exp === 'number' ? payload.exp : 0;
+  const keepUntil = new Date((Math.max(Number(payload.iat) + LOGOUT_MAX_AGE_SECONDS, exp) + CLOCK_TOLERANCE_SECONDS) * 1000);
+  return { sub, sid, jti: payload.jti, keepUntil };
+}
+
 /** How the user signed in at the IdP: the ID token's amr values and its acr. */
 export function oidcContexts(payload: JWTPayload): string[] {
   const amr = Array.isArray(payload.amr) ? payload.amr.filter((v): v is string => typeof v === 'string') : [];

@@ -7,6 +7,7 @@ import { rateLimit } from '../security.ts';
 import { readAssertion } from './accounts.ts';
 import { authorizationUrl, CLOCK_TOLERANCE_SECONDS, discover, exchangeCode, FederationError, oidcContexts, randomToken, replayKey, sha256, verifyIdToken } from './oidc.ts';
 import { clientSecret, findProviderByIssuer, listProviders, toIdp } from './queries.ts';
+import { backchannelLogout, badLogoutForm } from './backchannel.ts';
 import { samlAcs, samlMetadata, startSaml } from './saml-routes.ts';
 import { ACCESS_TOKEN_TYPE, federationRoutes, TokenExchangeSchema } from './schemas.ts';
 import { COOKIE_PATH, enabledProvider, ownPath, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
@@ -157,4 +158,5 @@ export const federation = createRouter()
     }
   })
   .openapi(federationRoutes.samlMetadata, samlMetadata)
-  .openapi(federationRoutes.samlAcs, samlAcs);
+  .openapi(federationRoutes.samlAcs, samlAcs)
+  .openapi(federationRoutes.backchannelLogout, backchannelLogout, badLogoutForm);

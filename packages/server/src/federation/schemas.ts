@@ -240,6 +240,14 @@ export const SamlPostSchema = z
   })
   .openapi('SamlPost');
 
+/** What an IdP posts to our back-channel logout URI (OpenID Connect Back-Channel Logout 1.0 §2.5). */
+export const LogoutPostSchema = z
+  .object({ logout_token: z.string().min(1).max(20_000).openapi({ description: 'The IdP’s signed logout token (never logged)' }) })
+  .openapi('BackchannelLogoutPost');
+
+/** The spec's error answer (OAuth 2.0 §5.2 shape), which an IdP's back channel reads. */
+export const LogoutErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).openapi('BackchannelLogoutError');
+
 export const federationRoutes = {
   choices: createRoute({ method: 'get', path: '/providers', tags: fedTags, summary: 'The identity providers a user may sign in through', responses: { 200: jsonContent(z.object({ items: z.array(IdpPublicSchema) }), 'Providers') } }),
   start: createRoute({
@@ -276,6 +284,18 @@ export const federationRoutes = {
     summary: 'The assertion consumer service (HTTP-POST): the IdP’s signed answer to our AuthnRequest is checked, and a session begun',
     request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: SamlPostSchema } } } },
     responses: { 303: { description: 'Signed in: to the page that began it' }, ...errors },
+  }),
+  backchannelLogout: createRoute({
+    method: 'post',
+    path: '/{id}/backchannel-logout',
+    tags: fedTags,
+    summary: 'OpenID Connect Back-Channel Logout: the IdP (server to server) ends the sessions of one of its users here; register it as the IdP’s backchannel_logout_uri',
+    request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: LogoutPostSchema } } } },
+    responses: {
+      200: { description: 'Logged out: the sessions that user opened through this IdP ended' },
+      400: jsonContent(LogoutErrorSchema, 'The logout token was refused, or names only sid (error_description says why)'),
+      404: jsonContent(ErrorBodySchema, 'No such enabled OpenID Connect identity provider'),
+    },
   }),
   tokenExchange: createRoute({
     method: 'post',

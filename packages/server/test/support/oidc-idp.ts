@@ -186,3 +186,28 @@ export async function portalIdToken(idp: TestIdp, next: NextLogin): Promise<stri
   if (!body.id_token) throw new Error(`no ID token: ${JSON.stringify(body)}`);
   return body.id_token;
 }
+
+/** The event member every logout token carries. */
+export const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * A logout token (OpenID Connect Back-Channel Logout 1.0 §2.4) signed with the
+ * IdP's own key, as its back channel would post one; each part can be changed
+ * or left out (null) for the attacker cases.
+ */
+export async function signLogoutToken(
+  idp: TestIdp,
+  claims: { sub?: string; sid?: string; nonce?: string; events?: unknown } = {},
+  o: { key?: CryptoKey; kid?: string; iss?: string; aud?: string | string[]; iat?: number | null; jti?: string | null } = {},
+): Promise<string> {
+  const payload: Record<string, unknown> = { events: { [LOGOUT_EVENT]: {} }, ...claims };
+  if (payload.events === undefined) delete payload.events;
+  const jwt = new SignJWT(payload)
+    .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? idp.kid, typ: 'logout+jwt' })
+    .setIssuer(o.iss ?? idp.issuer)
+    .setAudience(o.aud ?? CLIENT_ID)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 120);
+  if (o.iat !== null) jwt.setIssuedAt(o.iat ?? Math.floor(Date.now() / 1000));
+  if (o.jti !== null) jwt.setJti(o.jti ?? randomUUID());
+  return jwt.sign(o.key ?? idp.key);
+}

@@ -227,6 +227,9 @@ export const routeBuilders: Record<string, Builder> = {
   // The ACS takes the IdP's form post only (HTTP-POST binding): this suite sends JSON, refused the same way N times
   // (415, before any state is read). The real races (one response posted at once N times: one session) are in federation-saml.test.ts.
   'POST /api/v1/federation/{id}/saml/acs': async (f) => ({ as: f.users.member, url: '/federation/raced-saml/saml/acs', body: { SAMLResponse: Buffer.from('<samlp:Response/>').toString('base64'), RelayState: 'raced' } }),
+  // Back-channel logout takes the IdP's form post only: JSON here, refused the same way N times (415, before any state is read).
+  // Its replay (one logout token posted twice: the second refused) is in federation-logout.test.ts.
+  'POST /api/v1/federation/{id}/backchannel-logout': async (f) => ({ as: f.users.member, url: '/federation/raced-oidc/backchannel-logout', body: { logout_token: 'raced' } }),
 };
 
 function identityProvider() {
