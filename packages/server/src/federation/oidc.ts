@@ -112,6 +112,23 @@ export interface VerifyOptions {
   now: Date;
 }
 
+/** A JWT from `idp`, checked the one way both its ID tokens and logout tokens are: its published keys, our algorithms (never `none`), issuer, our client id among its audiences, on the server's clock. jose's errors pass through. */
+async function verifySigned(idp: Idp, doc: Discovery, token: string, now: Date, requiredClaims: string[], maxAgeSeconds?: number): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(token, keySet(doc.jwks_uri), {
+    issuer: idp.issuer,
+    audience: idp.clientId,
+    algorithms: ALGORITHMS,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    currentDate: now,
+    requiredClaims,
+    ...(maxAgeSeconds !== undefined && { maxTokenAge: maxAgeSeconds }),
+  });
+  return payload;
+}
+
+/** Its `iat` is later than now (beyond the clock tolerance). */
+const issuedInFuture = (payload: JWTPayload, now: Date) => now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS < Number(payload.iat);
+
 /**
  * Checks an ID token from `idp`: its signature against the IdP's published
  * keys, issuer, audience (our client id), expiry, and as asked the nonce,
@@ -120,15 +137,7 @@ export interface VerifyOptions {
 export async function verifyIdToken(idp: Idp, doc: Discovery, token: string, o: VerifyOptions): Promise<JWTPayload> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, keySet(doc.jwks_uri), {
-      issuer: idp.issuer,
-      audience: idp.clientId,
-      algorithms: ALGORITHMS,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      currentDate: o.now,
-      requiredClaims: ['sub', 'iat', 'exp'],
-      ...(o.maxAgeSeconds !== undefined && { maxTokenAge: o.maxAgeSeconds }),
-    }));
+    payload = await verifySigned(idp, doc, token, o.now, ['sub', 'iat', 'exp'], o.maxAgeSeconds);
   } catch (err) {
     throw refusal(err);
   }
@@ -139,7 +148,7 @@ export async function verifyIdToken(idp: Idp, doc: Discovery, token: string, o: 
     }
     if (payload.nonce !== o.nonce) throw new FederationError(401, 'NONCE_MISMATCH', 'The ID token does not answer this sign-in (nonce). Sign in again.');
   }
-  if (o.now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS < Number(payload.iat)) throw new FederationError(401, 'TOKEN_NOT_YET_VALID', 'The ID token was issued in the future.');
+  if (issuedInFuture(payload, o.now)) throw new FederationError(401, 'TOKEN_NOT_YET_VALID', 'The ID token was issued in the future.');
   if (payload.jti !== undefined && (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 200)) {
     throw new FederationError(401, 'INVALID_TOKEN', 'The ID token’s jti is not usable.');
   }
@@ -172,15 +181,7 @@ const badLogout = (code: string, message: string) => new FederationError(400, co
 export async function verifyLogoutToken(idp: Idp, doc: Discovery, token: string, now: Date): Promise<LogoutToken> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, keySet(doc.jwks_uri), {
-      issuer: idp.issuer,
-      audience: idp.clientId,
-      algorithms: ALGORITHMS,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      currentDate: now,
-      requiredClaims: ['iat', 'jti'],
-      maxTokenAge: LOGOUT_MAX_AGE_SECONDS,
-    }));
+    payload = await verifySigned(idp, doc, token, now, ['iat', 'jti'], LOGOUT_MAX_AGE_SECONDS);
   } catch (err) {
     if (err instanceof joseErrors.JWTClaimValidationFailed && err.reason === 'missing') throw badLogout('INVALID_TOKEN', `The logout token has no ${err.claim}.`);
     if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iat') throw badLogout('TOKEN_NOT_YET_VALID', 'The logout token was issued in the future.');
@@ -188,7 +189,7 @@ export async function verifyLogoutToken(idp: Idp, doc: Discovery, token: string,
     if (r.status >= 500) throw r;
     throw badLogout(r.code, r.message.replace('ID token', 'logout token'));
   }
-  if (now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS < Number(payload.iat)) throw badLogout('TOKEN_NOT_YET_VALID', 'The logout token was issued in the future.');
+  if (issuedInFuture(payload, now)) throw badLogout('TOKEN_NOT_YET_VALID', 'The logout token was issued in the future.');
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 200) throw badLogout('INVALID_TOKEN', 'The logout token’s jti is not usable.');
   const events = payload.events;
   const event = events && typeof events === 'object' && !Array.isArray(events) ? (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT] : undefined;
