@@ -4,7 +4,7 @@
  * `npm run bench:size` (which builds first).
  */
 import path from 'node:path';
-import { BUDGETS, DIST, gzipSize, kb, measureAll } from '../size/measure.js';
+import { BUDGETS, composition, DIST, gzipSize, kb, measureAll } from '../size/measure.js';
 
 const rel = (f: string) => path.relative(DIST, f);
 const all = measureAll();
@@ -23,6 +23,13 @@ console.log(
   `  whole library (justiceconnect.js) ${kb(whole.totalGzip).padStart(8)}  (budget ${kb(BUDGETS.wholeLibrary)}; ${whole.initial.files.length + whole.lazy.files.length} files: ${kb(whole.initial.gzip)} at load + ${kb(whole.lazy.gzip)} lazy)`,
 );
 console.log(`  whole library as one concatenated file, for information: ${kb(whole.concatenatedGzip)}`);
+// What each entry's first load is made of: the libraries every widget needs (Lit, zod, localize) set a floor no widget code can go under.
+console.log('first load by where the code comes from (gzip bytes shared out by the source maps; an estimate that adds up to the real total)');
+const order = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).filter(([, n]) => n >= 50);
+for (const e of all) {
+  const parts = order(composition(e.initial.files)).map(([k, n]) => `${k} ${kb(n)}`);
+  console.log(`  ${e.name.padEnd(18)} ${kb(e.initial.gzip).padStart(8)} = ${parts.join(' + ')}`);
+}
 if (process.argv.includes('--files')) {
   console.log('files of the whole library:');
   for (const f of [...whole.initial.files, ...whole.lazy.files].sort((a, b) => gzipSize(b) - gzipSize(a))) console.log(`  ${kb(gzipSize(f)).padStart(8)}  ${rel(f)}`);

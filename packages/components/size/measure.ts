@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { SourceMapConsumer } from 'source-map-js';
 import { parseAst } from 'vite';
 
 /** The issue's budgets, in bytes of gzip (1 KB = 1,000 bytes, as Vite and browsers' devtools count). Never loosen them. */
@@ -179,3 +180,47 @@ export function measureAll(dist = DIST): EntrySize[] {
 }
 
 export const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+
+/** Where an emitted file's bytes come from, by the package (or `our code`) its source map names. */
+export function packageOf(source: string): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source.replaceAll('\\', '/'));
+  if (!m) return source.includes('/src/') ? 'our code' : 'bundler helpers';
+  const name = m[1]!;
+  if (/^(lit|lit-html|lit-element|@lit\/reactive-element)$/.test(name)) return 'lit';
+  if (name.startsWith('@oxc-project/')) return 'bundler helpers';
+  return name;
+}
+
+/**
+ * A share of the files' gzip bytes for each package their code comes from: each file's gzip size is split
+ * in proportion to the minified characters its source map gives each source (an estimate: gzip does not
+ * compress every part of a file alike, but the shares add up to the files' real total).
+ */
+export function composition(files: string[]): Map<string, number> {
+  const shares = new Map<string, number>();
+  const add = (key: string, bytes: number) => shares.set(key, (shares.get(key) ?? 0) + bytes);
+  for (const file of files) {
+    const mapFile = `${file}.map`;
+    const gzip = gzipSize(file);
+    if (!existsSync(mapFile)) {
+      add('unmapped', gzip);
+      continue;
+    }
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const consumer = new SourceMapConsumer(JSON.parse(readFileSync(mapFile, 'utf8')));
+    const mappings: { line: number; column: number; source: string | null }[] = [];
+    consumer.eachMapping((m) => mappings.push({ line: m.generatedLine, column: m.generatedColumn, source: m.source }));
+    mappings.sort((a, b) => a.line - b.line || a.column - b.column);
+    const chars = new Map<string, number>();
+    let total = 0;
+    mappings.forEach((m, i) => {
+      const next = mappings[i + 1];
+      const end = next && next.line === m.line ? next.column : (lines[m.line - 1]?.length ?? m.column);
+      const key = m.source ? packageOf(m.source) : 'bundler helpers';
+      chars.set(key, (chars.get(key) ?? 0) + (end - m.column));
+      total += end - m.column;
+    });
+    for (const [key, n] of chars) add(key, total ? (gzip * n) / total : 0);
+  }
+  return shares;
+}

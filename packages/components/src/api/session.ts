@@ -189,76 +189,16 @@ export class SessionStore extends EventTarget {
   }
 
   /**
-   * The password step. Answers the next state: `code-required` (ask for the
-   * code), or, for an account without an authenticator, `enrol-required` with
-   * the new authenticator's secret (set up with this same password). Throws an
-   * ApiError for the form to show: 401 wrong email or password, 403
-   * ACCOUNT_LOCKED or ACCOUNT_DISABLED, 429 RATE_LIMITED, NETWORK.
+   * Moves the sign-in to `state` (for the sign-in's steps, api/sign-in-steps.ts, which only `jc-sign-in`
+   * loads: every other widget only reads where the sign-in stands).
    */
-  async signIn(email: string, password: string): Promise<SessionState> {
-    this.#stopIdle();
-    const { secondFactor } = await this.api.signIn(email, password);
-    if (secondFactor) return this.#set({ status: 'code-required', email });
-    const next = await this.#settle(email);
-    if (next.status === 'enrol-required') await this.startEnrolment(password);
-    return this.#state;
+  enter(state: SessionState): SessionState {
+    return this.#set(state);
   }
 
-  /** The authenticator's one-time code: completes the sign-in (next: `notice-required`). */
-  verifyCode(code: string): Promise<SessionState> {
-    return this.#secondStep(() => this.api.verifyTotp(code));
-  }
-
-  /** A backup code instead of the authenticator's code (each works once). */
-  verifyBackupCode(code: string): Promise<SessionState> {
-    return this.#secondStep(() => this.api.verifyBackupCode(code));
-  }
-
-  async #secondStep(verify: () => Promise<void>): Promise<SessionState> {
-    try {
-      await verify();
-    } catch (err) {
-      // A locked account, or a challenge that timed out, cannot go on: back to the password.
-      if (err instanceof ApiError && (err.code === 'ACCOUNT_LOCKED' || err.code === 'INVALID_TWO_FACTOR_COOKIE' || err.code === 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE')) {
-        this.api.forgetChallenge();
-        this.#set({ status: 'signed-out' });
-      }
-      throw err;
-    }
-    return this.#settle();
-  }
-
-  /**
-   * Sets up an authenticator for an account without one (`enrol-required`;
-   * the password again, as the server asks). Answers its secret (as an
-   * `otpauth://` URI for the QR code and in Base32) and backup codes, which
-   * stay in the state, in memory only, until `confirmEnrolment`.
-   */
-  async startEnrolment(password: string): Promise<Enrolment> {
-    const state = this.#state;
-    if (state.status !== 'enrol-required') throw new ApiError(409, 'NOT_ENROLLING', 'There is no authenticator to set up now.');
-    const enrolment = await this.api.enableTwoFactor(password);
-    this.#set({ ...state, enrolment });
-    return enrolment;
-  }
-
-  /** The new authenticator's first code confirms it (the session is replaced by a new one; next: `notice-required`). */
-  async confirmEnrolment(code: string): Promise<SessionState> {
-    await this.api.verifyTotp(code);
-    return this.#settle();
-  }
-
-  /** Accepts the system-use notice shown (`notice-required`; next: `signed-in`). A changed notice is shown again (409 NOTICE_CHANGED). */
-  async acceptNotice(): Promise<SessionState> {
-    const state = this.#state;
-    if (state.status !== 'notice-required') throw new ApiError(409, 'NO_NOTICE', 'There is no notice to accept now.');
-    try {
-      await this.api.acceptNotice(state.notice.version);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'NOTICE_CHANGED') this.#set({ status: 'notice-required', notice: await this.api.getNotice() });
-      throw err;
-    }
-    return this.#settle();
+  /** Asks the server where the session stands now, after a sign-in step (`email`: the one the password step was for). */
+  settle(email?: string): Promise<SessionState> {
+    return this.#settle(email);
   }
 
   /** "Stay signed in": asks the server, which counts as activity, so the idle timeout starts again. */

@@ -2,11 +2,9 @@ import * as z from 'zod/mini';
 import { errorMessage, fieldMessages } from '../shared/localization.js';
 import {
   AuthSessionSchema,
-  EnableTwoFactorSchema,
   ErrorBodySchema,
   MeSchema,
   SessionInfoSchema,
-  SignInAnswerSchema,
   SystemUseNoticeSchema,
   type AuthSession,
   type Me,
@@ -95,7 +93,7 @@ export interface RequestOptions<T> {
   bearer?: string | null;
 }
 
-const notAllowed = () => new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This site is not allowed to sign in to JusticeConnect.');
+export const notAllowed = () => new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'This site is not allowed to sign in to JusticeConnect.');
 
 function pageOrigin(): string {
   return typeof location === 'undefined' ? '' : location.origin;
@@ -111,7 +109,7 @@ function safeStorage(): Storage | null {
 
 /** The errors every request may end in, written once (in the reader's language, like the server's own). */
 const unreachable = () => new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
-const unreadable = (status: number) => new ApiError(status, 'BAD_RESPONSE', errorMessage(status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
+export const unreadable = (status: number) => new ApiError(status, 'BAD_RESPONSE', errorMessage(status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
 const httpError = (status: number) => new ApiError(status, 'HTTP_' + status, errorMessage(status, 'HTTP_' + status, `The server answered ${status}.`));
 
 /**
@@ -137,7 +135,7 @@ export class ApiTransport extends EventTarget {
    * it holds the challenge the password step answered, in memory only, until
    * the code is accepted or the sign-in is abandoned.
    */
-  #challenge: string | null = null;
+  challenge: string | null = null;
   /** When the last request that counted as activity was sent (`Date.now()`), or 0. */
   lastActivity = 0;
   /**
@@ -271,80 +269,14 @@ export class ApiTransport extends EventTarget {
     return { data: parsed.data, response };
   }
 
-  /**
-   * The password step. `secondFactor: true`: the account has an authenticator,
-   * and the code comes next (`verifyTotp` or `verifyBackupCode`); there is no
-   * session yet. `false`: a session that can only set up an authenticator
-   * (`enableTwoFactor`), since every /api/v1 call answers TWO_FACTOR_REQUIRED.
-   */
-  async signIn(email: string, password: string): Promise<{ secondFactor: boolean }> {
-    this.#challenge = null;
-    const { data, response } = await this.request('/api/auth/sign-in/email', { method: 'POST', body: { email, password }, schema: SignInAnswerSchema });
-    if (data.twoFactorRedirect) {
-      if (this.crossOrigin) {
-        if (!data.challenge) throw notAllowed();
-        this.#challenge = data.challenge;
-      }
-      return { secondFactor: true };
-    }
-    this.#takeToken(response, true);
-    return { secondFactor: false };
-  }
-
-  /** Whether a password step is waiting for its code. Same-origin pages keep the challenge in a cookie this cannot see: then false. */
-  get hasChallenge(): boolean {
-    return this.#challenge !== null;
-  }
-
   /** Drops the waiting password step's challenge (sign-in abandoned, locked, or timed out). */
   forgetChallenge(): void {
-    this.#challenge = null;
-  }
-
-  /**
-   * The code from the authenticator app: completes a sign-in (after `signIn`
-   * answered `secondFactor: true`), or confirms a new authenticator (after
-   * `enableTwoFactor`). Either way the answer carries a new session: a cookie
-   * here, or a bearer token across origins, which replaces the old one.
-   */
-  verifyTotp(code: string): Promise<void> {
-    return this.#verify('/api/auth/two-factor/verify-totp', code);
-  }
-
-  /** A backup code instead of the authenticator's code (each works once). */
-  verifyBackupCode(code: string): Promise<void> {
-    return this.#verify('/api/auth/two-factor/verify-backup-code', code);
-  }
-
-  async #verify(path: string, code: string): Promise<void> {
-    const challenge = this.#challenge;
-    const { response } = await this.request(path, { method: 'POST', body: challenge ? { code, challenge } : { code } });
-    this.#challenge = null;
-    // Completing a sign-in across origins must hand over a token; confirming an enrolment may keep the old one.
-    this.#takeToken(response, challenge !== null);
-  }
-
-  /** Starts setting up an authenticator (a password-only session): its secret, as a URI and in Base32, and 10 backup codes. */
-  async enableTwoFactor(password: string): Promise<Enrolment> {
-    const { data } = await this.request('/api/auth/two-factor/enable', { method: 'POST', body: { password }, schema: EnableTwoFactorSchema });
-    let secret = '';
-    try {
-      secret = new URL(data.totpURI).searchParams.get('secret') ?? '';
-    } catch {
-      // An unreadable URI: no secret to show.
-    }
-    if (!/^[A-Z2-7]+=*$/i.test(secret)) throw unreadable(200);
-    return { totpURI: data.totpURI, secret: secret.toUpperCase(), backupCodes: data.backupCodes };
+    this.challenge = null;
   }
 
   /** The system-use notice to accept at every sign-in (public). */
   async getNotice(): Promise<SystemUseNotice> {
     return (await this.request('/api/v1/notice', { schema: SystemUseNoticeSchema })).data;
-  }
-
-  /** Accepts the notice of this `version` for this session (409 NOTICE_CHANGED when it is not the current one). */
-  async acceptNotice(version: string): Promise<void> {
-    await this.request('/api/v1/notice/accept', { method: 'POST', body: { version } });
   }
 
   /** The session's idle timeout and absolute end; asking counts as activity, so it keeps the session alive. */
@@ -359,7 +291,7 @@ export class ApiTransport extends EventTarget {
   }
 
   /** Across origins, keeps the session's bearer token the answer carries (`required`: it must carry one). */
-  #takeToken(response: Response, required: boolean) {
+  takeToken(response: Response, required: boolean) {
     if (!this.crossOrigin) return;
     const token = response.headers.get('set-auth-token');
     if (token) this.token = token;
@@ -368,7 +300,7 @@ export class ApiTransport extends EventTarget {
 
   /** Ends the session: the token is dropped at once, then the server is told. */
   async signOut(): Promise<void> {
-    this.#challenge = null;
+    this.challenge = null;
     this.#pages.clear();
     const bearer = this.token;
     this.token = null;

@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type Enrolment } from '../api/transport.js';
 import { toApiError, type SessionState, type SessionStore } from '../api/session.js';
 import { JcController } from '../context.js';
+import { acceptNotice, confirmEnrolment, signIn, startEnrolment, verifyCode } from '../api/sign-in-steps.js';
 import { sessionEndText } from '../shared/account-states.js';
 import { signInStyles } from './sign-in.styles.js';
 import { formatNumber, intlLocale } from '../shared/localization.js';
@@ -232,7 +233,7 @@ export class JcSignIn extends LitElement {
     const data = new FormData(form);
     const email = String(data.get('email') ?? '').trim();
     const password = String(data.get('password') ?? '');
-    const state = await this.#run('password', () => this.#session.signIn(email, password), 'jc-password');
+    const state = await this.#run('password', () => signIn(this.#session, email, password), 'jc-password');
     if (state) form.reset();
     this.#afterStep(state);
   }
@@ -253,7 +254,7 @@ export class JcSignIn extends LitElement {
     const session = this.#session;
     const state = await this.#run(
       step,
-      () => (kind === 'backup' ? session.verifyBackupCode(value) : kind === 'enrol' ? session.confirmEnrolment(sixDigits(value)!) : session.verifyCode(sixDigits(value)!)),
+      () => (kind === 'enrol' ? confirmEnrolment(session, sixDigits(value)!) : verifyCode(session, kind === 'backup' ? value : sixDigits(value)!, kind === 'backup')),
       field,
     );
     if (state) form.reset();
@@ -270,7 +271,7 @@ export class JcSignIn extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const password = String(new FormData(form).get('password') ?? '');
-    await this.#run('enrol-password', () => this.#session.startEnrolment(password), 'jc-enrol-password');
+    await this.#run('enrol-password', () => startEnrolment(this.#session, password), 'jc-enrol-password');
   }
 
   #toggleBackup(on: boolean) {
@@ -281,7 +282,7 @@ export class JcSignIn extends LitElement {
   }
 
   async #onAcceptNotice() {
-    this.#afterStep(await this.#run('notice', () => this.#session.acceptNotice()));
+    this.#afterStep(await this.#run('notice', () => acceptNotice(this.#session)));
   }
 
   async #onCancel() {

@@ -16,6 +16,7 @@ import { forumEndpoints } from '../api/forums.js';
 import { postEndpoints } from '../api/posts.js';
 import { replyEndpoints } from '../api/replies.js';
 import { serviceEndpoints } from '../api/services.js';
+import { postCode, postEnrolment, postNoticeAcceptance, postPassword } from '../api/sign-in-steps.js';
 import { FIXTURE_BACKUP_CODES, FIXTURE_CODE, fixtureFetch, fixtureUsers, THREAD_TOPIC_ID, type FixtureOptions } from './fixtures.js';
 
 const PASSWORD = 'corridor-demo-2026';
@@ -24,7 +25,7 @@ const TASK_FORCE = 'i-35-corridor-task-force';
 const client = (options: FixtureOptions = { me: fixtureUsers.optedIn }) => new ApiClient({ baseUrl: location.origin, fetch: fixtureFetch(options), storage: null });
 
 /** The transport's own calls (sign-in steps, the session, files); `stream` and `request` are not endpoints of their own. */
-const TRANSPORT = ['signIn', 'verifyTotp', 'verifyBackupCode', 'enableTwoFactor', 'getNotice', 'acceptNotice', 'sessionInfo', 'authSession', 'signOut', 'me', 'updateMe', 'fetchFile'];
+const TRANSPORT = ['getNotice', 'sessionInfo', 'authSession', 'signOut', 'me', 'updateMe', 'fetchFile'];
 
 type Step = readonly [name: string, call: (api: ApiClient) => Promise<unknown>];
 
@@ -146,10 +147,10 @@ describe('the fixture server answers in the API contract', () => {
   it('answers the sign-in steps, the session and files as their schemas say', async () => {
     const api = client({ me: null });
     const steps: Step[] = [
-      ['signIn', async (a) => expect((await a.signIn(fixtureUsers.optedIn.email, PASSWORD)).secondFactor).to.equal(true)],
-      ['verifyTotp', (a) => a.verifyTotp(FIXTURE_CODE)],
+      ['signIn', async (a) => expect((await postPassword(a, fixtureUsers.optedIn.email, PASSWORD)).secondFactor).to.equal(true)],
+      ['verifyTotp', (a) => postCode(a, FIXTURE_CODE)],
       ['getNotice', (a) => a.getNotice()],
-      ['acceptNotice', async (a) => a.acceptNotice((await a.getNotice()).version)],
+      ['acceptNotice', async (a) => postNoticeAcceptance(a, (await a.getNotice()).version)],
       ['me', async (a) => expect((await a.me())?.id).to.equal(fixtureUsers.optedIn.id)],
       ['sessionInfo', (a) => a.sessionInfo()],
       ['authSession', (a) => a.authSession()],
@@ -160,13 +161,13 @@ describe('the fixture server answers in the API contract', () => {
     ];
     await walk(api, steps);
     await walk(client({ me: null }), [
-      ['signIn', (a) => a.signIn(fixtureUsers.optedIn.email, PASSWORD)],
-      ['verifyBackupCode', (a) => a.verifyBackupCode(FIXTURE_BACKUP_CODES[0]!)],
+      ['signIn', (a) => postPassword(a, fixtureUsers.optedIn.email, PASSWORD)],
+      ['verifyBackupCode', (a) => postCode(a, FIXTURE_BACKUP_CODES[0]!, true)],
     ]);
     await walk(client({ me: null, signIn: 'enrol' }), [
-      ['signIn', async (a) => expect((await a.signIn(fixtureUsers.optedIn.email, PASSWORD)).secondFactor).to.equal(false)],
-      ['enableTwoFactor', (a) => a.enableTwoFactor(PASSWORD)],
-      ['verifyTotp', (a) => a.verifyTotp(FIXTURE_CODE)],
+      ['signIn', async (a) => expect((await postPassword(a, fixtureUsers.optedIn.email, PASSWORD)).secondFactor).to.equal(false)],
+      ['enableTwoFactor', (a) => postEnrolment(a, PASSWORD)],
+      ['verifyTotp', (a) => postCode(a, FIXTURE_CODE)],
     ]);
   });
 

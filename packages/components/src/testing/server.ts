@@ -7,7 +7,8 @@
  */
 import type { ApiClient } from '../api/client.js';
 import type { Me } from '../api/schemas.js';
-import type { SessionStore } from '../api/session.js';
+import { SessionStore } from '../api/session.js';
+import * as steps from '../api/sign-in-steps.js';
 export const PASSWORD = 'element-test-password';
 
 /** The seeded demo accounts (packages/server/src/seed.ts); the test runner seeds its database. */
@@ -166,25 +167,25 @@ export async function signInPage(user: { email: string; password: string }) {
  */
 export async function signInSession(target: SessionStore | ApiClient, user: { email: string; password: string }): Promise<Me | null> {
   const email = user.email.toLowerCase();
-  if ('verifyCode' in target) {
-    let state = await target.signIn(email, user.password);
-    if (state.status === 'code-required') state = await target.verifyCode(await totpCode(email));
+  if (target instanceof SessionStore) {
+    let state = await steps.signIn(target, email, user.password);
+    if (state.status === 'code-required') state = await steps.verifyCode(target, await totpCode(email));
     else if (state.status === 'enrol-required' && state.enrolment) {
       secrets.set(email, state.enrolment.secret);
-      state = await target.confirmEnrolment(await totpFromSecret(state.enrolment.secret));
+      state = await steps.confirmEnrolment(target, await totpFromSecret(state.enrolment.secret));
     }
-    if (state.status === 'notice-required') state = await target.acceptNotice();
+    if (state.status === 'notice-required') state = await steps.acceptNotice(target);
     if (state.status !== 'signed-in') throw new Error(`Signing ${email} in stopped at ${state.status}.`);
     return state.me;
   }
-  const { secondFactor } = await target.signIn(email, user.password);
-  if (secondFactor) await target.verifyTotp(await totpCode(email));
+  const { secondFactor } = await steps.postPassword(target, email, user.password);
+  if (secondFactor) await steps.postCode(target, await totpCode(email));
   else {
-    const enrolment = await target.enableTwoFactor(user.password);
+    const enrolment = await steps.postEnrolment(target, user.password);
     secrets.set(email, enrolment.secret);
-    await target.verifyTotp(await totpFromSecret(enrolment.secret));
+    await steps.postCode(target, await totpFromSecret(enrolment.secret));
   }
-  await target.acceptNotice((await target.getNotice()).version);
+  await steps.postNoticeAcceptance(target, (await target.getNotice()).version);
   return null;
 }
 
