@@ -119,7 +119,7 @@ const httpError = (status: number) => new ApiError(status, 'HTTP_' + status, err
  * cookies, and keeps it in this tab's sessionStorage.
  *
  * Sign-in has steps (password, one-time code or enrolment, system-use
- * notice); `SessionStore` drives them. The client fires `activity` after each
+ * notice); `SessionStore` holds where it stands and api/sign-in-steps.ts takes the steps. The client fires `activity` after each
  * request that counted as the user's activity (the idle timeout starts again;
  * `lastActivity` says when) and `auth-error` (an `AuthErrorDetail`) when an
  * answer says a sign-in step is missing or the session ended.
