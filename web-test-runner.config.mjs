@@ -8,7 +8,7 @@
 // runs in its own process, as a second server on one SQLite file must:
 // better-sqlite3 waits for a busy database synchronously, so two connections
 // in one process could each stall the other's transaction.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -37,7 +37,20 @@ const PAGE_ORIGIN = `http://localhost:${PORT}`;
 const CROSS_ORIGIN_API = `http://127.0.0.1:${CROSS_PORT}`;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jc-wtr-'));
+
+// A real OpenID provider (oidc-provider, the server tests' own) playing the state's IdP, registered in a
+// providers file both servers read: jc-provider's token exchange is tested against it.
+const { startIdp, portalIdToken, PORTAL_CALLBACK, CLIENT_ID, CLIENT_SECRET } = await import('./packages/server/test/support/oidc-idp.ts');
+const idp = await startIdp([PORTAL_CALLBACK]);
+const IDP_ID = 'test-state-idp';
+const providersFile = path.join(dir, 'identity-providers.json');
+writeFileSync(
+  providersFile,
+  JSON.stringify({ providers: [{ id: IDP_ID, displayName: 'Test State IdP', issuer: idp.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oris: ['TXDPS0000'], vettingCounts: true, multiFactor: ['mfa'] }] }),
+);
+
 const env = {
+  JC_IDENTITY_PROVIDERS_FILE: providersFile,
   JC_DATA_DIR: dir,
   JC_DATABASE_URL: path.join(dir, 'elements.sqlite'),
   JC_LOG_REQUESTS: 'false',
@@ -63,8 +76,26 @@ const listener = getRequestListener(local.app.fetch);
 async function cleanup() {
   const exited = new Promise((r) => (remote.exitCode !== null ? r(null) : remote.once('exit', r)));
   remote.kill('SIGTERM');
-  await Promise.allSettled([local.close(), exited]);
+  await Promise.allSettled([local.close(), exited, idp.close()]);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Test-only: `GET /__jc/id-token?sub=…[&amr=mfa]` signs the officer `sub` (a Texas DPS officer, made up
+ * on first use) in at the test IdP as its own portal would, and answers `{ idToken }`: a real ID token
+ * for JusticeConnect, for a page to hand to jc-provider.
+ */
+async function idToken(ctx) {
+  const sub = String(ctx.query.sub ?? '');
+  if (!/^[\w:.-]{1,200}$/.test(sub)) {
+    ctx.status = 400;
+    return;
+  }
+  if (!idp.accounts.has(sub)) {
+    const n = idp.accounts.size + 1;
+    idp.accounts.set(sub, { given_name: 'Fed', family_name: `Officer ${n}`, email: `fed.officer.${n}.${Date.now()}@txdps.example.gov`, employer_ori: 'TXDPS0000' });
+  }
+  ctx.body = { idToken: await portalIdToken(idp, { sub, amr: String(ctx.query.amr ?? 'mfa').split(',') }) };
 }
 
 /**
@@ -187,6 +218,10 @@ export default {
       }
       if (ctx.path === '/__jc/activate' && ctx.method === 'POST') {
         await activate(ctx);
+        return;
+      }
+      if (ctx.path === '/__jc/id-token') {
+        await idToken(ctx);
         return;
       }
       if (ctx.path === '/__jc/totp') {

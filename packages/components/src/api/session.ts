@@ -142,10 +142,14 @@ export class SessionStore extends EventTarget {
     return this.#loading ?? Promise.resolve();
   }
 
-  /** Asks the server where this page's session stands (showing "checking" meanwhile). */
-  refresh(): Promise<void> {
+  /**
+   * Asks the server where this page's session stands (showing "checking" meanwhile). `first` runs
+   * before it is asked (a provider's token exchange), and the widgets loading meanwhile wait for both.
+   */
+  refresh(first?: () => Promise<unknown>): Promise<void> {
     this.#set({ status: 'loading' });
-    this.#loading = this.#settle()
+    this.#loading = Promise.resolve(first?.())
+      .then(() => this.#settle())
       .then(() => undefined)
       .catch((error: unknown) => void this.#set({ status: 'error', error: toApiError(error) }))
       .finally(() => (this.#loading = null));

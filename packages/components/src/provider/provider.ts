@@ -1,6 +1,8 @@
 import { ContextProvider, ContextRoot } from '@lit/context';
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { exchangeIdToken, type IdTokenSource } from '../api/federation.js';
+import { toApiError } from '../api/session.js';
 import { createJcContext, jcContext, type JcContextValue } from '../context.js';
 import { intlLocale, langOf, useLocale } from '../shared/localization.js';
 import { providerStyles } from './provider.styles.js';
@@ -22,6 +24,7 @@ if (typeof document !== 'undefined' && !g[ROOT]) {
  *
  * @element jc-provider
  * @slot - The widgets (and any other markup) that share this provider.
+ * @fires jc-federation-error - The ID token from `idToken` could not be exchanged for a session (`detail.error`, an ApiError: its `code` says why, e.g. `TOKEN_REPLAYED`, `UNREGISTERED_ISSUER`, `ORIGIN_NOT_ALLOWED`); the widgets stay signed out and offer their own sign-in.
  * @fires jc-session-change - The session's state changed: a step of a sign-in, signed in, the signed-in user's profile, signed out, or an error. `detail.state` is the new `SessionState`; `detail.state.status` is `idle`, `loading`, `signed-out` (with `ended`: `idle` or `lifetime` when the session timed out), `code-required`, `enrol-required` (its `enrolment`, the new authenticator's secret and backup codes, always `null` here), `notice-required`, `signed-in` (with `me`, the user) or `error`.
  */
 @customElement('jc-provider')
@@ -49,6 +52,16 @@ export class JcProvider extends LitElement {
    * set on the provider or a widget win over both.
    */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'high-contrast' | undefined;
+
+  /**
+   * On the identity provider's own portal: an ID token its IdP issued for JusticeConnect, or a function
+   * that answers a fresh one (or null when nobody is signed in there). The provider exchanges it for a
+   * session before the widgets first ask who is signed in, so they show the officer signed in with no
+   * sign-in step of JusticeConnect's (the system-use notice, and the code step when the IdP's sign-in
+   * was not multi-factor, still follow). Used when set and again whenever it changes; the portal's
+   * origin must be one the server allows (`JC_TRUSTED_ORIGINS`) and the IdP one it trusts.
+   */
+  @property({ attribute: false }) idToken: IdTokenSource | undefined;
 
   /** Replaces `fetch` for every request (used by Storybook's recorded fixtures). */
   @property({ attribute: false }) fetcher: typeof fetch | undefined;
@@ -88,6 +101,23 @@ export class JcProvider extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#ensureContext();
     if (changed.has('locale')) this.#applyLocale();
+    // A new ID token (the context took the one it was made with): signed in again with it.
+    const value = this.#provider.value;
+    if (value && this.idToken && this.idToken !== this.#exchanged) void value.session.refresh(() => this.#exchange(value));
+  }
+
+  /** The ID token (or function) last exchanged. */
+  #exchanged: IdTokenSource | undefined;
+
+  /** Exchanges the host page's ID token for this context's session (a failure leaves it signed out and says why). */
+  async #exchange(value: JcContextValue): Promise<void> {
+    const source = (this.#exchanged = this.idToken);
+    try {
+      const token = typeof source === 'function' ? await source() : source;
+      if (token) await exchangeIdToken(value.api, token);
+    } catch (err) {
+      this.dispatchEvent(new CustomEvent('jc-federation-error', { detail: { error: toApiError(err) }, bubbles: true, composed: true }));
+    }
   }
 
   /** Whether the provider put its `lang` attribute there (from `locale`). */
@@ -115,7 +145,7 @@ export class JcProvider extends LitElement {
     const value = createJcContext(this.api || location.origin, this.fetcher);
     value.session.addEventListener('change', this.#onChange);
     this.#provider.setValue(value);
-    void value.session.ensureLoaded();
+    void (this.idToken ? value.session.refresh(() => this.#exchange(value)) : value.session.ensureLoaded());
   }
 
   protected override render() {
