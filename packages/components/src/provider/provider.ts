@@ -101,17 +101,32 @@ export class JcProvider extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#ensureContext();
     if (changed.has('locale')) this.#applyLocale();
-    // A new ID token (the context took the one it was made with): signed in again with it.
-    const value = this.#provider.value;
-    if (value && this.idToken && this.idToken !== this.#exchanged) void value.session.refresh(() => this.#exchange(value));
+    const value = this.#provider.value!;
+    if (this.#hold) {
+      // The first update: properties a page set before the element was defined are in place now.
+      const release = this.#hold;
+      this.#hold = null;
+      release(this.idToken);
+    } else if (this.idToken && this.idToken !== this.#exchanged) {
+      // A new ID token: signed in again with it.
+      void value.session.refresh(() => this.#exchange(value, this.idToken));
+    }
   }
+
+  /**
+   * A new context's session waits for the provider's first update before it asks the server, so an
+   * `idToken` the page set before the element was defined (Lit applies such properties then) is
+   * exchanged first, and the widgets never show the signed-out state in between.
+   */
+  #hold: ((source: IdTokenSource | undefined) => void) | null = null;
 
   /** The ID token (or function) last exchanged. */
   #exchanged: IdTokenSource | undefined;
 
   /** Exchanges the host page's ID token for this context's session (a failure leaves it signed out and says why). */
-  async #exchange(value: JcContextValue): Promise<void> {
-    const source = (this.#exchanged = this.idToken);
+  async #exchange(value: JcContextValue, source: IdTokenSource | undefined): Promise<void> {
+    this.#exchanged = source;
+    if (!source) return;
     try {
       const token = typeof source === 'function' ? await source() : source;
       if (token) await exchangeIdToken(value.api, token);
@@ -145,7 +160,9 @@ export class JcProvider extends LitElement {
     const value = createJcContext(this.api || location.origin, this.fetcher);
     value.session.addEventListener('change', this.#onChange);
     this.#provider.setValue(value);
-    void (this.idToken ? value.session.refresh(() => this.#exchange(value)) : value.session.ensureLoaded());
+    this.#hold?.(undefined);
+    const held = new Promise<IdTokenSource | undefined>((resolve) => (this.#hold = resolve));
+    void value.session.refresh(() => held.then((source) => this.#exchange(value, source)));
   }
 
   protected override render() {
