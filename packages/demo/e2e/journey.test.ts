@@ -33,7 +33,7 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,7 @@ import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../server/src/seed.ts';
 import { freePort, spawnServer, type SpawnedServer } from '../../server/test/support/spawn-server.ts';
+import { DEMO_IDP_OFFICERS, DEMO_IDP_PASSWORD, demoIdpProviderEntry, startDemoIdp } from '../idp/demo-idp.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SERVER_MAIN = path.join(ROOT, 'packages/server/dist/main.js');
@@ -605,6 +606,69 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
   }
 }
 
+/**
+ * The federated path: the demo state IdP (oidc-provider, as `npm start` runs it) beside the server,
+ * registered through a providers file. Maria signs in at the IdP from the demo portal (a full
+ * redirect and back: the session cookie) and finds herself signed in on the portal and the intranet
+ * page; Jordan signs in to the IdP's own portal, whose page embeds the widgets and hands jc-provider
+ * ID tokens: they show him signed in without any JusticeConnect sign-in step (only the system-use
+ * notice, accepted at every sign-in).
+ */
+async function federatedJourney(browser: Browser, server: RunningServer, idp: string, shots: Screenshots) {
+  const [maria, jordan] = [DEMO_IDP_OFFICERS[0], DEMO_IDP_OFFICERS[1]];
+  const errors: string[] = [];
+  const mariaContext = await newUserContext(browser);
+  const jordanContext = await newUserContext(browser);
+  try {
+    const page = await newUserPage(mariaContext, { url: (p) => server.origin + p, api: server.origin, crossOrigin: false }, 'Maria', errors);
+    await page.goto(server.origin + '/');
+    await page.getByRole('link', { name: 'Sign in with the demo state IdP' }).click();
+    // At the IdP: its own sign-in page (the officer, the IdP's password, the security key).
+    await visible(page.getByRole('heading', { name: "Sign in to the state's network" }));
+    assert.equal(new URL(page.url()).origin, idp);
+    await page.getByLabel('Officer').selectOption(maria.sub);
+    await page.getByLabel(/^Password/).fill(DEMO_IDP_PASSWORD);
+    await shots.take(page, 'idp-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back on the portal with the session cookie: the notice, and no password or code of ours (the IdP's sign-in was multi-factor).
+    await page.waitForURL(server.origin + '/');
+    const signInBox = page.locator('jc-sign-in');
+    await visible(signInBox.getByRole('heading', { name: 'U.S. Government information system' }));
+    assert.equal(await signInBox.getByRole('textbox', { name: 'One-time code' }).count(), 0, 'no code step after a multi-factor sign-in at the IdP');
+    await signInBox.getByRole('button', { name: 'I accept' }).click();
+    await visible(signInBox.getByRole('heading', { name: `Signed in as ${maria.given_name} ${maria.family_name}` }));
+    await shots.take(page, 'portal-signed-in-through-idp');
+    // The state vetted her: approved at once, in her agency; the intranet page knows her too.
+    const me = (await page.evaluate(async (api) => (await fetch(`${api}/api/v1/me`)).json(), server.origin)) as { status: string; agency: { ori: string } };
+    assert.equal(me.status, 'active');
+    assert.equal(me.agency.ori, maria.employer_ori);
+    await page.goto(server.origin + '/intranet.html');
+    await visible(page.locator('jc-sign-in').getByRole('heading', { name: `Signed in as ${maria.given_name} ${maria.family_name}` }));
+    await shots.take(page, 'intranet-signed-in-through-idp');
+
+    // The IdP's own portal: the widgets come signed in through token exchange.
+    const portal = await newUserPage(jordanContext, { url: (p) => idp + p, api: server.origin, crossOrigin: true }, 'Jordan', errors);
+    await portal.goto(idp + '/portal/');
+    await portal.getByLabel('Officer').selectOption(jordan.sub);
+    await portal.getByLabel(/^Password/).fill(DEMO_IDP_PASSWORD);
+    await portal.getByRole('button', { name: 'Sign in' }).click();
+    await visible(portal.getByRole('heading', { name: /^Welcome, / }));
+    const portalSignIn = portal.locator('jc-sign-in');
+    await visible(portalSignIn.getByRole('heading', { name: 'U.S. Government information system' }));
+    assert.equal(await portalSignIn.getByRole('textbox', { name: 'Password' }).count(), 0, 'no JusticeConnect password on the IdP portal');
+    await portalSignIn.getByRole('button', { name: 'I accept' }).click();
+    await visible(portalSignIn.getByRole('heading', { name: `Signed in as ${jordan.given_name} ${jordan.family_name}` }));
+    await shots.take(portal, 'idp-portal-widgets-signed-in');
+    assert.deepEqual(errors, [], 'no script errors');
+  } catch (err) {
+    if (errors.length) console.error(`# script errors:\n${errors.join('\n')}`);
+    throw err;
+  } finally {
+    await mariaContext.close();
+    await jordanContext.close();
+  }
+}
+
 // ---------------------------------------------------------------------------
 
 function ensureBuilt() {
@@ -655,6 +719,30 @@ for (const backend of backends) {
       } finally {
         await site?.close();
         await server.stop();
+      }
+    });
+
+    it('through the demo state IdP: a redirect from the portal, and the IdP’s own portal with no JusticeConnect sign-in', { timeout: JOURNEY_TIMEOUT }, async () => {
+      const dir = path.join(OUTPUT, backend.name, 'federated');
+      const shots = new Screenshots(dir);
+      // The IdP's port first: the server reads its issuer from the providers file at start, and allow-lists its portal.
+      const idpPort = await freePort();
+      const issuer = `http://localhost:${idpPort}`;
+      const secret = randomBytes(24).toString('base64url');
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'identity-providers.json');
+      writeFileSync(file, JSON.stringify({ providers: [demoIdpProviderEntry(issuer, secret)] }));
+      const server = await startServer(backend, path.join(dir, 'server.log'), { JC_IDENTITY_PROVIDERS_FILE: file, JC_TRUSTED_ORIGINS: issuer });
+      const idp = await startDemoIdp({ port: idpPort, host: '127.0.0.1', issuerHost: 'localhost', jcBaseUrl: server.origin, clientSecret: secret }).catch(async (err) => {
+        await server.stop();
+        throw err;
+      });
+      try {
+        await federatedJourney(browser, server, issuer, shots);
+      } finally {
+        await idp.close();
+        await server.stop();
+        rmSync(file, { force: true });
       }
     });
   });
