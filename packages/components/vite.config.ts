@@ -3,6 +3,7 @@ import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/li
 import { cpSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { precompress } from '../../scripts/precompress.mjs';
+import { LICENSES_FILE, thirdPartyLicenses } from '../../scripts/third-party-licenses.mjs';
 
 /**
  * The plugin's html-minifier settings, with three changes. Empty attributes
@@ -68,6 +69,8 @@ export default defineConfig({
         cpSync('themes', 'dist/themes', { recursive: true });
       },
     },
+    // The licences of the packages bundled in, in one file beside the scripts (their notices are not repeated inside each chunk).
+    thirdPartyLicenses(),
     // Brotli and gzip copies beside every built file (the themes included), for the server and nginx to send as they are.
     precompress(),
   ],
@@ -127,7 +130,11 @@ export default defineConfig({
         // core chunk alone, one at every zod call): the build has already dropped what they mark
         // as unused, and an app that bundles the package still keeps only the entries it imports.
         minify: true,
-        comments: { legal: true, annotation: false, jsdoc: false },
+        // Legal comments too: Lit's, @lit/*'s and the others' copyright notices (one in each of their
+        // modules, some 0.6 KB gzip across the chunks, paid again by every page) are in
+        // THIRD-PARTY-LICENSES.txt beside the scripts, which the entry portals load names.
+        comments: { legal: false, annotation: false, jsdoc: false },
+        postBanner: (chunk) => (chunk.isEntry && chunk.name === 'justiceconnect' ? `/*! JusticeConnect Widgets. Third-party licences: ./${LICENSES_FILE} */` : ''),
       },
     },
   },

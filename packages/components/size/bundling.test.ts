@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build, parseAst, type Rollup } from 'vite';
+import { LICENSES_FILE, packageDir } from '../../../scripts/third-party-licenses.mjs';
 import { DIST, entries, fullClosure, staticClosure } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,4 +81,23 @@ describe('the Spanish catalogue', () => {
       assert.ok(fullClosure(whole.file).includes(file), `${path.relative(DIST, file)} is loaded by a dynamic import`);
     });
   }
+});
+
+describe('the third-party licences', () => {
+  it('go with the bundle in one file that names every package whose code it carries, and no chunk repeats them', () => {
+    const file = path.join(DIST, LICENSES_FILE);
+    assert.ok(existsSync(file), `${LICENSES_FILE} beside the scripts`);
+    const notices = readFileSync(file, 'utf8');
+    const bundled = new Set<string>();
+    for (const f of readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js.map'))) {
+      const map = JSON.parse(readFileSync(path.join(DIST, f), 'utf8')) as { sources: string[] };
+      for (const source of map.sources) {
+        const found = packageDir(path.resolve(DIST, path.dirname(f), source));
+        if (found) bundled.add(found.name);
+      }
+    }
+    assert.ok(bundled.has('lit-html') && bundled.has('zod'), `the source maps name the bundled packages (found: ${[...bundled].join(', ')})`);
+    for (const name of bundled) assert.match(notices, new RegExp(`^${name.replace(/[/.]/g, '\\$&')} \\S+ \\(`, 'm'), `${LICENSES_FILE} has ${name}'s licence`);
+    assert.match(readFileSync(path.join(DIST, 'justiceconnect.js'), 'utf8'), new RegExp(`^/\\*! .*${LICENSES_FILE}`), 'the entry portals load names the file');
+  });
 });
