@@ -1,9 +1,11 @@
 import { css } from 'lit';
+import { announcerStyles } from '../shared/announcer.js';
 import { panel, tokens } from '../styles/tokens.js';
 
 export const communityFeedStyles = [
   tokens,
   panel,
+  announcerStyles,
   css`
     :host {
       display: block;
@@ -23,17 +25,6 @@ export const communityFeedStyles = [
     }
     .note {
       font-size: var(--_font-small);
-    }
-    .announce {
-      margin: 0.75rem 0 0;
-      padding: 0.5rem 0.75rem;
-      border-left: 0.25rem solid var(--_success);
-    }
-    /* Empty, it stays in place (live regions must exist before they speak) but takes no room. */
-    .announce:empty {
-      margin: 0;
-      padding: 0;
-      border: 0;
     }
     button.small {
       padding: 0.25rem 0.75rem;

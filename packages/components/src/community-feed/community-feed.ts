@@ -1,6 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { communityEndpoints } from '../api/communities.js';
 import { postEndpoints } from '../api/posts.js';
+import { Announcer } from '../shared/announcer.js';
 import { fire } from '../shared/events.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -170,7 +171,6 @@ export class JcCommunityFeed extends LitElement {
   @state() private postErrors = new Map<string, string>();
   @state() private tombstones = new Set<string>();
   @state() private composerError: string | null = null;
-  @state() private announcement = '';
   @state() private optingIn = false;
   @state() private now = Date.now();
 
@@ -202,6 +202,7 @@ export class JcCommunityFeed extends LitElement {
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #infoTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshIds = new Set<string>();
+  #announcer = new Announcer(this);
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
 
   get #mode(): Scope {
@@ -261,7 +262,7 @@ export class JcCommunityFeed extends LitElement {
       this.#reset();
       this.status = 'idle';
       this.outbox = [];
-      this.announcement = '';
+      this.#announcer.clear();
     }
   }
 
@@ -291,13 +292,6 @@ export class JcCommunityFeed extends LitElement {
     this.postErrors = new Map();
     this.tombstones = new Set();
     this.composerError = null;
-  }
-
-  async #announce(text: string) {
-    // Clear first, so the same message twice is announced twice.
-    this.announcement = '';
-    await this.updateComplete;
-    this.announcement = text;
   }
 
   #setBusy(key: string, on: boolean) {
@@ -426,7 +420,7 @@ export class JcCommunityFeed extends LitElement {
     const first = this.posts[before];
     if (first && !this.olderError) {
       const count = this.posts.length - before;
-      void this.#announce(count === 1 ? msg('1 older post shown.') : msg(str`${formatNumber(count)} older posts shown.`));
+      void this.#announcer.say(count === 1 ? msg('1 older post shown.') : msg(str`${formatNumber(count)} older posts shown.`));
       await this.#focusPost(first.id);
     }
   }
@@ -513,14 +507,14 @@ export class JcCommunityFeed extends LitElement {
     if (this.posts.length === 0) {
       // Nothing to read yet, so nothing moves: show them at once.
       this.posts = add;
-      void this.#announce(add.length === 1 ? msg('1 new post.') : msg(str`${formatNumber(add.length)} new posts.`));
+      void this.#announcer.say(add.length === 1 ? msg('1 new post.') : msg(str`${formatNumber(add.length)} new posts.`));
       return;
     }
     this.queued = [...add, ...this.queued];
     clearTimeout(this.#announceTimer);
     this.#announceTimer = setTimeout(() => {
       const n = this.queued.length;
-      if (n) void this.#announce(n === 1 ? msg('1 new post. Use the “1 new post” button at the top of the feed to show it.') : msg(str`${formatNumber(n)} new posts. Use the “${formatNumber(n)} new posts” button at the top of the feed to show them.`));
+      if (n) void this.#announcer.say(n === 1 ? msg('1 new post. Use the “1 new post” button at the top of the feed to show it.') : msg(str`${formatNumber(n)} new posts. Use the “${formatNumber(n)} new posts” button at the top of the feed to show them.`));
     }, 400);
   }
 
@@ -531,7 +525,7 @@ export class JcCommunityFeed extends LitElement {
     const shown = new Set(this.posts.map((p) => p.id));
     this.posts = [...add.filter((p) => !shown.has(p.id)), ...this.posts];
     this.queued = [];
-    void this.#announce(add.length === 1 ? msg('1 new post shown.') : msg(str`${formatNumber(add.length)} new posts shown.`));
+    void this.#announcer.say(add.length === 1 ? msg('1 new post shown.') : msg(str`${formatNumber(add.length)} new posts shown.`));
     await this.#focusPost(add[0]!.id);
   }
 
@@ -670,14 +664,14 @@ export class JcCommunityFeed extends LitElement {
       this.posts = [post, ...this.posts.filter((p) => p.id !== post.id)];
       if (this.status !== 'ready') this.status = 'ready';
       fire(this, 'jc-post-created', { post });
-      void this.#announce(msg('Your post was published.'));
+      void this.#announcer.say(msg('Your post was published.'));
       if (hadFocus) await this.#focusPost(post.id);
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
       const reason = isRetryable(error) ? null : errorText(error);
       this.#updateOutbox(clientId, { state: 'failed', error: reason });
-      void this.#announce(reason ? msg(str`Your post was not sent: ${reason}`) : msg('Your post was not sent. It is kept here: use Retry to send it again.'));
+      void this.#announcer.say(reason ? msg(str`Your post was not sent: ${reason}`) : msg('Your post was not sent. It is kept here: use Retry to send it again.'));
     }
   }
 
@@ -694,7 +688,7 @@ export class JcCommunityFeed extends LitElement {
     this.#saveOutbox();
     const next = this.outbox[index] ?? this.outbox[index - 1];
     this.#focusAfterRender = next ? `[data-client-id="${next.clientId}"] button` : '#jc-post-body';
-    void this.#announce(msg('The unsent post was discarded.'));
+    void this.#announcer.say(msg('The unsent post was discarded.'));
   }
 
   /* ---------- post actions ---------- */
@@ -786,7 +780,7 @@ export class JcCommunityFeed extends LitElement {
       if (current) this.#replacePost({ ...current, commentCount: Math.max(current.commentCount + (view?.items.some((c) => c.id === comment.id) ? 0 : 1), items.length) });
       this.#drafts.delete(key);
       textarea.value = '';
-      void this.#announce(msg('Your comment was added.'));
+      void this.#announcer.say(msg('Your comment was added.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -834,7 +828,7 @@ export class JcCommunityFeed extends LitElement {
       this.#replacePost(updated);
       this.#drafts.delete(key);
       this.#closePanel(post);
-      void this.#announce(msg('Your post was updated.'));
+      void this.#announcer.say(msg('Your post was updated.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -855,7 +849,7 @@ export class JcCommunityFeed extends LitElement {
       this.posts = this.posts.filter((p) => p.id !== post.id);
       this.panel = null;
       fire(this, 'jc-post-deleted', { postId: post.id, post });
-      void this.#announce(msg('The post was deleted.'));
+      void this.#announcer.say(msg('The post was deleted.'));
       const next = this.posts[index] ?? this.posts[index - 1];
       if (next) await this.#focusPost(next.id);
       else this.#focusAfterRender = '#jc-feed-title';
@@ -883,7 +877,7 @@ export class JcCommunityFeed extends LitElement {
       await this.#jc.api.reportPost(post.id, reason);
       this.#drafts.delete(key);
       this.#closePanel(post);
-      void this.#announce(msg('Thank you. The post was reported to the community’s moderators.'));
+      void this.#announcer.say(msg('Thank you. The post was reported to the community’s moderators.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -926,7 +920,7 @@ export class JcCommunityFeed extends LitElement {
       await this.#jc.session.update({ optedIn: true });
       if (this.status !== 'loading') this.reload();
       this.#focusAfterRender = '#jc-feed-title';
-      void this.#announce(msg('You opted in to JusticeConnect.'));
+      void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -1300,7 +1294,7 @@ export class JcCommunityFeed extends LitElement {
     return html`<section class="panel" part="panel" aria-labelledby="jc-feed-title">
       <h2 id="jc-feed-title" part="heading" tabindex="-1">${this.#title()}</h2>
       ${this.#renderBody()}
-      <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
+      ${this.#announcer.render()}
     </section>`;
   }
 }

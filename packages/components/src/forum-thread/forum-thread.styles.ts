@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { announcerStyles } from '../shared/announcer.js';
 import { markdownEditorStyles } from '../shared/markdown-editor.js';
 import { panel, tokens } from '../styles/tokens.js';
 
@@ -6,6 +7,7 @@ export const forumThreadStyles = [
   tokens,
   panel,
   markdownEditorStyles,
+  announcerStyles,
   css`
     :host {
       display: block;
@@ -48,17 +50,6 @@ export const forumThreadStyles = [
     }
     .note:focus-visible {
       outline: var(--_focus);
-    }
-    .announce {
-      margin: 0.75rem 0 0;
-      padding: 0.5rem 0.75rem;
-      border-left: 0.25rem solid var(--_success);
-    }
-    /* Empty, it stays in place (live regions must exist before they speak) but takes no room. */
-    .announce:empty {
-      margin: 0;
-      padding: 0;
-      border: 0;
     }
     button.small {
       padding: 0.25rem 0.75rem;

@@ -2,6 +2,7 @@ import { msg, str } from '@lit/localize';
 import { communityEndpoints } from '../api/communities.js';
 import { forumEndpoints } from '../api/forums.js';
 import { replyEndpoints } from '../api/replies.js';
+import { Announcer } from '../shared/announcer.js';
 import { fire } from '../shared/events.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -194,7 +195,6 @@ export class JcForumThread extends LitElement {
   @state() private flagError: string | null = null;
   @state() private flagNoteError: string | null = null;
   @state() private moveTo = '';
-  @state() private announcement = '';
   @state() private optingIn = false;
   @state() private now = Date.now();
 
@@ -222,6 +222,7 @@ export class JcForumThread extends LitElement {
   #observed: Element[] = [];
   #flagReturn: HTMLElement | null = null;
   #clock: ReturnType<typeof setInterval> | undefined;
+  #announcer = new Announcer(this);
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
   #topicTimer: ReturnType<typeof setTimeout> | undefined;
   #replyTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -295,7 +296,7 @@ export class JcForumThread extends LitElement {
       this.#reset();
       this.status = 'idle';
       this.outbox = [];
-      this.announcement = '';
+      this.#announcer.clear();
     }
   }
 
@@ -339,13 +340,6 @@ export class JcForumThread extends LitElement {
     this.waiting = [];
     this.loadingNext = false;
     this.loadingPrev = false;
-  }
-
-  async #announce(text: string) {
-    // Clear first, so the same message twice is announced twice.
-    this.announcement = '';
-    await this.updateComplete;
-    this.announcement = text;
   }
 
   #setBusy(key: string, on: boolean) {
@@ -551,7 +545,7 @@ export class JcForumThread extends LitElement {
     if (count <= 0) return;
     const target = direction === 'next' ? this.replies[before] : this.replies[0];
     if (direction === 'prev' && this.replies[0]?.id === firstId) return;
-    void this.#announce(
+    void this.#announcer.say(
       direction === 'next'
         ? count === 1
           ? msg('1 more reply shown.')
@@ -600,7 +594,7 @@ export class JcForumThread extends LitElement {
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
-      if (!quiet) void this.#announce(error.status === 404 ? msg('That reply is no longer in this topic.') : errorText(error));
+      if (!quiet) void this.#announcer.say(error.status === 404 ? msg('That reply is no longer in this topic.') : errorText(error));
       return false;
     }
   }
@@ -684,7 +678,7 @@ export class JcForumThread extends LitElement {
     this.panel = null;
     this.#closeFlag(false);
     this.#resetReplies();
-    void this.#announce(msg('This topic was deleted.'));
+    void this.#announcer.say(msg('This topic was deleted.'));
   }
 
   #scheduleTopicRefresh(withCommunity: boolean) {
@@ -701,7 +695,7 @@ export class JcForumThread extends LitElement {
       const hadComposer = this.#composing();
       this.info = topic;
       if (before && before.locked !== topic.locked) {
-        void this.#announce(topic.locked ? msg('This topic was locked.') : msg('This topic was unlocked.'));
+        void this.#announcer.say(topic.locked ? msg('This topic was locked.') : msg('This topic was unlocked.'));
         if (hadComposer && !topic.canReply) this.#focusAfterRender = '.locked-note';
       }
       if (withCommunity || (before && before.canModerate !== topic.canModerate)) void this.#loadCommunity(generation);
@@ -792,7 +786,7 @@ export class JcForumThread extends LitElement {
     }
     if (this.#place(reply)) {
       const name = reply.author?.name ?? msg('Someone');
-      void this.#announce(msg(str`New reply from ${name}.`));
+      void this.#announcer.say(msg(str`New reply from ${name}.`));
       this.#scheduleTopicRefresh(false);
       return;
     }
@@ -801,7 +795,7 @@ export class JcForumThread extends LitElement {
     this.#announceTimer = setTimeout(() => {
       const n = this.waiting.length;
       if (n)
-        void this.#announce(
+        void this.#announcer.say(
           n === 1
             ? msg('1 new reply. Use the “1 new reply” button at the end of the thread to show it.')
             : msg(str`${formatNumber(n)} new replies. Use the “${formatNumber(n)} new replies” button at the end of the thread to show them.`),
@@ -816,7 +810,7 @@ export class JcForumThread extends LitElement {
     const n = this.waiting.length;
     const shown = await this.#goToReply(first, false);
     this.waiting = [];
-    if (shown) void this.#announce(n === 1 ? msg('1 new reply shown.') : msg(str`${formatNumber(n)} new replies shown.`));
+    if (shown) void this.#announcer.say(n === 1 ? msg('1 new reply shown.') : msg(str`${formatNumber(n)} new replies shown.`));
   }
 
   /* ---------- composing ---------- */
@@ -908,13 +902,13 @@ export class JcForumThread extends LitElement {
         this.#editor.value = item.body;
         this.composerError = error.fields.body;
         void this.#editor.write(true);
-        void this.#announce(msg(str`Your reply was not sent: ${error.fields.body}`));
+        void this.#announcer.say(msg(str`Your reply was not sent: ${error.fields.body}`));
         return;
       }
       if (error.code === 'TOPIC_LOCKED') this.#scheduleTopicRefresh(false);
       const reason = isRetryable(error) ? null : error.fields.body ?? errorText(error);
       this.#updateOutbox(clientId, { state: 'failed', error: reason });
-      void this.#announce(reason ? msg(str`Your reply was not sent: ${reason}`) : msg('Your reply was not sent. It is kept here: use Retry to send it again.'));
+      void this.#announcer.say(reason ? msg(str`Your reply was not sent: ${reason}`) : msg('Your reply was not sent. It is kept here: use Retry to send it again.'));
     }
   }
 
@@ -930,7 +924,7 @@ export class JcForumThread extends LitElement {
     this.waiting = this.waiting.filter((id) => id !== reply.id);
     const placed = this.#place(reply);
     fire(this, 'jc-reply-created', { reply });
-    void this.#announce(msg('Your reply was posted.'));
+    void this.#announcer.say(msg('Your reply was posted.'));
     if (!placed) await this.#goToReply(reply.id, true);
     else if (hadFocus) await this.#focusReply(reply.id);
   }
@@ -946,7 +940,7 @@ export class JcForumThread extends LitElement {
     this.#saveOutbox();
     const next = this.outbox[index] ?? this.outbox[index - 1];
     this.#focusAfterRender = next ? `[data-client-id="${next.clientId}"] button` : '#jc-reply-body';
-    void this.#announce(msg('The unsent reply was discarded.'));
+    void this.#announcer.say(msg('The unsent reply was discarded.'));
   }
 
   /* ---------- reply actions ---------- */
@@ -983,7 +977,7 @@ export class JcForumThread extends LitElement {
       const topic = await this.#jc.api.setAnswer(info.id, marking ? reply.id : null);
       this.info = topic;
       fire(this, 'jc-topic-changed', { topic });
-      void this.#announce(marking ? msg('Marked as the accepted answer.') : msg('No longer the accepted answer.'));
+      void this.#announcer.say(marking ? msg('Marked as the accepted answer.') : msg('No longer the accepted answer.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -998,9 +992,9 @@ export class JcForumThread extends LitElement {
     const url = `${location.href.split('#')[0]}#reply-${encodeURIComponent(reply.id)}`;
     try {
       await navigator.clipboard.writeText(url);
-      void this.#announce(msg('Link to the reply copied.'));
+      void this.#announcer.say(msg('Link to the reply copied.'));
     } catch {
-      void this.#announce(msg(str`Could not copy the link. It is: ${url}`));
+      void this.#announcer.say(msg(str`Could not copy the link. It is: ${url}`));
     }
   }
 
@@ -1057,7 +1051,7 @@ export class JcForumThread extends LitElement {
       this.replies = this.replies.map((r) => (r.id === updated.id ? updated : r));
       this.#drafts.delete(key);
       this.#closePanel();
-      void this.#announce(msg('Your reply was updated.'));
+      void this.#announcer.say(msg('Your reply was updated.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -1076,7 +1070,7 @@ export class JcForumThread extends LitElement {
       await this.#jc.api.deleteReply(reply.id);
       this.panel = null;
       this.#tombstone(reply.id);
-      void this.#announce(msg('The reply was deleted.'));
+      void this.#announcer.say(msg('The reply was deleted.'));
       await this.#focusReply(reply.id);
     } catch (err) {
       const error = toApiError(err);
@@ -1101,7 +1095,7 @@ export class JcForumThread extends LitElement {
       this.info = topic;
       if (before?.canModerate !== topic.canModerate) void this.#loadCommunity();
       fire(this, 'jc-topic-changed', { topic });
-      void this.#announce(done(topic));
+      void this.#announcer.say(done(topic));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -1171,7 +1165,7 @@ export class JcForumThread extends LitElement {
       this.info = topic;
       this.#closePanel();
       fire(this, 'jc-topic-changed', { topic });
-      void this.#announce(msg('The topic was updated.'));
+      void this.#announcer.say(msg('The topic was updated.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -1270,7 +1264,7 @@ export class JcForumThread extends LitElement {
       if (target.kind === 'topic') await this.#jc.api.flagTopic(target.id, reason, note || undefined);
       else await this.#jc.api.flagReply(target.id, reason, note || undefined);
       this.#closeFlag();
-      void this.#announce(
+      void this.#announcer.say(
         target.kind === 'topic'
           ? msg('Thank you. The topic was flagged to the community’s moderators.')
           : msg('Thank you. The reply was flagged to the community’s moderators.'),
@@ -1293,7 +1287,7 @@ export class JcForumThread extends LitElement {
       await this.#jc.session.update({ optedIn: true });
       if (this.status !== 'loading') this.reload();
       this.#focusAfterRender = '#jc-thread-title';
-      void this.#announce(msg('You opted in to JusticeConnect.'));
+      void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
       const error = toApiError(err);
       this.#handleAuth(error);
@@ -1876,7 +1870,7 @@ export class JcForumThread extends LitElement {
     const titled = this.info && this.status === 'ready' && !this.topicDeleted;
     return html`<section class="panel" part="panel" aria-labelledby="jc-thread-title">
       ${titled ? nothing : html`<h2 id="jc-thread-title" part="heading" tabindex="-1">${msg('Forum topic')}</h2>`} ${this.#renderBody()}
-      <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
+      ${this.#announcer.render()}
     </section>`;
   }
 }
