@@ -131,14 +131,10 @@ export const activityTrackerStyles = [
     .control label {
       color: var(--_muted);
     }
+    /* The rest of their look is the form fields' (formFieldStyles). */
     .control select,
     .control input {
-      font: inherit;
       padding: 0.25rem 0.375rem;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-      color: var(--_fg);
     }
     .move {
       display: flex;
