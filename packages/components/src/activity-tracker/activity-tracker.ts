@@ -109,11 +109,10 @@ export class JcActivityTracker extends JcElement<[typeof activityEndpoints]> {
       this.announcer.clear();
     },
   });
-  /** The community's members (whom a step may be assigned to), for members of it (with the step editor); kept while read again. */
+  /** The community's members (whom a step may be assigned to), for members of it: loaded with the step editor's lazy part, read again quietly on a membership change. */
   #members = this.resource({
     load: async ([slug]) => (slug ? this.#editor.members(slug) : []),
     args: () => [this.#view?.canChangeSteps ? this.#view.communitySlug : undefined] as const,
-    keep: true,
   });
   #tick = new Tick(this);
   #done = new StepCompletion(this, {
