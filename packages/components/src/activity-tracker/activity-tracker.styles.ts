@@ -1,24 +1,20 @@
 import { css } from 'lit';
 import { announcerStyles } from '../shared/announcer.js';
 import { formFieldStyles } from '../shared/form-field.js';
-import { markdownEditorStyles } from '../shared/markdown-editor.js';
 import { stepCompletionStyles } from '../shared/step-completion.js';
 import { panel, tokens } from '../styles/tokens.js';
 
+/** The widget's styles; the update form's Markdown editor brings its own when it loads (step-editor.ts). */
 export const activityTrackerStyles = [
   tokens,
   panel,
   formFieldStyles,
-  markdownEditorStyles,
   announcerStyles,
   stepCompletionStyles,
   css`
     :host {
       display: block;
       max-width: var(--jc-activity-max-width, 48rem);
-    }
-    h2:focus {
-      outline: none;
     }
     h3 {
       font-size: 1.0625rem;
@@ -28,20 +24,9 @@ export const activityTrackerStyles = [
       font-size: 1rem;
       margin: 0.75rem 0 0.375rem;
     }
-    p {
-      margin: 0 0 0.75rem;
-    }
-    .muted,
     .note,
     .hint {
       color: var(--_muted);
-    }
-    .note,
-    .hint {
-      font-size: var(--_font-small);
-    }
-    button.small {
-      padding: 0.25rem 0.75rem;
       font-size: var(--_font-small);
     }
     button[aria-disabled='true'] {
@@ -128,25 +113,6 @@ export const activityTrackerStyles = [
       margin: 0;
       padding: 0;
     }
-    .step {
-      border-top: 1px solid var(--_border);
-      padding: 0.625rem 0;
-    }
-    .step:first-child {
-      border-top: 0;
-    }
-    .step.overdue {
-      border-left: 0.25rem solid var(--jc-overdue-color, var(--_danger));
-      padding-left: 0.5rem;
-    }
-    .meta {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.25rem 0.75rem;
-      margin: 0.25rem 0 0 1.75rem;
-      font-size: var(--_font-small);
-      color: var(--_muted);
-    }
     .meta:empty {
       display: none;
     }
@@ -165,21 +131,14 @@ export const activityTrackerStyles = [
     .control label {
       color: var(--_muted);
     }
+    /* The rest of their look is the form fields' (formFieldStyles). */
     .control select,
     .control input {
-      font: inherit;
       padding: 0.25rem 0.375rem;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-      color: var(--_fg);
     }
     .move {
       display: flex;
       gap: 0.25rem;
-    }
-    .step .error {
-      margin: 0.375rem 0 0 1.75rem;
     }
     .forms {
       display: grid;

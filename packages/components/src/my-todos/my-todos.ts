@@ -2,7 +2,6 @@ import { msg, str } from '@lit/localize';
 import { activityEndpoints } from '../api/activities.js';
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Activity, Todo } from '../api/schemas.js';
 import { JcElement, customElement } from '../kernel/element.js';
@@ -171,9 +170,9 @@ export class JcMyTodos extends JcElement<[typeof activityEndpoints]> {
           id=${boxId}
           part="checkbox"
           type="checkbox"
-          .checked=${live(done)}
+          .checked=${done}
           aria-describedby=${metaId}
-          @change=${(e: Event) => void this.#done.set(t, (e.target as HTMLInputElement).checked)}
+          @change=${(e: Event) => this.#done.check(t, e)}
         />
         <label for=${boxId} class="title">${t.title}</label>
       </div>
@@ -223,7 +222,6 @@ export class JcMyTodos extends JcElement<[typeof activityEndpoints]> {
 
 declare module '../kernel/element.js' {
   interface JcEventMap {
-    'jc-step-changed': { step: Activity['steps'][number]; change: 'done' | 'undone' };
     'jc-activity-select': { activityId: string; title: string; communitySlug: string };
   }
 }

@@ -1,11 +1,20 @@
 import { msg, str } from '@lit/localize';
-import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { css, html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { activityEndpoints } from '../api/activities.js';
 import type { ApiError } from '../api/client.js';
 import type { ClientWith } from '../api/transport.js';
 import type { Activity } from '../api/activity-schemas.js';
 import { toApiError } from '../api/session.js';
 import { errorText } from './account-states.js';
+
+/** What a step's change was, in `jc-step-changed` (my-todos sends only `done` and `undone`). */
+export type StepChange = 'added' | 'done' | 'undone' | 'assigned' | 'due-date' | 'moved';
+
+declare module '../kernel/element.js' {
+  interface JcEventMap {
+    'jc-step-changed': { step: Activity['steps'][number]; change: StepChange };
+  }
+}
 
 /** What checking a step off needs to know of it. */
 export interface CheckableStep {
@@ -31,7 +40,7 @@ export interface StepCompletionOptions {
  * status message (`renderUndo`: "Step marked done. Undo"). Answers that come
  * in while a change is on its way never flip a box the user just set.
  */
-export class StepCompletion implements ReactiveController {
+export class StepCompletion {
   /** Set here and not yet confirmed: step id → done. */
   #pending = new Map<string, boolean>();
   #errors = new Map<string, string>();
@@ -41,28 +50,16 @@ export class StepCompletion implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: StepCompletionOptions,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  ) {}
 
   /** Done as shown: what the user just set, or else what the server says. */
   isDone(step: CheckableStep): boolean {
     return this.#pending.get(step.id) ?? step.done;
   }
 
-  isBusy(id: string): boolean {
-    return this.#pending.has(id);
-  }
-
   /** Why the last change to this step failed, if it did. */
   error(id: string): string | undefined {
     return this.#errors.get(id);
-  }
-
-  get undoable(): { id: string; title: string } | null {
-    return this.#undoable;
   }
 
   /** Forgets every error and the Undo offer (e.g. another activity is shown). */
@@ -101,6 +98,17 @@ export class StepCompletion implements ReactiveController {
     }
   }
 
+  /**
+   * A step's checkbox changed: checks the step off, or unchecks it. The box
+   * then shows what is set: the change, or the one still on its way (a
+   * second click while it is, which waits for nothing).
+   */
+  check(step: CheckableStep, event: Event): void {
+    const box = event.target as HTMLInputElement;
+    void this.set(step, box.checked);
+    box.checked = this.isDone(step);
+  }
+
   /** Unchecks the step just checked off. */
   async undo(): Promise<void> {
     const target = this.#undoable;
@@ -126,8 +134,51 @@ export class StepCompletion implements ReactiveController {
   }
 }
 
-/** The look of checkable steps (after `tokens`): the Undo message, checkboxes, done and overdue steps. */
+/**
+ * The look of checkable steps (after `tokens`): the Undo message, checkboxes,
+ * done and overdue steps, each step's row (`.step`, `.todo`) with its details
+ * (`.meta`) and error; and what the widgets that list them share around them.
+ */
 export const stepCompletionStyles = css`
+  h2:focus {
+    outline: none;
+  }
+  p {
+    margin: 0 0 0.75rem;
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  button.small {
+    padding: 0.25rem 0.75rem;
+    font-size: var(--_font-small);
+  }
+  .step,
+  .todo {
+    border-top: 1px solid var(--_border);
+    padding: 0.625rem 0;
+  }
+  .step:first-child,
+  .todo:first-child {
+    border-top: 0;
+  }
+  .step.overdue,
+  .todo.overdue {
+    border-left: 0.25rem solid var(--jc-overdue-color, var(--_danger));
+    padding-left: 0.5rem;
+  }
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 0.75rem;
+    margin: 0.25rem 0 0 1.75rem;
+    font-size: var(--_font-small);
+    color: var(--_muted);
+  }
+  .step .error,
+  .todo .error {
+    margin: 0.375rem 0 0 1.75rem;
+  }
   .undo.shown {
     display: flex;
     flex-wrap: wrap;
