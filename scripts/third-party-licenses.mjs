@@ -3,7 +3,7 @@
  * licence and licence text of every npm package whose code the bundle carries (read from the
  * chunks' module ids), so the copyright notices their licences (MIT, BSD-3-Clause) require go with
  * every copy of the library, in one file, instead of a copy of each inside the scripts every page
- * downloads. The entry portals load names the file in its first line.
+ * downloads (the server serves it beside them: /widgets/THIRD-PARTY-LICENSES.txt).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

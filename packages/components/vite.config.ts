@@ -3,7 +3,7 @@ import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/li
 import { cpSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { precompress } from '../../scripts/precompress.mjs';
-import { LICENSES_FILE, thirdPartyLicenses } from '../../scripts/third-party-licenses.mjs';
+import { thirdPartyLicenses } from '../../scripts/third-party-licenses.mjs';
 
 /**
  * The plugin's html-minifier settings, with three changes. Empty attributes
@@ -132,9 +132,8 @@ export default defineConfig({
         minify: true,
         // Legal comments too: Lit's, @lit/*'s and the others' copyright notices (one in each of their
         // modules, some 0.6 KB gzip across the chunks, paid again by every page) are in
-        // THIRD-PARTY-LICENSES.txt beside the scripts, which the entry portals load names.
+        // THIRD-PARTY-LICENSES.txt, which goes beside the scripts wherever they are served from.
         comments: { legal: false, annotation: false, jsdoc: false },
-        postBanner: (chunk) => (chunk.isEntry && chunk.name === 'justiceconnect' ? `/*! JusticeConnect Widgets. Third-party licences: ./${LICENSES_FILE} */` : ''),
       },
     },
   },

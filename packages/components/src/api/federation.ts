@@ -8,13 +8,11 @@ import type { ApiTransport } from './transport.js';
  * it into this page's bearer session. Only `jc-provider` uses it.
  */
 
-/** What `POST /api/v1/federation/token-exchange` answers. */
-export const TokenExchangeAnswerSchema = z.object({
-  access_token: z.string(),
-  token_type: z.literal('Bearer'),
-  /** `required`: the IdP showed no multi-factor sign-in, so JusticeConnect's own code step follows. */
-  secondFactor: z.enum(['done', 'required']),
-});
+/**
+ * What of `POST /api/v1/federation/token-exchange`'s answer the provider uses: the bearer session.
+ * (Whether our code step follows, `secondFactor`, the session's state says once it is asked.)
+ */
+export const TokenExchangeAnswerSchema = z.object({ access_token: z.string() });
 export type TokenExchangeAnswer = z.infer<typeof TokenExchangeAnswerSchema>;
 
 /** Where a host page's ID token comes from: the token itself, or a function that answers a fresh one (or null: nobody is signed in at the IdP). */
