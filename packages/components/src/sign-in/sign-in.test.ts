@@ -19,7 +19,7 @@ import {
   type TestUser,
 } from '../testing/server.js';
 import { fullApi } from '../testing/full-api.js';
-import { button as shadowButton, mountInProvider, settled, shadow, text } from '../testing/setup.js';
+import { button as shadowButton, settled, shadow, text } from '../testing/setup.js';
 
 function focusedId(el: HTMLElement): string | undefined {
   return shadow(el).activeElement?.id;
@@ -28,8 +28,15 @@ function focusedId(el: HTMLElement): string | undefined {
 /** The widget's button whose text matches `label`. */
 const button = (el: HTMLElement, label: RegExp): HTMLButtonElement => shadowButton(shadow(el), label);
 
-function mount(api?: string): Promise<{ provider: JcProvider; el: JcSignIn }> {
-  return mountInProvider<JcSignIn>(html`<jc-sign-in></jc-sign-in>`, { api });
+/**
+ * The provider as the fixture itself, not testing/setup.ts's mountInProvider
+ * (a page div around it): with that, "refuses a code already used" timed out
+ * at its second sign-in in 3 runs of 3 on a loaded machine, and passed so.
+ * Not understood yet.
+ */
+async function mount(api?: string): Promise<{ provider: JcProvider; el: JcSignIn }> {
+  const provider = await fixture<JcProvider>(api ? html`<jc-provider api=${api}><jc-sign-in></jc-sign-in></jc-provider>` : html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
+  return { provider, el: provider.querySelector('jc-sign-in')! };
 }
 
 /** The password step, as a person fills it in. */
