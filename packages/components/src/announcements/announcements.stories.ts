@@ -2,8 +2,8 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../provider/provider.js';
 import './announcements.js';
-import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -21,12 +21,8 @@ const meta: Meta<Args> = {
   component: 'jc-announcements',
   args: widgetArgs,
   argTypes: widgetArgTypes,
-  render: ({ fixture, theme, api }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-announcements
-      theme=${attr(theme)}
-      api=${attr(api)}
-      @jc-announcement-dismissed=${(e: CustomEvent) => console.info('jc-announcement-dismissed', e.detail)}></jc-announcements>
-  </jc-provider>`,
+  render: ({ fixture, theme, api }) =>
+    inFixtures(fixture, html`<jc-announcements theme=${attr(theme)} api=${attr(api)} @jc-announcement-dismissed=${logEvent()}></jc-announcements>`),
 };
 export default meta;
 

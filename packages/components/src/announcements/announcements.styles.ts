@@ -53,22 +53,11 @@ export const announcementsStyles = [
       /* A darker shade of its own background, whatever the theme. */
       --_accent: color-mix(in srgb, var(--_banner-bg) 55%, #000000);
     }
-    .banner.error {
-      --_banner-bg: var(--jc-announcement-error-bg, var(--_danger-bg));
-      --_accent: var(--_danger);
-    }
-    .banner.warning {
-      --_banner-bg: var(--jc-announcement-warning-bg, var(--_warning-bg));
-      --_accent: var(--_warning);
-    }
-    .banner.information {
-      --_banner-bg: var(--jc-announcement-information-bg, var(--_info-bg));
-      --_accent: var(--_info);
-    }
-    .banner.success {
-      --_banner-bg: var(--jc-announcement-success-bg, var(--_success-bg));
-      --_accent: var(--_success);
-    }
+    /* Each other severity: its surface (a page's --jc-announcement-*-bg wins) and the colour of its edge. */
+    .banner.error { --_banner-bg: var(--jc-announcement-error-bg, var(--_danger-bg)); --_accent: var(--_danger); }
+    .banner.warning { --_banner-bg: var(--jc-announcement-warning-bg, var(--_warning-bg)); --_accent: var(--_warning); }
+    .banner.information { --_banner-bg: var(--jc-announcement-information-bg, var(--_info-bg)); --_accent: var(--_info); }
+    .banner.success { --_banner-bg: var(--jc-announcement-success-bg, var(--_success-bg)); --_accent: var(--_success); }
     .severity-icon {
       width: 1.5rem;
       height: 1.5rem;

@@ -1,14 +1,13 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { sendKeys } from '@web/test-runner-commands';
-import '../provider/provider.js';
-import type { JcProvider } from '../provider/provider.js';
 import './announcements.js';
 import { bySeverity, type JcAnnouncements } from './announcements.js';
 import { ApiClient } from '../api/client.js';
 import type { Announcement } from '../api/service-schemas.js';
 import { DEMO, apiCall, createActiveUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
+import { focused, mountInProvider, shadow, stamp, text } from '../testing/setup.js';
 
 /*
  * Against the real server (seeded with one announcement of each severity, for
@@ -23,22 +22,16 @@ declare global {
   }
 }
 
-const shadow = (el: HTMLElement) => el.shadowRoot!;
-const text = (node: Element | ShadowRoot | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const SEEDED = ['ann_demo_0', 'ann_demo_1', 'ann_demo_2', 'ann_demo_3', 'ann_demo_4'];
 
-async function mount(fetcher?: typeof fetch) {
-  const page = await fixture<HTMLDivElement>(html`<div><jc-provider .fetcher=${fetcher}><jc-announcements></jc-announcements></jc-provider></div>`);
-  const provider = page.querySelector<JcProvider>('jc-provider')!;
-  return { provider, el: provider.querySelector<JcAnnouncements>('jc-announcements')! };
+function mount(fetcher?: typeof fetch) {
+  return mountInProvider<JcAnnouncements>(html`<jc-announcements></jc-announcements>`, { fetcher });
 }
 
 const banners = (el: JcAnnouncements) => [...shadow(el).querySelectorAll<HTMLElement>('.banner')];
 const banner = (el: JcAnnouncements, id: string) => shadow(el).querySelector<HTMLElement>(`[data-announcement="${id}"]`);
 /** The seeded banners' severities, in the order shown. */
 const seededSeverities = (el: JcAnnouncements) => banners(el).filter((b) => SEEDED.includes(b.dataset.announcement!)).map((b) => b.dataset.severity);
-const focused = (el: JcAnnouncements) => shadow(el).activeElement as HTMLElement | null;
 
 async function mountReady(fetcher?: typeof fetch) {
   const mounted = await mount(fetcher);

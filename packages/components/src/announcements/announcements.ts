@@ -177,18 +177,13 @@ export class JcAnnouncements extends JcElement<[typeof announcementEndpoints]> {
   }
 
   #severityLabel(severity: Severity): string {
-    switch (severity) {
-      case 'emergency':
-        return msg('Emergency');
-      case 'error':
-        return msg('Error');
-      case 'warning':
-        return msg('Warning');
-      case 'information':
-        return msg('Information');
-      case 'success':
-        return msg('Success');
-    }
+    return {
+      emergency: msg('Emergency'),
+      error: msg('Error'),
+      warning: msg('Warning'),
+      information: msg('Information'),
+      success: msg('Success'),
+    }[severity];
   }
 
   /** The title, without a leading "Warning:" that repeats the severity shown before it. */

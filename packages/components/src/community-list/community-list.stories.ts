@@ -2,8 +2,8 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../provider/provider.js';
 import './community-list.js';
-import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -30,19 +30,17 @@ const meta: Meta<Args> = {
     'href-template': { control: 'text' },
     'page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, theme, api, scope, 'href-template': hrefTemplate, 'page-size': pageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-community-list
+  render: ({ fixture, theme, api, scope, 'href-template': hrefTemplate, 'page-size': pageSize }) => inFixtures(
+    fixture,
+    html`<jc-community-list
       theme=${attr(theme)}
       api=${attr(api)}
       scope=${scope}
       href-template=${hrefTemplate}
       page-size=${pageSize}
-      @jc-community-select=${(e: CustomEvent) => {
-        e.preventDefault();
-        console.info('jc-community-select', e.detail);
-      }}
-    ></jc-community-list>
-  </jc-provider>`,
+      @jc-community-select=${logEvent(true)}
+    ></jc-community-list>`,
+  ),
 };
 export default meta;
 

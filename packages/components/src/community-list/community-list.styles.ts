@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { announcerStyles } from '../shared/announcer.js';
 import { panel, tokens } from '../styles/tokens.js';
 import { formFieldStyles } from '../shared/form-field.js';
 
@@ -6,6 +7,7 @@ export const communityListStyles = [
   tokens,
   panel,
   formFieldStyles,
+  announcerStyles,
   css`
     :host {
       display: block;
@@ -27,17 +29,6 @@ export const communityListStyles = [
     }
     .error {
       margin: 0 0 0.75rem;
-    }
-    .announce {
-      margin: 0.75rem 0 0;
-      padding: 0.5rem 0.75rem;
-      border-left: 0.25rem solid var(--_success);
-    }
-    /* Empty, it stays in place (live regions must exist before they speak) but takes no room. */
-    .announce:empty {
-      margin: 0;
-      padding: 0;
-      border: 0;
     }
     .toolbar {
       display: flex;

@@ -1,10 +1,9 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
-import '../provider/provider.js';
-import type { JcProvider } from '../provider/provider.js';
 import './community-list.js';
 import type { JcCommunityList } from './community-list.js';
 import type { Community } from '../api/schemas.js';
+import { announcement, button, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage } from '../testing/server.js';
 
 /*
@@ -13,27 +12,15 @@ import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, 
  * and read-only tests use the seeded demo users. No test depends on another.
  */
 
-function shadow(el: HTMLElement) {
-  return el.shadowRoot!;
-}
-
-function text(node: Element | ShadowRoot | null | undefined) {
-  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern} in: ${text(shadow(el)).slice(0, 400)}`, { timeout });
-}
-
-async function mount(options: { scope?: 'mine' | 'all'; pageSize?: number; hrefTemplate?: string; fetcher?: typeof fetch } = {}) {
-  const provider = await fixture<JcProvider>(html`<jc-provider .fetcher=${options.fetcher}>
-    <jc-community-list
+function mount(options: { scope?: 'mine' | 'all'; pageSize?: number; hrefTemplate?: string; fetcher?: typeof fetch } = {}) {
+  return mountInProvider<JcCommunityList>(
+    html`<jc-community-list
       scope=${options.scope ?? 'mine'}
       page-size=${options.pageSize ?? 25}
       href-template=${options.hrefTemplate ?? '#community/{slug}'}
-    ></jc-community-list>
-  </jc-provider>`);
-  return { provider, el: provider.querySelector<JcCommunityList>('jc-community-list')! };
+    ></jc-community-list>`,
+    options,
+  );
 }
 
 /** The list item of the community named `name` (its own link, not a subcommunity's). */
@@ -55,12 +42,6 @@ async function waitForItem(el: JcCommunityList, name: string, pattern: RegExp = 
   return found!;
 }
 
-function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
-  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => pattern.test(text(b)));
-  if (!found) throw new Error(`no button ${pattern} in: ${text(root as Element)}`);
-  return found;
-}
-
 function itemButton(li: HTMLLIElement, pattern: RegExp) {
   return button(li.querySelector(':scope > .actions')!, pattern);
 }
@@ -68,12 +49,6 @@ function itemButton(li: HTMLLIElement, pattern: RegExp) {
 function topLevelNames(el: JcCommunityList) {
   return [...shadow(el).querySelectorAll('ul.list > li.item > a')].map((a) => text(a));
 }
-
-function announcement(el: JcCommunityList) {
-  return text(shadow(el).querySelector('.announce'));
-}
-
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 async function createCommunity(body: Record<string, unknown>) {
   return apiCall<Community>('POST', '/api/v1/communities', body);

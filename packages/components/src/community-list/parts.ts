@@ -29,14 +29,11 @@ export function communityLabel(c: Community): string {
 
 /** A visibility, in words. */
 export function visibilityLabel(v: Visibility): string {
-  switch (v) {
-    case 'public':
-      return msg('Public');
-    case 'moderated':
-      return msg('Moderated');
-    case 'restricted':
-      return msg('Restricted');
-  }
+  return {
+    public: msg('Public'),
+    moderated: msg('Moderated'),
+    restricted: msg('Restricted'),
+  }[v];
 }
 
 /** The user's membership of a community, in words. */
@@ -44,14 +41,7 @@ export function membershipLabel(m: Membership | null): string {
   if (!m) return msg('Not a member');
   if (m.state === 'requested') return msg('Request pending');
   if (m.state === 'invited') return msg('Invited');
-  switch (m.role) {
-    case 'owner':
-      return msg('Owner');
-    case 'moderator':
-      return msg('Moderator');
-    case 'member':
-      return msg('Member');
-  }
+  return { owner: msg('Owner'), moderator: msg('Moderator'), member: msg('Member') }[m.role];
 }
 
 /** What the create form shows, and what its controls do. */

@@ -3,8 +3,8 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './forum.js';
 import type { TopicFilter } from '../api/schemas.js';
-import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -37,8 +37,9 @@ const meta: Meta<Args> = {
     'topic-href': { control: 'text' },
     'page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, theme, api, community, forum, filter, tag, 'topic-href': topicHref, 'page-size': pageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-forum
+  render: ({ fixture, theme, api, community, forum, filter, tag, 'topic-href': topicHref, 'page-size': pageSize }) => inFixtures(
+    fixture,
+    html`<jc-forum
       theme=${attr(theme)}
       api=${attr(api)}
       community=${community}
@@ -47,13 +48,10 @@ const meta: Meta<Args> = {
       tag=${tag}
       topic-href=${topicHref}
       page-size=${pageSize}
-      @jc-topic-select=${(e: CustomEvent) => {
-        e.preventDefault();
-        console.info('jc-topic-select', e.detail);
-      }}
-      @jc-topic-created=${(e: CustomEvent) => console.info('jc-topic-created', e.detail)}
-    ></jc-forum>
-  </jc-provider>`,
+      @jc-topic-select=${logEvent(true)}
+      @jc-topic-created=${logEvent()}
+    ></jc-forum>`,
+  ),
 };
 export default meta;
 

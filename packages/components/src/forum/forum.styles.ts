@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { announcerStyles } from '../shared/announcer.js';
 import { formFieldStyles } from '../shared/form-field.js';
 import { markdownEditorStyles } from '../shared/markdown-editor.js';
 import { panel, tokens } from '../styles/tokens.js';
@@ -8,6 +9,7 @@ export const forumStyles = [
   panel,
   formFieldStyles,
   markdownEditorStyles,
+  announcerStyles,
   css`
     :host {
       display: block;
@@ -33,17 +35,6 @@ export const forumStyles = [
     .note {
       font-size: var(--_font-small);
       color: var(--_muted);
-    }
-    .announce {
-      margin: 0.75rem 0 0;
-      padding: 0.5rem 0.75rem;
-      border-left: 0.25rem solid var(--_success);
-    }
-    /* Empty, it stays in place (live regions must exist before they speak) but takes no room. */
-    .announce:empty {
-      margin: 0;
-      padding: 0;
-      border: 0;
     }
     button.small {
       padding: 0.25rem 0.75rem;

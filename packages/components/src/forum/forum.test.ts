@@ -1,7 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { sendKeys } from '@web/test-runner-commands';
-import '../provider/provider.js';
 import type { JcProvider } from '../provider/provider.js';
 import './forum.js';
 import { parseTags, type JcForum } from './forum.js';
@@ -9,6 +8,7 @@ import type { Community, Forum, Reply, Topic } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 import { fullApi } from '../testing/full-api.js';
+import { announcement, button, focused, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner), except the error
@@ -22,33 +22,18 @@ declare global {
   }
 }
 
-function shadow(el: HTMLElement) {
-  return el.shadowRoot!;
-}
-
-function text(node: Element | ShadowRoot | null | undefined) {
-  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern} in: ${text(shadow(el)).slice(0, 400)}`, { timeout });
-}
-
-interface MountOptions {
+interface ForumOptions {
   community: string;
   topicHref?: string;
   pageSize?: number;
   fetcher?: typeof fetch;
 }
 
-async function mount(options: MountOptions) {
-  const page = await fixture<HTMLDivElement>(html`<div>
-    <jc-provider .fetcher=${options.fetcher}>
-      <jc-forum community=${options.community} topic-href=${options.topicHref ?? '#topic={id}'} page-size=${options.pageSize ?? 20}></jc-forum>
-    </jc-provider>
-  </div>`);
-  const provider = page.querySelector<JcProvider>('jc-provider')!;
-  return { provider, el: provider.querySelector<JcForum>('jc-forum')! };
+function mount(options: ForumOptions) {
+  return mountInProvider<JcForum>(
+    html`<jc-forum community=${options.community} topic-href=${options.topicHref ?? '#topic={id}'} page-size=${options.pageSize ?? 20}></jc-forum>`,
+    options,
+  );
 }
 
 function rows(el: JcForum): HTMLElement[] {
@@ -62,22 +47,6 @@ function titles(el: JcForum): string[] {
 async function waitForTitles(el: JcForum, expected: string[], timeout = 5000) {
   await waitUntil(() => JSON.stringify(titles(el)) === JSON.stringify(expected), `waiting for ${JSON.stringify(expected)}, have ${JSON.stringify(titles(el))}`, { timeout });
 }
-
-function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
-  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => pattern.test(text(b)));
-  if (!found) throw new Error(`no button ${pattern} in: ${text(root as Element)}`);
-  return found;
-}
-
-function announcement(el: JcForum) {
-  return text(shadow(el).querySelector('.announce'));
-}
-
-function focused(el: JcForum): HTMLElement | null {
-  return shadow(el).activeElement as HTMLElement | null;
-}
-
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** A fresh, active user who owns a new public community with forums (signed in on this page). */
 async function ownerWithForum(label = 'Forum', forumNames = ['General']) {

@@ -175,8 +175,7 @@ export class JcForum extends LitElement {
       void this.#announce(fresh.length === 1 ? msg('1 more topic shown.') : msg(str`${formatNumber(fresh.length)} more topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
-      const error = this.#failed(err);
-      this.moreError = error;
+      this.moreError = this.#failed(err);
     } finally {
       if (generation === this.#topicsGeneration) this.loadingMore = false;
     }
@@ -313,10 +312,17 @@ export class JcForum extends LitElement {
       this.status = 'ready';
     } catch (err) {
       if (generation !== this.#generation) return;
-      const error = this.#failed(err);
-      this.loadError = error;
+      this.loadError = this.#failed(err);
       this.status = 'error';
     }
+  }
+
+  /** A fresh first page of topics, shown in place of the list. */
+  #showTopics(page: TopicPage) {
+    this.topics = page.items;
+    this.nextCursor = page.nextCursor;
+    this.topicsStatus = 'ready';
+    this.topicsError = null;
   }
 
   /** The list alone, for a new forum, filter or tag. */
@@ -329,15 +335,12 @@ export class JcForum extends LitElement {
     try {
       const page = await this.#page();
       if (generation !== this.#topicsGeneration) return;
-      this.topics = page.items;
-      this.nextCursor = page.nextCursor;
-      this.topicsStatus = 'ready';
+      this.#showTopics(page);
       const n = page.items.length;
       void this.#announce(n === 0 ? msg('No topics match.') : n === 1 ? msg('1 topic shown.') : msg(str`${formatNumber(n)} topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
-      const error = this.#failed(err);
-      this.topicsError = error;
+      this.topicsError = this.#failed(err);
       this.topicsStatus = 'error';
     }
   }
@@ -469,10 +472,7 @@ export class JcForum extends LitElement {
     try {
       const page = await this.#reread();
       if (generation !== this.#topicsGeneration) return;
-      this.topics = page.items;
-      this.nextCursor = page.nextCursor;
-      this.topicsStatus = 'ready';
-      this.topicsError = null;
+      this.#showTopics(page);
     } catch (err) {
       this.#failed(err);
     }
@@ -493,8 +493,7 @@ export class JcForum extends LitElement {
       this.#focusAfterRender = '#jc-forum-title';
       void this.#announce(msg('You opted in to JusticeConnect.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.loadError = error;
+      this.loadError = this.#failed(err);
     } finally {
       this.optingIn = false;
     }

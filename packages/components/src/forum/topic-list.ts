@@ -14,16 +14,12 @@ import type { JcForum } from './forum.js';
 export const FILTERS: readonly TopicFilter[] = ['all', 'unanswered', 'answered', 'questions'];
 
 function filterLabel(filter: TopicFilter): string {
-  switch (filter) {
-    case 'all':
-      return msg('All');
-    case 'unanswered':
-      return msg('Unanswered');
-    case 'answered':
-      return msg('Answered');
-    case 'questions':
-      return msg('Questions');
-  }
+  return {
+    all: msg('All'),
+    unanswered: msg('Unanswered'),
+    answered: msg('Answered'),
+    questions: msg('Questions'),
+  }[filter];
 }
 
 /** The forum chooser, the filters, New topic (when the reader may post), and the tag the list is filtered by. */

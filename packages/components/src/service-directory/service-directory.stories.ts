@@ -3,9 +3,9 @@ import { html } from 'lit';
 import '../provider/provider.js';
 import './service-directory.js';
 import type { ServiceStatusFilter } from './service-directory.js';
-import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
 import { fixtureServicesWithoutAccess } from '../testing/service-fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -37,8 +37,9 @@ const meta: Meta<Args> = {
     'favorites-only': { control: 'boolean' },
     'time-zone': { control: 'text' },
   },
-  render: ({ fixture, theme, api, 'community-href': communityHref, query, 'status-filter': statusFilter, 'favorites-only': favoritesOnly, 'time-zone': timeZone }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-service-directory
+  render: ({ fixture, theme, api, 'community-href': communityHref, query, 'status-filter': statusFilter, 'favorites-only': favoritesOnly, 'time-zone': timeZone }) => inFixtures(
+    fixture,
+    html`<jc-service-directory
       theme=${attr(theme)}
       api=${attr(api)}
       community-href=${communityHref}
@@ -46,11 +47,11 @@ const meta: Meta<Args> = {
       status-filter=${statusFilter}
       ?favorites-only=${favoritesOnly}
       time-zone=${attr(timeZone)}
-      @jc-favorite-change=${(e: CustomEvent) => console.info('jc-favorite-change', e.detail)}
-      @jc-favorites-reorder=${(e: CustomEvent) => console.info('jc-favorites-reorder', e.detail)}
-      @jc-access-requested=${(e: CustomEvent) => console.info('jc-access-requested', e.detail)}
-    ></jc-service-directory>
-  </jc-provider>`,
+      @jc-favorite-change=${logEvent()}
+      @jc-favorites-reorder=${logEvent()}
+      @jc-access-requested=${logEvent()}
+    ></jc-service-directory>`,
+  ),
 };
 export default meta;
 

@@ -1,7 +1,6 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
-import '../provider/provider.js';
 import type { JcProvider } from '../provider/provider.js';
 import './service-directory.js';
 import { formatWindow, hasIssue, matchesQuery, type JcServiceDirectory } from './service-directory.js';
@@ -9,6 +8,7 @@ import { ApiClient } from '../api/client.js';
 import type { AccessRequest, Service } from '../api/service-schemas.js';
 import { DEMO, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
+import { announcement, focused, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner, seeded with the demo
@@ -18,22 +18,12 @@ import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
  * from a second session on the other origin.
  */
 
-const shadow = (el: HTMLElement) => el.shadowRoot!;
-const text = (node: Element | ShadowRoot | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern} in: ${text(shadow(el)).slice(0, 400)}`, { timeout });
-}
-
-async function mount(options: { communityHref?: string; timeZone?: string; fetcher?: typeof fetch } = {}) {
-  const page = await fixture<HTMLDivElement>(html`<div>
-    <jc-provider .fetcher=${options.fetcher}>
-      <jc-service-directory community-href=${options.communityHref ?? '#community={slug}'} time-zone=${options.timeZone ?? ''}></jc-service-directory>
-    </jc-provider>
-  </div>`);
-  const provider = page.querySelector<JcProvider>('jc-provider')!;
-  return { provider, el: provider.querySelector<JcServiceDirectory>('jc-service-directory')! };
+function mount(options: { communityHref?: string; timeZone?: string; fetcher?: typeof fetch } = {}) {
+  return mountInProvider<JcServiceDirectory>(
+    html`<jc-service-directory community-href=${options.communityHref ?? '#community={slug}'} time-zone=${options.timeZone ?? ''}></jc-service-directory>`,
+    options,
+  );
 }
 
 /** Mounts the directory for whoever is signed in, and waits for it to show. */
@@ -48,8 +38,6 @@ const section = (el: JcServiceDirectory, titleId: string) => shadow(el).querySel
 const idsIn = (el: JcServiceDirectory, titleId: string) => [...(section(el, titleId)?.querySelectorAll<HTMLLIElement>('li.service') ?? [])].map((li) => li.dataset.service!);
 const myServices = (el: JcServiceDirectory) => idsIn(el, 'jc-my-services-title');
 const shownIds = (el: JcServiceDirectory) => [...shadow(el).querySelectorAll<HTMLLIElement>('li.service')].map((li) => li.dataset.service!);
-const focused = (el: JcServiceDirectory) => shadow(el).activeElement as HTMLElement | null;
-const announcement = (el: JcServiceDirectory) => text(shadow(el).querySelector('.announce'));
 const indicator = (el: JcServiceDirectory, id: string, kind: string) => row(el, id)?.querySelector<HTMLElement>(`[data-indicator="${kind}"]`) ?? null;
 
 /** The tooltip that describes a trigger (checked: role=tooltip, named by aria-describedby). */

@@ -59,18 +59,13 @@ export function safeHref(url: string | null): string | null {
 
 /** A service status, in words. */
 export function statusLabel(status: ServiceStatus): string {
-  switch (status) {
-    case 'operational':
-      return msg('Operational');
-    case 'degraded':
-      return msg('Degraded performance');
-    case 'partial-outage':
-      return msg('Partial outage');
-    case 'major-outage':
-      return msg('Major outage');
-    case 'maintenance':
-      return msg('Under maintenance');
-  }
+  return {
+    operational: msg('Operational'),
+    degraded: msg('Degraded performance'),
+    'partial-outage': msg('Partial outage'),
+    'major-outage': msg('Major outage'),
+    maintenance: msg('Under maintenance'),
+  }[status];
 }
 
 function renderWindow(w: MaintenanceWindow, timeZone: string) {

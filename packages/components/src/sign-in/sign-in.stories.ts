@@ -2,8 +2,8 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../provider/provider.js';
 import './sign-in.js';
-import { FIXTURE_CODE, fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { FIXTURE_CODE, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, inFixtures, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -38,9 +38,7 @@ const meta: Meta<Args> = {
   component: 'jc-sign-in',
   args: widgetArgs,
   argTypes: widgetArgTypes,
-  render: ({ fixture, theme, api }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-sign-in theme=${attr(theme)} api=${attr(api)}></jc-sign-in>
-  </jc-provider>`,
+  render: ({ fixture, theme, api }) => inFixtures(fixture, html`<jc-sign-in theme=${attr(theme)} api=${attr(api)}></jc-sign-in>`),
 };
 export default meta;
 

@@ -20,9 +20,6 @@ export const signInStyles = [
       display: grid;
       gap: 0.75rem;
     }
-    h2 {
-      margin-top: 0;
-    }
     h3 {
       font-size: 1rem;
       margin: 0 0 0.25rem;

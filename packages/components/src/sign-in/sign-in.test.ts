@@ -19,29 +19,21 @@ import {
   type TestUser,
 } from '../testing/server.js';
 import { fullApi } from '../testing/full-api.js';
-
-function shadow(el: HTMLElement) {
-  return el.shadowRoot!;
-}
-
-function text(el: HTMLElement) {
-  return (shadow(el).textContent ?? '').replace(/\s+/g, ' ');
-}
-
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  await waitUntil(() => pattern.test(text(el)), `waiting for ${pattern}`, { timeout });
-}
+import { button as shadowButton, settled, shadow, text } from '../testing/setup.js';
 
 function focusedId(el: HTMLElement): string | undefined {
   return shadow(el).activeElement?.id;
 }
 
-function button(el: HTMLElement, label: RegExp): HTMLButtonElement {
-  const found = [...shadow(el).querySelectorAll<HTMLButtonElement>('button')].find((b) => label.test(b.textContent ?? ''));
-  if (!found) throw new Error(`no button ${label}`);
-  return found;
-}
+/** The widget's button whose text matches `label`. */
+const button = (el: HTMLElement, label: RegExp): HTMLButtonElement => shadowButton(shadow(el), label);
 
+/**
+ * The provider as the fixture itself, not testing/setup.ts's mountInProvider
+ * (a page div around it): with that, "refuses a code already used" timed out
+ * at its second sign-in in 3 runs of 3 on a loaded machine, and passed so.
+ * Not understood yet.
+ */
 async function mount(api?: string): Promise<{ provider: JcProvider; el: JcSignIn }> {
   const provider = await fixture<JcProvider>(api ? html`<jc-provider api=${api}><jc-sign-in></jc-sign-in></jc-provider>` : html`<jc-provider><jc-sign-in></jc-sign-in></jc-provider>`);
   return { provider, el: provider.querySelector('jc-sign-in')! };
@@ -112,7 +104,7 @@ describe('jc-sign-in (against the real server)', () => {
 
   it('shows a loading state, then the password form, and axe finds nothing', async () => {
     const { el } = await mount();
-    expect(text(el)).to.match(/Checking your sign-in/);
+    expect(text(shadow(el))).to.match(/Checking your sign-in/);
     await settled(el, /Sign in to JusticeConnect/);
     await expect(el).to.be.accessible();
   });
@@ -130,7 +122,7 @@ describe('jc-sign-in (against the real server)', () => {
     expect(code.labels?.[0]?.textContent).to.match(/One-time code/);
     expect(focusedId(el)).to.equal('jc-code', 'focus moves to the code field');
     expect(button(el, /Use a backup code instead/)).to.exist;
-    expect(text(el)).to.not.match(/remember|trust this device/i);
+    expect(text(shadow(el))).to.not.match(/remember|trust this device/i);
     await expect(el).to.be.accessible();
     expect((await fetch('/api/v1/me')).status).to.equal(401, 'no session before the code');
 
@@ -138,7 +130,7 @@ describe('jc-sign-in (against the real server)', () => {
     enterCode(el, await totpCode(user.email));
     await settled(el, /U\.S\. Government information system/);
     expect(focusedId(el)).to.equal('jc-step-title', 'focus moves to the notice’s heading');
-    expect(text(el)).to.match(/no reasonable expectation of privacy/);
+    expect(text(shadow(el))).to.match(/no reasonable expectation of privacy/);
     await expect(el).to.be.accessible();
     const blocked = await fetch('/api/v1/me');
     expect(blocked.status).to.equal(403);
@@ -369,7 +361,7 @@ describe('jc-sign-in (against the real server)', () => {
     await settled(list, /Finish signing in/);
     await expect(list).to.be.accessible();
     button(el, /I accept/).click();
-    await waitUntil(() => !/Finish signing in/.test(text(list)), 'the list loads once signed in');
+    await waitUntil(() => !/Finish signing in/.test(text(shadow(list))), 'the list loads once signed in');
   });
 
   it('keeps the session across a reload of the widget', async () => {
@@ -401,7 +393,7 @@ describe('jc-sign-in (against the real server)', () => {
     const fired = oneEvent(provider, 'jc-opted-in');
     button(el, /opt in/i).click();
     expect(((await fired) as CustomEvent).detail.user.optedIn).to.equal(true);
-    await waitUntil(() => !/Participate in JusticeConnect/.test(text(el)));
+    await waitUntil(() => !/Participate in JusticeConnect/.test(text(shadow(el))));
     const me = await (await fetch('/api/v1/me')).json();
     expect(me.optedIn).to.equal(true);
   });

@@ -111,32 +111,12 @@ export function community(
 /** The demo communities (like the server's seed, plus an invitation and a request for Dana), newest first. */
 export function fixtureCommunities(): FixtureCommunity[] {
   return [
-    community('border-analysts', 'Southwest Border Analysts', 'moderated', '2026-12-01T16:00:00.000Z', {
-      usr_sam: ['owner', 'active'],
-      usr_dana: ['member', 'requested'],
-    }),
-    community('i-35-laredo-working-group', 'Laredo Port of Entry Working Group', 'restricted', '2026-11-30T12:00:00.000Z', {
-      usr_dana: ['owner', 'active'],
-      usr_ray: ['member', 'active'],
-    }, { parentId: 'com_i-35-corridor-task-force', description: 'The task force’s southern working group: northbound traffic from the Laredo ports of entry.' }),
-    community('i-35-corridor-task-force', 'I-35 Corridor Drug Trafficking Task Force', 'restricted', '2026-11-29T12:00:00.000Z', {
-      usr_dana: ['owner', 'active'],
-      usr_marcus: ['moderator', 'active'],
-      usr_ray: ['member', 'active'],
-    }, { settings: taskForceSettings, tags: ['task force', 'narcotics', 'I-35'] }),
-    community('oklahoma-fusion-liaison', 'Oklahoma Fusion Center Liaison', 'restricted', '2026-11-25T08:00:00.000Z', {
-      usr_ray: ['owner', 'active'],
-      usr_dana: ['member', 'invited'],
-    }),
-    community('highway-interdiction', 'Texas Highway Interdiction', 'public', '2026-11-20T12:00:00.000Z', {
-      usr_dana: ['owner', 'active'],
-      usr_ray: ['member', 'active'],
-    }, { description: 'Open to every opted-in officer: interdiction training, case law and techniques.' }),
-    community('gang-intelligence-exchange', 'Gang Intelligence Exchange', 'moderated', '2026-11-18T12:00:00.000Z', {
-      usr_marcus: ['owner', 'active'],
-      usr_ray: ['member', 'requested'],
-      usr_jo: ['member', 'requested'],
-    }, { description: 'Analysts and investigators sharing gang intelligence across Texas and Oklahoma. Ask to join.' }),
+    community('border-analysts', 'Southwest Border Analysts', 'moderated', '2026-12-01T16:00:00.000Z', { usr_sam: ['owner', 'active'], usr_dana: ['member', 'requested'] }),
+    community('i-35-laredo-working-group', 'Laredo Port of Entry Working Group', 'restricted', '2026-11-30T12:00:00.000Z', { usr_dana: ['owner', 'active'], usr_ray: ['member', 'active'] }, { parentId: 'com_i-35-corridor-task-force', description: 'The task force’s southern working group: northbound traffic from the Laredo ports of entry.' }),
+    community('i-35-corridor-task-force', 'I-35 Corridor Drug Trafficking Task Force', 'restricted', '2026-11-29T12:00:00.000Z', { usr_dana: ['owner', 'active'], usr_marcus: ['moderator', 'active'], usr_ray: ['member', 'active'] }, { settings: taskForceSettings, tags: ['task force', 'narcotics', 'I-35'] }),
+    community('oklahoma-fusion-liaison', 'Oklahoma Fusion Center Liaison', 'restricted', '2026-11-25T08:00:00.000Z', { usr_ray: ['owner', 'active'], usr_dana: ['member', 'invited'] }),
+    community('highway-interdiction', 'Texas Highway Interdiction', 'public', '2026-11-20T12:00:00.000Z', { usr_dana: ['owner', 'active'], usr_ray: ['member', 'active'] }, { description: 'Open to every opted-in officer: interdiction training, case law and techniques.' }),
+    community('gang-intelligence-exchange', 'Gang Intelligence Exchange', 'moderated', '2026-11-18T12:00:00.000Z', { usr_marcus: ['owner', 'active'], usr_ray: ['member', 'requested'], usr_jo: ['member', 'requested'] }, { description: 'Analysts and investigators sharing gang intelligence across Texas and Oklahoma. Ask to join.' }),
   ];
 }
 
@@ -181,7 +161,9 @@ export function communityRules(communities: FixtureCommunity[]) {
   const touch = (c: FixtureCommunity, uid: string, m: Membership) => (c.members[uid] = { ...m, since: new Date().toISOString() });
   const person = (uid: string) => ({ id: uid, name: fixturePeople[uid]?.name ?? uid, agency: fixturePeople[uid]?.agency ?? null });
   const contentReadable = (c: FixtureCommunity, uid: string) => readable(c, uid) && (c.visibility !== 'restricted' || roleIn(c, uid) !== null);
-  return { communities, byRef, chain, roleIn, readable, manager, view, memberView, touch, person, contentReadable };
+  /** The community a topic, post or activity is in, as the API names it on each. */
+  const placeIn = (c: FixtureCommunity) => ({ communityId: c.id, communitySlug: c.slug });
+  return { communities, byRef, chain, roleIn, readable, manager, view, memberView, touch, person, contentReadable, placeIn };
 }
 
 export type CommunityRules = ReturnType<typeof communityRules>;

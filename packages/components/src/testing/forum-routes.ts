@@ -11,7 +11,7 @@ import type { FixtureOptions } from './fixtures.js';
  * members write, moderators moderate), offset cursors.
  */
 export function forumRoutes(rules: CommunityRules, options: FixtureOptions) {
-  const { byRef, roleIn, manager, person, contentReadable } = rules;
+  const { byRef, roleIn, manager, person, contentReadable, placeIn } = rules;
   const forums = structuredClone(options.forums ?? fixtureForums());
   const longCount = options.longThread ?? 10_000;
   const topics = structuredClone(options.topics ?? fixtureTopics()).filter((t) => longCount > 0 || t.id !== LONG_TOPIC_ID);
@@ -69,8 +69,7 @@ export function forumRoutes(rules: CommunityRules, options: FixtureOptions) {
       id: t.id,
       forumId: f.id,
       forumName: f.name,
-      communityId: c.id,
-      communitySlug: c.slug,
+      ...placeIn(c),
       title: t.title,
       tags: t.tags,
       question: t.question,

@@ -116,13 +116,12 @@ export function manyFixturePosts(count: number, community = 'i-35-corridor-task-
  * who may read reads; a post can be edited for 15 minutes).
  */
 export function postRoutes(rules: CommunityRules, options: FixtureOptions, posts: FixturePost[]) {
-  const { byRef, roleIn, readable, manager, person, contentReadable } = rules;
+  const { byRef, roleIn, readable, manager, person, contentReadable, placeIn } = rules;
   const postView = (p: FixturePost, uid: string): Post => {
     const c = byRef(p.community)!;
     return {
       id: p.id,
-      communityId: c.id,
-      communitySlug: c.slug,
+      ...placeIn(c),
       communityName: c.name,
       type: p.type,
       title: p.title,

@@ -1,4 +1,5 @@
-import { nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { fixtureFetch, type FixtureOptions } from './fixtures.js';
 import type { StoryTheme } from './stories.js';
 
 /*
@@ -33,3 +34,19 @@ export const widgetArgTypes = {
 
 /** An attribute's value, or no attribute for '' (the element's default). */
 export const attr = (value: string | undefined): string | typeof nothing => value || nothing;
+
+/** A story's widget inside a `jc-provider` that answers from the recorded fixtures (the story imports the provider). */
+export const inFixtures = (fixture: FixtureOptions, widget: TemplateResult): TemplateResult =>
+  html`<jc-provider .fetcher=${fixtureFetch(fixture)}>${widget}</jc-provider>`;
+
+/**
+ * A handler that logs a widget's event to the console (Storybook's Console
+ * shows it); `stay` also cancels it, for an event whose default is to
+ * navigate (a select event), so the story page stays where it is.
+ */
+export const logEvent =
+  (stay = false) =>
+  (e: Event): void => {
+    if (stay) e.preventDefault();
+    console.info(e.type, (e as CustomEvent).detail);
+  };
