@@ -614,6 +614,22 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
  * ID tokens: they show him signed in without any JusticeConnect sign-in step (only the system-use
  * notice, accepted at every sign-in).
  */
+/** The demo IdP's sign-in form (its own portal's, or the one a federated sign-in is sent to). */
+async function signInAtIdp(page: Page, officer: (typeof DEMO_IDP_OFFICERS)[number]) {
+  await page.getByLabel('Officer').selectOption(officer.sub);
+  await page.getByLabel(/^Password/).fill(DEMO_IDP_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** After a federated sign-in: jc-sign-in shows the notice and nothing of our own sign-in (no `absent` field); accepted, the officer is signed in. */
+async function acceptNoticeAs(page: Page, officer: (typeof DEMO_IDP_OFFICERS)[number], absent: string) {
+  const signInBox = page.locator('jc-sign-in');
+  await visible(signInBox.getByRole('heading', { name: 'U.S. Government information system' }));
+  assert.equal(await signInBox.getByRole('textbox', { name: absent }).count(), 0, `no ${absent} of JusticeConnect's`);
+  await signInBox.getByRole('button', { name: 'I accept' }).click();
+  await visible(signInBox.getByRole('heading', { name: `Signed in as ${officer.given_name} ${officer.family_name}` }));
+}
+
 async function federatedJourney(browser: Browser, server: RunningServer, idp: string, shots: Screenshots) {
   const [maria, jordan] = [DEMO_IDP_OFFICERS[0], DEMO_IDP_OFFICERS[1]];
   const errors: string[] = [];
@@ -626,17 +642,11 @@ async function federatedJourney(browser: Browser, server: RunningServer, idp: st
     // At the IdP: its own sign-in page (the officer, the IdP's password, the security key).
     await visible(page.getByRole('heading', { name: "Sign in to the state's network" }));
     assert.equal(new URL(page.url()).origin, idp);
-    await page.getByLabel('Officer').selectOption(maria.sub);
-    await page.getByLabel(/^Password/).fill(DEMO_IDP_PASSWORD);
     await shots.take(page, 'idp-sign-in');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // Back on the portal with the session cookie: the notice, and no password or code of ours (the IdP's sign-in was multi-factor).
+    await signInAtIdp(page, maria);
+    // Back on the portal with the session cookie: the notice, and no code step of ours (the IdP's sign-in was multi-factor).
     await page.waitForURL(server.origin + '/');
-    const signInBox = page.locator('jc-sign-in');
-    await visible(signInBox.getByRole('heading', { name: 'U.S. Government information system' }));
-    assert.equal(await signInBox.getByRole('textbox', { name: 'One-time code' }).count(), 0, 'no code step after a multi-factor sign-in at the IdP');
-    await signInBox.getByRole('button', { name: 'I accept' }).click();
-    await visible(signInBox.getByRole('heading', { name: `Signed in as ${maria.given_name} ${maria.family_name}` }));
+    await acceptNoticeAs(page, maria, 'One-time code');
     await shots.take(page, 'portal-signed-in-through-idp');
     // The state vetted her: approved at once, in her agency; the intranet page knows her too.
     const me = (await page.evaluate(async (api) => (await fetch(`${api}/api/v1/me`)).json(), server.origin)) as { status: string; agency: { ori: string } };
@@ -649,15 +659,9 @@ async function federatedJourney(browser: Browser, server: RunningServer, idp: st
     // The IdP's own portal: the widgets come signed in through token exchange.
     const portal = await newUserPage(jordanContext, { url: (p) => idp + p, api: server.origin, crossOrigin: true }, 'Jordan', errors);
     await portal.goto(idp + '/portal/');
-    await portal.getByLabel('Officer').selectOption(jordan.sub);
-    await portal.getByLabel(/^Password/).fill(DEMO_IDP_PASSWORD);
-    await portal.getByRole('button', { name: 'Sign in' }).click();
+    await signInAtIdp(portal, jordan);
     await visible(portal.getByRole('heading', { name: /^Welcome, / }));
-    const portalSignIn = portal.locator('jc-sign-in');
-    await visible(portalSignIn.getByRole('heading', { name: 'U.S. Government information system' }));
-    assert.equal(await portalSignIn.getByRole('textbox', { name: 'Password' }).count(), 0, 'no JusticeConnect password on the IdP portal');
-    await portalSignIn.getByRole('button', { name: 'I accept' }).click();
-    await visible(portalSignIn.getByRole('heading', { name: `Signed in as ${jordan.given_name} ${jordan.family_name}` }));
+    await acceptNoticeAs(portal, jordan, 'Password');
     await shots.take(portal, 'idp-portal-widgets-signed-in');
     assert.deepEqual(errors, [], 'no script errors');
   } catch (err) {
