@@ -307,20 +307,6 @@ export class ApiTransport extends EventTarget {
     await this.request('/api/auth/sign-out', { method: 'POST', body: {}, bearer });
   }
 
-  /** The signed-in user, or null when nobody is signed in. */
-  async me(): Promise<Me | null> {
-    if (this.crossOrigin && !this.token) return null;
-    try {
-      return (await this.request('/api/v1/me', { schema: MeSchema })).data;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
-        this.token = null;
-        return null;
-      }
-      throw err;
-    }
-  }
-
   async updateMe(patch: MePatch): Promise<Me> {
     return (await this.request('/api/v1/me', { method: 'PATCH', body: patch, schema: MeSchema })).data;
   }
