@@ -138,6 +138,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     secureHeaders({
       crossOriginResourcePolicy: 'cross-origin',
       crossOriginEmbedderPolicy: false,
+      // A header an answer set itself stands: only the federation popup's answers do (federation/popup.ts:
+      // their own script's CSP hash, and a COOP that keeps window.opener so the credential can be posted back).
+      overwrite: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],

@@ -491,6 +491,8 @@ export interface FederationStateTable {
   nonce: string;
   code_verifier: string;
   return_to: string;
+  /** A popup sign-in: the allow-listed origin of the page that opened it (null: a same-origin redirect). */
+  popup_origin: string | null;
   expires_at: string;
 }
 

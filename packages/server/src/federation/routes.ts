@@ -10,12 +10,15 @@ import { clientSecret, findProviderByIssuer, listProviders, toIdp } from './quer
 import { backchannelLogout, badLogoutForm } from './backchannel.ts';
 import { samlAcs, samlMetadata, startSaml } from './saml-routes.ts';
 import { ACCESS_TOKEN_TYPE, federationRoutes, TokenExchangeSchema } from './schemas.ts';
-import { COOKIE_PATH, enabledProvider, ownPath, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
+import { COOKIE_PATH, enabledProvider, ownPath, recordRefusal, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
+import { keepOpener, popupOrigin, popupRefusal, popupSignedIn } from './popup.ts';
 
 /*
  * Signing in through a state's identity provider (mounted at
  * /api/v1/federation): the OIDC authorization code flow with PKCE (start,
- * callback: same-origin pages, a full redirect and then the cookie session),
+ * callback: same-origin pages, a full redirect and then the cookie session;
+ * a page on another allow-listed origin, the same in a popup that posts a
+ * bearer session back to it: popup.ts),
  * RFC 8693 token exchange (a portal on an allow-listed origin hands over
  * the ID token its IdP issued for JusticeConnect and gets a bearer session),
  * and SAML 2.0 (saml-routes.ts: start, our metadata, the ACS).
@@ -44,13 +47,15 @@ export const federation = createRouter()
   })
   .openapi(federationRoutes.start, async (c) => {
     const { id } = c.req.valid('param');
-    const { returnTo } = c.req.valid('query');
+    const { returnTo, popup } = c.req.valid('query');
     const { db, config, clock } = c.get('services');
     // Each start writes a row: limited per address like a password sign-in.
     await rateLimit(c, `federation:address:${origin(c).ip ?? 'unknown'}`, config.rates.signInPerMinute);
     try {
+      const opener = popupOrigin(config.trustedOrigins, config.baseUrl, popup);
       const idp = await enabledProvider(c, id);
-      if (idp.protocol === 'saml') return await startSaml(c, idp, returnTo);
+      if (opener) keepOpener(c);
+      if (idp.protocol === 'saml') return await startSaml(c, idp, returnTo, opener);
       const doc = await discover(idp.issuer);
       const state = randomToken();
       const nonce = randomToken();
@@ -62,13 +67,13 @@ export const federation = createRouter()
       await db.kysely.deleteFrom('federation_state').where('expires_at', '<', at.toISOString()).execute();
       await db.kysely
         .insertInto('federation_state')
-        .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce, code_verifier: verifier, return_to: ownPath(config.baseUrl, returnTo), expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
+        .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce, code_verifier: verifier, return_to: ownPath(config.baseUrl, returnTo), popup_origin: opener, expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
         .execute();
       setCookie(c, BROWSER_COOKIE, browser, { httpOnly: true, sameSite: 'Lax', path: COOKIE_PATH, maxAge: STATE_TTL_MS / 1000, secure: config.baseUrl.startsWith('https:') });
       c.header('Cache-Control', 'no-store');
       return c.redirect(authorizationUrl(doc, idp, redirectUri(config.baseUrl, idp.id), { state, nonce, verifier }), 302);
     } catch (err) {
-      return refuse(c, err, id, 'start');
+      return refuse(c, err, id, 'start', popup === undefined ? {} : { origin: popup.slice(0, 200) });
     }
   })
   .openapi(federationRoutes.callback, async (c) => {
@@ -76,6 +81,8 @@ export const federation = createRouter()
     const q = c.req.valid('query');
     const { db, config, clock } = c.get('services');
     await rateLimit(c, `federation:address:${origin(c).ip ?? 'unknown'}`, config.rates.signInPerMinute);
+    // A popup sign-in's opener, once its state is known: refusals from then on are posted to it.
+    let opener: string | null = null;
     try {
       const browser = getCookie(c, BROWSER_COOKIE);
       // The state is used once, and only by the browser that began the sign-in (login CSRF, a stolen callback URL).
@@ -86,6 +93,7 @@ export const federation = createRouter()
       if (!row || row.idp_id !== id || Date.parse(row.expires_at) <= clock.now().getTime()) {
         throw new FederationError(400, 'INVALID_STATE', 'This sign-in is not valid, has expired, or began in another browser. Sign in again.');
       }
+      opener = row.popup_origin;
       const idp = await enabledProvider(c, id, 'oidc');
       if (q.error) {
         const said = /^[a-z_]{1,60}$/.test(q.error) ? q.error : 'error';
@@ -98,13 +106,17 @@ export const federation = createRouter()
       const idToken = await exchangeCode(doc, idp, await clientSecret(idp, config.authSecret), redirectUri(config.baseUrl, idp.id), q.code, row.code_verifier);
       const payload = await verifyIdToken(idp, doc, idToken, { nonce: row.nonce, now: clock.now() });
       const signedIn = await signIn(c, idp, readAssertion(idp, payload, oidcContexts(payload)), tokenReplay(payload, idToken), 'redirect');
+      // Another origin, through a popup: a bearer session posted to the opener, and no cookie.
+      if (opener) return popupSignedIn(c, opener, signedIn);
       // Same origin: the session is the HttpOnly cookie alone (no bearer token in the answer).
       for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
       c.header('Cache-Control', 'no-store');
       c.set('audited', true);
       return c.redirect(row.return_to, 302);
     } catch (err) {
-      return refuse(c, err, id, 'redirect');
+      if (!opener || !(err instanceof FederationError)) return refuse(c, err, id, 'redirect');
+      await recordRefusal(c, err, id, 'redirect', { origin: opener.slice(0, 200) });
+      return popupRefusal(c, opener, err);
     }
   })
   .openapi(federationRoutes.tokenExchange, async (c) => {

@@ -8,7 +8,8 @@ import { readAssertion } from './accounts.ts';
 import { FederationError, randomToken, sha256 } from './oidc.ts';
 import type { Idp } from './queries.ts';
 import { authnRequest, checkResponse, claimsAnAnswer, spMetadata } from './saml.ts';
-import { COOKIE_PATH, enabledProvider, ownPath, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
+import { COOKIE_PATH, enabledProvider, ownPath, recordRefusal, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
+import { popupRefusal, popupSignedIn } from './popup.ts';
 
 /*
  * SAML 2.0 sign-in, SP-initiated only: the start sends the browser to the IdP
@@ -36,7 +37,7 @@ export const exceptSamlAcs =
     c.req.method === 'POST' && ACS_PATH.test(c.req.path) ? next() : check(c, next);
 
 /** The start route, for a SAML provider: the AuthnRequest, its state kept, and the redirect to the IdP. */
-export async function startSaml(c: Context<AppEnv>, idp: Idp, returnTo: string | undefined) {
+export async function startSaml(c: Context<AppEnv>, idp: Idp, returnTo: string | undefined, opener: string | null) {
   const { db, config, clock } = c.get('services');
   const state = randomToken();
   const request = authnRequest(config.baseUrl, idp, state);
@@ -47,7 +48,7 @@ export async function startSaml(c: Context<AppEnv>, idp: Idp, returnTo: string |
   // The request's ID is kept as the nonce: the answer must name it (InResponseTo). SAML has no PKCE verifier.
   await db.kysely
     .insertInto('federation_state')
-    .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce: request.id, code_verifier: '', return_to: ownPath(config.baseUrl, returnTo), expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
+    .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce: request.id, code_verifier: '', return_to: ownPath(config.baseUrl, returnTo), popup_origin: opener, expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
     .execute();
   const https = config.baseUrl.startsWith('https:');
   setCookie(c, SAML_COOKIE, browser, { httpOnly: true, sameSite: https ? 'None' : 'Lax', secure: https, path: COOKIE_PATH, maxAge: STATE_TTL_MS / 1000 });
@@ -76,6 +77,8 @@ export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
   const id = c.req.param('id');
   const { db, config, clock } = c.get('services');
   await rateLimit(c, `federation:address:${origin(c).ip ?? 'unknown'}`, config.rates.signInPerMinute);
+  // A popup sign-in's opener (popup.ts), once its state is known.
+  let opener: string | null = null;
   try {
     const form = (c.req as unknown as { valid(target: 'form'): { SAMLResponse: string; RelayState?: string | undefined } }).valid('form');
     const idp = await enabledProvider(c, id, 'saml');
@@ -90,9 +93,11 @@ export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
       if (!claimsAnAnswer(form.SAMLResponse)) throw new FederationError(401, 'UNSOLICITED_RESPONSE', 'Sign-ins begun at the identity provider are not accepted: begin at JusticeConnect.');
       throw new FederationError(400, 'INVALID_STATE', 'This sign-in is not valid, has expired, or began in another browser. Sign in again.');
     }
+    opener = row.popup_origin;
     const checked = await checkResponse(config.baseUrl, idp, form.SAMLResponse, row.nonce, clock.now());
     const assertion = readAssertion(idp, checked.attributes, checked.contexts);
     const signedIn = await signIn(c, idp, assertion, { key: `saml:${checked.id}`, keepUntil: checked.keepUntil, refusal: replayed }, 'saml');
+    if (opener) return popupSignedIn(c, opener, signedIn);
     // Same origin: the session is the HttpOnly cookie alone.
     for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
     c.header('Cache-Control', 'no-store');
@@ -100,6 +105,8 @@ export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
     // 303: the browser follows a POST's answer with a GET.
     return c.redirect(row.return_to, 303);
   } catch (err) {
-    return refuse(c, err, id, 'saml');
+    if (!opener || !(err instanceof FederationError)) return refuse(c, err, id, 'saml');
+    await recordRefusal(c, err, id, 'saml', { origin: opener.slice(0, 200) });
+    return popupRefusal(c, opener, err);
   }
 }

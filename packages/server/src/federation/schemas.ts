@@ -255,7 +255,13 @@ export const federationRoutes = {
     path: '/{id}/start',
     tags: fedTags,
     summary: 'Begin signing in at an identity provider: a redirect to it (OIDC authorization code with PKCE, or a SAML 2.0 AuthnRequest by HTTP-Redirect)',
-    request: { params: IdParams, query: z.object({ returnTo: ReturnToSchema }) },
+    request: {
+      params: IdParams,
+      query: z.object({
+        returnTo: ReturnToSchema,
+        popup: z.string().max(300).optional().openapi({ description: 'A page on another allow-listed origin signing in through a popup: its exact origin, which alone receives the bearer credential (postMessage) at the callback; no cookie session is set', example: 'https://portal.example.gov' }),
+      }),
+    },
     responses: { 302: { description: 'To the identity provider' }, ...errors },
   }),
   callback: createRoute({
@@ -267,7 +273,11 @@ export const federationRoutes = {
       params: IdParams,
       query: z.object({ code: z.string().max(2000).optional(), state: z.string().max(200).optional(), iss: z.string().max(500).optional(), error: z.string().max(200).optional(), error_description: z.string().max(1000).optional(), session_state: z.string().max(500).optional() }),
     },
-    responses: { 302: { description: 'Signed in: to the page that began it' }, ...errors },
+    responses: {
+      200: { description: 'A popup sign-in (begun with `popup`): a page that posts `{ type: "jc-federation", token, secondFactor }`, or `{ type: "jc-federation", error: { code, message } }`, to its opener at that origin only, then closes', content: { 'text/html': { schema: z.string() } } },
+      302: { description: 'Signed in: to the page that began it' },
+      ...errors,
+    },
   }),
   samlMetadata: createRoute({
     method: 'get',

@@ -21,13 +21,18 @@ export const STATE_TTL_MS = 10 * 60_000;
 /** How the sign-in came: the OIDC code flow, token exchange, or a SAML response at our ACS. */
 export type Via = 'redirect' | 'token-exchange' | 'saml';
 
-/** Records a refusal (in its own transaction; the request's own row is then not written again) and answers it. */
-export async function refuse(c: Context<AppEnv>, err: unknown, target: string | null, via: Via | 'start', extra: Record<string, string> = {}): Promise<never> {
-  if (!(err instanceof FederationError)) throw err;
+/** Records a refusal (in its own transaction; the request's own row is then not written again). */
+export async function recordRefusal(c: Context<AppEnv>, err: FederationError, target: string | null, via: Via | 'start', extra: Record<string, string> = {}): Promise<void> {
   const { db } = c.get('services');
   const outcome: Outcome = err.status >= 500 ? 'failure' : 'denied';
   await audit(db.kysely, { actorId: null, action: 'auth.federation.sign-in', target: target?.slice(0, 300) ?? null, outcome, ...origin(c), details: { via, code: err.code, ...extra } });
   c.set('audited', true);
+}
+
+/** Records a refusal and answers it. */
+export async function refuse(c: Context<AppEnv>, err: unknown, target: string | null, via: Via | 'start', extra: Record<string, string> = {}): Promise<never> {
+  if (!(err instanceof FederationError)) throw err;
+  await recordRefusal(c, err, target, via, extra);
   throw new ApiError(err.status, err.code, err.message);
 }
 
