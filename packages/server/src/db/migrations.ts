@@ -21,6 +21,7 @@ import * as m0016 from './migrations/0016_sliding_limits_and_leases.ts';
 import * as m0017 from './migrations/0017_identity_providers.ts';
 import * as m0018 from './migrations/0018_federated_sessions.ts';
 import * as m0019 from './migrations/0019_saml_providers.ts';
+import * as m0020 from './migrations/0020_saml_name_ids.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017_identity_providers': m0017,
   '0018_federated_sessions': m0018,
   '0019_saml_providers': m0019,
+  '0020_saml_name_ids': m0020,
 };
 
 /**
