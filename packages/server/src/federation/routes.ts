@@ -160,6 +160,6 @@ export const federation = createRouter()
   })
   .openapi(federationRoutes.samlMetadata, samlMetadata)
   .openapi(federationRoutes.samlAcs, samlAcs)
-  .openapi(federationRoutes.samlSloRedirect, (c) => samlSlo(c, c.req.valid('param').id, { binding: 'redirect', rawQuery: new URL(c.req.url).search.slice(1) }) as never)
-  .openapi(federationRoutes.samlSloPost, (c) => samlSlo(c, c.req.valid('param').id, { binding: 'post', ...c.req.valid('form') }) as never)
+  .openapi(federationRoutes.samlSloRedirect, (c) => samlSlo(c, c.req.valid('param').id, { binding: 'redirect', rawQuery: new URL(c.req.url).search.slice(1) }))
+  .openapi(federationRoutes.samlSloPost, (c) => samlSlo(c, c.req.valid('param').id, { binding: 'post', ...c.req.valid('form') }))
   .openapi(federationRoutes.backchannelLogout, backchannelLogout, badLogoutForm);

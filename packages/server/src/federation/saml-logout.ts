@@ -140,7 +140,12 @@ async function verified(baseUrl: string, idp: Idp, p: Parsed): Promise<FlowResul
     if (/sha1$/i.test(p.request.query.SigAlg)) throw new FederationError(401, 'WEAK_SIGNATURE', 'The LogoutRequest is signed with SHA-1, which JusticeConnect does not accept.');
   } else {
     // (samlify answers a field of one attribute as that attribute's value.)
-    const sig = samlify.Extractor.extract(p.xml, SIGNATURE) as { signature?: unknown; reference?: unknown; request?: unknown };
+    let sig: { signature?: unknown; reference?: unknown; request?: unknown };
+    try {
+      sig = samlify.Extractor.extract(p.xml, SIGNATURE);
+    } catch {
+      throw invalid('not XML');
+    }
     if (!sig.signature) throw new FederationError(401, 'UNSIGNED_REQUEST', 'The LogoutRequest is not signed: JusticeConnect takes only signed ones.');
     // The enveloped signature must cover the LogoutRequest itself (not an element hidden inside it).
     if (Array.isArray(sig.signature) || typeof sig.request !== 'string' || !sig.request || sig.reference !== `#${sig.request}`) throw new FederationError(401, 'SIGNATURE_WRAPPING', 'The LogoutRequest’s signature does not cover the request itself: refused.');
