@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JusticeConnectApp } from '../src/app.ts';
 import { ManualClock } from '../src/clock.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import samlify, { type SpEntity } from '../src/federation/samlify.ts';
 import { NOTICE } from '../src/routes/notice.ts';
 import { activate, activeUser, backends, BASE_URL, call, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
@@ -239,6 +240,17 @@ for (const backend of backends()) {
       const elsewhere = await send('redirect', idp.logoutRequest(sp, 'redirect', ask(nameId)).context, PLAIN_ID);
       assert.equal(elsewhere.status, 401);
       assert.equal((await call(t, 'GET', '/api/v1/me', { cookie })).status, 200);
+    });
+
+    it('our signing key: both files or neither, and the key must be the certificate’s', () => {
+      const env = { JC_DATA_DIR: dir, JC_AUTH_SECRET: 'a'.repeat(32), JC_AUDIT_KEY: 'b'.repeat(32) };
+      const other = makeKeyPair('Another');
+      writeFileSync(path.join(dir, 'other.key'), other.privateKey);
+      assert.equal(loadConfig(env).samlSigning, null);
+      assert.equal(loadConfig({ ...env, JC_SAML_SP_KEY_FILE: path.join(dir, 'sp.key'), JC_SAML_SP_CERT_FILE: path.join(dir, 'sp.crt') }).samlSigning?.certificate, certBody(spKeys.certificate));
+      assert.throws(() => loadConfig({ ...env, JC_SAML_SP_KEY_FILE: path.join(dir, 'sp.key') }), (e) => e instanceof ConfigError && /both, or neither/.test(e.message));
+      assert.throws(() => loadConfig({ ...env, JC_SAML_SP_KEY_FILE: path.join(dir, 'other.key'), JC_SAML_SP_CERT_FILE: path.join(dir, 'sp.crt') }), (e) => e instanceof ConfigError && /not the RSA key/.test(e.message));
+      assert.throws(() => loadConfig({ ...env, JC_SAML_SP_KEY_FILE: path.join(dir, 'sp.crt'), JC_SAML_SP_CERT_FILE: path.join(dir, 'sp.crt') }), (e) => e instanceof ConfigError && !e.message.includes('BEGIN'));
     });
 
     it('an IdP registered without an SLO URL gets a plain page; an unknown IdP is 404', async () => {

@@ -205,19 +205,24 @@ function answer(c: Context<AppEnv>, idp: Idp, requestId: string, relayState: str
   const { config } = c.get('services');
   c.header('Cache-Control', 'no-store');
   const target = idp.saml?.sloUrl;
-  if (!config.samlSigning || !target) {
-    const text = status === SUCCESS ? 'You are signed out of JusticeConnect. You may close this page.' : 'JusticeConnect could not sign you out: sign out there, or close your browser.';
-    return c.text(text, status === SUCCESS ? 200 : 400);
-  }
+  const plain = () =>
+    c.text(status === SUCCESS ? 'You are signed out of JusticeConnect. You may close this page.' : 'JusticeConnect could not sign you out: sign out there, or close your browser.', status === SUCCESS ? 200 : 400);
+  if (!config.samlSigning || !target) return plain();
   const sp = serviceProvider(config.baseUrl, idp, config.samlSigning);
   const id = `_${randomUUID()}`;
-  const made = sp.createLogoutResponse(identityProvider(idp, idp.saml!.certificates), { extract: { request: { id: requestId } } }, 'redirect', {
-    ...(relayState && { relayState }),
-    customTagReplacement: () => ({
-      id,
-      context: samlify.SamlLib.replaceTagsByValue(LOGOUT_RESPONSE, { ID: id, IssueInstant: now.toISOString(), Destination: target, InResponseTo: requestId, Issuer: sp.entityMeta.getEntityID(), StatusCode: status }),
-    }),
-  });
+  let made: { context: string };
+  try {
+    made = sp.createLogoutResponse(identityProvider(idp, idp.saml!.certificates), { extract: { request: { id: requestId } } }, 'redirect', {
+      ...(relayState && { relayState }),
+      customTagReplacement: () => ({
+        id,
+        context: samlify.SamlLib.replaceTagsByValue(LOGOUT_RESPONSE, { ID: id, IssueInstant: now.toISOString(), Destination: target, InResponseTo: requestId, Issuer: sp.entityMeta.getEntityID(), StatusCode: status }),
+      }),
+    });
+  } catch {
+    // The logout is done (committed): the browser is told so even when no answer for the IdP can be made.
+    return plain();
+  }
   return c.redirect(made.context, 302);
 }
 
