@@ -3,6 +3,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSyn
 import path from 'node:path';
 import { z } from 'zod';
 import { IdpFileSchema, type IdpFileEntry } from './federation/schemas.ts';
+import { loadSamlSigning, type SamlSigning } from './federation/saml-signing.ts';
 
 /** Every setting the server reads from its environment, with its default. */
 const EnvSchema = z.object({
@@ -68,6 +69,9 @@ const EnvSchema = z.object({
   JC_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** A JSON file listing identity providers (`{ "providers": [ … ] }`, as the administrator's API takes them), applied at start. */
   JC_IDENTITY_PROVIDERS_FILE: z.string().min(1).optional(),
+  /** JusticeConnect's SAML signing key and its certificate (PEM files): they sign our answers to an IdP's single logout. */
+  JC_SAML_SP_KEY_FILE: z.string().min(1).optional(),
+  JC_SAML_SP_CERT_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -100,6 +104,8 @@ export interface ServerConfig {
   audit: AuditConfig;
   /** Identity providers from JC_IDENTITY_PROVIDERS_FILE (none without it). */
   identityProviders: IdpFileEntry[];
+  /** Signs our SAML LogoutResponses (null: single logout answers with a plain page). */
+  samlSigning: SamlSigning | null;
 }
 
 /** Where signed checkpoints of the audit log's head are written. */
@@ -133,6 +139,15 @@ export function parseTrustedOrigins(list: string): string[] {
 }
 
 export class ConfigError extends Error {}
+
+/** A loader's Error as a ConfigError. */
+function configured<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
 
 /** Reads the secret from the environment, or from (creating) `<dataDir>/auth-secret`. Never logged. */
 function loadSecret(env: Env, dataDir: string): string {
@@ -235,6 +250,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     processes: env.JC_PROCESSES,
     audit: loadAudit(env, dataDir, database, options.createAuditKey ?? true),
     identityProviders: env.JC_IDENTITY_PROVIDERS_FILE ? loadProvidersFile(env.JC_IDENTITY_PROVIDERS_FILE) : [],
+    samlSigning: configured(() => loadSamlSigning(env.JC_SAML_SP_KEY_FILE, env.JC_SAML_SP_CERT_FILE)),
   };
 }
 

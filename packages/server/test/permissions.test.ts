@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
 import { activate, addMember, backends, call, makeCommunity, signUpAndIn, startApp, type TestApp } from './helpers.ts';
 import { makeKeyPair } from './support/saml-idp.ts';
 
@@ -72,6 +73,25 @@ const OPS: Op[] = [
         })
       ).status,
   },
+  // SAML single logout (federation/saml-logout.ts): the IdP's page sends the browser with a LogoutRequest, whoever
+  // is signed in (the POST binding is exempt from the CSRF and origin checks); an unsigned one is refused: 401.
+  {
+    name: 'saml-slo',
+    run: async (t, cookie) =>
+      (await call(t, 'GET', `/api/v1/federation/${SAML_IDP}/saml/slo?SAMLRequest=${encodeURIComponent(deflateRawSync('<samlp:LogoutRequest/>').toString('base64'))}`, { cookie, origin: null })).status,
+  },
+  {
+    name: 'saml-slo-post',
+    run: async (t, cookie) =>
+      (
+        await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/saml/slo`, {
+          cookie,
+          origin: 'https://idp.saml.test',
+          rawBody: `SAMLRequest=${encodeURIComponent(Buffer.from('<samlp:LogoutRequest/>').toString('base64'))}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+  },
   // OIDC back-channel logout (federation/backchannel.ts): posted by an IdP server to server, whoever's cookie
   // comes along (exempt from the CSRF and origin checks); a provider that is not an enabled OIDC one is unknown here.
   {
@@ -99,6 +119,7 @@ function expected(role: RoleName, vis: Vis, level: Level, op: string): number | 
   if (op === 'saml-metadata') return 200;
   if (op === 'saml-start') return 302;
   if (op === 'saml-acs') return 401;
+  if (op === 'saml-slo' || op === 'saml-slo-post') return 401;
   if (op === 'backchannel-logout') return 404;
   if (role === 'pending' || role === 'notOptedIn') return op === 'listed' ? false : 403;
   // Identity providers are the site administrator's alone, whatever the community.

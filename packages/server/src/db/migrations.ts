@@ -22,6 +22,7 @@ import * as m0017 from './migrations/0017_identity_providers.ts';
 import * as m0018 from './migrations/0018_federated_sessions.ts';
 import * as m0019 from './migrations/0019_saml_providers.ts';
 import * as m0020 from './migrations/0020_federation_popup.ts';
+import * as m0021 from './migrations/0021_saml_name_ids.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_federated_sessions': m0018,
   '0019_saml_providers': m0019,
   '0020_federation_popup': m0020,
+  '0021_saml_name_ids': m0021,
 };
 
 /**

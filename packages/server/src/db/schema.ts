@@ -482,6 +482,8 @@ export interface FederatedIdentityTable {
   email: string | null;
   created_at: string;
   last_sign_in_at: string;
+  /** SAML 2.0: the NameID of its last sign-in, by which a LogoutRequest names it (null for OIDC). */
+  saml_name_id: string | null;
 }
 
 export interface FederationStateTable {

@@ -9,6 +9,7 @@ import { authorizationUrl, CLOCK_TOLERANCE_SECONDS, discover, exchangeCode, Fede
 import { clientSecret, findProviderByIssuer, listProviders, toIdp } from './queries.ts';
 import { backchannelLogout, badLogoutForm } from './backchannel.ts';
 import { samlAcs, samlMetadata, startSaml } from './saml-routes.ts';
+import { samlSlo } from './saml-logout.ts';
 import { ACCESS_TOKEN_TYPE, federationRoutes, TokenExchangeSchema } from './schemas.ts';
 import { COOKIE_PATH, enabledProvider, ownPath, recordRefusal, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
 import { keepOpener, popupOrigin, popupRefusal, popupSignedIn } from './popup.ts';
@@ -171,4 +172,6 @@ export const federation = createRouter()
   })
   .openapi(federationRoutes.samlMetadata, samlMetadata)
   .openapi(federationRoutes.samlAcs, samlAcs)
+  .openapi(federationRoutes.samlSloRedirect, (c) => samlSlo(c, c.req.valid('param').id, { binding: 'redirect', rawQuery: new URL(c.req.url).search.slice(1) }))
+  .openapi(federationRoutes.samlSloPost, (c) => samlSlo(c, c.req.valid('param').id, { binding: 'post', ...c.req.valid('form') }))
   .openapi(federationRoutes.backchannelLogout, backchannelLogout, badLogoutForm);

@@ -10,6 +10,7 @@ import type { Idp } from './queries.ts';
 import { authnRequest, checkResponse, claimsAnAnswer, spMetadata } from './saml.ts';
 import { COOKIE_PATH, enabledProvider, ownPath, recordRefusal, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
 import { popupRefusal, popupSignedIn } from './popup.ts';
+import { recordNameId } from './saml-logout.ts';
 
 /*
  * SAML 2.0 sign-in, SP-initiated only: the start sends the browser to the IdP
@@ -27,10 +28,13 @@ import { popupRefusal, popupSignedIn } from './popup.ts';
  */
 const SAML_COOKIE = 'jc_federation_saml';
 
-/** The ACS, which the IdP's page on another site posts to: exempt from the origin checks (its signed response and one-time state are its protection). */
-const ACS_PATH = /^\/api\/v1\/federation\/[a-z0-9][a-z0-9-]{0,39}\/saml\/acs$/;
+/**
+ * The ACS and single logout, which the IdP's page on another site posts to: exempt from the origin
+ * checks (a signed response and one-time state, a signed one-time LogoutRequest, are their protection).
+ */
+const ACS_PATH = /^\/api\/v1\/federation\/[a-z0-9][a-z0-9-]{0,39}\/saml\/(acs|slo)$/;
 
-/** `check`, except for the SAML ACS (app.ts wraps the CSRF and origin checks with it). */
+/** `check`, except for the SAML ACS and single logout (app.ts wraps the CSRF and origin checks with it). */
 export const exceptSamlAcs =
   (check: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
   (c, next) =>
@@ -67,7 +71,8 @@ export async function samlMetadata(c: Context<AppEnv, '/:id/saml/metadata'>) {
   }
   c.header('Content-Type', 'application/samlmetadata+xml; charset=utf-8');
   c.header('Cache-Control', 'no-cache');
-  return c.body(spMetadata(c.get('services').config.baseUrl, idp), 200);
+  const { config } = c.get('services');
+  return c.body(spMetadata(config.baseUrl, idp, config.samlSigning), 200);
 }
 
 const replayed = () => new FederationError(401, 'ASSERTION_REPLAYED', 'This assertion was used already: sign in again.');
@@ -97,6 +102,8 @@ export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
     const checked = await checkResponse(config.baseUrl, idp, form.SAMLResponse, row.nonce, clock.now());
     const assertion = readAssertion(idp, checked.attributes, checked.contexts);
     const signedIn = await signIn(c, idp, assertion, { key: `saml:${checked.id}`, keepUntil: checked.keepUntil, refusal: replayed }, 'saml');
+    // The NameID its single logout will name this user by (saml-logout.ts).
+    await recordNameId(db.kysely, idp.id, signedIn.userId, checked.nameId);
     if (opener) return popupSignedIn(c, opener, signedIn);
     // Same origin: the session is the HttpOnly cookie alone.
     for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });

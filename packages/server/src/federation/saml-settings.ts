@@ -31,6 +31,8 @@ export interface SamlSettings {
   ssoUrl: string;
   /** The IdP's signing certificates, base64 DER (no PEM armour, no spaces). */
   certificates: string[];
+  /** Where our LogoutResponse goes (its SingleLogoutService for HTTP-Redirect), when its metadata names one. */
+  sloUrl?: string;
 }
 
 export interface CertificateInfo {
@@ -71,6 +73,7 @@ interface ParsedMetadata {
   entityId: string;
   ssoUrl: string | null;
   certificates: string[];
+  sloUrl: string | null;
 }
 
 /** The IdP metadata's entity id, SSO URL (HTTP-Redirect) and signing certificates; null when it is not IdP metadata samlify can read. */
@@ -82,8 +85,9 @@ function parseMetadata(xml: string): ParsedMetadata | null {
     const meta = idp.entityMeta;
     const sso = meta.getSingleSignOnService('redirect');
     const certs = meta.getX509Certificate('signing');
+    const slo = meta.getSingleLogoutService('redirect');
     const list = (Array.isArray(certs) ? certs.flat(Infinity as 1) : certs ? [certs] : []) as string[];
-    return { entityId: meta.getEntityID(), ssoUrl: typeof sso === 'string' ? sso : null, certificates: list.map(certificateBody) };
+    return { entityId: meta.getEntityID(), ssoUrl: typeof sso === 'string' ? sso : null, certificates: list.map(certificateBody), sloUrl: typeof slo === 'string' && isSsoUrl(slo) ? slo : null };
   } catch {
     return null;
   }
@@ -124,12 +128,12 @@ export type SamlInput = z.infer<typeof SamlInputSchema>;
 export function samlSettings(input: SamlInput): SamlSettings {
   if (input.metadata !== undefined) {
     const parsed = parseMetadata(input.metadata)!;
-    return { ssoUrl: parsed.ssoUrl!, certificates: [...new Set(parsed.certificates)] };
+    return { ssoUrl: parsed.ssoUrl!, certificates: [...new Set(parsed.certificates)], ...(parsed.sloUrl && { sloUrl: parsed.sloUrl }) };
   }
   return { ssoUrl: input.ssoUrl!, certificates: [...new Set(input.certificates!.map(certificateBody))] };
 }
 
-const StoredSchema = z.object({ ssoUrl: z.string(), certificates: z.array(z.string()).min(1) });
+const StoredSchema = z.object({ ssoUrl: z.string(), certificates: z.array(z.string()).min(1), sloUrl: z.string().optional() });
 
 /** The stored column, read back (null for OIDC or an unreadable value). */
 export function readSamlSettings(text: string | null): SamlSettings | null {

@@ -1,5 +1,6 @@
 import { FederationError, CLOCK_TOLERANCE_SECONDS } from './oidc.ts';
 import type { Idp } from './queries.ts';
+import type { SamlSigning } from './saml-signing.ts';
 import samlify, { type ExtractorField, type IdpEntity, type SpEntity } from './samlify.ts';
 
 /*
@@ -21,14 +22,21 @@ const SKEW_MS = CLOCK_TOLERANCE_SECONDS * 1000;
 
 export const metadataUrl = (baseUrl: string, id: string) => `${baseUrl}/api/v1/federation/${id}/saml/metadata`;
 export const acsUrl = (baseUrl: string, id: string) => `${baseUrl}/api/v1/federation/${id}/saml/acs`;
+/** Single logout (saml-logout.ts): the IdP's LogoutRequest, HTTP-Redirect or HTTP-POST. */
+export const sloUrl = (baseUrl: string, id: string) => `${baseUrl}/api/v1/federation/${id}/saml/slo`;
 /** The entity id JusticeConnect is known by at this IdP: the one registered, else our metadata's URL. */
 export const spEntityId = (baseUrl: string, idp: Idp) => idp.clientId || metadataUrl(baseUrl, idp.id);
 
-function serviceProvider(baseUrl: string, idp: Idp): SpEntity {
+/** Us, to samlify; with our signing key (single logout's answers) when one is configured. */
+export function serviceProvider(baseUrl: string, idp: Idp, signing: SamlSigning | null = null): SpEntity {
+  const slo = sloUrl(baseUrl, idp.id);
   return samlify.ServiceProvider({
     entityID: spEntityId(baseUrl, idp),
     assertionConsumerService: [{ Binding: POST, Location: acsUrl(baseUrl, idp.id) }],
+    singleLogoutService: [{ Binding: REDIRECT, Location: slo }, { Binding: POST, Location: slo }],
     wantAssertionsSigned: true,
+    wantLogoutRequestSigned: true,
+    ...(signing && { privateKey: signing.privateKey, signingCert: signing.certificate }),
     authnRequestsSigned: false,
     nameIDFormat: [PERSISTENT],
     allowCreate: true,
@@ -39,15 +47,18 @@ function serviceProvider(baseUrl: string, idp: Idp): SpEntity {
 const entities = new Map<string, IdpEntity>();
 
 /** The IdP as samlify sees it, trusting `certificates` (one at a time when checking: see signedAssertion). */
-function identityProvider(idp: Idp, certificates: string[]): IdpEntity {
+export function identityProvider(idp: Idp, certificates: string[]): IdpEntity {
   if (!idp.saml) throw new FederationError(502, 'IDP_MISCONFIGURED', `${idp.displayName} has no SAML settings.`);
-  const key = JSON.stringify([idp.issuer, idp.saml.ssoUrl, certificates]);
+  const key = JSON.stringify([idp.issuer, idp.saml.ssoUrl, idp.saml.sloUrl ?? null, certificates]);
   let entity = entities.get(key);
   if (entity) return entity;
   if (entities.size >= 1000) entities.clear();
   entity = samlify.IdentityProvider({
     entityID: idp.issuer,
     singleSignOnService: [{ Binding: REDIRECT, Location: idp.saml.ssoUrl }],
+    ...(idp.saml.sloUrl && { singleLogoutService: [{ Binding: REDIRECT, Location: idp.saml.sloUrl }] }),
+    // Our answers to its single logout are signed (samlify signs them when the target wants them so).
+    wantLogoutResponseSigned: true,
     signingCert: certificates,
     wantAuthnRequestsSigned: false,
     isAssertionEncrypted: false,
@@ -56,9 +67,9 @@ function identityProvider(idp: Idp, certificates: string[]): IdpEntity {
   return entity;
 }
 
-/** Our SP metadata for this IdP: entity id, the ACS (HTTP-POST), signed assertions wanted. */
-export function spMetadata(baseUrl: string, idp: Idp): string {
-  return serviceProvider(baseUrl, idp).getMetadata();
+/** Our SP metadata for this IdP: entity id, the ACS (HTTP-POST), single logout, signed assertions and logout requests wanted, our signing certificate when configured. */
+export function spMetadata(baseUrl: string, idp: Idp, signing: SamlSigning | null = null): string {
+  return serviceProvider(baseUrl, idp, signing).getMetadata();
 }
 
 /** The AuthnRequest, as the URL to send the browser to (HTTP-Redirect, RelayState = our state), and its ID (the answer's InResponseTo). */
@@ -75,6 +86,8 @@ export interface CheckedAssertion {
   attributes: Record<string, string>;
   /** The AuthnContextClassRef values of its authentication statements. */
   contexts: string[];
+  /** Its subject's NameID (what a LogoutRequest names the user by), when it has one. */
+  nameId: string | null;
 }
 
 const FIELDS: ExtractorField[] = [
@@ -84,6 +97,7 @@ const FIELDS: ExtractorField[] = [
   { key: 'audiences', localPath: ['Assertion', 'Conditions', 'AudienceRestriction', 'Audience'], attributes: [] },
   { key: 'confirmations', localPath: ['Assertion', 'Subject', 'SubjectConfirmation'], attributes: [], context: true },
   { key: 'contexts', localPath: ['Assertion', 'AuthnStatement', 'AuthnContext', 'AuthnContextClassRef'], attributes: [] },
+  { key: 'nameId', localPath: ['Assertion', 'Subject', 'NameID'], attributes: [] },
   { key: 'attributes', localPath: ['Assertion', 'AttributeStatement', 'Attribute'], index: ['Name'], attributePath: ['AttributeValue'], attributes: [] },
 ];
 const CONFIRMATION: ExtractorField[] = [
@@ -243,5 +257,7 @@ export async function checkResponse(baseUrl: string, idp: Idp, encoded: string, 
   }
   // Kept until neither its conditions nor its confirmation would let it in (and the skew).
   const keepUntil = new Date(Math.max(confirmedUntil, notOnOrAfter ?? 0) + SKEW_MS);
-  return { id, keepUntil, attributes, contexts: texts(a.contexts) };
+  const nameIds = texts(a.nameId);
+  const nameId = nameIds.length === 1 && nameIds[0]!.length > 0 && nameIds[0]!.length <= 500 ? nameIds[0]! : null;
+  return { id, keepUntil, attributes, contexts: texts(a.contexts), nameId };
 }

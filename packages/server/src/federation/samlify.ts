@@ -19,6 +19,7 @@ export interface EntityMetadata {
   /** By samlify's short name ('redirect', 'post'): the URL, or (none for it) every service. */
   getSingleSignOnService(binding: 'redirect' | 'post'): string | object;
   getX509Certificate(use: 'signing' | 'encryption'): string | string[];
+  getSingleLogoutService(binding: 'redirect' | 'post'): string | object;
 }
 
 export interface IdpEntity {
@@ -32,12 +33,32 @@ export interface IdpEntity {
     options?: { customTagReplacement?: (template: string) => { id: string; context: string }; relayState?: string },
   ): Promise<{ id: string; context: string }>;
   parseLoginRequest(sp: SpEntity, binding: 'redirect', request: { query: Record<string, string>; octetString?: string }): Promise<{ extract: { request: { id: string; destination?: string; assertionConsumerServiceUrl?: string }; issuer: string } }>;
+  /** Redirect: `context` is the URL (signed when the SP wants logout requests signed); post: the base64 message. */
+  createLogoutRequest(
+    sp: SpEntity,
+    binding: 'redirect' | 'post',
+    user: { logoutNameID: string; sessionIndex?: string },
+    options?: { relayState?: string; customTagReplacement?: TagReplacement },
+  ): { id: string; context: string; relayState?: string; entityEndpoint?: string };
+  parseLogoutResponse(sp: SpEntity, binding: 'redirect', request: { query: Record<string, string>; octetString?: string }): Promise<{ samlContent: string; extract: Record<string, unknown> }>;
+}
+
+/** samlify's template hook: the template (and its tags) in, the message's ID and XML out. */
+export type TagReplacement = (template: string, tags?: Record<string, string>) => { id: string; context: string };
+
+/** What samlify's inbound flow hands back: the message as received (its signature checked) and its extracted fields. */
+export interface FlowResult {
+  samlContent: string;
+  extract: Record<string, unknown>;
 }
 
 export interface SpEntity {
   entityMeta: EntityMetadata;
   createLoginRequest(idp: IdpEntity, binding: 'redirect', options?: { relayState?: string }): { id: string; context: string };
   getMetadata(): string;
+  entitySetting: Record<string, unknown>;
+  parseLogoutRequest(idp: IdpEntity, binding: 'redirect' | 'post', request: { query?: Record<string, string>; body?: Record<string, string>; octetString?: string }): Promise<FlowResult>;
+  createLogoutResponse(idp: IdpEntity, requestInfo: { extract: { request: { id: string } } }, binding: 'redirect', options: { relayState?: string; customTagReplacement?: TagReplacement }): { id: string; context: string };
 }
 
 export interface SignatureOptions {
@@ -70,6 +91,8 @@ interface Samlify {
     verifySignature(xml: string, options: { metadata: EntityMetadata; signatureAlgorithm?: string }): [boolean, string | null];
     isValidXml(xml: string): Promise<unknown>;
     constructSAMLSignature(options: SignatureOptions): string;
+    replaceTagsByValue(template: string, values: Record<string, string>): string;
+    defaultLogoutResponseTemplate: { context: string };
   };
   Extractor: {
     extract(xml: string, fields: ExtractorField[]): Record<string, unknown>;

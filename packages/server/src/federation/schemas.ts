@@ -245,6 +245,22 @@ export const LogoutPostSchema = z
   .object({ logout_token: z.string().min(1).max(20_000).openapi({ description: 'The IdP’s signed logout token (never logged)' }) })
   .openapi('BackchannelLogoutPost');
 
+/** SAML single logout: the IdP's LogoutRequest, by HTTP-Redirect (query) or HTTP-POST (form). */
+export const SamlLogoutQuerySchema = z
+  .object({
+    SAMLRequest: z.string().min(1).max(20_000).openapi({ description: 'The LogoutRequest, deflated and base64 (never logged)' }),
+    RelayState: z.string().max(1000).optional().openapi({ description: 'The IdP’s state, sent back with our LogoutResponse' }),
+    SigAlg: z.string().max(200).optional().openapi({ description: 'The signature algorithm (required: unsigned requests are refused)' }),
+    Signature: z.string().max(4000).optional().openapi({ description: 'The signature over SAMLRequest, RelayState and SigAlg (required)' }),
+  })
+  .openapi('SamlLogoutRedirect');
+export const SamlLogoutPostSchema = z
+  .object({
+    SAMLRequest: z.string().min(1).max(90_000).openapi({ description: 'The signed LogoutRequest, base64 (never logged)' }),
+    RelayState: z.string().max(1000).optional().openapi({ description: 'The IdP’s state, sent back with our LogoutResponse' }),
+  })
+  .openapi('SamlLogoutPost');
+
 /** The spec's error answer (OAuth 2.0 §5.2 shape), which an IdP's back channel reads. */
 export const LogoutErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).openapi('BackchannelLogoutError');
 
@@ -294,6 +310,30 @@ export const federationRoutes = {
     summary: 'The assertion consumer service (HTTP-POST): the IdP’s signed answer to our AuthnRequest is checked, and a session begun',
     request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: SamlPostSchema } } } },
     responses: { 303: { description: 'Signed in: to the page that began it' }, ...errors },
+  }),
+  samlSloRedirect: createRoute({
+    method: 'get',
+    path: '/{id}/saml/slo',
+    tags: fedTags,
+    summary: 'SAML 2.0 single logout (HTTP-Redirect): the IdP’s signed LogoutRequest ends the sessions that IdP opened for that user; register it as our SingleLogoutService (it is in our metadata)',
+    request: { params: IdParams, query: SamlLogoutQuerySchema },
+    responses: {
+      200: { description: 'Logged out; the IdP registered no SLO URL (or JusticeConnect has no signing key): a plain page', content: { 'text/plain': { schema: z.string() } } },
+      302: { description: 'Logged out (or a failure status): to the IdP’s SingleLogoutService with our signed LogoutResponse' },
+      ...errors,
+    },
+  }),
+  samlSloPost: createRoute({
+    method: 'post',
+    path: '/{id}/saml/slo',
+    tags: fedTags,
+    summary: 'SAML 2.0 single logout (HTTP-POST): as the HTTP-Redirect binding, the LogoutRequest signed in the XML',
+    request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: SamlLogoutPostSchema } } } },
+    responses: {
+      200: { description: 'Logged out; a plain page (see the HTTP-Redirect binding)', content: { 'text/plain': { schema: z.string() } } },
+      302: { description: 'Logged out (or a failure status): to the IdP’s SingleLogoutService with our signed LogoutResponse' },
+      ...errors,
+    },
   }),
   backchannelLogout: createRoute({
     method: 'post',

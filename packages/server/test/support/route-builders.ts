@@ -229,6 +229,9 @@ export const routeBuilders: Record<string, Builder> = {
   'POST /api/v1/federation/{id}/saml/acs': async (f) => ({ as: f.users.member, url: '/federation/raced-saml/saml/acs', body: { SAMLResponse: Buffer.from('<samlp:Response/>').toString('base64'), RelayState: 'raced' } }),
   // Back-channel logout takes the IdP's form post only: JSON here, refused the same way N times (415, before any state is read).
   // Its replay (one logout token posted twice: the second refused) is in federation-logout.test.ts.
+  // Single logout takes the IdP's form post only (HTTP-POST binding): JSON here, refused the same way N times (415, before any
+  // state is read). Its replay (one LogoutRequest ID twice: refused) is in federation-saml-logout.test.ts against a real SAML IdP.
+  'POST /api/v1/federation/{id}/saml/slo': async (f) => ({ as: f.users.member, url: '/federation/raced-saml/saml/slo', body: { SAMLRequest: Buffer.from('<samlp:LogoutRequest/>').toString('base64') } }),
   'POST /api/v1/federation/{id}/backchannel-logout': async (f) => ({ as: f.users.member, url: '/federation/raced-oidc/backchannel-logout', body: { logout_token: 'raced' } }),
 };
 

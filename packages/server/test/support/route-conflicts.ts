@@ -172,6 +172,8 @@ export const NO_CONFLICT: Record<string, string> = {
     'no identity provider is reachable from these processes, so every exchange here is refused before it writes; its races (one token sent at once, two first sign-ins of one identity) are in federation.test.ts against a real provider',
   'POST /api/v1/federation/{id}/saml/acs':
     'the IdP’s signed answer to one pending request, taken once: nothing undoes it and no second caller can send it (it is bound to the browser that began it); its race (one response posted at once) is in federation-saml.test.ts against a real SAML IdP',
+  'POST /api/v1/federation/{id}/saml/slo':
+    'the IdP’s signed, one-time LogoutRequest: nothing undoes a logout (signing in again is a new session), and a second caller cannot forge the IdP’s signature; its replay (one request ID twice: refused) is in federation-saml-logout.test.ts against a real SAML IdP',
   'POST /api/v1/federation/{id}/backchannel-logout':
     'the IdP’s signed, one-time logout token: nothing undoes a logout (signing in again is a new session), and a second caller cannot forge the IdP’s signature; its replay (one jti twice: refused) is in federation-logout.test.ts against a real provider',
 };

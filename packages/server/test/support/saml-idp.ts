@@ -17,6 +17,7 @@ import samlify, { type IdpEntity, type SpEntity } from '../../src/federation/sam
 
 export const IDP_ENTITY_ID = 'https://idp.saml.test/idp/shibboleth';
 export const SSO_URL = 'https://idp.saml.test/idp/profile/SAML2/Redirect/SSO';
+export const SLO_URL = 'https://idp.saml.test/idp/profile/SAML2/Redirect/SLO';
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const PERSISTENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
 export const PASSWORD_CONTEXT = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
@@ -74,6 +75,20 @@ export interface Answer {
   key?: KeyPair;
 }
 
+/** A LogoutRequest the IdP sends (IdP-initiated single logout), shaped by the test. */
+export interface LogoutAsk {
+  nameId: string;
+  sessionIndex?: string;
+  /** Our SLO URL (the Destination). */
+  destination: string;
+  /** The server's time (IssueInstant). */
+  now: Date;
+  notOnOrAfter?: Date;
+  issuer?: string;
+  id?: string;
+  relayState?: string;
+}
+
 export interface SamlTestIdp {
   entityId: string;
   keys: KeyPair;
@@ -84,6 +99,25 @@ export interface SamlTestIdp {
   read(location: string, sp: SpEntity): Promise<AuthnRequestSeen>;
   /** The Response XML for `request`, shaped by `answer`, signed as it says (samlify). */
   respond(sp: SpEntity, request: AuthnRequestSeen, answer: Answer): Promise<string>;
+  /**
+   * Its LogoutRequest for our SP, signed by samlify as the SP's metadata asks
+   * (`sp` made with wantLogoutRequestSigned): by redirect, the URL on our SP
+   * (path and query); by POST, the form's SAMLRequest (base64). `id` is the request's ID.
+   */
+  logoutRequest(sp: SpEntity, binding: 'redirect' | 'post', ask: LogoutAsk): { id: string; context: string };
+  /** Reads our LogoutResponse from the URL we redirected to (samlify's IdP checks our signature): its status and InResponseTo. */
+  readLogoutResponse(location: string, sp: SpEntity): Promise<{ status: string; inResponseTo: string; relayState: string | null }>;
+}
+
+/** The LogoutRequest XML (unsigned: samlify signs it). */
+export function logoutRequestXml(idp: { entityId: string }, ask: LogoutAsk, id: string): string {
+  const until = ask.notOnOrAfter ? ` NotOnOrAfter="${ask.notOnOrAfter.toISOString()}"` : '';
+  return (
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${escape(id)}" Version="2.0" IssueInstant="${ask.now.toISOString()}" Destination="${escape(ask.destination)}"${until}>` +
+    `<saml:Issuer>${escape(ask.issuer ?? idp.entityId)}</saml:Issuer><saml:NameID Format="${PERSISTENT}">${escape(ask.nameId)}</saml:NameID>` +
+    (ask.sessionIndex ? `<samlp:SessionIndex>${escape(ask.sessionIndex)}</samlp:SessionIndex>` : '') +
+    `</samlp:LogoutRequest>`
+  );
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -137,6 +171,9 @@ export function startSamlIdp(keys: KeyPair = makeKeyPair()): SamlTestIdp {
     privateKey: keys.privateKey,
     signingCert: certBody(keys.certificate),
     singleSignOnService: [{ Binding: REDIRECT, Location: SSO_URL }],
+    singleLogoutService: [{ Binding: REDIRECT, Location: SLO_URL }],
+    // Our answers to its single logout must be signed (samlify checks them against our metadata's certificate).
+    wantLogoutResponseSigned: true,
     nameIDFormat: [PERSISTENT],
     wantAuthnRequestsSigned: false,
     isAssertionEncrypted: false,
@@ -161,6 +198,22 @@ export function startSamlIdp(keys: KeyPair = makeKeyPair()): SamlTestIdp {
       // The IdP's own path: samlify signs what the SP's metadata asks for (signed assertions).
       const made = await entity.createLoginResponse(sp, { extract: { request: { id: request.id } } }, 'post', {}, { customTagReplacement: () => ({ id: newId(), context: xml }) });
       return Buffer.from(made.context, 'base64').toString('utf8');
+    },
+    logoutRequest(sp, binding, ask) {
+      const id = ask.id ?? newId();
+      const made = entity.createLogoutRequest(sp, binding, { logoutNameID: ask.nameId }, { ...(ask.relayState && { relayState: ask.relayState }), customTagReplacement: () => ({ id, context: logoutRequestXml(idp, ask, id) }) });
+      if (binding === 'post') return { id, context: made.context };
+      const url = new URL(made.context);
+      return { id, context: `${url.pathname}${url.search}` };
+    },
+    async readLogoutResponse(location, sp) {
+      const url = new URL(location);
+      if (`${url.origin}${url.pathname}` !== SLO_URL) throw new Error(`our answer went to ${url.origin}${url.pathname}, not the IdP's SLO URL`);
+      const octetString = url.search.slice(1).split('&').filter((p) => !p.startsWith('Signature=')).join('&');
+      const parsed = await entity.parseLogoutResponse(sp, 'redirect', { query: Object.fromEntries(url.searchParams), octetString });
+      const status = samlify.Extractor.extract(parsed.samlContent, [{ key: 'top', localPath: ['LogoutResponse', 'Status', 'StatusCode'], attributes: ['Value'] }]) as { top?: string };
+      const response = parsed.extract.response as { inResponseTo?: string } | undefined;
+      return { status: status.top ?? '', inResponseTo: response?.inResponseTo ?? '', relayState: url.searchParams.get('RelayState') };
     },
   };
   return idp;
