@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
+import { sentColumns } from '../http/patch.ts';
 
 export interface Me {
   id: string;
@@ -85,9 +86,7 @@ export async function updateProfile(db: Kysely<Database>, userId: string, patch:
   // Moving to another agency is a transfer: the new agency's administrator vets the account again.
   const transfer = patch.agencyId !== undefined && existing?.agency_id !== patch.agencyId;
   const changes = {
-    ...(patch.title !== undefined && { title: patch.title }),
-    ...(patch.mobile !== undefined && { mobile: patch.mobile }),
-    ...(patch.agencyId !== undefined && { agency_id: patch.agencyId }),
+    ...sentColumns(patch, { title: 'title', mobile: 'mobile', agencyId: 'agency_id' }),
     ...(transfer && { status: 'pending' as const, agency_admin: 0 }),
     ...(patch.optedIn !== undefined && {
       opted_in: patch.optedIn ? 1 : 0,
