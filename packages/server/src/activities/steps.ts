@@ -41,10 +41,7 @@ export const steps = createRouter()
   });
 
 /** Check off and uncheck: who did it and when are the server's, never the client's. */
-for (const [r, done] of [
-  [routes.done, true],
-  [routes.undone, false],
-] as const) {
+for (const [r, done] of [[routes.done, true], [routes.undone, false]] as const) {
   steps.openapi(r, async (c) => {
     const view = await inTransaction(c, async (trx) => {
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);

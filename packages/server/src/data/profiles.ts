@@ -35,21 +35,9 @@ export async function loadMe(db: Kysely<Database>, userId: string): Promise<Me |
     .selectFrom('user')
     .leftJoin('profile', 'profile.user_id', 'user.id')
     .leftJoin('agency', 'agency.id', 'profile.agency_id')
-    .select([
-      'user.id as id',
-      'user.name as name',
-      'user.email as email',
-      'profile.title as title',
-      'profile.mobile as mobile',
-      'profile.opted_in as opted_in',
-      'profile.opted_in_at as opted_in_at',
-      'profile.status as status',
-      'profile.site_admin as site_admin',
-      'profile.agency_admin as agency_admin',
-      'agency.id as agency_id',
-      'agency.name as agency_name',
-      'agency.ori as agency_ori',
-    ])
+    .select(['user.id as id', 'user.name as name', 'user.email as email'])
+    .select(['profile.title as title', 'profile.mobile as mobile', 'profile.opted_in as opted_in', 'profile.opted_in_at as opted_in_at', 'profile.status as status', 'profile.site_admin as site_admin', 'profile.agency_admin as agency_admin'])
+    .select(['agency.id as agency_id', 'agency.name as agency_name', 'agency.ori as agency_ori'])
     .where('user.id', '=', userId)
     .executeTakeFirst();
   if (!row) return null;

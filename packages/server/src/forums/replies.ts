@@ -123,10 +123,7 @@ export const replies = createRouter()
   });
 
 /** Like and unlike: one like a member, counted on the reply so a page needs no count query. */
-for (const [r, on] of [
-  [routes.like, true],
-  [routes.unlike, false],
-] as const) {
+for (const [r, on] of [[routes.like, true], [routes.unlike, false]] as const) {
   replies.openapi(r, async (c) => {
     const result = await inTransaction(c, async (trx) => {
       const { reply, topic, access } = await replyAccess(c, c.req.valid('param').id, 'content.write', trx);

@@ -48,19 +48,10 @@ function baseQuery(db: Kysely<Database>, admin: Actor) {
     .selectFrom('user')
     .innerJoin('profile', 'profile.user_id', 'user.id')
     .leftJoin('agency', 'agency.id', 'profile.agency_id')
-    .select([
-      'user.id as id',
-      'user.name as name',
-      'user.email as email',
-      'profile.title as title',
-      'agency.name as agency_name',
-      'agency.ori as agency_ori',
-      'profile.status as status',
-      'profile.agency_admin as agency_admin',
-      'profile.site_admin as site_admin',
-      'profile.locked_at as locked_at',
-      'profile.created_at as created_at',
-    ]);
+    .select(['user.id as id', 'user.name as name', 'user.email as email'])
+    .select(['profile.title as title'])
+    .select(['agency.name as agency_name', 'agency.ori as agency_ori'])
+    .select(['profile.status as status', 'profile.agency_admin as agency_admin', 'profile.site_admin as site_admin', 'profile.locked_at as locked_at', 'profile.created_at as created_at']);
   if (!admin.siteAdmin) q = q.where('profile.agency_id', '=', admin.agencyId!);
   return q;
 }
