@@ -17,3 +17,4 @@ export { changeActivity, editActivity, makeTemplate } from './activities/policy.
 export { EDIT_WINDOW_MS, deletePost, editPost } from './posts/policy.ts';
 export { changeRole, inviteMember, joinedAs, removeMember, removeOther } from './communities/policy.ts';
 export { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from './forums/policy.ts';
+export { administerUsers, changeUser } from './users/policy.ts';

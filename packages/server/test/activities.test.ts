@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeUser, addMember, backends, call, makeCommunity, startApp, type TestApp } from './helpers.ts';
+import { activeUsers, addMember, backends, call, makeCommunity, suiteApp } from './helpers.ts';
 
 type User = { cookie: string; userId: string };
 type Step = { id: string; title: string; done: boolean; position: number; sectionId: string | null; assignee: { kind: string; id?: string } | null; doneBy: { id: string } | null };
@@ -8,7 +8,7 @@ type Activity = { id: string; steps: Step[]; progress: { done: number; total: nu
 
 for (const backend of backends()) {
   describe(`activities API (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User, alice: User, bob: User, outsider: User;
     let slug: string;
     let communityId: string;
@@ -22,11 +22,7 @@ for (const backend of backends()) {
     };
 
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Activity Owner');
-      alice = await activeUser(t, 'Alice Member');
-      bob = await activeUser(t, 'Bob Member');
-      outsider = await activeUser(t, 'Activity Outsider');
+      [owner, alice, bob, outsider] = await activeUsers(t, 'Activity Owner', 'Alice Member', 'Bob Member', 'Activity Outsider');
       const created = await api(owner, 'POST', '/communities', {
         name: 'Activity Task Force',
         visibility: 'public',
@@ -37,7 +33,6 @@ for (const backend of backends()) {
       await addMember(t, communityId, alice.userId);
       await addMember(t, communityId, bob.userId);
     });
-    after(() => t.dispose());
 
     it('starts an activity from the community’s template, with the template’s steps in order and nothing done', async () => {
       const templates = await api(alice, 'GET', `/communities/${slug}/activities?templates=true`);

@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts';
+import { activeUsers, backends, call, suiteApp } from './helpers.ts';
 import { SseReader } from './sse.ts';
 
 /*
@@ -16,7 +16,7 @@ type User = { cookie: string; userId: string };
 
 for (const backend of backends()) {
   describe(`followers-only entries stay with the followers (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User, author: User, follower: User, stranger: User, outsider: User;
     let slug: string;
     let entry: { id: string; attachment: { url: string } };
@@ -43,18 +43,12 @@ for (const backend of backends()) {
     }
 
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Corner Owner');
-      author = await activeUser(t, 'Blog Author');
-      follower = await activeUser(t, 'Blog Follower');
-      stranger = await activeUser(t, 'Blog Stranger');
-      outsider = await activeUser(t, 'Blog Outsider');
+      [owner, author, follower, stranger, outsider] = await activeUsers(t, 'Corner Owner', 'Blog Author', 'Blog Follower', 'Blog Stranger', 'Blog Outsider');
       slug = (await api(owner, 'POST', '/communities', { name: 'Blog Corner', visibility: 'public' })).body.slug;
       for (const u of [author, follower, stranger]) assert.equal((await api(u, 'POST', `/communities/${slug}/join`)).status, 200);
       assert.equal((await api(follower, 'PUT', `/users/${author.userId}/follow`)).status, 200);
       entry = await followersOnly('between us');
     });
-    after(() => t.dispose());
 
     it('a non-follower finds no followers-only entry, nor anything under it: post, comments, comment, reactions, report, edit, delete, file (404)', async () => {
       for (const [name, u] of [['member not following', stranger], ['outsider', outsider], ['community owner not following', owner]] as const) {

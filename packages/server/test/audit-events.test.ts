@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { activeUser, addMember, backends, call, makeCommunity, OTHER_ORIGIN, startApp, TEST_ORI, type TestApp } from './helpers.ts';
+import { activeUser, addMember, backends, call, makeCommunity, OTHER_ORIGIN, suiteApp, TEST_ORI } from './helpers.ts';
 
 /*
  * What the audit log records beyond sign-in (audit.ts, http/context.ts): a
@@ -10,11 +10,7 @@ import { activeUser, addMember, backends, call, makeCommunity, OTHER_ORIGIN, sta
  */
 for (const backend of backends()) {
   describe(`audit: what is recorded, and with what (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
     const rows = (action: string) => t.services.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
 
     it('a change commits in the same transaction as its audit row: when the audit insert fails, the change is rolled back', async () => {

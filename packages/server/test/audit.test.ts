@@ -1,16 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { verifyAudit } from '../src/audit.ts';
-import { activeUser, backends, call, PASSWORD, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, PASSWORD, signUpAndIn, suiteApp, uniqueEmail } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`audit log (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
     const rows = () => t.services.db.kysely.selectFrom('audit_log').selectAll().orderBy('seq').execute();
 
     it('records sign-in success and failure, sign-out, writes and denials, with actor, target, outcome, time, IP and user agent, and never a secret', async () => {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { base32 } from '@better-auth/utils/base32';
 import { createOTP } from '@better-auth/utils/otp';
@@ -15,7 +15,7 @@ import {
   PASSWORD,
   sessionCookie,
   signInFrom,
-  startApp,
+  suiteApp,
   TEST_ORI,
   testSecret,
   uniqueEmail,
@@ -51,11 +51,7 @@ const passwordOnly = async (t: TestApp, email: string) => {
 
 for (const backend of backends()) {
   describe(`review item 2: the code step trusts only the signed challenge (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600' });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600' });
 
     it('a request with a cookie challenge and a body challenge is refused 400, and a used code does not work again behind a junk one', async () => {
       const u = await activeUser(t, 'Junk Challenge');
@@ -144,11 +140,7 @@ for (const backend of backends()) {
   });
 
   describe(`review item 3: each session passes the code step itself (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600' });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600' });
 
     it('a password-only session opened before another one enrols does not become a full session', async () => {
       const u = await unenrolled(t, 'Two Tabs');
@@ -195,11 +187,7 @@ for (const backend of backends()) {
   });
 
   describe(`review item 4: no readable token, and bearers only from allow-listed origins (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600' });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600' });
 
     it('get-session and the sign-in steps answer a same-origin page without any token', async () => {
       const u = await activeUser(t, 'No Token Here');
@@ -254,12 +242,8 @@ for (const backend of backends()) {
   });
 
   describe(`review item 9: rate limits on sign-up and the code step, and their audit (${backend.name})`, () => {
-    let t: TestApp;
     const clock = new ManualClock('2026-06-01T08:00:00.000Z');
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600', JC_TRUST_PROXY: 'true' }, { clock });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600', JC_TRUST_PROXY: 'true' }, { clock });
 
     const nextMinute = () => clock.advance(60_000);
     const from = (ip: string) => ({ 'x-forwarded-for': ip });

@@ -1,14 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OTHER_ORIGIN, PASSWORD, TEST_ORI, backends, call, sessionCookie, signInFrom, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
+import { OTHER_ORIGIN, PASSWORD, TEST_ORI, backends, call, sessionCookie, signInFrom, signUpAndIn, suiteApp, uniqueEmail } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`accounts and sessions (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
 
     it('signs up and signs in with email and password; the session cookie is HttpOnly', async () => {
       const email = uniqueEmail();

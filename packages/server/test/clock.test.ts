@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../src/clock.ts';
 import { EDIT_WINDOW_MS } from '../src/policy.ts';
-import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, suiteApp } from './helpers.ts';
 
 /*
  * One clock for every timestamp: what the server stores (rows, live events,
@@ -12,15 +12,13 @@ import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts
 for (const backend of backends()) {
   describe(`one clock (${backend.name})`, () => {
     const clock = new ManualClock();
-    let t: TestApp;
+    const t = suiteApp(backend, {}, { clock });
     let member: { cookie: string; userId: string };
     let slug: string;
     before(async () => {
-      t = await startApp(backend, {}, { clock });
       member = await activeUser(t, 'Clock Member');
       slug = (await call(t, 'POST', '/api/v1/communities', { cookie: member.cookie, body: { name: 'Clockwork', visibility: 'public' } })).body.slug;
     });
-    after(() => t.dispose());
 
     it('stamps rows, live events and audit entries with the server’s clock', async () => {
       clock.advance(60_000);

@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeUser, backends, call, PASSWORD, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, PASSWORD, suiteApp, TEST_ORI, uniqueEmail } from './helpers.ts';
 
 /** Review item 9: display names that could disguise who wrote something are refused. */
 const SPOOFS: [string, string][] = [
@@ -20,13 +20,11 @@ const SPOOFS: [string, string][] = [
 
 for (const backend of backends()) {
   describe(`review 9: display names refuse bidirectional-override and zero-width characters (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let user: { cookie: string; userId: string };
     before(async () => {
-      t = await startApp(backend);
       user = await activeUser(t, 'Plain Name');
     });
-    after(() => t.dispose());
 
     for (const [what, name] of SPOOFS) {
       it(`refuses a sign-up whose name has a ${what}, naming the field`, async () => {

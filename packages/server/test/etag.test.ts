@@ -1,14 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, suiteApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`ETags on API reads (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
 
     it('an unchanged feed page answers 304 without a body; a new post changes the tag', async () => {
       const officer = await activeUser(t, 'ETag Officer');

@@ -1,10 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, startApp, suiteApp, type TestApp } from './helpers.ts';
 import { SseReader } from './sse.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { recordEvent } from '../src/events/events.ts';
@@ -28,13 +28,11 @@ async function subscribe(t: TestApp, cookie: string, headers: Record<string, str
 
 for (const backend of backends()) {
   describe(`live events (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend, { JC_MAX_STREAMS_PER_USER: '3', JC_HEARTBEAT_SECONDS: '1' });
     let owner: { cookie: string; userId: string };
     before(async () => {
-      t = await startApp(backend, { JC_MAX_STREAMS_PER_USER: '3', JC_HEARTBEAT_SECONDS: '1' });
       owner = await activeUser(t, 'Stream Owner');
     });
-    after(() => t.dispose());
 
     async function community(visibility: 'public' | 'moderated' | 'restricted') {
       const res = await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: `Live ${visibility} ${Math.random()}`, visibility } });

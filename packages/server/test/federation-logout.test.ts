@@ -2,11 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from 'jose';
-import type { JusticeConnectApp } from '../src/app.ts';
 import { NOTICE } from '../src/routes/notice.ts';
 import { activate, activeUser, backends, BASE_URL, call, OTHER_ORIGIN, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
 import { CLIENT_ID, CLIENT_SECRET, followAtIdp, LOGOUT_EVENT, PORTAL_CALLBACK, portalIdToken, signLogoutToken, startIdp, type NextLogin, type TestIdp } from './support/oidc-idp.ts';
-import { SseReader } from './sse.ts';
+import { openStream as stream } from './sse.ts';
 
 /*
  * OpenID Connect Back-Channel Logout 1.0 against a real OpenID provider
@@ -19,16 +18,6 @@ import { SseReader } from './sse.ts';
 const A = 'logout-idp-a';
 const B = 'logout-idp-b';
 const CALLBACK = `${BASE_URL}/api/v1/federation/${A}/callback`;
-
-async function stream(app: JusticeConnectApp, credential: { cookie: string } | { token: string }) {
-  const abort = new AbortController();
-  const headers: Record<string, string> = 'cookie' in credential ? { cookie: credential.cookie } : { authorization: `Bearer ${credential.token}`, origin: OTHER_ORIGIN };
-  const res = await app.app.request('/api/v1/events', { headers, signal: abort.signal });
-  assert.equal(res.status, 200, res.status === 200 ? '' : await res.clone().text());
-  const reader = new SseReader(res);
-  await reader.next('ready');
-  return { reader, close: () => abort.abort() };
-}
 
 for (const backend of backends()) {
   describe(`OIDC back-channel logout (${backend.name})`, () => {

@@ -1,11 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../src/clock.ts';
 import samlify, { type SpEntity } from '../src/federation/samlify.ts';
 import { NOTICE } from '../src/routes/notice.ts';
-import { activate, activeUser, backends, BASE_URL, call, signUpAndIn, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
+import { activate, activeUser, backends, BASE_URL, call, signUpAndIn, suiteApp, TEST_ORI, uniqueEmail } from './helpers.ts';
 import { certBody, makeKeyPair, MFA_CONTEXT, PASSWORD_CONTEXT, responseXml, sign, SSO_URL, startSamlIdp, type Answer, type AuthnRequestSeen, type SamlTestIdp } from './support/saml-idp.ts';
+import { federatedAccount, federationRefusals } from './support/federation.ts';
 
 /*
  * Signing in through a SAML 2.0 identity provider, against a real one
@@ -32,11 +33,11 @@ interface Result {
 
 for (const backend of backends()) {
   describe(`federation through SAML 2.0 (${backend.name})`, () => {
-    let t: TestApp;
     let idp: SamlTestIdp;
     let sp: SpEntity;
     let admin: { cookie: string };
     const clock = new ManualClock();
+    const t = suiteApp(backend, {}, { clock });
 
     const person = (extra: Record<string, string> = {}) => ({
       [`${GFIPM}FederationId`]: `NIEF:IDP:TEST:USER:${randomUUID()}`,
@@ -77,23 +78,10 @@ for (const backend of backends()) {
       return post(await idp.respond(sp, request, { now: clock.now(), ...answer }), request.relayState, cookie);
     }
 
-    const refusals = async (code: string) => {
-      const rows = await t.services.db.kysely.selectFrom('audit_log').select(['outcome', 'details']).where('action', '=', 'auth.federation.sign-in').execute();
-      return rows.filter((r) => JSON.parse(r.details).code === code);
-    };
-
-    const userOf = (federationId: string) =>
-      t.services.db.kysely
-        .selectFrom('federated_identity')
-        .innerJoin('profile', 'profile.user_id', 'federated_identity.user_id')
-        .innerJoin('agency', 'agency.id', 'profile.agency_id')
-        .select(['federated_identity.user_id as id', 'profile.status', 'agency.ori'])
-        .where('federated_identity.idp_id', '=', IDP_ID)
-        .where('federated_identity.federation_id', '=', federationId)
-        .executeTakeFirst();
+    const refusals = (code: string) => federationRefusals(t, code);
+    const userOf = (federationId: string) => federatedAccount(t, IDP_ID, federationId);
 
     before(async () => {
-      t = await startApp(backend, {}, { clock });
       idp = startSamlIdp();
       for (const [id, ori] of [['agency-two', SECOND_ORI], ['agency-three', OUTSIDE_ORI]] as const) {
         await t.services.db.kysely.insertInto('agency').values({ id, name: `Agency ${ori}`, ori, created_at: new Date().toISOString() }).execute();
@@ -116,7 +104,6 @@ for (const backend of backends()) {
       assert.ok(xml.includes(`entityID="${SP_ENTITY}"`) && xml.includes(ACS) && /WantAssertionsSigned="true"/.test(xml), xml);
       sp = samlify.ServiceProvider({ metadata: xml });
     });
-    after(() => t.dispose());
 
     it('signs in end to end (AuthnRequest by redirect, signed assertion posted from the IdP’s site): a pending account in the asserted agency, found again by its federation id, and our TOTP step without a multi-factor context', async () => {
       const who = person();
@@ -165,7 +152,8 @@ for (const backend of backends()) {
       await signIn({ attributes: who });
       assert.equal((await userOf(who[`${GFIPM}FederationId`]!))?.status, 'active');
       await signIn({ attributes: { ...who, [`${GFIPM}EmployerORI`]: SECOND_ORI } });
-      assert.deepEqual(Object.values((await userOf(who[`${GFIPM}FederationId`]!))!), [user.id, 'pending', SECOND_ORI]);
+      const account = (await userOf(who[`${GFIPM}FederationId`]!))!;
+      assert.deepEqual([account.id, account.status, account.ori], [user.id, 'pending', SECOND_ORI]);
       assert.equal((await call(t, 'PATCH', `/api/v1/identity-providers/${IDP_ID}`, { cookie: admin.cookie, body: { vettingCounts: true } })).status, 200);
       try {
         const fresh = person();

@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPair } from 'jose';
-import { createApp, type JusticeConnectApp } from '../src/app.ts';
+import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { NOTICE } from '../src/routes/notice.ts';
 import { currentCode } from '../src/totp.ts';
 import { activate, activeUser, backends, BASE_URL, call, OTHER_ORIGIN, signUpAndIn, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
 import { CLIENT_ID, CLIENT_SECRET, followAtIdp, PORTAL_CALLBACK, portalIdToken, signIdToken, startIdp, type NextLogin, type TestIdp } from './support/oidc-idp.ts';
-import { SseReader } from './sse.ts';
+import { federatedAccount, federationRefusals } from './support/federation.ts';
+import { openStream as stream } from './sse.ts';
 
 /*
  * Signing in through a state's identity provider, against a real OpenID
@@ -24,17 +25,6 @@ const CALLBACK = `${BASE_URL}/api/v1/federation/${IDP_ID}/callback`;
 const SECOND_ORI = 'TEST00002';
 const OUTSIDE_ORI = 'TEST00003';
 const UNKNOWN_ORI = 'NOSUCH001';
-
-/** A live stream opened with a cookie or a bearer token (from its portal's origin). */
-async function stream(app: JusticeConnectApp, credential: { cookie: string } | { token: string }) {
-  const abort = new AbortController();
-  const headers: Record<string, string> = 'cookie' in credential ? { cookie: credential.cookie } : { authorization: `Bearer ${credential.token}`, origin: OTHER_ORIGIN };
-  const res = await app.app.request('/api/v1/events', { headers, signal: abort.signal });
-  assert.equal(res.status, 200, res.status === 200 ? '' : await res.clone().text());
-  const reader = new SseReader(res);
-  await reader.next('ready');
-  return { reader, close: () => abort.abort() };
-}
 
 interface Federated {
   status: number;
@@ -80,22 +70,8 @@ for (const backend of backends()) {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
 
-    /** The audit rows of refused federated sign-ins with this code. */
-    const refusals = async (code: string) => {
-      const rows = await t.services.db.kysely.selectFrom('audit_log').select(['outcome', 'details', 'target']).where('action', '=', 'auth.federation.sign-in').execute();
-      return rows.filter((r) => JSON.parse(r.details).code === code);
-    };
-
-    const userOf = (sub: string) =>
-      t.services.db.kysely
-        .selectFrom('federated_identity')
-        .innerJoin('profile', 'profile.user_id', 'federated_identity.user_id')
-        .innerJoin('user', 'user.id', 'federated_identity.user_id')
-        .innerJoin('agency', 'agency.id', 'profile.agency_id')
-        .select(['user.id', 'user.email', 'profile.status', 'agency.ori'])
-        .where('federated_identity.idp_id', '=', IDP_ID)
-        .where('federated_identity.federation_id', '=', sub)
-        .executeTakeFirst();
+    const refusals = (code: string) => federationRefusals(t, code);
+    const userOf = (sub: string) => federatedAccount(t, IDP_ID, sub);
 
     before(async () => {
       t = await startApp(backend);

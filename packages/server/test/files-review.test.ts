@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ManualClock } from '../src/clock.ts';
-import { activeUser, backends, BASE_URL, call, startApp, type TestApp } from './helpers.ts';
+import { activeUser, activeUsers, backends, BASE_URL, call, startApp, suiteApp, type TestApp } from './helpers.ts';
 import * as files from './support/files.ts';
 
 type User = { cookie: string; userId: string };
@@ -32,17 +32,15 @@ async function community(t: TestApp, owner: User, members: User[], name: string)
 
 for (const backend of backends()) {
   describe(`review 8: the type check reads the file's bytes as well as its name (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User;
     let slug: string;
     let upload: ReturnType<typeof uploader>;
     before(async () => {
-      t = await startApp(backend);
       owner = await activeUser(t, 'Bytes Owner');
       slug = await community(t, owner, [], 'Bytes');
       upload = uploader(t);
     });
-    after(() => t.dispose());
 
     it('takes real files of every allowed type, typed by what they are', async () => {
       const cases: [string, Uint8Array, string][] = [
@@ -109,21 +107,17 @@ for (const backend of backends()) {
   });
 
   describe(`review 8: a deleted post's file stops being served at once and its bytes are removed (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User;
     let member: User;
     let reader: User;
     let slug: string;
     let upload: ReturnType<typeof uploader>;
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Delete Owner');
-      member = await activeUser(t, 'Delete Member');
-      reader = await activeUser(t, 'Delete Reader');
+      [owner, member, reader] = await activeUsers(t, 'Delete Owner', 'Delete Member', 'Delete Reader');
       slug = await community(t, owner, [member], 'Deleting');
       upload = uploader(t);
     });
-    after(() => t.dispose());
 
     const postWith = async (cookie: string, attachmentId: string) => call(t, 'POST', `/api/v1/communities/${slug}/posts`, { cookie, body: { body: 'see attached', attachmentId } });
 
@@ -211,19 +205,16 @@ for (const backend of backends()) {
   });
 
   describe(`review 8: a per-user upload quota answers 413 with a clear error (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend, { JC_UPLOAD_QUOTA_BYTES: '4096' });
     let owner: User;
     let other: User;
     let slug: string;
     let upload: ReturnType<typeof uploader>;
     before(async () => {
-      t = await startApp(backend, { JC_UPLOAD_QUOTA_BYTES: '4096' });
-      owner = await activeUser(t, 'Quota Owner');
-      other = await activeUser(t, 'Quota Other');
+      [owner, other] = await activeUsers(t, 'Quota Owner', 'Quota Other');
       slug = await community(t, owner, [other], 'Quota');
       upload = uploader(t);
     });
-    after(() => t.dispose());
 
     it('counts the bytes of a user’s live files, refuses past the limit naming it, and frees what a deletion removes', async () => {
       const first = await upload(owner.cookie, slug, 'a.txt', files.text('a'.repeat(3000)));

@@ -1,13 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { activate, activeUser, addMember, backends, call, makeCommunity, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { activate, activeUser, activeUsers, addMember, backends, call, makeCommunity, signUpAndIn, suiteApp } from './helpers.ts';
 
 type User = { cookie: string; userId: string };
 
 for (const backend of backends()) {
   describe(`forums API (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User, moderator: User, member: User, asker: User, outsider: User, admin: User;
     let pub: { id: string; slug: string };
     let restricted: { id: string; slug: string };
@@ -28,12 +28,7 @@ for (const backend of backends()) {
     };
 
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Forum Owner');
-      moderator = await activeUser(t, 'Forum Moderator');
-      member = await activeUser(t, 'Forum Member');
-      asker = await activeUser(t, 'Forum Asker');
-      outsider = await activeUser(t, 'Forum Outsider');
+      [owner, moderator, member, asker, outsider] = await activeUsers(t, 'Forum Owner', 'Forum Moderator', 'Forum Member', 'Forum Asker', 'Forum Outsider');
       admin = await activeUser(t, 'Site Admin', { siteAdmin: true });
       const created = await api(owner, 'POST', '/communities', {
         name: 'Forum Public',
@@ -53,7 +48,6 @@ for (const backend of backends()) {
       const rf = await api(owner, 'GET', `/communities/${restricted.slug}/forums`);
       secretTopic = (await newTopic(owner, { title: 'Secret plans' }, restricted.slug, rf.body.items[0].id)).id;
     });
-    after(() => t.dispose());
 
     it('gives a new community the forums its settings name, or one general forum', async () => {
       const forums = await api(member, 'GET', `/communities/${pub.slug}/forums`);

@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { activeUser, backends, BASE_URL, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, BASE_URL, suiteApp } from './helpers.ts';
 
 /*
  * Hostile input to every route in the OpenAPI document: random and malformed
@@ -73,13 +73,12 @@ const headerSet = fc.record(
 
 for (const backend of backends()) {
   describe(`hostile input to every route (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let cookie: string;
     let routes: { method: string; path: string; hasBody: boolean }[];
     /** Ids of real things, so requests also reach the validation of bodies on resources that exist. */
     const real: string[] = [];
     before(async () => {
-      t = await startApp(backend);
       const officer = await activeUser(t, 'Fuzz Officer', { siteAdmin: true });
       cookie = officer.cookie;
       const post = async (p: string, body: unknown) => {
@@ -102,7 +101,6 @@ for (const backend of backends()) {
         // The live stream answers by staying open; its own tests cover its input.
         .filter((r) => r.path !== '/api/v1/events');
     });
-    after(() => t.dispose());
 
     const counts = async () => {
       const out: Record<string, number> = {};

@@ -1,16 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { handleError } from '../src/http/errors.ts';
-import { backends, call, startApp, type TestApp } from './helpers.ts';
+import { backends, call, suiteApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`health and the server core (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
 
     it('reports the database in use', async () => {
       const res = await call(t, 'GET', '/api/v1/health');

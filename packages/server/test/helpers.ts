@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { NOTICE } from '../src/routes/notice.ts';
@@ -90,6 +91,20 @@ export async function startApp(backend: Backend, env: Record<string, string> = {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The app of the `describe` block that calls this: started before its tests
+ * (a `before` hook registered here) and disposed after them. Filled in when
+ * it starts, so read it only in hooks and tests.
+ */
+export function suiteApp(...args: Parameters<typeof startApp>): TestApp {
+  const t = {} as TestApp;
+  before(async () => {
+    Object.assign(t, await startApp(...args));
+  });
+  after(() => t.dispose());
+  return t;
 }
 
 export interface CallOptions {
@@ -216,6 +231,13 @@ export async function activeUser(t: JusticeConnectApp, name = 'Active Officer', 
   const u = await signUpAndIn(t, name);
   await activate(t, u.userId, options);
   return u;
+}
+
+/** Signed-in, vetted, opted-in users, one for each name, made one after another. */
+export async function activeUsers<const Names extends readonly string[]>(t: JusticeConnectApp, ...names: Names) {
+  const users: Awaited<ReturnType<typeof activeUser>>[] = [];
+  for (const name of names) users.push(await activeUser(t, name));
+  return users as { -readonly [K in keyof Names]: Awaited<ReturnType<typeof activeUser>> };
 }
 
 let slugCounter = 0;

@@ -1,12 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeUser, backends, call, PASSWORD, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
+import { activeUser, activeUsers, backends, call, PASSWORD, suiteApp, TEST_ORI, uniqueEmail } from './helpers.ts';
 
 type User = { cookie: string; userId: string; email: string };
 
 for (const backend of backends()) {
   describe(`review 9: inviting by email reveals nothing about the address; invite by user from a picker (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User;
     let member: User;
     let outsider: User;
@@ -22,11 +22,7 @@ for (const backend of backends()) {
     const invite = (cookie: string, ref: string, body: unknown) => call(t, 'POST', `/api/v1/communities/${ref}/invitations`, { cookie, body });
 
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Invite Owner');
-      member = await activeUser(t, 'Invite Plain Member');
-      outsider = await activeUser(t, 'Invite Outsider');
-      active = await activeUser(t, 'Zelda Active');
+      [owner, member, outsider, active] = await activeUsers(t, 'Invite Owner', 'Invite Plain Member', 'Invite Outsider', 'Zelda Active');
       admin = await activeUser(t, 'Zelda Admin', { agencyAdmin: true });
       notOptedIn = await activeUser(t, 'Zelda Not Opted In', { optedIn: false });
       suspended = await activeUser(t, 'Zelda Suspended');
@@ -39,7 +35,6 @@ for (const backend of backends()) {
       restricted = (await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Invite Restricted', visibility: 'restricted' } })).body.slug;
       await call(t, 'POST', `/api/v1/communities/${slug}/join`, { cookie: member.cookie });
     });
-    after(() => t.dispose());
 
     it('answers an email invitation the same whether the address has no account, an active, pending, suspended, not-opted-in or administrator account, or a member', async () => {
       const answers = [];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import type { Db } from '../src/db/database.ts';
 import type { Database } from '../src/db/schema.ts';
-import { activeUser, backends, call, codeFor, PASSWORD, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, codeFor, PASSWORD, suiteApp } from './helpers.ts';
 import { request, signedInAccount, type ServerProcess } from './support/server-process.ts';
 import { twoProcesses, type TwoProcesses } from './support/processes.ts';
 
@@ -56,11 +56,7 @@ async function checkBurst(db: Kysely<Database>, userId: string, email: string, b
 
 for (const backend of backends()) {
   describe(`lockout in a burst (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend, { JC_LOCKOUT_ATTEMPTS: '5', JC_SCHEDULE_SECONDS: '3600' });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_LOCKOUT_ATTEMPTS: '5', JC_SCHEDULE_SECONDS: '3600' });
 
     const emailOf = async (userId: string) => (await t.services.db.kysely.selectFrom('user').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email;
     const auditOf = (target: string) =>

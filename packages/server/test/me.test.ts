@@ -1,18 +1,16 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TEST_ORI, activate, backends, call, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { TEST_ORI, activate, backends, call, signUpAndIn, suiteApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`GET and PATCH /api/v1/me (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     before(async () => {
-      t = await startApp(backend);
       await t.services.db.kysely
         .insertInto('agency')
         .values({ id: 'agency-txdps', name: 'Texas Department of Public Safety (demo)', ori: 'TXDPS0000', created_at: new Date().toISOString() })
         .execute();
     });
-    after(() => t.dispose());
 
     it('needs a session', async () => {
       const res = await call(t, 'GET', '/api/v1/me');

@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { activate, addMember, backends, call, makeCommunity, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { activate, addMember, backends, call, makeCommunity, signUpAndIn, suiteApp } from './helpers.ts';
 
 /**
  * Property: on random community trees with random memberships, what the API
@@ -43,14 +43,12 @@ function model(tree: Node[], siteAdmin: boolean) {
 
 for (const backend of backends()) {
   describe(`membership trees: the API agrees with the model (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: { userId: string; cookie: string };
     before(async () => {
-      t = await startApp(backend);
       owner = await signUpAndIn(t, 'Tree Owner');
       await activate(t, owner.userId);
     });
-    after(() => t.dispose());
 
     it('reads, lists and cuts access exactly as the model says', async () => {
       await fc.assert(

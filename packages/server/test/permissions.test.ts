@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { activate, addMember, backends, call, makeCommunity, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { activate, addMember, backends, call, makeCommunity, signUpAndIn, suiteApp, type TestApp } from './helpers.ts';
 import { makeKeyPair } from './support/saml-idp.ts';
 
 /**
@@ -165,11 +165,10 @@ function expected(role: RoleName, vis: Vis, level: Level, op: string): number | 
 
 for (const backend of backends()) {
   describe(`permission matrix: role × visibility × level × operation (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     const actors = new Map<RoleName, { cookie: string; userId: string }>();
     let founder: string;
     before(async () => {
-      t = await startApp(backend);
       for (const role of ROLES) {
         const u = await signUpAndIn(t, `Actor ${role}`);
         if (role !== 'pending') {
@@ -186,7 +185,6 @@ for (const backend of backends()) {
       });
       assert.equal(registered.status, 201, JSON.stringify(registered.body));
     });
-    after(() => t.dispose());
 
     /** Fresh communities for one cell: the target (top-level or under a public parent) and its people. */
     async function fixture(role: RoleName, vis: Vis, level: Level, helpers: { plain: string; requester: string; bystander: string }): Promise<Fixture> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decide, type Access, type Actor, type CommunityRow, type Decision } from '../src/authz.ts';
 import type { Role } from '../src/db/schema.ts';
 import { answerTopic, deleteReply, deleteTopic, editReply, editTopic, replyToTopic } from '../src/forums/policy.ts';
-import { EDIT_WINDOW_MS, changeActivity, contentRights, deletePost, editActivity, editPost, makeTemplate, removeMember, type ContentRights } from '../src/policy.ts';
+import { EDIT_WINDOW_MS, administerUsers, changeActivity, changeUser, contentRights, deletePost, editActivity, editPost, makeTemplate, removeMember, type ContentRights } from '../src/policy.ts';
 
 /*
  * The rules as pure functions: the community rule (decide) and the per-object
@@ -129,5 +129,18 @@ describe('per-object rules', () => {
     assert.equal(code(removeMember(access('moderator'), { role: 'moderator' })), '403 OWNER_REQUIRED');
     assert.equal(code(removeMember(access('owner'), { role: 'owner' })), 'ALLOW');
     assert.equal(code(removeMember(access(null, { actor: { siteAdmin: true } }), { role: 'owner' })), 'ALLOW');
+  });
+});
+
+describe('user administration rules', () => {
+  it('agency and site administrators administer users; only a site administrator changes or unlocks a site administrator', () => {
+    assert.equal(code(administerUsers(actor())), '403 ADMIN_REQUIRED');
+    assert.equal(code(administerUsers(actor({ agencyAdmin: true }))), 'ALLOW');
+    assert.equal(code(administerUsers(actor({ agencyAdmin: true, agencyId: null }))), '403 ADMIN_REQUIRED');
+    assert.equal(code(administerUsers(actor({ siteAdmin: true, status: 'suspended' }))), '403 ADMIN_REQUIRED');
+    assert.equal(code(administerUsers(actor({ siteAdmin: true }))), 'ALLOW');
+    assert.equal(code(changeUser(actor({ agencyAdmin: true }), { site_admin: 0 }, 'change')), 'ALLOW');
+    assert.equal(code(changeUser(actor({ agencyAdmin: true }), { site_admin: 1 }, 'unlock')), '403 SITE_ADMIN_REQUIRED');
+    assert.equal(code(changeUser(actor({ siteAdmin: true }), { site_admin: 1 }, 'change')), 'ALLOW');
   });
 });

@@ -1,26 +1,22 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { activeUser, backends, call, startApp, type TestApp } from './helpers.ts';
+import { activeUser, activeUsers, backends, call, suiteApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`community feed API (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: { cookie: string; userId: string };
     let member: { cookie: string; userId: string };
     let outsider: { cookie: string; userId: string };
     let pub: string;
     let restricted: string;
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Feed Owner');
-      member = await activeUser(t, 'Feed Member');
-      outsider = await activeUser(t, 'Feed Outsider');
+      [owner, member, outsider] = await activeUsers(t, 'Feed Owner', 'Feed Member', 'Feed Outsider');
       pub = (await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Feed Public', visibility: 'public' } })).body.slug;
       restricted = (await call(t, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: 'Feed Restricted', visibility: 'restricted' } })).body.slug;
       await call(t, 'POST', `/api/v1/communities/${pub}/join`, { cookie: member.cookie });
     });
-    after(() => t.dispose());
 
     const post = (cookie: string, slug: string, body: Record<string, unknown>) => call(t, 'POST', `/api/v1/communities/${slug}/posts`, { cookie, body });
 

@@ -1,18 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../src/clock.ts';
-import { activeUser, backends, call, PASSWORD, signIn as fullSignIn, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, PASSWORD, signIn as fullSignIn, suiteApp } from './helpers.ts';
 
 const T0 = '2026-06-01T08:00:00.000Z';
 
 for (const backend of backends()) {
   describe(`sign-in controls (${backend.name})`, () => {
-    let t: TestApp;
     const clock = new ManualClock(T0);
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600', JC_SIGN_IN_RATE_PER_MINUTE: '1000' }, { clock });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600', JC_SIGN_IN_RATE_PER_MINUTE: '1000' }, { clock });
 
     const signIn = (email: string, password: string, headers: Record<string, string> = {}) => call(t, 'POST', '/api/auth/sign-in/email', { body: { email, password }, headers });
     const emailOf = async (userId: string) => (await t.services.db.kysely.selectFrom('user').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email;
@@ -81,12 +77,8 @@ for (const backend of backends()) {
   });
 
   describe(`rate limits (${backend.name})`, () => {
-    let t: TestApp;
     const clock = new ManualClock(T0);
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600', JC_SIGN_IN_RATE_PER_MINUTE: '5', JC_WRITE_RATE_PER_MINUTE: '10' }, { clock });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600', JC_SIGN_IN_RATE_PER_MINUTE: '5', JC_WRITE_RATE_PER_MINUTE: '10' }, { clock });
 
     it('limits sign-in attempts a minute for one account, with Retry-After, and lets them through the next minute', async () => {
       clock.set(T0);

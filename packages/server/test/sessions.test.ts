@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeUser, backends, call, OTHER_ORIGIN, signInFrom, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, call, OTHER_ORIGIN, signInFrom, suiteApp } from './helpers.ts';
 import { credentialKey } from '../src/http/credentials.ts';
 
 /*
@@ -10,11 +10,7 @@ import { credentialKey } from '../src/http/credentials.ts';
  */
 for (const backend of backends()) {
   describe(`session resolution (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
 
     it('a session deleted in the database (as another process would) is refused on the very next request', async () => {
       const officer = await activeUser(t, 'Revoked Elsewhere');

@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { activeUser, addMember, backends, call, startApp, type TestApp } from './helpers.ts';
+import { activeUsers, addMember, backends, call, suiteApp } from './helpers.ts';
 
 /*
  * Security review, finding 1: a community's slug could be another community's
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 for (const backend of backends()) {
   describe(`a slug never stands for another community's id (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let owner: User, member: User, removed: User, attacker: User;
     let tf: { id: string; slug: string };
     let pub: { id: string; slug: string };
@@ -50,11 +50,7 @@ for (const backend of backends()) {
     };
 
     before(async () => {
-      t = await startApp(backend);
-      owner = await activeUser(t, 'Task Force Owner');
-      member = await activeUser(t, 'Task Force Member');
-      removed = await activeUser(t, 'Removed Member');
-      attacker = await activeUser(t, 'Attacker');
+      [owner, member, removed, attacker] = await activeUsers(t, 'Task Force Owner', 'Task Force Member', 'Removed Member', 'Attacker');
       tf = await ok(owner, 'POST', '/communities', { name: 'I-35 Task Force', visibility: 'restricted' });
       pub = await ok(owner, 'POST', '/communities', { name: 'Open Exchange', visibility: 'public' });
       await addMember(t, tf.id, member.userId);
@@ -68,7 +64,6 @@ for (const backend of backends()) {
       tfPostId = (await ok(owner, 'POST', `/communities/${tf.slug}/posts`, { body: 'task force only' })).id;
       pubPostId = (await ok(member, 'POST', `/communities/${pub.slug}/posts`, { body: 'in the open' })).id;
     });
-    after(() => t.dispose());
 
     it('refuses a slug shaped like an id, or equal to any community’s id, and never derives one from a name', async () => {
       for (const slug of [tf.id, tf.id.toUpperCase(), randomUUID()]) {

@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import type { JusticeConnectApp } from '../src/app.ts';
+import { OTHER_ORIGIN } from './helpers.ts';
+
 /** A small Server-Sent Events reader for tests: reads a fetch Response's body as it arrives. */
 export interface SseMessage {
   id?: string;
@@ -92,4 +96,15 @@ export class SseReader {
   events(type?: string) {
     return this.messages.filter((m) => m.id !== undefined && (!type || m.event === type));
   }
+}
+
+/** A live stream opened with a cookie or a bearer token (from its portal's origin), read past its `ready`. */
+export async function openStream(app: JusticeConnectApp, credential: { cookie: string } | { token: string }) {
+  const abort = new AbortController();
+  const headers: Record<string, string> = 'cookie' in credential ? { cookie: credential.cookie } : { authorization: `Bearer ${credential.token}`, origin: OTHER_ORIGIN };
+  const res = await app.app.request('/api/v1/events', { headers, signal: abort.signal });
+  assert.equal(res.status, 200, res.status === 200 ? '' : await res.clone().text());
+  const reader = new SseReader(res);
+  await reader.next('ready');
+  return { reader, close: () => abort.abort() };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Db } from '../src/db/database.ts';
 import { ManualClock } from '../src/clock.ts';
 import { PROCESS_ID } from '../src/events/stream-slots.ts';
-import { activeUser, backends, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, suiteApp } from './helpers.ts';
 import { SseReader } from './sse.ts';
 import { signedInAccount, type ServerProcess } from './support/server-process.ts';
 import { twoProcesses, type TwoProcesses } from './support/processes.ts';
@@ -65,12 +65,8 @@ for (const backend of backends()) {
   });
 
   describe(`live streams of a process that died (${backend.name})`, () => {
-    let t: TestApp;
     const clock = new ManualClock();
-    before(async () => {
-      t = await startApp(backend, { JC_MAX_STREAMS_PER_USER: '2', JC_HEARTBEAT_SECONDS: '20' }, { clock });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_MAX_STREAMS_PER_USER: '2', JC_HEARTBEAT_SECONDS: '20' }, { clock });
 
     it('streams of a crashed process stop counting after three missed heartbeats and are swept; live ones keep their slot', async () => {
       clock.set(new Date());

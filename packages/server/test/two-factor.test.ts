@@ -1,22 +1,18 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { base32 } from '@better-auth/utils/base32';
 import { createOTP } from '@better-auth/utils/otp';
 import { ManualClock } from '../src/clock.ts';
 import { NOTICE } from '../src/routes/notice.ts';
-import { activate, call, codeFor, OTHER_ORIGIN, PASSWORD, sessionCookie, signIn, signUpAndIn, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
+import { activate, call, codeFor, OTHER_ORIGIN, PASSWORD, sessionCookie, signIn, signUpAndIn, suiteApp, TEST_ORI, uniqueEmail } from './helpers.ts';
 import { backends } from './helpers.ts';
 
 const challengeOf = (headers: Headers) => headers.getSetCookie().find((c) => c.includes('two_factor='))!.split(';')[0]!;
 
 for (const backend of backends()) {
   describe(`second factor, notice and sessions (${backend.name})`, () => {
-    let t: TestApp;
     const clock = new ManualClock();
-    before(async () => {
-      t = await startApp(backend, { JC_SCHEDULE_SECONDS: '3600' }, { clock });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_SCHEDULE_SECONDS: '3600' }, { clock });
 
     it('a password-only session gets 403 TWO_FACTOR_REQUIRED until an authenticator is confirmed, then the notice, then everything', async () => {
       clock.set(new Date());

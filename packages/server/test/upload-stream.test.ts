@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { FILE_LIMIT_BYTES } from '../src/data/files.ts';
-import { activeUser, addMember, backends, BASE_URL, makeCommunity, startApp, TEST_ORI, type Backend, type TestApp } from './helpers.ts';
+import { activeUser, addMember, backends, BASE_URL, makeCommunity, suiteApp, TEST_ORI, type Backend, type TestApp } from './helpers.ts';
 import { signedInAccount, startServer, type ServerProcess } from './support/server-process.ts';
 
 /*
@@ -111,11 +111,7 @@ for (const backend of backends()) {
   });
 
   describe(`uploads in flight are bounded (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend, { JC_UPLOADS_PER_USER: '2', JC_UPLOADS_PER_PROCESS: '3' });
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend, { JC_UPLOADS_PER_USER: '2', JC_UPLOADS_PER_PROCESS: '3' });
 
     const upload = (cookie: string, slug: string, name: string, size: number, o: Parameters<typeof multipart>[2] = {}) =>
       Promise.resolve(t.app.request(`/api/v1/communities/${slug}/files`, { method: 'POST', headers: headers(cookie), body: multipart(name, size, o), duplex: 'half' } as RequestInit)).then(async (r: Response) => ({ status: r.status, headers: r.headers, body: (await r.json()) as any }));

@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, TEST_ORI, backends, call, signUpAndIn, startApp, uniqueEmail, type TestApp } from './helpers.ts';
+import { PASSWORD, TEST_ORI, backends, call, signUpAndIn, suiteApp, uniqueEmail } from './helpers.ts';
 
 /**
  * Every route that takes input so far, with a valid body to break in each way:
@@ -33,13 +33,11 @@ function assertShape(res: { status: number; body: any }, status: number, field?:
 
 for (const backend of backends()) {
   describe(`bad input gets the 4xx error shape naming the field (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend, { JC_BODY_LIMIT: '2048' });
     let cookie: string;
     before(async () => {
-      t = await startApp(backend, { JC_BODY_LIMIT: '2048' });
       ({ cookie } = await signUpAndIn(t));
     });
-    after(() => t.dispose());
 
     for (const c of cases) {
       const opts = () => (c.auth ? { cookie } : {});

@@ -1,21 +1,19 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, TEST_ORI, activeUser, backends, call, signUpAndIn, startApp, type TestApp } from './helpers.ts';
+import { PASSWORD, TEST_ORI, activeUser, backends, call, signUpAndIn, suiteApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`agencies, vetting and the community gate (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let siteAdmin: { cookie: string; userId: string };
     let agencyAdmin: { cookie: string; userId: string };
     before(async () => {
-      t = await startApp(backend);
       siteAdmin = await activeUser(t, 'Site Admin', { siteAdmin: true });
       agencyAdmin = await activeUser(t, 'Agency Admin', { agencyAdmin: true });
       const other = await call(t, 'POST', '/api/v1/agencies', { cookie: siteAdmin.cookie, body: { name: 'Other Agency', ori: 'ok0000001' } });
       assert.equal(other.status, 201);
       assert.equal(other.body.ori, 'OK0000001');
     });
-    after(() => t.dispose());
 
     it('keeps a new account out of communities until its agency administrator approves it', async () => {
       const u = await signUpAndIn(t, 'New Recruit');
@@ -98,11 +96,7 @@ for (const backend of backends()) {
   });
 
   describe(`community lists hold only what the caller may read (${backend.name})`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startApp(backend);
-    });
-    after(() => t.dispose());
+    const t = suiteApp(backend);
 
     it('every listed item reads one by one, every readable one is listed, in updated order, across pages', async () => {
       const owner = await activeUser(t, 'List Owner');

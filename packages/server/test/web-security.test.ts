@@ -1,20 +1,18 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { activeUser, backends, BASE_URL, call, OTHER_ORIGIN, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, BASE_URL, call, OTHER_ORIGIN, suiteApp } from './helpers.ts';
 
 for (const backend of backends()) {
   describe(`web controls (${backend.name})`, () => {
-    let t: TestApp;
+    const t = suiteApp(backend);
     let cookie: string;
     before(async () => {
-      t = await startApp(backend);
       cookie = (await activeUser(t, 'Web Officer')).cookie;
     });
-    after(() => t.dispose());
 
     it('answers CORS only for the allow-list, with Vary: Origin and never a wildcard with credentials', async () => {
       const allowed = await call(t, 'GET', '/api/v1/health', { origin: OTHER_ORIGIN });

@@ -7,7 +7,7 @@ import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/schema.ts';
 import { eventsAfter, recordEvent } from '../src/events/events.ts';
-import { activeUser, backends, BASE_URL, call, startApp, type TestApp } from './helpers.ts';
+import { activeUser, backends, BASE_URL, call, startApp, suiteApp, type TestApp } from './helpers.ts';
 
 /*
  * Issue 19, finding 8: no cluster-wide lock on the write path. Writers record
@@ -39,11 +39,7 @@ function held() {
 
 const pgUrl = process.env.JC_TEST_DATABASE_URL;
 describe('write order on PostgreSQL: no writer waits for another', { skip: pgUrl ? false : 'needs JC_TEST_DATABASE_URL' }, () => {
-  let t: TestApp;
-  before(async () => {
-    t = await startApp(backends().find((b) => b.name === 'postgres')!);
-  });
-  after(() => t.dispose());
+  const t = suiteApp(backends().find((b) => b.name === 'postgres')!);
 
   it('two writers’ transactions do not wait on each other for event or audit ordering', async () => {
     const db = t.services.db.kysely;

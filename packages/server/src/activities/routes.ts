@@ -12,6 +12,7 @@ import { editActivity, makeTemplate } from './policy.ts';
 import { activityView, copyTemplate, findActivity, insertActivity, insertStep, listActivities, lockActivity, myTodos, updatePage } from './queries.ts';
 import { routes } from './schemas.ts';
 import { steps } from './steps.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * Activities: a goal with ordered steps, assigned to a member or the whole
@@ -68,10 +69,7 @@ export const activities = createRouter()
       await trx
         .updateTable('activity')
         .set({
-          ...(patch.title !== undefined && { title: patch.title }),
-          ...(patch.goal !== undefined && { goal: patch.goal }),
-          ...(patch.dueDate !== undefined && { due_date: patch.dueDate }),
-          ...(patch.status !== undefined && { status: patch.status }),
+          ...sentColumns(patch, { title: 'title', goal: 'goal', dueDate: 'due_date', status: 'status' }),
         })
         .where('id', '=', activity.id)
         .execute();

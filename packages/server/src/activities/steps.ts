@@ -4,6 +4,7 @@ import { createRouter } from '../http/router.ts';
 import { checkAssignee, checkSection, notifyAssignee, stepAccess, stepChanged } from './access.ts';
 import { activityView, lockActivity, moveStep, orderedSteps, renumber, stepUnderLock } from './queries.ts';
 import { routes } from './schemas.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * An activity's steps: change, check off, reorder and remove them (the
@@ -25,9 +26,7 @@ export const steps = createRouter()
       await trx
         .updateTable('activity_step')
         .set({
-          ...(patch.title !== undefined && { title: patch.title }),
-          ...(patch.notes !== undefined && { notes: patch.notes }),
-          ...(patch.dueDate !== undefined && { due_date: patch.dueDate }),
+          ...sentColumns(patch, { title: 'title', notes: 'notes', dueDate: 'due_date' }),
           ...(patch.assignee !== undefined && { assignee_kind: patch.assignee?.kind ?? null, assignee_id: patch.assignee?.kind === 'user' ? patch.assignee.id : null }),
           updated_at: now(trx),
         })
@@ -42,10 +41,7 @@ export const steps = createRouter()
   });
 
 /** Check off and uncheck: who did it and when are the server's, never the client's. */
-for (const [r, done] of [
-  [routes.done, true],
-  [routes.undone, false],
-] as const) {
+for (const [r, done] of [[routes.done, true], [routes.undone, false]] as const) {
   steps.openapi(r, async (c) => {
     const view = await inTransaction(c, async (trx) => {
       const { step, activity, access, rights } = await stepAccess(c, c.req.valid('param').id, trx);

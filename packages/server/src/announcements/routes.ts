@@ -12,6 +12,7 @@ import { createRouter } from '../http/router.ts';
 import { dismissAnnouncement, inAudience, shownTo } from './policy.ts';
 import { audienceColumns, shape } from './queries.ts';
 import { routes } from './schemas.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * Announcements: banners by severity for a time window and an audience
@@ -96,9 +97,7 @@ export const announcements = createRouter()
       await trx
         .updateTable('announcement')
         .set({
-          ...(body.severity !== undefined && { severity: body.severity }),
-          ...(body.title !== undefined && { title: body.title }),
-          ...(body.body !== undefined && { body: body.body }),
+          ...sentColumns(body, { severity: 'severity', title: 'title', body: 'body' }),
           ...(body.audience !== undefined && (await audienceColumns(trx, body.audience))),
           starts_at: startsAt,
           ends_at: endsAt,

@@ -24,6 +24,7 @@ import {
   type CommunitySettings,
 } from './queries.ts';
 import { routes } from './schemas.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * Communities: create, read, change and archive them, join and leave them,
@@ -109,11 +110,8 @@ export const communities = createRouter()
     const view = await inTransaction(c, async (trx) => {
       const access = await authorizeRef(c, c.req.valid('param').ref, 'community.update', trx);
       const changes = {
-        ...(body.name !== undefined && { name: body.name }),
-        ...(body.description !== undefined && { description: body.description }),
-        ...(body.bannerUrl !== undefined && { banner_url: body.bannerUrl }),
+        ...sentColumns(body, { name: 'name', description: 'description', bannerUrl: 'banner_url', visibility: 'visibility' }),
         ...(body.tags !== undefined && { tags: JSON.stringify(body.tags) }),
-        ...(body.visibility !== undefined && { visibility: body.visibility }),
         ...(body.settings !== undefined && { settings: JSON.stringify(body.settings) }),
         updated_at: now(trx),
       };

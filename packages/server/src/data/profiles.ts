@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
+import { sentColumns } from '../http/patch.ts';
 
 export interface Me {
   id: string;
@@ -34,21 +35,9 @@ export async function loadMe(db: Kysely<Database>, userId: string): Promise<Me |
     .selectFrom('user')
     .leftJoin('profile', 'profile.user_id', 'user.id')
     .leftJoin('agency', 'agency.id', 'profile.agency_id')
-    .select([
-      'user.id as id',
-      'user.name as name',
-      'user.email as email',
-      'profile.title as title',
-      'profile.mobile as mobile',
-      'profile.opted_in as opted_in',
-      'profile.opted_in_at as opted_in_at',
-      'profile.status as status',
-      'profile.site_admin as site_admin',
-      'profile.agency_admin as agency_admin',
-      'agency.id as agency_id',
-      'agency.name as agency_name',
-      'agency.ori as agency_ori',
-    ])
+    .select(['user.id as id', 'user.name as name', 'user.email as email'])
+    .select(['profile.title as title', 'profile.mobile as mobile', 'profile.opted_in as opted_in', 'profile.opted_in_at as opted_in_at', 'profile.status as status', 'profile.site_admin as site_admin', 'profile.agency_admin as agency_admin'])
+    .select(['agency.id as agency_id', 'agency.name as agency_name', 'agency.ori as agency_ori'])
     .where('user.id', '=', userId)
     .executeTakeFirst();
   if (!row) return null;
@@ -85,9 +74,7 @@ export async function updateProfile(db: Kysely<Database>, userId: string, patch:
   // Moving to another agency is a transfer: the new agency's administrator vets the account again.
   const transfer = patch.agencyId !== undefined && existing?.agency_id !== patch.agencyId;
   const changes = {
-    ...(patch.title !== undefined && { title: patch.title }),
-    ...(patch.mobile !== undefined && { mobile: patch.mobile }),
-    ...(patch.agencyId !== undefined && { agency_id: patch.agencyId }),
+    ...sentColumns(patch, { title: 'title', mobile: 'mobile', agencyId: 'agency_id' }),
     ...(transfer && { status: 'pending' as const, agency_admin: 0 }),
     ...(patch.optedIn !== undefined && {
       opted_in: patch.optedIn ? 1 : 0,

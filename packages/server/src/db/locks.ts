@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -46,4 +46,28 @@ export async function lockUser(db: Kysely<Database>, userId: string): Promise<vo
   const dialect = dialectOf(db);
   if (dialect.kind !== 'postgres') return;
   await dialect.forNoKeyUpdate(db.selectFrom('user').select('id').where('id', '=', userId)).execute();
+}
+
+/** What a row written with the client's id (`clientId`) is given besides: those fields are filled in here. */
+type ClientWritten<T extends 'post' | 'topic' | 'reply'> = Omit<Insertable<Database[T]>, 'client_id' | 'edited_at' | 'deleted_at' | 'created_at'>;
+
+/**
+ * Inserts a post, topic or reply, new (not edited or deleted) at `at`, once
+ * per author and `clientId`: the same clientId sent at once inserts one row
+ * (the unique (author_id, client_id) index decides), and every other request
+ * gets `false` and answers with that row.
+ */
+export async function insertOncePerClientId<T extends 'post' | 'topic' | 'reply'>(
+  db: Kysely<Database>,
+  table: T,
+  row: ClientWritten<T>,
+  clientId: string | undefined,
+  at: string,
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto(table)
+    .values({ ...row, client_id: clientId ?? null, edited_at: null, deleted_at: null, created_at: at } as never)
+    .onConflict((oc) => oc.columns(['author_id', 'client_id'] as never).doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows) > 0;
 }

@@ -6,6 +6,7 @@ import { appendAudit } from '../audit.ts';
 import { endSessions } from '../sessions.ts';
 import { defaultClaims, type ClaimNames, type IdpCreate, type IdpFileEntry, type IdpPatch, type IdpView } from './schemas.ts';
 import { certificateInfo, readSamlSettings, samlSettings, type SamlSettings } from './saml-settings.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * Identity providers in the database: rows to views (never the secret), and
@@ -111,9 +112,7 @@ export async function providerClash(db: Kysely<Database>, id: string, issuer: st
 
 function columns(input: IdpPatch & { protocol?: 'oidc' | 'saml' }) {
   return {
-    ...(input.displayName !== undefined && { display_name: input.displayName }),
-    ...(input.issuer !== undefined && { issuer: input.issuer }),
-    ...(input.clientId !== undefined && { client_id: input.clientId }),
+    ...sentColumns(input, { displayName: 'display_name', issuer: 'issuer', clientId: 'client_id' }),
     ...(input.scopes !== undefined && { scopes: JSON.stringify(input.scopes) }),
     ...(input.claims !== undefined && { claims: JSON.stringify(input.claims) }),
     ...(input.oris !== undefined && { oris: JSON.stringify([...new Set(input.oris)]) }),

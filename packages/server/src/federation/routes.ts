@@ -11,7 +11,7 @@ import { backchannelLogout, badLogoutForm } from './backchannel.ts';
 import { samlAcs, samlMetadata, startSaml } from './saml-routes.ts';
 import { samlSlo } from './saml-logout.ts';
 import { ACCESS_TOKEN_TYPE, federationRoutes, TokenExchangeSchema } from './schemas.ts';
-import { COOKIE_PATH, enabledProvider, ownPath, recordRefusal, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
+import { COOKIE_PATH, enabledProvider, keepSignInState, recordRefusal, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
 import { keepOpener, popupOrigin, popupRefusal, popupSignedIn } from './popup.ts';
 
 /*
@@ -49,7 +49,7 @@ export const federation = createRouter()
   .openapi(federationRoutes.start, async (c) => {
     const { id } = c.req.valid('param');
     const { returnTo, popup } = c.req.valid('query');
-    const { db, config, clock } = c.get('services');
+    const { config } = c.get('services');
     // Each start writes a row: limited per address like a password sign-in.
     await rateLimit(c, `federation:address:${origin(c).ip ?? 'unknown'}`, config.rates.signInPerMinute);
     try {
@@ -61,15 +61,7 @@ export const federation = createRouter()
       const state = randomToken();
       const nonce = randomToken();
       const verifier = randomToken();
-      // One browser value for all of this browser's sign-ins under way (two tabs both finish).
-      const known = getCookie(c, BROWSER_COOKIE);
-      const browser = known && /^[A-Za-z0-9_-]{43}$/.test(known) ? known : randomToken();
-      const at = clock.now();
-      await db.kysely.deleteFrom('federation_state').where('expires_at', '<', at.toISOString()).execute();
-      await db.kysely
-        .insertInto('federation_state')
-        .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce, code_verifier: verifier, return_to: ownPath(config.baseUrl, returnTo), popup_origin: opener, expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
-        .execute();
+      const browser = await keepSignInState(c, BROWSER_COOKIE, idp.id, state, { nonce, codeVerifier: verifier, returnTo, popupOrigin: opener });
       setCookie(c, BROWSER_COOKIE, browser, { httpOnly: true, sameSite: 'Lax', path: COOKIE_PATH, maxAge: STATE_TTL_MS / 1000, secure: config.baseUrl.startsWith('https:') });
       c.header('Cache-Control', 'no-store');
       return c.redirect(authorizationUrl(doc, idp, redirectUri(config.baseUrl, idp.id), { state, nonce, verifier }), 302);

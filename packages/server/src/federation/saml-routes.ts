@@ -8,7 +8,7 @@ import { readAssertion } from './accounts.ts';
 import { FederationError, randomToken, sha256 } from './oidc.ts';
 import type { Idp } from './queries.ts';
 import { authnRequest, checkResponse, claimsAnAnswer, spMetadata } from './saml.ts';
-import { COOKIE_PATH, enabledProvider, ownPath, recordRefusal, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
+import { COOKIE_PATH, enabledProvider, keepSignInState, recordRefusal, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
 import { popupRefusal, popupSignedIn } from './popup.ts';
 import { recordNameId } from './saml-logout.ts';
 
@@ -42,18 +42,11 @@ export const exceptSamlAcs =
 
 /** The start route, for a SAML provider: the AuthnRequest, its state kept, and the redirect to the IdP. */
 export async function startSaml(c: Context<AppEnv>, idp: Idp, returnTo: string | undefined, opener: string | null) {
-  const { db, config, clock } = c.get('services');
+  const { config } = c.get('services');
   const state = randomToken();
   const request = authnRequest(config.baseUrl, idp, state);
-  const known = getCookie(c, SAML_COOKIE);
-  const browser = known && /^[A-Za-z0-9_-]{43}$/.test(known) ? known : randomToken();
-  const at = clock.now();
-  await db.kysely.deleteFrom('federation_state').where('expires_at', '<', at.toISOString()).execute();
   // The request's ID is kept as the nonce: the answer must name it (InResponseTo). SAML has no PKCE verifier.
-  await db.kysely
-    .insertInto('federation_state')
-    .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idp.id, nonce: request.id, code_verifier: '', return_to: ownPath(config.baseUrl, returnTo), popup_origin: opener, expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
-    .execute();
+  const browser = await keepSignInState(c, SAML_COOKIE, idp.id, state, { nonce: request.id, codeVerifier: '', returnTo, popupOrigin: opener });
   const https = config.baseUrl.startsWith('https:');
   setCookie(c, SAML_COOKIE, browser, { httpOnly: true, sameSite: https ? 'None' : 'Lax', secure: https, path: COOKIE_PATH, maxAge: STATE_TTL_MS / 1000 });
   c.header('Cache-Control', 'no-store');

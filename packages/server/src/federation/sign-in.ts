@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { APIError } from 'better-auth/api';
 import type { FederatedSessionCall } from '../auth.ts';
 import { appendAudit, audit, origin, type Outcome } from '../audit.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { claimJti, provision, type Assertion, type Provisioned } from './accounts.ts';
-import { FederationError } from './oidc.ts';
+import { FederationError, randomToken, sha256 } from './oidc.ts';
 import { findProvider, toIdp, type Idp } from './queries.ts';
 
 /*
@@ -144,3 +145,28 @@ export function ownPath(baseUrl: string, returnTo: string | undefined): string {
   return url.origin === baseUrl ? `${url.pathname}${url.search}${url.hash}` : '/';
 }
 
+
+/**
+ * Keeps a sign-in under way (its state, nonce and verifier) until it expires,
+ * bound to this browser, and clears expired ones. One browser value, in the
+ * cookie `cookie`, serves all of this browser's sign-ins under way (two tabs
+ * both finish): returned, for the caller to set.
+ */
+export async function keepSignInState(
+  c: Context<AppEnv>,
+  cookie: string,
+  idpId: string,
+  state: string,
+  kept: { nonce: string; codeVerifier: string; returnTo: string | undefined; /** A popup sign-in: the allow-listed origin its answer is posted to (popup.ts). */ popupOrigin?: string | null },
+): Promise<string> {
+  const { db, config, clock } = c.get('services');
+  const known = getCookie(c, cookie);
+  const browser = known && /^[A-Za-z0-9_-]{43}$/.test(known) ? known : randomToken();
+  const at = clock.now();
+  await db.kysely.deleteFrom('federation_state').where('expires_at', '<', at.toISOString()).execute();
+  await db.kysely
+    .insertInto('federation_state')
+    .values({ state_hash: sha256(state), browser_hash: sha256(browser), idp_id: idpId, nonce: kept.nonce, code_verifier: kept.codeVerifier, return_to: ownPath(config.baseUrl, kept.returnTo), popup_origin: kept.popupOrigin ?? null, expires_at: new Date(at.getTime() + STATE_TTL_MS).toISOString() })
+    .execute();
+  return browser;
+}

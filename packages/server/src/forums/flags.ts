@@ -20,22 +20,12 @@ export const forumFlags = createRouter()
       .innerJoin('user as author', (j) => j.on((eb) => eb('author.id', '=', eb.fn.coalesce('reply.author_id', 'topic.author_id'))))
       .leftJoin('profile', 'profile.user_id', 'author.id')
       .leftJoin('agency', 'agency.id', 'profile.agency_id')
-      .select([
-        'forum_flag.id',
-        'forum_flag.reason',
-        'forum_flag.note',
-        'forum_flag.created_at',
-        'forum_flag.topic_id',
-        'forum_flag.reply_id',
-        'reporter.id as reporter_id',
-        'reporter.name as reporter_name',
-        'topic.title',
-        'topic.body as topic_body',
-        'reply.body as reply_body',
-        'author.id as author_id',
-        'author.name as author_name',
-        'agency.name as agency_name',
-      ])
+      .select(['forum_flag.id', 'forum_flag.reason', 'forum_flag.note', 'forum_flag.created_at', 'forum_flag.topic_id', 'forum_flag.reply_id'])
+      .select(['reporter.id as reporter_id', 'reporter.name as reporter_name'])
+      .select(['topic.title', 'topic.body as topic_body'])
+      .select(['reply.body as reply_body'])
+      .select(['author.id as author_id', 'author.name as author_name'])
+      .select(['agency.name as agency_name'])
       .where('forum_flag.community_id', '=', access.community.id)
       .where('forum_flag.resolved_at', 'is', null)
       .orderBy('forum_flag.created_at', 'desc')

@@ -8,6 +8,7 @@ import { deleteReply as mayDeleteReply, editReply, replyToTopic } from './policy
 import { NO_REPLY, addFlag, notifyMentions, replyAccess, topicAccess } from './access.ts';
 import { replyIn, sameClientIdReply, touchActivity } from './queries.ts';
 import { routes } from './schemas.ts';
+import { insertOncePerClientId } from '../db/locks.ts';
 
 /*
  * A topic's replies (the routes are declared with the forums' in forums.ts).
@@ -48,26 +49,18 @@ export const replies = createRouter()
       // The topic is locked (topicAccess): its last_seq is the current one.
       const seq = Number(topic.last_seq) + 1;
       const id = newId('rpl');
-      const inserted = await trx
-        .insertInto('reply')
-        .values({
-          id,
-          topic_id: topic.id,
-          author_id: me,
-          parent_id: parent?.id ?? null,
-          quote_id: quoteId,
-          root_seq: parent ? parent.root_seq : seq,
-          seq,
-          body: body.body,
-          client_id: body.clientId ?? null,
-          edited_at: null,
-          deleted_at: null,
-          created_at: at,
-        })
-        // The same clientId sent at once (to any topic): one row; the others answer with it (db/locks.ts).
-        .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows) === 0) return { view: await sameClientIdReply(trx, rights, me, body.clientId!), created: false };
+      // The same clientId sent at once (to any topic): one row; the others answer with it (db/locks.ts).
+      const inserted = await insertOncePerClientId(trx, 'reply', {
+      id,
+      topic_id: topic.id,
+      author_id: me,
+      parent_id: parent?.id ?? null,
+      quote_id: quoteId,
+      root_seq: parent ? parent.root_seq : seq,
+      seq,
+      body: body.body,
+      }, body.clientId, at);
+      if (!inserted) return { view: await sameClientIdReply(trx, rights, me, body.clientId!), created: false };
       // Counted only once the reply exists.
       await trx
         .updateTable('topic')
@@ -130,10 +123,7 @@ export const replies = createRouter()
   });
 
 /** Like and unlike: one like a member, counted on the reply so a page needs no count query. */
-for (const [r, on] of [
-  [routes.like, true],
-  [routes.unlike, false],
-] as const) {
+for (const [r, on] of [[routes.like, true], [routes.unlike, false]] as const) {
   replies.openapi(r, async (c) => {
     const result = await inTransaction(c, async (trx) => {
       const { reply, topic, access } = await replyAccess(c, c.req.valid('param').id, 'content.write', trx);

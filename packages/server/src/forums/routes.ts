@@ -2,7 +2,7 @@ import { allow, authorizeRef } from '../http/authorize.ts';
 import { contentRights } from '../authz.ts';
 import { newId } from '../db/ids.ts';
 import { now } from '../db/database.ts';
-import { lockCommunities } from '../db/locks.ts';
+import { insertOncePerClientId, lockCommunities } from '../db/locks.ts';
 import { emit, inTransaction } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
@@ -10,6 +10,7 @@ import { addFlag, notifyMentions, topicAccess, topicChanged } from './access.ts'
 import { answerTopic, deleteTopic as mayDeleteTopic, editTopic } from './policy.ts';
 import { createForum, deleteTopic, forumIn, listForums, othersReplied, replyIn, sameClientIdTopic, topicPage, topicView, touchActivity } from './queries.ts';
 import { routes } from './schemas.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * Forums: a community's forums, their topics, and the topics' replies (each
@@ -58,28 +59,20 @@ export const forums = createRouter()
       const id = newId('top');
       const at = now(trx);
       const topicTags = body.tags ?? [];
-      const inserted = await trx
-        .insertInto('topic')
-        .values({
-          id,
-          forum_id: body.forumId,
-          community_id: access.community.id,
-          author_id: me,
-          title: body.title,
-          body: body.body,
-          tags: JSON.stringify(topicTags),
-          question: body.question ? 1 : 0,
-          answer_reply_id: null,
-          client_id: body.clientId ?? null,
-          last_activity_at: at,
-          edited_at: null,
-          deleted_at: null,
-          created_at: at,
-        })
-        // The same clientId sent at once: one row; the others answer with it (db/locks.ts).
-        .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows) === 0) return { view: await sameClientIdTopic(trx, rights, me, body.clientId!), created: false };
+      // The same clientId sent at once: one row; the others answer with it (db/locks.ts).
+      const inserted = await insertOncePerClientId(trx, 'topic', {
+      id,
+      forum_id: body.forumId,
+      community_id: access.community.id,
+      author_id: me,
+      title: body.title,
+      body: body.body,
+      tags: JSON.stringify(topicTags),
+      question: body.question ? 1 : 0,
+      answer_reply_id: null,
+      last_activity_at: at,
+      }, body.clientId, at);
+      if (!inserted) return { view: await sameClientIdTopic(trx, rights, me, body.clientId!), created: false };
       if (topicTags.length) await trx.insertInto('topic_tag').values(topicTags.map((tag) => ({ topic_id: id, tag }))).execute();
       await trx.insertInto('topic_follow').values({ topic_id: id, user_id: me, created_at: at }).execute();
       await trx.updateTable('forum').set((eb) => ({ topic_count: eb('topic_count', '+', 1) })).where('id', '=', body.forumId).execute();
@@ -102,8 +95,7 @@ export const forums = createRouter()
       await trx
         .updateTable('topic')
         .set({
-          ...(patch.title !== undefined && { title: patch.title }),
-          ...(patch.body !== undefined && { body: patch.body }),
+          ...sentColumns(patch, { title: 'title', body: 'body' }),
           ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
           edited_at: now(trx),
         })

@@ -23,25 +23,10 @@ async function sessionState(db: Kysely<Database>, sessionId: string) {
       .innerJoin('user', 'user.id', 'session.userId')
       .leftJoin('session_activity', 'session_activity.session_id', 'session.id')
       .leftJoin('profile', 'profile.user_id', 'session.userId')
-      .select([
-        'session.id',
-        'session.userId',
-        'session.expiresAt',
-        'session.createdAt',
-        'user.name',
-        'user.email',
-        'user.twoFactorEnabled',
-        'session_activity.last_seen_at',
-        'session_activity.notice_version',
-        'session_activity.second_factor_at',
-        'session_activity.second_factor_by',
-        'profile.status',
-        'profile.locked_at',
-        'profile.opted_in',
-        'profile.site_admin',
-        'profile.agency_id',
-        'profile.agency_admin',
-      ])
+      .select(['session.id', 'session.userId', 'session.expiresAt', 'session.createdAt'])
+      .select(['user.name', 'user.email', 'user.twoFactorEnabled'])
+      .select(['session_activity.last_seen_at', 'session_activity.notice_version', 'session_activity.second_factor_at', 'session_activity.second_factor_by'])
+      .select(['profile.status', 'profile.locked_at', 'profile.opted_in', 'profile.site_admin', 'profile.agency_id', 'profile.agency_admin'])
       .where('session.id', '=', id),
   );
   return rows[0];

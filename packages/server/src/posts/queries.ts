@@ -57,20 +57,7 @@ export async function postPage(
     const communities = values.splice(0, communityIds.length);
     let q = db
       .selectFrom('post')
-      .select([
-        'post.id',
-        'post.community_id',
-        'post.type',
-        'post.audience',
-        'post.title',
-        'post.body',
-        'post.author_id',
-        'post.client_id',
-        'post.comment_count',
-        'post.attachment_id',
-        'post.edited_at',
-        'post.created_at',
-      ])
+      .select(['post.id', 'post.community_id', 'post.type', 'post.audience', 'post.title', 'post.body', 'post.author_id', 'post.client_id', 'post.comment_count', 'post.attachment_id', 'post.edited_at', 'post.created_at'])
       .where('post.deleted_at', 'is', null)
       // Followers-only entries: the one audience rule (audience.ts).
       .where((eb) => visibleToReader(eb, userId));

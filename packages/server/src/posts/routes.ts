@@ -11,6 +11,7 @@ import { postEvent } from './audience.ts';
 import { deletePost, editPost } from './policy.ts';
 import { commentsOf, mentionedUserIds, postPage, reactionState, reportQueue } from './queries.ts';
 import { routes } from './schemas.ts';
+import { insertOncePerClientId } from '../db/locks.ts';
 
 /*
  * The feed: a community's posts and everyone's combined feed, with their
@@ -71,25 +72,18 @@ export const posts = createRouter()
           return { view: await onePost(c, access, same.id, trx), created: false };
         }
       }
-      const inserted = await trx
-        .insertInto('post')
-        .values({
-          id,
-          community_id: access.community.id,
-          author_id: me,
-          type: body.attachmentId && body.type === 'status' ? 'file' : body.type,
-          audience: body.audience,
-          title: body.title ?? null,
-          body: body.body,
-          attachment_id: body.attachmentId ?? null,
-          client_id: body.clientId ?? null,
-          edited_at: null,
-          deleted_at: null,
-          created_at: at,
-        })
-        .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows) === 0) {
+      // The same clientId sent at once: one row; the others answer with it (db/locks.ts).
+      const inserted = await insertOncePerClientId(trx, 'post', {
+      id,
+      community_id: access.community.id,
+      author_id: me,
+      type: body.attachmentId && body.type === 'status' ? 'file' : body.type,
+      audience: body.audience,
+      title: body.title ?? null,
+      body: body.body,
+      attachment_id: body.attachmentId ?? null,
+      }, body.clientId, at);
+      if (!inserted) {
         const same = await first();
         if (!same) throw new Error('a post conflicted on its clientId, yet none has it');
         return { view: await onePost(c, access, same.id, trx), created: false };

@@ -36,22 +36,18 @@ const create = createRoute({
   request: jsonBody(AgencyCreate),
   responses: { 201: jsonContent(AgencySchema, 'Created'), ...communityErrors },
 });
-const setAdmin = createRoute({
-  method: 'put',
-  path: '/{ori}/admins/{userId}',
-  tags,
-  summary: 'Make a user of the agency its administrator (site administrators)',
-  request: { params: AdminParams },
-  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
-});
-const unsetAdmin = createRoute({
-  method: 'delete',
-  path: '/{ori}/admins/{userId}',
-  tags,
-  summary: 'Stop a user administering the agency (site administrators)',
-  request: { params: AdminParams },
-  responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
-});
+/** Making a user the agency's administrator (PUT) or not (DELETE). */
+const adminRoute = (method: 'put' | 'delete', summary: string) =>
+  createRoute({
+    method,
+    path: '/{ori}/admins/{userId}',
+    tags,
+    summary,
+    request: { params: AdminParams },
+    responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
+  });
+const setAdmin = adminRoute('put', 'Make a user of the agency its administrator (site administrators)');
+const unsetAdmin = adminRoute('delete', 'Stop a user administering the agency (site administrators)');
 
 /** Makes a user their agency's administrator or not; the audit log records the role before and after, in the same transaction. */
 async function setAgencyAdmin(c: Context<AppEnv>, ori: string, userId: string, value: 0 | 1) {

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth.ts';
 import { currentUser, emit, inTransaction, type AppEnv } from '../http/context.ts';
@@ -52,60 +52,35 @@ const SessionSchema = z
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const failures = { 400: json(ErrorBodySchema, 'Invalid input'), 401: json(ErrorBodySchema, 'Wrong email or password') };
+const userAnswer = (description: string) => json(z.object({ user: z.object({ id: z.string() }).loose() }), description);
 const limited = { 429: json(ErrorBodySchema, 'Too many attempts a minute from this address or for this account (see Retry-After)') };
 
-const signUp = createRoute({
-  method: 'post',
-  path: '/sign-up/email',
-  tags: ['auth'],
-  summary: 'Create an account with email and password',
-  request: { body: { required: true, content: { 'application/json': { schema: SignUpSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Account created'), ...failures, 422: json(ErrorBodySchema, 'Email already in use'), ...limited },
+/** A better-auth endpoint JusticeConnect exposes: a POST of a JSON body, checked by `schema` first. */
+const authPost = <P extends string, S extends z.ZodType, R extends RouteConfig['responses']>(path: P, summary: string, schema: S, responses: R, options: { required?: boolean } = {}) =>
+  createRoute({ method: 'post', path, tags: ['auth'], summary, request: { body: { required: options.required ?? true, content: { 'application/json': { schema } } } }, responses });
+
+const signUp = authPost('/sign-up/email', 'Create an account with email and password', SignUpSchema, {
+  200: userAnswer('Account created'), ...failures, 422: json(ErrorBodySchema, 'Email already in use'), ...limited,
 });
 
-const signIn = createRoute({
-  method: 'post',
-  path: '/sign-in/email',
-  tags: ['auth'],
-  summary: 'Sign in; same-origin pages get a session cookie, allow-listed origins a bearer token in `set-auth-token`',
-  request: { body: { required: true, content: { 'application/json': { schema: SignInSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, ...limited },
+const signIn = authPost('/sign-in/email', 'Sign in; same-origin pages get a session cookie, allow-listed origins a bearer token in `set-auth-token`', SignInSchema, {
+  200: userAnswer('Signed in'), ...failures, ...limited,
 });
 
-const signOut = createRoute({
-  method: 'post',
-  path: '/sign-out',
-  tags: ['auth'],
-  summary: 'End the current session',
-  request: { body: { required: false, content: { 'application/json': { schema: z.strictObject({}) } } } },
-  responses: { 200: json(z.object({ success: z.boolean() }), 'Signed out') },
+const signOut = authPost('/sign-out', 'End the current session', z.strictObject({}), {
+  200: json(z.object({ success: z.boolean() }), 'Signed out'),
+}, { required: false });
+
+const enableTwoFactor = authPost('/two-factor/enable', 'Start setting up an authenticator app (signed in without a code yet): answers the otpauth URI and backup codes; confirm with verify-totp. An account with a password gives it; a federated account has none.', z.strictObject({ password: Password.optional() }), {
+  200: json(z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) }), 'The secret to scan, and backup codes to keep'), ...failures,
 });
 
-const enableTwoFactor = createRoute({
-  method: 'post',
-  path: '/two-factor/enable',
-  tags: ['auth'],
-  summary: 'Start setting up an authenticator app (signed in without a code yet): answers the otpauth URI and backup codes; confirm with verify-totp. An account with a password gives it; a federated account has none.',
-  request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ password: Password.optional() }) } } } },
-  responses: { 200: json(z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) }), 'The secret to scan, and backup codes to keep'), ...failures },
+const verifyTotp = authPost('/two-factor/verify-totp', 'The one-time code from the authenticator app: completes a sign-in, or confirms a new authenticator. A code works once.', TotpSchema, {
+  200: userAnswer('Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked'), ...limited,
 });
 
-const verifyTotp = createRoute({
-  method: 'post',
-  path: '/two-factor/verify-totp',
-  tags: ['auth'],
-  summary: 'The one-time code from the authenticator app: completes a sign-in, or confirms a new authenticator. A code works once.',
-  request: { body: { required: true, content: { 'application/json': { schema: TotpSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked'), ...limited },
-});
-
-const verifyBackupCode = createRoute({
-  method: 'post',
-  path: '/two-factor/verify-backup-code',
-  tags: ['auth'],
-  summary: 'A backup code instead of the authenticator (each works once)',
-  request: { body: { required: true, content: { 'application/json': { schema: BackupCodeSchema } } } },
-  responses: { 200: json(z.object({ user: z.object({ id: z.string() }).loose() }), 'Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked'), ...limited },
+const verifyBackupCode = authPost('/two-factor/verify-backup-code', 'A backup code instead of the authenticator (each works once)', BackupCodeSchema, {
+  200: userAnswer('Signed in'), ...failures, 403: json(ErrorBodySchema, 'Locked'), ...limited,
 });
 
 const getSession = createRoute({

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { unlockAccount } from '../security.ts';
 import type { Context } from 'hono';
 import { loadActor, type Actor } from '../authz.ts';
-import { requireCommunityUser } from '../http/authorize.ts';
+import { allow, requireCommunityUser } from '../http/authorize.ts';
+import { administerUsers, changeUser } from '../users/policy.ts';
 import { now } from '../db/database.ts';
 import type { Kysely } from 'kysely';
 import type { Database, UserStatus } from '../db/schema.ts';
@@ -37,9 +38,7 @@ const Params = z.object({ id: z.string().min(1).max(100) });
 async function requireUserAdmin(c: Context<AppEnv>): Promise<Actor> {
   const user = await requireUser(c);
   const actor = await loadActor(c.get('services').db.kysely, user.id);
-  if (actor.status !== 'active' || !(actor.siteAdmin || (actor.agencyAdmin && actor.agencyId))) {
-    throw new ApiError(403, 'ADMIN_REQUIRED', 'Only an agency or site administrator may do that.');
-  }
+  allow(administerUsers(actor));
   return actor;
 }
 
@@ -48,19 +47,10 @@ function baseQuery(db: Kysely<Database>, admin: Actor) {
     .selectFrom('user')
     .innerJoin('profile', 'profile.user_id', 'user.id')
     .leftJoin('agency', 'agency.id', 'profile.agency_id')
-    .select([
-      'user.id as id',
-      'user.name as name',
-      'user.email as email',
-      'profile.title as title',
-      'agency.name as agency_name',
-      'agency.ori as agency_ori',
-      'profile.status as status',
-      'profile.agency_admin as agency_admin',
-      'profile.site_admin as site_admin',
-      'profile.locked_at as locked_at',
-      'profile.created_at as created_at',
-    ]);
+    .select(['user.id as id', 'user.name as name', 'user.email as email'])
+    .select(['profile.title as title'])
+    .select(['agency.name as agency_name', 'agency.ori as agency_ori'])
+    .select(['profile.status as status', 'profile.agency_admin as agency_admin', 'profile.site_admin as site_admin', 'profile.locked_at as locked_at', 'profile.created_at as created_at']);
   if (!admin.siteAdmin) q = q.where('profile.agency_id', '=', admin.agencyId!);
   return q;
 }
@@ -108,7 +98,7 @@ async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 's
     // Outside the administrator's agency, a user simply is not found.
     const row = await baseQuery(trx, admin).where('user.id', '=', id).executeTakeFirst();
     if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user in your agency.');
-    if (row.site_admin && !admin.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may change a site administrator.');
+    allow(changeUser(admin, row, 'change'));
     await trx.updateTable('profile').set({ status: TARGET[verb], updated_at: now(trx) }).where('user_id', '=', id).execute();
     // Suspension and removal end every session of that user at once.
     if (verb !== 'approve') await trx.deleteFrom('session').where('userId', '=', id).execute();
@@ -171,7 +161,7 @@ export const users = createRouter()
       const user = await inTransaction(c, async (trx) => {
         const row = await baseQuery(trx, admin).where('user.id', '=', id).executeTakeFirst();
         if (!row) throw new ApiError(404, 'USER_NOT_FOUND', 'No such user in your agency.');
-        if (row.site_admin && !admin.siteAdmin) throw new ApiError(403, 'SITE_ADMIN_REQUIRED', 'Only a site administrator may unlock a site administrator.');
+        allow(changeUser(admin, row, 'unlock'));
         await unlockAccount(trx, id);
         return { ...row, locked_at: null };
       });

@@ -8,6 +8,7 @@ import { createRouter } from '../http/router.ts';
 import { admin, changed, directory } from './access.ts';
 import { communityIdOf, findService, writeAccess } from './queries.ts';
 import { routes } from './schemas.ts';
+import { sentColumns } from '../http/patch.ts';
 
 /*
  * The portal's service directory: services with their status and
@@ -80,15 +81,9 @@ export const services = createRouter()
       await trx
         .updateTable('service')
         .set({
-          ...(body.name !== undefined && { name: body.name }),
-          ...(body.icon !== undefined && { icon: body.icon }),
-          ...(body.description !== undefined && { description: body.description }),
-          ...(body.url !== undefined && { url: body.url }),
+          ...sentColumns(body, { name: 'name', icon: 'icon', description: 'description', url: 'url', accessInstructions: 'access_instructions', healthUrl: 'health_url', position: 'position' }),
           ...(communityId !== undefined && { community_id: communityId }),
           ...(body.access !== undefined && { access_rule: body.access.rule }),
-          ...(body.accessInstructions !== undefined && { access_instructions: body.accessInstructions }),
-          ...(body.healthUrl !== undefined && { health_url: body.healthUrl }),
-          ...(body.position !== undefined && { position: body.position }),
           updated_at: now(trx),
         })
         .where('id', '=', service.id)

@@ -1,24 +1,23 @@
 import { type Kysely } from 'kysely';
+import { createIndex, createTable } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('agency')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('ori', 'text', (c) => c.notNull().unique())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createTable('profile')
-    .addColumn('user_id', 'text', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
-    .addColumn('agency_id', 'text', (c) => c.references('agency.id').onDelete('set null'))
-    .addColumn('title', 'text')
-    .addColumn('mobile', 'text')
-    .addColumn('opted_in', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('opted_in_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('profile_agency_idx').on('profile').column('agency_id').execute();
+  await createTable(db, 'agency', `
+    id text primary key,
+    name text not null,
+    ori text not null unique,
+    created_at text not null,
+  `);
+  await createTable(db, 'profile', `
+    user_id text primary key references user.id on delete cascade,
+    agency_id text references agency.id on delete set null,
+    title text,
+    mobile text,
+    opted_in integer not null default 0,
+    opted_in_at text,
+    created_at text not null,
+    updated_at text not null,
+  `);
+  await createIndex(db, 'profile_agency_idx', 'profile', ['agency_id']);
 }

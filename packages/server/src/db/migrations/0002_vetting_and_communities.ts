@@ -1,43 +1,62 @@
 import { type Kysely } from 'kysely';
+import { addColumn, createIndex, createTable } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('profile').addColumn('status', 'text', (c) => c.notNull().defaultTo('pending')).execute();
-  await db.schema.alterTable('profile').addColumn('site_admin', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('profile').addColumn('agency_admin', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await addColumn(db, 'profile', 'status', "text not null default 'pending'");
+  await addColumn(db, 'profile', 'site_admin', 'integer not null default 0');
+  await addColumn(db, 'profile', 'agency_admin', 'integer not null default 0');
   // Accounts from before vetting existed keep working.
   await db.updateTable('profile').set({ status: 'active' }).execute();
-  await db.schema.createIndex('profile_agency_status_idx').on('profile').columns(['agency_id', 'status']).execute();
+  await createIndex(db, 'profile_agency_status_idx', 'profile', ['agency_id', 'status']);
 
-  await db.schema
-    .createTable('community')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('parent_id', 'text', (c) => c.references('community.id').onDelete('restrict'))
-    .addColumn('slug', 'text', (c) => c.notNull().unique())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('banner_url', 'text')
-    .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('visibility', 'text', (c) => c.notNull())
-    .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
-    .addColumn('created_by', 'text', (c) => c.notNull().references('user.id'))
-    .addColumn('archived_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('community_parent_idx').on('community').column('parent_id').execute();
-  await db.schema.createIndex('community_updated_idx').on('community').columns(['updated_at', 'id']).execute();
+  await createTable(db, 'community', `
 
-  await db.schema
-    .createTable('membership')
-    .addColumn('community_id', 'text', (c) => c.notNull().references('community.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('membership_pk', ['community_id', 'user_id'])
-    .execute();
-  await db.schema.createIndex('membership_user_idx').on('membership').columns(['user_id', 'state']).execute();
-  await db.schema.createIndex('membership_community_state_idx').on('membership').columns(['community_id', 'state']).execute();
+    id text primary key,
+
+    parent_id text references community.id on delete restrict,
+
+    slug text not null unique,
+
+    name text not null,
+
+    description text not null default '',
+
+    banner_url text,
+
+    tags text not null default '[]',
+
+    visibility text not null,
+
+    settings text not null default '{}',
+
+    created_by text not null references user.id,
+
+    archived_at text,
+
+    created_at text not null,
+
+    updated_at text not null,
+
+  `);
+  await createIndex(db, 'community_parent_idx', 'community', ['parent_id']);
+  await createIndex(db, 'community_updated_idx', 'community', ['updated_at', 'id']);
+
+  await createTable(db, 'membership', `
+
+    community_id text not null references community.id on delete cascade,
+
+    user_id text not null references user.id on delete cascade,
+
+    role text not null,
+
+    state text not null,
+
+    created_at text not null,
+
+    updated_at text not null,
+
+  `, { primaryKey: ['community_id', 'user_id'] });
+  await createIndex(db, 'membership_user_idx', 'membership', ['user_id', 'state']);
+  await createIndex(db, 'membership_community_state_idx', 'membership', ['community_id', 'state']);
 }

@@ -1,99 +1,90 @@
 import { type Kysely } from 'kysely';
+import { createIndex, createTable } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('forum')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('community_id', 'text', (c) => c.notNull().references('community.id').onDelete('cascade'))
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('topic_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('last_activity_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('forum_community_idx').on('forum').columns(['community_id', 'position']).execute();
-  await db.schema
-    .createTable('topic')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('forum_id', 'text', (c) => c.notNull().references('forum.id').onDelete('cascade'))
-    .addColumn('community_id', 'text', (c) => c.notNull().references('community.id').onDelete('cascade'))
-    .addColumn('author_id', 'text', (c) => c.notNull().references('user.id'))
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('question', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('answer_reply_id', 'text')
-    .addColumn('pinned', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('reply_count', 'integer', (c) => c.notNull().defaultTo(0))
+  await createTable(db, 'forum', `
+    id text primary key,
+    community_id text not null references community.id on delete cascade,
+    name text not null,
+    description text not null default '',
+    position integer not null,
+    topic_count integer not null default 0,
+    last_activity_at text,
+    created_at text not null,
+  `);
+  await createIndex(db, 'forum_community_idx', 'forum', ['community_id', 'position']);
+  await createTable(db, 'topic', `
+    id text primary key,
+    forum_id text not null references forum.id on delete cascade,
+    community_id text not null references community.id on delete cascade,
+    author_id text not null references user.id,
+    title text not null,
+    body text not null,
+    tags text not null default '[]',
+    question integer not null default 0,
+    answer_reply_id text,
+    pinned integer not null default 0,
+    locked integer not null default 0,
+    reply_count integer not null default 0,
     // The last reply's sequence number in this topic: replies are numbered 1, 2, 3… in the order written.
-    .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('client_id', 'text')
-    .addColumn('last_activity_at', 'text', (c) => c.notNull())
-    .addColumn('edited_at', 'text')
-    .addColumn('deleted_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
+    last_seq integer not null default 0,
+    client_id text,
+    last_activity_at text not null,
+    edited_at text,
+    deleted_at text,
+    created_at text not null,
+  `);
   // Topic lists: pinned first, then most recent activity, per community and per forum.
-  await db.schema.createIndex('topic_community_list_idx').on('topic').columns(['community_id', 'pinned', 'last_activity_at', 'id']).execute();
-  await db.schema.createIndex('topic_forum_list_idx').on('topic').columns(['forum_id', 'pinned', 'last_activity_at', 'id']).execute();
-  await db.schema.createIndex('topic_author_client_idx').on('topic').columns(['author_id', 'client_id']).unique().execute();
-  await db.schema
-    .createTable('topic_tag')
-    .addColumn('topic_id', 'text', (c) => c.notNull().references('topic.id').onDelete('cascade'))
-    .addColumn('tag', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('topic_tag_pk', ['topic_id', 'tag'])
-    .execute();
-  await db.schema.createIndex('topic_tag_tag_idx').on('topic_tag').columns(['tag', 'topic_id']).execute();
-  await db.schema
-    .createTable('reply')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('topic_id', 'text', (c) => c.notNull().references('topic.id').onDelete('cascade'))
-    .addColumn('author_id', 'text', (c) => c.notNull().references('user.id'))
+  await createIndex(db, 'topic_community_list_idx', 'topic', ['community_id', 'pinned', 'last_activity_at', 'id']);
+  await createIndex(db, 'topic_forum_list_idx', 'topic', ['forum_id', 'pinned', 'last_activity_at', 'id']);
+  await createIndex(db, 'topic_author_client_idx', 'topic', ['author_id', 'client_id'], { unique: true });
+  await createTable(db, 'topic_tag', `
+    topic_id text not null references topic.id on delete cascade,
+    tag text not null,
+  `, { primaryKey: ['topic_id', 'tag'] });
+  await createIndex(db, 'topic_tag_tag_idx', 'topic_tag', ['tag', 'topic_id']);
+  await createTable(db, 'reply', `
+    id text primary key,
+    topic_id text not null references topic.id on delete cascade,
+    author_id text not null references user.id,
     // The top-level reply this one is nested under (one level only), and the reply it quotes.
-    .addColumn('parent_id', 'text')
-    .addColumn('quote_id', 'text')
+    parent_id text,
+    quote_id text,
     // Thread order is (root_seq, seq): a top-level reply's root_seq is its own seq; a nested one's is its parent's.
-    .addColumn('root_seq', 'integer', (c) => c.notNull())
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('like_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('client_id', 'text')
-    .addColumn('edited_at', 'text')
-    .addColumn('deleted_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('reply_thread_idx').on('reply').columns(['topic_id', 'root_seq', 'seq']).unique().execute();
-  await db.schema.createIndex('reply_author_client_idx').on('reply').columns(['author_id', 'client_id']).unique().execute();
-  await db.schema
-    .createTable('reply_like')
-    .addColumn('reply_id', 'text', (c) => c.notNull().references('reply.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('reply_like_pk', ['reply_id', 'user_id'])
-    .execute();
-  await db.schema
-    .createTable('topic_follow')
-    .addColumn('topic_id', 'text', (c) => c.notNull().references('topic.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('topic_follow_pk', ['topic_id', 'user_id'])
-    .execute();
-  await db.schema
-    .createTable('forum_flag')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('community_id', 'text', (c) => c.notNull().references('community.id').onDelete('cascade'))
-    .addColumn('topic_id', 'text', (c) => c.notNull().references('topic.id').onDelete('cascade'))
-    .addColumn('reply_id', 'text', (c) => c.references('reply.id').onDelete('cascade'))
-    .addColumn('reporter_id', 'text', (c) => c.notNull().references('user.id'))
-    .addColumn('reason', 'text', (c) => c.notNull())
-    .addColumn('note', 'text')
-    .addColumn('resolved_at', 'text')
-    .addColumn('resolved_by', 'text')
-    .addColumn('resolution', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('forum_flag_queue_idx').on('forum_flag').columns(['community_id', 'resolved_at', 'created_at']).execute();
+    root_seq integer not null,
+    seq integer not null,
+    body text not null,
+    like_count integer not null default 0,
+    client_id text,
+    edited_at text,
+    deleted_at text,
+    created_at text not null,
+  `);
+  await createIndex(db, 'reply_thread_idx', 'reply', ['topic_id', 'root_seq', 'seq'], { unique: true });
+  await createIndex(db, 'reply_author_client_idx', 'reply', ['author_id', 'client_id'], { unique: true });
+  await createTable(db, 'reply_like', `
+    reply_id text not null references reply.id on delete cascade,
+    user_id text not null references user.id on delete cascade,
+    created_at text not null,
+  `, { primaryKey: ['reply_id', 'user_id'] });
+  await createTable(db, 'topic_follow', `
+    topic_id text not null references topic.id on delete cascade,
+    user_id text not null references user.id on delete cascade,
+    created_at text not null,
+  `, { primaryKey: ['topic_id', 'user_id'] });
+  await createTable(db, 'forum_flag', `
+    id text primary key,
+    community_id text not null references community.id on delete cascade,
+    topic_id text not null references topic.id on delete cascade,
+    reply_id text references reply.id on delete cascade,
+    reporter_id text not null references user.id,
+    reason text not null,
+    note text,
+    resolved_at text,
+    resolved_by text,
+    resolution text,
+    created_at text not null,
+  `);
+  await createIndex(db, 'forum_flag_queue_idx', 'forum_flag', ['community_id', 'resolved_at', 'created_at']);
 }

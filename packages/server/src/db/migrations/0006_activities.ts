@@ -1,63 +1,60 @@
 import { type Kysely } from 'kysely';
+import { createIndex, createTable } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('activity')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('community_id', 'text', (c) => c.notNull().references('community.id').onDelete('cascade'))
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('goal', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('owner_id', 'text', (c) => c.notNull().references('user.id'))
-    .addColumn('due_date', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
-    .addColumn('is_template', 'integer', (c) => c.notNull().defaultTo(0))
+  await createTable(db, 'activity', `
+    id text primary key,
+    community_id text not null references community.id on delete cascade,
+    title text not null,
+    goal text not null default '',
+    owner_id text not null references user.id,
+    due_date text,
+    status text not null default 'active',
+    is_template integer not null default 0,
     // Bumped by every change to the activity or its steps: writers take the row's lock through it, so changes apply one at a time.
-    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('activity_community_idx').on('activity').columns(['community_id', 'is_template', 'updated_at']).execute();
-  await db.schema
-    .createTable('activity_section')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('activity_id', 'text', (c) => c.notNull().references('activity.id').onDelete('cascade'))
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('activity_section_idx').on('activity_section').columns(['activity_id', 'position']).execute();
-  await db.schema
-    .createTable('activity_step')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('activity_id', 'text', (c) => c.notNull().references('activity.id').onDelete('cascade'))
-    .addColumn('community_id', 'text', (c) => c.notNull().references('community.id').onDelete('cascade'))
-    .addColumn('section_id', 'text', (c) => c.references('activity_section.id').onDelete('set null'))
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+    version integer not null default 0,
+    created_at text not null,
+    updated_at text not null,
+  `);
+  await createIndex(db, 'activity_community_idx', 'activity', ['community_id', 'is_template', 'updated_at']);
+  await createTable(db, 'activity_section', `
+    id text primary key,
+    activity_id text not null references activity.id on delete cascade,
+    title text not null,
+    position integer not null,
+  `);
+  await createIndex(db, 'activity_section_idx', 'activity_section', ['activity_id', 'position']);
+  await createTable(db, 'activity_step', `
+    id text primary key,
+    activity_id text not null references activity.id on delete cascade,
+    community_id text not null references community.id on delete cascade,
+    section_id text references activity_section.id on delete set null,
+    title text not null,
+    notes text not null default '',
     // Assigned to one member ('user' with assignee_id), to the whole group ('group'), or to no one (null).
-    .addColumn('assignee_kind', 'text')
-    .addColumn('assignee_id', 'text', (c) => c.references('user.id').onDelete('set null'))
-    .addColumn('due_date', 'text')
-    .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('done_by', 'text', (c) => c.references('user.id').onDelete('set null'))
-    .addColumn('done_at', 'text')
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('activity_step_order_idx').on('activity_step').columns(['activity_id', 'position']).execute();
+    assignee_kind text,
+    assignee_id text references user.id on delete set null,
+    due_date text,
+    done integer not null default 0,
+    done_by text references user.id on delete set null,
+    done_at text,
+    position integer not null,
+    created_at text not null,
+    updated_at text not null,
+  `);
+  await createIndex(db, 'activity_step_order_idx', 'activity_step', ['activity_id', 'position']);
   // "My to-dos": open steps assigned to me, or to a group I am in, by due date.
-  await db.schema.createIndex('activity_step_assignee_idx').on('activity_step').columns(['assignee_id', 'done', 'due_date']).execute();
-  await db.schema.createIndex('activity_step_group_idx').on('activity_step').columns(['community_id', 'assignee_kind', 'done', 'due_date']).execute();
-  await db.schema
-    .createTable('activity_update')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('activity_id', 'text', (c) => c.notNull().references('activity.id').onDelete('cascade'))
-    .addColumn('step_id', 'text', (c) => c.references('activity_step.id').onDelete('set null'))
-    .addColumn('author_id', 'text', (c) => c.notNull().references('user.id'))
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('attachment_id', 'text', (c) => c.references('attachment.id'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('activity_update_idx').on('activity_update').columns(['activity_id', 'created_at', 'id']).execute();
+  await createIndex(db, 'activity_step_assignee_idx', 'activity_step', ['assignee_id', 'done', 'due_date']);
+  await createIndex(db, 'activity_step_group_idx', 'activity_step', ['community_id', 'assignee_kind', 'done', 'due_date']);
+  await createTable(db, 'activity_update', `
+    id text primary key,
+    activity_id text not null references activity.id on delete cascade,
+    step_id text references activity_step.id on delete set null,
+    author_id text not null references user.id,
+    body text not null,
+    attachment_id text references attachment.id,
+    created_at text not null,
+  `);
+  await createIndex(db, 'activity_update_idx', 'activity_update', ['activity_id', 'created_at', 'id']);
 }

@@ -1,102 +1,91 @@
 import { type Kysely } from 'kysely';
+import { createIndex, createTable } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('service')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('icon', 'text', (c) => c.notNull())
-    .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('url', 'text', (c) => c.notNull())
-    .addColumn('community_id', 'text', (c) => c.references('community.id').onDelete('set null'))
+  await createTable(db, 'service', `
+    id text primary key,
+    name text not null,
+    icon text not null,
+    description text not null default '',
+    url text not null,
+    community_id text references community.id on delete set null,
     // 'everyone', or 'restricted' to the agencies and roles in service_access (and users granted access).
-    .addColumn('access_rule', 'text', (c) => c.notNull().defaultTo('everyone'))
-    .addColumn('access_instructions', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('health_url', 'text')
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('operational'))
-    .addColumn('status_message', 'text')
+    access_rule text not null default 'everyone',
+    access_instructions text not null default '',
+    health_url text,
+    position integer not null,
+    status text not null default 'operational',
+    status_message text,
     // Who set the status: an administrator, or the automatic health check (which never overrides an administrator).
-    .addColumn('status_source', 'text', (c) => c.notNull().defaultTo('admin'))
-    .addColumn('status_updated_at', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createTable('service_access')
-    .addColumn('service_id', 'text', (c) => c.notNull().references('service.id').onDelete('cascade'))
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('service_access_pk', ['service_id', 'kind', 'value'])
-    .execute();
-  await db.schema
-    .createTable('service_grant')
-    .addColumn('service_id', 'text', (c) => c.notNull().references('service.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('granted_by', 'text', (c) => c.references('user.id').onDelete('set null'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('service_grant_pk', ['service_id', 'user_id'])
-    .execute();
-  await db.schema
-    .createTable('maintenance_window')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('service_id', 'text', (c) => c.notNull().references('service.id').onDelete('cascade'))
-    .addColumn('starts_at', 'text', (c) => c.notNull())
-    .addColumn('ends_at', 'text', (c) => c.notNull())
-    .addColumn('message', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('created_by', 'text', (c) => c.references('user.id').onDelete('set null'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    status_source text not null default 'admin',
+    status_updated_at text not null,
+    created_at text not null,
+    updated_at text not null,
+  `);
+  await createTable(db, 'service_access', `
+    service_id text not null references service.id on delete cascade,
+    kind text not null,
+    value text not null,
+  `, { primaryKey: ['service_id', 'kind', 'value'] });
+  await createTable(db, 'service_grant', `
+    service_id text not null references service.id on delete cascade,
+    user_id text not null references user.id on delete cascade,
+    granted_by text references user.id on delete set null,
+    created_at text not null,
+  `, { primaryKey: ['service_id', 'user_id'] });
+  await createTable(db, 'maintenance_window', `
+    id text primary key,
+    service_id text not null references service.id on delete cascade,
+    starts_at text not null,
+    ends_at text not null,
+    message text not null default '',
+    created_by text references user.id on delete set null,
+    created_at text not null,
     // Set once the start (end) has been announced live, by whichever server process claimed it first.
-    .addColumn('start_announced', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('end_announced', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
-  await db.schema.createIndex('maintenance_window_service_idx').on('maintenance_window').columns(['service_id', 'ends_at']).execute();
-  await db.schema.createIndex('maintenance_window_ends_idx').on('maintenance_window').columns(['end_announced', 'ends_at']).execute();
-  await db.schema
-    .createTable('service_favorite')
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('service_id', 'text', (c) => c.notNull().references('service.id').onDelete('cascade'))
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('service_favorite_pk', ['user_id', 'service_id'])
-    .execute();
-  await db.schema
-    .createTable('access_request')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('service_id', 'text', (c) => c.notNull().references('service.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('note', 'text')
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending'))
-    .addColumn('decided_by', 'text', (c) => c.references('user.id').onDelete('set null'))
-    .addColumn('decided_at', 'text')
-    .addColumn('decision_note', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('access_request_state_idx').on('access_request').columns(['state', 'created_at']).execute();
-  await db.schema.createIndex('access_request_user_idx').on('access_request').columns(['user_id', 'service_id']).execute();
-  await db.schema
-    .createTable('announcement')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('severity', 'text', (c) => c.notNull())
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('starts_at', 'text', (c) => c.notNull())
-    .addColumn('ends_at', 'text')
+    start_announced integer not null default 0,
+    end_announced integer not null default 0,
+  `);
+  await createIndex(db, 'maintenance_window_service_idx', 'maintenance_window', ['service_id', 'ends_at']);
+  await createIndex(db, 'maintenance_window_ends_idx', 'maintenance_window', ['end_announced', 'ends_at']);
+  await createTable(db, 'service_favorite', `
+    user_id text not null references user.id on delete cascade,
+    service_id text not null references service.id on delete cascade,
+    position integer not null,
+  `, { primaryKey: ['user_id', 'service_id'] });
+  await createTable(db, 'access_request', `
+    id text primary key,
+    service_id text not null references service.id on delete cascade,
+    user_id text not null references user.id on delete cascade,
+    note text,
+    state text not null default 'pending',
+    decided_by text references user.id on delete set null,
+    decided_at text,
+    decision_note text,
+    created_at text not null,
+  `);
+  await createIndex(db, 'access_request_state_idx', 'access_request', ['state', 'created_at']);
+  await createIndex(db, 'access_request_user_idx', 'access_request', ['user_id', 'service_id']);
+  await createTable(db, 'announcement', `
+    id text primary key,
+    severity text not null,
+    title text not null,
+    body text not null default '',
+    starts_at text not null,
+    ends_at text,
     // 'everyone', 'agencies' (agency ids) or 'roles' (site-admin, agency-admin), with the list as JSON.
-    .addColumn('audience_kind', 'text', (c) => c.notNull().defaultTo('everyone'))
-    .addColumn('audience', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('created_by', 'text', (c) => c.references('user.id').onDelete('set null'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('start_announced', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('end_announced', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
-  await db.schema.createIndex('announcement_window_idx').on('announcement').columns(['starts_at', 'ends_at']).execute();
-  await db.schema
-    .createTable('announcement_dismissal')
-    .addColumn('announcement_id', 'text', (c) => c.notNull().references('announcement.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('user.id').onDelete('cascade'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('announcement_dismissal_pk', ['announcement_id', 'user_id'])
-    .execute();
+    audience_kind text not null default 'everyone',
+    audience text not null default '[]',
+    created_by text references user.id on delete set null,
+    created_at text not null,
+    updated_at text not null,
+    start_announced integer not null default 0,
+    end_announced integer not null default 0,
+  `);
+  await createIndex(db, 'announcement_window_idx', 'announcement', ['starts_at', 'ends_at']);
+  await createTable(db, 'announcement_dismissal', `
+    announcement_id text not null references announcement.id on delete cascade,
+    user_id text not null references user.id on delete cascade,
+    created_at text not null,
+  `, { primaryKey: ['announcement_id', 'user_id'] });
 }
