@@ -21,6 +21,8 @@ export const BUDGETS = {
   wholeLibrary: 45_000,
   /** One widget's entry and its static import closure. */
   widgetEntry: 20_000,
+  /** The shared core chunk alone (Lit, context, transport, session, tokens): issue 21's budget. */
+  core: 12_000,
 } as const;
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');

@@ -10,24 +10,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUDGETS, kb, measureAll } from './measure.js';
+import { BUDGETS, gzipSize, kb, measureAll } from './measure.js';
 
 const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'over-budget.json');
-const recorded = (JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, number> }).entries;
+const before = JSON.parse(readFileSync(file, 'utf8')) as { note: string; entries: Record<string, number>; core?: number; pages?: Record<string, number> };
+const recorded = before.entries;
 const entries: Record<string, number> = {};
 const grew: string[] = [];
 for (const e of measureAll()) {
   const whole = e.name === 'justiceconnect';
   const size = whole ? e.totalGzip : e.initial.gzip;
   if (size <= (whole ? BUDGETS.wholeLibrary : BUDGETS.widgetEntry)) continue;
-  const before = recorded[e.name];
-  if (before === undefined || size > before) grew.push(`${e.name}: ${kb(size)} (${size} bytes), recorded ${before === undefined ? 'within budget' : `${kb(before)} (${before} bytes)`}`);
+  const was = recorded[e.name];
+  if (was === undefined || size > was) grew.push(`${e.name}: ${kb(size)} (${size} bytes), recorded ${was === undefined ? 'within budget' : `${kb(was)} (${was} bytes)`}`);
   else entries[e.name] = size;
+}
+// The shared core chunk, the same way.
+const whole = measureAll().find((e) => e.name === 'justiceconnect')!;
+const coreFile = whole.initial.files.find((f) => /[\\/]chunks[\\/]core-[\w-]+\.js$/.test(f));
+const coreSize = coreFile ? gzipSize(coreFile) : undefined;
+let core: number | undefined;
+if (coreSize !== undefined && coreSize > BUDGETS.core) {
+  if (before.core === undefined || coreSize > before.core) grew.push(`core: ${kb(coreSize)} (${coreSize} bytes), recorded ${before.core === undefined ? 'within budget' : `${kb(before.core)} (${before.core} bytes)`}`);
+  else core = coreSize;
 }
 if (grew.length) {
   console.error(`Not recorded: these entries are over budget and bigger than recorded, and a recorded figure never goes up:\n  ${grew.join('\n  ')}`);
   process.exit(1);
 }
-const note = 'Entries over their gzip budget, in bytes, as measured when recorded (issue 10; lowered since, never raised). The size test fails if one grows past its figure. See budgets.test.ts; lower with size/record.ts.';
-writeFileSync(file, JSON.stringify({ note, recorded: new Date().toISOString().slice(0, 10), entries }, null, 2) + '\n');
+// The pages' figures are measured in Chromium (packages/demo/e2e/page-weight.test.ts prints them) and kept as they are here.
+writeFileSync(file, JSON.stringify({ note: before.note, recorded: new Date().toISOString().slice(0, 10), entries, core, pages: before.pages }, null, 2) + '\n');
 console.log(`recorded ${Object.keys(entries).length} entries over budget in ${path.relative(process.cwd(), file)}`);
