@@ -12,20 +12,14 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { benchSession } from '../../server/bench/session.ts';
+import { COUNT_NODES, chromium, renderRuns } from './render-runs.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const POSTS = Number(process.env.JC_BENCH_RENDER_POSTS ?? 10_000);
 const RUNS = 3;
-
-function chromium(): string {
-  const found = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
-  if (!found) throw new Error('No Chromium: install Debian’s chromium or set CHROME_PATH.');
-  return found;
-}
 
 async function main() {
   const widgets = path.resolve(here, '../dist');
@@ -80,63 +74,34 @@ async function main() {
     }
   });
 
-  const browser = await puppeteer.launch({
-    executablePath: chromium(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
   try {
-    const [name, value] = cookie.split('=');
-    await browser.setCookie({ name: name!, value: value!, domain: '127.0.0.1', path: '/', httpOnly: true });
-    const firstRenders: number[] = [];
-    let nodes = 0;
-    let loaded = 0;
-    let loadAll = 0;
-    for (let run = 0; run < RUNS; run++) {
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1000, height: 900 });
-      await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
-      // Page code is passed as text: the TypeScript loader's helpers do not exist in the page.
-      const first = await page.waitForFunction(
-        `(() => { const a = document.querySelector('jc-community-feed')?.shadowRoot?.querySelector('article'); return a ? performance.now() : false; })()`,
-        { polling: 'raf', timeout: 30_000 },
-      );
-      firstRenders.push((await first.jsonValue()) as number);
-      if (run === RUNS - 1) {
-        const result = (await page.evaluate(`(async (total) => {
-          const feed = document.querySelector('jc-community-feed');
-          const t0 = performance.now();
-          let count = 0;
-          for (let i = 0; i < total / 50 && count < total; i++) {
-            await feed.loadOlder();
-            await feed.updateComplete;
-            count = feed.posts.length;
-          }
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-          const countNodes = (root) => {
-            let n = 0;
-            const walk = (node) => {
-              n++;
-              if (node instanceof Element && node.shadowRoot) walk(node.shadowRoot);
-              node.childNodes.forEach(walk);
-            };
-            walk(root);
-            return n;
-          };
-          return { loaded: count, ms: performance.now() - t0, nodes: countNodes(feed), page: countNodes(document.documentElement) };
-        })(${POSTS})`)) as { loaded: number; ms: number; nodes: number; page: number };
-        nodes = result.nodes;
-        loaded = result.loaded;
-        loadAll = result.ms;
-        console.log(`# feed render in Chromium (${path.basename(chromium())}), built library, real server, ${POSTS.toLocaleString('en-US')}-post community`);
-        firstRenders.sort((a, b) => a - b);
-        console.log(`time to first rendered post (navigation start → first <article>), median of ${RUNS}: ${firstRenders[Math.floor(RUNS / 2)]!.toFixed(0)} ms  (runs: ${firstRenders.map((x) => x.toFixed(0)).join(', ')})`);
-        console.log(`posts loaded: ${loaded.toLocaleString('en-US')} in ${(loadAll / 1000).toFixed(1)} s; DOM nodes in the feed: ${nodes.toLocaleString('en-US')} (whole page ${result.page.toLocaleString('en-US')})`);
-      }
-      await page.close();
-    }
+    const { firstRenders, median, result } = await renderRuns<{ loaded: number; ms: number; nodes: number; page: number }>({
+      url: `${base}/`,
+      runs: RUNS,
+      tag: 'jc-community-feed',
+      item: 'article',
+      prepare: async (browser) => {
+        const [name, value] = cookie.split('=');
+        await browser.setCookie({ name: name!, value: value!, domain: '127.0.0.1', path: '/', httpOnly: true });
+      },
+      measure: `(async (total) => {
+        const feed = document.querySelector('jc-community-feed');
+        const t0 = performance.now();
+        let count = 0;
+        for (let i = 0; i < total / 50 && count < total; i++) {
+          await feed.loadOlder();
+          await feed.updateComplete;
+          count = feed.posts.length;
+        }
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        ${COUNT_NODES}
+        return { loaded: count, ms: performance.now() - t0, nodes: countNodes(feed), page: countNodes(document.documentElement) };
+      })(${POSTS})`,
+    });
+    console.log(`# feed render in Chromium (${path.basename(chromium())}), built library, real server, ${POSTS.toLocaleString('en-US')}-post community`);
+    console.log(`time to first rendered post (navigation start → first <article>), median of ${RUNS}: ${median.toFixed(0)} ms  (runs: ${firstRenders.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`posts loaded: ${result.loaded.toLocaleString('en-US')} in ${(result.ms / 1000).toFixed(1)} s; DOM nodes in the feed: ${result.nodes.toLocaleString('en-US')} (whole page ${result.page.toLocaleString('en-US')})`);
   } finally {
-    await browser.close();
     server.close();
     await app.close();
     rmSync(dir, { recursive: true, force: true });

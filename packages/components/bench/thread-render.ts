@@ -15,20 +15,14 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
 import { build } from 'vite';
+import { COUNT_NODES, chromium, renderRuns } from './render-runs.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPLIES = Number(process.env.JC_BENCH_RENDER_REPLIES ?? 10_000);
 const PAGE_SIZE = 50;
 const RUNS = 5;
 const PORT = 8798;
-
-function chromium(): string {
-  const found = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
-  if (!found) throw new Error('No Chromium: install Debian’s chromium or set CHROME_PATH.');
-  return found;
-}
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
 
@@ -92,39 +86,24 @@ document.querySelector('main').append(provider);
   await once(server, 'listening');
   const base = `http://127.0.0.1:${PORT}`;
 
-  const browser = await puppeteer.launch({
-    executablePath: chromium(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
   try {
-    const firstRenders: number[] = [];
-    let report = '';
-    for (let run = 0; run < RUNS; run++) {
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1000, height: 900 });
-      await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
-      // Page code is passed as text: the TypeScript loader's helpers do not exist in the page.
-      const first = await page.waitForFunction(
-        `(() => { const a = document.querySelector('jc-forum-thread')?.shadowRoot?.querySelector('.thread > article'); return a ? performance.now() : false; })()`,
-        { polling: 'raf', timeout: 30_000 },
-      );
-      firstRenders.push((await first.jsonValue()) as number);
-      if (run === RUNS - 1) {
-        const result = (await page.evaluate(`(async () => {
+    const { firstRenders, median, result } = await renderRuns<{
+      atFirst: { nodes: number; articles: number };
+      atEnd: { nodes: number; articles: number };
+      loaded: number;
+      ms: number;
+      scrolls: number;
+      page: number;
+    }>({
+      url: `${base}/`,
+      runs: RUNS,
+      tag: 'jc-forum-thread',
+      item: '.thread > article',
+      measure: `(async () => {
           const el = document.querySelector('jc-forum-thread');
           const root = el.shadowRoot;
           const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-          const countNodes = (node) => {
-            let n = 0;
-            const walk = (x) => {
-              n++;
-              if (x instanceof Element && x.shadowRoot) walk(x.shadowRoot);
-              x.childNodes.forEach(walk);
-            };
-            walk(node);
-            return n;
-          };
+          ${COUNT_NODES}
           await frame();
           const atFirst = { nodes: countNodes(root), articles: root.querySelectorAll('.thread > article').length };
           // Scroll to the end, as a reader would: each time the end comes into view, the next page loads.
@@ -142,28 +121,18 @@ document.querySelector('main').append(provider);
           await frame();
           const atEnd = { nodes: countNodes(root), articles: root.querySelectorAll('.thread > article').length };
           return { atFirst, atEnd, loaded: el.replies.length, ms, scrolls, page: countNodes(document.documentElement) };
-        })()`)) as {
-          atFirst: { nodes: number; articles: number };
-          atEnd: { nodes: number; articles: number };
-          loaded: number;
-          ms: number;
-          scrolls: number;
-          page: number;
-        };
-        const n = (x: number) => x.toLocaleString('en-US');
-        firstRenders.sort((a, b) => a - b);
-        report = [
-          `# thread render in Chromium (${path.basename(chromium())}), built library, ${n(REPLIES)}-reply fixture thread (fixtureFetch in the page), pages of ${PAGE_SIZE}`,
-          `time to first rendered reply (navigation start → first reply), median of ${RUNS}: ${firstRenders[Math.floor(RUNS / 2)]!.toFixed(0)} ms  (runs: ${firstRenders.map((x) => x.toFixed(0)).join(', ')})`,
-          `DOM nodes in the widget's shadow root after first render: ${n(result.atFirst.nodes)} (${result.atFirst.articles} replies in the DOM)`,
-          `after scrolling to the end (${n(result.loaded)} replies loaded in ${(result.ms / 1000).toFixed(1)} s, ${n(result.scrolls)} scrolls): ${n(result.atEnd.nodes)} (${result.atEnd.articles} replies in the DOM; whole page ${n(result.page)})`,
-        ].join('\n');
-      }
-      await page.close();
-    }
-    console.log(report);
+        })()`,
+    });
+    const n = (x: number) => x.toLocaleString('en-US');
+    console.log(
+      [
+        `# thread render in Chromium (${path.basename(chromium())}), built library, ${n(REPLIES)}-reply fixture thread (fixtureFetch in the page), pages of ${PAGE_SIZE}`,
+        `time to first rendered reply (navigation start → first reply), median of ${RUNS}: ${median.toFixed(0)} ms  (runs: ${firstRenders.map((x) => x.toFixed(0)).join(', ')})`,
+        `DOM nodes in the widget's shadow root after first render: ${n(result.atFirst.nodes)} (${result.atFirst.articles} replies in the DOM)`,
+        `after scrolling to the end (${n(result.loaded)} replies loaded in ${(result.ms / 1000).toFixed(1)} s, ${n(result.scrolls)} scrolls): ${n(result.atEnd.nodes)} (${result.atEnd.articles} replies in the DOM; whole page ${n(result.page)})`,
+      ].join('\n'),
+    );
   } finally {
-    await browser.close();
     server.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './activity-tracker.js';
-import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { widgetArgTypes, widgetStory, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -29,16 +28,8 @@ const meta: Meta<Args> = {
     activity: { control: 'inline-radio', options: ['act_demo_peak_times', 'act_interdiction_training', 'act_empty'] },
     'updates-page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, theme, api, activity, 'updates-page-size': updatesPageSize }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-activity-tracker
-      theme=${attr(theme)}
-      api=${attr(api)}
-      activity=${activity}
-      updates-page-size=${updatesPageSize}
-      @jc-step-changed=${(e: CustomEvent) => console.info('jc-step-changed', e.detail)}
-      @jc-activity-changed=${(e: CustomEvent) => console.info('jc-activity-changed', e.detail)}
-    ></jc-activity-tracker>
-  </jc-provider>`,
+  render: (args) =>
+    widgetStory('jc-activity-tracker', args, { activity: args.activity, 'updates-page-size': args['updates-page-size'] }, { 'jc-step-changed': false, 'jc-activity-changed': false }),
 };
 export default meta;
 

@@ -1,15 +1,14 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { sendKeys } from '@web/test-runner-commands';
-import '../provider/provider.js';
-import type { JcProvider } from '../provider/provider.js';
 import './activity-tracker.js';
 import { moveTarget, type JcActivityTracker } from './activity-tracker.js';
 import type { Activity, ActivityStep, ActivityUpdate, Community } from '../api/schemas.js';
 import { localDateIn } from '../shared/dates.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig, type TestUser } from '../testing/server.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig, type TestUser } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 import { fullApi } from '../testing/full-api.js';
+import { announcement, button, expectEmptyState, focused, mountBesideOtherOrigin, mountInProvider, ownerWithCommunity, settled, shadow, signInBeside, stamp, text, listReaders } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner), except the error
@@ -19,68 +18,17 @@ import { fullApi } from '../testing/full-api.js';
  * about a public one, so they stay out of other tests' lists of communities.
  */
 
-declare global {
-  interface Window {
-    __jcXss?: unknown;
-  }
+function mount(activity: string, options: { fetcher?: typeof fetch; updatesPageSize?: number } = {}) {
+  return mountInProvider<JcActivityTracker>(
+    html`<jc-activity-tracker activity=${activity} updates-page-size=${options.updatesPageSize ?? 50}></jc-activity-tracker>`,
+    options,
+  );
 }
 
-function shadow(el: HTMLElement) {
-  return el.shadowRoot!;
-}
-
-function text(node: Element | ShadowRoot | null | undefined) {
-  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern} in: ${text(shadow(el)).slice(0, 500)}`, { timeout });
-}
-
-async function mount(activity: string, options: { fetcher?: typeof fetch; updatesPageSize?: number } = {}) {
-  const page = await fixture<HTMLDivElement>(html`<div>
-    <jc-provider .fetcher=${options.fetcher}>
-      <jc-activity-tracker activity=${activity} updates-page-size=${options.updatesPageSize ?? 50}></jc-activity-tracker>
-    </jc-provider>
-  </div>`);
-  const provider = page.querySelector<JcProvider>('jc-provider')!;
-  return { provider, el: provider.querySelector<JcActivityTracker>('jc-activity-tracker')! };
-}
-
-function rows(el: JcActivityTracker): HTMLElement[] {
-  return [...shadow(el).querySelectorAll<HTMLElement>('li.step')];
-}
-
-function titles(el: JcActivityTracker): string[] {
-  return rows(el).map((r) => text(r.querySelector('label.title')));
-}
-
-function row(el: JcActivityTracker, title: string): HTMLElement {
-  const found = rows(el).find((r) => text(r.querySelector('label.title')) === title);
-  if (!found) throw new Error(`no step “${title}” in ${JSON.stringify(titles(el))}`);
-  return found;
-}
+const { rows, titles, row, waitForTitles } = listReaders<JcActivityTracker>('li.step', 'label.title', 'step');
 
 function box(el: JcActivityTracker, title: string): HTMLInputElement {
   return row(el, title).querySelector<HTMLInputElement>('input[type="checkbox"]')!;
-}
-
-async function waitForTitles(el: JcActivityTracker, expected: string[], timeout = 5000) {
-  await waitUntil(() => JSON.stringify(titles(el)) === JSON.stringify(expected), `waiting for ${JSON.stringify(expected)}, have ${JSON.stringify(titles(el))}`, { timeout });
-}
-
-function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
-  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => pattern.test(text(b)));
-  if (!found) throw new Error(`no button ${pattern} in: ${text(root as Element)}`);
-  return found;
-}
-
-function announcement(el: JcActivityTracker) {
-  return text(shadow(el).querySelector('.announce'));
-}
-
-function focused(el: JcActivityTracker): HTMLElement | null {
-  return shadow(el).activeElement as HTMLElement | null;
 }
 
 function progressText(el: JcActivityTracker) {
@@ -94,15 +42,11 @@ async function altArrow(key: 'ArrowUp' | 'ArrowDown') {
   await sendKeys({ up: 'Alt' });
 }
 
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
 type NewStep = { title: string; assignee?: { kind: 'user'; id: string } | { kind: 'group' } | null; dueDate?: string | null };
 
 /** A fresh, active user who owns a new community (restricted unless said) with an activity of these steps (signed in on this page). */
 async function ownerWithActivity(label: string, steps: (string | NewStep)[], visibility: 'public' | 'restricted' = 'restricted') {
-  const user = await createActiveUser(`${label} Owner ${stamp()}`);
-  await signInPage(user);
-  const community = await apiCall<Community>('POST', '/api/v1/communities', { name: `${label} ${stamp()}`, visibility });
+  const { user, community } = await ownerWithCommunity(label, visibility);
   const activity = await apiCall<Activity>('POST', `/api/v1/communities/${community.slug}/activities`, {
     title: `${label} activity`,
     goal: `The goal of ${label}.`,
@@ -126,6 +70,15 @@ async function joiner(label: string, slug: string, back: TestUser) {
   return user;
 }
 
+/** An activity of these steps whose owner (signed in on this page) has a member ("<label> Member"), mounted with its steps shown. */
+async function mountedWithMember(label: string, steps: string[]) {
+  const { user, community, activity } = await ownerWithActivity(label, steps);
+  const member = await joiner(`${label} Member`, community.slug, user);
+  const { provider, el } = await mount(activity.id);
+  await waitForTitles(el, steps);
+  return { user, member, activity, provider, el };
+}
+
 async function serverStep(activityId: string, title: string): Promise<ActivityStep> {
   const a = await apiCall<Activity>('GET', `/api/v1/activities/${activityId}`);
   return a.steps.find((s) => s.title === title)!;
@@ -140,9 +93,7 @@ describe('jc-activity-tracker (against the real server)', () => {
 
   it('asks a signed-out user to sign in, and axe finds nothing', async () => {
     const { el } = await mount('act_demo_peak_times');
-    await settled(el, /Sign in to JusticeConnect to see this activity/);
-    expect(rows(el).length).to.equal(0);
-    await expect(el).to.be.accessible();
+    await expectEmptyState(el, /Sign in to JusticeConnect to see this activity/, rows);
   });
 
   it('shows the seeded activity: goal, owner, due date, progress as text and bar, steps in order with assignees, due dates and who did them, and the update', async () => {
@@ -187,10 +138,7 @@ describe('jc-activity-tracker (against the real server)', () => {
   });
 
   it('adds a section, and a step in it with an assignee and a due date', async () => {
-    const { user, community, activity } = await ownerWithActivity('Add', ['First step']);
-    const member = await joiner('Add Member', community.slug, user);
-    const { provider, el } = await mount(activity.id);
-    await waitForTitles(el, ['First step']);
+    const { member, activity, provider, el } = await mountedWithMember('Add', ['First step']);
     const root = shadow(el);
 
     // A section.
@@ -240,10 +188,7 @@ describe('jc-activity-tracker (against the real server)', () => {
   });
 
   it('assigns a step to a member, the whole group, or nobody', async () => {
-    const { user, community, activity } = await ownerWithActivity('Assign', ['Canvass the truck stops']);
-    const member = await joiner('Assign Member', community.slug, user);
-    const { provider, el } = await mount(activity.id);
-    await waitForTitles(el, ['Canvass the truck stops']);
+    const { user, member, activity, provider, el } = await mountedWithMember('Assign', ['Canvass the truck stops']);
     const select = () => row(el, 'Canvass the truck stops').querySelector<HTMLSelectElement>('select')!;
     await waitUntil(() => select().options.length === 4, 'nobody, the group and both members');
     expect([...select().options].map((o) => o.textContent!.trim())).to.include.members(['Nobody', 'The whole group', member.name, user.name]);
@@ -377,23 +322,15 @@ describe('jc-activity-tracker (against the real server)', () => {
     const bob = await createUser(`Live Bob ${stamp()}`, crossOriginApi);
     await activateUser(bob.email);
     await invite(community.slug, bob.email);
-    const page = await fixture<HTMLDivElement>(html`<div>
-      <jc-provider id="a"><jc-activity-tracker activity=${activity.id}></jc-activity-tracker></jc-provider>
-      <jc-provider id="b" api=${crossOriginApi}></jc-provider>
-    </div>`);
-    const pa = page.querySelector<JcProvider>('#a')!;
-    const pb = page.querySelector<JcProvider>('#b')!;
-    const el = page.querySelector<JcActivityTracker>('jc-activity-tracker')!;
+    const { reader, other, el } = await mountBesideOtherOrigin<JcActivityTracker>(html`<jc-activity-tracker activity=${activity.id}></jc-activity-tracker>`, crossOriginApi);
     await waitForTitles(el, ['Stake out the warehouse', 'Run the plates']);
     // The reader is on the second step's checkbox.
     box(el, 'Run the plates').focus();
 
-    await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await signInSession(pb.context!.session, bob);
-    await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
-    await fullApi(pb.context!.api).joinCommunity(community.slug);
+    await signInBeside(reader, other, bob);
+    await fullApi(other.context!.api).joinCommunity(community.slug);
     const step = activity.steps.find((s) => s.title === 'Stake out the warehouse')!;
-    await fullApi(pb.context!.api).setStepDone(step.id, true);
+    await fullApi(other.context!.api).setStepDone(step.id, true);
 
     await waitUntil(() => box(el, 'Stake out the warehouse').checked, 'Bob’s check-off appears', { timeout: 8000 });
     await waitUntil(() => new RegExp(`Done by ${bob.name}`).test(text(row(el, 'Stake out the warehouse').querySelector('.meta'))), 'by Bob');
@@ -401,12 +338,12 @@ describe('jc-activity-tracker (against the real server)', () => {
     expect(focused(el) === box(el, 'Run the plates'), 'focus stays where the reader was').to.equal(true);
 
     // And his reorder, and his update.
-    await fullApi(pb.context!.api).moveStep(step.id, { index: 1 });
+    await fullApi(other.context!.api).moveStep(step.id, { index: 1 });
     await waitForTitles(el, ['Run the plates', 'Stake out the warehouse'], 8000);
-    await fullApi(pb.context!.api).postActivityUpdate(activity.id, { body: 'Warehouse is **quiet** tonight.' });
+    await fullApi(other.context!.api).postActivityUpdate(activity.id, { body: 'Warehouse is **quiet** tonight.' });
     await settled(el, /Warehouse is quiet tonight/, 8000);
     await waitUntil(() => announcement(el) === `New update from ${bob.name}.`, `announced (${announcement(el)})`);
-    await pb.context!.session.signOut();
+    await other.context!.session.signOut();
   });
 
   it('does not show a restricted community’s activity to a member of another community, or leak anything about it', async () => {

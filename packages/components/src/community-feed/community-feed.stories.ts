@@ -1,10 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './community-feed.js';
 import { unsentStorageKey, type UnsentPost as Unsent } from './community-feed.js';
-import { fixtureFetch, fixtureUsers, manyFixturePosts, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { fixtureUsers, manyFixturePosts, type FixtureOptions } from '../testing/fixtures.js';
+import { attr, widgetArgTypes, widgetStory, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -36,26 +35,20 @@ const meta: Meta<Args> = {
     'page-size': { control: { type: 'number', min: 1, max: 100 } },
     unsent: { control: 'object', description: 'Unsent posts this tab kept from before (sessionStorage), for the signed-in fixture user. Not an attribute.', table: { category: 'fixtures' } },
   },
-  render: ({ fixture, theme, api, community, scope, 'post-type': postType, 'page-size': pageSize, unsent }) => {
+  render: (args) => {
+    const { fixture, community, unsent } = args;
     const me = fixture.me;
     if (me) {
       const key = unsentStorageKey(location.origin, me.id, community);
       if (unsent?.length) sessionStorage.setItem(key, JSON.stringify(unsent));
       else sessionStorage.removeItem(key);
     }
-    return html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-      <jc-community-feed
-        theme=${attr(theme)}
-        api=${attr(api)}
-        community=${community}
-        scope=${scope}
-        post-type=${attr(postType)}
-        page-size=${pageSize}
-        @jc-post-created=${(e: CustomEvent) => console.info('jc-post-created', e.detail)}
-        @jc-post-deleted=${(e: CustomEvent) => console.info('jc-post-deleted', e.detail)}
-        @jc-reaction-changed=${(e: CustomEvent) => console.info('jc-reaction-changed', e.detail)}
-      ></jc-community-feed>
-    </jc-provider>`;
+    return widgetStory(
+      'jc-community-feed',
+      args,
+      { community, scope: args.scope, 'post-type': attr(args['post-type']), 'page-size': args['page-size'] },
+      { 'jc-post-created': false, 'jc-post-deleted': false, 'jc-reaction-changed': false },
+    );
   },
 };
 export default meta;

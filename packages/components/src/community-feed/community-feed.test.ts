@@ -1,17 +1,16 @@
-import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
+import { expect, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import '../provider/provider.js';
-import type { JcProvider } from '../provider/provider.js';
 import './community-feed.js';
 import { unsentStorageKey, type JcCommunityFeed } from './community-feed.js';
 import { render } from 'lit';
 import { markdown } from '../shared/markdown.js';
-import type { Comment, Community, Post } from '../api/schemas.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
+import type { Comment, Post } from '../api/schemas.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers, manyFixturePosts } from '../testing/fixtures.js';
-import { XSS_PAYLOADS } from '../testing/xss.js';
+import { XSS_PAYLOADS, expectInert } from '../testing/xss.js';
 import { fullApi } from '../testing/full-api.js';
+import { announcement, articleReaders, button, expectEmptyState, focused, mountBesideOtherOrigin, mountInProvider, ownerWithCommunity, settled, shadow, signInBeside, stamp, text, unreliablePosting, type MountOptions } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner), except the
@@ -19,96 +18,31 @@ import { fullApi } from '../testing/full-api.js';
  * accounts and their own communities, so no test depends on another.
  */
 
-declare global {
-  interface Window {
-    __jcXss?: unknown;
-  }
-}
-
 /*
  * No "ResizeObserver loop completed with undelivered notifications" is
  * expected: the virtualizer's observer waits for the next frame instead
  * (shared/virtual-list.ts), so mocha fails a test on one.
  */
 
-function shadow(el: HTMLElement) {
-  return el.shadowRoot!;
-}
-
-function text(node: Element | ShadowRoot | null | undefined) {
-  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern} in: ${text(shadow(el)).slice(0, 400)}`, { timeout });
-}
-
-interface MountOptions {
+interface FeedOptions extends MountOptions {
   community?: string;
   scope?: 'community' | 'mine';
   pageSize?: number;
-  fetcher?: typeof fetch;
-  api?: string;
-  before?: unknown;
 }
 
-async function mount(options: MountOptions = {}) {
-  const page = await fixture<HTMLDivElement>(html`<div>
-    ${options.before ?? ''}
-    <jc-provider .fetcher=${options.fetcher} api=${options.api ?? ''}>
-      <jc-community-feed community=${options.community ?? ''} scope=${options.scope ?? 'community'} page-size=${options.pageSize ?? 20}></jc-community-feed>
-    </jc-provider>
-  </div>`);
-  const provider = page.querySelector<JcProvider>('jc-provider')!;
-  return { provider, el: provider.querySelector<JcCommunityFeed>('jc-community-feed')! };
-}
-
-function articles(el: JcCommunityFeed): HTMLElement[] {
-  return [...shadow(el).querySelectorAll<HTMLElement>('.feed > article')];
-}
-
-function bodyText(article: Element) {
-  return text(article.querySelector('.body'));
-}
-
-/** The rendered post whose body matches. */
-async function waitForPost(el: JcCommunityFeed, pattern: RegExp, timeout = 5000): Promise<HTMLElement> {
-  let found: HTMLElement | undefined;
-  await waitUntil(
-    () => (found = articles(el).find((a) => pattern.test(bodyText(a)))),
-    `waiting for a post ${pattern} in: ${text(shadow(el)).slice(0, 400)}`,
-    { timeout },
+function mount(options: FeedOptions = {}) {
+  return mountInProvider<JcCommunityFeed>(
+    html`<jc-community-feed community=${options.community ?? ''} scope=${options.scope ?? 'community'} page-size=${options.pageSize ?? 20}></jc-community-feed>`,
+    options,
   );
-  return found!;
 }
 
-function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
-  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => pattern.test(text(b)));
-  if (!found) throw new Error(`no button ${pattern} in: ${text(root as Element)}`);
-  return found;
-}
+/** The posts; the rendered post whose body matches (`waitForPost`). */
+const { articles, bodyText, waitForArticle: waitForPost } = articleReaders<JcCommunityFeed>('.feed > article', 'a post');
 
-function announcement(el: JcCommunityFeed) {
-  return text(shadow(el).querySelector('.announce'));
-}
-
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-/** A fresh, active user who owns a new public community (signed in on this page). */
-async function ownerWithCommunity(label = 'Feed') {
-  const user = await createActiveUser(`${label} Owner ${stamp()}`);
-  await signInPage(user);
-  const community = await apiCall<Community>('POST', '/api/v1/communities', { name: `${label} ${stamp()}` });
-  return { user, community };
-}
 
 async function createPost(slug: string, body: string) {
   return apiCall<Post>('POST', `/api/v1/communities/${slug}/posts`, { type: 'status', body });
-}
-
-/** The shadow root's focused element. */
-function focused(el: JcCommunityFeed): HTMLElement | null {
-  return shadow(el).activeElement as HTMLElement | null;
 }
 
 describe('jc-community-feed (against the real server)', () => {
@@ -116,9 +50,7 @@ describe('jc-community-feed (against the real server)', () => {
 
   it('asks a signed-out user to sign in, and axe finds nothing', async () => {
     const { el } = await mount({ community: 'highway-interdiction' });
-    await settled(el, /Sign in to JusticeConnect to see and share posts/);
-    expect(articles(el).length).to.equal(0);
-    await expect(el).to.be.accessible();
+    await expectEmptyState(el, /Sign in to JusticeConnect to see and share posts/, articles);
   });
 
   it('shows the task force’s seeded posts to its owner, newest first, with author, agency and time', async () => {
@@ -230,14 +162,8 @@ describe('jc-community-feed (against the real server)', () => {
     const { user, community } = await ownerWithCommunity('Outbox');
     await createPost(community.slug, 'Already posted before.');
     // "Lost answers": the server gets the post, but the page never hears back.
-    let mode: 'online' | 'offline' | 'lost' = 'lost';
-    const fetcher = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const posting = (init?.method ?? 'GET') === 'POST' && /\/posts$/.test(String(input));
-      if (posting && mode === 'offline') throw new TypeError('Failed to fetch');
-      const response = await fetch(input, init);
-      if (posting && mode === 'lost') throw new TypeError('Failed to fetch');
-      return response;
-    };
+    const connection = unreliablePosting(/\/posts$/, 'lost');
+    const { fetcher } = connection;
     let { el } = await mount({ community: community.slug, fetcher });
     await waitForPost(el, /Already posted before/);
     shadow(el).querySelector<HTMLTextAreaElement>('#jc-post-body')!.value = 'Unit 12 back in service.';
@@ -255,7 +181,7 @@ describe('jc-community-feed (against the real server)', () => {
     await expect(el).to.be.accessible();
 
     // A reload: the unsent post is still there, with the same clientId.
-    mode = 'offline';
+    connection.mode = 'offline';
     fixtureCleanup();
     ({ el } = await mount({ community: community.slug, fetcher }));
     await waitForPost(el, /Already posted before/);
@@ -264,7 +190,7 @@ describe('jc-community-feed (against the real server)', () => {
     button(again, /Retry/).click();
     await settled(el, /Not sent/);
     await waitUntil(() => !/Sending…/.test(text(shadow(el).querySelector('.outbox'))), 'the retry failed');
-    mode = 'online';
+    connection.mode = 'online';
     button(shadow(el).querySelector('.outbox article')!, /Retry/).click();
     await waitUntil(() => !shadow(el).querySelector('.outbox'), 'sent: the outbox empties');
     await waitForPost(el, /Unit 12 back in service/);
@@ -300,19 +226,11 @@ describe('jc-community-feed (against the real server)', () => {
     await createPost(community.slug, 'What the reader is reading.');
     const bob = await createUser(`Live Bob ${stamp()}`, crossOriginApi);
     await activateUser(bob.email);
-    const page = await fixture<HTMLDivElement>(html`<div>
-      <jc-provider id="a"><jc-community-feed community=${community.slug}></jc-community-feed></jc-provider>
-      <jc-provider id="b" api=${crossOriginApi}></jc-provider>
-    </div>`);
-    const pa = page.querySelector<JcProvider>('#a')!;
-    const pb = page.querySelector<JcProvider>('#b')!;
-    const el = page.querySelector<JcCommunityFeed>('jc-community-feed')!;
+    const { reader, other, el } = await mountBesideOtherOrigin<JcCommunityFeed>(html`<jc-community-feed community=${community.slug}></jc-community-feed>`, crossOriginApi);
     const reading = await waitForPost(el, /What the reader is reading/);
-    await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await signInSession(pb.context!.session, bob);
-    await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
-    await fullApi(pb.context!.api).joinCommunity(community.slug);
-    const { post } = await fullApi(pb.context!.api).createPost(community.slug, { type: 'status', body: 'Bob’s fresh report from the other origin.' });
+    await signInBeside(reader, other, bob);
+    await fullApi(other.context!.api).joinCommunity(community.slug);
+    const { post } = await fullApi(other.context!.api).createPost(community.slug, { type: 'status', body: 'Bob’s fresh report from the other origin.' });
 
     await waitUntil(() => shadow(el).querySelector('.pill'), 'the new-posts button appears', { timeout: 5000 });
     const pill = shadow(el).querySelector<HTMLButtonElement>('.pill')!;
@@ -330,13 +248,13 @@ describe('jc-community-feed (against the real server)', () => {
     expect(articles(el).length).to.equal(2);
 
     // Bob's reaction reaches the reader's counts live.
-    await fullApi(pb.context!.api).setReaction(post.id, 'important', true);
+    await fullApi(other.context!.api).setReaction(post.id, 'important', true);
     await waitUntil(
       () => text(articles(el)[0]!.querySelector('[data-reaction="important"] .count')) === '1',
       'the reaction count updates live',
       { timeout: 5000 },
     );
-    await pb.context!.session.signOut();
+    await other.context!.session.signOut();
   });
 
   it('does not show a restricted community’s feed to an outsider, or leak anything about it', async () => {
@@ -389,20 +307,14 @@ describe('jc-community-feed (against the real server)', () => {
       const first = articles(el).find((a) => a.dataset.id === posts[0]!.id)!;
       first.querySelector<HTMLButtonElement>('[data-action="comments"]')!.click();
       await waitUntil(() => first.querySelector('.comment'), 'the comment renders');
-      // Give any handler the chance to run (images error, svgs load, details toggle).
-      await new Promise((r) => setTimeout(r, 500));
-      expect(window.__jcXss, 'no payload ran').to.equal(undefined);
       const root = shadow(el);
-      const dangerous = ['script', 'iframe', 'object', 'embed', 'form', 'input', 'style', 'svg', 'math', 'img', 'details', 'link', 'meta', 'base'];
-      expect(root.querySelectorAll(dangerous.map((t) => `.body ${t}`).join(', ')).length).to.equal(0);
+      await expectInert(root, {
+        dangerous: ['script', 'iframe', 'object', 'embed', 'form', 'input', 'style', 'svg', 'math', 'img', 'details', 'link', 'meta', 'base'],
+        scopes: ['.body'],
+        content: '.body *',
+        safeLink: 'https://www.example.gov/a?b=1',
+      });
       expect(root.querySelectorAll('script').length).to.equal(0);
-      for (const node of root.querySelectorAll('.body *')) {
-        for (const attr of node.getAttributeNames()) expect(attr, `${node.tagName} ${attr}`).to.not.match(/^on/i);
-        expect(node.getAttribute('style'), `${node.tagName} style`).to.equal(null);
-      }
-      const hrefs = [...root.querySelectorAll<HTMLAnchorElement>('.body a')].map((a) => a.getAttribute('href'));
-      for (const href of hrefs) if (href !== null) expect(href).to.match(/^(https?:|mailto:|tel:)/i);
-      expect(hrefs).to.include('https://www.example.gov/a?b=1');
       for (const a of root.querySelectorAll<HTMLAnchorElement>('.body a[href]')) {
         expect(a.getAttribute('rel')).to.equal('noopener noreferrer nofollow');
         expect(a.getAttribute('target')).to.equal('_blank');
@@ -529,9 +441,7 @@ describe('jc-community-feed (against the real server)', () => {
     const user = await createUser(`Pending ${stamp()}`);
     await signInPage(user);
     const { el } = await mount({ community: 'highway-interdiction' });
-    await settled(el, /waiting for your agency administrator/);
-    expect(articles(el).length).to.equal(0);
-    await expect(el).to.be.accessible();
+    await expectEmptyState(el, /waiting for your agency administrator/, articles);
   });
 
   it('asks a user who has not opted in to opt in, then shows the feed', async () => {

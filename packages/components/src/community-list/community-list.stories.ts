@@ -1,9 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './community-list.js';
 import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { widgetArgTypes, widgetArgs, widgetStory, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -30,17 +29,8 @@ const meta: Meta<Args> = {
     'href-template': { control: 'text' },
     'page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, theme, api, scope, 'href-template': hrefTemplate, 'page-size': pageSize }) => inFixtures(
-    fixture,
-    html`<jc-community-list
-      theme=${attr(theme)}
-      api=${attr(api)}
-      scope=${scope}
-      href-template=${hrefTemplate}
-      page-size=${pageSize}
-      @jc-community-select=${logEvent(true)}
-    ></jc-community-list>`,
-  ),
+  render: (args) =>
+    widgetStory('jc-community-list', args, { scope: args.scope, 'href-template': args['href-template'], 'page-size': args['page-size'] }, { 'jc-community-select': true }),
 };
 export default meta;
 

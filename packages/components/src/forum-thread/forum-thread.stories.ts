@@ -1,10 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './forum-thread.js';
-import { LONG_TOPIC_ID, THREAD_TOPIC_ID, fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { LONG_TOPIC_ID, THREAD_TOPIC_ID, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
 import type { Me } from '../api/schemas.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { widgetArgTypes, widgetStory, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -53,16 +52,14 @@ const meta: Meta<Args> = {
     'page-size': { control: { type: 'number', min: 1, max: 100 } },
     stall: { control: 'boolean', description: 'The topic’s requests never answer (the loading state). Not an attribute.', table: { category: 'fixtures' } },
   },
-  render: ({ fixture, theme, api, topic, 'page-size': pageSize, stall }) => html`<jc-provider .fetcher=${stall ? stalled(fixtureFetch(fixture)) : fixtureFetch(fixture)}>
-    <jc-forum-thread
-      theme=${attr(theme)}
-      api=${attr(api)}
-      topic=${topic}
-      page-size=${pageSize}
-      @jc-reply-created=${(e: CustomEvent) => console.info('jc-reply-created', e.detail)}
-      @jc-topic-changed=${(e: CustomEvent) => console.info('jc-topic-changed', e.detail)}
-    ></jc-forum-thread>
-  </jc-provider>`,
+  render: (args) =>
+    widgetStory(
+      'jc-forum-thread',
+      args,
+      { topic: args.topic, 'page-size': args['page-size'] },
+      { 'jc-reply-created': false, 'jc-topic-changed': false },
+      args.stall ? stalled : undefined,
+    ),
 };
 export default meta;
 

@@ -1,14 +1,14 @@
-import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
+import { expect, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import '../provider/provider.js';
-import type { JcProvider } from '../provider/provider.js';
 import './forum-thread.js';
 import { unsentReplyKey, type JcForumThread } from './forum-thread.js';
 import { ApiClient } from '../api/client.js';
 import type { Community, Forum, ForumFlag, Reply, ReplyPage, Topic, TopicPage } from '../api/schemas.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig, type TestUser } from '../testing/server.js';
+import { expectInert } from '../testing/xss.js';
 import { LONG_TOPIC_ID, THREAD_TOPIC_ID, fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
+import { announcement, articleReaders, button, expectEmptyState, focused, mountInProvider, settled, shadow, stamp, text, unreliablePosting, type MountOptions } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner), except the
@@ -16,76 +16,26 @@ import { LONG_TOPIC_ID, THREAD_TOPIC_ID, fixtureFetch, fixtureUsers } from '../t
  * accounts and their own community, so no test depends on another.
  */
 
-declare global {
-  interface Window {
-    __jcXss?: unknown;
-  }
-}
-
 /*
  * No "ResizeObserver loop completed with undelivered notifications" is
  * expected: the virtualizer's observer waits for the next frame instead
  * (shared/virtual-list.ts), so mocha fails a test on one.
  */
 
-function shadow(el: HTMLElement) {
-  return el.shadowRoot!;
-}
-
-function text(node: Element | ShadowRoot | null | undefined) {
-  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function settled(el: HTMLElement, pattern: RegExp, timeout = 5000) {
-  try {
-    await waitUntil(() => pattern.test(text(shadow(el))), `waiting for ${pattern}`, { timeout });
-  } catch {
-    throw new Error(`waiting for ${pattern} in: ${text(shadow(el)).slice(0, 500)}`);
-  }
-}
-
-interface MountOptions {
+interface ThreadOptions extends MountOptions {
   topic?: string;
   pageSize?: number;
-  fetcher?: typeof fetch;
 }
 
-async function mount(options: MountOptions = {}) {
-  const page = await fixture<HTMLDivElement>(html`<div>
-    <jc-provider .fetcher=${options.fetcher}>
-      <jc-forum-thread topic=${options.topic ?? ''} page-size=${options.pageSize ?? 50}></jc-forum-thread>
-    </jc-provider>
-  </div>`);
-  const provider = page.querySelector<JcProvider>('jc-provider')!;
-  return { provider, el: provider.querySelector<JcForumThread>('jc-forum-thread')! };
+function mount(options: ThreadOptions = {}) {
+  return mountInProvider<JcForumThread>(html`<jc-forum-thread topic=${options.topic ?? ''} page-size=${options.pageSize ?? 50}></jc-forum-thread>`, options);
 }
 
-function articles(el: JcForumThread): HTMLElement[] {
-  return [...shadow(el).querySelectorAll<HTMLElement>('.thread > article')];
-}
-
-function bodyText(article: Element) {
-  return text(article.querySelector('.body'));
-}
+/** The replies; the rendered reply whose body matches (`waitForReply`). */
+const { articles, bodyText, waitForArticle: waitForReply } = articleReaders<JcForumThread>('.thread > article', 'a reply');
 
 function article(el: JcForumThread, id: string): HTMLElement | undefined {
   return articles(el).find((a) => a.dataset.id === id);
-}
-
-async function waitForReply(el: JcForumThread, pattern: RegExp, timeout = 5000): Promise<HTMLElement> {
-  let found: HTMLElement | undefined;
-  await waitUntil(
-    () => (found = articles(el).find((a) => pattern.test(bodyText(a)))),
-    `waiting for a reply ${pattern} in: ${text(shadow(el)).slice(0, 500)}`,
-    { timeout },
-  );
-  return found!;
-}
-
-function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
-  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => pattern.test(text(b)));
-  if (!found) throw new Error(`no button ${pattern} in: ${text(root as Element)}`);
-  return found;
 }
 
 function action(root: ParentNode, name: string): HTMLElement {
@@ -98,14 +48,6 @@ function action(root: ParentNode, name: string): HTMLElement {
 async function rendered(el: JcForumThread, id: string): Promise<HTMLElement> {
   await waitUntil(() => article(el, id), `reply ${id} renders`);
   return article(el, id)!;
-}
-
-function announcement(el: JcForumThread) {
-  return text(shadow(el).querySelector('.announce'));
-}
-
-function focused(el: JcForumThread): HTMLElement | null {
-  return shadow(el).activeElement as HTMLElement | null;
 }
 
 function composerBox(el: JcForumThread) {
@@ -125,8 +67,6 @@ async function postReply(el: JcForumThread, body: string) {
 
 /** A reply body taller than the viewport. */
 const tall = (first: string) => `${first}\n\n${Array.from({ length: 30 }, (_, i) => `Line ${i + 1}.`).join('\n\n')}`;
-
-const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 interface Forum_ {
   owner: TestUser & { id: string };
@@ -184,9 +124,7 @@ describe('jc-forum-thread (against the real server)', () => {
 
   it('asks a signed-out user to sign in, and axe finds nothing', async () => {
     const { el } = await mount({ topic: 'top_anything' });
-    await settled(el, /Sign in to JusticeConnect to read and join this discussion/);
-    expect(articles(el).length).to.equal(0);
-    await expect(el).to.be.accessible();
+    await expectEmptyState(el, /Sign in to JusticeConnect to read and join this discussion/, articles);
   });
 
   it('shows a seeded thread: title, badges, tags, author, agency, time, body, reply count, nesting and quotes', async () => {
@@ -657,18 +595,13 @@ describe('jc-forum-thread (against the real server)', () => {
       typeInto(composerBox(el)!, payloads[1]! + ' ' + payloads[2]!);
       shadow(el).querySelector<HTMLButtonElement>('#jc-reply-body-tab-preview')!.click();
       await el.updateComplete;
-      await new Promise((r) => setTimeout(r, 500));
-      expect(window.__jcXss, 'no payload ran').to.equal(undefined);
       const root = shadow(el);
-      const dangerous = ['script', 'iframe', 'object', 'embed', 'form', 'input:not([type="radio"])', 'style', 'svg', 'img', 'link', 'meta', 'base'];
-      expect(root.querySelectorAll(dangerous.map((t) => `.thread ${t}, .md-preview ${t}, .quote ${t}`).join(', ')).length).to.equal(0);
-      for (const node of root.querySelectorAll('.body *, .quote *')) {
-        for (const attr of node.getAttributeNames()) expect(attr, `${node.tagName} ${attr}`).to.not.match(/^on/i);
-        expect(node.getAttribute('style'), `${node.tagName} style`).to.equal(null);
-      }
-      const hrefs = [...root.querySelectorAll<HTMLAnchorElement>('.body a')].map((a) => a.getAttribute('href'));
-      for (const href of hrefs) if (href !== null) expect(href).to.match(/^(https?:|mailto:|tel:)/i);
-      expect(hrefs).to.include('https://www.example.gov/a?b=1');
+      await expectInert(root, {
+        dangerous: ['script', 'iframe', 'object', 'embed', 'form', 'input:not([type="radio"])', 'style', 'svg', 'img', 'link', 'meta', 'base'],
+        scopes: ['.thread', '.md-preview', '.quote'],
+        content: '.body *, .quote *',
+        safeLink: 'https://www.example.gov/a?b=1',
+      });
       // Raw HTML is text, as typed, in bodies and in quotes.
       expect(bodyText(article(el, made[0]!.id)!)).to.include('<script>window.__jcXss = "script"</script>');
       const quotes = [...root.querySelectorAll('.thread .quote')].map(text);
@@ -682,15 +615,8 @@ describe('jc-forum-thread (against the real server)', () => {
 
   it('keeps a reply that could not be sent, and a retry cannot post it twice; a refused text comes back with the field error', async () => {
     const { topic } = await forumWith({ signedInAs: 'member' });
-    let mode: 'online' | 'offline' | 'lost' = 'offline';
-    const fetcher = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const posting = (init?.method ?? 'GET') === 'POST' && /\/replies$/.test(String(input));
-      if (posting && mode === 'offline') throw new TypeError('Failed to fetch');
-      const response = await fetch(input, init);
-      if (posting && mode === 'lost') throw new TypeError('Failed to fetch');
-      return response;
-    };
-    const { el } = await mount({ topic: topic.id, fetcher });
+    const connection = unreliablePosting(/\/replies$/, 'offline');
+    const { el } = await mount({ topic: topic.id, fetcher: connection.fetcher });
     await settled(el, /No replies yet — be the first/);
     await postReply(el, 'Unit 12 back in service.');
     await settled(el, /Not sent/);
@@ -703,14 +629,14 @@ describe('jc-forum-thread (against the real server)', () => {
     expect(kept).to.have.length(1);
     await expect(el).to.be.accessible();
     // The retry reaches the server, but its answer is lost: still not sent, as far as the page knows…
-    mode = 'lost';
+    connection.mode = 'lost';
     button(unsent, /Retry/).click();
     // …until the live event says the reply is there after all (the same clientId): it moves into the thread.
     await waitForReply(el, /Unit 12 back in service/, 5000);
     await waitUntil(() => !shadow(el).querySelector('.outbox'), 'the outbox empties');
     expect(sessionStorage.getItem(key)).to.equal(null);
     // A retry of the same clientId would not post twice either.
-    mode = 'online';
+    connection.mode = 'online';
     await apiCall('POST', `/api/v1/topics/${topic.id}/replies`, { body: 'Unit 12 back in service.', clientId: kept[0].clientId });
     const stored = await apiCall<ReplyPage>('GET', `/api/v1/topics/${topic.id}/replies`);
     expect(stored.items.filter((r) => r.body === 'Unit 12 back in service.')).to.have.length(1, 'posted once, for all the tries');

@@ -1,10 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './forum.js';
 import type { TopicFilter } from '../api/schemas.js';
 import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { widgetArgTypes, widgetArgs, widgetStory, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -37,21 +36,13 @@ const meta: Meta<Args> = {
     'topic-href': { control: 'text' },
     'page-size': { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ fixture, theme, api, community, forum, filter, tag, 'topic-href': topicHref, 'page-size': pageSize }) => inFixtures(
-    fixture,
-    html`<jc-forum
-      theme=${attr(theme)}
-      api=${attr(api)}
-      community=${community}
-      forum=${forum}
-      filter=${filter}
-      tag=${tag}
-      topic-href=${topicHref}
-      page-size=${pageSize}
-      @jc-topic-select=${logEvent(true)}
-      @jc-topic-created=${logEvent()}
-    ></jc-forum>`,
-  ),
+  render: (args) =>
+    widgetStory(
+      'jc-forum',
+      args,
+      { community: args.community, forum: args.forum, filter: args.filter, tag: args.tag, 'topic-href': args['topic-href'], 'page-size': args['page-size'] },
+      { 'jc-topic-select': true, 'jc-topic-created': false },
+    ),
 };
 export default meta;
 

@@ -1,26 +1,19 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../testing/wait.js';
 import { sendKeys } from '@web/test-runner-commands';
-import type { JcProvider } from '../provider/provider.js';
 import './forum.js';
 import { parseTags, type JcForum } from './forum.js';
-import type { Community, Forum, Reply, Topic } from '../api/schemas.js';
-import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
+import type { Forum, Reply, Topic } from '../api/schemas.js';
+import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
 import { fullApi } from '../testing/full-api.js';
-import { announcement, button, focused, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
+import { announcement, button, expectEmptyState, focused, mountBesideOtherOrigin, mountInProvider, ownerWithCommunity, settled, shadow, signInBeside, stamp, text, listReaders } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner), except the error
  * state, which runs on fixtures. Tests that write use fresh accounts and their
  * own communities (with their own forums), so no test depends on another.
  */
-
-declare global {
-  interface Window {
-    __jcXss?: unknown;
-  }
-}
 
 interface ForumOptions {
   community: string;
@@ -36,23 +29,11 @@ function mount(options: ForumOptions) {
   );
 }
 
-function rows(el: JcForum): HTMLElement[] {
-  return [...shadow(el).querySelectorAll<HTMLElement>('li.topic')];
-}
-
-function titles(el: JcForum): string[] {
-  return rows(el).map((r) => text(r.querySelector('.title')));
-}
-
-async function waitForTitles(el: JcForum, expected: string[], timeout = 5000) {
-  await waitUntil(() => JSON.stringify(titles(el)) === JSON.stringify(expected), `waiting for ${JSON.stringify(expected)}, have ${JSON.stringify(titles(el))}`, { timeout });
-}
+const { rows, waitForTitles } = listReaders<JcForum>('li.topic', '.title', 'topic');
 
 /** A fresh, active user who owns a new public community with forums (signed in on this page). */
 async function ownerWithForum(label = 'Forum', forumNames = ['General']) {
-  const user = await createActiveUser(`${label} Owner ${stamp()}`);
-  await signInPage(user);
-  const community = await apiCall<Community>('POST', '/api/v1/communities', { name: `${label} ${stamp()}` });
+  const { user, community } = await ownerWithCommunity(label);
   const forums: Forum[] = [];
   for (const name of forumNames) forums.push(await apiCall<Forum>('POST', `/api/v1/communities/${community.slug}/forums`, { name }));
   return { user, community, forums };
@@ -70,9 +51,7 @@ describe('jc-forum (against the real server)', () => {
 
   it('asks a signed-out user to sign in, and axe finds nothing', async () => {
     const { el } = await mount({ community: 'i-35-corridor-task-force' });
-    await settled(el, /Sign in to JusticeConnect to read and start forum topics/);
-    expect(rows(el).length).to.equal(0);
-    await expect(el).to.be.accessible();
+    await expectEmptyState(el, /Sign in to JusticeConnect to read and start forum topics/, rows);
   });
 
   it('shows the task force’s seeded topics to its owner, with badges, author, agency, replies and time', async () => {
@@ -331,13 +310,7 @@ describe('jc-forum (against the real server)', () => {
     await createTopic(community.slug, { forumId: forums[0]!.id, title: 'The topic being read' });
     const bob = await createUser(`Live Bob ${stamp()}`, crossOriginApi);
     await activateUser(bob.email);
-    const page = await fixture<HTMLDivElement>(html`<div>
-      <jc-provider id="a"><jc-forum community=${community.slug}></jc-forum></jc-provider>
-      <jc-provider id="b" api=${crossOriginApi}></jc-provider>
-    </div>`);
-    const pa = page.querySelector<JcProvider>('#a')!;
-    const pb = page.querySelector<JcProvider>('#b')!;
-    const el = page.querySelector<JcForum>('jc-forum')!;
+    const { reader, other, el } = await mountBesideOtherOrigin<JcForum>(html`<jc-forum community=${community.slug}></jc-forum>`, crossOriginApi);
     await waitForTitles(el, ['The topic being read']);
     const root = shadow(el);
     // The reader is writing a topic of their own, and is on the first topic's link.
@@ -349,17 +322,15 @@ describe('jc-forum (against the real server)', () => {
     const link = rows(el)[0]!.querySelector<HTMLAnchorElement>('a')!;
     link.focus();
 
-    await waitUntil(() => pb.context!.session.state.status === 'signed-out', 'Bob not yet signed in');
-    await signInSession(pb.context!.session, bob);
-    await waitUntil(() => pa.context!.live.status === 'open', 'the reader’s stream is open', { timeout: 5000 });
-    await fullApi(pb.context!.api).joinCommunity(community.slug);
-    await fullApi(pb.context!.api).createTopic(community.slug, { forumId: forums[0]!.id, title: 'Bob’s new topic from the other origin', body: 'Hello.' });
+    await signInBeside(reader, other, bob);
+    await fullApi(other.context!.api).joinCommunity(community.slug);
+    await fullApi(other.context!.api).createTopic(community.slug, { forumId: forums[0]!.id, title: 'Bob’s new topic from the other origin', body: 'Hello.' });
 
     await waitForTitles(el, ['Bob’s new topic from the other origin', 'The topic being read'], 8000);
     await waitUntil(() => announcement(el) === 'New topic: Bob’s new topic from the other origin', `announced (${announcement(el)})`);
     expect(root.querySelector<HTMLInputElement>('#jc-topic-title')!.value, 'the unsent form stays').to.equal('Half-written');
     expect(focused(el) === link, 'focus stays on the link being read').to.equal(true);
-    await pb.context!.session.signOut();
+    await other.context!.session.signOut();
   });
 
   it('links each title by the topic-href template, and fires a cancelable jc-topic-select first', async () => {

@@ -1,9 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './my-todos.js';
-import { fixtureFetch, fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
-import { attr, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
+import { widgetArgTypes, widgetStory, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -22,18 +21,7 @@ const meta: Meta<Args> = {
   component: 'jc-my-todos',
   args: { ...widgetArgs, 'activity-href': '/intranet.html?activity={id}' },
   argTypes: { ...widgetArgTypes, 'activity-href': { control: 'text' } },
-  render: ({ fixture, theme, api, 'activity-href': activityHref }) => html`<jc-provider .fetcher=${fixtureFetch(fixture)}>
-    <jc-my-todos
-      theme=${attr(theme)}
-      api=${attr(api)}
-      activity-href=${activityHref}
-      @jc-activity-select=${(e: CustomEvent) => {
-        e.preventDefault();
-        console.info('jc-activity-select', e.detail);
-      }}
-      @jc-step-changed=${(e: CustomEvent) => console.info('jc-step-changed', e.detail)}
-    ></jc-my-todos>
-  </jc-provider>`,
+  render: (args) => widgetStory('jc-my-todos', args, { 'activity-href': args['activity-href'] }, { 'jc-activity-select': true, 'jc-step-changed': false }),
 };
 export default meta;
 

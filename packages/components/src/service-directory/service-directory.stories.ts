@@ -1,11 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
 import '../provider/provider.js';
 import './service-directory.js';
 import type { ServiceStatusFilter } from './service-directory.js';
 import { fixtureUsers, type FixtureOptions } from '../testing/fixtures.js';
 import { fixtureServicesWithoutAccess } from '../testing/service-fixtures.js';
-import { attr, inFixtures, logEvent, widgetArgTypes, widgetArgs, type WidgetArgs } from '../testing/story-args.js';
+import { attr, widgetArgTypes, widgetArgs, widgetStory, type WidgetArgs } from '../testing/story-args.js';
 
 interface Args extends WidgetArgs {
   fixture: FixtureOptions;
@@ -37,21 +36,19 @@ const meta: Meta<Args> = {
     'favorites-only': { control: 'boolean' },
     'time-zone': { control: 'text' },
   },
-  render: ({ fixture, theme, api, 'community-href': communityHref, query, 'status-filter': statusFilter, 'favorites-only': favoritesOnly, 'time-zone': timeZone }) => inFixtures(
-    fixture,
-    html`<jc-service-directory
-      theme=${attr(theme)}
-      api=${attr(api)}
-      community-href=${communityHref}
-      query=${query}
-      status-filter=${statusFilter}
-      ?favorites-only=${favoritesOnly}
-      time-zone=${attr(timeZone)}
-      @jc-favorite-change=${logEvent()}
-      @jc-favorites-reorder=${logEvent()}
-      @jc-access-requested=${logEvent()}
-    ></jc-service-directory>`,
-  ),
+  render: (args) =>
+    widgetStory(
+      'jc-service-directory',
+      args,
+      {
+        'community-href': args['community-href'],
+        query: args.query,
+        'status-filter': args['status-filter'],
+        'favorites-only': args['favorites-only'],
+        'time-zone': attr(args['time-zone']),
+      },
+      { 'jc-favorite-change': false, 'jc-favorites-reorder': false, 'jc-access-requested': false },
+    ),
 };
 export default meta;
 
