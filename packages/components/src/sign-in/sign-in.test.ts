@@ -182,7 +182,8 @@ describe('jc-sign-in (against the real server)', () => {
     await enterPassword(el, user.email, user.password);
     await settled(el, /Enter your one-time code/);
     enterCode(el, code);
-    await settled(el, /That code was already used\. Wait for the next code/);
+    // The server's own words (English): the one error table (api/error-text.ts) has its translation.
+    await settled(el, /That code was already used\. Wait for the next one/);
     expect(focusedId(el)).to.equal('jc-code');
     await expect(el).to.be.accessible();
   });
@@ -246,7 +247,7 @@ describe('jc-sign-in (against the real server)', () => {
       await waitUntil(() => shadow(el).querySelector('button[type=submit]')!.getAttribute('aria-disabled') === 'false');
     }
     await enterPassword(el, user.email, 'wrong-password-last-attempt');
-    await settled(el, /This account is locked after too many failed sign-in attempts/);
+    await settled(el, /This account is locked after too many failed sign-ins\. Ask your agency administrator/);
     expect(shadow(el).querySelector('#jc-password-error')!.getAttribute('role')).to.equal('alert');
     await expect(el).to.be.accessible();
     await waitUntil(() => shadow(el).querySelector('button[type=submit]')!.getAttribute('aria-disabled') === 'false');
