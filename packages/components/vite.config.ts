@@ -111,6 +111,14 @@ export default defineConfig({
               test: (id: string) => CORE.some((re) => re.test(id.replaceAll('\\', '/'))),
             },
             {
+              // What a Spanish reader loads, in one file (shared/spanish.ts: the catalogue and the error codes'
+              // texts; an English reader loads neither): one request, one compression instead of two, and one
+              // file name fewer in the core chunk.
+              name: 'es',
+              priority: 15,
+              test: /[\\/]src[\\/](generated[\\/]locales[\\/]es|api[\\/]error-text|shared[\\/]spanish)\.ts$/,
+            },
+            {
               // The widget kernel, which the widgets built on it share (the provider and sign-in do not load it).
               name: 'kernel',
               priority: 10,

@@ -21,9 +21,9 @@ const { getLocale, setLocale } = configureLocalization({
   targetLocales,
   // Called only for a target locale (setLocale refuses others), and Spanish is the only one: see SpanishOnly.
   loadLocale: async () => {
-    const [templates, errors] = await Promise.all([import('../generated/locales/es.js'), import('../api/error-text.js')]);
-    errorTexts = errors;
-    return templates;
+    const spanish = await import('./spanish.js');
+    errorTexts = spanish;
+    return spanish;
   },
 });
 
@@ -36,7 +36,7 @@ type SpanishOnly<T extends 'es'> = T;
 type TargetLocale = SpanishOnly<(typeof targetLocales)[number]>;
 
 /** The server's refusals in words other than its English: loaded with the first translation. */
-let errorTexts: typeof import('../api/error-text.js') | undefined;
+let errorTexts: Pick<typeof import('../api/error-text.js'), 'errorMessage' | 'fieldMessages'> | undefined;
 
 /** The message to show for a refusal: the server's own (English) words, or their translation. */
 export function errorMessage(status: number, code: string, serverMessage: string): string {
