@@ -30,6 +30,14 @@ function verify(t: TestApp, args: string[] = [], env: Record<string, string> = {
   });
 }
 
+/** audit:verify's verdict on `t`'s log: its exit code, and `verdict` in what it says (all of which is returned, for more checks). */
+async function assertVerdict(t: TestApp, code: 0 | 1, verdict: RegExp, args: string[] = [], env: Record<string, string> = {}): Promise<string> {
+  const result = await verify(t, args, env);
+  assert.equal(result.code, code, result.out);
+  assert.match(result.out, verdict);
+  return result.out;
+}
+
 /** An app with some 30 audit rows and a checkpoint at their head. */
 async function loggedApp(backend: ReturnType<typeof backends>[number]) {
   const t = await startApp(backend);
@@ -60,6 +68,13 @@ for (const backend of backends()) {
     after(async () => {
       for (const t of apps) await t.dispose();
     });
+    /** A logged app whose append-only guard is lifted, as someone with database access (and not the key) can. */
+    const unguardedApp = async () => {
+      const t = await loggedApp(backend);
+      apps.push(t);
+      await liftGuard(t);
+      return t;
+    };
 
     it('audit:verify says "intact" for an untouched log, checkpoints included', async () => {
       const t = await loggedApp(backend);
@@ -73,17 +88,13 @@ for (const backend of backends()) {
       const head = await t.services.db.kysely.selectFrom('audit_log').select('hash').where('seq', '=', checkpoint.seq).executeTakeFirstOrThrow();
       assert.equal(checkpoint.hash, head.hash);
       assert.match(head.hash, /^k1:[0-9a-f]{64}$/, 'rows are keyed');
-      const result = await verify(t);
-      assert.equal(result.code, 0, result.out);
-      assert.match(result.out, /^intact\b/m);
-      assert.match(result.out, /1 of 1 checkpoints matched/);
-      assert.doesNotMatch(result.out, /tampered/);
+      const out = await assertVerdict(t, 0, /^intact\b/m);
+      assert.match(out, /1 of 1 checkpoints matched/);
+      assert.doesNotMatch(out, /tampered/);
     });
 
     it('audit:verify says "tampered" for one edited row with every hash recomputed (with or without the keyed format)', async () => {
-      const t = await loggedApp(backend);
-      apps.push(t);
-      await liftGuard(t);
+      const t = await unguardedApp();
       const db = t.services.db.kysely;
       const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
       const victim = rows[10]!;
@@ -99,28 +110,18 @@ for (const backend of backends()) {
         }
       };
       await rewrite((h) => `k1:${h}`);
-      const keyed = await verify(t);
-      assert.equal(keyed.code, 1, keyed.out);
-      assert.match(keyed.out, /^tampered\b/m);
+      await assertVerdict(t, 1, /^tampered\b/m);
       // …then as a plain SHA-256 chain from the start, which verifies by itself: the checkpoint gives it away.
       await rewrite((h) => h);
-      const plain = await verify(t);
-      assert.equal(plain.code, 1, plain.out);
-      assert.match(plain.out, /^tampered\b/m);
-      assert.doesNotMatch(plain.out, /intact/);
+      assert.doesNotMatch(await assertVerdict(t, 1, /^tampered\b/m), /intact/);
     });
 
     it('audit:verify says "tampered" when the last 20 rows are deleted', async () => {
-      const t = await loggedApp(backend);
-      apps.push(t);
-      await liftGuard(t);
+      const t = await unguardedApp();
       const db = t.services.db.kysely;
       const last = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(20).execute();
       await db.deleteFrom('audit_log').where('seq', '>=', last[last.length - 1]!.seq).execute();
-      const result = await verify(t);
-      assert.equal(result.code, 1, result.out);
-      assert.match(result.out, /^tampered\b/m);
-      assert.match(result.out, /missing/);
+      assert.match(await assertVerdict(t, 1, /^tampered\b/m), /missing/);
     });
 
     it('checkpoints go to syslog when told, and audit:verify holds the log to the collected lines', async () => {
@@ -141,9 +142,7 @@ for (const backend of backends()) {
         assert.equal(JSON.parse(line.slice(line.indexOf('{'))).seq, seq);
         const collected = path.join(t.dir, 'collected.log');
         writeFileSync(collected, `${line}\n`);
-        const result = await verify(t, ['--checkpoints', collected], { JC_AUDIT_CHECKPOINTS: sink });
-        assert.equal(result.code, 0, result.out);
-        assert.match(result.out, /^intact\b.*1 of 1 checkpoints matched/m);
+        await assertVerdict(t, 0, /^intact\b.*1 of 1 checkpoints matched/m, ['--checkpoints', collected], { JC_AUDIT_CHECKPOINTS: sink });
       } finally {
         receiver.close();
       }
@@ -167,15 +166,11 @@ for (const backend of backends()) {
       assert.equal(marker.action, 'audit.chain-keyed');
       assert.equal(marker.prev_hash, prev);
       assert.match(marker.hash, /^k1:/);
-      const result = await verify(t);
-      assert.equal(result.code, 0, result.out);
-      assert.match(result.out, /^intact\b.*5 of them from before the keyed chain/m);
+      await assertVerdict(t, 0, /^intact\b.*5 of them from before the keyed chain/m);
       // An unkeyed row where the chain is keyed is refused, even one whose plain hash holds.
       const row = { at: new Date().toISOString(), actor_id: null, actor_agency_id: null, action: 'forged', target: null, outcome: 'success' as const, ip: null, user_agent: null, details: '{}', prev_hash: marker.hash };
       await db.insertInto('audit_log').values({ ...row, hash: legacyRowHash(row) }).execute();
-      const forged = await verify(t);
-      assert.equal(forged.code, 1, forged.out);
-      assert.match(forged.out, /^tampered\b.*unkeyed/m);
+      await assertVerdict(t, 1, /^tampered\b.*unkeyed/m);
     });
   });
 }

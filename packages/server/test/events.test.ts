@@ -39,6 +39,13 @@ for (const backend of backends()) {
       assert.equal(res.status, 201);
       return res.body as { id: string; slug: string };
     }
+    /** A new public community, and a new active user (named `name`) who has joined it. */
+    async function joinedPublic(name: string) {
+      const c = await community('public');
+      const member = await activeUser(t, name);
+      await call(t, 'POST', `/api/v1/communities/${c.slug}/join`, { cookie: member.cookie });
+      return { c, member };
+    }
     const touch = (slug: string, description: string) => call(t, 'PATCH', `/api/v1/communities/${slug}`, { cookie: owner.cookie, body: { description } });
 
     it('needs a session, and bounds the streams one user holds', async () => {
@@ -53,9 +60,7 @@ for (const backend of backends()) {
     });
 
     it('delivers a change live, with a monotonic id, and heartbeats while idle', async () => {
-      const c = await community('public');
-      const member = await activeUser(t, 'Live Member');
-      await call(t, 'POST', `/api/v1/communities/${c.slug}/join`, { cookie: member.cookie });
+      const { c, member } = await joinedPublic('Live Member');
       const s = await subscribe(t, member.cookie);
       await touch(c.slug, 'one');
       await touch(c.slug, 'two');
@@ -69,9 +74,7 @@ for (const backend of backends()) {
     });
 
     it('gives a client that reconnects with Last-Event-ID every event it missed, in order, exactly once', async () => {
-      const c = await community('public');
-      const member = await activeUser(t, 'Reconnecting Member');
-      await call(t, 'POST', `/api/v1/communities/${c.slug}/join`, { cookie: member.cookie });
+      const { c, member } = await joinedPublic('Reconnecting Member');
       const first = await subscribe(t, member.cookie);
       await touch(c.slug, 'seen');
       const seen = await first.reader.next('community.updated');
@@ -172,9 +175,7 @@ for (const backend of backends()) {
             if (Date.now() > deadline || child.exitCode !== null) throw new Error(`second process did not start:\n${out}`);
             await new Promise((r) => setTimeout(r, 100));
           }
-          const c = await community('public');
-          const member = await activeUser(t, 'Other Process Member');
-          await call(t, 'POST', `/api/v1/communities/${c.slug}/join`, { cookie: member.cookie });
+          const { c, member } = await joinedPublic('Other Process Member');
           const abort = new AbortController();
           const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, { headers: { cookie: member.cookie }, signal: abort.signal });
           assert.equal(res.status, 200);

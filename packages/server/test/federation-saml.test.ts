@@ -6,7 +6,7 @@ import samlify, { type SpEntity } from '../src/federation/samlify.ts';
 import { NOTICE } from '../src/routes/notice.ts';
 import { activate, activeUser, backends, BASE_URL, call, signUpAndIn, suiteApp, TEST_ORI, uniqueEmail } from './helpers.ts';
 import { certBody, makeKeyPair, MFA_CONTEXT, PASSWORD_CONTEXT, responseXml, sign, SSO_URL, startSamlIdp, type Answer, type AuthnRequestSeen, type SamlTestIdp } from './support/saml-idp.ts';
-import { federatedAccount, federationRefusals } from './support/federation.ts';
+import { addFederationAgencies, federatedAccount, federationRefusals, OUTSIDE_ORI, SECOND_ORI, type SignInAnswer } from './support/federation.ts';
 
 /*
  * Signing in through a SAML 2.0 identity provider, against a real one
@@ -20,14 +20,9 @@ const IDP_ID = 'saml-idp';
 const ACS = `${BASE_URL}/api/v1/federation/${IDP_ID}/saml/acs`;
 const SP_ENTITY = `${BASE_URL}/api/v1/federation/${IDP_ID}/saml/metadata`;
 const IDP_ORIGIN = 'https://idp.saml.test';
-const SECOND_ORI = 'TEST00002';
-const OUTSIDE_ORI = 'TEST00003';
 const GFIPM = 'gfipm:2.0:user:';
 
-interface Result {
-  status: number;
-  location: string | null;
-  cookie: string | undefined;
+interface Result extends SignInAnswer {
   code: string | undefined;
 }
 
@@ -83,9 +78,7 @@ for (const backend of backends()) {
 
     before(async () => {
       idp = startSamlIdp();
-      for (const [id, ori] of [['agency-two', SECOND_ORI], ['agency-three', OUTSIDE_ORI]] as const) {
-        await t.services.db.kysely.insertInto('agency').values({ id, name: `Agency ${ori}`, ori, created_at: new Date().toISOString() }).execute();
-      }
+      await addFederationAgencies(t);
       admin = await activeUser(t, 'Site Admin', { siteAdmin: true });
       // Registered from the IdP's metadata, as a deployment would.
       const made = await call(t, 'POST', '/api/v1/identity-providers', {

@@ -10,7 +10,7 @@ import { NOTICE } from '../src/routes/notice.ts';
 import { currentCode } from '../src/totp.ts';
 import { activate, activeUser, backends, BASE_URL, call, OTHER_ORIGIN, signUpAndIn, startApp, TEST_ORI, uniqueEmail, type TestApp } from './helpers.ts';
 import { CLIENT_ID, CLIENT_SECRET, followAtIdp, PORTAL_CALLBACK, portalIdToken, signIdToken, startIdp, type NextLogin, type TestIdp } from './support/oidc-idp.ts';
-import { federatedAccount, federationRefusals } from './support/federation.ts';
+import { addFederationAgencies, federatedAccount, federationRefusals, OUTSIDE_ORI, SECOND_ORI, type SignInAnswer } from './support/federation.ts';
 import { openStream as stream } from './sse.ts';
 
 /*
@@ -22,14 +22,9 @@ import { openStream as stream } from './sse.ts';
 
 const IDP_ID = 'test-idp';
 const CALLBACK = `${BASE_URL}/api/v1/federation/${IDP_ID}/callback`;
-const SECOND_ORI = 'TEST00002';
-const OUTSIDE_ORI = 'TEST00003';
 const UNKNOWN_ORI = 'NOSUCH001';
 
-interface Federated {
-  status: number;
-  location: string | null;
-  cookie: string | undefined;
+interface Federated extends SignInAnswer {
   body: unknown;
 }
 
@@ -76,9 +71,7 @@ for (const backend of backends()) {
     before(async () => {
       t = await startApp(backend);
       idp = await startIdp([CALLBACK, PORTAL_CALLBACK]);
-      for (const [id, ori] of [['agency-two', SECOND_ORI], ['agency-three', OUTSIDE_ORI]] as const) {
-        await t.services.db.kysely.insertInto('agency').values({ id, name: `Agency ${ori}`, ori, created_at: new Date().toISOString() }).execute();
-      }
+      await addFederationAgencies(t);
       admin = await activeUser(t, 'Site Admin', { siteAdmin: true });
       const made = await call(t, 'POST', '/api/v1/identity-providers', {
         cookie: admin.cookie,

@@ -1,11 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
-import type { Db } from '../src/db/database.ts';
 import type { Database } from '../src/db/schema.ts';
 import { activeUser, backends, call, codeFor, PASSWORD, suiteApp } from './helpers.ts';
-import { request, signedInAccount, type ServerProcess } from './support/server-process.ts';
-import { twoProcesses, type TwoProcesses } from './support/processes.ts';
+import { request, signedInAccount } from './support/server-process.ts';
+import { suiteProcesses } from './support/processes.ts';
 
 /*
  * Issue 19, finding 6: the lockout holds in a burst. The lock check, the
@@ -100,19 +99,10 @@ for (const backend of backends()) {
 
   describe(`lockout in a burst over two processes (${backend.name})`, () => {
     const SECRET = 'lockout-burst-test-secret-lockout-burst-test';
-    let two: TwoProcesses;
-    let a: ServerProcess;
-    let b: ServerProcess;
-    let db: Db;
-
-    before(async () => {
-      two = await twoProcesses(backend, { JC_AUTH_SECRET: SECRET, JC_LOCKOUT_ATTEMPTS: '5', JC_SIGN_IN_RATE_PER_MINUTE: '1000' }, 'jc-lockout-');
-      ({ a, b, db } = two);
-    });
-
-    after(() => two?.dispose());
+    const two = suiteProcesses(backend, { JC_AUTH_SECRET: SECRET, JC_LOCKOUT_ATTEMPTS: '5', JC_SIGN_IN_RATE_PER_MINUTE: '1000' }, 'jc-lockout-');
 
     it('30 wrong passwords and the right one, half through each process: still at most 5 checked, locked on the 5th, no session', async () => {
+      const { a, b, db } = two;
       const user = await signedInAccount(a, db, SECRET, 'Two Process Target');
       const before = (await db.kysely.selectFrom('audit_log').select('seq').where('target', '=', user.email).execute()).length;
       const passwords = Array.from({ length: 30 }, (_, i) => `wrong password ${i}`);

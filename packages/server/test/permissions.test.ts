@@ -29,6 +29,14 @@ interface Op {
   run(t: TestApp, cookie: string, f: Fixture): Promise<number | boolean>;
 }
 
+/** A form posted to SAML_IDP's `path` (by the IdP's page at `origin`, or by its server: no origin), whoever's cookie comes along: the status. */
+async function postForm(t: TestApp, cookie: string, path: string, origin: string | null, rawBody: string): Promise<number> {
+  return (await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/${path}`, { cookie, origin, rawBody, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status;
+}
+
+/** A SAML message in a form field (the HTTP-POST binding: base64, not deflated). */
+const samlField = (field: string, xml: string) => `${field}=${encodeURIComponent(Buffer.from(xml).toString('base64'))}`;
+
 const OPS: Op[] = [
   { name: 'read', run: async (t, cookie, f) => (await call(t, 'GET', `/api/v1/communities/${f.slug}`, { cookie })).status },
   {
@@ -61,18 +69,7 @@ const OPS: Op[] = [
   // Signing in through a SAML 2.0 provider (federation/saml-routes.ts): the same for everyone, whoever is signed in.
   { name: 'saml-metadata', run: async (t, cookie) => (await call(t, 'GET', `/api/v1/federation/${SAML_IDP}/saml/metadata`, { cookie })).status },
   { name: 'saml-start', run: async (t, cookie) => (await call(t, 'GET', `/api/v1/federation/${SAML_IDP}/start`, { cookie })).status },
-  {
-    name: 'saml-acs',
-    run: async (t, cookie) =>
-      (
-        await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/saml/acs`, {
-          cookie,
-          origin: 'https://idp.saml.test',
-          rawBody: `SAMLResponse=${encodeURIComponent(Buffer.from('<samlp:Response/>').toString('base64'))}`,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        })
-      ).status,
-  },
+  { name: 'saml-acs', run: (t, cookie) => postForm(t, cookie, 'saml/acs', 'https://idp.saml.test', samlField('SAMLResponse', '<samlp:Response/>')) },
   // SAML single logout (federation/saml-logout.ts): the IdP's page sends the browser with a LogoutRequest, whoever
   // is signed in (the POST binding is exempt from the CSRF and origin checks); an unsigned one is refused: 401.
   {
@@ -80,32 +77,10 @@ const OPS: Op[] = [
     run: async (t, cookie) =>
       (await call(t, 'GET', `/api/v1/federation/${SAML_IDP}/saml/slo?SAMLRequest=${encodeURIComponent(deflateRawSync('<samlp:LogoutRequest/>').toString('base64'))}`, { cookie, origin: null })).status,
   },
-  {
-    name: 'saml-slo-post',
-    run: async (t, cookie) =>
-      (
-        await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/saml/slo`, {
-          cookie,
-          origin: 'https://idp.saml.test',
-          rawBody: `SAMLRequest=${encodeURIComponent(Buffer.from('<samlp:LogoutRequest/>').toString('base64'))}`,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        })
-      ).status,
-  },
+  { name: 'saml-slo-post', run: (t, cookie) => postForm(t, cookie, 'saml/slo', 'https://idp.saml.test', samlField('SAMLRequest', '<samlp:LogoutRequest/>')) },
   // OIDC back-channel logout (federation/backchannel.ts): posted by an IdP server to server, whoever's cookie
   // comes along (exempt from the CSRF and origin checks); a provider that is not an enabled OIDC one is unknown here.
-  {
-    name: 'backchannel-logout',
-    run: async (t, cookie) =>
-      (
-        await call(t, 'POST', `/api/v1/federation/${SAML_IDP}/backchannel-logout`, {
-          cookie,
-          origin: null,
-          rawBody: 'logout_token=eyJhbGciOiJub25lIn0.e30.',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        })
-      ).status,
-  },
+  { name: 'backchannel-logout', run: (t, cookie) => postForm(t, cookie, 'backchannel-logout', null, 'logout_token=eyJhbGciOiJub25lIn0.e30.') },
   { name: 'create-sub', run: async (t, cookie, f) => (await call(t, 'POST', '/api/v1/communities', { cookie, body: { name: 'Sub', slug: `sub-${f.id}`.toLowerCase().slice(0, 60), parent: f.slug } })).status },
 ];
 

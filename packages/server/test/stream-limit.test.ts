@@ -1,12 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Db } from '../src/db/database.ts';
 import { ManualClock } from '../src/clock.ts';
 import { PROCESS_ID } from '../src/events/stream-slots.ts';
 import { activeUser, backends, suiteApp } from './helpers.ts';
 import { SseReader } from './sse.ts';
 import { signedInAccount, type ServerProcess } from './support/server-process.ts';
-import { twoProcesses, type TwoProcesses } from './support/processes.ts';
+import { suiteProcesses } from './support/processes.ts';
 
 /*
  * Issue 19, finding 5: the per-user live-stream limit holds when streams open
@@ -19,19 +18,10 @@ const LIMIT = 8;
 
 for (const backend of backends()) {
   describe(`live streams per user across processes (${backend.name})`, () => {
-    let two: TwoProcesses;
-    let a: ServerProcess;
-    let b: ServerProcess;
-    let db: Db;
-
-    before(async () => {
-      two = await twoProcesses(backend, { JC_AUTH_SECRET: SECRET, JC_MAX_STREAMS_PER_USER: String(LIMIT) }, 'jc-streams-');
-      ({ a, b, db } = two);
-    });
-
-    after(() => two?.dispose());
+    const two = suiteProcesses(backend, { JC_AUTH_SECRET: SECRET, JC_MAX_STREAMS_PER_USER: String(LIMIT) }, 'jc-streams-');
 
     it('200 streams opened at once by one user over two processes: exactly maxStreamsPerUser open, the rest 429; closing one lets one more in', async () => {
+      const { a, b, db } = two;
       const user = await signedInAccount(a, db, SECRET, 'Many Tabs');
       // A stream counts as open while its body has not ended: one the server ended early (a failure under
       // load) gave its slot back, and another may take it; at no moment are more than the limit open.

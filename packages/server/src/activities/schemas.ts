@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CursorParam } from '../http/cursor.ts';
-import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 
 /* The activities' API contract (their sections, steps and updates, and my to-dos): what each route takes and answers (zod, and OpenAPI from it). */
 
@@ -98,7 +98,6 @@ const NewUpdate = z
   .openapi('NewActivityUpdate');
 
 const Ref = CommunityRef;
-const Id = z.object({ id: z.string().min(1).max(100) });
 const tags = ['activities'];
 
 export const routes = {

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { OriSchema, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { OriSchema, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 import { SERVICE_ROLES } from '../services/queries.ts';
 import { SEVERITIES } from './policy.ts';
 
@@ -43,7 +43,6 @@ const Patch = z
     audience: Audience.optional(),
   })
   .openapi('AnnouncementPatch');
-const Id = z.object({ id: z.string().min(1).max(100) });
 const tags = ['announcements'];
 
 export const routes = {

@@ -65,6 +65,28 @@ export async function createTable(db: Kysely<any>, table: string, columns: strin
   await builder.execute();
 }
 
+/**
+ * The first two columns of a row that belongs to a `parent` row and is deleted
+ * with it: its own text id, then `<parent>_id`, not null, referencing
+ * `<parent>.id` on delete cascade. Its text must never change (see above).
+ */
+export function ownedBy(parent: string): string {
+  return `id text primary key, ${parent}_id text not null references ${parent}.id on delete cascade,`;
+}
+
+/**
+ * A table that marks a thing for a user once (a like, a follow, a dismissal):
+ * `<thing>_id` and `user_id`, each deleted with its row, and when; keyed by
+ * the pair. Its statement must never change (see above).
+ */
+export async function createUserMark(db: Kysely<any>, table: string, thing: string): Promise<void> {
+  await createTable(db, table, `
+    ${thing}_id text not null references ${thing}.id on delete cascade,
+    user_id text not null references user.id on delete cascade,
+    created_at text not null,
+  `, { primaryKey: [`${thing}_id`, 'user_id'] });
+}
+
 /** Adds one column to an existing table. */
 export async function addColumn(db: Kysely<any>, table: string, name: string, spec: ColumnSpec): Promise<void> {
   await db.schema.alterTable(table).addColumn(name, ...column(db, spec)).execute();

@@ -372,8 +372,8 @@ export interface AnnouncementDismissalTable {
   created_at: string;
 }
 
-export interface AuditLogTable {
-  seq: Generated<number | string>;
+/** What an audit entry says, the same whether it waits in audit_outbox or stands chained in audit_log. */
+interface AuditEntryColumns {
   /** UTC, ISO 8601. */
   at: string;
   actor_id: string | null;
@@ -386,22 +386,17 @@ export interface AuditLogTable {
   user_agent: string | null;
   /** JSON; never a secret, password, token or code. */
   details: string;
+}
+
+export interface AuditLogTable extends AuditEntryColumns {
+  seq: Generated<number | string>;
   prev_hash: string;
   hash: string;
 }
 
 /** Audit entries written by a transaction on PostgreSQL, waiting to be chained into audit_log (audit-outbox.ts). */
-export interface AuditOutboxTable {
+export interface AuditOutboxTable extends AuditEntryColumns {
   id: Generated<number | string>;
-  at: string;
-  actor_id: string | null;
-  actor_agency_id: string | null;
-  action: string;
-  target: string | null;
-  outcome: 'success' | 'failure' | 'denied';
-  ip: string | null;
-  user_agent: string | null;
-  details: string;
 }
 
 export interface AuthFailureTable {

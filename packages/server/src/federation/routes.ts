@@ -1,18 +1,18 @@
-import { getCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import { decodeJwt, type JWTPayload } from 'jose';
 import { origin } from '../audit.ts';
 import { validationError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { rateLimit } from '../security.ts';
 import { readAssertion } from './accounts.ts';
-import { authorizationUrl, CLOCK_TOLERANCE_SECONDS, discover, exchangeCode, FederationError, oidcContexts, randomToken, replayKey, sha256, verifyIdToken } from './oidc.ts';
+import { authorizationUrl, CLOCK_TOLERANCE_SECONDS, discover, exchangeCode, FederationError, oidcContexts, randomToken, replayKey, verifyIdToken } from './oidc.ts';
 import { clientSecret, findProviderByIssuer, listProviders, toIdp } from './queries.ts';
 import { backchannelLogout, badLogoutForm } from './backchannel.ts';
 import { samlAcs, samlMetadata, startSaml } from './saml-routes.ts';
 import { samlSlo } from './saml-logout.ts';
 import { ACCESS_TOKEN_TYPE, federationRoutes, TokenExchangeSchema } from './schemas.ts';
-import { COOKIE_PATH, enabledProvider, keepSignInState, recordRefusal, refuse, signIn, STATE_TTL_MS, type Replay } from './sign-in.ts';
-import { keepOpener, popupOrigin, popupRefusal, popupSignedIn } from './popup.ts';
+import { COOKIE_PATH, enabledProvider, keepSignInState, refusedAnswer, refuse, signedInAnswer, signIn, STATE_TTL_MS, takeSignInState, type Replay } from './sign-in.ts';
+import { keepOpener, popupOrigin } from './popup.ts';
 
 /*
  * Signing in through a state's identity provider (mounted at
@@ -72,18 +72,13 @@ export const federation = createRouter()
   .openapi(federationRoutes.callback, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const { db, config, clock } = c.get('services');
+    const { config, clock } = c.get('services');
     await rateLimit(c, `federation:address:${origin(c).ip ?? 'unknown'}`, config.rates.signInPerMinute);
     // A popup sign-in's opener, once its state is known: refusals from then on are posted to it.
     let opener: string | null = null;
     try {
-      const browser = getCookie(c, BROWSER_COOKIE);
-      // The state is used once, and only by the browser that began the sign-in (login CSRF, a stolen callback URL).
-      const row =
-        q.state && browser
-          ? await db.kysely.deleteFrom('federation_state').where('state_hash', '=', sha256(q.state)).where('browser_hash', '=', sha256(browser)).returningAll().executeTakeFirst()
-          : undefined;
-      if (!row || row.idp_id !== id || Date.parse(row.expires_at) <= clock.now().getTime()) {
+      const row = await takeSignInState(c, BROWSER_COOKIE, id, q.state);
+      if (!row) {
         throw new FederationError(400, 'INVALID_STATE', 'This sign-in is not valid, has expired, or began in another browser. Sign in again.');
       }
       opener = row.popup_origin;
@@ -99,17 +94,9 @@ export const federation = createRouter()
       const idToken = await exchangeCode(doc, idp, await clientSecret(idp, config.authSecret), redirectUri(config.baseUrl, idp.id), q.code, row.code_verifier);
       const payload = await verifyIdToken(idp, doc, idToken, { nonce: row.nonce, now: clock.now() });
       const signedIn = await signIn(c, idp, readAssertion(idp, payload, oidcContexts(payload)), tokenReplay(payload, idToken), 'redirect');
-      // Another origin, through a popup: a bearer session posted to the opener, and no cookie.
-      if (opener) return popupSignedIn(c, opener, signedIn);
-      // Same origin: the session is the HttpOnly cookie alone (no bearer token in the answer).
-      for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
-      c.header('Cache-Control', 'no-store');
-      c.set('audited', true);
-      return c.redirect(row.return_to, 302);
+      return signedInAnswer(c, opener, signedIn, row.return_to, 302);
     } catch (err) {
-      if (!opener || !(err instanceof FederationError)) return refuse(c, err, id, 'redirect');
-      await recordRefusal(c, err, id, 'redirect', { origin: opener.slice(0, 200) });
-      return popupRefusal(c, opener, err);
+      return refusedAnswer(c, err, id, 'redirect', opener);
     }
   })
   .openapi(federationRoutes.tokenExchange, async (c) => {

@@ -1,15 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import { origin } from '../audit.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { rateLimit } from '../security.ts';
 import { readAssertion } from './accounts.ts';
-import { FederationError, randomToken, sha256 } from './oidc.ts';
+import { FederationError, randomToken } from './oidc.ts';
 import type { Idp } from './queries.ts';
 import { authnRequest, checkResponse, claimsAnAnswer, spMetadata } from './saml.ts';
-import { COOKIE_PATH, enabledProvider, keepSignInState, recordRefusal, refuse, signIn, STATE_TTL_MS } from './sign-in.ts';
-import { popupRefusal, popupSignedIn } from './popup.ts';
+import { COOKIE_PATH, enabledProvider, keepSignInState, refusedAnswer, signedInAnswer, signIn, STATE_TTL_MS, takeSignInState } from './sign-in.ts';
 import { recordNameId } from './saml-logout.ts';
 
 /*
@@ -80,13 +79,8 @@ export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
   try {
     const form = (c.req as unknown as { valid(target: 'form'): { SAMLResponse: string; RelayState?: string | undefined } }).valid('form');
     const idp = await enabledProvider(c, id, 'saml');
-    const browser = getCookie(c, SAML_COOKIE);
-    // The state is used once, and only by the browser that began the sign-in (login CSRF, a stolen response).
-    const row =
-      form.RelayState && browser
-        ? await db.kysely.deleteFrom('federation_state').where('state_hash', '=', sha256(form.RelayState)).where('browser_hash', '=', sha256(browser)).returningAll().executeTakeFirst()
-        : undefined;
-    if (!row || row.idp_id !== idp.id || Date.parse(row.expires_at) <= clock.now().getTime()) {
+    const row = await takeSignInState(c, SAML_COOKIE, idp.id, form.RelayState);
+    if (!row) {
       // A response that answers no request was begun at the IdP: refused, as every unsolicited response is.
       if (!claimsAnAnswer(form.SAMLResponse)) throw new FederationError(401, 'UNSOLICITED_RESPONSE', 'Sign-ins begun at the identity provider are not accepted: begin at JusticeConnect.');
       throw new FederationError(400, 'INVALID_STATE', 'This sign-in is not valid, has expired, or began in another browser. Sign in again.');
@@ -97,16 +91,9 @@ export async function samlAcs(c: Context<AppEnv, '/:id/saml/acs'>) {
     const signedIn = await signIn(c, idp, assertion, { key: `saml:${checked.id}`, keepUntil: checked.keepUntil, refusal: replayed }, 'saml');
     // The NameID its single logout will name this user by (saml-logout.ts).
     await recordNameId(db.kysely, idp.id, signedIn.userId, checked.nameId);
-    if (opener) return popupSignedIn(c, opener, signedIn);
-    // Same origin: the session is the HttpOnly cookie alone.
-    for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
-    c.header('Cache-Control', 'no-store');
-    c.set('audited', true);
     // 303: the browser follows a POST's answer with a GET.
-    return c.redirect(row.return_to, 303);
+    return signedInAnswer(c, opener, signedIn, row.return_to, 303);
   } catch (err) {
-    if (!opener || !(err instanceof FederationError)) return refuse(c, err, id, 'saml');
-    await recordRefusal(c, err, id, 'saml', { origin: opener.slice(0, 200) });
-    return popupRefusal(c, opener, err);
+    return refusedAnswer(c, err, id, 'saml', opener);
   }
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.ts';
 import { claimJti, provision, type Assertion, type Provisioned } from './accounts.ts';
 import { FederationError, randomToken, sha256 } from './oidc.ts';
 import { findProvider, toIdp, type Idp } from './queries.ts';
+import { popupRefusal, popupSignedIn } from './popup.ts';
 
 /*
  * What every federated sign-in shares, whatever the protocol (OIDC code flow,
@@ -35,6 +36,31 @@ export async function refuse(c: Context<AppEnv>, err: unknown, target: string | 
   if (!(err instanceof FederationError)) throw err;
   await recordRefusal(c, err, target, via, extra);
   throw new ApiError(err.status, err.code, err.message);
+}
+
+/**
+ * Where a sign-in that worked ends: a popup's (at another origin) bearer
+ * session posted to its opener, and no cookie; on the same origin, the
+ * HttpOnly session cookie alone (no bearer token in the answer) and a
+ * redirect to the page that began it.
+ */
+export function signedInAnswer(c: Context<AppEnv>, opener: string | null, signedIn: SignedIn, returnTo: string, status: 302 | 303): Response {
+  if (opener) return popupSignedIn(c, opener, signedIn);
+  for (const cookie of signedIn.headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true });
+  c.header('Cache-Control', 'no-store');
+  c.set('audited', true);
+  return c.redirect(returnTo, status);
+}
+
+/**
+ * Where a sign-in that failed ends: once its state named a popup's opener, a
+ * refusal is recorded and posted to it (popup.ts); otherwise it is refused as
+ * any other.
+ */
+export async function refusedAnswer(c: Context<AppEnv>, err: unknown, target: string, via: Via, opener: string | null): Promise<Response> {
+  if (!opener || !(err instanceof FederationError)) return refuse(c, err, target, via);
+  await recordRefusal(c, err, target, via, { origin: opener.slice(0, 200) });
+  return popupRefusal(c, opener, err);
 }
 
 /** An enabled provider (of `protocol`, when named), or a refusal. */
@@ -145,6 +171,22 @@ export function ownPath(baseUrl: string, returnTo: string | undefined): string {
   return url.origin === baseUrl ? `${url.pathname}${url.search}${url.hash}` : '/';
 }
 
+
+/**
+ * Takes back a sign-in under way that `keepSignInState` kept: used once, and
+ * only by the browser that began it (its value in the cookie `cookie`), for
+ * the provider `idpId`, before it expires. Undefined otherwise (login CSRF, a
+ * stolen answer, a stale one).
+ */
+export async function takeSignInState(c: Context<AppEnv>, cookie: string, idpId: string, state: string | undefined) {
+  const { db, clock } = c.get('services');
+  const browser = getCookie(c, cookie);
+  const row =
+    state && browser
+      ? await db.kysely.deleteFrom('federation_state').where('state_hash', '=', sha256(state)).where('browser_hash', '=', sha256(browser)).returningAll().executeTakeFirst()
+      : undefined;
+  return !row || row.idp_id !== idpId || Date.parse(row.expires_at) <= clock.now().getTime() ? undefined : row;
+}
 
 /**
  * Keeps a sign-in under way (its state, nonce and verifier) until it expires,

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { FlagReason } from '../db/schema.ts';
 import { CursorParam } from '../http/cursor.ts';
-import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 
 /* The forums' API contract: what each route takes and answers (zod, and OpenAPI from it). */
 
@@ -79,7 +79,6 @@ const ForumFlagSchema = z
   .openapi('ForumFlag');
 
 const Ref = CommunityRef;
-const Id = z.object({ id: z.string().min(1).max(100) });
 const Ok = jsonContent(z.object({ ok: z.literal(true) }), 'Done');
 const Body = z.string().trim().min(1, 'Write something').max(20000);
 const Title = z.string().trim().min(1, 'Give the topic a title').max(200);

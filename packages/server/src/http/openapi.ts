@@ -33,6 +33,9 @@ export const CommunityRefString = z
   .openapi({ description: 'The community: its id (a UUID, looked up by id only) or its slug (anything else, looked up by slug only)' });
 export const CommunityRef = z.object({ ref: CommunityRefString });
 
+/** A path's `{id}`: a row's id (a service, topic, post, activity, announcement, user…), as every such route takes it. */
+export const IdParam = z.object({ id: z.string().min(1).max(100) });
+
 /** An agency's ORI (its originating agency identifier), as every route that names an agency takes it. */
 export const OriSchema = z
   .string()

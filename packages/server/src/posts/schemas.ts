@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ALLOWED_EXTENSIONS, FILE_LIMIT_BYTES } from '../data/files.ts';
 import { CursorParam } from '../http/cursor.ts';
 import { ErrorBodySchema } from '../http/errors.ts';
-import { CommunityRef, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, communityErrors, jsonBody, jsonContent, IdParam as PostRef } from '../http/openapi.ts';
 import { REACTION_KINDS } from './queries.ts';
 
 /* The feed's API contract (posts, reactions, comments, reports and files): what each route takes and answers (zod, and OpenAPI from it). */
@@ -54,7 +54,6 @@ const NewPost = z
   .refine((p) => p.type === 'blog' || p.audience === 'community', { message: 'Only blog entries can be for followers', path: ['audience'] })
   .openapi('NewPost');
 const Ref = CommunityRef;
-const PostRef = z.object({ id: z.string().min(1).max(100) });
 const ReactionRef = PostRef.extend({ kind: z.enum(REACTION_KINDS) });
 const tags = ['feed'];
 

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database, UserStatus } from '../db/schema.ts';
 import { emit, inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonContent } from '../http/openapi.ts';
+import { communityErrors, jsonContent, IdParam as Params } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
 /**
@@ -33,7 +33,6 @@ const UserSchema = z
   .openapi('ManagedUser');
 
 const ListQuery = z.strictObject({ status: Status.optional(), limit: z.coerce.number().int().min(1).max(200).default(100) });
-const Params = z.object({ id: z.string().min(1).max(100) });
 
 async function requireUserAdmin(c: Context<AppEnv>): Promise<Actor> {
   const user = await requireUser(c);

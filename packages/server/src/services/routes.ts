@@ -1,8 +1,12 @@
+import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../authz.ts';
 import { now } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
 import { newId } from '../db/ids.ts';
 import { lockUser } from '../db/locks.ts';
 import { requireActiveUser, requireSiteAdmin } from '../http/authorize.ts';
-import { inTransaction } from '../http/context.ts';
+import { inTransaction, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import { admin, changed, directory } from './access.ts';
@@ -18,6 +22,20 @@ import { sentColumns } from '../http/patch.ts';
  * opt-in is not needed: this is the portal's own page); site administrators
  * change it.
  */
+
+/**
+ * A site administrator's change to one existing service, in one transaction:
+ * `work` makes it and says why the service changed (what live subscribers are
+ * told); the answer is the service as its administrators now see it.
+ */
+function changeService(c: Context<AppEnv>, id: string, work: (trx: Kysely<Database>, service: Awaited<ReturnType<typeof findService>>, actor: Actor) => Promise<string>) {
+  return inTransaction(c, async (trx) => {
+    const actor = await requireSiteAdmin(c, trx);
+    const service = await findService(trx, id);
+    await changed(c, trx, service.id, await work(trx, service, actor));
+    return admin(c, actor, trx, service.id);
+  });
+}
 
 export const services = createRouter()
   .openapi(routes.list, async (c) => {
@@ -74,9 +92,7 @@ export const services = createRouter()
   })
   .openapi(routes.patch, async (c) => {
     const body = c.req.valid('json');
-    const view = await inTransaction(c, async (trx) => {
-      const actor = await requireSiteAdmin(c, trx);
-      const service = await findService(trx, c.req.valid('param').id);
+    const view = await changeService(c, c.req.valid('param').id, async (trx, service) => {
       const communityId = await communityIdOf(trx, body.community);
       await trx
         .updateTable('service')
@@ -89,31 +105,25 @@ export const services = createRouter()
         .where('id', '=', service.id)
         .execute();
       if (body.access) await writeAccess(trx, service.id, body.access);
-      await changed(c, trx, service.id, 'updated');
-      return admin(c, actor, trx, service.id);
+      return 'updated';
     });
     return c.json(view, 200);
   })
   .openapi(routes.status, async (c) => {
     const body = c.req.valid('json');
-    const view = await inTransaction(c, async (trx) => {
-      const actor = await requireSiteAdmin(c, trx);
-      const service = await findService(trx, c.req.valid('param').id);
+    const view = await changeService(c, c.req.valid('param').id, async (trx, service) => {
       await trx
         .updateTable('service')
         .set({ status: body.status, status_message: body.message ?? null, status_source: 'admin', status_updated_at: c.get('services').clock.now().toISOString() })
         .where('id', '=', service.id)
         .execute();
-      await changed(c, trx, service.id, 'status');
-      return admin(c, actor, trx, service.id);
+      return 'status';
     });
     return c.json(view, 200);
   })
   .openapi(routes.addWindow, async (c) => {
     const body = c.req.valid('json');
-    const view = await inTransaction(c, async (trx) => {
-      const actor = await requireSiteAdmin(c, trx);
-      const service = await findService(trx, c.req.valid('param').id);
+    const view = await changeService(c, c.req.valid('param').id, async (trx, service, actor) => {
       const now = c.get('services').clock.now().getTime();
       const startsAt = new Date(body.startsAt);
       const endsAt = new Date(body.endsAt);
@@ -124,8 +134,7 @@ export const services = createRouter()
         .insertInto('maintenance_window')
         .values({ id: newId('mnt'), service_id: service.id, starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), message: body.message, created_by: actor.userId, created_at: new Date(now).toISOString(), start_announced: started ? 1 : 0 })
         .execute();
-      await changed(c, trx, service.id, started ? 'maintenance-started' : 'maintenance-planned');
-      return admin(c, actor, trx, service.id);
+      return started ? 'maintenance-started' : 'maintenance-planned';
     });
     return c.json(view, 201);
   })

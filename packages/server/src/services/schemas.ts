@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { OriSchema, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { OriSchema, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 import { SERVICE_ICONS, SERVICE_ROLES, SERVICE_STATUSES } from './queries.ts';
 
 /* The service directory's API contract (services, maintenance windows, favourites, access requests): what each route takes and answers (zod, and OpenAPI from it). */
@@ -87,7 +87,6 @@ const WindowInput = z
   .refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), { message: 'The window must end after it starts', path: ['endsAt'] })
   .openapi('MaintenanceWindowInput');
 
-const Id = z.object({ id: z.string().min(1).max(100) });
 const tags = ['services'];
 const errors = communityErrors;
 

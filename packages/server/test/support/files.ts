@@ -56,21 +56,21 @@ export function zip(entries: Record<string, string>): Uint8Array {
     const data = Buffer.from(text, 'utf8');
     const file = Buffer.from(name, 'utf8');
     const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(file.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(file.length, 28);
+    // A local header and its central-directory entry share one run of fields, from "version needed" (2.0) on:
+    // flags, method (stored), time and date left 0, then the CRC-32, both sizes and the name's length.
+    const header = (length: number, signature: number, versionNeededAt: number) => {
+      const h = Buffer.alloc(length);
+      h.writeUInt32LE(signature, 0);
+      h.writeUInt16LE(20, versionNeededAt);
+      h.writeUInt32LE(crc, versionNeededAt + 10);
+      h.writeUInt32LE(data.length, versionNeededAt + 14);
+      h.writeUInt32LE(data.length, versionNeededAt + 18);
+      h.writeUInt16LE(file.length, versionNeededAt + 22);
+      return h;
+    };
+    const local = header(30, 0x04034b50, 4);
+    const central = header(46, 0x02014b50, 6);
+    central.writeUInt16LE(20, 4); // version made by
     central.writeUInt32LE(offset, 42);
     locals.push(local, file, data);
     centrals.push(central, file);

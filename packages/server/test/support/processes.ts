@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,22 @@ export interface TwoProcesses {
   dir: string;
   /** Stops both (their exit codes), closes and drops the database, removes the folder. */
   dispose(): Promise<(number | null)[]>;
+}
+
+/**
+ * twoProcesses for the tests of one describe block: started in a `before`
+ * hook this adds, disposed in an `after`. The object is filled in when that
+ * hook has run: read its fields in the tests.
+ */
+export function suiteProcesses(backend: Backend, env: Record<string, string>, prefix: string): TwoProcesses {
+  const two = {} as TwoProcesses;
+  before(async () => {
+    Object.assign(two, await twoProcesses(backend, env, prefix));
+  });
+  after(async () => {
+    if (two.dispose) await two.dispose();
+  });
+  return two;
 }
 
 export async function twoProcesses(backend: Backend, env: Record<string, string>, prefix = 'jc-two-'): Promise<TwoProcesses> {

@@ -1,11 +1,10 @@
 import { type Kysely } from 'kysely';
-import { createIndex, createTable } from '../ddl.ts';
+import { createIndex, createTable, ownedBy } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
   await createTable(db, 'attachment', `
-    id text primary key,
-    community_id text not null references community.id on delete cascade,
+    ${ownedBy('community')}
     uploader_id text not null references user.id,
     filename text not null,
     content_type text not null,
@@ -14,8 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     created_at text not null,
   `);
   await createTable(db, 'post', `
-    id text primary key,
-    community_id text not null references community.id on delete cascade,
+    ${ownedBy('community')}
     author_id text not null references user.id,
     type text not null,
     audience text not null default 'community',
@@ -39,8 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     created_at text not null,
   `, { primaryKey: ['post_id', 'user_id', 'kind'] });
   await createTable(db, 'comment', `
-    id text primary key,
-    post_id text not null references post.id on delete cascade,
+    ${ownedBy('post')}
     author_id text not null references user.id,
     body text not null,
     deleted_at text,
@@ -48,8 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   `);
   await createIndex(db, 'comment_post_idx', 'comment', ['post_id', 'created_at']);
   await createTable(db, 'report', `
-    id text primary key,
-    post_id text not null references post.id on delete cascade,
+    ${ownedBy('post')}
     reporter_id text not null references user.id,
     reason text not null,
     created_at text not null,

@@ -1,11 +1,10 @@
 import { type Kysely } from 'kysely';
-import { createIndex, createTable } from '../ddl.ts';
+import { createIndex, createTable, createUserMark, ownedBy } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
   await createTable(db, 'forum', `
-    id text primary key,
-    community_id text not null references community.id on delete cascade,
+    ${ownedBy('community')}
     name text not null,
     description text not null default '',
     position integer not null,
@@ -15,8 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   `);
   await createIndex(db, 'forum_community_idx', 'forum', ['community_id', 'position']);
   await createTable(db, 'topic', `
-    id text primary key,
-    forum_id text not null references forum.id on delete cascade,
+    ${ownedBy('forum')}
     community_id text not null references community.id on delete cascade,
     author_id text not null references user.id,
     title text not null,
@@ -45,8 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   `, { primaryKey: ['topic_id', 'tag'] });
   await createIndex(db, 'topic_tag_tag_idx', 'topic_tag', ['tag', 'topic_id']);
   await createTable(db, 'reply', `
-    id text primary key,
-    topic_id text not null references topic.id on delete cascade,
+    ${ownedBy('topic')}
     author_id text not null references user.id,
     // The top-level reply this one is nested under (one level only), and the reply it quotes.
     parent_id text,
@@ -63,19 +60,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   `);
   await createIndex(db, 'reply_thread_idx', 'reply', ['topic_id', 'root_seq', 'seq'], { unique: true });
   await createIndex(db, 'reply_author_client_idx', 'reply', ['author_id', 'client_id'], { unique: true });
-  await createTable(db, 'reply_like', `
-    reply_id text not null references reply.id on delete cascade,
-    user_id text not null references user.id on delete cascade,
-    created_at text not null,
-  `, { primaryKey: ['reply_id', 'user_id'] });
-  await createTable(db, 'topic_follow', `
-    topic_id text not null references topic.id on delete cascade,
-    user_id text not null references user.id on delete cascade,
-    created_at text not null,
-  `, { primaryKey: ['topic_id', 'user_id'] });
+  await createUserMark(db, 'reply_like', 'reply');
+  await createUserMark(db, 'topic_follow', 'topic');
   await createTable(db, 'forum_flag', `
-    id text primary key,
-    community_id text not null references community.id on delete cascade,
+    ${ownedBy('community')}
     topic_id text not null references topic.id on delete cascade,
     reply_id text references reply.id on delete cascade,
     reporter_id text not null references user.id,

@@ -1,11 +1,10 @@
 import { type Kysely } from 'kysely';
-import { createIndex, createTable } from '../ddl.ts';
+import { createIndex, createTable, ownedBy } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
   await createTable(db, 'activity', `
-    id text primary key,
-    community_id text not null references community.id on delete cascade,
+    ${ownedBy('community')}
     title text not null,
     goal text not null default '',
     owner_id text not null references user.id,
@@ -19,15 +18,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   `);
   await createIndex(db, 'activity_community_idx', 'activity', ['community_id', 'is_template', 'updated_at']);
   await createTable(db, 'activity_section', `
-    id text primary key,
-    activity_id text not null references activity.id on delete cascade,
+    ${ownedBy('activity')}
     title text not null,
     position integer not null,
   `);
   await createIndex(db, 'activity_section_idx', 'activity_section', ['activity_id', 'position']);
   await createTable(db, 'activity_step', `
-    id text primary key,
-    activity_id text not null references activity.id on delete cascade,
+    ${ownedBy('activity')}
     community_id text not null references community.id on delete cascade,
     section_id text references activity_section.id on delete set null,
     title text not null,
@@ -48,8 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await createIndex(db, 'activity_step_assignee_idx', 'activity_step', ['assignee_id', 'done', 'due_date']);
   await createIndex(db, 'activity_step_group_idx', 'activity_step', ['community_id', 'assignee_kind', 'done', 'due_date']);
   await createTable(db, 'activity_update', `
-    id text primary key,
-    activity_id text not null references activity.id on delete cascade,
+    ${ownedBy('activity')}
     step_id text references activity_step.id on delete set null,
     author_id text not null references user.id,
     body text not null,

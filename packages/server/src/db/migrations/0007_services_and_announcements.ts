@@ -1,5 +1,8 @@
 import { type Kysely } from 'kysely';
-import { createIndex, createTable } from '../ddl.ts';
+import { createIndex, createTable, createUserMark, ownedBy } from '../ddl.ts';
+
+// Set once the start (end) of a maintenance window or an announcement has been announced live, by whichever server process claimed it first.
+const ANNOUNCED = 'start_announced integer not null default 0, end_announced integer not null default 0,';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -35,16 +38,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     created_at text not null,
   `, { primaryKey: ['service_id', 'user_id'] });
   await createTable(db, 'maintenance_window', `
-    id text primary key,
-    service_id text not null references service.id on delete cascade,
+    ${ownedBy('service')}
     starts_at text not null,
     ends_at text not null,
     message text not null default '',
     created_by text references user.id on delete set null,
     created_at text not null,
-    // Set once the start (end) has been announced live, by whichever server process claimed it first.
-    start_announced integer not null default 0,
-    end_announced integer not null default 0,
+    ${ANNOUNCED}
   `);
   await createIndex(db, 'maintenance_window_service_idx', 'maintenance_window', ['service_id', 'ends_at']);
   await createIndex(db, 'maintenance_window_ends_idx', 'maintenance_window', ['end_announced', 'ends_at']);
@@ -54,8 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     position integer not null,
   `, { primaryKey: ['user_id', 'service_id'] });
   await createTable(db, 'access_request', `
-    id text primary key,
-    service_id text not null references service.id on delete cascade,
+    ${ownedBy('service')}
     user_id text not null references user.id on delete cascade,
     note text,
     state text not null default 'pending',
@@ -79,13 +78,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     created_by text references user.id on delete set null,
     created_at text not null,
     updated_at text not null,
-    start_announced integer not null default 0,
-    end_announced integer not null default 0,
+    ${ANNOUNCED}
   `);
   await createIndex(db, 'announcement_window_idx', 'announcement', ['starts_at', 'ends_at']);
-  await createTable(db, 'announcement_dismissal', `
-    announcement_id text not null references announcement.id on delete cascade,
-    user_id text not null references user.id on delete cascade,
-    created_at text not null,
-  `, { primaryKey: ['announcement_id', 'user_id'] });
+  await createUserMark(db, 'announcement_dismissal', 'announcement');
 }

@@ -1,5 +1,5 @@
 import { type Kysely } from 'kysely';
-import { createIndex, createTable } from '../ddl.ts';
+import { createIndex, createTable, ownedBy } from '../ddl.ts';
 
 // A migration sees the schema of its own time, not today's types.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -17,8 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // is counted here, across processes. A process that died stops moving its rows'
   // heartbeat_at, and they stop counting.
   await createTable(db, 'live_stream', `
-    id text primary key,
-    user_id text not null references user.id on delete cascade,
+    ${ownedBy('user')}
     process_id text not null,
     opened_at text not null,
     heartbeat_at text not null,
