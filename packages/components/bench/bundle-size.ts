@@ -4,7 +4,7 @@
  * `npm run bench:size` (which builds first).
  */
 import path from 'node:path';
-import { BUDGETS, composition, DIST, gzipSize, kb, measureAll } from '../size/measure.js';
+import { BUDGETS, composition, coreChunk, DIST, gzipSize, kb, measureAll } from '../size/measure.js';
 
 const rel = (f: string) => path.relative(DIST, f);
 const all = measureAll();
@@ -13,7 +13,7 @@ const widgets = all.filter((e) => e !== whole);
 
 console.log('bundle size (gzip -9, each file counted separately; source maps excluded)');
 // The chunk every entry loads (Lit, context, the API transport, session and live stream), named by vite.config.ts.
-const core = whole.initial.files.find((f) => /^chunks\/core-[\w-]+\.js$/.test(rel(f)));
+const core = coreChunk(whole.initial.files);
 if (core) console.log(`  shared core (${rel(core)})`.padEnd(45) + `${kb(gzipSize(core)).padStart(8)}  (the issue's budget for it: 12.0 KB)`);
 for (const e of widgets) {
   const lazy = e.lazy.files.length ? `, + ${kb(e.lazy.gzip)} lazy (${e.lazy.files.map((f) => `${rel(f)} ${kb(gzipSize(f))}`).join(', ')})` : '';

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { BUDGETS, DIST, fullClosure, gzipSize, importsOf, kb, measureAll, staticClosure } from './measure.js';
+import { BUDGETS, coreChunk, DIST, fullClosure, gzipSize, importsOf, kb, measureAll, staticClosure } from './measure.js';
 import overBudget from './over-budget.json' with { type: 'json' };
 
 /**
@@ -66,7 +66,7 @@ describe('bundle size budgets', () => {
   }
 
   // The shared core: the chunk every widget loads first (vite.config.ts names it).
-  const core = whole.initial.files.find((f) => /^chunks\/core-[\w-]+\.js$/.test(rel(f)));
+  const core = coreChunk(whole.initial.files);
   it('the build has one shared core chunk', () => assert.ok(core, `no chunks/core-*.js among ${list(whole.initial.files)}`));
   if (core) {
     const size = gzipSize(core);

@@ -27,6 +27,11 @@ export const BUDGETS = {
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
 
+/** The shared core chunk among the whole library's first-load files (vite.config.ts names it `chunks/core-[hash].js`), if there is one. */
+export function coreChunk(initialFiles: string[], dist = DIST): string | undefined {
+  return initialFiles.find((f) => /^chunks\/core-[\w-]+\.js$/.test(path.relative(dist, f).replaceAll('\\', '/')));
+}
+
 /** The library's entries: `justiceconnect` and one per widget, as package.json exports them (its JS ones: not the themes' CSS). */
 export function entries(dist = DIST): { name: string; file: string }[] {
   const pkg = JSON.parse(readFileSync(path.join(dist, '../package.json'), 'utf8')) as { exports: Record<string, string> };

@@ -10,14 +10,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUDGETS, gzipSize, kb, measureAll } from './measure.js';
+import { BUDGETS, coreChunk, gzipSize, kb, measureAll } from './measure.js';
 
 const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'over-budget.json');
 const before = JSON.parse(readFileSync(file, 'utf8')) as { note: string; entries: Record<string, number>; core?: number; pages?: Record<string, number> };
 const recorded = before.entries;
 const entries: Record<string, number> = {};
 const grew: string[] = [];
-for (const e of measureAll()) {
+const all = measureAll();
+for (const e of all) {
   const whole = e.name === 'justiceconnect';
   const size = whole ? e.totalGzip : e.initial.gzip;
   if (size <= (whole ? BUDGETS.wholeLibrary : BUDGETS.widgetEntry)) continue;
@@ -26,8 +27,7 @@ for (const e of measureAll()) {
   else entries[e.name] = size;
 }
 // The shared core chunk, the same way.
-const whole = measureAll().find((e) => e.name === 'justiceconnect')!;
-const coreFile = whole.initial.files.find((f) => /[\\/]chunks[\\/]core-[\w-]+\.js$/.test(f));
+const coreFile = coreChunk(all.find((e) => e.name === 'justiceconnect')!.initial.files);
 const coreSize = coreFile ? gzipSize(coreFile) : undefined;
 let core: number | undefined;
 if (coreSize !== undefined && coreSize > BUDGETS.core) {

@@ -225,7 +225,8 @@ export async function measurePages(origin: string, browser: Browser): Promise<Pa
   return results;
 }
 
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+/** Bytes as KB (1 KB = 1,000 bytes, as the size test counts). */
+export const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 function table(results: PageWeight[]): string {
   const encodingsSeen = (v: Visit) => [...new Set(v.requests.filter((r) => r.type === 'Script' && r.encoding).map((r) => r.encoding))].join('+') || 'none';

@@ -15,9 +15,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import overBudget from '../../components/size/over-budget.json' with { type: 'json' };
-import { launchChromium, measurePage, PAGE_BUDGETS, PAGES, startServer, type PageWeight } from '../bench/page-weight.ts';
+import { kb, launchChromium, measurePage, PAGE_BUDGETS, PAGES, startServer, type PageWeight } from '../bench/page-weight.ts';
 
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const recorded: Record<string, number | undefined> = overBudget.pages;
 
 describe('demo page weight in Chromium (gzip, before interaction)', { timeout: 180_000 }, () => {
