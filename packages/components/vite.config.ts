@@ -116,7 +116,7 @@ export default defineConfig({
               // file name fewer in the core chunk.
               name: 'es',
               priority: 15,
-              test: /[\\/]src[\\/](generated[\\/]locales[\\/]es|api[\\/]error-text|shared[\\/]spanish)\.ts$/,
+              test: /[\\/]src[\\/](generated[\\/](locales[\\/]es|error-ids)|api[\\/]error-lookup|shared[\\/]spanish)\.ts$/,
             },
             {
               // The widget kernel, which the widgets built on it share (the provider and sign-in do not load it).

@@ -18,6 +18,10 @@ import type { StrResult } from '@lit/localize';
 import { runtimeMsg } from '@lit/localize/internal/runtime-msg.js';
 import { templates as spanish } from '../src/generated/locales/es.js';
 import { shortenIds, shortestDigits } from './shorten-ids.js';
+import { errorIds, errorIdsModule } from './error-ids.js';
+import { fallbacks, texts } from '../src/api/error-text.js';
+import { errorTexts } from '../src/api/error-lookup.js';
+import { messageIdDigits } from '../src/generated/locales/es.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'node_modules/.bin/lit-localize');
@@ -180,4 +184,31 @@ test('the shortening step takes more digits when 6 would join two ids, and refus
   assert.equal(shortestDigits(['s0123456789abcdef', 's0123457999999999']), 7);
   assert.equal(shortestDigits(['s0123456789abcdef', 's0123456789abcdee']), 16);
   assert.throws(() => shortestDigits(['s0123456789abcdef', 'greeting']), /custom ids/);
+});
+
+/* The error table (api/error-text.ts) as the widgets load it: each code by its text's id in the catalogue (localize/error-ids.ts). */
+
+test('src/generated/error-ids.ts is written from api/error-text.ts (run `npm run localize`)', () => {
+  assert.equal(committed('src/generated/error-ids.ts'), errorIdsModule(messageIdDigits));
+});
+
+test('each error code, and each fallback, finds its own text in Spanish', () => {
+  const english = { ...texts(), ...fallbacks() } as Record<string, string>;
+  const { errorMessage } = errorTexts(spanish);
+  for (const [code, id] of Object.entries(errorIds(messageIdDigits))) {
+    const text = (spanish as Record<string, unknown>)[id];
+    assert.equal(typeof text, 'string', `${code} has no Spanish text`);
+    // The same text msg() shows for the English one (so the table and the rest of the widgets say the same).
+    assert.equal(text, runtimeMsg(spanish, english[code]!, undefined), code);
+    if (code === code.toUpperCase()) assert.equal(errorMessage(400, code), text, code);
+  }
+});
+
+test('a code the table lacks shows the general refusal, a server error its own, and refused fields "check this field", in Spanish', () => {
+  const { errorMessage, fieldMessages } = errorTexts(spanish);
+  assert.equal(errorMessage(409, 'SOMETHING_NEW'), 'No se pudo completar la solicitud.');
+  assert.equal(errorMessage(503, 'SOMETHING_NEW'), 'JusticeConnect no pudo responder en este momento. Inténtelo de nuevo en unos instantes.');
+  assert.equal(errorMessage(400, 'toString'), 'No se pudo completar la solicitud.');
+  assert.deepEqual(Object.keys(fieldMessages({ title: 'Too long.', body: 'Required.' })), ['title', 'body']);
+  assert.ok(Object.values(fieldMessages({ title: 'Too long.' })).every((m) => m === runtimeMsg(spanish, 'Check this field.', undefined) && m !== 'Check this field.'));
 });

@@ -6,12 +6,18 @@ import { msg } from '@lit/localize';
  * precise: "Posts can be edited for 15 minutes."); in another language they
  * show this translation of the code instead, and a field the server refused
  * says only that it needs a change (the widgets check their forms themselves
- * first, so that is rare). This module loads with a language's translations
- * (see shared/localization.ts): English never needs it.
+ * first, so that is rare).
+ *
+ * This module is the table's source, not what the widgets load: `npm run
+ * localize` extracts its texts with every other `msg()` for translators, and
+ * localize/error-ids.ts writes src/generated/error-ids.ts, each code with the
+ * id its text has in the catalogues. A reader in another language loads that
+ * with the catalogue (api/error-lookup.ts); the English texts here, which such
+ * a reader never sees, stay out of every download.
  */
 
 /** Each error code the server names, with its text in the widgets' language (a function: the language can change). */
-const texts = () => ({
+export const texts = () => ({
   UNAUTHENTICATED: msg('Sign in to use this.'),
   SESSION_EXPIRED: msg('Your session ended. Sign in again.'),
   CODE_ALREADY_USED: msg('That code was already used. Wait for the next one.'),
@@ -81,15 +87,13 @@ const texts = () => ({
 /** The codes the server names a refusal with (the keys of the table above). */
 export type ErrorCode = keyof ReturnType<typeof texts>;
 
-/** The message to show for a refusal with `code`, in the widgets' language. */
-export function errorMessage(status: number, code: string): string {
-  // A string, so a code such as `toString` never finds the object's inherited methods.
-  const text = (texts() as Record<string, unknown>)[code];
-  if (typeof text === 'string') return text;
-  return status >= 500 ? msg('JusticeConnect could not answer just now. Try again in a moment.') : msg('The request could not be completed.');
-}
-
-/** The per-field messages to show, in the widgets' language. */
-export function fieldMessages(fields: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(fields).map((k) => [k, msg('Check this field.')]));
-}
+/**
+ * What is shown when the table has no text for a code: for a server error, and
+ * for any other refusal; and the words for a field the server refused. (Keys
+ * in lower case: never a code's.)
+ */
+export const fallbacks = () => ({
+  'server-error': msg('JusticeConnect could not answer just now. Try again in a moment.'),
+  refused: msg('The request could not be completed.'),
+  field: msg('Check this field.'),
+});

@@ -63,6 +63,18 @@ describe('jc-provider locale', () => {
     expect(widget.shadowRoot!.textContent).to.not.match(/Loading announcements|Try again/);
   });
 
+  it('shows the server’s refusals in Spanish, from the catalogue loaded with the language, and in its own words in English', async () => {
+    const el = await fixture<JcProvider>(html`<jc-provider locale="es"><jc-sign-in></jc-sign-in></jc-provider>`);
+    const widget = el.querySelector('jc-sign-in')!;
+    await waitUntil(() => /Iniciar sesión/.test(widget.shadowRoot!.textContent ?? ''), 'Spanish sign-in form');
+    const refusal = () => fullApi(el.context!.api).request('/api/v1/me').then(() => expect.fail('signed out: refused'), (e: Error) => e);
+    // Signed out: the server answers 401 UNAUTHENTICATED, in English.
+    expect((await refusal()).message).to.equal('Inicie sesión para usar esta función.');
+    el.locale = 'en';
+    await waitUntil(() => /Sign in/.test(widget.shadowRoot!.textContent ?? ''), 'English again');
+    expect((await refusal()).message).to.equal('Sign in to use this.');
+  });
+
   it('switches language when the attribute changes, and back', async () => {
     const el = await fixture<JcProvider>(html`<jc-provider locale="es"><jc-sign-in></jc-sign-in></jc-provider>`);
     const widget = el.querySelector('jc-sign-in')!;

@@ -36,7 +36,7 @@ type SpanishOnly<T extends 'es'> = T;
 type TargetLocale = SpanishOnly<(typeof targetLocales)[number]>;
 
 /** The server's refusals in words other than its English: loaded with the first translation. */
-let errorTexts: Pick<typeof import('../api/error-text.js'), 'errorMessage' | 'fieldMessages'> | undefined;
+let errorTexts: ReturnType<typeof import('../api/error-lookup.js').errorTexts> | undefined;
 
 /** The message to show for a refusal: the server's own (English) words, or their translation. */
 export function errorMessage(status: number, code: string, serverMessage: string): string {
