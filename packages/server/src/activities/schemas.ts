@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CursorParam } from '../http/cursor.ts';
-import { CommunityRef, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
+import { CommunityRef, communityRoutes, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 
 /* The activities' API contract (their sections, steps and updates, and my to-dos): what each route takes and answers (zod, and OpenAPI from it). */
 
@@ -98,48 +98,33 @@ const NewUpdate = z
   .openapi('NewActivityUpdate');
 
 const Ref = CommunityRef;
-const tags = ['activities'];
+const route = communityRoutes(['activities']);
 
 export const routes = {
-  list: createRoute({
+  list: route({
     method: 'get',
     path: '/communities/{ref}/activities',
-    tags,
     summary: 'A community’s activities (or its templates), most recently changed first',
     request: { params: Ref, query: z.strictObject({ templates: z.enum(['true', 'false']).default('false'), status: z.enum(['active', 'completed', 'cancelled']).optional() }) },
-    responses: { 200: jsonContent(z.object({ items: z.array(SummarySchema) }), 'Activities'), ...communityErrors },
+    responses: { 200: jsonContent(z.object({ items: z.array(SummarySchema) }), 'Activities') },
   }),
-  create: createRoute({ method: 'post', path: '/communities/{ref}/activities', tags, summary: 'Start an activity, from scratch or from a template (members)', request: { params: Ref, ...jsonBody(NewActivity) }, responses: { 201: jsonContent(ActivitySchema, 'Created'), ...communityErrors } }),
-  get: createRoute({ method: 'get', path: '/activities/{id}', tags, summary: 'An activity with its sections and steps in order', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'The activity'), ...communityErrors } }),
-  patch: createRoute({ method: 'patch', path: '/activities/{id}', tags, summary: 'Change the activity (its owner or a moderator)', request: { params: Id, ...jsonBody(ActivityPatch) }, responses: { 200: jsonContent(ActivitySchema, 'Changed'), ...communityErrors } }),
-  section: createRoute({
-    method: 'post',
-    path: '/activities/{id}/sections',
-    tags,
-    summary: 'Add a section (members)',
-    request: { params: Id, ...jsonBody(z.strictObject({ title: Title })) },
-    responses: { 201: jsonContent(ActivitySchema, 'Added'), ...communityErrors },
-  }),
-  addStep: createRoute({ method: 'post', path: '/activities/{id}/steps', tags, summary: 'Add a step at the end of its section (members)', request: { params: Id, ...jsonBody(NewStepSchema) }, responses: { 201: jsonContent(ActivitySchema, 'Added'), ...communityErrors } }),
-  editStep: createRoute({ method: 'patch', path: '/steps/{id}', tags, summary: 'Change a step: title, notes, assignee, due date (members)', request: { params: Id, ...jsonBody(StepPatch) }, responses: { 200: jsonContent(ActivitySchema, 'Changed'), ...communityErrors } }),
-  done: createRoute({ method: 'put', path: '/steps/{id}/done', tags, summary: 'Check a step off (members)', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'Done'), ...communityErrors } }),
-  undone: createRoute({ method: 'delete', path: '/steps/{id}/done', tags, summary: 'Uncheck a step (members)', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'Not done'), ...communityErrors } }),
-  move: createRoute({ method: 'post', path: '/steps/{id}/move', tags, summary: 'Move a step within the order (members)', request: { params: Id, ...jsonBody(Move) }, responses: { 200: jsonContent(ActivitySchema, 'Moved'), ...communityErrors } }),
-  deleteStep: createRoute({ method: 'delete', path: '/steps/{id}', tags, summary: 'Remove a step (members)', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'Removed'), ...communityErrors } }),
-  updates: createRoute({
+  create: route({ method: 'post', path: '/communities/{ref}/activities', summary: 'Start an activity, from scratch or from a template (members)', request: { params: Ref, ...jsonBody(NewActivity) }, responses: { 201: jsonContent(ActivitySchema, 'Created') } }),
+  get: route({ method: 'get', path: '/activities/{id}', summary: 'An activity with its sections and steps in order', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'The activity') } }),
+  patch: route({ method: 'patch', path: '/activities/{id}', summary: 'Change the activity (its owner or a moderator)', request: { params: Id, ...jsonBody(ActivityPatch) }, responses: { 200: jsonContent(ActivitySchema, 'Changed') } }),
+  section: route({ method: 'post', path: '/activities/{id}/sections', summary: 'Add a section (members)', request: { params: Id, ...jsonBody(z.strictObject({ title: Title })) }, responses: { 201: jsonContent(ActivitySchema, 'Added') } }),
+  addStep: route({ method: 'post', path: '/activities/{id}/steps', summary: 'Add a step at the end of its section (members)', request: { params: Id, ...jsonBody(NewStepSchema) }, responses: { 201: jsonContent(ActivitySchema, 'Added') } }),
+  editStep: route({ method: 'patch', path: '/steps/{id}', summary: 'Change a step: title, notes, assignee, due date (members)', request: { params: Id, ...jsonBody(StepPatch) }, responses: { 200: jsonContent(ActivitySchema, 'Changed') } }),
+  done: route({ method: 'put', path: '/steps/{id}/done', summary: 'Check a step off (members)', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'Done') } }),
+  undone: route({ method: 'delete', path: '/steps/{id}/done', summary: 'Uncheck a step (members)', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'Not done') } }),
+  move: route({ method: 'post', path: '/steps/{id}/move', summary: 'Move a step within the order (members)', request: { params: Id, ...jsonBody(Move) }, responses: { 200: jsonContent(ActivitySchema, 'Moved') } }),
+  deleteStep: route({ method: 'delete', path: '/steps/{id}', summary: 'Remove a step (members)', request: { params: Id }, responses: { 200: jsonContent(ActivitySchema, 'Removed') } }),
+  updates: route({
     method: 'get',
     path: '/activities/{id}/updates',
-    tags,
     summary: 'Updates posted on the activity and its steps, oldest first',
     request: { params: Id, query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: CursorParam.optional() }) },
-    responses: { 200: jsonContent(z.object({ items: z.array(UpdateSchema), nextCursor: z.string().nullable() }), 'A page'), ...communityErrors },
+    responses: { 200: jsonContent(z.object({ items: z.array(UpdateSchema), nextCursor: z.string().nullable() }), 'A page') },
   }),
-  postUpdate: createRoute({ method: 'post', path: '/activities/{id}/updates', tags, summary: 'Post an update on the activity or one of its steps (members)', request: { params: Id, ...jsonBody(NewUpdate) }, responses: { 201: jsonContent(UpdateSchema, 'Posted'), ...communityErrors } }),
-  todos: createRoute({
-    method: 'get',
-    path: '/me/todos',
-    tags,
-    summary: 'My open steps across my communities: assigned to me or to a whole group I am in, soonest due first',
-    responses: { 200: jsonContent(z.object({ items: z.array(TodoSchema) }), 'To-dos'), ...communityErrors },
-  }),
+  postUpdate: route({ method: 'post', path: '/activities/{id}/updates', summary: 'Post an update on the activity or one of its steps (members)', request: { params: Id, ...jsonBody(NewUpdate) }, responses: { 201: jsonContent(UpdateSchema, 'Posted') } }),
+  todos: route({ method: 'get', path: '/me/todos', summary: 'My open steps across my communities: assigned to me or to a whole group I am in, soonest due first', responses: { 200: jsonContent(z.object({ items: z.array(TodoSchema) }), 'To-dos') } }),
 };

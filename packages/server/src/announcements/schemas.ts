@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { OriSchema, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
+import { z } from '@hono/zod-openapi';
+import { OriSchema, communityRoutes, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 import { SERVICE_ROLES } from '../services/queries.ts';
 import { SEVERITIES } from './policy.ts';
 
@@ -43,25 +43,13 @@ const Patch = z
     audience: Audience.optional(),
   })
   .openapi('AnnouncementPatch');
-const tags = ['announcements'];
+const route = communityRoutes(['announcements']);
 
 export const routes = {
-  list: createRoute({
-    method: 'get',
-    path: '/announcements',
-    tags,
-    summary: 'The announcements showing now for you (without signing in: those for everyone), most severe first',
-    responses: { 200: jsonContent(z.object({ items: z.array(AnnouncementSchema) }), 'Announcements'), ...communityErrors },
-  }),
-  all: createRoute({
-    method: 'get',
-    path: '/announcements/all',
-    tags,
-    summary: 'Every announcement, past, present and planned (site administrators)',
-    responses: { 200: jsonContent(z.object({ items: z.array(AnnouncementSchema) }), 'Announcements'), ...communityErrors },
-  }),
-  create: createRoute({ method: 'post', path: '/announcements', tags, summary: 'Announce (site administrators)', request: jsonBody(Input), responses: { 201: jsonContent(AnnouncementSchema, 'Announced'), ...communityErrors } }),
-  patch: createRoute({ method: 'patch', path: '/announcements/{id}', tags, summary: 'Change an announcement (site administrators)', request: { params: Id, ...jsonBody(Patch) }, responses: { 200: jsonContent(AnnouncementSchema, 'Changed'), ...communityErrors } }),
-  remove: createRoute({ method: 'delete', path: '/announcements/{id}', tags, summary: 'Withdraw an announcement (site administrators)', request: { params: Id }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Withdrawn'), ...communityErrors } }),
-  dismiss: createRoute({ method: 'post', path: '/announcements/{id}/dismiss', tags, summary: 'Hide an announcement for me (not an emergency)', request: { params: Id }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Dismissed'), ...communityErrors } }),
+  list: route({ method: 'get', path: '/announcements', summary: 'The announcements showing now for you (without signing in: those for everyone), most severe first', responses: { 200: jsonContent(z.object({ items: z.array(AnnouncementSchema) }), 'Announcements') } }),
+  all: route({ method: 'get', path: '/announcements/all', summary: 'Every announcement, past, present and planned (site administrators)', responses: { 200: jsonContent(z.object({ items: z.array(AnnouncementSchema) }), 'Announcements') } }),
+  create: route({ method: 'post', path: '/announcements', summary: 'Announce (site administrators)', request: jsonBody(Input), responses: { 201: jsonContent(AnnouncementSchema, 'Announced') } }),
+  patch: route({ method: 'patch', path: '/announcements/{id}', summary: 'Change an announcement (site administrators)', request: { params: Id, ...jsonBody(Patch) }, responses: { 200: jsonContent(AnnouncementSchema, 'Changed') } }),
+  remove: route({ method: 'delete', path: '/announcements/{id}', summary: 'Withdraw an announcement (site administrators)', request: { params: Id }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Withdrawn') } }),
+  dismiss: route({ method: 'post', path: '/announcements/{id}/dismiss', summary: 'Hide an announcement for me (not an emergency)', request: { params: Id }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Dismissed') } }),
 };

@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { hasIdShape } from '../authz.ts';
 import { CursorParam } from '../http/cursor.ts';
-import { CommunityRef, CommunityRefString, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { CommunityRef, CommunityRefString, communityRoutes, jsonBody, jsonContent } from '../http/openapi.ts';
 
 /* The communities' API contract (their members and invitations too): what each route takes and answers (zod, and OpenAPI from it). */
 
@@ -119,128 +119,40 @@ const InviteSchema = z
   .openapi('Invitation');
 const InvitationSent = z.object({ ok: z.literal(true), message: z.string() }).openapi('InvitationSent');
 
-const tag = ['communities'];
+const route = communityRoutes(['communities']);
 
 export const routes = {
-  list: createRoute({
-    method: 'get',
-    path: '/',
-    tags: tag,
-    summary: 'Communities you may see: yours (most recently updated first) or all',
-    request: { query: ListQuery },
-    responses: { 200: jsonContent(CommunityPage, 'A page of communities'), ...communityErrors },
-  }),
-  create: createRoute({
-    method: 'post',
-    path: '/',
-    tags: tag,
-    summary: 'Create a community or subcommunity, optionally copying another’s settings',
-    request: jsonBody(CreateSchema),
-    responses: { 201: jsonContent(CommunitySchema, 'Created; you are its owner'), ...communityErrors },
-  }),
-  get: createRoute({
-    method: 'get',
-    path: '/{ref}',
-    tags: tag,
-    summary: 'One community',
-    request: { params: Ref },
-    responses: { 200: jsonContent(CommunitySchema, 'The community'), ...communityErrors },
-  }),
-  update: createRoute({
-    method: 'patch',
-    path: '/{ref}',
-    tags: tag,
-    summary: 'Change a community (owners)',
-    request: { params: Ref, ...jsonBody(UpdateSchema) },
-    responses: { 200: jsonContent(CommunitySchema, 'The community'), ...communityErrors },
-  }),
-  archive: createRoute({
-    method: 'post',
-    path: '/{ref}/archive',
-    tags: tag,
-    summary: 'Archive a community (owners): it stays readable, and takes no more writes',
-    request: { params: Ref },
-    responses: { 200: jsonContent(CommunitySchema, 'The archived community'), ...communityErrors },
-  }),
-  join: createRoute({
+  list: route({ method: 'get', path: '/', summary: 'Communities you may see: yours (most recently updated first) or all', request: { query: ListQuery }, responses: { 200: jsonContent(CommunityPage, 'A page of communities') } }),
+  create: route({ method: 'post', path: '/', summary: 'Create a community or subcommunity, optionally copying another’s settings', request: jsonBody(CreateSchema), responses: { 201: jsonContent(CommunitySchema, 'Created; you are its owner') } }),
+  get: route({ method: 'get', path: '/{ref}', summary: 'One community', request: { params: Ref }, responses: { 200: jsonContent(CommunitySchema, 'The community') } }),
+  update: route({ method: 'patch', path: '/{ref}', summary: 'Change a community (owners)', request: { params: Ref, ...jsonBody(UpdateSchema) }, responses: { 200: jsonContent(CommunitySchema, 'The community') } }),
+  archive: route({ method: 'post', path: '/{ref}/archive', summary: 'Archive a community (owners): it stays readable, and takes no more writes', request: { params: Ref }, responses: { 200: jsonContent(CommunitySchema, 'The archived community') } }),
+  join: route({
     method: 'post',
     path: '/{ref}/join',
-    tags: tag,
     summary: 'Join a public community, ask to join a moderated one, or accept an invitation',
     request: { params: Ref },
     responses: {
       200: jsonContent(MembershipResult, 'You are a member'),
       202: jsonContent(MembershipResult, 'Your request waits for an owner or moderator'),
-      ...communityErrors,
     },
   }),
-  leave: createRoute({
-    method: 'post',
-    path: '/{ref}/leave',
-    tags: tag,
-    summary: 'Leave (or cancel a request, or decline an invitation); leaving also leaves every subcommunity below',
-    request: { params: Ref },
-    responses: { 200: jsonContent(MembershipResult, 'You are no longer a member'), ...communityErrors },
-  }),
-  members: createRoute({
-    method: 'get',
-    path: '/{ref}/members',
-    tags: tag,
-    summary: 'Members, or (for owners and moderators) pending requests and invitations',
-    request: { params: Ref, query: MembersQuery },
-    responses: { 200: jsonContent(z.object({ items: z.array(MemberSchema) }), 'Members'), ...communityErrors },
-  }),
-  approve: createRoute({
-    method: 'post',
-    path: '/{ref}/members/{userId}/approve',
-    tags: tag,
-    summary: 'Approve a request to join (owners and moderators)',
-    request: { params: MemberRef },
-    responses: { 200: jsonContent(MemberSchema, 'Now a member'), ...communityErrors },
-  }),
-  deny: createRoute({
-    method: 'post',
-    path: '/{ref}/members/{userId}/deny',
-    tags: tag,
-    summary: 'Deny a request to join (owners and moderators)',
-    request: { params: MemberRef },
-    responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Denied'), ...communityErrors },
-  }),
-  remove: createRoute({
-    method: 'delete',
-    path: '/{ref}/members/{userId}',
-    tags: tag,
-    summary: 'Remove a member (owners and moderators; only owners remove moderators and owners); removes them below too',
-    request: { params: MemberRef },
-    responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Removed'), ...communityErrors },
-  }),
-  role: createRoute({
-    method: 'patch',
-    path: '/{ref}/members/{userId}',
-    tags: tag,
-    summary: 'Change a member’s role (owners)',
-    request: { params: MemberRef, ...jsonBody(RoleChange) },
-    responses: { 200: jsonContent(MemberSchema, 'The member'), ...communityErrors },
-  }),
+  leave: route({ method: 'post', path: '/{ref}/leave', summary: 'Leave (or cancel a request, or decline an invitation); leaving also leaves every subcommunity below', request: { params: Ref }, responses: { 200: jsonContent(MembershipResult, 'You are no longer a member') } }),
+  members: route({ method: 'get', path: '/{ref}/members', summary: 'Members, or (for owners and moderators) pending requests and invitations', request: { params: Ref, query: MembersQuery }, responses: { 200: jsonContent(z.object({ items: z.array(MemberSchema) }), 'Members') } }),
+  approve: route({ method: 'post', path: '/{ref}/members/{userId}/approve', summary: 'Approve a request to join (owners and moderators)', request: { params: MemberRef }, responses: { 200: jsonContent(MemberSchema, 'Now a member') } }),
+  deny: route({ method: 'post', path: '/{ref}/members/{userId}/deny', summary: 'Deny a request to join (owners and moderators)', request: { params: MemberRef }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Denied') } }),
+  remove: route({ method: 'delete', path: '/{ref}/members/{userId}', summary: 'Remove a member (owners and moderators; only owners remove moderators and owners); removes them below too', request: { params: MemberRef }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Removed') } }),
+  role: route({ method: 'patch', path: '/{ref}/members/{userId}', summary: 'Change a member’s role (owners)', request: { params: MemberRef, ...jsonBody(RoleChange) }, responses: { 200: jsonContent(MemberSchema, 'The member') } }),
   /* Invitations (invitations.ts). */
-  invitable: createRoute({
-    method: 'get',
-    path: '/{ref}/invitable',
-    tags: tag,
-    summary: 'People you may invite (owners and moderators): active, opted-in users who are not members, by name',
-    request: { params: Ref, query: InvitableQuery },
-    responses: { 200: jsonContent(z.object({ items: z.array(Invitable) }), 'People'), ...communityErrors },
-  }),
-  invite: createRoute({
+  invitable: route({ method: 'get', path: '/{ref}/invitable', summary: 'People you may invite (owners and moderators): active, opted-in users who are not members, by name', request: { params: Ref, query: InvitableQuery }, responses: { 200: jsonContent(z.object({ items: z.array(Invitable) }), 'People') } }),
+  invite: route({
     method: 'post',
     path: '/{ref}/invitations',
-    tags: tag,
     summary: 'Invite someone from the picker (userId), or an email address (owners and moderators); the only way into a restricted community',
     request: { params: Ref, ...jsonBody(InviteSchema) },
     responses: {
       201: jsonContent(MemberSchema, 'Invited (by userId)'),
       202: jsonContent(InvitationSent, 'By email: the same answer for every address'),
-      ...communityErrors,
     },
   }),
 };

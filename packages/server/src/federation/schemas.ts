@@ -264,6 +264,13 @@ export const SamlLogoutPostSchema = z
 /** The spec's error answer (OAuth 2.0 §5.2 shape), which an IdP's back channel reads. */
 export const LogoutErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).openapi('BackchannelLogoutError');
 
+/** What either SAML single-logout binding answers: a plain page (described by each), or the way back to the IdP with our LogoutResponse. */
+const sloResponses = (page: string) => ({
+  200: { description: page, content: { 'text/plain': { schema: z.string() } } },
+  302: { description: 'Logged out (or a failure status): to the IdP’s SingleLogoutService with our signed LogoutResponse' },
+  ...errors,
+});
+
 export const federationRoutes = {
   choices: createRoute({ method: 'get', path: '/providers', tags: fedTags, summary: 'The identity providers a user may sign in through', responses: { 200: jsonContent(z.object({ items: z.array(IdpPublicSchema) }), 'Providers') } }),
   start: createRoute({
@@ -317,11 +324,7 @@ export const federationRoutes = {
     tags: fedTags,
     summary: 'SAML 2.0 single logout (HTTP-Redirect): the IdP’s signed LogoutRequest ends the sessions that IdP opened for that user; register it as our SingleLogoutService (it is in our metadata)',
     request: { params: IdParams, query: SamlLogoutQuerySchema },
-    responses: {
-      200: { description: 'Logged out; the IdP registered no SLO URL (or JusticeConnect has no signing key): a plain page', content: { 'text/plain': { schema: z.string() } } },
-      302: { description: 'Logged out (or a failure status): to the IdP’s SingleLogoutService with our signed LogoutResponse' },
-      ...errors,
-    },
+    responses: sloResponses('Logged out; the IdP registered no SLO URL (or JusticeConnect has no signing key): a plain page'),
   }),
   samlSloPost: createRoute({
     method: 'post',
@@ -329,11 +332,7 @@ export const federationRoutes = {
     tags: fedTags,
     summary: 'SAML 2.0 single logout (HTTP-POST): as the HTTP-Redirect binding, the LogoutRequest signed in the XML',
     request: { params: IdParams, body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: SamlLogoutPostSchema } } } },
-    responses: {
-      200: { description: 'Logged out; a plain page (see the HTTP-Redirect binding)', content: { 'text/plain': { schema: z.string() } } },
-      302: { description: 'Logged out (or a failure status): to the IdP’s SingleLogoutService with our signed LogoutResponse' },
-      ...errors,
-    },
+    responses: sloResponses('Logged out; a plain page (see the HTTP-Redirect binding)'),
   }),
   backchannelLogout: createRoute({
     method: 'post',

@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { FlagReason } from '../db/schema.ts';
 import { CursorParam } from '../http/cursor.ts';
-import { CommunityRef, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
+import { CommunityRef, communityRoutes, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 
 /* The forums' API contract: what each route takes and answers (zod, and OpenAPI from it). */
 
@@ -135,75 +135,33 @@ const ReplyQuery = z
   })
   .refine((q) => [q.cursor, q.before, q.anchor].filter((v) => v !== undefined).length <= 1, { message: 'Give at most one of cursor, before and anchor', path: ['cursor'] });
 
-const tags = ['forums'];
+const route = communityRoutes(['forums']);
 export const routes = {
-  forums: createRoute({ method: 'get', path: '/communities/{ref}/forums', tags, summary: 'A community’s forums', request: { params: Ref }, responses: { 200: jsonContent(z.object({ items: z.array(ForumSchema) }), 'Forums'), ...communityErrors } }),
-  createForum: createRoute({ method: 'post', path: '/communities/{ref}/forums', tags, summary: 'Add a forum (owners and moderators)', request: { params: Ref, ...jsonBody(NewForum) }, responses: { 201: jsonContent(ForumSchema, 'Created'), ...communityErrors } }),
-  topics: createRoute({
-    method: 'get',
-    path: '/communities/{ref}/topics',
-    tags,
-    summary: 'A community’s topics: pinned first, then most recent activity',
-    request: { params: Ref, query: TopicQuery },
-    responses: { 200: jsonContent(z.object({ items: z.array(TopicSummarySchema), nextCursor: z.string().nullable() }).openapi('TopicPage'), 'A page'), ...communityErrors },
-  }),
-  createTopic: createRoute({
-    method: 'post',
-    path: '/communities/{ref}/topics',
-    tags,
-    summary: 'Start a topic (members)',
-    request: { params: Ref, ...jsonBody(NewTopic) },
-    responses: { 201: jsonContent(TopicSchema, 'Created'), 200: jsonContent(TopicSchema, 'Already created (same clientId)'), ...communityErrors },
-  }),
-  topic: createRoute({ method: 'get', path: '/topics/{id}', tags, summary: 'One topic', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'The topic'), ...communityErrors } }),
-  editTopic: createRoute({ method: 'patch', path: '/topics/{id}', tags, summary: 'Edit a topic (its author while unlocked, or a moderator)', request: { params: Id, ...jsonBody(TopicPatch) }, responses: { 200: jsonContent(TopicSchema, 'Edited'), ...communityErrors } }),
-  deleteTopic: createRoute({ method: 'delete', path: '/topics/{id}', tags, summary: 'Delete a topic (a moderator; its author while no one else has replied)', request: { params: Id }, responses: { 200: Ok, ...communityErrors } }),
-  pin: createRoute({ method: 'put', path: '/topics/{id}/pin', tags, summary: 'Pin a topic (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Pinned'), ...communityErrors } }),
-  unpin: createRoute({ method: 'delete', path: '/topics/{id}/pin', tags, summary: 'Unpin a topic (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Unpinned'), ...communityErrors } }),
-  lock: createRoute({ method: 'put', path: '/topics/{id}/lock', tags, summary: 'Lock a topic: only moderators may reply (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Locked'), ...communityErrors } }),
-  unlock: createRoute({ method: 'delete', path: '/topics/{id}/lock', tags, summary: 'Unlock a topic (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Unlocked'), ...communityErrors } }),
-  move: createRoute({
-    method: 'post',
-    path: '/topics/{id}/move',
-    tags,
-    summary: 'Move a topic to another forum of the same community (moderators)',
-    request: { params: Id, ...jsonBody(z.strictObject({ forumId: z.string().min(1).max(100) })) },
-    responses: { 200: jsonContent(TopicSchema, 'Moved'), ...communityErrors },
-  }),
-  follow: createRoute({ method: 'put', path: '/topics/{id}/follow', tags, summary: 'Follow a topic: be told of its replies', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Following'), ...communityErrors } }),
-  unfollow: createRoute({ method: 'delete', path: '/topics/{id}/follow', tags, summary: 'Stop following a topic', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Not following'), ...communityErrors } }),
-  answer: createRoute({
-    method: 'put',
-    path: '/topics/{id}/answer',
-    tags,
-    summary: 'Mark a reply as the answer to a question (its asker or a moderator)',
-    request: { params: Id, ...jsonBody(z.strictObject({ replyId: z.string().min(1).max(100) })) },
-    responses: { 200: jsonContent(TopicSchema, 'Answered'), ...communityErrors },
-  }),
-  unanswer: createRoute({ method: 'delete', path: '/topics/{id}/answer', tags, summary: 'Unmark the answer (its asker or a moderator)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Unanswered'), ...communityErrors } }),
-  flagTopic: createRoute({ method: 'post', path: '/topics/{id}/flag', tags, summary: 'Flag a topic for the moderators', request: { params: Id, ...jsonBody(Flag) }, responses: { 200: Ok, ...communityErrors } }),
-  replies: createRoute({ method: 'get', path: '/topics/{id}/replies', tags, summary: 'A topic’s replies in thread order', request: { params: Id, query: ReplyQuery }, responses: { 200: jsonContent(ReplyPageSchema, 'A page'), ...communityErrors } }),
-  reply: createRoute({
-    method: 'post',
-    path: '/topics/{id}/replies',
-    tags,
-    summary: 'Reply (members; moderators only once locked)',
-    request: { params: Id, ...jsonBody(NewReply) },
-    responses: { 201: jsonContent(ReplySchema, 'Replied'), 200: jsonContent(ReplySchema, 'Already replied (same clientId)'), ...communityErrors },
-  }),
-  getReply: createRoute({ method: 'get', path: '/replies/{id}', tags, summary: 'One reply', request: { params: Id }, responses: { 200: jsonContent(ReplySchema, 'The reply'), ...communityErrors } }),
-  editReply: createRoute({ method: 'patch', path: '/replies/{id}', tags, summary: 'Edit your reply (while the topic is unlocked)', request: { params: Id, ...jsonBody(z.strictObject({ body: Body })) }, responses: { 200: jsonContent(ReplySchema, 'Edited'), ...communityErrors } }),
-  deleteReply: createRoute({ method: 'delete', path: '/replies/{id}', tags, summary: 'Delete a reply (its author, or a moderator)', request: { params: Id }, responses: { 200: Ok, ...communityErrors } }),
-  like: createRoute({ method: 'put', path: '/replies/{id}/like', tags, summary: 'Like a reply (members)', request: { params: Id }, responses: { 200: jsonContent(z.object({ likeCount: z.number(), liked: z.boolean() }), 'Liked'), ...communityErrors } }),
-  unlike: createRoute({ method: 'delete', path: '/replies/{id}/like', tags, summary: 'Take a like back', request: { params: Id }, responses: { 200: jsonContent(z.object({ likeCount: z.number(), liked: z.boolean() }), 'Not liked'), ...communityErrors } }),
-  flagReply: createRoute({ method: 'post', path: '/replies/{id}/flag', tags, summary: 'Flag a reply for the moderators', request: { params: Id, ...jsonBody(Flag) }, responses: { 200: Ok, ...communityErrors } }),
-  flags: createRoute({ method: 'get', path: '/communities/{ref}/forum-flags', tags, summary: 'Flagged topics and replies waiting for the moderators (owners and moderators)', request: { params: Ref }, responses: { 200: jsonContent(z.object({ items: z.array(ForumFlagSchema) }), 'Open flags'), ...communityErrors } }),
-  resolve: createRoute({
-    method: 'post',
-    path: '/forum-flags/{id}/resolve',
-    tags,
-    summary: 'Dismiss a flag, or remove what was flagged (moderators)',
-    request: { params: Id, ...jsonBody(z.strictObject({ action: z.enum(['dismiss', 'remove']) })) },
-    responses: { 200: Ok, ...communityErrors },
-  }),
+  forums: route({ method: 'get', path: '/communities/{ref}/forums', summary: 'A community’s forums', request: { params: Ref }, responses: { 200: jsonContent(z.object({ items: z.array(ForumSchema) }), 'Forums') } }),
+  createForum: route({ method: 'post', path: '/communities/{ref}/forums', summary: 'Add a forum (owners and moderators)', request: { params: Ref, ...jsonBody(NewForum) }, responses: { 201: jsonContent(ForumSchema, 'Created') } }),
+  topics: route({ method: 'get', path: '/communities/{ref}/topics', summary: 'A community’s topics: pinned first, then most recent activity', request: { params: Ref, query: TopicQuery }, responses: { 200: jsonContent(z.object({ items: z.array(TopicSummarySchema), nextCursor: z.string().nullable() }).openapi('TopicPage'), 'A page') } }),
+  createTopic: route({ method: 'post', path: '/communities/{ref}/topics', summary: 'Start a topic (members)', request: { params: Ref, ...jsonBody(NewTopic) }, responses: { 201: jsonContent(TopicSchema, 'Created'), 200: jsonContent(TopicSchema, 'Already created (same clientId)') } }),
+  topic: route({ method: 'get', path: '/topics/{id}', summary: 'One topic', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'The topic') } }),
+  editTopic: route({ method: 'patch', path: '/topics/{id}', summary: 'Edit a topic (its author while unlocked, or a moderator)', request: { params: Id, ...jsonBody(TopicPatch) }, responses: { 200: jsonContent(TopicSchema, 'Edited') } }),
+  deleteTopic: route({ method: 'delete', path: '/topics/{id}', summary: 'Delete a topic (a moderator; its author while no one else has replied)', request: { params: Id }, responses: { 200: Ok } }),
+  pin: route({ method: 'put', path: '/topics/{id}/pin', summary: 'Pin a topic (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Pinned') } }),
+  unpin: route({ method: 'delete', path: '/topics/{id}/pin', summary: 'Unpin a topic (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Unpinned') } }),
+  lock: route({ method: 'put', path: '/topics/{id}/lock', summary: 'Lock a topic: only moderators may reply (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Locked') } }),
+  unlock: route({ method: 'delete', path: '/topics/{id}/lock', summary: 'Unlock a topic (moderators)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Unlocked') } }),
+  move: route({ method: 'post', path: '/topics/{id}/move', summary: 'Move a topic to another forum of the same community (moderators)', request: { params: Id, ...jsonBody(z.strictObject({ forumId: z.string().min(1).max(100) })) }, responses: { 200: jsonContent(TopicSchema, 'Moved') } }),
+  follow: route({ method: 'put', path: '/topics/{id}/follow', summary: 'Follow a topic: be told of its replies', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Following') } }),
+  unfollow: route({ method: 'delete', path: '/topics/{id}/follow', summary: 'Stop following a topic', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Not following') } }),
+  answer: route({ method: 'put', path: '/topics/{id}/answer', summary: 'Mark a reply as the answer to a question (its asker or a moderator)', request: { params: Id, ...jsonBody(z.strictObject({ replyId: z.string().min(1).max(100) })) }, responses: { 200: jsonContent(TopicSchema, 'Answered') } }),
+  unanswer: route({ method: 'delete', path: '/topics/{id}/answer', summary: 'Unmark the answer (its asker or a moderator)', request: { params: Id }, responses: { 200: jsonContent(TopicSchema, 'Unanswered') } }),
+  flagTopic: route({ method: 'post', path: '/topics/{id}/flag', summary: 'Flag a topic for the moderators', request: { params: Id, ...jsonBody(Flag) }, responses: { 200: Ok } }),
+  replies: route({ method: 'get', path: '/topics/{id}/replies', summary: 'A topic’s replies in thread order', request: { params: Id, query: ReplyQuery }, responses: { 200: jsonContent(ReplyPageSchema, 'A page') } }),
+  reply: route({ method: 'post', path: '/topics/{id}/replies', summary: 'Reply (members; moderators only once locked)', request: { params: Id, ...jsonBody(NewReply) }, responses: { 201: jsonContent(ReplySchema, 'Replied'), 200: jsonContent(ReplySchema, 'Already replied (same clientId)') } }),
+  getReply: route({ method: 'get', path: '/replies/{id}', summary: 'One reply', request: { params: Id }, responses: { 200: jsonContent(ReplySchema, 'The reply') } }),
+  editReply: route({ method: 'patch', path: '/replies/{id}', summary: 'Edit your reply (while the topic is unlocked)', request: { params: Id, ...jsonBody(z.strictObject({ body: Body })) }, responses: { 200: jsonContent(ReplySchema, 'Edited') } }),
+  deleteReply: route({ method: 'delete', path: '/replies/{id}', summary: 'Delete a reply (its author, or a moderator)', request: { params: Id }, responses: { 200: Ok } }),
+  like: route({ method: 'put', path: '/replies/{id}/like', summary: 'Like a reply (members)', request: { params: Id }, responses: { 200: jsonContent(z.object({ likeCount: z.number(), liked: z.boolean() }), 'Liked') } }),
+  unlike: route({ method: 'delete', path: '/replies/{id}/like', summary: 'Take a like back', request: { params: Id }, responses: { 200: jsonContent(z.object({ likeCount: z.number(), liked: z.boolean() }), 'Not liked') } }),
+  flagReply: route({ method: 'post', path: '/replies/{id}/flag', summary: 'Flag a reply for the moderators', request: { params: Id, ...jsonBody(Flag) }, responses: { 200: Ok } }),
+  flags: route({ method: 'get', path: '/communities/{ref}/forum-flags', summary: 'Flagged topics and replies waiting for the moderators (owners and moderators)', request: { params: Ref }, responses: { 200: jsonContent(z.object({ items: z.array(ForumFlagSchema) }), 'Open flags') } }),
+  resolve: route({ method: 'post', path: '/forum-flags/{id}/resolve', summary: 'Dismiss a flag, or remove what was flagged (moderators)', request: { params: Id, ...jsonBody(z.strictObject({ action: z.enum(['dismiss', 'remove']) })) }, responses: { 200: Ok } }),
 };

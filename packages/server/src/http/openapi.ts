@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { ErrorBodySchema } from './errors.ts';
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -18,6 +18,17 @@ export const communityErrors = {
   404: jsonContent(ErrorBodySchema, 'No such community (or not one you may know of)'),
   409: jsonContent(ErrorBodySchema, 'Conflicts with the current state'),
 };
+
+/**
+ * The routes of one part of the API, as its schema file declares them: each
+ * is `createRoute` with that part's OpenAPI tags, and its own answers followed
+ * by the error answers every community route may give (communityErrors).
+ */
+export const communityRoutes =
+  (tags: string[]) =>
+  // The path its own type parameter, as createRoute has it: its literal type names the route in the app's type.
+  <P extends string, R extends Omit<RouteConfig, 'tags' | 'path'> & { path: P }>(route: R) =>
+    createRoute(Object.assign({ tags }, route, { responses: { ...route.responses, ...communityErrors } }));
 
 /**
  * How a request names a community (a path's `{ref}`; the `parent` and

@@ -6,7 +6,7 @@ import { now } from '../db/database.ts';
 import { appendAudit, origin } from '../audit.ts';
 import { inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { OriSchema, communityErrors, jsonBody, jsonContent } from '../http/openapi.ts';
+import { OriSchema, communityRoutes, jsonBody, jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
 const AgencySchema = z.object({ id: z.string(), name: z.string(), ori: z.string() }).openapi('AgencySummary');
@@ -21,6 +21,7 @@ export async function requireSiteAdmin(c: Context<AppEnv>) {
 }
 
 const tags = ['agencies'];
+const route = communityRoutes(tags);
 const list = createRoute({
   method: 'get',
   path: '/',
@@ -28,24 +29,16 @@ const list = createRoute({
   summary: 'Agencies and their ORIs (public, like the state’s agency-administrator lookup)',
   responses: { 200: jsonContent(z.object({ items: z.array(AgencySchema) }), 'Agencies') },
 });
-const create = createRoute({
+const create = route({
   method: 'post',
   path: '/',
-  tags,
   summary: 'Add an agency (site administrators)',
   request: jsonBody(AgencyCreate),
-  responses: { 201: jsonContent(AgencySchema, 'Created'), ...communityErrors },
+  responses: { 201: jsonContent(AgencySchema, 'Created') },
 });
 /** Making a user the agency's administrator (PUT) or not (DELETE). */
 const adminRoute = (method: 'put' | 'delete', summary: string) =>
-  createRoute({
-    method,
-    path: '/{ori}/admins/{userId}',
-    tags,
-    summary,
-    request: { params: AdminParams },
-    responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done'), ...communityErrors },
-  });
+  route({ method, path: '/{ori}/admins/{userId}', summary, request: { params: AdminParams }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Done') } });
 const setAdmin = adminRoute('put', 'Make a user of the agency its administrator (site administrators)');
 const unsetAdmin = adminRoute('delete', 'Stop a user administering the agency (site administrators)');
 

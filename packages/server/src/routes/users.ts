@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { unlockAccount } from '../security.ts';
 import type { Context } from 'hono';
 import { loadActor, type Actor } from '../authz.ts';
@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database, UserStatus } from '../db/schema.ts';
 import { emit, inTransaction, requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
-import { communityErrors, jsonContent, IdParam as Params } from '../http/openapi.ts';
+import { communityRoutes, jsonContent, IdParam as Params } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
 /**
@@ -68,25 +68,11 @@ const toUser = (r: Row) => ({
   createdAt: r.created_at,
 });
 
-const tags = ['users'];
-const list = createRoute({
-  method: 'get',
-  path: '/',
-  tags,
-  summary: 'Users you administer (your agency’s, or everyone for a site administrator)',
-  request: { query: ListQuery },
-  responses: { 200: jsonContent(z.object({ items: z.array(UserSchema) }), 'Users'), ...communityErrors },
-});
+const route = communityRoutes(['users']);
+const list = route({ method: 'get', path: '/', summary: 'Users you administer (your agency’s, or everyone for a site administrator)', request: { query: ListQuery }, responses: { 200: jsonContent(z.object({ items: z.array(UserSchema) }), 'Users') } });
 
 const action = (verb: 'approve' | 'suspend' | 'remove', summary: string) =>
-  createRoute({
-    method: 'post',
-    path: `/{id}/${verb}`,
-    tags,
-    summary,
-    request: { params: Params },
-    responses: { 200: jsonContent(UserSchema, 'The user'), ...communityErrors },
-  });
+  route({ method: 'post', path: `/{id}/${verb}`, summary, request: { params: Params }, responses: { 200: jsonContent(UserSchema, 'The user') } });
 
 const TARGET: Record<'approve' | 'suspend' | 'remove', UserStatus> = { approve: 'active', suspend: 'suspended', remove: 'removed' };
 
@@ -109,14 +95,7 @@ async function changeStatus(c: Context<AppEnv>, id: string, verb: 'approve' | 's
 }
 
 const follow = (method: 'put' | 'delete', summary: string) =>
-  createRoute({
-    method,
-    path: '/{id}/follow',
-    tags,
-    summary,
-    request: { params: Params },
-    responses: { 200: jsonContent(z.object({ following: z.boolean() }), 'Done'), ...communityErrors },
-  });
+  route({ method, path: '/{id}/follow', summary, request: { params: Params }, responses: { 200: jsonContent(z.object({ following: z.boolean() }), 'Done') } });
 
 /** Follow or unfollow a user (their followers-only blog entries then show in shared communities). */
 async function setFollow(c: Context<AppEnv>, id: string, on: boolean) {
@@ -153,7 +132,7 @@ export const users = createRouter()
   .openapi(action('suspend', 'Suspend a user: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'suspend') as never)
   .openapi(action('remove', 'Remove a user on separation: every session ends at once'), (c) => changeStatus(c, c.req.valid('param').id, 'remove') as never)
   .openapi(
-    createRoute({ method: 'post', path: '/{id}/unlock', tags, summary: 'Unlock an account locked after failed sign-ins', request: { params: Params }, responses: { 200: jsonContent(UserSchema, 'The user'), ...communityErrors } }),
+    route({ method: 'post', path: '/{id}/unlock', summary: 'Unlock an account locked after failed sign-ins', request: { params: Params }, responses: { 200: jsonContent(UserSchema, 'The user') } }),
     async (c) => {
       const admin = await requireUserAdmin(c);
       const id = c.req.valid('param').id;

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { OriSchema, communityErrors, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
+import { z } from '@hono/zod-openapi';
+import { OriSchema, communityRoutes, jsonBody, jsonContent, IdParam as Id } from '../http/openapi.ts';
 import { SERVICE_ICONS, SERVICE_ROLES, SERVICE_STATUSES } from './queries.ts';
 
 /* The service directory's API contract (services, maintenance windows, favourites, access requests): what each route takes and answers (zod, and OpenAPI from it). */
@@ -87,59 +87,23 @@ const WindowInput = z
   .refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), { message: 'The window must end after it starts', path: ['endsAt'] })
   .openapi('MaintenanceWindowInput');
 
-const tags = ['services'];
-const errors = communityErrors;
+const route = communityRoutes(['services']);
 
 export const routes = {
-  list: createRoute({ method: 'get', path: '/services', tags, summary: 'The service directory as you see it: your favourites first, in your order', responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'Services'), ...errors } }),
-  get: createRoute({ method: 'get', path: '/services/{id}', tags, summary: 'One service', request: { params: Id }, responses: { 200: jsonContent(ServiceSchema, 'The service'), ...errors } }),
-  create: createRoute({ method: 'post', path: '/services', tags, summary: 'Add a service (site administrators)', request: jsonBody(ServiceInput), responses: { 201: jsonContent(ServiceAdminSchema, 'Added'), ...errors } }),
-  admin: createRoute({ method: 'get', path: '/services/{id}/admin', tags, summary: 'A service with its access rule and health check (site administrators)', request: { params: Id }, responses: { 200: jsonContent(ServiceAdminSchema, 'The service'), ...errors } }),
-  patch: createRoute({ method: 'patch', path: '/services/{id}', tags, summary: 'Change a service (site administrators)', request: { params: Id, ...jsonBody(ServicePatch) }, responses: { 200: jsonContent(ServiceAdminSchema, 'Changed'), ...errors } }),
-  status: createRoute({ method: 'put', path: '/services/{id}/status', tags, summary: 'Set a service’s status (site administrators)', request: { params: Id, ...jsonBody(StatusInput) }, responses: { 200: jsonContent(ServiceAdminSchema, 'Set'), ...errors } }),
-  addWindow: createRoute({ method: 'post', path: '/services/{id}/maintenance', tags, summary: 'Plan a maintenance window (site administrators)', request: { params: Id, ...jsonBody(WindowInput) }, responses: { 201: jsonContent(ServiceAdminSchema, 'Planned'), ...errors } }),
-  removeWindow: createRoute({ method: 'delete', path: '/maintenance/{id}', tags, summary: 'Cancel a maintenance window (site administrators)', request: { params: Id }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Cancelled'), ...errors } }),
-  favorite: createRoute({ method: 'put', path: '/services/{id}/favorite', tags, summary: 'Mark as a favourite (added last in My Services)', request: { params: Id }, responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'The directory'), ...errors } }),
-  unfavorite: createRoute({ method: 'delete', path: '/services/{id}/favorite', tags, summary: 'Unmark a favourite', request: { params: Id }, responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'The directory'), ...errors } }),
-  order: createRoute({
-    method: 'put',
-    path: '/me/favorites',
-    tags,
-    summary: 'My Services: exactly these favourites, in this order',
-    request: jsonBody(z.strictObject({ serviceIds: z.array(z.string().min(1).max(100)).max(200) })),
-    responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'The directory'), ...errors },
-  }),
-  request: createRoute({
-    method: 'post',
-    path: '/services/{id}/access-requests',
-    tags,
-    summary: 'Ask for access to a service',
-    request: { params: Id, ...jsonBody(z.strictObject({ note: z.string().trim().max(1000).optional() })) },
-    responses: { 201: jsonContent(AccessRequestSchema, 'Asked'), ...errors },
-  }),
-  mine: createRoute({ method: 'get', path: '/me/access-requests', tags, summary: 'My access requests', responses: { 200: jsonContent(z.object({ items: z.array(AccessRequestSchema) }), 'Requests'), ...errors } }),
-  queue: createRoute({
-    method: 'get',
-    path: '/access-requests',
-    tags,
-    summary: 'Access requests (site administrators)',
-    request: { query: z.strictObject({ state: z.enum(['pending', 'granted', 'denied']).default('pending') }) },
-    responses: { 200: jsonContent(z.object({ items: z.array(AccessRequestSchema) }), 'Requests'), ...errors },
-  }),
-  grant: createRoute({
-    method: 'post',
-    path: '/access-requests/{id}/grant',
-    tags,
-    summary: 'Grant access (site administrators); the user is told',
-    request: { params: Id, ...jsonBody(z.strictObject({ note: z.string().trim().max(1000).optional() })) },
-    responses: { 200: jsonContent(AccessRequestSchema, 'Granted'), ...errors },
-  }),
-  deny: createRoute({
-    method: 'post',
-    path: '/access-requests/{id}/deny',
-    tags,
-    summary: 'Deny access (site administrators); the user is told',
-    request: { params: Id, ...jsonBody(z.strictObject({ note: z.string().trim().max(1000).optional() })) },
-    responses: { 200: jsonContent(AccessRequestSchema, 'Denied'), ...errors },
-  }),
+  list: route({ method: 'get', path: '/services', summary: 'The service directory as you see it: your favourites first, in your order', responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'Services') } }),
+  get: route({ method: 'get', path: '/services/{id}', summary: 'One service', request: { params: Id }, responses: { 200: jsonContent(ServiceSchema, 'The service') } }),
+  create: route({ method: 'post', path: '/services', summary: 'Add a service (site administrators)', request: jsonBody(ServiceInput), responses: { 201: jsonContent(ServiceAdminSchema, 'Added') } }),
+  admin: route({ method: 'get', path: '/services/{id}/admin', summary: 'A service with its access rule and health check (site administrators)', request: { params: Id }, responses: { 200: jsonContent(ServiceAdminSchema, 'The service') } }),
+  patch: route({ method: 'patch', path: '/services/{id}', summary: 'Change a service (site administrators)', request: { params: Id, ...jsonBody(ServicePatch) }, responses: { 200: jsonContent(ServiceAdminSchema, 'Changed') } }),
+  status: route({ method: 'put', path: '/services/{id}/status', summary: 'Set a service’s status (site administrators)', request: { params: Id, ...jsonBody(StatusInput) }, responses: { 200: jsonContent(ServiceAdminSchema, 'Set') } }),
+  addWindow: route({ method: 'post', path: '/services/{id}/maintenance', summary: 'Plan a maintenance window (site administrators)', request: { params: Id, ...jsonBody(WindowInput) }, responses: { 201: jsonContent(ServiceAdminSchema, 'Planned') } }),
+  removeWindow: route({ method: 'delete', path: '/maintenance/{id}', summary: 'Cancel a maintenance window (site administrators)', request: { params: Id }, responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Cancelled') } }),
+  favorite: route({ method: 'put', path: '/services/{id}/favorite', summary: 'Mark as a favourite (added last in My Services)', request: { params: Id }, responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'The directory') } }),
+  unfavorite: route({ method: 'delete', path: '/services/{id}/favorite', summary: 'Unmark a favourite', request: { params: Id }, responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'The directory') } }),
+  order: route({ method: 'put', path: '/me/favorites', summary: 'My Services: exactly these favourites, in this order', request: jsonBody(z.strictObject({ serviceIds: z.array(z.string().min(1).max(100)).max(200) })), responses: { 200: jsonContent(z.object({ items: z.array(ServiceSchema) }), 'The directory') } }),
+  request: route({ method: 'post', path: '/services/{id}/access-requests', summary: 'Ask for access to a service', request: { params: Id, ...jsonBody(z.strictObject({ note: z.string().trim().max(1000).optional() })) }, responses: { 201: jsonContent(AccessRequestSchema, 'Asked') } }),
+  mine: route({ method: 'get', path: '/me/access-requests', summary: 'My access requests', responses: { 200: jsonContent(z.object({ items: z.array(AccessRequestSchema) }), 'Requests') } }),
+  queue: route({ method: 'get', path: '/access-requests', summary: 'Access requests (site administrators)', request: { query: z.strictObject({ state: z.enum(['pending', 'granted', 'denied']).default('pending') }) }, responses: { 200: jsonContent(z.object({ items: z.array(AccessRequestSchema) }), 'Requests') } }),
+  grant: route({ method: 'post', path: '/access-requests/{id}/grant', summary: 'Grant access (site administrators); the user is told', request: { params: Id, ...jsonBody(z.strictObject({ note: z.string().trim().max(1000).optional() })) }, responses: { 200: jsonContent(AccessRequestSchema, 'Granted') } }),
+  deny: route({ method: 'post', path: '/access-requests/{id}/deny', summary: 'Deny access (site administrators); the user is told', request: { params: Id, ...jsonBody(z.strictObject({ note: z.string().trim().max(1000).optional() })) }, responses: { 200: jsonContent(AccessRequestSchema, 'Denied') } }),
 };
