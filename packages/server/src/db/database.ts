@@ -25,6 +25,7 @@ import { dialects, type Dialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { log } from '../logger.ts';
 
 /*
  * The data layer. Every state-changing route follows one rule — a decision and
@@ -195,7 +196,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     // An idle client that loses its server must not crash the process.
-    pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
+    pool.on('error', (err) => log.error({ err }, '[db] idle PostgreSQL client error'));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
     return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), close: () => kysely.destroy() };
   }

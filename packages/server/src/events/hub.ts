@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { mayHearOfPost } from '../posts/audience.ts';
 import type { EventBus } from './bus.ts';
 import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
+import { errField, log } from '../logger.ts';
 
 /** One open stream: its user, its session, and how far it has been sent. */
 export interface SubscriberSink {
@@ -54,7 +55,7 @@ export class Subscriber {
         } while (this.#again && !this.closed);
       } catch (err) {
         this.close('error');
-        if (!this.hub.closed) console.error('[events] stream failed:', err instanceof Error ? err.message : err);
+        if (!this.hub.closed) log.error({ err: errField(err) }, '[events] stream failed');
       } finally {
         this.#pumping = false;
       }
@@ -174,7 +175,7 @@ export class EventHub {
           for (const s of this.subscribers) s.pump();
         } while (this.#again && !this.closed);
       } catch (err) {
-        if (!this.closed) console.error('[events] could not read new events:', err instanceof Error ? err.message : err);
+        if (!this.closed) log.error({ err: errField(err) }, '[events] could not read new events');
       } finally {
         this.#fetching = null;
         finished();
