@@ -55,7 +55,9 @@ import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
 import { createLogger, errField } from './logger.ts';
+import { isAllowed, Metrics, tokenMatches } from './metrics.ts';
 import { observe } from './http/observe.ts';
+import { origin } from './audit.ts';
 
 export interface StaticRoots {
   /** The built widget library, served at /widgets/ to any origin. */
@@ -116,17 +118,39 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
   // The point where the chain became keyed is signed outside the database at once.
   if (keyedNow) await schedule.checkpoint();
-  const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log };
+  // /metrics is on when a token or an address list may read it; otherwise nothing is recorded.
+  const metricsOn = config.metrics.token !== null || config.metrics.allow !== null;
+  const pool = db.pool;
+  const metrics = metricsOn
+    ? new Metrics({
+        openStreams: () => hub.subscribers.size,
+        pool: pool && (() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })),
+        auditOutboxDepth:
+          db.dialect.kind === 'postgres'
+            ? async () => Number((await db.kysely.selectFrom('audit_outbox').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n)
+            : undefined,
+      })
+    : null;
+  if (metrics) hub.onDelivered = (event) => metrics.delivered((clock.now().getTime() - Date.parse(event.createdAt)) / 1000);
+  const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log, metrics };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`));
-  // First: the request id and the access line (http/observe.ts).
-  app.use('*', observe(log, config.logRequests));
+  // First: the request id, the access line and the request metrics (http/observe.ts).
+  app.use('*', observe(log, metrics, config.logRequests));
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
+  });
+  // Prometheus text, for the configured token or an allowed address only; without either it is not there.
+  app.get('/metrics', async (c) => {
+    if (!metrics) return errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`);
+    const { token, allow } = config.metrics;
+    const byToken = token !== null && tokenMatches(token, c.req.header('authorization'));
+    if (!byToken && !(allow && isAllowed(allow, origin(c).ip))) return errorResponse(c, 403, 'FORBIDDEN', 'Not allowed to read the metrics.');
+    return metrics.answer(c);
   });
 
   // The widget bundle must load from any portal's page: CORS for module scripts, and a

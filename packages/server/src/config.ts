@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { IdpFileSchema, type IdpFileEntry } from './federation/schemas.ts';
 import { loadSamlSigning, type SamlSigning } from './federation/saml-signing.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
+import { parseAllowList, type AllowList } from './metrics.ts';
 
 /** Every setting the server reads from its environment, with its default. */
 const EnvSchema = z.object({
@@ -29,6 +30,10 @@ const EnvSchema = z.object({
   JC_LOG_REQUESTS: z.enum(['true', 'false']).default('true'),
   /** The least severe log lines written (JSON lines on stdout); `silent` writes none. */
   JC_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** A bearer token that may read GET /metrics (Prometheus text); at least 16 characters. */
+  JC_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Comma-separated addresses or CIDR ranges that may read GET /metrics without the token. */
+  JC_METRICS_ALLOW: z.string().default(''),
   /** Live events older than this are dropped; a client further behind is told to resync. */
   JC_EVENT_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 365).default(72),
   /** Open live-event streams one user may hold on one server process. */
@@ -93,6 +98,8 @@ export interface ServerConfig {
   bodyLimit: number;
   logRequests: boolean;
   logLevel: LogLevel;
+  /** Who may read GET /metrics: neither a token nor an address configured turns it off (404). */
+  metrics: { token: string | null; allow: AllowList | null };
   eventRetentionHours: number;
   maxStreamsPerUser: number;
   heartbeatSeconds: number;
@@ -242,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimit: env.JC_BODY_LIMIT,
     logRequests: env.JC_LOG_REQUESTS === 'true',
     logLevel: env.JC_LOG_LEVEL,
+    metrics: { token: env.JC_METRICS_TOKEN ?? null, allow: configured(() => parseAllowList(env.JC_METRICS_ALLOW)) },
     eventRetentionHours: env.JC_EVENT_RETENTION_HOURS,
     maxStreamsPerUser: env.JC_MAX_STREAMS_PER_USER,
     heartbeatSeconds: env.JC_HEARTBEAT_SECONDS,

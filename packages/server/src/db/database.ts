@@ -40,6 +40,8 @@ export interface Db {
   kysely: Kysely<Database>;
   /** Turns for a request's write transaction (see `WriteSlots`). */
   writes: WriteSlots;
+  /** PostgreSQL's connection pool, for its counts (/metrics); absent on SQLite. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -198,7 +200,7 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
     // An idle client that loses its server must not crash the process.
     pool.on('error', (err) => log.error({ err }, '[db] idle PostgreSQL client error'));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
-    return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), close: () => kysely.destroy() };
+    return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), pool, close: () => kysely.destroy() };
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
   const sqlite = new SQLite(database.url);

@@ -48,7 +48,10 @@ export class Subscriber {
             if (batch.length === 0) break;
             for (const event of batch) {
               if (this.closed) return;
-              if (await this.#mayReceive(event)) await this.sink.send(event);
+              if (await this.#mayReceive(event)) {
+                await this.sink.send(event);
+                this.hub.onDelivered?.(event);
+              }
               this.cursor = event.id;
             }
           }
@@ -137,6 +140,8 @@ export class EventHub {
   closed = false;
   readonly subscribers = new Set<Subscriber>();
   #recent: StoredEvent[] = [];
+  /** Told of each event written to a stream (the delivery-lag metric). */
+  onDelivered: ((event: StoredEvent) => void) | null = null;
   #fetching: Promise<void> | null = null;
   #again = false;
   static readonly WINDOW = 2000;

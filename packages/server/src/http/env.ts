@@ -8,6 +8,7 @@ import type { EventHub } from '../events/hub.ts';
 import type { Scheduler } from '../schedule.ts';
 import type { CredentialCache } from './credentials.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 
 /*
  * What a request carries (Hono's environment): the server's services and
@@ -36,6 +37,8 @@ export interface Services {
   credentials: CredentialCache;
   /** The app's logger (JSON lines); a request logs through its child, `c.get('log')`. */
   log: Logger;
+  /** What /metrics exposes; null when /metrics is off (nothing is recorded then). */
+  metrics: Metrics | null;
 }
 
 export interface AppEnv {

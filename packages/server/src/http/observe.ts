@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters (it goes into logs and headers). */
 const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -26,11 +27,11 @@ export function routePattern(c: Context, status: number): string {
 /**
  * The first middleware: gives the request its id (echoed in `X-Request-Id`
  * and, by errorResponse, in error bodies) and a logger that carries it; when
- * the answer is ready, writes one access line:
+ * the answer is ready, counts it for /metrics and writes one access line:
  * method, route pattern, status, duration and the id. Never the query string
  * (it may carry tokens), the body or a header.
  */
-export function observe(log: Logger, logRequests: boolean): MiddlewareHandler {
+export function observe(log: Logger, metrics: Metrics | null, logRequests: boolean): MiddlewareHandler {
   return async (c, next) => {
     const start = performance.now();
     const sent = c.req.header('x-request-id');
@@ -47,9 +48,10 @@ export function observe(log: Logger, logRequests: boolean): MiddlewareHandler {
       c.res = new Response(c.res.body, c.res);
       c.res.headers.set('X-Request-Id', requestId);
     }
-    if (!logRequests) return;
+    if (!metrics && !logRequests) return;
     const status = c.res.status;
     const route = routePattern(c, status);
-    requestLog.info({ method: c.req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
+    metrics?.request(c.req.method, route, status, seconds);
+    if (logRequests) requestLog.info({ method: c.req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
   };
 }
