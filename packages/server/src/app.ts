@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { betterAuth } from 'better-auth';
 import type { MiddlewareHandler } from 'hono';
+import type { DestinationStream } from 'pino';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { csrf } from 'hono/csrf';
@@ -53,6 +54,10 @@ import { exceptBackchannelLogout } from './federation/backchannel.ts';
 import { inProcessBus, postgresBus } from './events/bus.ts';
 import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
+import { createLogger, errField } from './logger.ts';
+import { isAllowed, Metrics, tokenMatches } from './metrics.ts';
+import { observe } from './http/observe.ts';
+import { origin } from './audit.ts';
 
 export interface StaticRoots {
   /** The built widget library, served at /widgets/ to any origin. */
@@ -67,20 +72,15 @@ export interface JusticeConnectApp {
   close(): Promise<void>;
 }
 
-/** Method, path (never the query string, which may carry tokens), status and time. */
-const requestLogger: MiddlewareHandler = async (c, next) => {
-  const start = performance.now();
-  await next();
-  console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms`);
-};
-
 /**
  * Builds the whole server: opens and migrates the database, sets up
  * better-auth, and mounts every resource. The runtime, the server tests and
  * the element tests all use this one factory.
  */
-export async function createApp(config: ServerConfig, roots: StaticRoots = {}, extra: { clock?: Clock } = {}): Promise<JusticeConnectApp> {
+export async function createApp(config: ServerConfig, roots: StaticRoots = {}, extra: { clock?: Clock; logDestination?: DestinationStream } = {}): Promise<JusticeConnectApp> {
   const clock = extra.clock ?? systemClock;
+  // The app's logger (JSON lines, config.logLevel); tests pass a destination to read its lines.
+  const log = createLogger({ level: config.logLevel, destination: extra.logDestination });
   // Every timestamp the database stores comes from this clock (db/database.ts `now`), as every decision's does.
   const db = openDatabase(config.database, config.audit.key, clock);
   const options = authOptions(config, db);
@@ -94,7 +94,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     const applied = await applyProvidersFile(db.kysely, config.authSecret, config.identityProviders);
     fileAudited = applied.audited;
     const { refused } = applied;
-    if (refused.length > 0) console.error(`[federation] not applied from the providers file (an administrator registered that id or issuer): ${refused.join(', ')}`);
+    if (refused.length > 0) log.error({ refused }, '[federation] not applied from the providers file (an administrator registered that id or issuer)');
   } catch (err) {
     await db.close();
     throw err;
@@ -118,16 +118,39 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
   // The point where the chain became keyed is signed outside the database at once.
   if (keyedNow) await schedule.checkpoint();
-  const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache() };
+  // /metrics is on when a token or an address list may read it; otherwise nothing is recorded.
+  const metricsOn = config.metrics.token !== null || config.metrics.allow !== null;
+  const pool = db.pool;
+  const metrics = metricsOn
+    ? new Metrics({
+        openStreams: () => hub.subscribers.size,
+        pool: pool && (() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })),
+        auditOutboxDepth:
+          db.dialect.kind === 'postgres'
+            ? async () => Number((await db.kysely.selectFrom('audit_outbox').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n)
+            : undefined,
+      })
+    : null;
+  if (metrics) hub.onDelivered = (event) => metrics.delivered((clock.now().getTime() - Date.parse(event.createdAt)) / 1000);
+  const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log, metrics };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`));
-  if (config.logRequests) app.use('*', requestLogger);
+  // First: the request id, the access line and the request metrics (http/observe.ts).
+  app.use('*', observe(log, metrics, config.logRequests));
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
+  });
+  // Prometheus text, for the configured token or an allowed address only; without either it is not there.
+  app.get('/metrics', async (c) => {
+    if (!metrics) return errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`);
+    const { token, allow } = config.metrics;
+    const byToken = token !== null && tokenMatches(token, c.req.header('authorization'));
+    if (!byToken && !(allow && isAllowed(allow, origin(c).ip))) return errorResponse(c, 403, 'FORBIDDEN', 'Not allowed to read the metrics.');
+    return metrics.answer(c);
   });
 
   // The widget bundle must load from any portal's page: CORS for module scripts, and a
@@ -255,7 +278,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       // A run its timer started finishes before the database closes under it.
       await schedule.settled();
       // A last checkpoint, so what this process wrote is covered beyond the chain.
-      await schedule.checkpoint().catch((err) => console.error('[audit] could not write a checkpoint:', err instanceof Error ? err.message : err));
+      await schedule.checkpoint().catch((err) => log.error({ err: errField(err) }, '[audit] could not write a checkpoint'));
       await order?.close();
       registerSettler(db.kysely, null);
       await hub.close();

@@ -7,6 +7,7 @@ import { dialectOf } from './db/dialect.ts';
 import type { AuditLogTable, Database } from './db/schema.ts';
 import type { AppEnv } from './http/env.ts';
 import { auditKeysOf, GENESIS, KEYED_PREFIX, legacyRowHash, verifyChain, type Checkpoint, type Verification } from './audit-chain.ts';
+import { errField } from './logger.ts';
 
 /**
  * The audit log: one row per security-relevant event (who, what, to what,
@@ -183,7 +184,7 @@ export const auditRequests: MiddlewareHandler<AppEnv> = async (c, next) => {
   await request.result;
   if (request.pending()) {
     const { db } = c.get('services');
-    await settleWrites(db.kysely).catch((err) => console.error('[audit] could not chain the audit log:', err instanceof Error ? err.message : err));
+    await settleWrites(db.kysely).catch((err) => c.get('log').error({ err: errField(err) }, '[audit] could not chain the audit log'));
   }
 };
 
@@ -204,7 +205,7 @@ async function recordRequest(c: Context<AppEnv>): Promise<void> {
   try {
     await audit(db.kysely, requestEntry(c, denied ? 'denied' : status < 400 ? 'success' : 'failure', details));
   } catch (err) {
-    console.error('[audit] could not record a request:', err instanceof Error ? err.message : err);
+    c.get('log').error({ err: errField(err) }, '[audit] could not record a request');
   }
 }
 

@@ -4,6 +4,7 @@ import type { ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { seedDemo } from './seed.ts';
+import { log as processLog } from './logger.ts';
 
 /*
  * Several server processes on one port (`JC_PROCESSES` > 1), with node:cluster:
@@ -44,7 +45,7 @@ export async function prepareDatabase(config: ServerConfig): Promise<boolean> {
  * every first worker is listening.
  */
 export function superviseProcesses(config: ServerConfig, onReady: () => void): void {
-  const log = (line: string) => console.log(`[cluster] ${line}`);
+  const log = (line: string) => processLog.info(`[cluster] ${line}`);
   /** The running workers, and when each began to listen (0: not yet). */
   const workers = new Map<Worker, number>();
   let stopping = false;

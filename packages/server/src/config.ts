@@ -4,6 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { IdpFileSchema, type IdpFileEntry } from './federation/schemas.ts';
 import { loadSamlSigning, type SamlSigning } from './federation/saml-signing.ts';
+import { LOG_LEVELS, type LogLevel } from './logger.ts';
+import { parseAllowList, type AllowList } from './metrics.ts';
 
 /** Every setting the server reads from its environment, with its default. */
 const EnvSchema = z.object({
@@ -26,6 +28,12 @@ const EnvSchema = z.object({
   /** Largest accepted JSON body, in bytes. */
   JC_BODY_LIMIT: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(100 * 1024),
   JC_LOG_REQUESTS: z.enum(['true', 'false']).default('true'),
+  /** The least severe log lines written (JSON lines on stdout); `silent` writes none. */
+  JC_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** A bearer token that may read GET /metrics (Prometheus text); at least 16 characters. */
+  JC_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Comma-separated addresses or CIDR ranges that may read GET /metrics without the token. */
+  JC_METRICS_ALLOW: z.string().default(''),
   /** Live events older than this are dropped; a client further behind is told to resync. */
   JC_EVENT_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 365).default(72),
   /** Open live-event streams one user may hold on one server process. */
@@ -89,6 +97,9 @@ export interface ServerConfig {
   seed: 'demo' | 'none';
   bodyLimit: number;
   logRequests: boolean;
+  logLevel: LogLevel;
+  /** Who may read GET /metrics: neither a token nor an address configured turns it off (404). */
+  metrics: { token: string | null; allow: AllowList | null };
   eventRetentionHours: number;
   maxStreamsPerUser: number;
   heartbeatSeconds: number;
@@ -237,6 +248,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seed: env.JC_SEED,
     bodyLimit: env.JC_BODY_LIMIT,
     logRequests: env.JC_LOG_REQUESTS === 'true',
+    logLevel: env.JC_LOG_LEVEL,
+    metrics: { token: env.JC_METRICS_TOKEN ?? null, allow: configured(() => parseAllowList(env.JC_METRICS_ALLOW)) },
     eventRetentionHours: env.JC_EVENT_RETENTION_HOURS,
     maxStreamsPerUser: env.JC_MAX_STREAMS_PER_USER,
     heartbeatSeconds: env.JC_HEARTBEAT_SECONDS,

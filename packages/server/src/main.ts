@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { prepareDatabase, superviseProcesses } from './cluster.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { describeDemoAccounts, seedDemo } from './seed.ts';
+import { createLogger, errField, log, setProcessLogger } from './logger.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packages = path.resolve(here, '../..');
@@ -32,11 +33,12 @@ async function serveProcess(config: ServerConfig, worker: boolean) {
   });
   if (!worker && config.seed === 'demo') {
     const seeded = await seedDemo(server.services);
-    if (seeded) console.log('Seeded demo agencies and users.');
+    if (seeded) log.info('Seeded demo agencies and users.');
+    // (Help text for a demo's user, not a log line: the demo accounts' known passwords are not logged.)
     console.log(describeDemoAccounts());
   }
   const http = serve({ fetch: server.app.fetch, port: config.port, hostname: config.host }, () => {
-    if (!worker) console.log(banner(config));
+    if (!worker) log.info(banner(config));
   });
   let stopping = false;
   const shutdown = () => {
@@ -54,7 +56,7 @@ async function serveProcess(config: ServerConfig, worker: boolean) {
         await drained;
         await server.close();
       })
-      .catch((err) => console.error('[shutdown]', err instanceof Error ? err.message : err))
+      .catch((err) => log.error({ err: errField(err) }, '[shutdown] could not shut down cleanly'))
       .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
@@ -63,16 +65,19 @@ async function serveProcess(config: ServerConfig, worker: boolean) {
 
 async function main() {
   const config = loadConfig();
+  // Start-up, shutdown and the cluster supervisor log at the configured level too.
+  setProcessLogger(createLogger({ level: config.logLevel }));
   if (cluster.isWorker) return serveProcess(config, true);
   if (config.processes === 1) return serveProcess(config, false);
   // Several processes on one port: the one-time work (migrations, the demo seed) happens here, once, before any fork.
   const seeded = await prepareDatabase(config);
-  if (seeded) console.log('Seeded demo agencies and users.');
+  if (seeded) log.info('Seeded demo agencies and users.');
   if (config.seed === 'demo') console.log(describeDemoAccounts());
-  superviseProcesses(config, () => console.log(banner(config)));
+  superviseProcesses(config, () => log.info(banner(config)));
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  if (err instanceof ConfigError) log.fatal(err.message);
+  else log.fatal({ err: errField(err) }, 'the server could not start');
   process.exit(1);
 });

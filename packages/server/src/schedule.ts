@@ -6,6 +6,7 @@ import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
 import { pruneRateLimits } from './db/prune.ts';
 import { sweepFiles } from './data/files.ts';
+import { errField, log } from './logger.ts';
 
 /**
  * What changes with the clock rather than a request: a maintenance window or
@@ -70,7 +71,7 @@ export class Scheduler {
       const run = (async () => {
         do {
           again = false;
-          await fn().catch((err) => console.error('[schedule]', err instanceof Error ? err.message : err));
+          await fn().catch((err) => log.error({ err: errField(err) }, '[schedule] a scheduled job failed'));
         } while (again);
         // In the same step as the last look at `again`, so a timer firing now starts a run of its own.
         running = false;

@@ -116,6 +116,9 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** The X-Request-Id `call` sends unless told otherwise (so errors answer `error.requestId` with it). */
+export const TEST_REQUEST_ID = 'jc-test-request';
+
 export interface CallResult {
   status: number;
   headers: Headers;
@@ -124,7 +127,9 @@ export interface CallResult {
 
 /** One request to the app, as a browser on BASE_URL would send it unless told otherwise. */
 export async function call(t: JusticeConnectApp, method: string, url: string, o: CallOptions = {}): Promise<CallResult> {
-  const headers: Record<string, string> = { ...o.headers };
+  // One request id for every call (a client may name its own): answers that must not differ
+  // (a probe for a hidden object and for a missing one) differ in no request id either.
+  const headers: Record<string, string> = { 'x-request-id': TEST_REQUEST_ID, ...o.headers };
   if (o.origin !== null) headers.origin = o.origin ?? BASE_URL;
   if (o.cookie) headers.cookie = o.cookie;
   if (o.token) headers.authorization = `Bearer ${o.token}`;

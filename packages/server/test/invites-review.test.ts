@@ -103,7 +103,7 @@ for (const backend of backends()) {
       for (const hidden of [pendingId, suspended.userId, notOptedIn.userId, 'usr_no_such_user']) {
         const res = await invite(owner.cookie, r, { userId: hidden });
         assert.equal(res.status, 404, hidden);
-        assert.deepEqual(res.body, { error: { code: 'USER_NOT_FOUND', message: 'No such user to invite.', fields: { userId: 'Choose someone from the list' } } });
+        assert.deepEqual(res.body, { error: { code: 'USER_NOT_FOUND', message: 'No such user to invite.', fields: { userId: 'Choose someone from the list' }, requestId: res.headers.get('x-request-id') } });
       }
     });
 

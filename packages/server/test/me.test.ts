@@ -15,7 +15,7 @@ for (const backend of backends()) {
     it('needs a session', async () => {
       const res = await call(t, 'GET', '/api/v1/me');
       assert.equal(res.status, 401);
-      assert.deepEqual(res.body, { error: { code: 'UNAUTHENTICATED', message: 'Sign in to use this.' } });
+      assert.deepEqual(res.body, { error: { code: 'UNAUTHENTICATED', message: 'Sign in to use this.', requestId: res.headers.get('x-request-id') } });
       assert.equal((await call(t, 'PATCH', '/api/v1/me', { body: { optedIn: true } })).status, 401);
     });
 

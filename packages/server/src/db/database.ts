@@ -25,6 +25,7 @@ import { dialects, type Dialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { log } from '../logger.ts';
 
 /*
  * The data layer. Every state-changing route follows one rule — a decision and
@@ -39,6 +40,8 @@ export interface Db {
   kysely: Kysely<Database>;
   /** Turns for a request's write transaction (see `WriteSlots`). */
   writes: WriteSlots;
+  /** PostgreSQL's connection pool, for its counts (/metrics); absent on SQLite. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -195,9 +198,9 @@ export function openDatabase(database: { kind: DatabaseKind; url: string }, audi
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
     // An idle client that loses its server must not crash the process.
-    pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
+    pool.on('error', (err) => log.error({ err }, '[db] idle PostgreSQL client error'));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
-    return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), close: () => kysely.destroy() };
+    return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), pool, close: () => kysely.destroy() };
   }
   mkdirSync(path.dirname(database.url), { recursive: true });
   const sqlite = new SQLite(database.url);

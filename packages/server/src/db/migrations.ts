@@ -23,6 +23,7 @@ import * as m0018 from './migrations/0018_federated_sessions.ts';
 import * as m0019 from './migrations/0019_saml_providers.ts';
 import * as m0020 from './migrations/0020_federation_popup.ts';
 import * as m0021 from './migrations/0021_saml_name_ids.ts';
+import { log } from '../logger.ts';
 
 /**
  * JusticeConnect's own migrations: one list for SQLite and PostgreSQL. Each
@@ -99,7 +100,7 @@ export async function migrate(db: Db, authOptions: BetterAuthOptions): Promise<v
     const migrator = new Migrator({ db: db.kysely, provider });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
-      if (r.status === 'Error') console.error(`[db] migration ${r.migrationName} failed`);
+      if (r.status === 'Error') log.error({ migration: r.migrationName }, '[db] migration failed');
     }
     if (error) throw error;
   };

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { mayHearOfPost } from '../posts/audience.ts';
 import type { EventBus } from './bus.ts';
 import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
+import { errField, log } from '../logger.ts';
 
 /** One open stream: its user, its session, and how far it has been sent. */
 export interface SubscriberSink {
@@ -47,14 +48,17 @@ export class Subscriber {
             if (batch.length === 0) break;
             for (const event of batch) {
               if (this.closed) return;
-              if (await this.#mayReceive(event)) await this.sink.send(event);
+              if (await this.#mayReceive(event)) {
+                await this.sink.send(event);
+                this.hub.onDelivered?.(event);
+              }
               this.cursor = event.id;
             }
           }
         } while (this.#again && !this.closed);
       } catch (err) {
         this.close('error');
-        if (!this.hub.closed) console.error('[events] stream failed:', err instanceof Error ? err.message : err);
+        if (!this.hub.closed) log.error({ err: errField(err) }, '[events] stream failed');
       } finally {
         this.#pumping = false;
       }
@@ -136,6 +140,8 @@ export class EventHub {
   closed = false;
   readonly subscribers = new Set<Subscriber>();
   #recent: StoredEvent[] = [];
+  /** Told of each event written to a stream (the delivery-lag metric). */
+  onDelivered: ((event: StoredEvent) => void) | null = null;
   #fetching: Promise<void> | null = null;
   #again = false;
   static readonly WINDOW = 2000;
@@ -174,7 +180,7 @@ export class EventHub {
           for (const s of this.subscribers) s.pump();
         } while (this.#again && !this.closed);
       } catch (err) {
-        if (!this.closed) console.error('[events] could not read new events:', err instanceof Error ? err.message : err);
+        if (!this.closed) log.error({ err: errField(err) }, '[events] could not read new events');
       } finally {
         this.#fetching = null;
         finished();

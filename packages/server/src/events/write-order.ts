@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { AuditKeys } from '../audit-chain.ts';
 import { CHAIN_BATCH, chainRound, type Run, type WriteSettler } from '../audit-outbox.ts';
 import { SEQUENCE_BATCH, SEQUENCE_ROUND } from './sequencer.ts';
+import { errField, log } from '../logger.ts';
 
 /**
  * How often every process looks for events and audit entries left unnumbered (their writer stopped before it settled them).
@@ -37,7 +38,7 @@ export class WriteOrder implements WriteSettler {
     private readonly numbered: () => void,
   ) {
     this.#timer = setInterval(() => {
-      if (!this.#next && !this.#current) void this.settle().catch((err) => console.error('[events] could not number events or chain the audit log:', err instanceof Error ? err.message : err));
+      if (!this.#next && !this.#current) void this.settle().catch((err) => log.error({ err: errField(err) }, '[events] could not number events or chain the audit log'));
     }, SWEEP_MS);
     this.#timer.unref();
   }

@@ -7,6 +7,8 @@ import type { EventBus } from '../events/bus.ts';
 import type { EventHub } from '../events/hub.ts';
 import type { Scheduler } from '../schedule.ts';
 import type { CredentialCache } from './credentials.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 
 /*
  * What a request carries (Hono's environment): the server's services and
@@ -33,11 +35,19 @@ export interface Services {
   schedule: Scheduler;
   /** Which session id each recently verified credential names (this process only; a miss costs one better-auth lookup). */
   credentials: CredentialCache;
+  /** The app's logger (JSON lines); a request logs through its child, `c.get('log')`. */
+  log: Logger;
+  /** What /metrics exposes; null when /metrics is off (nothing is recorded then). */
+  metrics: Metrics | null;
 }
 
 export interface AppEnv {
   Variables: {
     services: Services;
+    /** This request's id: a short safe `X-Request-Id` it came with, or a new one; echoed in the answer's header and error body. */
+    requestId: string;
+    /** The app's logger with this request's id on every line. */
+    log: Logger;
     user: SessionUser | null;
     sessionId: string | null;
     /** The signed-in user's account state (profile), read with the session. */

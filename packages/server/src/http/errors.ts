@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
+import { log, type Logger } from '../logger.ts';
+import { routePattern } from './observe.ts';
 
 /** The one error shape every JusticeConnect endpoint answers with. */
 export const ErrorBodySchema = z
@@ -11,6 +13,7 @@ export const ErrorBodySchema = z
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
+      requestId: z.string().optional().openapi({ description: 'The request id (also in the X-Request-Id header): the server log line for this answer carries it' }),
     }),
   })
   .openapi('Error');
@@ -36,12 +39,18 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(code: string, message: string, fields?: Record<string, string>) {
-  return { error: fields ? { code, message, fields } : { code, message } };
+export function errorBody(code: string, message: string, fields?: Record<string, string>, requestId?: string) {
+  const error: { code: string; message: string; fields?: Record<string, string>; requestId?: string } = { code, message };
+  if (fields) error.fields = fields;
+  if (requestId) error.requestId = requestId;
+  return { error };
 }
 
+/** The request id an answer names (set by the first middleware, http/observe.ts). */
+export const requestIdOf = (c: Context): string | undefined => c.get('requestId' as never);
+
 export function errorResponse(c: Context, status: ErrorStatus, code: string, message: string, fields?: Record<string, string>) {
-  return c.json(errorBody(code, message, fields), status as ContentfulStatusCode);
+  return c.json(errorBody(code, message, fields, requestIdOf(c)), status as ContentfulStatusCode);
 }
 
 /**
@@ -95,6 +104,7 @@ export function handleError(err: Error, c: Context) {
     const code = /malformed json/i.test(err.message) ? 'INVALID_JSON' : (STATUS_CODES[status] ?? 'ERROR');
     return errorResponse(c, status, code, err.message || code);
   }
-  console.error(`[error] ${c.req.method} ${c.req.path}:`, err instanceof Error ? err.stack : err);
+  // (Method and route pattern only: the access line has the rest, under the same request id.)
+  ((c.get('log' as never) as Logger | undefined) ?? log).error({ err, method: c.req.method, route: routePattern(c, 500) }, 'unhandled error');
   return errorResponse(c, 500, 'INTERNAL', 'Something went wrong on the server.');
 }

@@ -12,6 +12,7 @@ import { deletePost, editPost } from './policy.ts';
 import { commentsOf, mentionedUserIds, postPage, reactionState, reportQueue } from './queries.ts';
 import { routes } from './schemas.ts';
 import { insertOncePerClientId } from '../db/locks.ts';
+import { errField } from '../logger.ts';
 
 /*
  * The feed: a community's posts and everyone's combined feed, with their
@@ -125,7 +126,7 @@ export const posts = createRouter()
     if (discarded) {
       const { db, config } = c.get('services');
       // Should this fail, the file stays hidden and the next sweep (schedule.ts) removes it.
-      await purgeDeletedFiles(db.kysely, config.dataDir, [discarded]).catch((err) => console.error('[files]', err instanceof Error ? err.message : err));
+      await purgeDeletedFiles(db.kysely, config.dataDir, [discarded]).catch((err) => c.get('log').error({ err: errField(err) }, '[files] could not remove a discarded file'));
     }
     return c.json({ ok: true as const }, 200);
   })

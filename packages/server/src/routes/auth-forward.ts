@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/context.ts';
-import { errorBody } from '../http/errors.ts';
+import { errorBody, requestIdOf } from '../http/errors.ts';
 
 /*
  * Handing a checked request to better-auth, and its answer back in
@@ -53,7 +53,7 @@ export async function normalize(c: Context<AppEnv>, res: Response): Promise<Resp
   }
   const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
   headers.delete('content-length');
-  const body = errorBody(payload.code ?? 'AUTH_ERROR', payload.message ?? 'Authentication failed.');
+  const body = errorBody(payload.code ?? 'AUTH_ERROR', payload.message ?? 'Authentication failed.', undefined, requestIdOf(c));
   return new Response(JSON.stringify(body), { status: res.status, headers });
 }
 

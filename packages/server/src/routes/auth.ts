@@ -180,6 +180,7 @@ export const authRoutes = createRouter()
         await record('success', account.id, { status: res.status, secondFactor: pending ? 'required' : 'not set up' });
       } else if (res.status === 401) {
         const locked = await recordAuthFailure(db.kysely, config, clock, account.id, 'password');
+        c.get('services').metrics?.signInFailure('password', locked);
         await record('failure', account.id, { status: res.status, reason: 'password' });
         if (locked) {
           await record('success', null, { attempts: config.lockout.attempts, windowMinutes: config.lockout.windowMinutes }, 'auth.lockout');

@@ -130,6 +130,7 @@ export async function verifySecondFactor(c: Context<AppEnv>, kind: 'totp' | 'bac
     audit(db.kysely, { actorId: userId, action: 'auth.second-factor', target: userId, outcome, ...from, details: { kind, ...details } });
   const fail = async (reason: string) => {
     const locked = await recordAuthFailure(db.kysely, config, clock, userId, 'second-factor');
+    c.get('services').metrics?.signInFailure('second-factor', locked);
     await record('failure', { reason });
     if (locked) {
       await audit(db.kysely, { actorId: null, action: 'auth.lockout', target: userId, outcome: 'success', ...from, details: { attempts: config.lockout.attempts } });
