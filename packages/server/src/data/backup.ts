@@ -170,6 +170,16 @@ export async function runTool(config: ServerConfig, tool: string, args: string[]
   }
 }
 
+/** Connects, or says which database could not be reached (never the password). */
+export async function connect(client: pg.Client, config: ServerConfig): Promise<void> {
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new BackupError(`cannot connect to ${pgConnection(config.database.url).safe}: ${(err as Error).message}`);
+  }
+}
+
 async function sha256File(file: string): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
@@ -293,6 +303,9 @@ export async function takeBackup(config: ServerConfig, file: string, options: Ba
   if (await stat(out).then(() => true, () => false)) throw new BackupError(`${out} already exists: name a new file`);
   if (!(await stat(path.dirname(out)).then((s) => s.isDirectory(), () => false))) throw new BackupError(`${path.dirname(out)} is not a folder`);
   const dialect = config.database.kind;
+  if (dialect === 'sqlite' && !(await stat(config.database.url).then((f) => f.isFile(), () => false))) {
+    throw new BackupError(`there is no database at ${config.database.url}: run the backup with the server's JC_DATABASE_URL and JC_DATA_DIR`);
+  }
   const filesDir = path.join(config.dataDir, 'files');
   // The database copy and the manifest are made beside the archive; the hold must share the files' file system.
   const work = await mkdtemp(path.join(path.dirname(out), '.jc-backup-'));
@@ -336,8 +349,7 @@ export async function takeBackup(config: ServerConfig, file: string, options: Ba
       }
     } else {
       const client = new pg.Client({ connectionString: config.database.url });
-      client.on('error', () => {});
-      await client.connect();
+      await connect(client, config);
       try {
         await client.query('begin isolation level repeatable read read only');
         const exported = await client.query<{ id: string }>('select pg_export_snapshot() as id');

@@ -13,7 +13,21 @@ import { auditKeysOf, AuditKeys, readCheckpoints, verifyChain, type Verification
 import type { ServerConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { MIGRATIONS } from '../db/migrations.ts';
-import { authSecretId, BACKUP_FORMAT, BACKUP_VERSION, BackupError, CHECKPOINTS_PATH, MAIN_TABLES, ManifestSchema, pgConnection, runTool, StorageKey, type BackupOptions, type Manifest } from './backup.ts';
+import {
+  authSecretId,
+  BACKUP_FORMAT,
+  BACKUP_VERSION,
+  BackupError,
+  CHECKPOINTS_PATH,
+  connect,
+  MAIN_TABLES,
+  ManifestSchema,
+  pgConnection,
+  runTool,
+  StorageKey,
+  type BackupOptions,
+  type Manifest,
+} from './backup.ts';
 import { storedPath } from './files.ts';
 
 /*
@@ -104,8 +118,7 @@ export async function targetContents(config: ServerConfig): Promise<string[]> {
     }
   } else {
     const client = new pg.Client({ connectionString: config.database.url });
-    client.on('error', () => {});
-    await client.connect();
+    await connect(client, config);
     try {
       const res = await client.query<{ n: string }>(
         `select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
