@@ -128,7 +128,7 @@ describe('backup and restore', { concurrency: true }, () => {
       });
       after(() => t?.dispose());
 
-      it('backs up online under a write load: every write answered before it is restored, the copy is consistent and its audit log intact', async () => {
+      it('backs up online under a write load: every write answered before it is restored, the copy is consistent and its audit log intact', async (ctx) => {
         const acks: Ack[] = [];
         /** Posts and files whose deletion was asked for (answered or not): they may or may not be in the copy. */
         const deleting = new Set<string>();
@@ -179,12 +179,11 @@ describe('backup and restore', { concurrency: true }, () => {
         for (let waited = 0; !ready() && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
 
         const archive = path.join(mkdtempSync(path.join(tmpdir(), 'jc-backup-')), 'site.tar');
+        ctx.after(() => rmSync(path.dirname(archive), { recursive: true, force: true }));
         const started = performance.now();
         const before = acks.filter((a) => a.at < started);
-        const run = await runBin('backup.ts', [archive], sourceEnv());
+        const run = await runBin('backup.ts', [archive], sourceEnv()).finally(() => setTimeout(() => (stop = true), 200));
         const ended = performance.now();
-        await new Promise((r) => setTimeout(r, 200));
-        stop = true;
         assert.equal(await failed, null, 'the write load ran without an error');
         assert.equal(run.code, 0, run.stderr || run.stdout);
         assert.match(run.stdout, /^backup written: /);
@@ -277,7 +276,6 @@ describe('backup and restore', { concurrency: true }, () => {
         } finally {
           await restored?.close();
           await target.drop();
-          rmSync(path.dirname(archive), { recursive: true, force: true });
         }
       });
 
