@@ -160,11 +160,13 @@ function configured<T>(load: () => T): T {
   }
 }
 
-/** Reads the secret from the environment, or from (creating) `<dataDir>/auth-secret`. Never logged. */
-function loadSecret(env: Env, dataDir: string): string {
+/** Reads the secret from the environment, or from (creating, unless `create` is false) `<dataDir>/auth-secret`. Never logged. */
+function loadSecret(env: Env, dataDir: string, create: boolean): string {
   const fromEnv = env.JC_AUTH_SECRET ?? env.BETTER_AUTH_SECRET;
   if (fromEnv) return fromEnv;
-  return secretFile(path.join(dataDir, 'auth-secret'));
+  const file = path.join(dataDir, 'auth-secret');
+  if (!create && !existsSync(file)) throw new ConfigError(`No auth secret: set JC_AUTH_SECRET, or put the server's auth-secret file at ${file}`);
+  return secretFile(file);
 }
 
 /** A secret kept in `file` (mode 0600), made with 32 random bytes when the file is absent. Never logged. */
@@ -225,8 +227,16 @@ export function parseCheckpointSink(value: string | undefined, dataDir: string):
   return { kind: 'file', path: path.resolve(value.replace(/^file:/, '')) };
 }
 
-/** `createAuditKey: false` (audit:verify): a missing audit key is an error, not a new key. */
-export function loadConfig(source: Record<string, string | undefined> = process.env, options: { createAuditKey?: boolean } = {}): ServerConfig {
+/**
+ * `createAuditKey: false` (audit:verify, backup, restore): a missing audit key
+ * is an error, not a new key; `createAuthSecret: false` (backup, restore)
+ * likewise for the auth secret, which encrypts what the database keeps secret
+ * (authenticator secrets, identity providers' client secrets).
+ */
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  options: { createAuditKey?: boolean; createAuthSecret?: boolean } = {},
+): ServerConfig {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -244,7 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     database,
     trustedOrigins: parseTrustedOrigins(env.JC_TRUSTED_ORIGINS),
-    authSecret: loadSecret(env, dataDir),
+    authSecret: loadSecret(env, dataDir, options.createAuthSecret ?? true),
     seed: env.JC_SEED,
     bodyLimit: env.JC_BODY_LIMIT,
     logRequests: env.JC_LOG_REQUESTS === 'true',

@@ -33,7 +33,7 @@ import { log } from '../logger.ts';
  * One file a migration, under db/migrations/; one that differs between the
  * databases asks its Kysely handle which dialect it speaks.
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001_agencies_and_profiles': m0001,
   '0002_vetting_and_communities': m0002,
   '0003_events': m0003,

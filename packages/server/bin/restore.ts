@@ -1,0 +1,71 @@
+/**
+ * npm run restore -- <file> — restores a backup (npm run backup) into the
+ * configured database and data folder, which must be empty (refused
+ * otherwise): checks the manifest and every part's sha256 first, then writes
+ * the database (pg_restore on PostgreSQL), the files and the audit
+ * checkpoints, checks the migrations and the row counts, and verifies the
+ * audit log. The same environment as the server, with the original audit key
+ * and auth secret (JC_AUDIT_KEY or JC_AUDIT_KEY_FILE, JC_AUTH_SECRET or the
+ * auth-secret file in the data folder). Exit code 0, 1 when refused or
+ * failed, 2 on a usage error.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { BackupError, describeDatabase, sayBytes, sayCounts } from '../src/data/backup.ts';
+import { restoreBackup } from '../src/data/restore.ts';
+
+const USAGE = 'Usage: npm run restore -- <file>   (into an empty database and data folder)';
+
+const Cli = z.object({
+  positionals: z.tuple([z.string().trim().min(1, 'name the archive file')], { error: 'name one archive file' }),
+  env: z.object({
+    JC_PG_BIN_DIR: z.string().min(1).optional(),
+    INIT_CWD: z.string().min(1).optional(),
+  }),
+});
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    const { positionals } = parseArgs({ allowPositionals: true, options: {} });
+    args = Cli.parse({ positionals, env: process.env });
+  } catch (err) {
+    const message = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
+    console.error(`${message}\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfig(process.env, { createAuditKey: false, createAuthSecret: false });
+  const file = path.resolve(args.env.INIT_CWD ?? process.cwd(), args.positionals[0]);
+  const r = await restoreBackup(config, file, { pgBinDir: args.env.JC_PG_BIN_DIR });
+  const m = r.manifest;
+  const parts = [`the database`, ...(m.audit.checkpoints ? ['the checkpoints'] : []), `${m.files.count} files`];
+  console.log(`restored ${file} (taken ${m.createdAt}) into ${describeDatabase(config.database)} and ${config.dataDir}`);
+  console.log(`  sha256 checked: ${parts.join(', ')}`);
+  const pending = r.migrations.pending.length ? `${r.migrations.pending.length} pending (${r.migrations.pending.join(', ')}): the server applies them when it starts` : 'none pending';
+  const auth = r.migrations.authPending.length ? `auth tables to update: ${r.migrations.authPending.join(', ')}` : 'auth tables current';
+  console.log(`  migrations: ${r.migrations.applied} applied, ${pending}; ${auth}`);
+  console.log(`  rows: ${sayCounts(r.counts)} (as counted at the backup)`);
+  console.log(`  files: ${m.files.count} (${sayBytes(m.files.bytes)})`);
+  if (m.files.vanished.length) {
+    console.log(`  vanished: ${m.files.vanished.length} files deleted during the backup, marked deleted here: ${m.files.vanished.map((v) => v.id).join(', ')}`);
+  }
+  if (r.checkpointsFile) console.log(`  checkpoints: ${m.audit.checkpoints!.kept} written to ${r.checkpointsFile}`);
+  const a = r.audit;
+  if (a.broken) {
+    console.log(`  audit log: tampered: row ${a.broken.seq} ${a.broken.reason} (${a.rows} rows before it verified)`);
+    return 1;
+  }
+  const waiting = a.pending ? `; ${a.pending} entries wait in the outbox (the server chains them when it starts)` : '';
+  console.log(`  audit log: intact: ${a.rows} rows, ${a.checkpointsMatched} checkpoints matched${waiting}`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    console.error(`restore failed: ${err instanceof BackupError || err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}`);
+    process.exitCode = 1;
+  },
+);
