@@ -29,11 +29,12 @@ import { findChromium, systemChromiums } from './scripts/chromium.mjs';
  * keeps their order; every file becomes a session in that order, and the scheduler starts the next
  * scheduled session whenever fewer than `concurrency` run (@web/test-runner-core, TestScheduler).
  * With `concurrency: 1` below, the files run one after another exactly in this order. (With more,
- * the order would only say which files start first and which ones overlap.) Each file is a new tab
- * of the one browser: its module state (the chosen locale, the standalone context map) and its
- * sessionStorage are its own, while the server's database, the browser's cookies and localStorage
- * are what one file can leave to the next. The tests inside a file keep their written order:
- * mocha has no shuffle of its own.
+ * the order would only say which files start first and which ones overlap.) Each file is a new page
+ * load, so its module state (the chosen locale, the standalone context map, timers) is its own; but
+ * @web/test-runner-chrome loads the next file in the same tab (after about:blank), so what one file
+ * can leave to the next is the server's database, the browser's cookies and localStorage, the tab's
+ * sessionStorage, and media emulated through the DevTools protocol (jc-media). The tests inside a
+ * file keep their written order: mocha has no shuffle of its own.
  */
 const TEST_ROOT = 'packages/components/src';
 /** What the glob `packages/components/src/**\/*.test.ts` finds (no dot folders, as globby), in no particular order. */
