@@ -8,7 +8,8 @@
 // runs in its own process, as a second server on one SQLite file must:
 // better-sqlite3 waits for a busy database synchronously, so two connections
 // in one process could each stall the other's transaction.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -17,6 +18,68 @@ import { getRequestListener } from '@hono/node-server';
 import { spawn } from 'node:child_process';
 import { register } from 'tsx/esm/api';
 import { findChromium, systemChromiums } from './scripts/chromium.mjs';
+
+/*
+ * The test files, in an order shuffled by a seed (issue 26): every file must pass whatever ran before
+ * it in the same browser and against the same server. JC_WTR_SEED (an integer, 0 to 4294967295)
+ * repeats an order; without it each run takes a random seed, printed below, so CI tries a new order
+ * on every run and a failure's order can be repeated.
+ *
+ * What runs in that order: wtr hands `files` to globby, which looks each entry up on its own and
+ * keeps their order; every file becomes a session in that order, and the scheduler starts the next
+ * scheduled session whenever fewer than `concurrency` run (@web/test-runner-core, TestScheduler).
+ * With `concurrency: 1` below, the files run one after another exactly in this order. (With more,
+ * the order would only say which files start first and which ones overlap.) Each file is a new page
+ * load, so its module state (the chosen locale, the standalone context map, timers) is its own; but
+ * @web/test-runner-chrome loads the next file in the same tab (after about:blank), so what one file
+ * can leave to the next is the server's database, the browser's cookies and localStorage, the tab's
+ * sessionStorage, and media emulated through the DevTools protocol (jc-media). The tests inside a
+ * file keep their written order: mocha has no shuffle of its own.
+ */
+const TEST_ROOT = 'packages/components/src';
+/** What the glob `packages/components/src/**\/*.test.ts` finds (no dot folders, as globby), in no particular order. */
+function testFiles(dir = TEST_ROOT) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith('.'))
+    .flatMap((entry) => {
+      const file = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) return testFiles(file);
+      return entry.isFile() && entry.name.endsWith('.test.ts') ? [file] : [];
+    });
+}
+/** mulberry32: a small seeded PRNG, answering numbers in [0, 1). */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** A Fisher-Yates shuffle of a copy of `items`, driven by `seed`. */
+function shuffled(items, seed) {
+  const out = [...items];
+  const random = mulberry32(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+function fileOrderSeed() {
+  const given = process.env.JC_WTR_SEED?.trim();
+  if (!given) return randomInt(0, 2 ** 32);
+  const seed = /^\d{1,10}$/.test(given) ? Number(given) : NaN;
+  if (!(seed <= 0xffffffff)) throw new Error(`JC_WTR_SEED must be an integer from 0 to 4294967295 (it is ${JSON.stringify(given)}).`);
+  return seed;
+}
+const SEED = fileOrderSeed();
+// Sorted first, so that a seed names one order on any machine.
+const FILES = shuffled(testFiles().sort(), SEED);
+console.log(`element tests: file order shuffled with JC_WTR_SEED=${SEED} (set it to repeat this order; files named on the command line run in their own order):`);
+console.log(FILES.map((file, i) => `  ${String(i + 1).padStart(2)}. ${file.slice(TEST_ROOT.length + 1)}`).join('\n'));
 
 // CHROME_PATH, an installed Chromium or Chrome, or one `npm test` fetched earlier (scripts/chromium.mjs); `npm test` also gets one when there is none.
 const chromium = await findChromium();
@@ -184,7 +247,7 @@ function themeCommandsPlugin() {
 }
 
 export default {
-  files: ['packages/components/src/**/*.test.ts'],
+  files: FILES,
   nodeResolve: { exportConditions: ['browser', 'development'] },
   port: PORT,
   hostname: 'localhost',

@@ -55,7 +55,7 @@ describe('jc-announcements (against the real server)', () => {
       expect(b.getAttribute('role'), `${b.dataset.severity}'s role`).to.equal(urgent ? 'alert' : 'status');
     }
     expect(shadow(el).querySelectorAll('[role="alert"]').length, 'only the emergency and the error are alerts').to.equal(2);
-    expect(shadow(el).querySelector('.dismiss'), 'nothing to dismiss signed out').to.equal(null);
+    expect(shadow(el).querySelector('.dismiss') === null, 'nothing to dismiss signed out').to.equal(true);
     await expect(el).to.be.accessible();
   });
 
@@ -64,7 +64,7 @@ describe('jc-announcements (against the real server)', () => {
     await signInPage(user);
     const { el } = await mountReady();
     const emergency = banner(el, 'ann_demo_1')!;
-    expect(emergency.querySelector('.dismiss'), 'no Dismiss on an emergency').to.equal(null);
+    expect(emergency.querySelector('.dismiss') === null, 'no Dismiss on an emergency').to.equal(true);
     const warning = banner(el, 'ann_demo_4')!;
     const dismiss = warning.querySelector<HTMLButtonElement>('.dismiss')!;
     expect(text(dismiss)).to.equal('Dismiss');
@@ -120,7 +120,7 @@ describe('jc-announcements (against the real server)', () => {
       await waitUntil(() => banner(el, made.id), 'the new announcement shows, live', { timeout: 8000 });
       const shown = banner(el, made.id)!;
       expect(text(shown.querySelector('.body'))).to.equal(body);
-      expect(shown.querySelector('img, b'), 'its text is not HTML').to.equal(null);
+      expect(shown.querySelector('img, b') === null, 'its text is not HTML').to.equal(true);
       // Among the warnings, below the error.
       const order = banners(el).map((b) => b.dataset.severity);
       expect(order.indexOf('warning')).to.be.greaterThan(order.lastIndexOf('error'));
@@ -147,7 +147,7 @@ describe('jc-announcements (against the real server)', () => {
     expect(banners(signedIn.el).map((b) => b.dataset.severity)).to.deep.equal(['emergency', 'error', 'warning', 'information', 'information', 'success']);
     await expect(signedIn.el).to.be.accessible();
     const signedOut = await mountReady(fixtureFetch({ me: null }));
-    expect(banner(signedOut.el, 'ann_agency')).to.equal(null);
+    expect(banner(signedOut.el, 'ann_agency') === null, 'no agency announcement signed out').to.equal(true);
   });
 
   it('orders by severity, keeping the server’s order within one (unit)', () => {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ApiClient, INTERACTION_WINDOW_MS } from './client.js';
-import { createActiveUser, signInSession } from '../testing/server.js';
+import { createActiveUser, signInSession, signOutPage } from '../testing/server.js';
 
 /*
  * The idle timeout is about the person: requests the page makes on its own
@@ -37,6 +37,9 @@ describe('ApiClient activity', () => {
  * answer in memory and revalidates it with If-None-Match.
  */
 describe('ApiClient revalidation', () => {
+  // The client signs this page's own cookie in: sign it out, or the next test file starts signed in as this user.
+  afterEach(signOutPage);
+
   it('asks again with the ETag it was given, takes a 304 as the page it kept, and forgets pages at sign-out', async () => {
     const statuses: number[] = [];
     const sent: Headers[] = [];

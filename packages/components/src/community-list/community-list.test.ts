@@ -81,29 +81,35 @@ describe('jc-community-list (against the real server)', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('a user asks to join the moderated exchange, its owner approves in the widget, and the requester is then a member', async () => {
+  it('a user asks to join a moderated community, its owner approves in the widget, and the requester is then a member', async () => {
+    // A moderated community of its own, the newest one: "Find communities" lists the most recently
+    // updated first, and the communities other test files made before may put a seeded one past the first page.
+    const owner = await createActiveUser(`Moderator ${stamp()}`);
+    await signInPage(owner);
+    const { name } = await createCommunity({ name: `Intelligence Exchange ${stamp()}`, visibility: 'moderated' });
+    await signOutPage();
     const requester = await createActiveUser(`Requester ${stamp()}`);
     await signInPage(requester);
     const { provider, el } = await mount({ scope: 'all' });
-    let exchange = await waitForItem(el, 'Gang Intelligence Exchange', /Moderated .* Not a member/);
+    let exchange = await waitForItem(el, name, /Moderated .* Not a member/);
     const joined = oneEvent(provider, 'jc-community-joined');
     itemButton(exchange, /Request to join/).click();
     const event = (await joined) as CustomEvent;
     expect(event.bubbles && event.composed).to.equal(true);
     expect(event.detail.requested).to.equal(true);
     expect(event.detail.community.membership).to.deep.equal({ role: 'member', state: 'requested' });
-    exchange = await waitForItem(el, 'Gang Intelligence Exchange', /Request pending/);
-    expect(announcement(el)).to.match(/request to join Gang Intelligence Exchange was sent/);
+    exchange = await waitForItem(el, name, /Request pending/);
+    expect(announcement(el)).to.include(`request to join ${name} was sent`);
     expect(shadow(el).querySelector('.announce')!.getAttribute('role')).to.equal('status');
     expect(itemButton(exchange, /Cancel request/)).to.exist;
     await expect(el).to.be.accessible();
 
-    // The owner signs in on the same page: the widget reloads for him.
+    // The owner signs in on the same page: the widget reloads for them.
     const session = provider.context!.session;
     await session.signOut();
     await settled(el, /Sign in to JusticeConnect to see your communities/);
-    await signInSession(session, DEMO.marcus);
-    exchange = await waitForItem(el, 'Gang Intelligence Exchange', /Owner/);
+    await signInSession(session, owner);
+    exchange = await waitForItem(el, name, /Owner/);
     const count = Number(/(\d+) members?/.exec(text(exchange.querySelector(':scope > .meta')))![1]);
     const toggle = itemButton(exchange, /Requests to join/);
     toggle.click();
@@ -112,17 +118,17 @@ describe('jc-community-list (against the real server)', () => {
     await expect(el).to.be.accessible();
     const row = [...exchange.querySelectorAll<HTMLLIElement>('.request')].find((li) => text(li).includes(requester.name))!;
     button(row, /Approve/).click();
-    await waitUntil(() => announcement(el).includes(`${requester.name} is now a member of Gang Intelligence Exchange`), 'approval announced');
+    await waitUntil(() => announcement(el).includes(`${requester.name} is now a member of ${name}`), 'approval announced');
     expect(text(exchange.querySelector('.requests'))).to.not.include(requester.name);
     expect(text(exchange.querySelector(':scope > .meta'))).to.include(`${count + 1} members`);
 
     // The requester, back again, finds it among their communities.
     await session.signOut();
     await signInSession(session, requester);
-    await waitForItem(el, 'Gang Intelligence Exchange', /Member/);
+    await waitForItem(el, name, /Member/);
     button(shadow(el), /My communities/).click();
     await settled(el, /Your communities/);
-    const mine = await waitForItem(el, 'Gang Intelligence Exchange', /Moderated .* Member/);
+    const mine = await waitForItem(el, name, /Moderated .* Member/);
     expect(itemButton(mine, /Leave/)).to.exist;
     await expect(el).to.be.accessible();
   });
@@ -265,6 +271,11 @@ describe('jc-community-list (against the real server)', () => {
   });
 
   it('asks a user who has not opted in to opt in, then shows their (empty) list', async () => {
+    // A public community made now, so that it is on the first page of "Find communities" (newest first) whatever ran before.
+    const owner = await createActiveUser(`Public Owner ${stamp()}`);
+    await signInPage(owner);
+    const pub = await createCommunity({ name: `Open to Find ${stamp()}` });
+    await signOutPage();
     const user = await createUser(`Not Opted ${stamp()}`);
     await activateUser(user.email, { optedIn: false });
     await signInPage(user);
@@ -279,7 +290,7 @@ describe('jc-community-list (against the real server)', () => {
     await expect(el).to.be.accessible();
     // The empty state leads to "Find communities".
     button(shadow(el), /Find communities to join/).click();
-    await waitForItem(el, 'Gang Intelligence Exchange', /Not a member/);
+    await waitForItem(el, pub.name, /Not a member/);
     expect(el.scope).to.equal('all');
     expect(button(shadow(el), /^Find communities$/).getAttribute('aria-pressed')).to.equal('true');
   });

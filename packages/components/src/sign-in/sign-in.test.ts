@@ -43,6 +43,9 @@ async function mount(api?: string): Promise<{ provider: JcProvider; el: JcSignIn
 async function enterPassword(el: JcSignIn, email: string, password: string) {
   await settled(el, /Sign in to JusticeConnect/);
   const root = shadow(el);
+  // The form shows as soon as the session is signed out, while the step that signed it out may still be
+  // finishing ("Signing in…", aria-disabled): a click then is ignored, as a person's would be.
+  await waitUntil(() => root.querySelector('button[type=submit]')?.getAttribute('aria-disabled') === 'false', 'the password form takes a sign-in');
   root.querySelector<HTMLInputElement>('#jc-email')!.value = email;
   root.querySelector<HTMLInputElement>('#jc-password')!.value = password;
   root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
