@@ -9,37 +9,18 @@
  * Neither the audit key nor the auth secret goes in: keep them apart.
  * Exit code 0, 1 when it failed, 2 on a usage error.
  */
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/config.ts';
+import { archiveArgs } from './archive-args.ts';
 import { BackupError, describeDatabase, sayBytes, sayCounts, takeBackup } from '../src/data/backup.ts';
 
 const USAGE = 'Usage: npm run backup -- <file>   (a new file: the archive is written there)';
 
-const Cli = z.object({
-  positionals: z.tuple([z.string().trim().min(1, 'name the archive file')], { error: 'name one archive file' }),
-  env: z.object({
-    JC_PG_BIN_DIR: z.string().min(1).optional(),
-    /** Where npm was run from: a relative file name is the user's, not the package's. */
-    INIT_CWD: z.string().min(1).optional(),
-  }),
-});
-
 async function main(): Promise<number> {
-  let args;
-  try {
-    const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-    args = Cli.parse({ positionals, env: process.env });
-  } catch (err) {
-    const message = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
-    console.error(`${message}\n${USAGE}`);
-    return 2;
-  }
-  const config = loadConfig(process.env, { createAuditKey: false, createAuthSecret: false });
-  const file = path.resolve(args.env.INIT_CWD ?? process.cwd(), args.positionals[0]);
+  const args = archiveArgs(USAGE);
+  if (!args) return 2;
+  const { file, pgBinDir, config } = args;
   const started = Date.now();
-  const { manifest, bytes } = await takeBackup(config, file, { pgBinDir: args.env.JC_PG_BIN_DIR });
+  const { manifest, bytes } = await takeBackup(config, file, { pgBinDir });
   const head = manifest.audit.head;
   const checkpoints = manifest.audit.checkpoints;
   console.log(`backup written: ${file} (${sayBytes(bytes)}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);

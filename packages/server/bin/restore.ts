@@ -9,36 +9,18 @@
  * auth-secret file in the data folder). Exit code 0, 1 when refused or
  * failed, 2 on a usage error.
  */
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/config.ts';
+import { archiveArgs } from './archive-args.ts';
 import { BackupError, describeDatabase, sayBytes, sayCounts } from '../src/data/backup.ts';
 import { restoreBackup } from '../src/data/restore.ts';
 
 const USAGE = 'Usage: npm run restore -- <file>   (into an empty database and data folder)';
 
-const Cli = z.object({
-  positionals: z.tuple([z.string().trim().min(1, 'name the archive file')], { error: 'name one archive file' }),
-  env: z.object({
-    JC_PG_BIN_DIR: z.string().min(1).optional(),
-    INIT_CWD: z.string().min(1).optional(),
-  }),
-});
-
 async function main(): Promise<number> {
-  let args;
-  try {
-    const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-    args = Cli.parse({ positionals, env: process.env });
-  } catch (err) {
-    const message = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : (err as Error).message;
-    console.error(`${message}\n${USAGE}`);
-    return 2;
-  }
-  const config = loadConfig(process.env, { createAuditKey: false, createAuthSecret: false });
-  const file = path.resolve(args.env.INIT_CWD ?? process.cwd(), args.positionals[0]);
-  const r = await restoreBackup(config, file, { pgBinDir: args.env.JC_PG_BIN_DIR });
+  const args = archiveArgs(USAGE);
+  if (!args) return 2;
+  const { file, pgBinDir, config } = args;
+  const r = await restoreBackup(config, file, { pgBinDir });
   const m = r.manifest;
   const parts = [`the database`, ...(m.audit.checkpoints ? ['the checkpoints'] : []), `${m.files.count} files`];
   console.log(`restored ${file} (taken ${m.createdAt}) into ${describeDatabase(config.database)} and ${config.dataDir}`);
