@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig, type ServerConfig } from '../src/config.ts';
+import { ConfigError, loadConfig, type ServerConfig } from '../src/config.ts';
+import { BackupError } from '../src/data/backup.ts';
 
 const Cli = z.object({
   positionals: z.tuple([z.string().trim().min(1, 'name the archive file')], { error: 'name one archive file' }),
@@ -30,4 +31,15 @@ export function archiveArgs(usage: string): { file: string; pgBinDir: string | u
   }
   const config = loadConfig(process.env, { createAuditKey: false, createAuthSecret: false });
   return { file: path.resolve(args.env.INIT_CWD ?? process.cwd(), args.positionals[0]), pgBinDir: args.env.JC_PG_BIN_DIR, config };
+}
+
+/** Runs a command's `main` and sets the exit code: its own, or 1 when it failed (a refusal in its words, anything else with its stack). */
+export function runArchiveCommand(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      console.error(`${name} failed: ${err instanceof BackupError || err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -9,9 +9,8 @@
  * Neither the audit key nor the auth secret goes in: keep them apart.
  * Exit code 0, 1 when it failed, 2 on a usage error.
  */
-import { ConfigError } from '../src/config.ts';
-import { archiveArgs } from './archive-args.ts';
-import { BackupError, describeDatabase, sayBytes, sayCounts, takeBackup } from '../src/data/backup.ts';
+import { archiveArgs, runArchiveCommand } from './archive-args.ts';
+import { describeDatabase, sayBytes, sayCounts, takeBackup } from '../src/data/backup.ts';
 
 const USAGE = 'Usage: npm run backup -- <file>   (a new file: the archive is written there)';
 
@@ -39,10 +38,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err) => {
-    console.error(`backup failed: ${err instanceof BackupError || err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runArchiveCommand('backup', main);

@@ -9,9 +9,8 @@
  * auth-secret file in the data folder). Exit code 0, 1 when refused or
  * failed, 2 on a usage error.
  */
-import { ConfigError } from '../src/config.ts';
-import { archiveArgs } from './archive-args.ts';
-import { BackupError, describeDatabase, sayBytes, sayCounts } from '../src/data/backup.ts';
+import { archiveArgs, runArchiveCommand } from './archive-args.ts';
+import { describeDatabase, sayBytes, sayCounts } from '../src/data/backup.ts';
 import { restoreBackup } from '../src/data/restore.ts';
 
 const USAGE = 'Usage: npm run restore -- <file>   (into an empty database and data folder)';
@@ -44,10 +43,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err) => {
-    console.error(`restore failed: ${err instanceof BackupError || err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runArchiveCommand('restore', main);
