@@ -367,7 +367,9 @@ describe('backup and restore', { concurrency: true }, () => {
 
       if (backend.name === 'postgres') {
         it('hands pg_dump and pg_restore the password through PGPASSWORD only, and never prints it', async () => {
-          const password = `pw-${randomBytes(6).toString('hex')}`;
+          // The test server's own password if its URL has one (npm test's throw-away cluster checks it); else a made-up
+          // one, which a server that trusts local connections (the machine's, in development) ignores.
+          const password = decodeURIComponent(new URL(t.databaseUrl).password) || `pw-${randomBytes(6).toString('hex')}`;
           const withPassword = (url: string) => {
             const u = new URL(url);
             u.password = password;
@@ -377,7 +379,7 @@ describe('backup and restore', { concurrency: true }, () => {
           assert.ok(!conn.dbname.includes(password) && !conn.safe.includes(password));
           assert.equal(conn.env.PGPASSWORD, password);
 
-          // Wrappers that record what they were given, then run the real tool (this server trusts local connections: the password is ignored).
+          // Wrappers that record what they were given, then run the real tool.
           const dir = mkdtempSync(path.join(tmpdir(), 'jc-backup-'));
           const bin = path.join(dir, 'bin');
           mkdirSync(bin);
