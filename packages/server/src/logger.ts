@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { z } from 'zod';
 
 /*
  * The server's one logger: JSON lines (pino), one object a line, with the
@@ -36,14 +37,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
-const envLevel = process.env.JC_LOG_LEVEL as LogLevel | undefined;
 
 /**
  * The process's logger, for code that runs outside a request (the event hub,
  * the scheduler, start-up and shutdown). A request logs through its own child
  * (`c.get('log')`), which carries its request id. Level from JC_LOG_LEVEL.
  */
-export let log: Logger = createLogger({ level: envLevel && (LOG_LEVELS as readonly string[]).includes(envLevel) ? envLevel : 'info' });
+export let log: Logger = createLogger({ level: z.enum(LOG_LEVELS).catch('info').parse(process.env.JC_LOG_LEVEL) });
 
 /** Replaces the process's logger (the app does, with its configured level and destination). */
 export function setProcessLogger(logger: Logger): void {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../logger.ts';
+import type { AppEnv } from './env.ts';
 import type { Metrics } from '../metrics.ts';
 
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters (it goes into logs and headers). */
@@ -31,14 +32,14 @@ export function routePattern(c: Context, status: number): string {
  * method, route pattern, status, duration and the id. Never the query string
  * (it may carry tokens), the body or a header.
  */
-export function observe(log: Logger, metrics: Metrics | null, logRequests: boolean): MiddlewareHandler {
+export function observe(log: Logger, metrics: Metrics | null, logRequests: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now();
     const sent = c.req.header('x-request-id');
     const requestId = sent && SAFE_ID.test(sent) ? sent : randomUUID();
     const requestLog = log.child({ requestId });
-    c.set('requestId' as never, requestId as never);
-    c.set('log' as never, requestLog as never);
+    c.set('requestId', requestId);
+    c.set('log', requestLog);
     await next();
     const seconds = (performance.now() - start) / 1000;
     try {
