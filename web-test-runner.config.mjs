@@ -252,7 +252,11 @@ export default {
   port: PORT,
   hostname: 'localhost',
   concurrency: 1,
-  testFramework: { config: { timeout: 10000 } },
+  // A test's own waits bound it (testing/wait.ts: 8 s each unless a test says more); mocha's timeout only
+  // catches a test that hangs. At 10 s it was shorter than two waits in a row, so a wait that failed on a
+  // loaded machine was reported as "timed out" instead of by its own message, and which step had stalled
+  // was lost (issue 26: one such failure, under seed 1627636368, could not be told apart from a hang).
+  testFramework: { config: { timeout: 30000 } },
   browsers: [
     chromeLauncher({
       launchOptions: {
