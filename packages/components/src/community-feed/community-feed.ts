@@ -308,9 +308,11 @@ export class JcCommunityFeed extends LitElement {
     this.postErrors = next;
   }
 
-  /** A failed request: a lapsed session signs the widget out; anything else is for the caller to show. */
-  #handleAuth(error: ApiError) {
+  /** A failed request, as an ApiError: a lapsed session signs the widget out; anything else is for the caller to show. */
+  #failed(err: unknown): ApiError {
+    const error = toApiError(err);
     if (error.status === 401) void this.#jc.session.refresh();
+    return error;
   }
 
   #page(cursor?: string, limit?: number): Promise<PostPage> {
@@ -368,8 +370,7 @@ export class JcCommunityFeed extends LitElement {
       this.status = 'ready';
     } catch (err) {
       if (generation !== this.#generation) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (older) this.olderError = error;
       else {
         this.loadError = error;
@@ -472,8 +473,7 @@ export class JcCommunityFeed extends LitElement {
       if (this.membersOnly && member) this.reload();
       else this.info = info;
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (generation === this.#generation && error.status === 404) this.reload();
     }
   }
@@ -499,7 +499,7 @@ export class JcCommunityFeed extends LitElement {
         cursor = page.nextCursor;
       }
     } catch (err) {
-      this.#handleAuth(toApiError(err));
+      this.#failed(err);
       return;
     }
     const add = fresh.filter((p) => !this.#known(p.id));
@@ -551,7 +551,7 @@ export class JcCommunityFeed extends LitElement {
       const fresh = new Map(page.items.filter((p) => ids.has(p.id)).map((p) => [p.id, p]));
       if (fresh.size) this.posts = this.posts.map((p) => fresh.get(p.id) ?? p);
     } catch (err) {
-      this.#handleAuth(toApiError(err));
+      this.#failed(err);
     }
   }
 
@@ -667,8 +667,7 @@ export class JcCommunityFeed extends LitElement {
       void this.#announcer.say(msg('Your post was published.'));
       if (hadFocus) await this.#focusPost(post.id);
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       const reason = isRetryable(error) ? null : errorText(error);
       this.#updateOutbox(clientId, { state: 'failed', error: reason });
       void this.#announcer.say(reason ? msg(str`Your post was not sent: ${reason}`) : msg('Your post was not sent. It is kept here: use Retry to send it again.'));
@@ -715,8 +714,7 @@ export class JcCommunityFeed extends LitElement {
       if (current) this.#replacePost({ ...current, reactions: result.reactions, myReactions: result.myReactions });
       fire(this, 'jc-reaction-changed', { postId: post.id, kind, active, reactions: result.reactions, myReactions: result.myReactions });
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       const current = this.posts.find((p) => p.id === post.id);
       if (current) this.#replacePost({ ...current, reactions: post.reactions, myReactions: post.myReactions });
       this.#setPostError(post.id, errorText(error));
@@ -752,8 +750,7 @@ export class JcCommunityFeed extends LitElement {
       const post = this.posts.find((p) => p.id === postId);
       if (post && post.commentCount !== items.length) this.#replacePost({ ...post, commentCount: items.length });
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (!quiet) this.#setThread(postId, { status: 'error', items: before?.items ?? [], error });
     }
   }
@@ -782,8 +779,7 @@ export class JcCommunityFeed extends LitElement {
       textarea.value = '';
       void this.#announcer.say(msg('Your comment was added.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.#setPostError(post.id, errorText(error));
     } finally {
       this.#setBusy(key, false);
@@ -830,8 +826,7 @@ export class JcCommunityFeed extends LitElement {
       this.#closePanel(post);
       void this.#announcer.say(msg('Your post was updated.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
@@ -854,8 +849,7 @@ export class JcCommunityFeed extends LitElement {
       if (next) await this.#focusPost(next.id);
       else this.#focusAfterRender = '#jc-feed-title';
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
@@ -879,8 +873,7 @@ export class JcCommunityFeed extends LitElement {
       this.#closePanel(post);
       void this.#announcer.say(msg('Thank you. The post was reported to the community’s moderators.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
@@ -922,8 +915,7 @@ export class JcCommunityFeed extends LitElement {
       this.#focusAfterRender = '#jc-feed-title';
       void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.loadError = error;
     } finally {
       this.optingIn = false;

@@ -356,9 +356,11 @@ export class JcForumThread extends LitElement {
     this.replyErrors = next;
   }
 
-  /** A failed request: a lapsed session signs the widget out; anything else is for the caller to show. */
-  #handleAuth(error: ApiError) {
+  /** A failed request, as an ApiError: a lapsed session signs the widget out; anything else is for the caller to show. */
+  #failed(err: unknown): ApiError {
+    const error = toApiError(err);
     if (error.status === 401) void this.#jc.session.refresh();
+    return error;
   }
 
   /* ---------- loading ---------- */
@@ -414,8 +416,7 @@ export class JcForumThread extends LitElement {
       if (anchor && first.value.anchored) void this.#reveal(anchor);
     } catch (err) {
       if (generation !== this.#generation) return;
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.loadError = error;
       this.status = 'error';
     }
@@ -432,7 +433,7 @@ export class JcForumThread extends LitElement {
     ]);
     if (generation !== this.#generation) return;
     if (community.status === 'fulfilled') this.community = community.value;
-    else this.#handleAuth(toApiError(community.reason));
+    else this.#failed(community.reason);
     if (forums.status === 'fulfilled' && forums.value) this.forums = forums.value;
   }
 
@@ -464,8 +465,7 @@ export class JcForumThread extends LitElement {
         this.waiting = this.waiting.filter((id) => !shown.has(id));
       } catch (err) {
         if (generation !== this.#generation) return;
-        const error = toApiError(err);
-        this.#handleAuth(error);
+        const error = this.#failed(err);
         this.pageError = { direction, error };
       } finally {
         if (generation === this.#generation) {
@@ -592,8 +592,7 @@ export class JcForumThread extends LitElement {
       this.#showPage(page);
       return await this.#reveal(id);
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (!quiet) void this.#announcer.say(error.status === 404 ? msg('That reply is no longer in this topic.') : errorText(error));
       return false;
     }
@@ -700,8 +699,7 @@ export class JcForumThread extends LitElement {
       }
       if (withCommunity || (before && before.canModerate !== topic.canModerate)) void this.#loadCommunity(generation);
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (generation === this.#generation && error.status === 404) this.#topicGone();
     }
   }
@@ -726,8 +724,7 @@ export class JcForumThread extends LitElement {
       this.#remember([reply]);
       this.replies = this.replies.map((r) => (r.id === id ? reply : r));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (error.status === 404) this.#tombstone(id);
     }
   }
@@ -775,7 +772,7 @@ export class JcForumThread extends LitElement {
     try {
       reply = await this.#jc.api.getReply(id);
     } catch (err) {
-      this.#handleAuth(toApiError(err));
+      this.#failed(err);
       return;
     }
     if (generation !== this.#generation || this.#known(reply.id)) return;
@@ -891,8 +888,7 @@ export class JcForumThread extends LitElement {
       });
       await this.#sent(reply, clientId);
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       // The live event showed it was sent after all.
       if (!this.outbox.some((o) => o.clientId === clientId)) return;
       if (error.status === 400 && error.fields.body && !this.#editor.value.trim()) {
@@ -956,8 +952,7 @@ export class JcForumThread extends LitElement {
       const result = await this.#jc.api.setReplyLiked(reply.id, on);
       this.#patchReply(reply.id, { liked: result.liked, likeCount: result.likeCount });
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.#patchReply(reply.id, { liked: reply.liked, likeCount: reply.likeCount });
       this.#setReplyError(reply.id, errorText(error));
     } finally {
@@ -979,8 +974,7 @@ export class JcForumThread extends LitElement {
       fire(this, 'jc-topic-changed', { topic });
       void this.#announcer.say(marking ? msg('Marked as the accepted answer.') : msg('No longer the accepted answer.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.#setReplyError(reply.id, errorText(error));
     } finally {
       this.#setBusy(key, false);
@@ -1053,8 +1047,7 @@ export class JcForumThread extends LitElement {
       this.#closePanel();
       void this.#announcer.say(msg('Your reply was updated.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelError = error.fields.body ?? errorText(error);
     } finally {
       this.#setBusy(key, false);
@@ -1073,8 +1066,7 @@ export class JcForumThread extends LitElement {
       void this.#announcer.say(msg('The reply was deleted.'));
       await this.#focusReply(reply.id);
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelError = errorText(error);
     } finally {
       this.#setBusy(key, false);
@@ -1097,8 +1089,7 @@ export class JcForumThread extends LitElement {
       fire(this, 'jc-topic-changed', { topic });
       void this.#announcer.say(done(topic));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.topicError = errorText(error);
     } finally {
       this.#setBusy(key, false);
@@ -1167,8 +1158,7 @@ export class JcForumThread extends LitElement {
       fire(this, 'jc-topic-changed', { topic });
       void this.#announcer.say(msg('The topic was updated.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelFields = error.fields;
       this.panelError = Object.keys(error.fields).length ? null : errorText(error);
     } finally {
@@ -1187,8 +1177,7 @@ export class JcForumThread extends LitElement {
       this.#topicGone();
       this.#focusAfterRender = '#jc-thread-title';
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.panelError = errorText(error);
     } finally {
       this.#setBusy('delete-topic', false);
@@ -1270,8 +1259,7 @@ export class JcForumThread extends LitElement {
           : msg('Thank you. The reply was flagged to the community’s moderators.'),
       );
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       if (error.fields.note) {
         this.flagNoteError = error.fields.note;
         this.#focusAfterRender = '#jc-flag-note';
@@ -1289,8 +1277,7 @@ export class JcForumThread extends LitElement {
       this.#focusAfterRender = '#jc-thread-title';
       void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
-      const error = toApiError(err);
-      this.#handleAuth(error);
+      const error = this.#failed(err);
       this.loadError = error;
     } finally {
       this.optingIn = false;
