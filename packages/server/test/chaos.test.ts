@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { NOTIFY_CHANNEL } from '../src/events/events.ts';
-import { TEST_ORI } from './helpers.ts';
+import { PASSWORD, TEST_ORI } from './helpers.ts';
 import { SseReader } from './sse.ts';
 import { subscribe, Violations, writer, type Subscription } from './support/chaos-load.ts';
 import { ownPostgres, type OwnPostgres } from './support/own-postgres.ts';
@@ -94,6 +94,14 @@ describe('a PostgreSQL restart under load (chaos)', { skip }, () => {
       const live = await request(a, 'GET', '/api/v1/health/live');
       assert.equal(live.status, 200);
       assert.equal(live.body.status, 'ok');
+      // A sign-in, and a session B has not seen yet (its credential goes to better-auth): 503 too, not 500 or "signed out".
+      for (const res of [
+        await request(b, 'POST', '/api/auth/sign-in/email', { body: { email: user.email, password: PASSWORD } }),
+        await request(b, 'GET', '/api/v1/me', { cookie: user.cookie }),
+      ]) {
+        assert.equal(res.status, 503, JSON.stringify(res.body));
+        assert.equal(res.body.error.code, 'DATABASE_UNAVAILABLE');
+      }
       const me = await request(a, 'GET', '/api/v1/me', { cookie: user.cookie, headers: { 'x-request-id': 'chaos-probe-1' } });
       assert.equal(me.status, 503, JSON.stringify(me.body));
       assert.equal(me.headers.get('retry-after'), '3');
