@@ -104,7 +104,8 @@ export function postgresBus(url: string, sequence?: () => Promise<void>): EventB
   const connect = async () => {
     if (closed) return;
     const c = new pg.Client({ connectionString: url });
-    // A client reports its end more than once (the server's shutdown message, then the socket closing): it is dropped once.
+    // Dropped once, however its end is reported: a connection lost during connect or LISTEN both fails that step and
+    // emits 'error', and two reports must not start two reconnections (each would hold a LISTEN connection of its own).
     let dropped = false;
     const drop = () => {
       if (dropped) return;
