@@ -15,6 +15,16 @@ for (const backend of backends()) {
       assert.equal(res.body.status, 'ok');
     });
 
+    it('says alive without asking the database, and ready when the database answers', async () => {
+      const live = await call(t, 'GET', '/api/v1/health/live');
+      assert.equal(live.status, 200);
+      assert.equal(live.body.status, 'ok');
+      const ready = await call(t, 'GET', '/api/v1/health/ready');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.body.database, { kind: backend.name, ok: true });
+      // (Readiness with the database down, and liveness meanwhile: test/chaos.test.ts.)
+    });
+
     it('answers unknown paths with the shared 404 shape', async () => {
       const res = await call(t, 'GET', '/api/v1/nothing-here');
       assert.equal(res.status, 404);
@@ -25,7 +35,7 @@ for (const backend of backends()) {
       const res = await call(t, 'GET', '/api/openapi.json');
       assert.equal(res.status, 200);
       assert.equal(res.body.openapi, '3.1.0');
-      for (const p of ['/api/v1/health', '/api/v1/me', '/api/auth/sign-in/email', '/api/auth/sign-up/email']) {
+      for (const p of ['/api/v1/health', '/api/v1/health/live', '/api/v1/health/ready', '/api/v1/me', '/api/auth/sign-in/email', '/api/auth/sign-up/email']) {
         assert.ok(res.body.paths[p], `OpenAPI documents ${p}`);
       }
       assert.ok(res.body.components.schemas.MePatch, 'the PATCH /me schema is named');

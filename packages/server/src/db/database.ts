@@ -26,6 +26,7 @@ import type { Database } from './schema.ts';
 import { AuditKeyPlugin, AuditKeys } from '../audit-chain.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { log } from '../logger.ts';
+import { CONNECT_TIMEOUT_MS, unavailableReason } from './unavailable.ts';
 
 /*
  * The data layer. Every state-changing route follows one rule — a decision and
@@ -196,9 +197,14 @@ export function clockOf(db: Kysely<any>): Clock {
 export function openDatabase(database: { kind: DatabaseKind; url: string }, auditKey?: string, clock: Clock = systemClock): Db {
   const plugins: KyselyPlugin[] = [new ClockPlugin(clock), ...(auditKey ? [new AuditKeyPlugin(new AuditKeys(auditKey))] : [])];
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
-    // An idle client that loses its server must not crash the process.
-    pool.on('error', (err) => log.error({ err }, '[db] idle PostgreSQL client error'));
+    // A request waits at most CONNECT_TIMEOUT_MS for a connection (then it is answered 503, db/unavailable.ts).
+    const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // A client that loses its server (PostgreSQL restarting) must not crash the process: the pool
+    // listens on idle ones, and every client gets a listener of its own for while it is checked
+    // out (pg-pool then removes its own, and an 'error' event nobody hears is an uncaught exception).
+    // The query it was running fails by itself, and the pool drops the client when it comes back.
+    pool.on('error', () => {}); // (logged by the client's own listener, below)
+    pool.on('connect', (client) => client.on('error', (err) => log.warn({ reason: unavailableReason(err) }, '[db] a PostgreSQL connection was lost')));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins });
     return { dialect: dialects.postgres, kysely, writes: new WriteSlots(POOL_SIZE - READ_RESERVE), pool, close: () => kysely.destroy() };
   }

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { directReads } from '../db/database.ts';
 import { NOTIFY_CHANNEL } from './events.ts';
+import { unavailableReason } from '../db/unavailable.ts';
+import { log } from '../logger.ts';
 
 /**
  * Wakes the event hubs when new events are committed. The events themselves
@@ -68,12 +70,20 @@ export function inProcessBus(key: string, db?: Kysely<any>): EventBus {
   };
 }
 
+/** The pause before the bus's first attempt to listen again after its connection dropped, and the longest (doubling in between). */
+export const BUS_RETRY_MS = { first: 250, max: 5000 };
+
 /**
  * Several server processes on one PostgreSQL: the sequencer's round that
  * numbers new events sends `pg_notify`, which reaches every process's LISTEN
- * connection on commit. A lost connection is re-opened, and its hub looks
- * again for anything it missed. `notify()` (after this process committed
- * events) asks `sequence` to number them; that round wakes the hubs.
+ * connection on commit. `notify()` (after this process committed events) asks
+ * `sequence` to number them; that round wakes the hubs.
+ *
+ * A lost connection (PostgreSQL restarting) is opened again by itself, after
+ * a pause that doubles while attempts fail (BUS_RETRY_MS), and once it
+ * listens again the hubs are woken: each reads every event after the last one
+ * it has (events/hub.ts), so what was committed, and numbered, while nobody
+ * listened is delivered then, in order, once.
  */
 export function postgresBus(url: string, sequence?: () => Promise<void>): EventBus {
   const listeners: (() => void)[] = [];
@@ -81,34 +91,54 @@ export function postgresBus(url: string, sequence?: () => Promise<void>): EventB
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let delay = BUS_RETRY_MS.first;
+  let attempt: Promise<void> = Promise.resolve();
+  const again = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      attempt = connect();
+    }, delay);
+    delay = Math.min(delay * 2, BUS_RETRY_MS.max);
+  };
   const connect = async () => {
     if (closed) return;
     const c = new pg.Client({ connectionString: url });
-    c.on('notification', wake);
-    c.on('error', () => {
+    // Dropped once, however its end is reported: a connection lost during connect or LISTEN both fails that step and
+    // emits 'error', and two reports must not start two reconnections (each would hold a LISTEN connection of its own).
+    let dropped = false;
+    const drop = () => {
+      if (dropped) return;
+      dropped = true;
       if (client === c) client = null;
       c.end().catch(() => {});
-      if (!closed) retry = setTimeout(connect, 1000);
+      again();
+    };
+    c.on('notification', wake);
+    c.on('error', (err) => {
+      if (!closed && client === c) log.warn({ reason: unavailableReason(err) }, '[events] lost the LISTEN connection; listening again shortly');
+      drop();
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      if (closed) return void (await c.end());
-      client = c;
-      wake();
     } catch {
-      c.end().catch(() => {});
-      if (!closed) retry = setTimeout(connect, 1000);
+      return drop();
     }
+    if (closed || dropped) return void c.end().catch(() => {});
+    client = c;
+    delay = BUS_RETRY_MS.first;
+    // Whatever was committed while this process was not listening is read now.
+    wake();
   };
-  const ready = connect();
+  attempt = connect();
   return {
     notify: () => (sequence ? void sequence().catch(wake) : wake()),
     onWake: (l) => void listeners.push(l),
     async close() {
       closed = true;
       clearTimeout(retry);
-      await ready.catch(() => {});
+      await attempt.catch(() => {});
       await client?.end().catch(() => {});
       client = null;
     },

@@ -5,6 +5,7 @@ import { mayHearOfPost } from '../posts/audience.ts';
 import type { EventBus } from './bus.ts';
 import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
 import { errField, log } from '../logger.ts';
+import { isDatabaseUnavailable, unavailableReason } from '../db/unavailable.ts';
 
 /** One open stream: its user, its session, and how far it has been sent. */
 export interface SubscriberSink {
@@ -20,6 +21,7 @@ export class Subscriber {
   #access: Map<string, CommunityAccess> | null = null;
   #pumping = false;
   #again = false;
+  #retry: NodeJS.Timeout | undefined;
   closed = false;
 
   constructor(
@@ -57,6 +59,15 @@ export class Subscriber {
           }
         } while (this.#again && !this.closed);
       } catch (err) {
+        if (isDatabaseUnavailable(err) && !this.closed && !this.hub.closed) {
+          // The database is restarting: the stream stays open, and carries on from its cursor
+          // (the last event it sent) when the database answers again.
+          this.#retry ??= setTimeout(() => {
+            this.#retry = undefined;
+            this.pump();
+          }, EventHub.RETRY_MS);
+          return;
+        }
         this.close('error');
         if (!this.hub.closed) log.error({ err: errField(err) }, '[events] stream failed');
       } finally {
@@ -125,6 +136,7 @@ export class Subscriber {
   close(reason: string) {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.#retry);
     this.hub.remove(this);
     this.sink.close(reason);
   }
@@ -144,7 +156,10 @@ export class EventHub {
   onDelivered: ((event: StoredEvent) => void) | null = null;
   #fetching: Promise<void> | null = null;
   #again = false;
+  #retry: NodeJS.Timeout | undefined;
   static readonly WINDOW = 2000;
+  /** How soon a read the database could not answer (it is restarting) is tried again. */
+  static readonly RETRY_MS = 500;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -180,7 +195,15 @@ export class EventHub {
           for (const s of this.subscribers) s.pump();
         } while (this.#again && !this.closed);
       } catch (err) {
-        if (!this.closed) log.error({ err: errField(err) }, '[events] could not read new events');
+        if (!this.closed) {
+          if (isDatabaseUnavailable(err)) log.warn({ reason: unavailableReason(err) }, '[events] the database is not answering; reading new events again shortly');
+          else log.error({ err: errField(err) }, '[events] could not read new events');
+          // Looked for again shortly, so no event waits for the next notification.
+          this.#retry ??= setTimeout(() => {
+            this.#retry = undefined;
+            void this.wake();
+          }, EventHub.RETRY_MS);
+        }
       } finally {
         this.#fetching = null;
         finished();
@@ -216,6 +239,7 @@ export class EventHub {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.#retry);
     for (const s of [...this.subscribers]) s.close('shutdown');
     await this.bus.close();
   }

@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { log, type Logger } from '../logger.ts';
 import { routePattern } from './observe.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, unavailableReason } from '../db/unavailable.ts';
 
 /** The one error shape every JusticeConnect endpoint answers with. */
 export const ErrorBodySchema = z
@@ -96,7 +97,17 @@ const STATUS_CODES: Record<number, string> = {
   429: 'RATE_LIMITED',
 };
 
-/** `app.onError`: known errors keep their status; anything else is a 500 that never shows its stack. */
+/** The answer to a request the database could not serve (it is restarting, or unreachable): 503, try again shortly. */
+export function databaseUnavailable(c: Context) {
+  c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+  return errorResponse(c, 503, 'DATABASE_UNAVAILABLE', `The database is not answering right now. Try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`);
+}
+
+/**
+ * `app.onError`: known errors keep their status; a lost database connection
+ * (db/unavailable.ts) is a 503 with Retry-After; anything else is a 500 that
+ * never shows its stack.
+ */
 export function handleError(err: Error, c: Context) {
   if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.fields);
   if (err instanceof HTTPException) {
@@ -104,7 +115,12 @@ export function handleError(err: Error, c: Context) {
     const code = /malformed json/i.test(err.message) ? 'INVALID_JSON' : (STATUS_CODES[status] ?? 'ERROR');
     return errorResponse(c, status, code, err.message || code);
   }
+  const requestLog = (c.get('log' as never) as Logger | undefined) ?? log;
+  if (isDatabaseUnavailable(err)) {
+    requestLog.warn({ reason: unavailableReason(err), method: c.req.method, route: routePattern(c, 503) }, 'database unavailable');
+    return databaseUnavailable(c);
+  }
   // (Method and route pattern only: the access line has the rest, under the same request id.)
-  ((c.get('log' as never) as Logger | undefined) ?? log).error({ err, method: c.req.method, route: routePattern(c, 500) }, 'unhandled error');
+  requestLog.error({ err, method: c.req.method, route: routePattern(c, 500) }, 'unhandled error');
   return errorResponse(c, 500, 'INTERNAL', 'Something went wrong on the server.');
 }

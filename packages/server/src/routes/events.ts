@@ -11,6 +11,7 @@ import { Subscriber } from '../events/hub.ts';
 import { reserveStreamSlot, type StreamSlot } from '../events/stream-slots.ts';
 import { requireUser, type AppEnv } from '../http/context.ts';
 import { ApiError, ErrorBodySchema } from '../http/errors.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
@@ -153,12 +154,13 @@ async function openStream(c: Context<AppEnv>, actor: Actor, slot: StreamSlot, si
           const ended = await streamSessionEnd(db.kysely, clock, config, sessionId);
           if (ended) return sub.close(ended);
           await slot.beat();
-          await stream.write(': heartbeat\n\n');
-        } catch {
-          sub.close('error');
+        } catch (err) {
+          // The database is restarting: the session is checked at the next beat, and the stream stays open meanwhile.
+          if (!isDatabaseUnavailable(err)) return sub.close('error');
         } finally {
           checking = false;
         }
+        await stream.write(': heartbeat\n\n').catch(() => sub.close('error'));
       })();
     });
     try {

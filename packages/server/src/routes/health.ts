@@ -1,6 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
+import type { Context } from 'hono';
+import type { AppEnv } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
+
+/** How long readiness waits for the database to answer `select 1` before it says not ready. */
+export const READY_TIMEOUT_MS = 2000;
+const VERSION = '0.1.0';
 
 const HealthSchema = z
   .object({
@@ -10,6 +17,25 @@ const HealthSchema = z
   })
   .openapi('Health');
 
+const LiveSchema = z.object({ status: z.literal('ok'), version: z.string() }).openapi('Liveness');
+
+/** Whether the database answers `select 1` within `ms` (a server that hangs counts as not answering). */
+async function databaseAnswers(db: Kysely<any>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([
+      sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const route = createRoute({
   method: 'get',
   path: '/',
@@ -17,18 +43,40 @@ const route = createRoute({
   summary: 'Is the server up, and which database does it use?',
   responses: {
     200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'The database does not answer', content: { 'application/json': { schema: HealthSchema } } },
+    503: { description: 'The database does not answer (with Retry-After)', content: { 'application/json': { schema: HealthSchema } } },
   },
 });
 
-export const health = createRouter().openapi(route, async (c) => {
-  const { db } = c.get('services');
-  let ok = true;
-  try {
-    await sql`select 1`.execute(db.kysely);
-  } catch {
-    ok = false;
-  }
-  const body = { status: ok ? ('ok' as const) : ('degraded' as const), database: { kind: db.dialect.kind, ok }, version: '0.1.0' };
-  return ok ? c.json(body, 200) : c.json(body, 503);
+const live = createRoute({
+  method: 'get',
+  path: '/live',
+  tags: ['health'],
+  summary: 'Liveness: the process is running and answering (never asks the database; restart the process only when this fails)',
+  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: LiveSchema } } } },
 });
+
+const ready = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['health'],
+  summary: `Readiness: the database answers within ${READY_TIMEOUT_MS} ms (take the process out of the load balancer while it does not)`,
+  responses: {
+    200: { description: 'Ready to serve', content: { 'application/json': { schema: HealthSchema } } },
+    503: { description: 'The database does not answer (it is restarting or unreachable); with Retry-After', content: { 'application/json': { schema: HealthSchema } } },
+  },
+});
+
+/** The database's answer (health and readiness alike): 200, or 503 with Retry-After while it does not answer. */
+const databaseHealth = async (c: Context<AppEnv>) => {
+  const { db } = c.get('services');
+  const ok = await databaseAnswers(db.kysely, READY_TIMEOUT_MS);
+  const body = { status: ok ? ('ok' as const) : ('degraded' as const), database: { kind: db.dialect.kind, ok }, version: VERSION };
+  if (ok) return c.json(body, 200);
+  c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+  return c.json(body, 503);
+};
+
+export const health = createRouter()
+  .openapi(route, databaseHealth)
+  .openapi(live, (c) => c.json({ status: 'ok' as const, version: VERSION }, 200))
+  .openapi(ready, databaseHealth);
