@@ -1,16 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/database.ts';
-import { openDatabase } from '../src/db/database.ts';
 import { CHUNK_BYTES } from '../src/data/stores/database-store.ts';
 import { currentCode, enrolWithSecret } from '../src/totp.ts';
-import { BASE_URL, backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail, type Backend } from './helpers.ts';
+import { BASE_URL, backends, PASSWORD, TEST_ORI, testSecret, uniqueEmail } from './helpers.ts';
 import * as files from './support/files.ts';
-import { explainSetupFailure, request, SECRET, signIn, startServer, type ServerProcess } from './support/processes.ts';
+import { request, SECRET, signIn, twoProcesses, type ServerProcess, type TwoProcesses } from './support/processes.ts';
 import { startS3StandIn, type S3StandIn } from './support/s3-stand-in.ts';
 
 /*
@@ -54,56 +54,6 @@ function heldUpload(name: string, bytes: Uint8Array, holdMs: number) {
   return { body: stream, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-interface Replicas {
-  a: ServerProcess;
-  b: ServerProcess;
-  db: Db;
-  dirs: [string, string];
-  dispose(): Promise<void>;
-}
-
-/** Two server processes on one fresh database, each with a data folder of its own. */
-async function replicas(backend: Backend, env: Record<string, string>): Promise<Replicas> {
-  const shared = mkdtempSync(path.join(tmpdir(), 'jc-stores-db-'));
-  const dirs = [mkdtempSync(path.join(tmpdir(), 'jc-stores-a-')), mkdtempSync(path.join(tmpdir(), 'jc-stores-b-'))] as [string, string];
-  const database = await backend.create(shared);
-  const common = { JC_DATABASE_URL: database.url, JC_AUTH_SECRET: SECRET, JC_AUDIT_KEY: AUDIT_KEY, JC_SEED: 'none', JC_UPLOAD_QUOTA_BYTES: String(QUOTA), ...env };
-  const started = await Promise.allSettled(dirs.map((dir) => startServer({ ...common, JC_DATA_DIR: dir })));
-  const servers = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
-  const removeAll = async () => {
-    await database.drop();
-    for (const dir of [shared, ...dirs]) rmSync(dir, { recursive: true, force: true });
-  };
-  const failed = started.find((s) => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(servers.map((s) => s?.stop()));
-    await removeAll();
-    throw (failed as PromiseRejectedResult).reason;
-  }
-  const [a, b] = servers as [ServerProcess, ServerProcess];
-  const db = openDatabase({ kind: backend.name, url: database.url });
-  try {
-    await db.kysely.insertInto('agency').values({ id: 'agency-test', name: 'Test Agency', ori: TEST_ORI, created_at: new Date().toISOString() }).execute();
-  } catch (err) {
-    const explained = explainSetupFailure('adding the test agency', err, [a, b]);
-    await Promise.all([a.stop(), b.stop()]);
-    await db.close();
-    await removeAll();
-    throw explained;
-  }
-  return {
-    a,
-    b,
-    db,
-    dirs,
-    async dispose() {
-      await Promise.all([a.stop(), b.stop()]);
-      await db.close();
-      await removeAll();
-    },
-  };
-}
-
 /** What the store holds, as the test can see it without the server: the database's chunks or the bucket's objects. */
 interface StoreProbe {
   name: 'database' | 's3';
@@ -130,6 +80,32 @@ function s3Probe(s3: () => S3StandIn): StoreProbe {
   };
 }
 
+describe('JC_FILE_STORE and the S3 settings', () => {
+  const env = { JC_DATA_DIR: path.join(tmpdir(), 'jc-stores-config'), JC_AUTH_SECRET: SECRET, JC_AUDIT_KEY: AUDIT_KEY };
+  const s3 = { ...env, JC_FILE_STORE: 's3', JC_S3_BUCKET: 'jc-files' };
+
+  it('defaults to the database on PostgreSQL and the data folder on SQLite', () => {
+    assert.deepEqual(loadConfig(env).files, { store: 'disk' });
+    assert.deepEqual(loadConfig({ ...env, JC_DATABASE_URL: 'postgres://jc@db.example.test/jc' }).files, { store: 'database' });
+    assert.deepEqual(loadConfig({ ...env, JC_DATABASE_URL: 'postgres://jc@db.example.test/jc', JC_FILE_STORE: 'disk' }).files, { store: 'disk' });
+  });
+
+  it('takes the S3 settings through the schema: a bucket required, both keys or neither, the secret in no message', () => {
+    assert.deepEqual(loadConfig({ ...s3, JC_S3_ENDPOINT: 'http://127.0.0.1:9000', JC_S3_FORCE_PATH_STYLE: 'true', JC_S3_ACCESS_KEY_ID: 'id', JC_S3_SECRET_ACCESS_KEY: 'top-secret' }).files, {
+      store: 's3',
+      s3: { bucket: 'jc-files', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, credentials: { accessKeyId: 'id', secretAccessKey: 'top-secret' } },
+    });
+    assert.equal((loadConfig(s3).files as { s3: { credentials: unknown } }).s3.credentials, null, "neither: the SDK's own chain");
+    assert.throws(() => loadConfig({ ...env, JC_FILE_STORE: 's3' }), (err: Error) => err instanceof ConfigError && /needs JC_S3_BUCKET/.test(err.message));
+    assert.throws(
+      () => loadConfig({ ...s3, JC_S3_SECRET_ACCESS_KEY: 'top-secret' }),
+      (err: Error) => err instanceof ConfigError && /go together/.test(err.message) && !err.message.includes('top-secret'),
+    );
+    assert.throws(() => loadConfig({ ...s3, JC_S3_ENDPOINT: 'not a url' }), /JC_S3_ENDPOINT/);
+    assert.throws(() => loadConfig({ ...env, JC_FILE_STORE: 'nfs' }), /JC_FILE_STORE/);
+  });
+});
+
 let standIn: S3StandIn;
 before(async () => {
   standIn = await startS3StandIn();
@@ -139,7 +115,7 @@ after(() => standIn?.close());
 for (const backend of backends()) {
   for (const probe of [databaseProbe, s3Probe(() => standIn)]) {
     describe(`files where every replica reads them: the ${probe.name} store, two processes with no shared folder (${backend.name})`, () => {
-      let r: Replicas;
+      let r: TwoProcesses;
       let address = 0;
       const from = () => ({ 'x-forwarded-for': `198.51.100.${++address}` });
 
@@ -160,7 +136,8 @@ for (const backend of backends()) {
 
       before(async () => {
         if (probe.name === 's3') await standIn.clear();
-        r = await replicas(backend, { JC_TRUST_PROXY: 'true', ...probe.env() });
+        // Two processes on one database, each with its own data folder: nothing shared on disk.
+        r = await twoProcesses(backend, { JC_TRUST_PROXY: 'true', JC_AUDIT_KEY: AUDIT_KEY, JC_UPLOAD_QUOTA_BYTES: String(QUOTA), ...probe.env() }, 'jc-stores-', { ownDataDirs: true });
         owner = await member(r.a, 'Store Owner');
         reader = await member(r.b, 'Store Reader');
         const community = await request(r.a, 'POST', '/api/v1/communities', { cookie: owner.cookie, body: { name: `Stores ${probe.name} ${backend.name} ${Date.now()}`, visibility: 'public' } });
@@ -181,7 +158,7 @@ for (const backend of backends()) {
       };
       /** Nothing of any file on either process's disk: only the (empty) folder uploads are received in. */
       const nothingOnDisk = () => {
-        for (const dir of r.dirs) {
+        for (const dir of r.dataDirs) {
           const filesDir = path.join(dir, 'files');
           const names = existsSync(filesDir) ? readdirSync(filesDir) : [];
           assert.deepEqual(names.filter((n) => n !== '.incoming'), [], `no file bytes under ${filesDir}`);
@@ -247,10 +224,12 @@ for (const backend of backends()) {
         assert.deepEqual(await probe.keys(r.db), [key], 'only the accepted file is in the store');
         if (probe.name === 'database') assert.equal(await probe.pieces(r.db, key), Math.ceil((3 * 1024 * 1024) / CHUNK_BYTES));
         nothingOnDisk();
-        // A later upload over the quota is refused before it is read: nothing in the store either.
-        const over = await upload(r.b, owner.cookie, 'more.pdf', bigPdf(3 * 1024 * 1024));
+        // A later one, received whole (it declares no length), is refused at the quota's lock alone: nothing in the store either.
+        const { body, headers } = heldUpload('more.pdf', bigPdf(3 * 1024 * 1024), 0);
+        const over = await fetch(`${r.b.base}/api/v1/communities/${slug}/files`, { method: 'POST', headers: { origin: BASE_URL, cookie: owner.cookie, connection: 'close', ...headers }, body, duplex: 'half' } as RequestInit);
         assert.equal(over.status, 413);
         assert.deepEqual(await probe.keys(r.db), [key]);
+        nothingOnDisk();
       });
 
       it('never prints the S3 secret', { skip: probe.name !== 's3' }, () => {
