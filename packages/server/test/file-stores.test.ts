@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
@@ -24,8 +24,9 @@ import { startS3StandIn, type S3StandIn } from './support/s3-stand-in.ts';
  */
 
 const AUDIT_KEY = 'file-stores-test-audit-key-file-stores-test';
-/** Room for one of the 3 MB test files, not two. */
-const QUOTA = 5 * 1024 * 1024;
+/** Room for one file of 7 MB (or of nearly 10), not two. */
+const QUOTA = 12 * 1024 * 1024;
+const BIG = 7 * 1024 * 1024;
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -194,6 +195,35 @@ for (const backend of backends()) {
         assert.equal(await r.db.kysely.selectFrom('attachment').select('id').where('id', '=', up.body.id).executeTakeFirst(), undefined, 'and its row');
       });
 
+      it('30 downloads at once of a 9.5 MB file stream out of the store: the process never holds them whole', async (t) => {
+        const bytes = bigPdf(9.5 * 1024 * 1024);
+        const up = await upload(r.a, owner.cookie, 'large.pdf', bytes);
+        assert.equal(up.status, 201, JSON.stringify(up.body));
+        const post = await request(r.a, 'POST', `/api/v1/communities/${slug}/posts`, { cookie: owner.cookie, body: { body: 'Large file', attachmentId: up.body.id } });
+        assert.equal(post.status, 201);
+        const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${r.b.child.pid}/status`, 'utf8'))?.[1] ?? 0);
+        const before = rss();
+        let peak = before;
+        const sampler = setInterval(() => (peak = Math.max(peak, rss())), 5);
+        // Each read as it arrives and hashed, so the test process does not hold them either.
+        const download = async () => {
+          const res = await fetch(r.b.base + up.body.url, { headers: { cookie: reader.cookie } });
+          assert.equal(res.status, 200);
+          const hash = createHash('sha256');
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+          return hash.digest('hex');
+        };
+        const hashes = await Promise.all(Array.from({ length: 30 }, download)).finally(() => clearInterval(sampler));
+        assert.deepEqual(new Set(hashes), new Set([sha256(bytes)]), 'each byte for byte');
+        const grew = Math.round((peak - before) / 1024);
+        t.diagnostic(`process B's RSS: ${Math.round(before / 1024)} MB before, ${Math.round(peak / 1024)} MB at most (+${grew} MB); the files whole would be ${Math.round((30 * bytes.length) / 1024 / 1024)} MB`);
+        // Whole, they would be 285 MB (twice that as the download was written before: the file read, then copied). Streamed,
+        // what grows is mostly garbage not yet collected (PostgreSQL sends each chunk as hex text): 35-100 MB measured.
+        assert.ok(grew < 200, `B's memory grew by ${grew} MB for 30 downloads of ${Math.round(bytes.length / 1024 / 1024)} MB`);
+        assert.equal((await request(r.a, 'DELETE', `/api/v1/posts/${post.body.id}`, { cookie: owner.cookie })).status, 200);
+        assert.deepEqual(await probe.keys(r.db), []);
+      });
+
       it('an upload refused for its type leaves nothing in the store', async () => {
         // Refused on its first bytes (text called a PDF), and refused only once whole (a ZIP called a Word file).
         const early = await upload(r.a, owner.cookie, 'fake.pdf', files.text('not a pdf\n'.repeat(60_000)));
@@ -205,7 +235,7 @@ for (const backend of backends()) {
       });
 
       it('of two uploads at once that do not both fit the quota, the one refused (413) leaves nothing in the store', async () => {
-        const files2 = [bigPdf(3 * 1024 * 1024), bigPdf(3 * 1024 * 1024)];
+        const files2 = [bigPdf(BIG), bigPdf(BIG)];
         // Both pass the early check (nothing used yet) and are received whole; the quota's lock then lets one in.
         const answers = await Promise.all(
           [r.a, r.b].map(async (on, i) => {
@@ -222,10 +252,10 @@ for (const backend of backends()) {
         const kept = answers.find((a) => a.status === 201)!;
         const { storage_key: key } = await r.db.kysely.selectFrom('attachment').select('storage_key').where('id', '=', kept.body.id).executeTakeFirstOrThrow();
         assert.deepEqual(await probe.keys(r.db), [key], 'only the accepted file is in the store');
-        if (probe.name === 'database') assert.equal(await probe.pieces(r.db, key), Math.ceil((3 * 1024 * 1024) / CHUNK_BYTES));
+        if (probe.name === 'database') assert.equal(await probe.pieces(r.db, key), Math.ceil(BIG / CHUNK_BYTES));
         nothingOnDisk();
         // A later one, received whole (it declares no length), is refused at the quota's lock alone: nothing in the store either.
-        const { body, headers } = heldUpload('more.pdf', bigPdf(3 * 1024 * 1024), 0);
+        const { body, headers } = heldUpload('more.pdf', bigPdf(BIG), 0);
         const over = await fetch(`${r.b.base}/api/v1/communities/${slug}/files`, { method: 'POST', headers: { origin: BASE_URL, cookie: owner.cookie, connection: 'close', ...headers }, body, duplex: 'half' } as RequestInit);
         assert.equal(over.status, 413);
         assert.deepEqual(await probe.keys(r.db), [key]);
