@@ -29,9 +29,11 @@ export class DatabaseStore implements FileStore {
         pending.push(chunk);
         held += chunk.length;
         while (held >= CHUNK_BYTES) {
-          const all = Buffer.concat(pending, held);
+          // Read in chunks of this size (posts/files.ts), a piece is written as it came, not copied.
+          const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, held);
           await write(all.subarray(0, CHUNK_BYTES));
-          pending = [all.subarray(CHUNK_BYTES)];
+          const rest = all.subarray(CHUNK_BYTES);
+          pending = rest.length > 0 ? [rest] : [];
           held -= CHUNK_BYTES;
         }
       }
