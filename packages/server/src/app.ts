@@ -58,6 +58,7 @@ import { createLogger, errField } from './logger.ts';
 import { isAllowed, Metrics, tokenMatches } from './metrics.ts';
 import { observe } from './http/observe.ts';
 import { origin } from './audit.ts';
+import { openFileStore } from './data/file-store.ts';
 
 export interface StaticRoots {
   /** The built widget library, served at /widgets/ to any origin. */
@@ -114,7 +115,9 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   await hub.start();
   const pruner = startPruning(db.kysely, config.eventRetentionHours);
   const checkpoints = new CheckpointWriter(db.kysely, auditKeysOf(db.kysely)!, config.audit.checkpoints, clock, () => settleWrites(db.kysely));
-  const schedule = new Scheduler(db.kysely, clock, bus, { dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
+  // Where uploaded files' bytes live (JC_FILE_STORE: the data folder, the database, or a bucket).
+  const files = await openFileStore(config, db.kysely);
+  const schedule = new Scheduler(db.kysely, clock, bus, { store: files, dataDir: config.dataDir, unattachedHours: config.uploads.unattachedHours }, checkpoints);
   schedule.start(config.scheduleSeconds, config.healthCheckSeconds, config.audit.checkpointSeconds);
   // The point where the chain became keyed is signed outside the database at once.
   if (keyedNow) await schedule.checkpoint();
@@ -132,7 +135,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       })
     : null;
   if (metrics) hub.onDelivered = (event) => metrics.delivered((clock.now().getTime() - Date.parse(event.createdAt)) / 1000);
-  const services: Services = { config, db, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log, metrics };
+  const services: Services = { config, db, files, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log, metrics };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
   const app = new OpenAPIHono<AppEnv>();
@@ -282,6 +285,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       await order?.close();
       registerSettler(db.kysely, null);
       await hub.close();
+      await files.close();
       await db.close();
     },
   };

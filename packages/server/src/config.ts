@@ -65,6 +65,16 @@ const EnvSchema = z.object({
   JC_UPLOADS_PER_USER: z.coerce.number().int().min(1).max(1000).default(2),
   /** Uploads one process receives at once; past it an upload answers 503 with Retry-After. */
   JC_UPLOADS_PER_PROCESS: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Where uploaded files' bytes live: `disk` (the data folder; default on SQLite), `database` (default on PostgreSQL), or `s3` (a bucket, JC_S3_*). */
+  JC_FILE_STORE: z.enum(['disk', 'database', 's3']).optional(),
+  /** The S3 store: the bucket, its region, and for a server other than AWS its endpoint URL (and usually path-style addressing). */
+  JC_S3_BUCKET: z.string().min(3).max(255).optional(),
+  JC_S3_REGION: z.string().min(1).default('us-east-1'),
+  JC_S3_ENDPOINT: z.url().optional(),
+  JC_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** The S3 store's credentials (both or neither; neither: the AWS SDK's own chain, e.g. an instance role). Never logged. */
+  JC_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  JC_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Server processes sharing the port (node:cluster); more than 1 makes this process their supervisor. */
   JC_PROCESSES: z.coerce.number().int().min(1).max(256).default(1),
   /** The audit log's key (HMAC): kept out of the database, so rows rewritten there cannot be re-signed. */
@@ -110,6 +120,8 @@ export interface ServerConfig {
   sessions: { idleMinutes: number; hours: number };
   trustProxy: boolean;
   uploads: { quotaBytes: number; unattachedHours: number; perUser: number; perProcess: number };
+  /** Where uploaded files' bytes live (data/file-store.ts). */
+  files: FilesConfig;
   /** Server processes on this port: 1 serves from this process; more run a node:cluster primary that forks them. */
   processes: number;
   audit: AuditConfig;
@@ -117,6 +129,37 @@ export interface ServerConfig {
   identityProviders: IdpFileEntry[];
   /** Signs our SAML LogoutResponses (null: single logout answers with a plain page). */
   samlSigning: SamlSigning | null;
+}
+
+export interface S3Config {
+  bucket: string;
+  region: string;
+  endpoint: string | null;
+  forcePathStyle: boolean;
+  /** Null: the AWS SDK's default chain. The secret is never logged. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+}
+
+export type FilesConfig = { store: 'disk' } | { store: 'database' } | { store: 's3'; s3: S3Config };
+
+/** JC_FILE_STORE (by default `database` on PostgreSQL, so every process reads every file; `disk` on SQLite) and the S3 settings. */
+export function parseFilesConfig(env: Env, kind: DatabaseKind): FilesConfig {
+  const store = env.JC_FILE_STORE ?? (kind === 'postgres' ? 'database' : 'disk');
+  if (store !== 's3') return { store };
+  if (!env.JC_S3_BUCKET) throw new ConfigError('JC_FILE_STORE=s3 needs JC_S3_BUCKET');
+  const id = env.JC_S3_ACCESS_KEY_ID;
+  const secret = env.JC_S3_SECRET_ACCESS_KEY;
+  if (Boolean(id) !== Boolean(secret)) throw new ConfigError('JC_S3_ACCESS_KEY_ID and JC_S3_SECRET_ACCESS_KEY go together: set both, or neither (the AWS SDK then finds credentials itself)');
+  return {
+    store,
+    s3: {
+      bucket: env.JC_S3_BUCKET,
+      region: env.JC_S3_REGION,
+      endpoint: env.JC_S3_ENDPOINT ?? null,
+      forcePathStyle: env.JC_S3_FORCE_PATH_STYLE === 'true',
+      credentials: id && secret ? { accessKeyId: id, secretAccessKey: secret } : null,
+    },
+  };
 }
 
 /** Where signed checkpoints of the audit log's head are written. */
@@ -270,6 +313,7 @@ export function loadConfig(
     sessions: { idleMinutes: env.JC_IDLE_TIMEOUT_MINUTES, hours: env.JC_SESSION_HOURS },
     trustProxy: env.JC_TRUST_PROXY === 'true',
     uploads: { quotaBytes: env.JC_UPLOAD_QUOTA_BYTES, unattachedHours: env.JC_UNATTACHED_UPLOAD_HOURS, perUser: env.JC_UPLOADS_PER_USER, perProcess: env.JC_UPLOADS_PER_PROCESS },
+    files: parseFilesConfig(env, database.kind),
     processes: env.JC_PROCESSES,
     audit: loadAudit(env, dataDir, database, options.createAuditKey ?? true),
     identityProviders: env.JC_IDENTITY_PROVIDERS_FILE ? loadProvidersFile(env.JC_IDENTITY_PROVIDERS_FILE) : [],

@@ -14,7 +14,7 @@ const packages = path.resolve(here, '../..');
 function banner(config: ServerConfig): string {
   const processes = config.processes > 1 ? `, ${config.processes} processes` : '';
   return [
-    `JusticeConnect on ${config.baseUrl} (database: ${config.database.kind}${processes})`,
+    `JusticeConnect on ${config.baseUrl} (database: ${config.database.kind}${processes}, files: ${config.files.store})`,
     `  demo portal  ${config.baseUrl}/`,
     `  widgets      ${config.baseUrl}/widgets/justiceconnect.js`,
     `  API          ${config.baseUrl}/api/v1  (OpenAPI: ${config.baseUrl}/api/openapi.json)`,

@@ -6,6 +6,7 @@ import type { EventBus } from './events/bus.ts';
 import { recordEvent } from './events/events.ts';
 import { pruneRateLimits } from './db/prune.ts';
 import { sweepFiles } from './data/files.ts';
+import type { FileStore } from './data/file-store.ts';
 import { errField, log } from './logger.ts';
 import { isDatabaseUnavailable, unavailableReason } from './db/unavailable.ts';
 
@@ -40,7 +41,7 @@ export class Scheduler {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly bus: EventBus,
-    private readonly files: { dataDir: string; unattachedHours: number } | null = null,
+    private readonly files: { store: FileStore; dataDir: string; unattachedHours: number } | null = null,
     private readonly checkpoints: CheckpointWriter | null = null,
   ) {}
 
@@ -95,7 +96,7 @@ export class Scheduler {
   /** Removes uploads never attached that are older than the setting, and the bytes of deleted files; returns how many files went. */
   async sweepFiles(): Promise<number> {
     if (!this.files) return 0;
-    return sweepFiles(this.db, this.files.dataDir, this.clock.now(), this.files.unattachedHours);
+    return sweepFiles(this.db, this.files.store, this.files.dataDir, this.clock.now(), this.files.unattachedHours);
   }
 
   /** Writes a signed checkpoint of the audit log's head (when it moved since the last); returns its seq, or null. */

@@ -6,10 +6,11 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createApp } from '../src/app.ts';
 import { loadConfig, type ServerConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
+import type { Database } from '../src/db/schema.ts';
 import { BackupError, MAIN_TABLES, pgConnection, takeBackup } from '../src/data/backup.ts';
 import { readManifest, restoreBackup, targetContents } from '../src/data/restore.ts';
 import { activeUsers, backends, BASE_URL, call, startApp, type Backend, type TestApp } from './helpers.ts';
@@ -80,6 +81,20 @@ function storedFiles(dataDir: string): Map<string, Buffer> {
   return found;
 }
 
+/**
+ * The bytes of every file a restored server keeps, by storage key: in its
+ * database's file_chunk (the database store, the default on PostgreSQL, whose
+ * chunks the database's dump carries) or under its data folder's files/.
+ */
+async function keptFiles(dataDir: string, db: Kysely<Database>, store: 'disk' | 'database'): Promise<Map<string, Buffer>> {
+  if (store === 'disk') return storedFiles(dataDir);
+  const found = new Map<string, Buffer>();
+  for (const c of await db.selectFrom('file_chunk').select(['storage_key', 'bytes']).orderBy('storage_key').orderBy('seq').execute()) {
+    found.set(c.storage_key, Buffer.concat([found.get(c.storage_key) ?? Buffer.alloc(0), Buffer.from(c.bytes)]));
+  }
+  return found;
+}
+
 type Ack = { at: number } & (
   | { kind: 'post'; id: string; body: string }
   | { kind: 'reply'; id: string; body: string }
@@ -97,6 +112,8 @@ describe('backup and restore', { concurrency: true }, () => {
       let slug: string;
       let topicId: string;
       const sourceEnv = () => ({ JC_DATA_DIR: t.dir, JC_DATABASE_URL: t.databaseUrl });
+      /** Where the files are: each dialect's default store. */
+      const store = backend.name === 'postgres' ? 'database' : 'disk';
       const sourceConfig = () => loadConfig(sourceEnv(), { createAuditKey: false, createAuthSecret: false });
 
       async function upload(cookie: string, name: string, bytes: Uint8Array) {
@@ -194,6 +211,9 @@ describe('backup and restore', { concurrency: true }, () => {
         const manifest = await readManifest(archive);
         assert.equal(manifest.dialect, backend.name);
         assert.equal(manifest.files.count, manifest.files.entries.length);
+        assert.equal(manifest.fileStore, store);
+        // The database store's files are in the database's dump, not beside it.
+        if (store === 'database') assert.deepEqual(manifest.files, { count: 0, bytes: 0, entries: [], vanished: [] });
 
         const target = await freshTarget(backend, t);
         let restored: Awaited<ReturnType<typeof createApp>> | null = null;
@@ -223,7 +243,8 @@ describe('backup and restore', { concurrency: true }, () => {
           const posts = new Map((await db.selectFrom('post').select(['id', 'body', 'deleted_at']).execute()).map((p) => [p.id, p]));
           const replies = new Map((await db.selectFrom('reply').select(['id', 'body']).execute()).map((r) => [r.id, r]));
           const attachments = new Map((await db.selectFrom('attachment').selectAll().execute()).map((a) => [a.id, a]));
-          const files = storedFiles(target.dir);
+          const files = await keptFiles(target.dir, db, store);
+          assert.ok(files.size > 0, 'files are restored');
           for (const a of before) {
             if (a.kind === 'post') assert.equal(posts.get(a.id)?.body, a.body, `post ${a.id}`);
             if (a.kind === 'reply') assert.equal(replies.get(a.id)?.body, a.body, `reply ${a.id}`);
@@ -279,23 +300,27 @@ describe('backup and restore', { concurrency: true }, () => {
         }
       });
 
-      it('takes a file deleted right after the snapshot from its hold; without the hold reports it vanished, and the restore marks it deleted', async () => {
+      it('takes a file deleted right after the snapshot from its hold; without the hold reports it vanished, and the restore marks it deleted (the database store: the snapshot has it)', async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'jc-backup-'));
         const target = await freshTarget(backend, t);
         try {
           const kept = await postWithFile(owner.cookie, 'deleted after the snapshot, held');
+          // A file of several of the database store's chunks, kept: its bytes survive backup and restore whole.
+          const big = Buffer.from(`${'Shift log, north gate: all clear.\n'.repeat(22_000)}${randomBytes(8).toString('hex')}\n`);
+          const bigId = await upload(owner.cookie, 'shift-log.txt', big);
           const deleteAfterSnapshot = (postId: string) => async () => {
             assert.equal((await call(t, 'DELETE', `/api/v1/posts/${postId}`, { cookie: owner.cookie })).status, 200);
           };
           const held = await takeBackup(sourceConfig(), path.join(dir, 'held.tar'), { afterSnapshot: deleteAfterSnapshot(kept.postId) });
           assert.deepEqual(held.manifest.files.vanished, []);
-          assert.equal(held.manifest.files.entries.find((e) => e.key.endsWith(kept.fileId))?.sha256, kept.sha256, 'the held bytes are in the archive');
+          if (store === 'disk') assert.equal(held.manifest.files.entries.find((e) => e.key.endsWith(kept.fileId))?.sha256, kept.sha256, 'the held bytes are in the archive');
+          else assert.deepEqual(held.manifest.files.entries, [], 'the chunks are in the database part');
 
           const lost = await postWithFile(owner.cookie, 'deleted after the snapshot, not held');
           const unheld = await takeBackup(sourceConfig(), path.join(dir, 'unheld.tar'), { hold: false, afterSnapshot: deleteAfterSnapshot(lost.postId) });
           assert.deepEqual(
             unheld.manifest.files.vanished.map((v) => v.id),
-            [lost.fileId],
+            store === 'disk' ? [lost.fileId] : [],
           );
           assert.ok(!unheld.manifest.files.entries.some((e) => e.key.endsWith(lost.fileId)));
 
@@ -304,10 +329,19 @@ describe('backup and restore', { concurrency: true }, () => {
           const db = openDatabase(target.config().database, target.config().audit.key);
           try {
             const row = await db.kysely.selectFrom('attachment').select('deleted_at').where('id', '=', lost.fileId).executeTakeFirstOrThrow();
-            assert.ok(row.deleted_at, 'the vanished file is deleted in the restored copy');
+            if (store === 'disk') assert.ok(row.deleted_at, 'the vanished file is deleted in the restored copy');
             const live = await db.kysely.selectFrom('attachment').select(['storage_key', 'size']).where('deleted_at', 'is', null).execute();
-            const files = storedFiles(target.dir);
+            const files = await keptFiles(target.dir, db.kysely, store);
             for (const f of live) assert.equal(files.get(f.storage_key)?.length, Number(f.size));
+            const bigKey = live.find((f) => f.storage_key.endsWith(bigId))!.storage_key;
+            assert.equal(sha256(files.get(bigKey) ?? Buffer.alloc(0)), sha256(big), 'a file of several chunks, byte for byte');
+            if (store === 'database') {
+              const chunks = await db.kysely.selectFrom('file_chunk').select('seq').where('storage_key', '=', bigKey).execute();
+              assert.ok(chunks.length >= 3, `in ${chunks.length} chunks`);
+              // Deleted after the snapshot: the snapshot has it live, and its chunks with it.
+              assert.equal(row.deleted_at, null, 'the file deleted after the snapshot is live in it');
+              assert.equal(sha256(files.get(live.find((f) => f.storage_key.endsWith(lost.fileId))!.storage_key)!), lost.sha256, 'with its bytes');
+            }
           } finally {
             await db.close();
           }
@@ -334,14 +368,15 @@ describe('backup and restore', { concurrency: true }, () => {
           assert.deepEqual(await targetContents(target.config()), [`1 files under ${path.join(target.dir, 'files')}`], 'the database is left empty');
           rmSync(path.join(target.dir, 'files'), { recursive: true });
 
-          // One byte changed in one part: refused before anything is written.
+          // One byte changed in one part (a file's, or with the database store the database's, which holds them): refused before anything is written.
           const damaged = path.join(dir, 'damaged.tar');
           const bytes = readFileSync(archive);
-          const at = bytes.lastIndexOf(Buffer.from('load '));
-          assert.ok(at > 0);
-          bytes[at] = 'L'.charCodeAt(0);
+          // The database part's data starts after its 512-byte tar header, which starts with its name.
+          const at = store === 'disk' ? bytes.lastIndexOf(Buffer.from('load ')) : bytes.indexOf(Buffer.from('database/postgres.dump\0')) + 512 + 1000;
+          assert.ok(at > 1000);
+          bytes[at] = bytes[at]! ^ 0xff;
           writeFileSync(damaged, bytes);
-          await refused(target.config(), damaged, /damaged: files\/.* does not match its sha256/);
+          await refused(target.config(), damaged, store === 'disk' ? /damaged: files\/.* does not match its sha256/ : /damaged: database\/postgres\.dump does not match its sha256/);
           assert.ok(await isEmpty(target.config()));
           assert.equal(storedFiles(target.dir).size, 0);
           // Cut short: refused too.
@@ -353,6 +388,9 @@ describe('backup and restore', { concurrency: true }, () => {
           // Another audit key or auth secret: refused (the log could not be verified, the sign-in secrets not decrypted).
           await refused(loadConfig({ ...target.env, JC_AUDIT_KEY: 'k'.repeat(40) }), archive, /audit key configured .* is not the one the backup was taken with/);
           await refused(loadConfig({ ...target.env, JC_AUTH_SECRET: 's'.repeat(40) }), archive, /auth secret configured is not the one/);
+          // Another file store: refused (its files would not be where the server looks).
+          const other = store === 'disk' ? 'database' : 'disk';
+          await refused(loadConfig({ ...target.env, JC_FILE_STORE: other }), archive, new RegExp(`files were kept in the ${store} file store; the configuration \\(JC_FILE_STORE\\) selects ${other}`));
           assert.ok(await isEmpty(target.config()));
 
           // And the right one restores.

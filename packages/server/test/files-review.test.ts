@@ -1,7 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { ManualClock } from '../src/clock.ts';
 import { activeUser, activeUsers, backends, BASE_URL, call, startApp, suiteApp, type TestApp } from './helpers.ts';
 import * as files from './support/files.ts';
@@ -18,10 +16,14 @@ function uploader(t: TestApp) {
   };
 }
 
-/** Where the server keeps a file's bytes. */
-async function storedPath(t: TestApp, id: string): Promise<string> {
+/** Whether the server's file store (the data folder on SQLite, the database on PostgreSQL) holds a file's bytes: asked again at each call. */
+async function storedBytes(t: TestApp, id: string): Promise<() => Promise<boolean>> {
   const row = await t.services.db.kysely.selectFrom('attachment').select('storage_key').where('id', '=', id).executeTakeFirstOrThrow();
-  return path.join(t.services.config.dataDir, 'files', row.storage_key);
+  return async () => {
+    const stored = await t.services.files.get(row.storage_key);
+    stored?.stream.destroy();
+    return stored !== null;
+  };
 }
 
 async function community(t: TestApp, owner: User, members: User[], name: string) {
@@ -127,12 +129,12 @@ for (const backend of backends()) {
         const post = await postWith(member.cookie, file.id);
         assert.equal(post.status, 201);
         assert.equal((await call(t, 'GET', file.url, { cookie: reader.cookie })).status, 200);
-        const bytes = await storedPath(t, file.id);
-        assert.ok(existsSync(bytes));
+        const bytes = await storedBytes(t, file.id);
+        assert.ok(await bytes());
         const deleted = await call(t, 'DELETE', `/api/v1/posts/${post.body.id}`, { cookie: who === 'its author' ? member.cookie : owner.cookie });
         assert.equal(deleted.status, 200);
         for (const u of [reader, member, owner]) assert.equal((await call(t, 'GET', file.url, { cookie: u.cookie })).status, 404, 'not served to anyone');
-        assert.equal(existsSync(bytes), false, 'its bytes are gone');
+        assert.equal(await bytes(), false, 'its bytes are gone');
       });
     }
 
@@ -183,22 +185,22 @@ for (const backend of backends()) {
       const loose = (await upload(owner.cookie, slug, 'loose.txt', files.text('never posted\n'))).body;
       const kept = (await upload(owner.cookie, slug, 'kept.txt', files.text('posted\n'))).body;
       assert.equal((await call(t, 'POST', `/api/v1/communities/${slug}/posts`, { cookie: owner.cookie, body: { body: 'with file', attachmentId: kept.id } })).status, 201);
-      const looseBytes = await storedPath(t, loose.id);
-      const keptBytes = await storedPath(t, kept.id);
+      const looseBytes = await storedBytes(t, loose.id);
+      const keptBytes = await storedBytes(t, kept.id);
 
       // No sweep by hand: moving the clock runs the scheduler's sweep (every 108 s for three hours); `settled()` awaits it.
       clock.advance(2 * HOUR);
       await t.services.schedule.settled();
       assert.equal((await call(t, 'GET', loose.url, { cookie: owner.cookie })).status, 200, 'two hours: still there, it may yet be posted');
-      assert.ok(existsSync(looseBytes));
+      assert.ok(await looseBytes());
 
       clock.advance(1.5 * HOUR);
       await t.services.schedule.settled();
       assert.equal((await call(t, 'GET', loose.url, { cookie: owner.cookie })).status, 404, 'past three hours: gone, swept by the scheduler itself');
-      assert.equal(existsSync(looseBytes), false);
+      assert.equal(await looseBytes(), false);
       assert.equal(await t.services.schedule.sweepFiles(), 0, 'a sweep by hand finds nothing left');
       assert.equal((await call(t, 'GET', kept.url, { cookie: owner.cookie })).status, 200, 'an attached file stays');
-      assert.ok(existsSync(keptBytes));
+      assert.ok(await keptBytes());
       const late = await call(t, 'POST', `/api/v1/communities/${slug}/posts`, { cookie: owner.cookie, body: { body: 'too late', attachmentId: loose.id } });
       assert.equal(late.status, 422);
     });

@@ -10,7 +10,7 @@ import { pack, type Pack } from 'tar-stream';
 import { z } from 'zod';
 import { AuditKeys, type Checkpoint } from '../audit-chain.ts';
 import type { ServerConfig } from '../config.ts';
-import { storedPath } from './files.ts';
+import { storedPath } from './stores/disk-store.ts';
 
 /*
  * Backup and restore (npm run backup / npm run restore; bin/backup.ts,
@@ -22,7 +22,10 @@ import { storedPath } from './files.ts';
  *   database/…                justiceconnect.sqlite (SQLite's online backup) or
  *                             postgres.dump (pg_dump's custom format)
  *   audit/checkpoints.jsonl   the signed audit checkpoints that the snapshot's log reaches
- *   files/<storage key>       every uploaded file a row of the snapshot names
+ *   files/<storage key>       every uploaded file a row of the snapshot names (the disk
+ *                             file store only: the database store's chunks are in the
+ *                             database part, and an S3 bucket is backed up by its own
+ *                             tooling, versioning or replication)
  *
  * Consistency. The database is copied online, as one snapshot: SQLite's
  * backup API copying every page in one step (one read transaction: the
@@ -109,6 +112,8 @@ export const ManifestSchema = z.strictObject({
   }),
   /** A one-way id of the auth secret, never the secret. */
   authSecretId: z.string(),
+  /** Where the files' bytes were (JC_FILE_STORE); absent in backups from before it: the data folder. */
+  fileStore: z.enum(['disk', 'database', 's3']).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -314,7 +319,9 @@ export async function takeBackup(config: ServerConfig, file: string, options: Ba
   try {
     const linking = { ok: true };
     const held = new Set<string>();
-    if (options.hold !== false) {
+    // Only the disk store's files are taken into the archive (see the top of this file).
+    const onDisk = config.files.store === 'disk';
+    if (options.hold !== false && onDisk) {
       await mkdir(filesDir, { recursive: true });
       hold = await mkdtemp(path.join(filesDir, '.backup-'));
       for (const key of await listStored(filesDir)) {
@@ -366,7 +373,7 @@ export async function takeBackup(config: ServerConfig, file: string, options: Ba
     // The files the snapshot names, from the hold or their place.
     const entries: Manifest['files']['entries'] = [];
     const vanished: Manifest['files']['vanished'] = [];
-    for (const a of snapshot.attachments) {
+    for (const a of onDisk ? snapshot.attachments : []) {
       const kept = path.join(hold, a.key);
       const have = held.has(a.key) || (await holdFile(storedPath(config.dataDir, a.key), kept, linking));
       if (!have) {
@@ -417,6 +424,7 @@ export async function takeBackup(config: ServerConfig, file: string, options: Ba
       files: { count: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0), entries, vanished },
       audit: { keyId: new AuditKeys(config.audit.key).id, head: snapshot.head, checkpoints },
       authSecretId: authSecretId(config.authSecret),
+      fileStore: config.files.store,
     } satisfies Manifest);
 
     // The archive: the manifest first (a restore checks it before reading on), then each part.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { dialectOf } from '../db/dialect.ts';
 import type { Database } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
+import type { FileStore } from './file-store.ts';
 
 /**
  * Uploaded files: what may be stored (judged by the bytes, not only the name),
@@ -207,23 +208,19 @@ export async function discardAttachment(trx: Kysely<Database>, id: string | null
   return Number(res.numUpdatedRows) > 0;
 }
 
-export function storedPath(dataDir: string, storageKey: string): string {
-  return path.join(dataDir, 'files', storageKey);
-}
-
 /**
  * Removes the bytes, then the rows, of files marked deleted (all of them, or
- * the ones named). Idempotent: a removal cut short is finished by the next
- * sweep. Returns how many were removed.
+ * the ones named), from whichever store holds them. Idempotent: a removal cut
+ * short is finished by the next sweep. Returns how many were removed.
  */
-export async function purgeDeletedFiles(db: Kysely<Database>, dataDir: string, ids?: string[]): Promise<number> {
+export async function purgeDeletedFiles(db: Kysely<Database>, store: FileStore, ids?: string[]): Promise<number> {
   if (ids && ids.length === 0) return 0;
   let q = db.selectFrom('attachment').select(['id', 'storage_key']).where('deleted_at', 'is not', null).limit(500);
   if (ids) q = q.where('id', 'in', ids);
   const rows = await q.execute();
   let removed = 0;
   for (const r of rows) {
-    await rm(storedPath(dataDir, r.storage_key), { force: true });
+    await store.delete(r.storage_key);
     // A deleted post's reference is cleared by its foreign key (on delete set null).
     await db.deleteFrom('attachment').where('id', '=', r.id).where('deleted_at', 'is not', null).execute();
     removed++;
@@ -232,7 +229,7 @@ export async function purgeDeletedFiles(db: Kysely<Database>, dataDir: string, i
 }
 
 /** Marks uploads never attached and older than `hours` deleted, then removes every deleted file's bytes. */
-export async function sweepFiles(db: Kysely<Database>, dataDir: string, now: Date, hours: number): Promise<number> {
+export async function sweepFiles(db: Kysely<Database>, store: FileStore, dataDir: string, now: Date, hours: number): Promise<number> {
   const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
   await db
     .updateTable('attachment')
@@ -242,10 +239,10 @@ export async function sweepFiles(db: Kysely<Database>, dataDir: string, now: Dat
     .where('created_at', '<', cutoff)
     .execute();
   await sweepIncoming(dataDir, now);
-  return purgeDeletedFiles(db, dataDir);
+  return purgeDeletedFiles(db, store);
 }
 
-/** Removes upload temporaries an hour old (a process that died mid-upload leaves its part behind). */
+/** Removes upload temporaries an hour old (a process that died mid-upload leaves its part behind): every store's uploads are received there first. */
 async function sweepIncoming(dataDir: string, now: Date): Promise<void> {
   const dir = path.join(dataDir, 'files', '.incoming');
   const names = await readdir(dir).catch(() => [] as string[]);

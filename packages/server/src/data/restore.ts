@@ -28,7 +28,7 @@ import {
   type BackupOptions,
   type Manifest,
 } from './backup.ts';
-import { storedPath } from './files.ts';
+import { storedPath } from './stores/disk-store.ts';
 
 /*
  * npm run restore (bin/restore.ts): a backup made by takeBackup (./backup.ts,
@@ -180,6 +180,12 @@ export async function restoreBackup(config: ServerConfig, file: string, options:
   if (authSecretId(config.authSecret) !== manifest.authSecretId) {
     throw new BackupError(
       `the auth secret configured is not the one the backup was taken with (id ${manifest.authSecretId}; it encrypts the authenticator and identity provider secrets): set JC_AUTH_SECRET, or put the original auth-secret file in ${config.dataDir}`,
+    );
+  }
+  const store = manifest.fileStore ?? 'disk';
+  if (store !== config.files.store) {
+    throw new BackupError(
+      `the backup's files were kept in the ${store} file store; the configuration (JC_FILE_STORE) selects ${config.files.store}: restore with JC_FILE_STORE=${store}, where its files are`,
     );
   }
   const refuse = async () => {

@@ -103,6 +103,13 @@ export interface PostTable {
   created_at: string;
 }
 
+/** A file's bytes in the database file store (data/stores/database-store.ts), chunk `seq` of its storage key. */
+export interface FileChunkTable {
+  storage_key: string;
+  seq: number;
+  bytes: Uint8Array;
+}
+
 export interface AttachmentTable {
   id: string;
   community_id: string;
@@ -505,6 +512,7 @@ export interface Database {
   event: EventTable;
   post: PostTable;
   attachment: AttachmentTable;
+  file_chunk: FileChunkTable;
   reaction: ReactionTable;
   comment: CommentTable;
   report: ReportTable;

@@ -3,6 +3,7 @@ import type { Actor } from '../authz.ts';
 import type { Clock } from '../clock.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { FileStore } from '../data/file-store.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { EventHub } from '../events/hub.ts';
 import type { Scheduler } from '../schedule.ts';
@@ -29,6 +30,8 @@ export interface SessionUser {
 export interface Services {
   config: ServerConfig;
   db: Db;
+  /** Where uploaded files' bytes live (data/file-store.ts). */
+  files: FileStore;
   auth: Auth;
   events: { hub: EventHub; bus: EventBus };
   clock: Clock;

@@ -124,9 +124,9 @@ export const posts = createRouter()
       return file;
     });
     if (discarded) {
-      const { db, config } = c.get('services');
+      const { db, files } = c.get('services');
       // Should this fail, the file stays hidden and the next sweep (schedule.ts) removes it.
-      await purgeDeletedFiles(db.kysely, config.dataDir, [discarded]).catch((err) => c.get('log').error({ err: errField(err) }, '[files] could not remove a discarded file'));
+      await purgeDeletedFiles(db.kysely, files, [discarded]).catch((err) => c.get('log').error({ err: errField(err) }, '[files] could not remove a discarded file'));
     }
     return c.json({ ok: true as const }, 200);
   })

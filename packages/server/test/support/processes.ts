@@ -90,8 +90,10 @@ export interface TwoProcesses {
   a: ServerProcess;
   b: ServerProcess;
   db: Db;
-  /** Their one data folder (uploads). */
+  /** Their one data folder (uploads), or with `ownDataDirs` the folder of the database alone (SQLite). */
   dir: string;
+  /** Each process's data folder: `dir` for both, or with `ownDataDirs` one each. */
+  dataDirs: [string, string];
   /** Stops both (their exit codes), closes and drops the database, removes the folder. */
   dispose(): Promise<(number | null)[]>;
 }
@@ -112,18 +114,26 @@ export function suiteProcesses(backend: Backend, env: Record<string, string>, pr
   return two;
 }
 
-export async function twoProcesses(backend: Backend, env: Record<string, string>, prefix = 'jc-two-'): Promise<TwoProcesses> {
+/**
+ * With `ownDataDirs` each process has a data folder of its own (nothing shared on disk; give
+ * them one JC_AUDIT_KEY then, as the folder would otherwise hold one key each).
+ */
+export async function twoProcesses(backend: Backend, env: Record<string, string>, prefix = 'jc-two-', o: { ownDataDirs?: boolean } = {}): Promise<TwoProcesses> {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const database = await backend.create(dir);
-  const all = { JC_DATABASE_URL: database.url, JC_DATA_DIR: dir, JC_AUTH_SECRET: SECRET, JC_SEED: 'none', ...env };
+  const dataDirs = (o.ownDataDirs ? ['a-', 'b-'].map((p) => mkdtempSync(path.join(tmpdir(), `${prefix}${p}`))) : [dir, dir]) as [string, string];
+  const removeDirs = () => {
+    for (const d of new Set([dir, ...dataDirs])) rmSync(d, { recursive: true, force: true });
+  };
+  const all = { JC_DATABASE_URL: database.url, JC_AUTH_SECRET: SECRET, JC_SEED: 'none', ...env };
   // Both start at once on the empty database: one migrates, the other waits its turn.
-  const started = await Promise.allSettled([startServer(all), startServer(all)]);
+  const started = await Promise.allSettled(dataDirs.map((d) => startServer({ ...all, JC_DATA_DIR: d })));
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((s) => s.status === 'fulfilled' && s.value.stop()));
     await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-    throw failed.reason;
+    removeDirs();
+    throw (failed as PromiseRejectedResult).reason;
   }
   const [a, b] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as [ServerProcess, ServerProcess];
   const db = openDatabase({ kind: backend.name, url: database.url });
@@ -134,7 +144,7 @@ export async function twoProcesses(backend: Backend, env: Record<string, string>
     await Promise.all([a.stop(), b.stop()]);
     await db.close();
     await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+    removeDirs();
     throw explained;
   }
   return {
@@ -142,11 +152,12 @@ export async function twoProcesses(backend: Backend, env: Record<string, string>
     b,
     db,
     dir,
+    dataDirs,
     async dispose() {
       const codes = await Promise.all([a.stop(), b.stop()]);
       await db.close();
       await database.drop();
-      rmSync(dir, { recursive: true, force: true });
+      removeDirs();
       return codes;
     },
   };
