@@ -49,8 +49,12 @@ export async function openFileStore(config: ServerConfig, db: Kysely<Database>):
   switch (files.store) {
     case 'disk':
       return new (await import('./stores/disk-store.ts')).DiskStore(config.dataDir);
-    case 'database':
-      return new (await import('./stores/database-store.ts')).DatabaseStore(db);
+    case 'database': {
+      const store = new (await import('./stores/database-store.ts')).DatabaseStore(db);
+      // Files a deployment kept in the data folder before the database was its store are taken in first.
+      await (await import('./import-disk-files.ts')).importDiskFiles(db, store, config.dataDir);
+      return store;
+    }
     case 's3':
       return new (await import('./stores/s3-store.ts')).S3Store(files.s3);
   }
