@@ -7,8 +7,8 @@ import { recordEvent } from './events/events.ts';
 import { pruneRateLimits } from './db/prune.ts';
 import { sweepFiles } from './data/files.ts';
 import type { FileStore } from './data/file-store.ts';
-import { errField, log } from './logger.ts';
-import { isDatabaseUnavailable, unavailableReason } from './db/unavailable.ts';
+import { log } from './logger.ts';
+import { logJobFailure } from './db/unavailable.ts';
 
 /**
  * What changes with the clock rather than a request: a maintenance window or
@@ -74,11 +74,7 @@ export class Scheduler {
         do {
           again = false;
           // A database that is restarting fails the run, which is logged; the process carries on, and the next run tries again.
-          await fn().catch((err) =>
-            isDatabaseUnavailable(err)
-              ? log.warn({ reason: unavailableReason(err) }, '[schedule] a scheduled job could not reach the database')
-              : log.error({ err: errField(err) }, '[schedule] a scheduled job failed'),
-          );
+          await fn().catch((err) => logJobFailure(log, err, '[schedule] a scheduled job could not reach the database', '[schedule] a scheduled job failed'));
         } while (again);
         // In the same step as the last look at `again`, so a timer firing now starts a run of its own.
         running = false;

@@ -11,6 +11,8 @@
  * clientId are idempotent anyway.
  */
 
+import { errField, type Logger } from '../logger.ts';
+
 /** How long a client is told to wait before retrying (Retry-After, seconds): about a restart's length. */
 export const DATABASE_RETRY_AFTER_SECONDS = 3;
 
@@ -60,4 +62,14 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
 export function unavailableReason(err: unknown): string {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   return typeof code === 'string' ? code : typeof message === 'string' ? message.slice(0, 120) : 'unknown';
+}
+
+/**
+ * Logs a background job's failure (the hub's read, the sequencer's sweep, a scheduled job): while the
+ * database is away, a warning with its reason, `away` (the job runs again by itself); otherwise an
+ * error with the stack, `failed`.
+ */
+export function logJobFailure(logger: Logger, err: unknown, away: string, failed: string): void {
+  if (isDatabaseUnavailable(err)) logger.warn({ reason: unavailableReason(err) }, away);
+  else logger.error({ err: errField(err) }, failed);
 }

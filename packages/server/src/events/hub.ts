@@ -5,7 +5,7 @@ import { mayHearOfPost } from '../posts/audience.ts';
 import type { EventBus } from './bus.ts';
 import { eventsAfter, lastEventId, type StoredEvent } from './events.ts';
 import { errField, log } from '../logger.ts';
-import { isDatabaseUnavailable, unavailableReason } from '../db/unavailable.ts';
+import { isDatabaseUnavailable, logJobFailure } from '../db/unavailable.ts';
 
 /** One open stream: its user, its session, and how far it has been sent. */
 export interface SubscriberSink {
@@ -196,8 +196,7 @@ export class EventHub {
         } while (this.#again && !this.closed);
       } catch (err) {
         if (!this.closed) {
-          if (isDatabaseUnavailable(err)) log.warn({ reason: unavailableReason(err) }, '[events] the database is not answering; reading new events again shortly');
-          else log.error({ err: errField(err) }, '[events] could not read new events');
+          logJobFailure(log, err, '[events] the database is not answering; reading new events again shortly', '[events] could not read new events');
           // Looked for again shortly, so no event waits for the next notification.
           this.#retry ??= setTimeout(() => {
             this.#retry = undefined;

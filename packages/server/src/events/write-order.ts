@@ -2,8 +2,8 @@ import pg from 'pg';
 import type { AuditKeys } from '../audit-chain.ts';
 import { CHAIN_BATCH, chainRound, type Run, type WriteSettler } from '../audit-outbox.ts';
 import { SEQUENCE_BATCH, SEQUENCE_ROUND } from './sequencer.ts';
-import { errField, log } from '../logger.ts';
-import { isDatabaseUnavailable, unavailableReason } from '../db/unavailable.ts';
+import { log } from '../logger.ts';
+import { logJobFailure } from '../db/unavailable.ts';
 
 /**
  * How often every process looks for events and audit entries left unnumbered (their writer stopped before it settled them).
@@ -39,13 +39,9 @@ export class WriteOrder implements WriteSettler {
     private readonly numbered: () => void,
   ) {
     this.#timer = setInterval(() => {
+      // While the database restarts each sweep fails; the first one after it numbers and chains what waited.
       if (!this.#next && !this.#current)
-        void this.settle().catch((err) =>
-          // While the database restarts each sweep fails; the first one after it numbers and chains what waited.
-          isDatabaseUnavailable(err)
-            ? log.warn({ reason: unavailableReason(err) }, '[events] the database is not answering; numbering events at the next sweep')
-            : log.error({ err: errField(err) }, '[events] could not number events or chain the audit log'),
-        );
+        void this.settle().catch((err) => logJobFailure(log, err, '[events] the database is not answering; numbering events at the next sweep', '[events] could not number events or chain the audit log'));
     }, SWEEP_MS);
     this.#timer.unref();
   }
