@@ -163,6 +163,9 @@ describe('delivery: the widget bundle, the demo pages and API JSON over HTTP', (
     }
     assert.equal((await get(origin, '/assets/portal-HI9Z2MTK.css')).headers['content-type'], 'text/css; charset=utf-8');
     assert.equal((await get(origin, '/widgets/chunks/core-AbC_12-z.js.map')).headers['content-type'], 'application/json; charset=utf-8');
+    // The scripts carry no sourceMappingURL comment (hidden source maps): a script with a map names it in a header.
+    assert.equal((await get(origin, '/widgets/chunks/core-AbC_12-z.js', { 'accept-encoding': 'br' })).headers.sourcemap, 'core-AbC_12-z.js.map');
+    assert.equal((await get(origin, '/widgets/justiceconnect.js')).headers.sourcemap, undefined, 'no map, no header');
     // Only a file in the hashed folder whose name ends in an 8-character hash.
     const hashed = hashedUnder('chunks');
     assert.equal(hashed('chunks/core-BF8WMT4s.js'), true);

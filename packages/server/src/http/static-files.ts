@@ -62,7 +62,9 @@ async function statFile(file: string): Promise<Stats | null> {
  *   coding), so an unchanged entry or page answers 304 without a body;
  * - GET and HEAD only; no dot-files, no `..`, nothing outside the root, and
  *   not the compressed copies by their own names. Anything else falls through
- *   (a 404 from the app).
+ *   (a 404 from the app);
+ * - a script with a source map beside it (`x.js.map`) names it in a
+ *   `SourceMap` header, for developer tools (the scripts carry no comment).
  */
 export function serveFiles({ root, prefix = '', immutable }: StaticFilesOptions): MiddlewareHandler {
   const base = path.resolve(root);
@@ -123,6 +125,9 @@ export function serveFiles({ root, prefix = '', immutable }: StaticFilesOptions)
     };
     if (compressible) headers.Vary = 'Accept-Encoding';
     if (coding) headers['Content-Encoding'] = coding;
+    // The build's source maps are hidden (no sourceMappingURL comment in the scripts, which every
+    // visitor would download): developer tools find a script's map by this header instead.
+    if (found.file.endsWith('.js') && (await statFile(`${found.file}.map`))) headers.SourceMap = `${path.basename(found.file)}.map`;
 
     const ifNoneMatch = c.req.header('if-none-match');
     if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag)) {
