@@ -1,20 +1,14 @@
 import { msg } from '@lit/localize';
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, svg, type TemplateResult } from 'lit';
+import { encode } from 'uqr';
 import type { Enrolment } from '../api/client.js';
 import { heading, renderField } from './steps.js';
 
-export type QrEncoder = typeof import('uqr').encode;
-
-/** The QR encoder (uqr) matters only while enrolling an authenticator, so it loads then, in a chunk of its own (tried again after a failure). */
-let qrEncoder: Promise<QrEncoder> | undefined;
-export const loadQrEncoder = () =>
-  (qrEncoder ??= import('uqr').then(
-    (m) => m.encode,
-    (error: unknown) => {
-      qrEncoder = undefined;
-      throw error;
-    },
-  ));
+/*
+ * Setting up an authenticator, which a user sees once: this view and the QR
+ * encoder (uqr) load together, in a chunk of their own, when the enrolment
+ * step is near (sign-in.ts imports this module only dynamically).
+ */
 
 /** A Base32 secret in groups of four, easier to read and type. */
 function grouped(secret: string): string {
@@ -22,7 +16,7 @@ function grouped(secret: string): string {
 }
 
 /** The QR code of an `otpauth://` URI as one SVG path (dark modules on white, whatever the theme). */
-function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
+function qrCode(uri: string, label: string): TemplateResult {
   const { size, data } = encode(uri, { ecc: 'M', border: 2 });
   let d = '';
   data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
@@ -32,16 +26,13 @@ function qrCode(encode: QrEncoder, uri: string, label: string): TemplateResult {
 }
 
 /**
- * Setting up an authenticator: the QR code (`qr`: the encoder once loaded, a
- * blank square while it loads, nothing if it failed: the key written out does
- * the same), the key to copy (`copied` says how that went), the backup codes,
- * and the first code from the app.
+ * Setting up an authenticator: the QR code, the key to copy (`copied` says
+ * how that went), the backup codes, and the first code from the app.
  */
 export function renderEnrol(
   busy: boolean,
   email: string,
   enrolment: Enrolment,
-  qr: QrEncoder | 'loading' | 'failed' | null,
   copied: string,
   error: string | null,
   onSubmit: (e: SubmitEvent) => void,
@@ -56,11 +47,7 @@ export function renderEnrol(
         <li>
           <h3>${msg('Add JusticeConnect to the app')}</h3>
           <p>${msg('Scan this QR code with the app, or type the key below into it.')}</p>
-          ${typeof qr === 'function'
-            ? qrCode(qr, enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))
-            : qr === 'loading'
-              ? html`<div class="qr"></div>`
-              : nothing}
+          ${qrCode(enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))}
           <dl class="secret">
             <dt>${msg('Key')}</dt>
             <dd><code id="jc-secret">${grouped(enrolment.secret)}</code></dd>

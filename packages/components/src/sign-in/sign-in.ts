@@ -8,7 +8,6 @@ import { acceptNotice, confirmEnrolment, signIn, startEnrolment, verifyCode } fr
 import { sessionEndText } from '../shared/account-states.js';
 import { signInStyles } from './sign-in.styles.js';
 import { formatNumber, intlLocale } from '../shared/localization.js';
-import { loadQrEncoder, renderEnrol, type QrEncoder } from './enrol.js';
 import { errorText, type Step } from './errors.js';
 import { renderCode, renderEnrolPassword, renderNotice, renderPassword, renderSignedIn } from './steps.js';
 
@@ -122,7 +121,8 @@ export class JcSignIn extends LitElement {
       case 'code-required':
         return this.useBackup ? 'backup' : 'code';
       case 'enrol-required':
-        return s.enrolment ? 'enrol' : 'enrol-password';
+        // Until its view has loaded the enrolment is "checking", so focus waits for it.
+        return s.enrolment ? (typeof this.#enrol === 'object' && this.#enrol ? 'enrol' : 'checking') : 'enrol-password';
       case 'notice-required':
         return 'notice';
       case 'signed-in':
@@ -270,8 +270,9 @@ export class JcSignIn extends LitElement {
   async #onEnrolPassword(event: SubmitEvent) {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    const password = String(new FormData(form).get('password') ?? '');
-    await this.#run('enrol-password', () => startEnrolment(this.#session, password), 'jc-enrol-password');
+    // No field: the account has no password of ours to give.
+    const password = new FormData(form).get('password');
+    await this.#run('enrol-password', () => startEnrolment(this.#session, password === null ? undefined : String(password)), 'jc-enrol-password');
   }
 
   #toggleBackup(on: boolean) {
@@ -371,28 +372,49 @@ export class JcSignIn extends LitElement {
     return html`<button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onCancel}>${label}</button>`;
   }
 
-  /** The QR encoder: loading, loaded, or failed to load (then the key written out below does the same). */
-  #qr: QrEncoder | 'loading' | 'failed' | null = null;
+  /** The enrolment's view with its QR encoder (a chunk of their own, loaded when the step is near): loading, loaded, or failed. */
+  #enrol: typeof import('./enrol.js') | 'loading' | 'failed' | null = null;
+
+  #loadEnrol() {
+    this.#enrol = 'loading';
+    import('./enrol.js').then(
+      (module) => (this.#enrol = module),
+      () => (this.#enrol = 'failed'),
+    ).finally(() => this.requestUpdate());
+  }
 
   #renderEnrol(email: string, enrolment: Enrolment) {
-    if (!this.#qr) {
-      this.#qr = 'loading';
-      loadQrEncoder().then(
-        (encode) => (this.#qr = encode),
-        () => (this.#qr = 'failed'),
-      ).finally(() => this.requestUpdate());
+    const view = this.#enrol;
+    if (typeof view !== 'object' || !view) {
+      if (!view) this.#loadEnrol();
+      return view === 'failed'
+        ? html`<div class="panel" part="panel">
+            <p class="error" part="error" role="alert">${errorText(new ApiError(0, 'NETWORK', ''), 'enrol')}</p>
+            <div class="actions">
+              <button part="button" type="button" @click=${() => {
+                  this.#loadEnrol();
+                  this.requestUpdate();
+                }}>${msg('Try again')}</button>
+            </div>
+          </div>`
+        : this.#renderChecking();
     }
-    return renderEnrol(
+    return view.renderEnrol(
       this.busy,
       email,
       enrolment,
-      this.#qr,
       this.copied,
       this.#errorOn('enrol'),
       (e: SubmitEvent) => this.#onCode(e, 'enrol'),
       (secret) => this.#copySecret(secret),
       this.#cancelButton(msg('Cancel and sign out')),
     );
+  }
+
+  #renderChecking() {
+    return html`<div class="panel" part="panel">
+      <p class="muted" part="status" role="status">${msg('Checking your sign-in…')}</p>
+    </div>`;
   }
 
   #renderIdle() {
@@ -414,9 +436,7 @@ export class JcSignIn extends LitElement {
     switch (state.status) {
       case 'idle':
       case 'loading':
-        return html`<div class="panel" part="panel">
-          <p class="muted" part="status" role="status">${msg('Checking your sign-in…')}</p>
-        </div>`;
+        return this.#renderChecking();
       case 'error':
         return html`<div class="panel" part="panel">
           <p class="error" part="error" role="alert">${errorText(state.error, 'error')}</p>
@@ -444,8 +464,8 @@ export class JcSignIn extends LitElement {
       }
       case 'enrol-required':
         if (state.enrolment) return this.#renderEnrol(state.email, state.enrolment);
-        void loadQrEncoder().catch(() => undefined);
-        return renderEnrolPassword(this.busy, this.#errorOn('enrol-password'), this.#onEnrolPassword, this.#cancelButton(msg('Cancel and sign out')));
+        if (!this.#enrol) this.#loadEnrol();
+        return renderEnrolPassword(this.busy, state.password, this.#errorOn('enrol-password'), this.#onEnrolPassword, this.#cancelButton(msg('Cancel and sign out')));
       case 'notice-required':
         return renderNotice(this.busy, state.notice, this.#errorOn('notice'), this.#onAcceptNotice, this.#cancelButton(msg('Decline and sign out')));
       case 'signed-in':
