@@ -103,6 +103,9 @@ for (const backend of backends()) {
       const res = await call(t, 'GET', '/api/auth/get-session', { cookie });
       assert.equal(res.status, 200);
       assert.equal(res.body.user.name, 'Session Holder');
+      // An account with a password (here signed in with its code: its authenticator is set up).
+      assert.equal(res.body.user.passwordSet, true);
+      assert.equal(res.body.user.twoFactorEnabled, true);
       const none = await call(t, 'GET', '/api/auth/get-session');
       assert.equal(none.body, null);
     });

@@ -95,6 +95,10 @@ for (const backend of backends()) {
       assert.equal(user?.ori, TEST_ORI);
       // The session counts only after our code step: enrol (no password to give), then the code.
       assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: res.cookie })).body.error.code, 'TWO_FACTOR_REQUIRED');
+      // What tells jc-sign-in to set up an authenticator without asking for a password.
+      const before = (await call(t, 'GET', '/api/auth/get-session', { cookie: res.cookie })).body;
+      assert.equal(before.user.passwordSet, false);
+      assert.equal(Boolean(before.user.twoFactorEnabled), false);
       const enabled = await call(t, 'POST', '/api/auth/two-factor/enable', { cookie: res.cookie!, body: {} });
       assert.equal(enabled.status, 200, JSON.stringify(enabled.body));
       const secret = new URL(enabled.body.totpURI).searchParams.get('secret')!;
@@ -116,6 +120,15 @@ for (const backend of backends()) {
       const again = await federatedSignIn({ sub, amr: ['pwd'] });
       assert.equal((await userOf(sub))?.id, user!.id);
       assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: again.cookie })).body.error.code, 'TWO_FACTOR_REQUIRED');
+      // What tells jc-sign-in to ask for the code of the authenticator set up before, not to set one up.
+      const later = (await call(t, 'GET', '/api/auth/get-session', { cookie: again.cookie })).body;
+      assert.equal(later.user.twoFactorEnabled, true);
+      assert.equal(later.user.passwordSet, false);
+      // (The app's code of this period was used above, and a code works once: a backup code instead.)
+      const code = await call(t, 'POST', '/api/auth/two-factor/verify-backup-code', { cookie: again.cookie!, body: { code: enabled.body.backupCodes[0] } });
+      assert.equal(code.status, 200, JSON.stringify(code.body));
+      const renewedAgain = code.headers.getSetCookie().find((c) => c.includes('session_token=') && !/max-age=0/i.test(c));
+      assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: renewedAgain ? renewedAgain.split(';')[0]! : again.cookie })).body.error.code, 'NOTICE_REQUIRED');
     });
 
     it('skips our TOTP step exactly when amr or acr shows a configured multi-factor value', async () => {

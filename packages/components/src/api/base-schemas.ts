@@ -81,7 +81,8 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 /** better-auth's own view of the session (`GET /api/auth/get-session`): answers at every step, or null. */
 export const AuthSessionSchema = z.nullable(
   z.object({
-    user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+    // Whether an authenticator is set up, and whether setting one up asks for a password (packages/server/src/routes/auth.ts).
+    user: z.object({ id: z.string(), name: z.string(), email: z.string(), twoFactorEnabled: z.optional(z.nullable(z.boolean())), passwordSet: z.optional(z.boolean()) }),
   }),
 );
 export type AuthSession = z.infer<typeof AuthSessionSchema>;

@@ -16,8 +16,10 @@ export type SessionState =
   | { status: 'idle' }
   | { status: 'loading' }
   | { status: 'signed-out'; ended?: SessionEnd }
-  | { status: 'code-required'; email: string }
-  | { status: 'enrol-required'; email: string; name: string; enrolment: Enrolment | null }
+  /** `session`: a session that has not passed the code yet (an identity provider's sign-in without multi-factor), not a password's challenge. */
+  | { status: 'code-required'; email: string; session?: true }
+  /** `password`: setting up an authenticator asks for the account's password (one signed in through an identity provider has none). */
+  | { status: 'enrol-required'; email: string; name: string; enrolment: Enrolment | null; password: boolean }
   | { status: 'notice-required'; notice: SystemUseNotice }
   | { status: 'signed-in'; me: Me }
   | { status: 'error'; error: ApiError };
@@ -171,8 +173,10 @@ export class SessionStore extends EventTarget {
       if (!(err instanceof ApiError)) throw err;
       if (err.status === 401) return this.#signedOut(err.code);
       if (err.code === 'TWO_FACTOR_REQUIRED') {
-        const session = await this.api.authSession();
-        return { status: 'enrol-required', email: session?.user.email ?? email, name: session?.user.name ?? '', enrolment: null };
+        const user = (await this.api.authSession())?.user;
+        // An authenticator set up already: its code (this session has not passed it). Else set one up.
+        if (user?.twoFactorEnabled) return { status: 'code-required', email: user.email, session: true };
+        return { status: 'enrol-required', email: user?.email ?? email, name: user?.name ?? '', enrolment: null, password: user?.passwordSet !== false };
       }
       if (err.code === 'NOTICE_REQUIRED') return { status: 'notice-required', notice: await this.api.getNotice() };
       throw err;
@@ -217,7 +221,8 @@ export class SessionStore extends EventTarget {
    * an error there is thrown for the widget to show.
    */
   async signOut(): Promise<void> {
-    const waitingForCode = this.#state.status === 'code-required';
+    const state = this.#state;
+    const waitingForCode = state.status === 'code-required' && !state.session;
     this.#set({ status: 'signed-out' });
     // A sign-in waiting for its code has no session to end.
     if (waitingForCode) this.api.forgetChallenge();

@@ -52,8 +52,8 @@ export async function postCode(api: ApiTransport, code: string, backup = false):
   api.takeToken(response, challenge !== null);
 }
 
-/** Starts setting up an authenticator (a password-only session): its secret, as a URI and in Base32, and 10 backup codes. */
-export async function postEnrolment(api: ApiTransport, password: string): Promise<Enrolment> {
+/** Starts setting up an authenticator (a session without one; `password` unless the account has none): its secret, as a URI and in Base32, and 10 backup codes. */
+export async function postEnrolment(api: ApiTransport, password?: string): Promise<Enrolment> {
   const { data } = await api.request('/api/auth/two-factor/enable', { method: 'POST', body: { password }, schema: EnableTwoFactorSchema });
   let secret = '';
   try {
@@ -106,11 +106,11 @@ export async function verifyCode(session: SessionStore, code: string, backup = f
 
 /**
  * Sets up an authenticator for an account without one (`enrol-required`;
- * the password again, as the server asks). Answers its secret (as an
+ * the password again, as the server asks, unless the account has none). Answers its secret (as an
  * `otpauth://` URI for the QR code and in Base32) and backup codes, which
  * stay in the state, in memory only, until `confirmEnrolment`.
  */
-export async function startEnrolment(session: SessionStore, password: string): Promise<Enrolment> {
+export async function startEnrolment(session: SessionStore, password?: string): Promise<Enrolment> {
   const state = session.state;
   if (state.status !== 'enrol-required') throw new ApiError(409, 'NOT_ENROLLING', 'There is no authenticator to set up now.');
   const enrolment = await postEnrolment(session.api, password);

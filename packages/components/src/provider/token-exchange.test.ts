@@ -3,7 +3,8 @@ import { acceptNotice } from '../api/sign-in-steps.js';
 import type { ApiError } from '../api/transport.js';
 import '../sign-in/sign-in.js';
 import type { JcSignIn } from '../sign-in/sign-in.js';
-import { testConfig } from '../testing/server.js';
+import { testConfig, totpFromSecret } from '../testing/server.js';
+import { button, settled, shadow } from '../testing/setup.js';
 import { waitUntil } from '../testing/wait.js';
 import './provider.js';
 import type { JcProvider } from './provider.js';
@@ -17,8 +18,7 @@ import type { JcProvider } from './provider.js';
 
 let n = 0;
 /** A fresh ID token for a new officer at the test IdP (`amr`: how the IdP says they signed in). */
-async function idTokenFor(amr = 'mfa'): Promise<{ sub: string; idToken: string }> {
-  const sub = `NIEF:IDP:TEST:USER:${Date.now()}-${++n}`;
+async function idTokenFor(amr = 'mfa', sub = `NIEF:IDP:TEST:USER:${Date.now()}-${++n}`): Promise<{ sub: string; idToken: string }> {
   const res = await fetch(`/__jc/id-token?sub=${encodeURIComponent(sub)}&amr=${amr}`);
   return { sub, ...((await res.json()) as { idToken: string }) };
 }
@@ -61,12 +61,43 @@ describe('jc-provider token exchange (the IdP’s own portal, against the real s
     provider.remove();
   });
 
-  it('takes a function that answers a fresh token, and asks for our code step when the IdP’s sign-in was not multi-factor', async () => {
-    const { idToken } = await idTokenFor('pwd');
+  it('takes a function that answers a fresh token; when the IdP’s sign-in was not multi-factor, our authenticator is set up without a password (the account has none), and asked for at the next sign-in', async () => {
+    const { sub, idToken } = await idTokenFor('pwd');
     let asked = 0;
-    const provider = await fixture<JcProvider>(html`<jc-provider .api=${api} .idToken=${() => (asked++, Promise.resolve(idToken))}></jc-provider>`);
+    const provider = await fixture<JcProvider>(
+      html`<jc-provider .api=${api} .idToken=${() => (asked++, Promise.resolve(idToken))}><jc-sign-in></jc-sign-in></jc-provider>`,
+    );
+    const el = provider.querySelector<JcSignIn>('jc-sign-in')!;
     await waitUntil(() => provider.context!.session.state.status === 'enrol-required', 'our own authenticator step');
     expect(asked).to.equal(1);
+    await settled(el, /Set up your authenticator app/);
+    expect(shadow(el).querySelector('input[type=password]'), 'no password to give').to.equal(null);
+    await expect(el).to.be.accessible();
+    button(shadow(el), /Continue/).click();
+    await waitUntil(() => shadow(el).querySelector('#jc-secret'), 'the new authenticator’s key');
+    const key = shadow(el).querySelector('#jc-secret')!.textContent!;
+    const backupCode = shadow(el).querySelector('.codes code')!.textContent!;
+    const code = shadow(el).querySelector<HTMLInputElement>('#jc-enrol-code')!;
+    code.value = await totpFromSecret(key);
+    code.form!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await settled(el, /U\.S\. Government information system/);
+    provider.remove();
+    sessionStorage.clear();
+
+    // The same officer again, still without multi-factor at the IdP: the code of the authenticator set up (a
+    // backup code here, since the app's code of these 30 seconds was used just now).
+    const again = await idTokenFor('pwd', sub);
+    const next = await fixture<JcProvider>(html`<jc-provider .api=${api} .idToken=${again.idToken}><jc-sign-in></jc-sign-in></jc-provider>`);
+    const el2 = next.querySelector<JcSignIn>('jc-sign-in')!;
+    await waitUntil(() => next.context!.session.state.status === 'code-required', 'the code step, not a second authenticator');
+    await settled(el2, /Enter your one-time code/);
+    button(shadow(el2), /Use a backup code instead/).click();
+    await el2.updateComplete;
+    const backup = shadow(el2).querySelector<HTMLInputElement>('#jc-backup-code')!;
+    backup.value = backupCode;
+    backup.form!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await settled(el2, /U\.S\. Government information system/);
+    next.remove();
   });
 
   it('says why a token is refused (used already), and leaves the widgets signed out to offer their own sign-in', async () => {

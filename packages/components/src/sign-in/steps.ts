@@ -108,21 +108,29 @@ export function renderCode(busy: boolean, email: string, backup: boolean, error:
   `;
 }
 
-/** The password again, to start setting up an authenticator (an account without one). */
-export function renderEnrolPassword(busy: boolean, error: string | null, onSubmit: (e: SubmitEvent) => void, cancel: TemplateResult) {
+/**
+ * Starting to set up an authenticator (an account without one): with the password again, or, for an account
+ * that has none of ours (signed in through an identity provider), with a click.
+ */
+export function renderEnrolPassword(busy: boolean, password: boolean, error: string | null, onSubmit: (e: SubmitEvent) => void, cancel: TemplateResult) {
   return html`
     <div class="panel" part="panel">
       ${heading(msg('Set up your authenticator app'))}
-      <p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer. Enter your password to start setting one up.')}</p>
+      ${password
+        ? html`<p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer. Enter your password to start setting one up.')}</p>`
+        : html`<p>${msg('Every JusticeConnect sign-in needs a one-time code from an authenticator app on your phone or computer.')}</p>
+            ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}`}
       <form part="form" aria-labelledby="jc-step-title" novalidate @submit=${onSubmit}>
-        ${renderField(busy, {
-          id: 'jc-enrol-password',
-          name: 'password',
-          label: msg('Password'),
-          type: 'password',
-          autocomplete: 'current-password',
-          error,
-        })}
+        ${password
+          ? renderField(busy, {
+              id: 'jc-enrol-password',
+              name: 'password',
+              label: msg('Password'),
+              type: 'password',
+              autocomplete: 'current-password',
+              error,
+            })
+          : nothing}
         <div class="actions">
           <button part="button" type="submit" aria-disabled=${busy ? 'true' : 'false'}>${msg('Continue')}</button>
           ${cancel}

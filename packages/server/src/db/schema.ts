@@ -481,6 +481,14 @@ export interface AuthUserTable {
   twoFactorEnabled: Generated<number | boolean | null>;
 }
 
+/** better-auth's accounts: the columns JusticeConnect reads (a password is the `credential` provider's; an identity provider's account has none). */
+export interface AccountTable {
+  id: string;
+  userId: string;
+  providerId: string;
+  password: string | null;
+}
+
 /** better-auth's two-factor plugin's table (secret and backup codes encrypted with the server's secret). */
 export interface TwoFactorTable {
   id: string;
@@ -506,6 +514,7 @@ export interface Database {
   community: CommunityTable;
   membership: MembershipTable;
   user: AuthUserTable;
+  account: AccountTable;
   session: SessionTable;
   twoFactor: TwoFactorTable;
   verification: VerificationTable;

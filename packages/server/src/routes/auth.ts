@@ -44,7 +44,15 @@ const BackupCodeSchema = z.strictObject({ code: z.string().trim().min(6, 'Enter 
 
 const SessionSchema = z
   .object({
-    user: z.object({ id: z.string(), name: z.string(), email: z.string() }).loose(),
+    user: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        email: z.string(),
+        twoFactorEnabled: z.boolean().nullable().optional().openapi({ description: 'An authenticator app is set up: a session that has not passed its code asks for one' }),
+        passwordSet: z.boolean().openapi({ description: 'The account has a password of its own (an identity provider’s account has none): setting up an authenticator asks for it' }),
+      })
+      .loose(),
     session: z.object({ id: z.string(), expiresAt: z.string() }).loose(),
   })
   .nullable()
@@ -222,5 +230,23 @@ export const authRoutes = createRouter()
   })
   .openapi(verifyTotp, (c) => verifySecondFactor(c, 'totp', c.req.valid('json')) as never)
   .openapi(verifyBackupCode, (c) => verifySecondFactor(c, 'backup-code', c.req.valid('json')) as never)
-  .openapi(getSession, (c) => forward(c) as never)
+  .openapi(getSession, async (c) => {
+    const res = await forward(c);
+    const body = res.ok ? ((await res.clone().json()) as { user?: { id: string; passwordSet?: boolean } } | null) : null;
+    if (!body?.user) return res as never;
+    // Whether setting up an authenticator asks for a password: an account signed in through an identity
+    // provider has none of ours, and better-auth lets it set one up without (allowPasswordless).
+    const { db } = c.get('services');
+    const password = await db.kysely
+      .selectFrom('account')
+      .select('id')
+      .where('userId', '=', body.user.id)
+      .where('providerId', '=', 'credential')
+      .where('password', 'is not', null)
+      .executeTakeFirst();
+    body.user.passwordSet = Boolean(password);
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    return new Response(JSON.stringify(body), { status: res.status, headers }) as never;
+  })
   .all('*', (c) => errorResponse(c, 404, 'NOT_FOUND', 'No such authentication endpoint.'));
