@@ -212,7 +212,7 @@ const highContrastDark: ThemeColors = {
 export const themes: Record<ThemeName, ThemeColors> = { light, dark, 'high-contrast': highContrast };
 
 /** Every palette, the system-only high-contrast dark one too (for the contrast checks). */
-export const palettes: Record<ThemeName | 'high-contrast-dark', ThemeColors> = { ...themes, 'high-contrast-dark': highContrastDark };
+export const palettes: Record<ThemeName | 'high-contrast-dark', ThemeColors> = { light, dark, 'high-contrast': highContrast, 'high-contrast-dark': highContrastDark };
 
 /** Type, spacing, shape and focus defaults. `var(--_…)` values refer to the widget's own resolved tokens. */
 export const baseTokens: BaseTokens = {
@@ -313,7 +313,7 @@ export function widgetThemeCss(): string {
     `@media (prefers-color-scheme: dark) { :host { ${declarations('--_s-', dark)} } }`,
     `@media (prefers-contrast: more) { :host { ${declarations('--_s-', highContrast)} } }`,
     `@media (prefers-contrast: more) and (prefers-color-scheme: dark) { :host { ${declarations('--_s-', highContrastDark)} } }`,
-    ...(Object.keys(themes) as ThemeName[]).map((name) => `:host([theme='${name}']) { ${themeDeclarations(name)} }`),
+    providerThemeCss(),
   ];
   return rules.join('\n');
 }
