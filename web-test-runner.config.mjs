@@ -104,8 +104,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'jc-wtr-'));
 // A real OpenID provider (oidc-provider, the server tests' own) playing the state's IdP, registered in a
 // providers file both servers read: jc-provider's token exchange is tested against it.
 const { startIdp, portalIdToken, PORTAL_CALLBACK, CLIENT_ID, CLIENT_SECRET } = await import('./packages/server/test/support/oidc-idp.ts');
-const idp = await startIdp([PORTAL_CALLBACK]);
 const IDP_ID = 'test-state-idp';
+// The portal's callback (token exchange), and the cross-origin server's own: jc-sign-in's popup signs in through it.
+const idp = await startIdp([PORTAL_CALLBACK, `${CROSS_ORIGIN_API}/api/v1/federation/${IDP_ID}/callback`]);
 const providersFile = path.join(dir, 'identity-providers.json');
 writeFileSync(
   providersFile,
@@ -149,16 +150,39 @@ async function cleanup() {
  * for JusticeConnect, for a page to hand to jc-provider.
  */
 async function idToken(ctx) {
+  const who = officer(ctx);
+  if (who) ctx.body = { idToken: await portalIdToken(idp, who) };
+}
+
+/**
+ * Test-only: `POST /__jc/idp-next?sub=…[&amr=mfa]`: the next sign-in at the test IdP (a popup's) signs
+ * the officer `sub` (made up on first use, as above) in, with that `amr`, at once; `DELETE`: nobody,
+ * so the IdP refuses.
+ */
+function idpNext(ctx) {
+  if (ctx.method === 'DELETE') {
+    idp.next = null;
+    ctx.status = 204;
+    return;
+  }
+  const who = officer(ctx);
+  if (!who) return;
+  idp.next = who;
+  ctx.status = 204;
+}
+
+/** The Texas DPS officer `?sub=` names at the test IdP (made up on first use), with `?amr=` (mfa unless said); a 400 for a bad sub. */
+function officer(ctx) {
   const sub = String(ctx.query.sub ?? '');
   if (!/^[\w:.-]{1,200}$/.test(sub)) {
     ctx.status = 400;
-    return;
+    return null;
   }
   if (!idp.accounts.has(sub)) {
     const n = idp.accounts.size + 1;
     idp.accounts.set(sub, { given_name: 'Fed', family_name: `Officer ${n}`, email: `fed.officer.${n}.${Date.now()}@txdps.example.gov`, employer_ori: 'TXDPS0000' });
   }
-  ctx.body = { idToken: await portalIdToken(idp, { sub, amr: String(ctx.query.amr ?? 'mfa').split(',') }) };
+  return { sub, amr: String(ctx.query.amr ?? 'mfa').split(',') };
 }
 
 /**
@@ -285,6 +309,10 @@ export default {
       }
       if (ctx.path === '/__jc/activate' && ctx.method === 'POST') {
         await activate(ctx);
+        return;
+      }
+      if (ctx.path === '/__jc/idp-next') {
+        idpNext(ctx);
         return;
       }
       if (ctx.path === '/__jc/id-token') {

@@ -8,6 +8,7 @@ import { acceptNotice, confirmEnrolment, signIn, startEnrolment, verifyCode } fr
 import { sessionEndText } from '../shared/account-states.js';
 import { signInStyles } from './sign-in.styles.js';
 import { formatNumber, intlLocale } from '../shared/localization.js';
+import type { IdentityProvider } from './federation.js';
 import { errorText, type Step } from './errors.js';
 import { renderCode, renderEnrolPassword, renderNotice, renderPassword, renderSignedIn } from './steps.js';
 
@@ -372,6 +373,30 @@ export class JcSignIn extends LitElement {
     return html`<button part="button" class="secondary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.#onCancel}>${label}</button>`;
   }
 
+  /**
+   * On a page of another origin: the identity providers to sign in through (a popup) and their code,
+   * loaded with the password step in a chunk of their own; `failed` leaves the password form alone.
+   */
+  #federation: { module: typeof import('./federation.js'); providers: IdentityProvider[] } | 'loading' | 'failed' | null = null;
+
+  #providers() {
+    const api = this.#session.api;
+    if (!api.crossOrigin) return nothing;
+    if (!this.#federation) {
+      this.#federation = 'loading';
+      import('./federation.js')
+        .then(async (module) => (this.#federation = { module, providers: await module.listProviders(api) }))
+        .catch(() => (this.#federation = 'failed'))
+        .finally(() => this.requestUpdate());
+    }
+    const f = this.#federation;
+    if (typeof f !== 'object' || !f.providers.length) return nothing;
+    return f.module.renderProviders(f.providers, this.busy, async (id) => {
+      // The popup opens in this click's task (#run calls the work at once), or the browser blocks it.
+      this.#afterStep(await this.#run('password', () => f.module.popupSignIn(api, id).then(() => this.#session.settle())));
+    });
+  }
+
   /** The enrolment's view with its QR encoder (a chunk of their own, loaded when the step is near): loading, loaded, or failed. */
   #enrol: typeof import('./enrol.js') | 'loading' | 'failed' | null = null;
 
@@ -448,7 +473,7 @@ export class JcSignIn extends LitElement {
         const fields = this.error?.step === 'password' ? this.error.error.fields : {};
         const general = fields.email || fields.password ? null : this.#errorOn('password');
         const ended = state.ended ? sessionEndText(state.ended, this.#session.idleTimeoutMinutes) : null;
-        return renderPassword(this.busy, ended, fields.email, fields.password ?? general, this.#onPassword);
+        return renderPassword(this.busy, ended, fields.email, fields.password ?? general, this.#onPassword, this.#providers());
       }
       case 'code-required': {
         const backup = this.useBackup;

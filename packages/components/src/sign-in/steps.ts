@@ -47,8 +47,8 @@ export function renderField(busy: boolean, options: FieldOptions): TemplateResul
 /** The step's heading, where focus goes when the step changes. */
 export const heading = (text: string) => html`<h2 id="jc-step-title" part="heading" tabindex="-1">${text}</h2>`;
 
-/** Email and password. `ended` says why the user was signed out, if they did not ask to be. */
-export function renderPassword(busy: boolean, ended: string | null, emailError: string | undefined, passwordError: string | null | undefined, onSubmit: (e: SubmitEvent) => void) {
+/** Email and password (`after` them: another way in). `ended` says why the user was signed out, if they did not ask to be. */
+export function renderPassword(busy: boolean, ended: string | null, emailError: string | undefined, passwordError: string | null | undefined, onSubmit: (e: SubmitEvent) => void, after: unknown) {
   return html`
     <div class="panel" part="panel">
       ${ended ? html`<p class="ended" part="status" id="jc-ended" role="alert" tabindex="-1">${ended}</p>` : nothing}
@@ -68,6 +68,7 @@ export function renderPassword(busy: boolean, ended: string | null, emailError: 
           <button part="button" type="submit" aria-disabled=${busy ? 'true' : 'false'}>${busy ? msg('Signing in…') : msg('Sign in')}</button>
         </div>
       </form>
+      ${after}
     </div>
   `;
 }

@@ -2,14 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 /*
  * A real OpenID provider for the federation tests: `oidc-provider` (the
  * certified library), in the test process on a free port, with one test
  * client and accounts whose claims the test sets. Its interaction signs in
  * whichever account the test names next, with the amr/acr the test gives,
- * and grants consent at once (no pages to fill in).
+ * and grants consent at once (no pages to fill in), for every request: it
+ * keeps no single sign-on between them.
  */
 
 export const CLIENT_ID = 'justiceconnect-test';
@@ -73,7 +74,7 @@ export async function startIdp(redirectUris: string[]): Promise<TestIdp> {
     // The scope's claims go in the ID token itself (there is no userinfo call).
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: signInEachTime() },
     cookies: { keys: ['test-cookie-key-for-the-oidc-provider'] },
     pkce: { required: () => true },
     acrValues: ['urn:test:loa:1', 'urn:test:loa:mfa'],
@@ -105,6 +106,21 @@ export async function startIdp(redirectUris: string[]): Promise<TestIdp> {
     });
   });
   return idp;
+}
+
+/**
+ * The default prompts, with one more check on login: every authorization request comes to the
+ * interaction, even where the browser still has the IdP's session from an earlier sign-in (a browser
+ * test's popup keeps it), so each one signs in whoever the test named next (or nobody).
+ */
+function signInEachTime() {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.push(
+    new interactionPolicy.Check('test_signs_in_each_time', 'The test IdP signs someone in for each request', (ctx) =>
+      ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
 }
 
 /** A small cookie jar for the IdP's own cookies (name → value; the tests use one host). */
