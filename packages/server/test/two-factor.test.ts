@@ -30,6 +30,12 @@ for (const backend of backends()) {
       assert.equal(enabled.status, 200);
       assert.match(enabled.body.totpURI, /^otpauth:\/\/totp\/JusticeConnect:/);
       assert.equal(enabled.body.backupCodes.length, 10);
+      // The URI's QR code, made here (the browser only draws it): square rows of 0 and 1, a quiet zone of two
+      // modules, and the top-left finder pattern's solid row inside it.
+      const qr: string[] = enabled.body.qr;
+      assert.ok(qr.length >= 25 && qr.every((row) => row.length === qr.length && /^[01]+$/.test(row)), 'a square of modules');
+      assert.ok(qr.slice(0, 2).every((row) => !row.includes('1')) && qr.every((row) => row.startsWith('00')), 'the quiet zone');
+      assert.equal(qr[2]!.slice(2, 9), '1111111', 'the finder pattern');
       assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: first })).body.error.code, 'TWO_FACTOR_REQUIRED', 'not until the code confirms it');
       const secret = new URL(enabled.body.totpURI).searchParams.get('secret')!;
       const code = await createOTP(base32.decode(secret), { digits: 6, period: 30 }).totp();

@@ -58,17 +58,8 @@ export const AttachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
-/* Sign-in beyond the password (packages/server/src/routes/auth.ts, notice.ts, session.ts). */
+/* Sign-in beyond the password (packages/server/src/routes/auth.ts, notice.ts, session.ts); the steps only jc-sign-in takes are in sign-in-steps.ts. */
 
-/** What `POST /api/auth/sign-in/email` answers: a session at once (no authenticator yet), or a second step. */
-export const SignInAnswerSchema = z.object({
-  twoFactorRedirect: z.optional(z.boolean()),
-  /** Pages on another origin: the second step's challenge (they cannot keep its cookie). */
-  challenge: z.optional(z.string()),
-});
-
-/** `POST /api/auth/two-factor/enable`: the authenticator's `otpauth://` URI and the backup codes. */
-export const EnableTwoFactorSchema = z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) });
 
 /** The system-use notice (`GET /api/v1/notice`), accepted at every sign-in. */
 export const SystemUseNoticeSchema = z.object({ version: z.string(), title: z.string(), paragraphs: z.array(z.string()) });

@@ -1,4 +1,4 @@
-import { EnableTwoFactorSchema, SignInAnswerSchema } from './base-schemas.js';
+import * as z from 'zod/mini';
 import type { SessionState, SessionStore } from './session.js';
 import { ApiError, notAllowed, unreadable, type ApiTransport, type Enrolment } from './transport.js';
 
@@ -14,6 +14,16 @@ import { ApiError, notAllowed, unreadable, type ApiTransport, type Enrolment } f
  */
 
 /* ---------- the requests (packages/server/src/routes/auth.ts, notice.ts) ---------- */
+
+/** What `POST /api/auth/sign-in/email` answers: a session at once (no authenticator yet), or a second step. */
+const SignInAnswerSchema = z.object({
+  twoFactorRedirect: z.optional(z.boolean()),
+  /** Pages on another origin: the second step's challenge (they cannot keep its cookie). */
+  challenge: z.optional(z.string()),
+});
+
+/** `POST /api/auth/two-factor/enable`: the authenticator's `otpauth://` URI, the backup codes, and the URI's QR code as rows of `0` and `1`. */
+const EnableTwoFactorSchema = z.object({ totpURI: z.string(), backupCodes: z.array(z.string()), qr: z.array(z.string()) });
 
 /**
  * The password. `secondFactor: true`: the account has an authenticator, and
@@ -62,7 +72,7 @@ export async function postEnrolment(api: ApiTransport, password?: string): Promi
     // An unreadable URI: no secret to show.
   }
   if (!/^[A-Z2-7]+=*$/i.test(secret)) throw unreadable(200);
-  return { totpURI: data.totpURI, secret: secret.toUpperCase(), backupCodes: data.backupCodes };
+  return { totpURI: data.totpURI, secret: secret.toUpperCase(), backupCodes: data.backupCodes, qr: data.qr };
 }
 
 /** Accepts the notice of this `version` for this session (409 NOTICE_CHANGED when it is not the current one). */
@@ -96,7 +106,7 @@ export async function verifyCode(session: SessionStore, code: string, backup = f
     await postCode(session.api, code, backup);
   } catch (err) {
     if (err instanceof ApiError && (err.code === 'ACCOUNT_LOCKED' || err.code === 'INVALID_TWO_FACTOR_COOKIE' || err.code === 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE')) {
-      session.api.forgetChallenge();
+      session.api.challenge = null;
       session.enter({ status: 'signed-out' });
     }
     throw err;

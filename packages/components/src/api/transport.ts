@@ -40,6 +40,8 @@ export interface Enrolment {
   totpURI: string;
   secret: string;
   backupCodes: string[];
+  /** The URI's QR code, made by the server: a string a row, `1` for a dark module. */
+  qr: string[];
 }
 
 /** Answers of `/api/v1` that tell which sign-in step a session is missing, or that it ended. */

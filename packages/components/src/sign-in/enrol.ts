@@ -1,13 +1,12 @@
 import { msg } from '@lit/localize';
 import { html, svg, type TemplateResult } from 'lit';
-import { encode } from 'uqr';
 import type { Enrolment } from '../api/client.js';
 import { heading, renderField } from './steps.js';
 
 /*
- * Setting up an authenticator, which a user sees once: this view and the QR
- * encoder (uqr) load together, in a chunk of their own, when the enrolment
- * step is near (sign-in.ts imports this module only dynamically).
+ * Setting up an authenticator, which a user sees once: a chunk of its own,
+ * loaded when the enrolment step is near (sign-in.ts imports this module only
+ * dynamically). The server makes the QR code; this draws it.
  */
 
 /** A Base32 secret in groups of four, easier to read and type. */
@@ -15,11 +14,11 @@ function grouped(secret: string): string {
   return secret.replace(/=+$/, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/** The QR code of an `otpauth://` URI as one SVG path (dark modules on white, whatever the theme). */
-function qrCode(uri: string, label: string): TemplateResult {
-  const { size, data } = encode(uri, { ecc: 'M', border: 2 });
+/** The QR code the server made of the `otpauth://` URI (rows of `0` and `1`) as one SVG path: dark modules on white, whatever the theme. */
+function qrCode(rows: string[], label: string): TemplateResult {
   let d = '';
-  data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
+  rows.forEach((row, y) => [...row].forEach((module, x) => (d += module === '1' ? `M${x} ${y}h1v1h-1z` : '')));
+  const size = rows.length;
   return html`<svg class="qr" part="qr" role="img" aria-label=${label} viewBox=${`0 0 ${size} ${size}`} width="200" height="200" shape-rendering="crispEdges">
     ${svg`<rect width=${size} height=${size} fill="#ffffff"></rect><path d=${d} fill="#000000"></path>`}
   </svg>`;
@@ -47,7 +46,7 @@ export function renderEnrol(
         <li>
           <h3>${msg('Add JusticeConnect to the app')}</h3>
           <p>${msg('Scan this QR code with the app, or type the key below into it.')}</p>
-          ${qrCode(enrolment.totpURI, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))}
+          ${qrCode(enrolment.qr, msg('QR code that adds JusticeConnect to an authenticator app. The key written out below does the same.'))}
           <dl class="secret">
             <dt>${msg('Key')}</dt>
             <dd><code id="jc-secret">${grouped(enrolment.secret)}</code></dd>

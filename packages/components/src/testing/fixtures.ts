@@ -9,6 +9,7 @@
  * sign-in steps and hands every other request to its resource.
  */
 import type { Me, Reply } from '../api/schemas.js';
+import { encode as encodeQr } from 'uqr';
 import { activityFixtureServer, isActivityPath, type ActivityFixtureOptions } from './activity-fixtures.js';
 import { communityRoutes, communityRules, fixtureCommunities, fixturePeople, fixtureUsers, type FixtureCommunity } from './community-fixtures.js';
 import { neverAnswered, trackFixtureRequest } from './fixture-requests.js';
@@ -180,7 +181,12 @@ export function fixtureFetch(options: FixtureOptions = {}): typeof fetch {
         if (stage !== 'enrol') return unauthenticated();
         if (body.password !== 'corridor-demo-2026') return fail(400, 'INVALID_PASSWORD', 'Invalid password');
         enrolling = true;
-        return json(200, { totpURI: `otpauth://totp/JusticeConnect:${encodeURIComponent(account!.email)}?secret=${FIXTURE_SECRET}&issuer=JusticeConnect&digits=6&period=30`, backupCodes: FIXTURE_BACKUP_CODES });
+      {
+        const totpURI = `otpauth://totp/JusticeConnect:${encodeURIComponent(account!.email)}?secret=${FIXTURE_SECRET}&issuer=JusticeConnect&digits=6&period=30`;
+        // The QR code as the server makes it (packages/server/src/routes/auth.ts): rows of 0 and 1.
+        const qr = encodeQr(totpURI, { ecc: 'M', border: 2 }).data.map((row) => row.map((dark) => (dark ? '1' : '0')).join(''));
+        return json(200, { totpURI, backupCodes: FIXTURE_BACKUP_CODES, qr });
+      }
       case 'POST /api/auth/two-factor/verify-totp':
         if (!(stage === 'code' || (stage === 'enrol' && enrolling))) return fail(401, 'INVALID_TWO_FACTOR_COOKIE', 'Invalid two factor cookie');
         if (!/^\d{6}$/.test(String(body.code ?? ''))) return fail(400, 'VALIDATION_ERROR', 'Invalid input', { code: 'Enter the 6-digit code from your authenticator app' });
