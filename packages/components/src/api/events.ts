@@ -112,7 +112,7 @@ export class EventStream extends EventTarget {
     let response: Response;
     try {
       const headers: Record<string, string> = this.lastEventId === null ? {} : { 'last-event-id': String(this.lastEventId) };
-      response = await this.api.stream('/api/v1/events', headers, abort.signal);
+      response = await this.api.stream('/api/v1/events', { accept: 'text/event-stream', ...headers }, abort.signal);
     } catch {
       if (!abort.signal.aborted) this.#reconnectLater();
       return;

@@ -225,7 +225,7 @@ export class SessionStore extends EventTarget {
     const waitingForCode = state.status === 'code-required' && !state.session;
     this.#set({ status: 'signed-out' });
     // A sign-in waiting for its code has no session to end.
-    if (waitingForCode) this.api.forgetChallenge();
+    if (waitingForCode) this.api.challenge = null;
     else await this.api.signOut();
   }
 

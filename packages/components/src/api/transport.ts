@@ -110,9 +110,9 @@ function safeStorage(): Storage | null {
 }
 
 /** The errors every request may end in, written once (in the reader's language, like the server's own). */
-const unreachable = () => new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
+export const unreachable = () => new ApiError(0, 'NETWORK', 'Could not reach JusticeConnect. Check your connection and try again.');
 export const unreadable = (status: number) => new ApiError(status, 'BAD_RESPONSE', errorMessage(status, 'BAD_RESPONSE', 'The server sent an answer that could not be read.'));
-const httpError = (status: number) => new ApiError(status, 'HTTP_' + status, errorMessage(status, 'HTTP_' + status, `The server answered ${status}.`));
+export const httpError = (status: number) => new ApiError(status, 'HTTP_' + status, errorMessage(status, 'HTTP_' + status, `The server answered ${status}.`));
 
 /**
  * The transport of the client every widget talks through. A page on the server's own
@@ -171,17 +171,21 @@ export class ApiTransport extends EventTarget {
     else this.#storage?.removeItem(this.#tokenKey);
   }
 
-  /** A raw authenticated request (the live-event stream reads the body itself). */
-  async stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  /**
+   * A raw authenticated GET whose body the caller reads itself (the live-event stream; a file downloaded
+   * across origins, where a plain link carries no credentials). Rejects with NETWORK when the server
+   * cannot be reached (or the signal aborts it); a 401 or 403 still tells the session.
+   */
+  async stream(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
     const token = this.crossOrigin ? this.token : null;
     const sentAt = Date.now();
     const background = !userIsActive();
     const response = await this.#fetch(`${this.baseUrl}${path}`, {
-      headers: { accept: 'text/event-stream', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(background ? { 'x-jc-background': '1' } : {}) },
+      headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(background ? { 'x-jc-background': '1' } : {}) },
       ...this.#mode,
       cache: 'no-store',
       signal,
-    });
+    }).catch(() => Promise.reject(unreachable()));
     // Opening the stream is a request like any other (its heartbeats are not); a reconnect on its own is the page's.
     if (response.ok && !background) this.#activity(sentAt);
     else if (response.status === 401 || response.status === 403) {
@@ -271,11 +275,6 @@ export class ApiTransport extends EventTarget {
     return { data: parsed.data, response };
   }
 
-  /** Drops the waiting password step's challenge (sign-in abandoned, locked, or timed out). */
-  forgetChallenge(): void {
-    this.challenge = null;
-  }
-
   /** The system-use notice to accept at every sign-in (public). */
   async getNotice(): Promise<SystemUseNotice> {
     return (await this.request('/api/v1/notice', { schema: SystemUseNoticeSchema })).data;
@@ -316,22 +315,6 @@ export class ApiTransport extends EventTarget {
   /** An API path (such as an attachment's `url`) as an absolute URL on this server. */
   resolve(path: string): string {
     return new URL(path, this.baseUrl).href;
-  }
-
-  /** Downloads a file the signed-in user may read (across origins this sends the bearer token a plain link cannot). */
-  async fetchFile(path: string): Promise<Blob> {
-    const token = this.crossOrigin ? this.token : null;
-    let response: Response;
-    try {
-      response = await this.#fetch(this.resolve(path), {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        ...this.#mode,
-      });
-    } catch {
-      throw unreachable();
-    }
-    if (!response.ok) throw httpError(response.status);
-    return response.blob();
   }
 }
 

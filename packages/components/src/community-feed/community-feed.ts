@@ -8,6 +8,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ApiError } from '../api/client.js';
+import { httpError } from '../api/transport.js';
 import type { LiveEvent } from '../api/events.js';
 import { toApiError } from '../api/session.js';
 import type { Comment, Community, Post, PostPage } from '../api/schemas.js';
@@ -895,7 +896,9 @@ export class JcCommunityFeed extends LitElement {
     if (!this.#jc.api.crossOrigin) return;
     event.preventDefault();
     try {
-      const blob = await this.#jc.api.fetchFile(url);
+      const response = await this.#jc.api.stream(url);
+      if (!response.ok) throw httpError(response.status);
+      const blob = await response.blob();
       const href = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = href;

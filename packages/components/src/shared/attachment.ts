@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ApiTransport } from '../api/transport.js';
+import { httpError, type ApiTransport } from '../api/transport.js';
 import type { Attachment } from '../api/schemas.js';
 import { toApiError } from '../api/session.js';
 import { errorText } from './account-states.js';
@@ -27,7 +27,9 @@ export async function openAttachment(event: MouseEvent, api: ApiTransport, file:
   if (!api.crossOrigin) return;
   event.preventDefault();
   try {
-    const blob = await api.fetchFile(file.url);
+    const response = await api.stream(file.url);
+    if (!response.ok) throw httpError(response.status);
+    const blob = await response.blob();
     const href = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = href;
