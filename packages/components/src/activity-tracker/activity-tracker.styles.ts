@@ -193,9 +193,6 @@ export const activityTrackerStyles = [
     .body pre {
       overflow-x: auto;
     }
-    a {
-      color: var(--_primary);
-      text-underline-offset: 0.15em;
-    }
+    /* Links take stepCompletionStyles' colour. */
   `,
 ];

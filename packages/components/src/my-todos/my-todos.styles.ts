@@ -22,10 +22,9 @@ export const myTodosStyles = [
       margin: 0;
       padding: 0;
     }
+    /* Their colour is stepCompletionStyles'. */
     a {
-      color: var(--_primary);
       font-weight: 600;
-      text-underline-offset: 0.15em;
     }
     a:hover {
       text-decoration-thickness: 2px;

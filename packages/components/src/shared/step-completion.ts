@@ -200,6 +200,11 @@ export const stepCompletionStyles = css`
     margin: 0.15rem 0 0;
     accent-color: var(--_primary);
   }
+  /* The lists' links (My to-dos makes them bold). Placed here, not last: it compresses better beside the accent colour. */
+  a {
+    color: var(--_primary);
+    text-underline-offset: 0.15em;
+  }
   .check label {
     font-weight: 600;
     overflow-wrap: anywhere;
