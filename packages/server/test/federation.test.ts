@@ -120,6 +120,11 @@ for (const backend of backends()) {
       const again = await federatedSignIn({ sub, amr: ['pwd'] });
       assert.equal((await userOf(sub))?.id, user!.id);
       assert.equal((await call(t, 'GET', '/api/v1/me', { cookie: again.cookie })).body.error.code, 'TWO_FACTOR_REQUIRED');
+      // Nor can that session set up another authenticator in place of the one the account has: the IdP's password
+      // alone would then be enough to get past our code step for good.
+      const replaced = await call(t, 'POST', '/api/auth/two-factor/enable', { cookie: again.cookie!, body: {} });
+      assert.equal(replaced.status, 400, JSON.stringify(replaced.body));
+      assert.equal(replaced.body.error.code, 'TOTP_ALREADY_ENABLED');
       // What tells jc-sign-in to ask for the code of the authenticator set up before, not to set one up.
       const later = (await call(t, 'GET', '/api/auth/get-session', { cookie: again.cookie })).body;
       assert.equal(later.user.twoFactorEnabled, true);
