@@ -132,9 +132,7 @@ export default defineConfig({
         chunkFileNames: (chunk) =>
           chunk.moduleIds.some((id) => /[\\/]src[\\/]api[\\/]transport\.ts$/.test(id))
             ? 'chunks/core-[hash].js'
-            : chunk.moduleIds.some((id) => /[\\/]node_modules[\\/]uqr[\\/]/.test(id))
-              ? 'chunks/qr-code-[hash].js'
-              : 'chunks/[name]-[hash].js',
+            : 'chunks/[name]-[hash].js',
         // Vite keeps whitespace in an ES library (for its consumers' tree-shaking);
         // these files are what browsers download from a script tag, so they are fully minified,
         // without the /* @__PURE__ */ annotations the minifier otherwise keeps (some 500 in the

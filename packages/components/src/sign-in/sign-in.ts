@@ -397,7 +397,7 @@ export class JcSignIn extends LitElement {
     });
   }
 
-  /** The enrolment's view with its QR encoder (a chunk of their own, loaded when the step is near): loading, loaded, or failed. */
+  /** The enrolment's view (a chunk of its own, loaded when the step is near): loading, loaded, or failed. */
   #enrol: typeof import('./enrol.js') | 'loading' | 'failed' | null = null;
 
   #loadEnrol() {
