@@ -139,6 +139,11 @@ export function origin(c: Context<AppEnv>): { ip: string | null; userAgent: stri
   return { ip, userAgent: c.req.header('user-agent') ?? null };
 }
 
+/** A request's action that succeeded: appended in the request's transaction (appendAudit), with where it came from (origin). */
+export function auditSuccess(c: Context<AppEnv>, trx: Kysely<Database>, entry: Omit<AuditEntry, 'outcome' | 'ip' | 'userAgent'>): Promise<void> {
+  return appendAudit(trx, { ...entry, outcome: 'success', ...origin(c) });
+}
+
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Whether a request changes state (and so is recorded whatever its outcome). */

@@ -4,6 +4,7 @@ import type { ContentRights } from '../authz.ts';
 import { changeActivity, editActivity } from './policy.ts';
 import { now } from '../db/database.ts';
 import type { ActivityStatus, ActivityStepTable, ActivityTable, Database } from '../db/schema.ts';
+import { joinUserAgency } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { newId } from '../db/ids.ts';
@@ -360,9 +361,7 @@ export async function myTodos(db: Kysely<Database>, actor: Actor, memberOf: stri
 export async function updatePage(db: Kysely<Database>, activityId: string, q: { limit: number; cursor?: Keyset }) {
   let query = db
     .selectFrom('activity_update')
-    .innerJoin('user', 'user.id', 'activity_update.author_id')
-    .leftJoin('profile', 'profile.user_id', 'activity_update.author_id')
-    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .$call((q) => joinUserAgency(q, 'activity_update.author_id'))
     .leftJoin('attachment', 'attachment.id', 'activity_update.attachment_id')
     .selectAll('activity_update')
     .select(['user.name as author_name', 'agency.name as agency_name', 'attachment.filename', 'attachment.content_type', 'attachment.size'])

@@ -3,6 +3,7 @@ import { decide, hasIdShape, type Access, type Actor, type CommunityRow } from '
 import { now } from '../db/database.ts';
 import { lockCommunities } from '../db/locks.ts';
 import type { Database, MembershipState, Role } from '../db/schema.ts';
+import { joinUserAgency } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 
@@ -166,9 +167,7 @@ export async function freeSlug(db: Kysely<Database>, name: string): Promise<stri
 function memberRows(db: Kysely<Database>, communityId: string) {
   return db
     .selectFrom('membership')
-    .innerJoin('user', 'user.id', 'membership.user_id')
-    .leftJoin('profile', 'profile.user_id', 'membership.user_id')
-    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .$call((q) => joinUserAgency(q, 'membership.user_id'))
     .select(['membership.user_id as userId', 'user.name as name', 'agency.name as agency', 'membership.role as role', 'membership.state as state', 'membership.updated_at as since'])
     .where('membership.community_id', '=', communityId);
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder, StringReference } from 'kysely';
 import { now } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { sentColumns } from '../http/patch.ts';
@@ -15,6 +15,21 @@ export interface Me {
   agency: { id: string; name: string; ori: string } | null;
   optedIn: boolean;
   optedInAt: string | null;
+}
+
+/**
+ * The user a row names (`userId`: its column, as `reply.author_id`) joined
+ * with their profile and agency, for `user.name` and `agency.name` (null
+ * without a profile or an agency) beside the row: how a topic, reply, comment,
+ * activity update or access request shows who wrote or sent it.
+ */
+export function joinUserAgency<TB extends keyof Database, O>(qb: SelectQueryBuilder<Database, TB, O>, userId: NoInfer<StringReference<Database, TB>>) {
+  // Kysely checks a join's references against the query's tables, which it does not know here (the caller's are checked above).
+  const ref = (column: string) => column as never;
+  return qb
+    .innerJoin('user', ref('user.id'), ref(userId))
+    .leftJoin('profile', ref('profile.user_id'), ref(userId))
+    .leftJoin('agency', ref('agency.id'), ref('profile.agency_id'));
 }
 
 /** The name and agency a post, comment or activity update shows for its author. */

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import { loadActor } from '../authz.ts';
-import { appendAudit, origin } from '../audit.ts';
+import { auditSuccess } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import { allow } from '../http/authorize.ts';
 import { inTransaction, requireUser, type AppEnv } from '../http/context.ts';
@@ -58,12 +58,10 @@ async function setDisabled(c: Context<AppEnv>, id: string, disabled: boolean) {
     // Disabling ends every session the provider opened, and their live streams, with the change.
     const ended = disabled ? await endSessions(trx, { idpId: id }) : 0;
     if (ended > 0) c.set('eventsWritten', true);
-    await appendAudit(trx, {
+    await auditSuccess(c, trx, {
       actorId: actor.userId,
       action: disabled ? 'identity-provider.disabled' : 'identity-provider.enabled',
       target: id,
-      outcome: 'success',
-      ...origin(c),
       ...(disabled && { details: { sessionsEnded: ended } }),
     });
     return (await findProvider(trx, id))!;
@@ -90,12 +88,10 @@ export const identityProviders = createRouter()
       if (clash) throw taken();
       // The same id or issuer sent at once: one row; the others answer as a later request would.
       if (!(await insertProvider(trx, config.authSecret, body, 'api'))) throw new ApiError(409, 'PROVIDER_EXISTS', 'An identity provider has that id or issuer.');
-      await appendAudit(trx, {
+      await auditSuccess(c, trx, {
         actorId: actor.userId,
         action: 'identity-provider.created',
         target: body.id,
-        outcome: 'success',
-        ...origin(c),
         details: {
           protocol: body.protocol,
           issuer: body.issuer,
@@ -129,7 +125,7 @@ export const identityProviders = createRouter()
         throw new ApiError(409, 'ISSUER_TAKEN', 'Another identity provider has that issuer.', { issuer: 'Already registered' });
       }
       await updateProvider(trx, config.authSecret, id, patch);
-      await appendAudit(trx, { actorId: actor.userId, action: 'identity-provider.changed', target: id, outcome: 'success', ...origin(c), details: changed(patch) });
+      await auditSuccess(c, trx, { actorId: actor.userId, action: 'identity-provider.changed', target: id, details: changed(patch) });
       return (await findProvider(trx, id))!;
     });
     return c.json(toView(row), 200);

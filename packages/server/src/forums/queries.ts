@@ -11,6 +11,7 @@ export type ReplyTable = Selectable<ReplyColumns>;
 import { encodeCursor, type Keyset } from '../http/cursor.ts';
 import { ApiError } from '../http/errors.ts';
 import { newId } from '../db/ids.ts';
+import { joinUserAgency } from '../data/profiles.ts';
 
 /** The forum every community has when its settings name none. */
 export const DEFAULT_FORUM = { name: 'General discussion', description: 'Anything the community should discuss' };
@@ -142,9 +143,7 @@ function topicBase(db: Kysely<Database>) {
     .selectFrom('topic')
     .innerJoin('forum', 'forum.id', 'topic.forum_id')
     .innerJoin('community', 'community.id', 'topic.community_id')
-    .innerJoin('user', 'user.id', 'topic.author_id')
-    .leftJoin('profile', 'profile.user_id', 'topic.author_id')
-    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .$call((q) => joinUserAgency(q, 'topic.author_id'))
     .selectAll('topic')
     .select(['forum.name as forum_name', 'community.slug as community_slug', 'user.name as author_name', 'agency.name as agency_name'])
     .where('topic.deleted_at', 'is', null);
@@ -290,9 +289,7 @@ export async function replyPage(
   const base = () =>
     db
       .selectFrom('reply')
-      .innerJoin('user', 'user.id', 'reply.author_id')
-      .leftJoin('profile', 'profile.user_id', 'reply.author_id')
-      .leftJoin('agency', 'agency.id', 'profile.agency_id')
+      .$call((q) => joinUserAgency(q, 'reply.author_id'))
       .selectAll('reply')
       .select(['user.name as author_name', 'agency.name as agency_name'])
       .where('reply.topic_id', '=', topic.id);
@@ -409,9 +406,7 @@ export async function replyViews(db: Kysely<Database>, rights: ContentRights, to
 export async function oneReply(db: Kysely<Database>, rights: ContentRights, topic: TopicTable, id: string): Promise<ReplyView> {
   const row = await db
     .selectFrom('reply')
-    .innerJoin('user', 'user.id', 'reply.author_id')
-    .leftJoin('profile', 'profile.user_id', 'reply.author_id')
-    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .$call((q) => joinUserAgency(q, 'reply.author_id'))
     .selectAll('reply')
     .select(['user.name as author_name', 'agency.name as agency_name'])
     .where('reply.id', '=', id)

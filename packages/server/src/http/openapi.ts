@@ -10,10 +10,15 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },
 });
 
-/** The error answers every community route may give. */
-export const communityErrors = {
+/** The error answers of any route that takes a signed-in user's input. */
+export const inputErrors = {
   400: jsonContent(ErrorBodySchema, 'Invalid input'),
   401: jsonContent(ErrorBodySchema, 'Not signed in'),
+};
+
+/** The error answers every community route may give. */
+export const communityErrors = {
+  ...inputErrors,
   403: jsonContent(ErrorBodySchema, 'Not allowed (the code says why: ACCOUNT_PENDING, OPT_IN_REQUIRED, OWNER_REQUIRED, …)'),
   404: jsonContent(ErrorBodySchema, 'No such community (or not one you may know of)'),
   409: jsonContent(ErrorBodySchema, 'Conflicts with the current state'),

@@ -1,8 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { sql, type Kysely } from 'kysely';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/context.ts';
+import { jsonContent } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 
 /** How long readiness waits for the database to answer `select 1` before it says not ready. */
@@ -36,34 +37,29 @@ async function databaseAnswers(db: Kysely<any>, ms: number): Promise<boolean> {
   }
 }
 
-const route = createRoute({
-  method: 'get',
+/** A GET under /health, with the tag all three share. */
+const healthRoute = <P extends string, R extends Omit<RouteConfig, 'method' | 'tags' | 'path'> & { path: P }>(route: R) =>
+  createRoute(Object.assign({ method: 'get' as const, tags: ['health'] }, route));
+
+/** What a route that asks the database answers (databaseHealth): the same body, 200 or 503. */
+const healthAnswers = (ok: string, down: string) => ({ 200: jsonContent(HealthSchema, ok), 503: jsonContent(HealthSchema, down) });
+
+const route = healthRoute({
   path: '/',
-  tags: ['health'],
   summary: 'Is the server up, and which database does it use?',
-  responses: {
-    200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'The database does not answer (with Retry-After)', content: { 'application/json': { schema: HealthSchema } } },
-  },
+  responses: healthAnswers('Healthy', 'The database does not answer (with Retry-After)'),
 });
 
-const live = createRoute({
-  method: 'get',
+const live = healthRoute({
   path: '/live',
-  tags: ['health'],
   summary: 'Liveness: the process is running and answering (never asks the database; restart the process only when this fails)',
-  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: LiveSchema } } } },
+  responses: { 200: jsonContent(LiveSchema, 'Alive') },
 });
 
-const ready = createRoute({
-  method: 'get',
+const ready = healthRoute({
   path: '/ready',
-  tags: ['health'],
   summary: `Readiness: the database answers within ${READY_TIMEOUT_MS} ms (take the process out of the load balancer while it does not)`,
-  responses: {
-    200: { description: 'Ready to serve', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'The database does not answer (it is restarting or unreachable); with Retry-After', content: { 'application/json': { schema: HealthSchema } } },
-  },
+  responses: healthAnswers('Ready to serve', 'The database does not answer (it is restarting or unreachable); with Retry-After'),
 });
 
 /** The database's answer (health and readiness alike): 200, or 503 with Retry-After while it does not answer. */

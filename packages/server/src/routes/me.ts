@@ -4,7 +4,7 @@ import { emit, inTransaction, requireUser } from '../http/context.ts';
 import { createRouter } from '../http/router.ts';
 import { DisplayName } from '../http/display-name.ts';
 import { findAgencyByOri, loadMe, updateProfile } from '../data/profiles.ts';
-import { OriSchema } from '../http/openapi.ts';
+import { OriSchema, inputErrors, jsonBody, jsonContent } from '../http/openapi.ts';
 
 // Where federation/schemas.ts still takes it from (importing it from http/openapi.ts instead ends the last import cycle).
 export { OriSchema };
@@ -43,19 +43,14 @@ const MePatchSchema = z
   .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one field to change' })
   .openapi('MePatch');
 
-const errors = {
-  400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorBodySchema } } },
-  401: { description: 'Not signed in', content: { 'application/json': { schema: ErrorBodySchema } } },
-};
-
 const getMe = createRoute({
   method: 'get',
   path: '/',
   tags: ['me'],
   summary: 'The signed-in user and their JusticeConnect profile',
   responses: {
-    200: { description: 'The signed-in user', content: { 'application/json': { schema: MeSchema } } },
-    401: errors[401],
+    200: jsonContent(MeSchema, 'The signed-in user'),
+    401: inputErrors[401],
   },
 });
 
@@ -64,11 +59,11 @@ const patchMe = createRoute({
   path: '/',
   tags: ['me'],
   summary: 'Change your profile, agency or JusticeConnect opt-in',
-  request: { body: { required: true, content: { 'application/json': { schema: MePatchSchema } } } },
+  request: jsonBody(MePatchSchema),
   responses: {
-    200: { description: 'The updated profile', content: { 'application/json': { schema: MeSchema } } },
-    ...errors,
-    422: { description: 'Unknown agency', content: { 'application/json': { schema: ErrorBodySchema } } },
+    200: jsonContent(MeSchema, 'The updated profile'),
+    ...inputErrors,
+    422: jsonContent(ErrorBodySchema, 'Unknown agency'),
   },
 });
 

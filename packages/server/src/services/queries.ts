@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../authz.ts';
 import type { Database, ServiceRole, ServiceStatus, ServiceTable } from '../db/schema.ts';
+import { joinUserAgency } from '../data/profiles.ts';
 import { ApiError } from '../http/errors.ts';
 import { hasAccess } from './policy.ts';
 
@@ -225,9 +226,7 @@ export function requestList(db: Db) {
   return db
     .selectFrom('access_request')
     .innerJoin('service', 'service.id', 'access_request.service_id')
-    .innerJoin('user', 'user.id', 'access_request.user_id')
-    .leftJoin('profile', 'profile.user_id', 'access_request.user_id')
-    .leftJoin('agency', 'agency.id', 'profile.agency_id')
+    .$call((q) => joinUserAgency(q, 'access_request.user_id'))
     .selectAll('access_request')
     .select(['service.name as service_name', 'user.name as user_name', 'user.email as user_email', 'agency.name as agency_name']);
 }
