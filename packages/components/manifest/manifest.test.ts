@@ -164,6 +164,12 @@ function renderedParts(text: string, file: string, seen = new Set<string>()): st
     const beside = path.dirname(target) === path.dirname(file) && !target.endsWith('.styles.ts');
     if ((isHelper(target) || beside) && uses(text, name)) follow(`${target}#${name}`, target, name);
   }
+  // Helpers a module beside it exports and the code calls once loaded (`import('./enrol.js')`, then `view.renderEnrol(…)`).
+  for (const m of read(file).matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)) {
+    const target = path.resolve(path.dirname(file), m[1]!.replace(/\.js$/, '.ts'));
+    if (!(isHelper(target) || path.dirname(target) === path.dirname(file)) || !existsSync(target)) continue;
+    for (const name of topLevel(target).keys()) if (new RegExp(`\\.${name.replace(/\$/g, '\\$')}\\(`).test(text)) follow(`${target}#${name}`, target, name);
+  }
   // A shared helper's own top-level helpers (the chunk being read is in `seen` already).
   for (const name of local.keys()) if (uses(text, name)) follow(`${file}#${name}`, file, name);
   return parts;
