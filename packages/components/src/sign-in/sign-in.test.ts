@@ -266,7 +266,8 @@ describe('jc-sign-in (against the real server)', () => {
     const { provider, el } = await mount();
     await settled(el, /Signed in as Idle Officer/);
     const session = provider.context!.session;
-    await waitUntil(() => session.idle.deadline !== null && provider.context!.live.status === 'open', 'the idle deadline is known', { timeout: 5000 });
+    // The session's limits and the live stream are round trips to the real server: a loaded machine's time (it once took over 5 s).
+    await waitUntil(() => session.idle.deadline !== null && provider.context!.live.status === 'open', 'the idle deadline is known', { timeout: 15_000 });
     const clock = new ManualClock();
     session.clock = clock;
     const deadline = session.idle.deadline!;
