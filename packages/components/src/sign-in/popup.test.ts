@@ -41,6 +41,8 @@ describe('jc-sign-in through the state IdP in a popup (a page of another origin,
   let api: string;
   before(async () => {
     api = (await testConfig()).crossOriginApi;
+    // The runner may load this file in a tab an earlier file used: start from this origin's empty session storage.
+    sessionStorage.clear();
   });
   afterEach(() => sessionStorage.clear());
 
