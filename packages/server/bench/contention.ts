@@ -1,6 +1,6 @@
 /**
  * Write-contention benchmark (issue 19, finding 8): two server processes
- * (src/main.ts, as deployed) on one PostgreSQL. A burst of 300 concurrent
+ * (dist/main.js, as deployed) on one PostgreSQL. A burst of 300 concurrent
  * posts (each an audited write that records a live event; 20 writers, each in a
  * community of their own), first all sent to
  * process A, then spread over A and B; meanwhile a few readers call

@@ -3,7 +3,7 @@
  * the community; we time each delivery from the moment the write was sent.
  * Prints median and p99 per N, on one process (SQLite) and across two
  * processes on PostgreSQL (when JC_BENCH_DATABASE_URL or JC_TEST_DATABASE_URL is set).
- * The servers run in their own processes (src/main.ts, as deployed): the
+ * The servers run in their own processes (dist/main.js, as deployed): the
  * thousand streams' reading happens here, not in the server's event loop.
  *
  *   npm run bench:live    (part of npm run bench)
@@ -154,7 +154,7 @@ async function startServer(env: Record<string, string>) {
   };
 }
 
-/** A server process (src/main.ts) on the database `env` names; resolves once it listens. */
+/** A server process (dist/main.js) on the database `env` names; resolves once it listens. */
 async function main() {
   console.log(`# live-event delivery: ${WRITES} writes, each to N subscribers; time from sending the write to each subscriber's receipt; each server its own process`);
   // Accounts and the community are made through a server in this process, which then steps aside.

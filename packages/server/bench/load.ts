@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 export interface LoadResult {
   requests: number;
@@ -11,84 +12,85 @@ export interface LoadResult {
   statuses: Record<string, number>;
 }
 
-const WORKER = `
-  const { parentPort, workerData } = require('node:worker_threads');
-  const http = require('node:http');
-  const { urls, headers, connections, seconds, rate, expect } = workerData;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? 1024 : connections });
-  const targets = urls.map((u) => new URL(u));
-  const latencies = [];
-  const statuses = {};
-  let errors = 0;
-  let sent = 0;
-  const started = performance.now();
-  const end = started + seconds * 1000;
-  function one(target, t0) {
-    return new Promise((resolve) => {
-      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-          if (res.statusCode !== expect) errors++;
-          latencies.push(performance.now() - t0);
-          resolve();
-        });
-      });
-      req.on('error', () => { errors++; resolve(); });
-    });
-  }
-  function finish() {
-    const took = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-    parentPort.postMessage({ requests: latencies.length, seconds: took, rps: latencies.length / took, p50: q(0.5), p99: q(0.99), errors, statuses });
-    agent.destroy();
-  }
-  if (rate) {
-    // Open loop: request i is due at started + i / rate whatever happened to
-    // the others, and its latency counts from when it was due (so a stall
-    // shows up in every request it delayed, not just the one that stalled).
-    const pending = [];
-    const tick = () => {
-      const now = performance.now();
-      while (sent < rate * seconds && started + (sent * 1000) / rate <= now) {
-        const due = started + (sent * 1000) / rate;
-        pending.push(one(targets[sent % targets.length], due));
-        sent++;
-      }
-      if (sent < rate * seconds) setImmediate(tick);
-      else Promise.all(pending).then(finish);
-    };
-    tick();
-  } else {
-    // Closed loop: each connection sends its next request when the last one answered.
-    async function loop(k) { const target = targets[k % targets.length]; while (performance.now() < end) await one(target, performance.now()); }
-    Promise.all(Array.from({ length: connections }, (_, k) => loop(k))).then(finish);
-  }
-`;
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-function run(workerData: Record<string, unknown>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData });
-    worker.once('message', (m: LoadResult) => {
-      void worker.terminate();
-      resolve(m);
-    });
-    worker.once('error', reject);
-  });
+/** What autocannon's `--json` prints (the parts read here). */
+interface AutocannonJson {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+  latency: { p50: number; p99: number };
+  requests: { total: number };
 }
 
 /**
- * A closed-loop HTTP load: `connections` loops, each sending the next request
- * when the last answered, for `seconds`, from a worker thread (its own event
- * loop, so the server's thread only serves). Several URLs (several server
- * processes) share the connections round-robin. Returns requests/s and latency.
+ * One autocannon run against `url`, in its own process (`node autocannon.js
+ * --json`): the load never shares a process, an event loop or a V8 heap with
+ * a server, nor with this script. Several URLs (several server processes)
+ * get one autocannon each, started together, with the connections (and a
+ * rate) split between them; their counts add up.
  */
-export function load(url: string | string[], headers: Record<string, string>, connections = 32, seconds = 5, expect = 200): Promise<LoadResult> {
-  return run({ urls: [url].flat(), headers, connections, seconds, rate: 0, expect });
+async function autocannon(urls: string[], headers: Record<string, string>, connections: number, seconds: number, rate: number, expect: number): Promise<LoadResult> {
+  const runs = await Promise.all(
+    urls.map((url, i) => {
+      const share = (total: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
+      const args = [AUTOCANNON, '--json', '-c', String(Math.max(1, share(connections))), '-d', String(seconds)];
+      // An open loop at a fixed rate: autocannon corrects for coordinated omission (a late answer's wait counts).
+      if (rate > 0) args.push('-R', String(Math.max(1, share(rate))));
+      for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+      args.push(url);
+      return new Promise<AutocannonJson>((resolve, reject) => {
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.once('error', reject);
+        child.once('exit', (code) => {
+          try {
+            resolve(JSON.parse(out) as AutocannonJson);
+          } catch {
+            reject(new Error(`autocannon exited ${code}: ${err.slice(-500)}`));
+          }
+        });
+      });
+    }),
+  );
+  const statuses: Record<string, number> = {};
+  let requests = 0;
+  let errors = 0;
+  for (const r of runs) {
+    for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) {
+      statuses[code] = (statuses[code] ?? 0) + count;
+      requests += count;
+      if (Number(code) !== expect) errors += count;
+    }
+    errors += r.errors + r.timeouts;
+  }
+  const took = Math.max(...runs.map((r) => r.duration));
+  // With several runs the latency quantiles are the worst of them (each run's own distribution).
+  return {
+    requests,
+    seconds: took,
+    rps: requests / took,
+    p50: Math.max(...runs.map((r) => r.latency.p50)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors,
+    statuses,
+  };
 }
 
-/** An open-loop load: `rate` requests a second, on schedule, however slowly they are answered. */
-export function loadAtRate(url: string | string[], headers: Record<string, string>, rate: number, seconds = 5, expect = 200): Promise<LoadResult> {
-  return run({ urls: [url].flat(), headers, connections: 0, seconds, rate: Math.max(1, Math.round(rate)), expect });
+/**
+ * A closed-loop HTTP load: `connections` connections, each sending its next
+ * request when the last answered, for `seconds`, from autocannon in its own
+ * process. Returns requests/s and latency.
+ */
+export function load(url: string | string[], headers: Record<string, string>, connections = 32, seconds = 5, expect = 200): Promise<LoadResult> {
+  return autocannon([url].flat(), headers, connections, seconds, 0, expect);
+}
+
+/** An open-loop load: `rate` requests a second in all, on schedule, over `connections` connections; latency corrected for coordinated omission. */
+export function loadAtRate(url: string | string[], headers: Record<string, string>, rate: number, seconds = 5, expect = 200, connections = 32): Promise<LoadResult> {
+  return autocannon([url].flat(), headers, connections, seconds, Math.max(1, Math.round(rate)), expect);
 }

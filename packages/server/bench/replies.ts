@@ -54,7 +54,7 @@ async function main() {
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('reply').values(rows.slice(i, i + 500)).execute();
     await trx.updateTable('topic').set({ reply_count: REPLIES, last_seq: REPLIES }).where('id', '=', topic.id).execute();
   });
-  console.log(`# replies: one topic with ${REPLIES.toLocaleString('en-US')} replies (inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s); pages of 50; ${SECONDS} s per measurement, 32 connections, load from a worker thread`);
+  console.log(`# replies: one topic with ${REPLIES.toLocaleString('en-US')} replies (inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s); pages of 50; ${SECONDS} s per measurement, 32 connections, load from autocannon in its own process`);
 
   const bare = await listen(new Hono().get('/bare', (c) => c.json({ ok: true })).fetch);
   const headers = { cookie, origin: 'http://localhost:8787' };

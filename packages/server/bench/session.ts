@@ -68,13 +68,18 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 let nextPort = 19000 + Math.floor(Math.random() * 700);
 
 /**
- * A server under test in its own process: `src/main.ts` as deployed (or
+ * A server under test in its own process: `dist/main.js` as deployed (or
  * another script in bench/), on the next free-looking port, with the
  * benchmarks' settings and `env`. Resolves once its output matches `ready`.
  */
 export async function serverProcess(env: Record<string, string>, options: { script?: string; ready?: RegExp } = {}) {
   const port = nextPort++;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, options.script ?? '../src/main.ts')], {
+  // JC_BENCH_NODE_ARGS: flags for the servers under test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for their CPU profiles.
+  const nodeArgs = (process.env.JC_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The server as deployed: the build in dist/ (`npm run build`, which the bench scripts run first), under plain node.
+  const script = path.join(benchDir, options.script ?? '../dist/main.js');
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', JC_SEED: 'none', JC_PROCESSES: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
