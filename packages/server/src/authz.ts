@@ -229,10 +229,26 @@ export async function resolveCommunityRef(db: Kysely<Database>, ref: string): Pr
 
 /** The community with this id (never a slug), with its ancestors and the actor's memberships along the way. */
 export async function loadAccess(db: Kysely<Database>, actor: Actor, communityId: string): Promise<Access | null> {
-  // One query a level (a top-level community: one query): the community with the actor's membership in it.
-  const level = async (id: string) =>
-    (await compiled(db, 'community-access-by-id', [actor.userId, id], (userId, v) => communityWithMembership(db, userId).where('community.id', '=', v)))[0];
-  const first = await level(communityId);
+  return accessFrom(db, actor, await accessLevel(db, actor, 'id', communityId));
+}
+
+/**
+ * `loadAccess` for a community as the request named it (`resolveCommunityRef`'s rule: an id's shape by
+ * id only, anything else by slug only), in the same one query a level: for `authorizeRef`, the edge.
+ */
+export async function loadAccessByRef(db: Kysely<Database>, actor: Actor, ref: string): Promise<Access | null> {
+  const byId = hasIdShape(ref);
+  return accessFrom(db, actor, await accessLevel(db, actor, byId ? 'id' : 'slug', byId ? ref.toLowerCase() : ref));
+}
+
+/** One level: the community with the actor's membership in it. */
+async function accessLevel(db: Kysely<Database>, actor: Actor, by: 'id' | 'slug', value: string) {
+  return (await compiled(db, `community-access-by-${by}`, [actor.userId, value], (userId, v) => communityWithMembership(db, userId).where(`community.${by}`, '=', v)))[0];
+}
+
+async function accessFrom(db: Kysely<Database>, actor: Actor, first: Awaited<ReturnType<typeof accessLevel>>): Promise<Access | null> {
+  // One query a level (a top-level community: one query).
+  const level = (id: string) => accessLevel(db, actor, 'id', id);
   if (!first) return null;
   const levels = [first];
   for (let parentId = first.parent_id; parentId; ) {

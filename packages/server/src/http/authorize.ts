@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { administerPortal, decide, gate, loadAccess, loadActor, NOT_FOUND, portalGate, resolveCommunityRef, type Access, type Action, type Actor, type Decision } from '../authz.ts';
+import { administerPortal, decide, gate, loadAccess, loadAccessByRef, loadActor, NOT_FOUND, portalGate, type Access, type Action, type Actor, type Decision } from '../authz.ts';
 import type { Database } from '../db/schema.ts';
 import { requireUser, type AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -41,10 +41,8 @@ export async function authorize(c: Context<AppEnv>, communityId: string, action:
  */
 export async function authorizeRef(c: Context<AppEnv>, ref: string, action: Action, db?: Kysely<Database>): Promise<Access> {
   const actor = await gatedActor(c, db);
-  const kysely = db ?? c.get('services').db.kysely;
-  const id = await resolveCommunityRef(kysely, ref);
-  if (!id) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
-  return decideFor(kysely, actor, id, action);
+  // The slug (or id) and the access in one query a level (authz.ts loadAccessByRef).
+  return decided(await loadAccessByRef(db ?? c.get('services').db.kysely, actor, ref), action);
 }
 
 /** The request's actor, past the account gate (its own state answers first, on every community route). */
@@ -56,7 +54,10 @@ async function gatedActor(c: Context<AppEnv>, db?: Kysely<Database>): Promise<Ac
 }
 
 async function decideFor(db: Kysely<Database>, actor: Actor, communityId: string, action: Action): Promise<Access> {
-  const access = await loadAccess(db, actor, communityId);
+  return decided(await loadAccess(db, actor, communityId), action);
+}
+
+function decided(access: Access | null, action: Action): Access {
   if (!access) throw new ApiError(404, NOT_FOUND.code, NOT_FOUND.message);
   const decision = decide(access, action);
   if (decision.allow === false) throw new ApiError(decision.status, decision.code, decision.message);
