@@ -13,8 +13,7 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import type { AppEnv, Services } from './http/context.ts';
 import { CredentialCache } from './http/credentials.ts';
-import { etags } from './http/etag.ts';
-import { compressJson } from './http/compress.ts';
+import { edge, headersOf } from './http/edge.ts';
 import { hashedUnder, serveFiles } from './http/static-files.ts';
 import { errorResponse, handleError } from './http/errors.ts';
 import { createRouter } from './http/router.ts';
@@ -56,9 +55,9 @@ import { EventHub } from './events/hub.ts';
 import { startPruning } from './events/events.ts';
 import { createLogger, errField } from './logger.ts';
 import { isAllowed, Metrics, tokenMatches } from './metrics.ts';
-import { observe } from './http/observe.ts';
 import { origin } from './audit.ts';
 import { openFileStore } from './data/file-store.ts';
+import { FeedPageCache } from './posts/page-cache.ts';
 
 export interface StaticRoots {
   /** The built widget library, served at /widgets/ to any origin. */
@@ -135,38 +134,18 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       })
     : null;
   if (metrics) hub.onDelivered = (event) => metrics.delivered((clock.now().getTime() - Date.parse(event.createdAt)) / 1000);
-  const services: Services = { config, db, files, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log, metrics };
+  const services: Services = { config, db, files, auth, events: { hub, bus }, clock, schedule, credentials: new CredentialCache(), log, metrics, pageCache: config.pageCache ? new FeedPageCache() : null };
   const allowedOrigins = [config.baseUrl, ...config.trustedOrigins];
 
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`));
-  // First: the request id, the access line and the request metrics (http/observe.ts).
-  app.use('*', observe(log, metrics, config.logRequests));
-  app.use('*', async (c, next) => {
-    c.set('services', services);
-    await next();
-  });
-  // Prometheus text, for the configured token or an allowed address only; without either it is not there.
-  app.get('/metrics', async (c) => {
-    if (!metrics) return errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`);
-    const { token, allow } = config.metrics;
-    const byToken = token !== null && tokenMatches(token, c.req.header('authorization'));
-    if (!byToken && !(allow && isAllowed(allow, origin(c).ip))) return errorResponse(c, 403, 'FORBIDDEN', 'Not allowed to read the metrics.');
-    return metrics.answer(c);
-  });
-
-  // The widget bundle must load from any portal's page: CORS for module scripts, and a
-  // cross-origin resource policy (Hono's default `same-origin` would block it).
-  app.use('/widgets/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'] }));
-  app.use(
-    '*',
+  // The widget bundle must load from any portal's page: a cross-origin resource policy (Hono's default
+  // `same-origin` would block it), and CORS for module scripts (below).
+  const security = await headersOf(
     secureHeaders({
       crossOriginResourcePolicy: 'cross-origin',
       crossOriginEmbedderPolicy: false,
-      // A header an answer set itself stands: only the federation popup's answers do (federation/popup.ts:
-      // their own script's CSP hash, and a COOP that keeps window.opener so the credential can be posted back).
-      overwrite: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
@@ -180,7 +159,40 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
       },
     }),
   );
+  // The API's JSON answers are never documents: a browser applies none of the document-only headers
+  // (COOP, Origin-Agent-Cluster, DNS prefetch, …) to them, and they get a policy that forbids everything,
+  // framing included (OWASP's REST set). Each such header was written and parsed on every request.
+  const apiSecurity = await headersOf(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: 'cross-origin',
+      crossOriginEmbedderPolicy: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+      xFrameOptions: 'DENY',
+    }),
+  );
   const exposed = ['set-auth-token', 'ETag'];
+  // First and last: the request id and logger, these headers on every answer (a header an answer set
+  // itself stands: only the federation popup's do, federation/popup.ts: their own script's CSP hash, and
+  // a COOP that keeps window.opener so the credential can be posted back), CORS on the API's answers, the
+  // API's JSON (ETag, compression), the access line and the request metrics (http/edge.ts).
+  app.use('*', edge({ services, log, metrics, logRequests: config.logRequests, security, apiSecurity, allowedOrigins, exposed }));
+  // Prometheus text, for the configured token or an allowed address only; without either it is not there.
+  app.get('/metrics', async (c) => {
+    if (!metrics) return errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`);
+    const { token, allow } = config.metrics;
+    const byToken = token !== null && tokenMatches(token, c.req.header('authorization'));
+    if (!byToken && !(allow && isAllowed(allow, origin(c).ip))) return errorResponse(c, 403, 'FORBIDDEN', 'Not allowed to read the metrics.');
+    return metrics.answer(c);
+  });
+
+  app.use('/widgets/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'] }));
+  // Preflights: Hono's cors. An actual request's CORS headers are set with its answer (http/edge.ts).
   const preflight = cors({
     origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
@@ -188,28 +200,16 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     exposeHeaders: exposed,
     maxAge: 600,
   });
-  // Preflights go to Hono's cors; an actual request gets the same headers set
-  // on its finished answer (errors included). Hono's cors touches the response
-  // before the route runs, or sets a header after it, and either way the
-  // route's answer is copied into a new response, body stream and all: that
-  // copy was a third of a small request's cost.
-  app.use('/api/*', async (c, next) => {
-    if (c.req.method === 'OPTIONS') return preflight(c, next);
-    await next();
-    const headers = c.res.headers;
-    const origin = c.req.header('origin');
-    if (origin && allowedOrigins.includes(origin)) headers.set('Access-Control-Allow-Origin', origin);
-    headers.set('Access-Control-Expose-Headers', exposed.join(','));
-    headers.append('Vary', 'Origin');
-  });
-  // JSON answers of 1 KB or more go out compressed when the client accepts it (not the live-event stream).
-  app.use('/api/*', compressJson());
+  app.use('/api/*', (c, next) => (c.req.method === 'OPTIONS' ? preflight(c, next) : next()));
   // Every write and every denial is recorded (after the answer is decided, so CSRF and size refusals count too).
   app.use('/api/*', auditRequests);
   // (The SAML ACS is posted to by the IdP's page on its own site: its signed, one-time answer is its check.)
   // (So is the OIDC back-channel logout, which the IdP posts server to server: its signed, one-time token is its check.)
-  app.use('/api/*', exceptSamlAcs(exceptBackchannelLogout(csrf({ origin: allowedOrigins }))));
-  app.use('/api/*', exceptSamlAcs(exceptBackchannelLogout(checkOrigin(allowedOrigins))));
+  // (Both look only at requests that change something: a GET, HEAD or OPTIONS passes at once.)
+  const forgery = exceptSamlAcs(exceptBackchannelLogout(csrf({ origin: allowedOrigins })));
+  const origins = exceptSamlAcs(exceptBackchannelLogout(checkOrigin(allowedOrigins)));
+  const safe = (c: { req: { method: string } }) => c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS';
+  app.use('/api/*', (c, next) => (safe(c) ? next() : forgery(c, async () => void (await origins(c, next)))));
   app.use('/api/*', requireBearerOrigin(config.trustedOrigins));
   // JSON bodies are small; file uploads get their own, larger limit.
   const jsonLimit = bodyLimit({
@@ -236,7 +236,6 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   // Nothing answers a session without a confirmed authenticator and an accepted system-use notice.
   app.use('/api/v1/*', requireSecondFactorAndNotice(NOTICE.version));
   app.use('/api/v1/*', limitWrites);
-  app.use('/api/v1/*', etags);
   app.use('/api/*', refuseNul);
   app.route('/api/auth', authRoutes);
   const v1 = createRouter()

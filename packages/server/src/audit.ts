@@ -180,6 +180,14 @@ export function requestEntry(c: Context<AppEnv>, outcome: Outcome, details: Audi
  * more detail.
  */
 export const auditRequests: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // On SQLite every entry is chained as it is written: nothing is owed at the end, and no request
+  // scope is opened (an AsyncLocalStorage scope makes every promise of the process pay for async
+  // hooks from then on). On PostgreSQL a GET may write too (an identity provider's redirect back).
+  if (!c.get('services').db.dialect.ordersAfterCommit) {
+    await next();
+    await recordRequest(c);
+    return;
+  }
   // The request's events and audit entries are numbered and chained before it answers
   // (PostgreSQL: audit-outbox.ts), so whoever reads next sees them.
   const request = inWriteScope(async () => {

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   /** Largest accepted JSON body, in bytes. */
   JC_BODY_LIMIT: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(100 * 1024),
   JC_LOG_REQUESTS: z.enum(['true', 'false']).default('true'),
+  /** The shared first-page cache of community feeds (posts/page-cache.ts); `false` reads every page from the database. */
+  JC_PAGE_CACHE: z.enum(['true', 'false']).default('true'),
   /** The least severe log lines written (JSON lines on stdout); `silent` writes none. */
   JC_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** A bearer token that may read GET /metrics (Prometheus text); at least 16 characters. */
@@ -107,6 +109,8 @@ export interface ServerConfig {
   seed: 'demo' | 'none';
   bodyLimit: number;
   logRequests: boolean;
+  /** Community feeds' first pages come from a cache shared by their readers (posts/page-cache.ts). */
+  pageCache: boolean;
   logLevel: LogLevel;
   /** Who may read GET /metrics: neither a token nor an address configured turns it off (404). */
   metrics: { token: string | null; allow: AllowList | null };
@@ -301,6 +305,7 @@ export function loadConfig(
     seed: env.JC_SEED,
     bodyLimit: env.JC_BODY_LIMIT,
     logRequests: env.JC_LOG_REQUESTS === 'true',
+    pageCache: env.JC_PAGE_CACHE === 'true',
     logLevel: env.JC_LOG_LEVEL,
     metrics: { token: env.JC_METRICS_TOKEN ?? null, allow: configured(() => parseAllowList(env.JC_METRICS_ALLOW)) },
     eventRetentionHours: env.JC_EVENT_RETENTION_HOURS,

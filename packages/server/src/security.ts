@@ -150,11 +150,17 @@ const NUL = /\u0000|\\u0000/;
 export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
   let where: string | null = null;
   if (NUL.test(decodeURIComponentSafe(c.req.path))) where = 'path';
-  else if (NUL.test(decodeURIComponentSafe(new URL(c.req.url).search))) where = 'query';
+  else if (NUL.test(decodeURIComponentSafe(search(c.req.url)))) where = 'query';
   else if ((c.req.header('content-type') ?? '').includes('json') && NUL.test(await c.req.text())) where = 'body';
   if (where) throw new ApiError(400, 'INVALID_CHARACTERS', `Text may not contain NUL characters (found in the ${where}).`, { [where]: 'Contains a NUL character' });
   await next();
 };
+
+/** A URL's query string, `?` included (a request URL carries no fragment). */
+function search(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at);
+}
 
 function decodeURIComponentSafe(s: string): string {
   try {

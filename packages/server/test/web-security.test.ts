@@ -40,13 +40,29 @@ for (const backend of backends()) {
     });
 
     it('sends the security headers: CSP with frame-ancestors from the allow-list, nosniff, Referrer-Policy, HSTS', async () => {
-      const res = await t.app.request('https://jc.example.gov/api/v1/health', { headers: { origin: BASE_URL } });
+      // A page or file of the site (here its 404), as any document.
+      const res = await t.app.request('https://jc.example.gov/no-such-page', { headers: { origin: BASE_URL } });
       const csp = res.headers.get('content-security-policy') ?? '';
       assert.match(csp, /frame-ancestors 'self' http:\/\/portal\.example\.test:5173/);
       assert.match(csp, /default-src 'self'/);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
       assert.ok(res.headers.get('referrer-policy'));
       assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+      assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
+    });
+
+    it("gives the API's JSON answers a policy that allows nothing, framing included, with nosniff, Referrer-Policy and HSTS", async () => {
+      for (const [path, status] of [['/api/v1/health', 200], ['/api/v1/me', 401], ['/api/v1/no-such-route', 404]] as const) {
+        const res = await t.app.request(`https://jc.example.gov${path}`, { headers: { origin: BASE_URL } });
+        assert.equal(res.status, status, path);
+        assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'", path);
+        assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+        assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+        assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+        assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/, path);
+        assert.equal(res.headers.get('access-control-allow-origin'), BASE_URL, path);
+        assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/, path);
+      }
     });
 
     it('keeps the widget bundle loadable from any portal: CORS * and Cross-Origin-Resource-Policy: cross-origin', async () => {

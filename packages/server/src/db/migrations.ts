@@ -24,6 +24,7 @@ import * as m0019 from './migrations/0019_saml_providers.ts';
 import * as m0020 from './migrations/0020_federation_popup.ts';
 import * as m0021 from './migrations/0021_saml_name_ids.ts';
 import * as m0022 from './migrations/0022_file_chunks.ts';
+import * as m0023 from './migrations/0023_event_version_index.ts';
 import { log } from '../logger.ts';
 
 /**
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020_federation_popup': m0020,
   '0021_saml_name_ids': m0021,
   '0022_file_chunks': m0022,
+  '0023_event_version_index': m0023,
 };
 
 /**

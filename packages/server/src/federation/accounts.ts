@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { now } from '../db/database.ts';
+import { recordEvent } from '../events/events.ts';
 import type { Database, UserStatus } from '../db/schema.ts';
 import { INVISIBLE_FORMATTING } from '../http/display-name.ts';
 import { FederationError } from './oidc.ts';
@@ -88,7 +89,8 @@ export async function provision(trx: Kysely<Database>, idp: Idp, a: Assertion, n
   const link = await trx
     .selectFrom('federated_identity')
     .innerJoin('profile', 'profile.user_id', 'federated_identity.user_id')
-    .select(['federated_identity.user_id', 'profile.agency_id', 'profile.status', 'profile.locked_at'])
+    .innerJoin('user', 'user.id', 'federated_identity.user_id')
+    .select(['federated_identity.user_id', 'profile.agency_id', 'profile.status', 'profile.locked_at', 'user.name'])
     .where('federated_identity.idp_id', '=', idp.id)
     .where('federated_identity.federation_id', '=', a.federationId)
     .executeTakeFirst();
@@ -104,6 +106,10 @@ export async function provision(trx: Kysely<Database>, idp: Idp, a: Assertion, n
       .where('user_id', '=', link.user_id)
       .execute();
     await trx.updateTable('user').set({ name: a.name, updatedAt: at }).where('id', '=', link.user_id).execute();
+    // What others see of this officer changed (their posts' byline, their own widgets' account): said live,
+    // as an edit of the profile is (and it moves the version of every shared feed page: posts/page-cache.ts).
+    const fields = [...(link.name !== a.name ? ['name'] : []), ...(transfer ? ['agency'] : [])];
+    if (fields.length > 0) await recordEvent(trx, { type: 'profile.changed', userId: link.user_id, content: false, payload: { fields } });
     await trx.updateTable('federated_identity').set({ email: a.email, last_sign_in_at: at }).where('idp_id', '=', idp.id).where('federation_id', '=', a.federationId).execute();
     return { userId: link.user_id, status, provisioned: false, transferredFrom: transfer ? link.agency_id : null, agencyId: agency.id };
   }

@@ -10,6 +10,7 @@ import type { Scheduler } from '../schedule.ts';
 import type { CredentialCache } from './credentials.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { FeedPageCache } from '../posts/page-cache.ts';
 
 /*
  * What a request carries (Hono's environment): the server's services and
@@ -40,8 +41,17 @@ export interface Services {
   credentials: CredentialCache;
   /** The app's logger (JSON lines); a request logs through its child, `c.get('log')`. */
   log: Logger;
+  /** Community feeds' shared first pages (posts/page-cache.ts); null when JC_PAGE_CACHE=false. */
+  pageCache: FeedPageCache | null;
   /** What /metrics exposes; null when /metrics is off (nothing is recorded then). */
   metrics: Metrics | null;
+}
+
+/** How a request logs: the app's logger with the request id on every line (http/edge.ts makes the child only when a line is written). */
+export interface RequestLog {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
 }
 
 export interface AppEnv {
@@ -50,7 +60,7 @@ export interface AppEnv {
     /** This request's id: a short safe `X-Request-Id` it came with, or a new one; echoed in the answer's header and error body. */
     requestId: string;
     /** The app's logger with this request's id on every line. */
-    log: Logger;
+    log: RequestLog;
     user: SessionUser | null;
     sessionId: string | null;
     /** The signed-in user's account state (profile), read with the session. */

@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { log, type Logger } from '../logger.ts';
 import { routePattern } from './observe.ts';
+import type { RequestLog } from './env.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, unavailableReason } from '../db/unavailable.ts';
 
 /** The one error shape every JusticeConnect endpoint answers with. */
@@ -115,7 +116,7 @@ export function handleError(err: Error, c: Context) {
     const code = /malformed json/i.test(err.message) ? 'INVALID_JSON' : (STATUS_CODES[status] ?? 'ERROR');
     return errorResponse(c, status, code, err.message || code);
   }
-  const requestLog = (c.get('log' as never) as Logger | undefined) ?? log;
+  const requestLog: Pick<Logger, 'warn' | 'error'> | RequestLog = (c.get('log' as never) as RequestLog | undefined) ?? log;
   if (isDatabaseUnavailable(err)) {
     requestLog.warn({ reason: unavailableReason(err), method: c.req.method, route: routePattern(c, 503) }, 'database unavailable');
     return databaseUnavailable(c);

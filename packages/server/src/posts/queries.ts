@@ -80,37 +80,65 @@ export async function postPage(
     scope.communities ?? communityNames(db, page.map((r) => r.community_id)),
     postAttachments(db, page.flatMap((r) => (r.attachment_id ? [r.attachment_id] : []))),
   ]);
-  const { now } = options;
-  const items = page.map((r): PostView => {
+  const items = page.map((r) => {
     const reactions = { like: 0, thanks: 0, important: 0 };
     for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
-    const own = r.author_id === actor.userId;
-    const author = authors.get(r.author_id);
-    const community = communities.get(r.community_id);
-    const file = r.attachment_id ? attachments.get(r.attachment_id) : undefined;
-    return {
-      id: r.id,
-      communityId: r.community_id,
-      communitySlug: community?.slug ?? '',
-      communityName: community?.name ?? '',
-      type: r.type,
-      title: r.title,
-      body: r.body,
-      audience: r.audience,
-      author: { id: r.author_id, name: author?.name ?? '', agency: author?.agency ?? null },
-      createdAt: r.created_at,
-      editedAt: r.edited_at,
-      attachment: file ? { id: file.id, filename: file.filename, contentType: file.content_type, size: Number(file.size), url: `/api/v1/files/${file.id}` } : null,
-      reactions,
-      myReactions: counts.filter((m) => m.post_id === r.id && Number(m.mine) > 0).map((m) => m.kind),
-      commentCount: Number(r.comment_count),
-      canEdit: editPost(actor, r, now).allow,
-      canDelete: deletePost(actor, r, actor.siteAdmin || scope.moderatorOf.has(r.community_id)).allow,
-      clientId: own ? r.client_id : null,
-    };
+    // In the order the kinds are listed, whatever order the database grouped them in.
+    const mine = REACTION_KINDS.filter((k) => counts.some((m) => m.post_id === r.id && m.kind === k && Number(m.mine) > 0));
+    return postView(r, { reactions, author: authors.get(r.author_id), community: communities.get(r.community_id), attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined }, mine, actor, scope.moderatorOf, options.now);
   });
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+/** A post's row as the page queries read it. */
+export interface PostRow {
+  id: string;
+  community_id: string;
+  type: PostType;
+  audience: 'community' | 'followers';
+  title: string | null;
+  body: string;
+  author_id: string;
+  client_id: string | null;
+  comment_count: number | string;
+  attachment_id: string | null;
+  edited_at: string | null;
+  created_at: string;
+}
+
+/** What every reader of a post sees alike: its counts, its author, its community and its file. */
+export interface SharedParts {
+  reactions: Record<ReactionKind, number>;
+  author: { name: string; agency: string | null } | undefined;
+  community: { slug: string; name: string } | undefined;
+  attachment: { id: string; filename: string; content_type: string; size: number | string } | undefined;
+}
+
+/** A post as one reader sees it: the shared parts, with the reader's own reactions and rights. */
+export function postView(r: PostRow, shared: SharedParts, myReactions: ReactionKind[], actor: Actor, moderatorOf: Set<string>, now: Date): PostView {
+  const { author, community, attachment: file } = shared;
+  return {
+    id: r.id,
+    communityId: r.community_id,
+    communitySlug: community?.slug ?? '',
+    communityName: community?.name ?? '',
+    type: r.type,
+    title: r.title,
+    body: r.body,
+    audience: r.audience,
+    author: { id: r.author_id, name: author?.name ?? '', agency: author?.agency ?? null },
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    attachment: file ? { id: file.id, filename: file.filename, contentType: file.content_type, size: Number(file.size), url: `/api/v1/files/${file.id}` } : null,
+    reactions: { ...shared.reactions },
+    myReactions,
+    commentCount: Number(r.comment_count),
+    canEdit: editPost(actor, r, now).allow,
+    canDelete: deletePost(actor, r, actor.siteAdmin || moderatorOf.has(r.community_id)).allow,
+    // The author's own idempotency key (null for everyone else).
+    clientId: r.author_id === actor.userId ? r.client_id : null,
+  };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];
@@ -133,7 +161,7 @@ async function postReactions(db: Kysely<Database>, readerId: string, ids: string
 }
 
 /** The authors of a page: name and agency, one query for however many posts. */
-async function postAuthors(db: Kysely<Database>, ids: string[]): Promise<Map<string, { name: string; agency: string | null }>> {
+export async function postAuthors(db: Kysely<Database>, ids: string[]): Promise<Map<string, { name: string; agency: string | null }>> {
   const unique = distinct(ids);
   if (unique.length === 0) return new Map();
   const rows = await compiled(db, `post-authors:${unique.length}`, unique, (...userIds) =>
@@ -160,7 +188,7 @@ export async function communityNames(db: Kysely<Database>, ids: string[]): Promi
   return new Map(rows.map((r) => [r.id, { slug: r.slug, name: r.name }]));
 }
 
-async function postAttachments(db: Kysely<Database>, ids: string[]) {
+export async function postAttachments(db: Kysely<Database>, ids: string[]) {
   if (ids.length === 0) return new Map<string, never>();
   const rows = await db.selectFrom('attachment').select(['id', 'filename', 'content_type', 'size']).where('id', 'in', distinct(ids)).execute();
   return new Map(rows.map((r) => [r.id, r]));

@@ -27,6 +27,10 @@ export const posts = createRouter()
   .openapi(routes.communityPosts, async (c) => {
     const access = await authorizeRef(c, c.req.valid('param').ref, 'content.read');
     const q = c.req.valid('query');
+    const { pageCache, clock, db } = c.get('services');
+    // The first page, from the one its readers share (page-cache.ts), now that this reader may read here.
+    const cached = pageCache && !q.cursor ? await pageCache.firstPage(db.kysely, access.actor, access.community, contentRights(access).moderator, { limit: q.limit, type: q.type, now: clock.now() }) : null;
+    if (cached) return c.json(cached, 200);
     const page = await postPage(
       c.get('services').db.kysely,
       access.actor,

@@ -1,6 +1,7 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { sql, type Kysely } from 'kysely';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
+import { directReads } from '../db/database.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/context.ts';
 import { jsonContent } from '../http/openapi.ts';
@@ -22,6 +23,15 @@ const LiveSchema = z.object({ status: z.literal('ok'), version: z.string() }).op
 
 /** Whether the database answers `select 1` within `ms` (a server that hangs counts as not answering). */
 async function databaseAnswers(db: Kysely<any>, ms: number): Promise<boolean> {
+  // SQLite in this process answers at once or throws (no connection to lose, nothing to wait for).
+  const direct = directReads.get(db);
+  if (direct) {
+    try {
+      if (direct('select 1', [])) return true;
+    } catch {
+      return false;
+    }
+  }
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {

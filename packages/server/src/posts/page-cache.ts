@@ -1,0 +1,180 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../authz.ts';
+import { compiled } from '../db/compiled.ts';
+import type { Database, PostType } from '../db/schema.ts';
+import { encodeCursor } from '../http/cursor.ts';
+import { visibleToReader } from './audience.ts';
+import { postAttachments, postAuthors, postView, REACTION_KINDS, type PostRow, type PostView, type ReactionKind, type SharedParts } from './queries.ts';
+
+/*
+ * The first page of a community's feed, shared by its readers.
+ *
+ * Many officers open the same community's feed; each first page read the
+ * same posts, counts, authors and files again. Here one process keeps, per
+ * community (and type filter and page size), what every reader of that page
+ * sees alike, under the community's version: its latest event's delivery
+ * number (every change to a post, a reaction, a comment or the community
+ * records one, in the change's own transaction), with the latest profile
+ * change (an author's name). A reader's own parts are laid over it on every
+ * request: their reactions, their rights (edit, delete, their idempotency
+ * key), and which followers-only entries they may see.
+ *
+ * What it never does:
+ * - decide access. The route has already asked the authorization function
+ *   about this community for this request (a removed member, a suspended
+ *   account or an ended session is refused before the cache is asked);
+ * - cross an access boundary. An entry holds one community's posts and is
+ *   read only for a reader who may read inside that community; followers-only
+ *   entries are filtered per reader by the one audience rule (audience.ts),
+ *   and when that leaves the window short the page is read from the database;
+ * - serve a page older than its version. The version is read before the page
+ *   is built: a change committed in between makes the entry newer than its
+ *   version, and the next request rebuilds it.
+ *
+ * An agency renamed (which records no event) shows at most `ttlMs` late in a byline.
+ */
+
+/** Rows a cached window holds past the page: room for followers-only entries a reader may not see. */
+const SLACK = 10;
+
+interface Entry {
+  version: string;
+  builtAt: number;
+  rows: PostRow[];
+  shared: Map<string, SharedParts>;
+  /** The window holds every post of the feed (it ended before the window did). */
+  complete: boolean;
+}
+
+/** Which posts of `ids` the reader reacted to, and how. */
+async function readerReactions(db: Kysely<Database>, userId: string, ids: string[]): Promise<Map<string, ReactionKind[]>> {
+  const mine = new Map<string, ReactionKind[]>();
+  if (ids.length === 0) return mine;
+  const rows = await compiled(db, `reader-reactions:${ids.length}`, [userId, ...ids], (user, ...postIds) =>
+    db
+      .selectFrom('reaction')
+      .select(['post_id', 'kind'])
+      .where('user_id', '=', user)
+      .where('post_id', 'in', postIds as string[]),
+  );
+  for (const r of rows) mine.set(r.post_id, [...(mine.get(r.post_id) ?? []), r.kind]);
+  // In the order the kinds are listed (as `postPage` gives them).
+  for (const [id, kinds] of mine) mine.set(id, REACTION_KINDS.filter((k) => kinds.includes(k)));
+  return mine;
+}
+
+/** The community's version: its latest event's delivery number, and the latest profile change's. */
+async function versionOf(db: Kysely<Database>, communityId: string): Promise<string> {
+  const rows = await compiled(db, 'feed-version', [communityId], (id) =>
+    db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('event').select((e) => e.fn.max('seq').as('v')).where('community_id', '=', id).as('community'),
+        eb.selectFrom('event').select((e) => e.fn.max('seq').as('v')).where('type', '=', 'profile.changed').as('profiles'),
+      ]),
+  );
+  const row = rows[0] as { community: unknown; profiles: unknown } | undefined;
+  return `${row?.community ?? ''}:${row?.profiles ?? ''}`;
+}
+
+export class FeedPageCache {
+  readonly #entries = new Map<string, Entry>();
+  /** Counts since start, for the tests and the benchmark. */
+  readonly stats = { hits: 0, builds: 0, fallbacks: 0 };
+
+  constructor(
+    readonly ttlMs = 60_000,
+    readonly max = 1_000,
+  ) {}
+
+  /**
+   * The first page of `communityId`'s feed as `actor` sees it, or null when
+   * this reader's page cannot be told from the shared window (the caller
+   * reads it from the database then). Call only after the reader was
+   * authorized to read inside the community.
+   */
+  async firstPage(
+    db: Kysely<Database>,
+    actor: Actor,
+    community: { id: string; slug: string; name: string },
+    moderator: boolean,
+    options: { limit: number; type?: PostType; now: Date },
+  ): Promise<{ items: PostView[]; nextCursor: string | null } | null> {
+    const { limit, type, now } = options;
+    const key = `${community.id}\u0000${type ?? ''}\u0000${limit}`;
+    const version = await versionOf(db, community.id);
+    let entry = this.#entries.get(key);
+    if (!entry || entry.version !== version || Date.now() - entry.builtAt > this.ttlMs) {
+      entry = await this.#build(db, community.id, version, limit, type);
+      this.#entries.delete(key);
+      if (this.#entries.size >= this.max) this.#entries.delete(this.#entries.keys().next().value!);
+      this.#entries.set(key, entry);
+      this.stats.builds++;
+    } else {
+      this.stats.hits++;
+    }
+    // Followers-only entries: the one audience rule, for this reader, over the window's own authors.
+    const hidden = entry.rows.filter((r) => r.audience !== 'community' && r.author_id !== actor.userId);
+    let visible = entry.rows;
+    if (hidden.length > 0) {
+      const seen = await this.#followersVisible(db, actor.userId, hidden.map((r) => r.id));
+      visible = entry.rows.filter((r) => r.audience === 'community' || r.author_id === actor.userId || seen.has(r.id));
+    }
+    if (visible.length <= limit && !entry.complete) {
+      this.stats.fallbacks++;
+      return null;
+    }
+    const page = visible.slice(0, limit);
+    const mine = await readerReactions(db, actor.userId, page.map((r) => r.id));
+    const moderatorOf = new Set(moderator ? [community.id] : []);
+    const parts = { slug: community.slug, name: community.name };
+    const items = page.map((r) => postView(r, { ...entry.shared.get(r.id)!, community: parts }, mine.get(r.id) ?? [], actor, moderatorOf, now));
+    const last = page[page.length - 1];
+    return { items, nextCursor: visible.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+  }
+
+  /** Of these followers-only posts, the ones the reader may see (the audience rule, asked of the database). */
+  async #followersVisible(db: Kysely<Database>, userId: string, ids: string[]): Promise<Set<string>> {
+    const rows = await compiled(db, `followers-visible:${ids.length}`, [userId, ...ids], (user, ...postIds) =>
+      db
+        .selectFrom('post')
+        .select('post.id')
+        .where('post.id', 'in', postIds as string[])
+        .where((eb) => visibleToReader(eb, user)),
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async #build(db: Kysely<Database>, communityId: string, version: string, limit: number, type: PostType | undefined): Promise<Entry> {
+    const window = limit + 1 + SLACK;
+    const rows = (await compiled(db, `feed-window:${type ? 'type' : ''}`, [communityId, window, ...(type ? [type] : [])], (id, size, ...rest) => {
+      let q = db
+        .selectFrom('post')
+        .select(['post.id', 'post.community_id', 'post.type', 'post.audience', 'post.title', 'post.body', 'post.author_id', 'post.client_id', 'post.comment_count', 'post.attachment_id', 'post.edited_at', 'post.created_at'])
+        .where('post.deleted_at', 'is', null)
+        .where('post.community_id', '=', id);
+      if (type) q = q.where('post.type', '=', rest[0] as unknown as PostType);
+      return q.orderBy('post.created_at', 'desc').orderBy('post.id', 'desc').limit(size);
+    })) as PostRow[];
+    const ids = rows.map((r) => r.id);
+    const [counts, authors, attachments] = await Promise.all([
+      ids.length === 0
+        ? []
+        : compiled(db, `feed-counts:${ids.length}`, ids, (...postIds) =>
+            db
+              .selectFrom('reaction')
+              .select((eb) => ['post_id', 'kind', eb.fn.countAll<string | number>().as('n')])
+              .where('post_id', 'in', postIds as string[])
+              .groupBy(['post_id', 'kind']),
+          ),
+      postAuthors(db, rows.map((r) => r.author_id)),
+      postAttachments(db, rows.flatMap((r) => (r.attachment_id ? [r.attachment_id] : []))),
+    ]);
+    const shared = new Map<string, SharedParts>();
+    for (const r of rows) {
+      const reactions = { like: 0, thanks: 0, important: 0 };
+      for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
+      shared.set(r.id, { reactions, author: authors.get(r.author_id), community: undefined, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined });
+    }
+    return { version, builtAt: Date.now(), rows, shared, complete: rows.length < window };
+  }
+}
