@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createApp, type JusticeConnectApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import type { FeedPageCache } from '../src/posts/page-cache.ts';
+import { FeedPageCache } from '../src/posts/page-cache.ts';
 import { provision } from '../src/federation/accounts.ts';
 import { settleWrites } from '../src/audit-outbox.ts';
 import { findProvider, insertProvider, toIdp } from '../src/federation/queries.ts';
@@ -203,6 +203,27 @@ for (const backend of backends()) {
       await settleWrites(db);
       const page = await feed(t, reader, c.slug);
       assert.deepEqual([page.body.items[0].author.name, (await feed(plain, reader, c.slug)).body.items[0].author.name], ['Name After', 'Name After']);
+    });
+
+    it('keeps its text within its byte budget, the least recently read page out first', async () => {
+      const [owner] = await activeUsers(t, 'Budget Owner');
+      const a = await publicCommunityWithPost(owner, []);
+      const b = await publicCommunityWithPost(owner, []);
+      const long = 'x'.repeat(20_000);
+      for (const c of [a, b]) for (let i = 0; i < 3; i++) assert.equal((await api(t, owner, 'POST', `/communities/${c.slug}/posts`, { body: long })).status, 201);
+      const small = new FeedPageCache(60_000, 200_000);
+      const saved = t.services.pageCache;
+      t.services.pageCache = small;
+      try {
+        for (const c of [a, b, a]) assert.equal((await feed(t, owner, c.slug)).status, 200);
+        // Each page holds about 120 KB of text: the second pushed the first out, and reading the first again rebuilt it.
+        assert.deepEqual([small.stats.builds, small.stats.hits], [3, 0]);
+        assert.ok(small.bytes <= 200_000, `${small.bytes} bytes`);
+        assert.equal((await feed(t, owner, a.slug)).status, 200);
+        assert.deepEqual([small.stats.builds, small.stats.hits], [3, 1], 'the page read last stayed');
+      } finally {
+        t.services.pageCache = saved;
+      }
     });
 
     it('property: random posts, follows, reactions and memberships; every cached page equals the uncached one and crosses no boundary', async () => {

@@ -44,6 +44,8 @@ interface Entry {
   shared: Map<string, SharedParts>;
   /** The window holds every post of the feed (it ended before the window did). */
   complete: boolean;
+  /** About what its text holds (two bytes a character, and a little for each row's other fields). */
+  bytes: number;
 }
 
 /** Which posts of `ids` the reader reacted to, and how. */
@@ -81,10 +83,21 @@ export class FeedPageCache {
   /** Counts since start, for the tests and the benchmark. */
   readonly stats = { hits: 0, builds: 0, fallbacks: 0 };
 
+  #bytes = 0;
+
+  /**
+   * At most about `maxBytes` of posts' text (a post may hold 20,000 characters, and a reader may
+   * ask for pages of up to 100), least recently read out first.
+   */
   constructor(
     readonly ttlMs = 60_000,
-    readonly max = 1_000,
+    readonly maxBytes = 32 * 1024 * 1024,
   ) {}
+
+  /** Roughly what the entries' text holds, in bytes (for the tests). */
+  get bytes(): number {
+    return this.#bytes;
+  }
 
   /**
    * The first page of `communityId`'s feed as `actor` sees it, or null when
@@ -103,14 +116,25 @@ export class FeedPageCache {
     const key = `${community.id}\u0000${type ?? ''}\u0000${limit}`;
     const version = await versionOf(db, community.id);
     let entry = this.#entries.get(key);
-    if (!entry || entry.version !== version || Date.now() - entry.builtAt > this.ttlMs) {
-      entry = await this.#build(db, community.id, version, limit, type);
-      this.#entries.delete(key);
-      if (this.#entries.size >= this.max) this.#entries.delete(this.#entries.keys().next().value!);
-      this.#entries.set(key, entry);
+    // (Its age on the server's one clock, as every other decision's.)
+    if (!entry || entry.version !== version || now.getTime() - entry.builtAt > this.ttlMs) {
+      entry = await this.#build(db, community.id, version, limit, type, now);
       this.stats.builds++;
     } else {
       this.stats.hits++;
+    }
+    // Most recently read last (a Map keeps insertion order): the first ones are dropped past the budget.
+    const old = this.#entries.get(key);
+    if (old) {
+      this.#entries.delete(key);
+      this.#bytes -= old.bytes;
+    }
+    this.#entries.set(key, entry);
+    this.#bytes += entry.bytes;
+    for (const [k, e] of this.#entries) {
+      if (this.#bytes <= this.maxBytes || k === key) break;
+      this.#entries.delete(k);
+      this.#bytes -= e.bytes;
     }
     // Followers-only entries: the one audience rule, for this reader, over the window's own authors.
     const hidden = entry.rows.filter((r) => r.audience !== 'community' && r.author_id !== actor.userId);
@@ -144,7 +168,7 @@ export class FeedPageCache {
     return new Set(rows.map((r) => r.id));
   }
 
-  async #build(db: Kysely<Database>, communityId: string, version: string, limit: number, type: PostType | undefined): Promise<Entry> {
+  async #build(db: Kysely<Database>, communityId: string, version: string, limit: number, type: PostType | undefined, now: Date): Promise<Entry> {
     const window = limit + 1 + SLACK;
     const rows = (await compiled(db, `feed-window:${type ? 'type' : ''}`, [communityId, window, ...(type ? [type] : [])], (id, size, ...rest) => {
       let q = db
@@ -175,6 +199,7 @@ export class FeedPageCache {
       for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
       shared.set(r.id, { reactions, author: authors.get(r.author_id), community: undefined, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined });
     }
-    return { version, builtAt: Date.now(), rows, shared, complete: rows.length < window };
+    const bytes = rows.reduce((sum, r) => sum + 2 * (r.body.length + (r.title?.length ?? 0)) + 512, 0);
+    return { version, builtAt: now.getTime(), rows, shared, complete: rows.length < window, bytes };
   }
 }
