@@ -15,6 +15,7 @@
  *
  *   npm run bench:feed    (part of npm run bench)
  *   JC_BENCH_POSTS=100000 JC_BENCH_SECONDS=3 npm run bench:feed   (quicker)
+ *   JC_BENCH_RUNS=3 npm run bench:feed   (three runs, then each figure's spread)
  */
 import { sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -94,7 +95,11 @@ async function feedServer(kind: 'sqlite' | 'postgres', posts: number, pgUrl?: st
 const n = (x: number) => x.toLocaleString('en-US');
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
+/** Every figure of every run, by its line's label (JC_BENCH_RUNS > 1 prints their spread at the end). */
+const figures = new Map<string, { rps: number; ratio: number | null; p99: number }[]>();
+
 function line(label: string, r: LoadResult, bare?: number) {
+  figures.set(label, [...(figures.get(label) ?? []), { rps: r.rps, ratio: bare ? r.rps / bare : null, p99: r.p99 }]);
   const ratio = bare ? `  ratio to bare ${(r.rps / bare).toFixed(3)}` : '';
   console.log(`${label.padEnd(58)} ${r.rps.toFixed(0).padStart(6)} req/s${ratio}  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}${r.errors ? `  ERRORS ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`);
 }
@@ -119,6 +124,9 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
   try {
     const bare = await load(`${bareServer.urls[0]}/bare`, {}, CONNECTIONS, SECONDS);
     line('bare Hono route', bare);
+    // What the stack itself costs (bare.ts): the API's headers, then those and one SQLite statement.
+    line('floor: bare route with the API headers', await load(`${bareServer.urls[0]}/bare/headers`, {}, CONNECTIONS, SECONDS), bare.rps);
+    line('floor: and one prepared SQLite statement', await load(`${bareServer.urls[0]}/bare/sqlite`, {}, CONNECTIONS, SECONDS), bare.rps);
     const health = await load(`${big.proc.urls[0]}/api/v1/health`, {}, CONNECTIONS, SECONDS);
     line(`[${label}] GET /api/v1/health (no session)`, health, bare.rps);
     const atBig = await load(big.page, big.headers, CONNECTIONS, SECONDS);
@@ -180,12 +188,32 @@ async function quick(label: string, big: Awaited<ReturnType<typeof feedServer>>)
   }
 }
 
+/** JC_BENCH_RUNS=3: the whole benchmark three times (each run loads its own databases), then each figure's spread. */
+const RUNS = Number(process.env.JC_BENCH_RUNS ?? 1);
+
+function spread() {
+  const range = (xs: number[], f: (x: number) => string) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `${f(sorted[0]!)} to ${f(sorted[sorted.length - 1]!)} (median ${f(sorted[Math.floor(sorted.length / 2)]!)})`;
+  };
+  console.log(`# over ${RUNS} runs: each figure's lowest to highest`);
+  for (const [label, runs] of figures) {
+    const ratios = runs.flatMap((r) => (r.ratio === null ? [] : [r.ratio]));
+    const what = ratios.length > 0 ? `ratio ${range(ratios, (x) => x.toFixed(3))}` : `${range(runs.map((r) => r.rps), (x) => x.toFixed(0))} req/s`;
+    console.log(`${label.padEnd(58)} ${what}; p99 ${range(runs.map((r) => r.p99), ms)}`);
+  }
+}
+
 async function main() {
   console.log(`# feed: ${SECONDS} s a measurement, ${CONNECTIONS} connections (closed loop) from autocannon in its own process; each server its own process; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`);
-  await measure('sqlite');
   const pgUrl = process.env.JC_BENCH_DATABASE_URL ?? process.env.JC_TEST_DATABASE_URL;
-  if (pgUrl) await measure('postgres', pgUrl);
-  else console.log('PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
+  for (let run = 1; run <= RUNS; run++) {
+    if (RUNS > 1) console.log(`# run ${run} of ${RUNS}, ${new Date().toISOString()}`);
+    await measure('sqlite');
+    if (pgUrl) await measure('postgres', pgUrl);
+    else console.log('PostgreSQL: skipped (set JC_TEST_DATABASE_URL=postgres://…)');
+  }
+  if (RUNS > 1) spread();
   process.exit(0);
 }
 
