@@ -20,9 +20,9 @@ import { routePattern } from './observe.ts';
  * a plain header record, written with one `writeHead`) into a full Fetch
  * `Response` with a `Headers` list: that, with a middleware layer and a
  * logger child per concern, was more than the route itself on a health check.
- * Here the API's JSON answers are built once, with every header in one plain
- * record; anything else (files, the sign-in's forwarded answers, a stream)
- * gets the same headers set on it afterwards, as before.
+ * Here the API's JSON answers get every header in one plain record, written
+ * into the adapter's light answer; anything else (files, the sign-in's
+ * forwarded answers, a stream) gets the same headers set on it afterwards.
  */
 
 /** An incoming X-Request-Id is kept only when it is a short token of safe characters (it goes into logs and headers). */
@@ -88,11 +88,127 @@ export function etagMatches(header: string | undefined, tag: string): boolean {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
+/**
+ * @hono/node-server's light answer keeps `[status, body, headers]` under a
+ * private symbol until something reads it as a full Fetch Response, and
+ * writes it from there with one `writeHead`. Found once, on the first such
+ * answer (an answer made elsewhere, by Fetch itself in a test, has none).
+ */
+let lightKey: symbol | undefined;
+type LightParts = [number, unknown, Record<string, string | string[]> | Headers | undefined];
+
+function lightParts(res: Response): LightParts | undefined {
+  if (!lightKey) {
+    lightKey = Object.getOwnPropertySymbols(res).find((k) => k.description === 'cache' && Array.isArray((res as never)[k]));
+    if (!lightKey) return undefined;
+  }
+  const parts = (res as unknown as Record<symbol, LightParts | undefined>)[lightKey];
+  return Array.isArray(parts) && parts.length === 3 ? parts : undefined;
+}
+
 export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
   const { services, log, metrics, logRequests, security, exposed } = options;
   const allowed = new Set(options.allowedOrigins);
-  const apiRecord: HeaderRecord = Object.fromEntries(options.apiSecurity);
+  const probe = new Map(options.apiSecurity);
+  const need = (name: string): string => {
+    const value = probe.get(name);
+    if (value === undefined || probe.size !== 6) throw new Error(`edge: the API header set is not the six this record writes: ${[...probe.keys()].join(', ')}`);
+    return value;
+  };
+  const api = {
+    csp: need('content-security-policy'),
+    corp: need('cross-origin-resource-policy'),
+    referrer: need('referrer-policy'),
+    hsts: need('strict-transport-security'),
+    nosniff: need('x-content-type-options'),
+    frames: need('x-frame-options'),
+  };
   const exposedValue = exposed.join(',');
+
+  /**
+   * An API answer of JSON text, as the route made it (c.json, with whatever it set with c.header or
+   * c.status), rewritten in place: every header in one plain record, the ETag of a GET (a 304 when
+   * If-None-Match holds it), the body compressed when it is large and the client accepts it. True when
+   * done; false for anything else (a stream, a file, a forwarded answer), which `finish` handles.
+   *
+   * (Nothing here touches the request's Context: replacing `c.json` on it, as a wrapper per request,
+   * cost more than the whole bare route, since V8 then rebuilds the Context's shape for every request.)
+   */
+  function rewrite(c: Context<AppEnv>, parts: LightParts, requestId: string, origin: string | undefined): boolean {
+    const [status, body, own] = parts;
+    if (typeof body !== 'string') return false;
+    // What the route set (c.json's Content-Type; anything it set with c.header), apart.
+    let type: string | string[] | undefined;
+    let set: [string, string | string[]][] | null = null;
+    if (own instanceof Headers) {
+      for (const [k, v] of own) if (k === 'content-type') type = v;
+      else if (k !== 'set-cookie') (set ??= []).push([k, v]);
+      const cookies = own.getSetCookie();
+      if (cookies.length > 0) (set ??= []).push(['set-cookie', cookies]);
+    } else if (own) {
+      for (const k in own) {
+        const name = k.toLowerCase();
+        if (name === 'content-type') type = own[k];
+        else (set ??= []).push([name, own[k]!]);
+      }
+    }
+    if (typeof type !== 'string' || !JSON_TYPE.test(type)) return false;
+    // One literal of the same shape every time (V8 keeps such records fast: built key by key, from
+    // names it cannot foresee, the same record cost several times the whole header set's writing).
+    const h: HeaderRecord = {
+      'content-security-policy': api.csp,
+      'cross-origin-resource-policy': api.corp,
+      'referrer-policy': api.referrer,
+      'strict-transport-security': api.hsts,
+      'x-content-type-options': api.nosniff,
+      'x-frame-options': api.frames,
+      'x-request-id': requestId,
+      'content-type': type,
+      'access-control-expose-headers': exposedValue,
+      vary: 'Accept-Encoding, Origin',
+    };
+    if (set) for (const [k, v] of set) h[k] = v;
+    if (origin && allowed.has(origin)) h['access-control-allow-origin'] = origin;
+    const method = c.req.method;
+    const path = c.req.path;
+    // ETags for the API's JSON reads: a page that has not changed answers 304 with no body. The tag is a
+    // hash of exactly what would be sent, so it can never claim a stale page is current; answers stay
+    // `no-store` (criminal justice information is not kept in a browser's disk cache), so the widgets keep
+    // the last page in memory and ask with If-None-Match themselves.
+    let tag: string | null = null;
+    if (status === 200 && method === 'GET' && path.startsWith('/api/v1/') && !set) {
+      tag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+      h.etag = tag;
+      h['cache-control'] = 'no-store';
+      if (etagMatches(c.req.header('if-none-match'), tag)) {
+        const notModified: HeaderRecord = { ...h, vary: 'Origin' };
+        delete notModified['content-type'];
+        parts[0] = 304;
+        parts[1] = null;
+        parts[2] = notModified;
+        return true;
+      }
+    }
+    parts[2] = h;
+    // JSON answers of 1 KB or more, when successful (the audit log reads a refusal's code from its body),
+    // go out compressed with brotli or gzip as Accept-Encoding allows (not the live stream, not a HEAD);
+    // their ETag becomes weak.
+    if (status < 200 || status >= 300 || method === 'HEAD' || path === '/api/v1/events') return true;
+    const size = Buffer.byteLength(body);
+    if (size < JSON_COMPRESS_THRESHOLD) return true;
+    const coding = acceptedCodings(c.req.header('accept-encoding'))[0];
+    if (!coding) return true;
+    const data =
+      coding === 'br'
+        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: size } })
+        : gzipSync(body, { level: 6 });
+    h['content-encoding'] = coding;
+    h['content-length'] = String(data.byteLength);
+    if (tag) h.etag = `W/${tag}`;
+    parts[1] = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return true;
+  }
+
   return async (c, next) => {
     const start = performance.now();
     const sent = c.req.header('x-request-id');
@@ -100,92 +216,25 @@ export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('log', new LazyRequestLog(log, requestId));
     c.set('services', services);
-    const method = c.req.method;
-    const path = c.req.path;
-    const api = path.startsWith('/api/');
-    // CORS on an actual API request (a preflight is answered by Hono's cors in app.ts).
-    const cors = api && method !== 'OPTIONS';
-    const origin = cors ? c.req.header('origin') : undefined;
-    let fast: Response | null = null;
-    if (api) {
-      // The API's JSON answers, built here with every header at once.
-      const events = path === '/api/v1/events';
-      const tagged = method === 'GET' && path.startsWith('/api/v1/');
-      const compress = method !== 'HEAD' && !events;
-      const coding = compress ? acceptedCodings(c.req.header('accept-encoding'))[0] : undefined;
-      // What the route set with c.header() / c.status() before its answer (Hono keeps them private).
-      let status: number | undefined;
-      let prepared: HeaderRecord | null = null;
-      const header = c.header; // (Hono's methods are arrow functions bound to their context)
-      c.header = ((name: string, value?: string, opts?: { append?: boolean }) => {
-        if (!c.finalized) {
-          prepared ??= {};
-          const key = name.toLowerCase();
-          if (value === undefined) delete prepared[key];
-          else if (opts?.append && prepared[key] !== undefined) prepared[key] = key === 'set-cookie' ? [prepared[key]].flat().concat(value) : `${prepared[key]}, ${value}`;
-          else prepared[key] = value;
-        }
-        header(name, value, opts);
-      }) as typeof c.header;
-      const setStatus = c.status;
-      c.status = ((s: Parameters<typeof c.status>[0]) => {
-        status = s;
-        setStatus(s);
-      }) as typeof c.status;
-      const body = c.body as (...args: unknown[]) => Response;
-
-      const send = (text: string, arg: unknown, extra: HeaderRecord | undefined): Response => {
-        const code = typeof arg === 'number' ? arg : arg === undefined ? (status ?? 200) : null;
-        // A ResponseInit (rare): Hono builds that one.
-        if (code === null) return body(text, arg, extra);
-        const h: HeaderRecord = { ...apiRecord, 'x-request-id': requestId };
-        if (prepared) Object.assign(h, prepared);
-        if (extra) for (const k in extra) h[k.toLowerCase()] = extra[k]!;
-        h['content-type'] ??= 'application/json';
-        if (cors) {
-          if (origin && allowed.has(origin)) h['access-control-allow-origin'] = origin;
-          h['access-control-expose-headers'] = exposedValue;
-        }
-        // ETags for the API's JSON reads: a page that has not changed answers 304 with no body. The tag is
-        // a hash of exactly what would be sent, so it can never claim a stale page is current; answers stay
-        // `no-store` (criminal justice information is not kept in a browser's disk cache), so the widgets keep
-        // the last page in memory and ask with If-None-Match themselves.
-        let tag: string | null = null;
-        if (tagged && code === 200 && extra === undefined) {
-          tag = `"${createHash('sha1').update(text).digest('base64url')}"`;
-          h.etag = tag;
-          h['cache-control'] = 'no-store';
-          if (etagMatches(c.req.header('if-none-match'), tag)) {
-            delete h['content-type'];
-            if (cors) h.vary = 'Origin';
-            return (fast = new Response(null, { status: 304, headers: h }));
-          }
-        }
-        h.vary = cors ? 'Accept-Encoding, Origin' : 'Accept-Encoding';
-        const size = Buffer.byteLength(text);
-        // JSON answers of 1 KB or more, when successful (the audit log reads a refusal's code from its body),
-        // go out compressed with brotli or gzip as Accept-Encoding allows; their ETag becomes weak.
-        if (!coding || size < JSON_COMPRESS_THRESHOLD || code < 200 || code >= 300) return (fast = new Response(text, { status: code, headers: h }));
-        const data =
-          coding === 'br'
-            ? brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: size } })
-            : gzipSync(text, { level: 6 });
-        h['content-encoding'] = coding;
-        h['content-length'] = String(data.byteLength);
-        if (tag) h.etag = `W/${tag}`;
-        return (fast = new Response(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), { status: code, headers: h }));
-      };
-      if (compress || tagged) {
-        c.json = ((object: unknown, arg?: unknown, extra?: HeaderRecord) => send(JSON.stringify(object), arg, extra)) as typeof c.json;
-        c.body = ((data: unknown, arg?: unknown, extra?: HeaderRecord) => {
-          const type = extra && Object.entries(extra).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-          if (typeof data === 'string' && typeof type === 'string' && JSON_TYPE.test(type)) return send(data, arg, extra);
-          return body(data, arg, extra);
-        }) as typeof c.body;
-      }
-    }
     await next();
-    if (c.res !== fast) finish(c, requestId, cors, origin);
+    const method = c.req.method;
+    // CORS on an actual API request (a preflight is answered by Hono's cors in app.ts).
+    const cors = method !== 'OPTIONS' && c.req.path.startsWith('/api/');
+    const origin = cors ? c.req.header('origin') : undefined;
+    const parts = cors ? lightParts(c.res) : undefined;
+    if (parts) {
+      if (!rewrite(c, parts, requestId, origin)) finish(c, requestId, cors, origin);
+    } else if (cors && JSON_TYPE.test(c.res.headers.get('content-type') ?? '')) {
+      // A full Fetch answer of JSON (under another adapter, or app.request in the tests): the same, rebuilt.
+      const res = c.res;
+      const rebuilt: LightParts = [res.status, await res.text(), res.headers];
+      rewrite(c, rebuilt, requestId, origin);
+      const pairs: [string, string][] = [];
+      for (const [k, v] of Object.entries(rebuilt[2] as HeaderRecord)) for (const one of [v].flat()) pairs.push([k, one]);
+      c.res = new Response(rebuilt[1] as ConstructorParameters<typeof Response>[0], { status: rebuilt[0], headers: pairs });
+    } else {
+      finish(c, requestId, cors, origin);
+    }
     if (!metrics && !logRequests) return;
     const seconds = (performance.now() - start) / 1000;
     const code = c.res.status;
@@ -193,7 +242,6 @@ export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
     metrics?.request(method, route, code, seconds);
     if (logRequests) c.get('log').info({ method, route, status: code, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
   };
-
   /** Any other answer (files, forwarded sign-in answers, streams, preflights): the same headers, set on it. */
   function finish(c: Context<AppEnv>, requestId: string, cors: boolean, origin: string | undefined) {
     let headers: Headers;

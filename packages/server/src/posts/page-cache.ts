@@ -4,7 +4,7 @@ import { compiled } from '../db/compiled.ts';
 import type { Database, PostType } from '../db/schema.ts';
 import { encodeCursor } from '../http/cursor.ts';
 import { visibleToReader } from './audience.ts';
-import { postAttachments, postAuthors, postView, REACTION_KINDS, type PostRow, type PostView, type ReactionKind, type SharedParts } from './queries.ts';
+import { postAttachments, postAuthors, readerParts, REACTION_KINDS, sharedView, type PostRow, type ReactionKind, type SharedParts } from './queries.ts';
 
 /*
  * The first page of a community's feed, shared by its readers.
@@ -41,7 +41,8 @@ interface Entry {
   version: string;
   builtAt: number;
   rows: PostRow[];
-  shared: Map<string, SharedParts>;
+  /** Each post's view as every reader sees it, as JSON text without its closing brace. */
+  shared: Map<string, string>;
   /** The window holds every post of the feed (it ended before the window did). */
   complete: boolean;
   /** About what its text holds (two bytes a character, and a little for each row's other fields). */
@@ -100,7 +101,8 @@ export class FeedPageCache {
   }
 
   /**
-   * The first page of `communityId`'s feed as `actor` sees it, or null when
+   * The first page of `communityId`'s feed as `actor` sees it, as its JSON
+   * text (`{ items, nextCursor }`, each item a PostView), or null when
    * this reader's page cannot be told from the shared window (the caller
    * reads it from the database then). Call only after the reader was
    * authorized to read inside the community.
@@ -111,14 +113,14 @@ export class FeedPageCache {
     community: { id: string; slug: string; name: string },
     moderator: boolean,
     options: { limit: number; type?: PostType; now: Date },
-  ): Promise<{ items: PostView[]; nextCursor: string | null } | null> {
+  ): Promise<string | null> {
     const { limit, type, now } = options;
     const key = `${community.id}\u0000${type ?? ''}\u0000${limit}`;
     const version = await versionOf(db, community.id);
     let entry = this.#entries.get(key);
     // (Its age on the server's one clock, as every other decision's.)
     if (!entry || entry.version !== version || now.getTime() - entry.builtAt > this.ttlMs) {
-      entry = await this.#build(db, community.id, version, limit, type, now);
+      entry = await this.#build(db, community, version, limit, type, now);
       this.stats.builds++;
     } else {
       this.stats.hits++;
@@ -150,10 +152,14 @@ export class FeedPageCache {
     const page = visible.slice(0, limit);
     const mine = await readerReactions(db, actor.userId, page.map((r) => r.id));
     const moderatorOf = new Set(moderator ? [community.id] : []);
-    const parts = { slug: community.slug, name: community.name };
-    const items = page.map((r) => postView(r, { ...entry.shared.get(r.id)!, community: parts }, mine.get(r.id) ?? [], actor, moderatorOf, now));
+    // The shared text of each post, with this reader's parts after it (JSON is the same whatever the key order).
+    const items = page.map((r) => {
+      const own = readerParts(r, mine.get(r.id) ?? [], actor, moderatorOf, now);
+      return `${entry.shared.get(r.id)!},"myReactions":${JSON.stringify(own.myReactions)},"canEdit":${own.canEdit},"canDelete":${own.canDelete},"clientId":${JSON.stringify(own.clientId)}}`;
+    });
     const last = page[page.length - 1];
-    return { items, nextCursor: visible.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+    const nextCursor = visible.length > limit && last ? encodeCursor(last.created_at, last.id) : null;
+    return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
   /** Of these followers-only posts, the ones the reader may see (the audience rule, asked of the database). */
@@ -168,7 +174,8 @@ export class FeedPageCache {
     return new Set(rows.map((r) => r.id));
   }
 
-  async #build(db: Kysely<Database>, communityId: string, version: string, limit: number, type: PostType | undefined, now: Date): Promise<Entry> {
+  async #build(db: Kysely<Database>, community: { id: string; slug: string; name: string }, version: string, limit: number, type: PostType | undefined, now: Date): Promise<Entry> {
+    const communityId = community.id;
     const window = limit + 1 + SLACK;
     const rows = (await compiled(db, `feed-window:${type ? 'type' : ''}`, [communityId, window, ...(type ? [type] : [])], (id, size, ...rest) => {
       let q = db
@@ -193,11 +200,14 @@ export class FeedPageCache {
       postAuthors(db, rows.map((r) => r.author_id)),
       postAttachments(db, rows.flatMap((r) => (r.attachment_id ? [r.attachment_id] : []))),
     ]);
-    const shared = new Map<string, SharedParts>();
+    // (The community's name and slug are part of its version: a rename records an event.)
+    const names = { slug: community.slug, name: community.name };
+    const shared = new Map<string, string>();
     for (const r of rows) {
       const reactions = { like: 0, thanks: 0, important: 0 };
       for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
-      shared.set(r.id, { reactions, author: authors.get(r.author_id), community: undefined, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined });
+      const parts: SharedParts = { reactions, author: authors.get(r.author_id), community: names, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined };
+      shared.set(r.id, JSON.stringify(sharedView(r, parts)).slice(0, -1));
     }
     const bytes = rows.reduce((sum, r) => sum + 2 * (r.body.length + (r.title?.length ?? 0)) + 512, 0);
     return { version, builtAt: now.getTime(), rows, shared, complete: rows.length < window, bytes };

@@ -115,8 +115,11 @@ export interface SharedParts {
   attachment: { id: string; filename: string; content_type: string; size: number | string } | undefined;
 }
 
-/** A post as one reader sees it: the shared parts, with the reader's own reactions and rights. */
-export function postView(r: PostRow, shared: SharedParts, myReactions: ReactionKind[], actor: Actor, moderatorOf: Set<string>, now: Date): PostView {
+/** What a post's view holds for one reader alone. */
+export type ReaderParts = Pick<PostView, 'myReactions' | 'canEdit' | 'canDelete' | 'clientId'>;
+
+/** A post as every reader sees it alike. */
+export function sharedView(r: PostRow, shared: SharedParts): Omit<PostView, keyof ReaderParts> {
   const { author, community, attachment: file } = shared;
   return {
     id: r.id,
@@ -132,13 +135,24 @@ export function postView(r: PostRow, shared: SharedParts, myReactions: ReactionK
     editedAt: r.edited_at,
     attachment: file ? { id: file.id, filename: file.filename, contentType: file.content_type, size: Number(file.size), url: `/api/v1/files/${file.id}` } : null,
     reactions: { ...shared.reactions },
-    myReactions,
     commentCount: Number(r.comment_count),
+  };
+}
+
+/** A post's parts for one reader: their own reactions, their rights, and their own idempotency key. */
+export function readerParts(r: PostRow, myReactions: ReactionKind[], actor: Actor, moderatorOf: Set<string>, now: Date): ReaderParts {
+  return {
+    myReactions,
     canEdit: editPost(actor, r, now).allow,
     canDelete: deletePost(actor, r, actor.siteAdmin || moderatorOf.has(r.community_id)).allow,
     // The author's own idempotency key (null for everyone else).
     clientId: r.author_id === actor.userId ? r.client_id : null,
   };
+}
+
+/** A post as one reader sees it: the shared parts, with the reader's own reactions and rights. */
+export function postView(r: PostRow, shared: SharedParts, myReactions: ReactionKind[], actor: Actor, moderatorOf: Set<string>, now: Date): PostView {
+  return { ...sharedView(r, shared), ...readerParts(r, myReactions, actor, moderatorOf, now) };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];
