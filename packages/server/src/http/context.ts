@@ -60,17 +60,20 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
   c.set('noticeVersion', null);
   const headers = c.req.raw.headers;
   const key = credentialKey(headers);
-  let sessionId = key ? credentials.get(key) : undefined;
+  // No session cookie and no bearer token: nothing better-auth could find a session by (its answer
+  // would be null), so it is not asked (a signed-out request cost a whole better-auth call).
+  if (!key) return signedOut(c);
+  let sessionId = credentials.get(key);
   if (!sessionId) {
     const session = await auth.api.getSession({ headers });
     if (!session) return signedOut(c);
     sessionId = session.session.id;
-    if (key) credentials.set(key, sessionId);
+    credentials.set(key, sessionId);
   }
   const row = await sessionState(db.kysely, sessionId);
   // Gone (signed out, locked, removed) or past better-auth's own expiry (which better-auth sets on the real clock): signed out.
   if (!row || new Date(row.expiresAt).getTime() <= Date.now()) {
-    if (key) credentials.delete(key);
+    credentials.delete(key);
     return signedOut(c);
   }
   const now = clock.now().getTime();
@@ -91,7 +94,7 @@ export async function currentUser(c: Context<AppEnv>): Promise<SessionUser | nul
   if (ended) {
     await db.kysely.deleteFrom('session').where('id', '=', id).execute();
     await db.kysely.deleteFrom('session_activity').where('session_id', '=', id).execute();
-    if (key) credentials.delete(key);
+    credentials.delete(key);
     return signedOut(c, ended);
   }
   const at = new Date(now).toISOString();

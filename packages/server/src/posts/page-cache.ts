@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../authz.ts';
 import { compiled } from '../db/compiled.ts';
 import type { Database, PostType } from '../db/schema.ts';
@@ -51,8 +51,7 @@ interface Entry {
 
 /** Which posts of `ids` the reader reacted to, and how. */
 async function readerReactions(db: Kysely<Database>, userId: string, ids: string[]): Promise<Map<string, ReactionKind[]>> {
-  const mine = new Map<string, ReactionKind[]>();
-  if (ids.length === 0) return mine;
+  if (ids.length === 0) return new Map();
   const rows = await compiled(db, `reader-reactions:${ids.length}`, [userId, ...ids], (user, ...postIds) =>
     db
       .selectFrom('reaction')
@@ -60,23 +59,36 @@ async function readerReactions(db: Kysely<Database>, userId: string, ids: string
       .where('user_id', '=', user)
       .where('post_id', 'in', postIds as string[]),
   );
-  for (const r of rows) mine.set(r.post_id, [...(mine.get(r.post_id) ?? []), r.kind]);
-  // In the order the kinds are listed (as `postPage` gives them).
-  for (const [id, kinds] of mine) mine.set(id, REACTION_KINDS.filter((k) => kinds.includes(k)));
-  return mine;
+  return grouped(rows);
 }
 
-/** The community's version: its latest event's delivery number, and the latest profile change's. */
+/** The version as one text (both databases): the community's latest event's delivery number, and the latest profile change's. */
+const versionText = (id: string) =>
+  sql<string>`coalesce(cast((select max(seq) from event where community_id = ${id}) as text), '') || ':' || coalesce(cast((select max(seq) from event where type = 'profile.changed') as text), '')`;
+
+/** The community's version (an empty window's: there is nobody's reaction to read with it). */
 async function versionOf(db: Kysely<Database>, communityId: string): Promise<string> {
-  const rows = await compiled(db, 'feed-version', [communityId], (id) =>
+  const rows = await compiled(db, 'feed-version', [communityId], (id) => db.selectNoFrom(versionText(id).as('version')));
+  return String(rows[0]?.version ?? '');
+}
+
+/** The version and the reader's reactions on the posts of a window, in one statement (the version as a row of its own). */
+async function versionAndReactions(db: Kysely<Database>, communityId: string, userId: string, ids: string[]): Promise<{ version: string; mine: Map<string, ReactionKind[]> }> {
+  const rows = await compiled(db, `feed-version-reactions:${ids.length}`, [communityId, userId, ...ids], (id, user, ...postIds) =>
     db
-      .selectNoFrom((eb) => [
-        eb.selectFrom('event').select((e) => e.fn.max('seq').as('v')).where('community_id', '=', id).as('community'),
-        eb.selectFrom('event').select((e) => e.fn.max('seq').as('v')).where('type', '=', 'profile.changed').as('profiles'),
-      ]),
+      .selectNoFrom([sql<string>`'~version'`.as('post_id'), versionText(id).as('kind')])
+      .unionAll(db.selectFrom('reaction').select(['post_id', 'kind']).where('user_id', '=', user).where('post_id', 'in', postIds as string[])),
   );
-  const row = rows[0] as { community: unknown; profiles: unknown } | undefined;
-  return `${row?.community ?? ''}:${row?.profiles ?? ''}`;
+  const version = rows.find((r) => r.post_id === '~version');
+  return { version: String(version?.kind ?? ''), mine: grouped(rows.filter((r) => r !== version) as { post_id: string; kind: ReactionKind }[]) };
+}
+
+/** Reactions by post, each post's kinds in the order the kinds are listed (as `postPage` gives them). */
+function grouped(rows: { post_id: string; kind: ReactionKind }[]): Map<string, ReactionKind[]> {
+  const mine = new Map<string, ReactionKind[]>();
+  for (const r of rows) mine.set(r.post_id, [...(mine.get(r.post_id) ?? []), r.kind]);
+  for (const [id, kinds] of mine) mine.set(id, REACTION_KINDS.filter((k) => kinds.includes(k)));
+  return mine;
 }
 
 export class FeedPageCache {
@@ -116,10 +128,15 @@ export class FeedPageCache {
   ): Promise<string | null> {
     const { limit, type, now } = options;
     const key = `${community.id}\u0000${type ?? ''}\u0000${limit}`;
-    const version = await versionOf(db, community.id);
     let entry = this.#entries.get(key);
+    // With an entry, its version is read with this reader's reactions on its posts, in one statement.
+    let mine: Map<string, ReactionKind[]> | undefined;
+    let version: string;
+    if (entry && entry.rows.length > 0) ({ version, mine } = await versionAndReactions(db, community.id, actor.userId, entry.rows.map((r) => r.id)));
+    else version = await versionOf(db, community.id);
     // (Its age on the server's one clock, as every other decision's.)
     if (!entry || entry.version !== version || now.getTime() - entry.builtAt > this.ttlMs) {
+      mine = undefined;
       entry = await this.#build(db, community, version, limit, type, now);
       this.stats.builds++;
     } else {
@@ -150,7 +167,7 @@ export class FeedPageCache {
       return null;
     }
     const page = visible.slice(0, limit);
-    const mine = await readerReactions(db, actor.userId, page.map((r) => r.id));
+    mine ??= await readerReactions(db, actor.userId, page.map((r) => r.id));
     const moderatorOf = new Set(moderator ? [community.id] : []);
     // The shared text of each post, with this reader's parts after it (JSON is the same whatever the key order).
     const items = page.map((r) => {
