@@ -191,6 +191,10 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     return metrics.answer(c);
   });
 
+  // Health, liveness and readiness come before the API's middleware, none of which applies to them: no
+  // session, no body, no input, nothing to forge or audit (a load balancer asks many times a second).
+  app.route('/api/v1/health', health);
+
   app.use('/widgets/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'] }));
   // Preflights: Hono's cors. An actual request's CORS headers are set with its answer (http/edge.ts).
   const preflight = cors({
@@ -239,7 +243,6 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
   app.use('/api/*', refuseNul);
   app.route('/api/auth', authRoutes);
   const v1 = createRouter()
-    .route('/health', health)
     .route('/notice', notice)
     .route('/session', session)
     .route('/me', me)
