@@ -4,7 +4,7 @@ import { compiled } from '../db/compiled.ts';
 import type { Database, PostType } from '../db/schema.ts';
 import { encodeCursor } from '../http/cursor.ts';
 import { visibleToReader } from './audience.ts';
-import { postAttachments, postAuthors, readerParts, REACTION_KINDS, sharedView, type PostRow, type ReactionKind, type SharedParts } from './queries.ts';
+import { POST_COLUMNS, postAttachments, postAuthors, reactionCounts, readerParts, REACTION_KINDS, sharedView, type PostRow, type ReactionKind, type SharedParts } from './queries.ts';
 
 /*
  * The first page of a community's feed, shared by its readers.
@@ -197,7 +197,7 @@ export class FeedPageCache {
     const rows = (await compiled(db, `feed-window:${type ? 'type' : ''}`, [communityId, window, ...(type ? [type] : [])], (id, size, ...rest) => {
       let q = db
         .selectFrom('post')
-        .select(['post.id', 'post.community_id', 'post.type', 'post.audience', 'post.title', 'post.body', 'post.author_id', 'post.client_id', 'post.comment_count', 'post.attachment_id', 'post.edited_at', 'post.created_at'])
+        .select(POST_COLUMNS)
         .where('post.deleted_at', 'is', null)
         .where('post.community_id', '=', id);
       if (type) q = q.where('post.type', '=', rest[0] as unknown as PostType);
@@ -221,9 +221,7 @@ export class FeedPageCache {
     const names = { slug: community.slug, name: community.name };
     const shared = new Map<string, string>();
     for (const r of rows) {
-      const reactions = { like: 0, thanks: 0, important: 0 };
-      for (const c of counts) if (c.post_id === r.id) reactions[c.kind] = Number(c.n);
-      const parts: SharedParts = { reactions, author: authors.get(r.author_id), community: names, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined };
+      const parts: SharedParts = { reactions: reactionCounts(counts, r.id), author: authors.get(r.author_id), community: names, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined };
       shared.set(r.id, JSON.stringify(sharedView(r, parts)).slice(0, -1));
     }
     const bytes = rows.reduce((sum, r) => sum + 2 * (r.body.length + (r.title?.length ?? 0)) + 512, 0);

@@ -57,7 +57,7 @@ export async function postPage(
     const communities = values.splice(0, communityIds.length);
     let q = db
       .selectFrom('post')
-      .select(['post.id', 'post.community_id', 'post.type', 'post.audience', 'post.title', 'post.body', 'post.author_id', 'post.client_id', 'post.comment_count', 'post.attachment_id', 'post.edited_at', 'post.created_at'])
+      .select(POST_COLUMNS)
       .where('post.deleted_at', 'is', null)
       // Followers-only entries: the one audience rule (audience.ts).
       .where((eb) => visibleToReader(eb, userId));
@@ -89,6 +89,16 @@ export async function postPage(
   });
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+/** The columns of a post's row (`PostRow`) that the page queries read. */
+export const POST_COLUMNS = ['post.id', 'post.community_id', 'post.type', 'post.audience', 'post.title', 'post.body', 'post.author_id', 'post.client_id', 'post.comment_count', 'post.attachment_id', 'post.edited_at', 'post.created_at'] as const;
+
+/** One post's reaction counts by kind, from the rows of a counts query (post, kind, n). */
+export function reactionCounts(counts: readonly { post_id: string; kind: ReactionKind; n: string | number }[], postId: string): Record<ReactionKind, number> {
+  const reactions = { like: 0, thanks: 0, important: 0 };
+  for (const c of counts) if (c.post_id === postId) reactions[c.kind] = Number(c.n);
+  return reactions;
 }
 
 /** A post's row as the page queries read it. */
