@@ -7,6 +7,7 @@
  *   JC_BENCH_QUICK=1 JC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/jc-prof" npm run bench:feed
  *   node --import tsx bench/profile-summary.ts /tmp/jc-prof      (the largest profile: the feed's server)
  *   node --import tsx bench/profile-summary.ts FILE.cpuprofile
+ *   TOP=40 node --import tsx bench/profile-summary.ts DIR      (the 40 functions with the most self time)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -66,4 +67,4 @@ const pct = (t: number) => `${((100 * t) / busy).toFixed(1).padStart(5)}%`;
 console.log(`# ${path.basename(file)}: ${(busy / 1e6).toFixed(2)} s busy (idle and start-up left out)`);
 for (const [part, t] of [...totals].sort((a, b) => b[1] - a[1])) if (part !== 'idle' && !part.startsWith('loading')) console.log(`${pct(t)}  ${part}`);
 console.log('# the 15 functions with the most self time');
-for (const [name, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${pct(t)}  ${name}`);
+for (const [name, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 15))) console.log(`${pct(t)}  ${name}`);

@@ -25,6 +25,20 @@ for (const backend of backends()) {
       // (Readiness with the database down, and liveness meanwhile: test/chaos.test.ts.)
     });
 
+    it("answers probes as the API's JSON with its headers, but no ETag (nothing revalidates a probe)", async () => {
+      for (const path of ['/api/v1/health', '/api/v1/health/ready', '/api/v1/health/live']) {
+        const res = await t.app.request(path);
+        assert.equal(res.status, 200, path);
+        assert.match(res.headers.get('content-type') ?? '', /^application\/json/, path);
+        assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+        assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/, path);
+        assert.equal(res.headers.get('etag'), null, path);
+        const body = (await res.json()) as { status: string; version: string };
+        assert.equal(body.status, 'ok', path);
+        assert.match(body.version, /^\d+\.\d+\.\d+$/, path);
+      }
+    });
+
     it('answers unknown paths with the shared 404 shape', async () => {
       const res = await call(t, 'GET', '/api/v1/nothing-here');
       assert.equal(res.status, 404);

@@ -73,6 +73,11 @@ export interface EdgeOptions {
   allowedOrigins: string[];
   /** Headers a cross-origin page may read from an API answer. */
   exposed: string[];
+  /**
+   * Paths under which a read gets no ETag: the health probes, read by load balancers that never
+   * revalidate, many times a second, for a body smaller than the tag's own header.
+   */
+  untagged: string[];
 }
 
 type HeaderRecord = Record<string, string | string[]>;
@@ -107,7 +112,7 @@ function lightParts(res: Response): LightParts | undefined {
 }
 
 export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
-  const { services, log, metrics, logRequests, security, exposed } = options;
+  const { services, log, metrics, logRequests, security, exposed, untagged } = options;
   const allowed = new Set(options.allowedOrigins);
   const probe = new Map(options.apiSecurity);
   const need = (name: string): string => {
@@ -176,7 +181,7 @@ export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
     // `no-store` (criminal justice information is not kept in a browser's disk cache), so the widgets keep
     // the last page in memory and ask with If-None-Match themselves.
     let tag: string | null = null;
-    if (status === 200 && method === 'GET' && path.startsWith('/api/v1/') && !set) {
+    if (status === 200 && method === 'GET' && path.startsWith('/api/v1/') && !set && !untagged.some((p) => path.startsWith(p))) {
       tag = `"${createHash('sha1').update(body).digest('base64url')}"`;
       h.etag = tag;
       h['cache-control'] = 'no-store';
