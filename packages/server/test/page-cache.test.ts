@@ -248,6 +248,8 @@ for (const backend of backends()) {
       const expect = (res: CallResult, status: number, what: string) => assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
       const start = stats();
       let reads = 0;
+      /** Each cached page's tag, with the text it named. */
+      const texts = new Map<string, string>();
 
       /** The same page read by one to three users: the first may build the entry, the others share it. */
       async function read(first: User, c: (typeof communities)[number]) {
@@ -271,6 +273,13 @@ for (const backend of backends()) {
         }
         expect(cached, 200, 'a reader of the feed');
         reads += 1;
+        // Its tag names this text and no other, ever; asked again unchanged, it is a 304.
+        const tag = cached.headers.get('etag')!;
+        assert.match(tag, /^"[A-Za-z0-9_-]{27}"$/);
+        const text = JSON.stringify(cached.body);
+        assert.equal(texts.get(tag) ?? text, text, `the tag ${tag} named another page before`);
+        texts.set(tag, text);
+        if (reads % 3 === 0) assert.equal((await call(t, 'GET', `/api/v1/communities/${c.slug}/posts${query}`, { cookie: u.cookie, headers: { 'if-none-match': tag } })).status, 304, 'unchanged: 304');
         for (const item of (cached.body as Page).items) {
           const p = posts.find((x) => x.id === item.id);
           assert.ok(p && !p.deleted, `${item.id} is a live post`);

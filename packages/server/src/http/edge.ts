@@ -179,10 +179,11 @@ export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
     // ETags for the API's JSON reads: a page that has not changed answers 304 with no body. The tag is a
     // hash of exactly what would be sent, so it can never claim a stale page is current; answers stay
     // `no-store` (criminal justice information is not kept in a browser's disk cache), so the widgets keep
-    // the last page in memory and ask with If-None-Match themselves.
+    // the last page in memory and ask with If-None-Match themselves. (A route that knows what its text is
+    // made of names the tag itself, as strong: the feed's cached first page.)
     let tag: string | null = null;
     if (status === 200 && method === 'GET' && path.startsWith('/api/v1/') && !set && !untagged.some((p) => path.startsWith(p))) {
-      tag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+      tag = `"${c.get('etag') ?? createHash('sha1').update(body).digest('base64url')}"`;
       h.etag = tag;
       h['cache-control'] = 'no-store';
       if (etagMatches(c.req.header('if-none-match'), tag)) {

@@ -61,6 +61,11 @@ export interface AppEnv {
     requestId: string;
     /** The app's logger with this request's id on every line. */
     log: RequestLog;
+    /**
+     * The entity tag (unquoted) of an answer whose route knows what its text is made of (the feed's
+     * shared first page: posts/page-cache.ts); the edge uses it instead of hashing the text.
+     */
+    etag: string | undefined;
     user: SessionUser | null;
     sessionId: string | null;
     /** The signed-in user's account state (profile), read with the session. */

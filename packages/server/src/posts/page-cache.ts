@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../authz.ts';
 import { compiled } from '../db/compiled.ts';
@@ -32,6 +33,13 @@ import { POST_COLUMNS, postAttachments, postAuthors, reactionCounts, readerParts
  *   version, and the next request rebuilds it.
  *
  * An agency renamed (which records no event) shows at most `ttlMs` late in a byline.
+ *
+ * Each page comes with its entity tag, made from what its text is made of:
+ * the entry's digest (a hash of every shared view in it, taken once when it
+ * is built) with the page's posts and this reader's parts of each, and the
+ * cursor. Two pages with one tag have the same text; hashing that (a few
+ * hundred bytes) instead of the whole page was a sixteenth of a cached
+ * read's time.
  */
 
 /** Rows a cached window holds past the page: room for followers-only entries a reader may not see. */
@@ -47,6 +55,14 @@ interface Entry {
   complete: boolean;
   /** About what its text holds (two bytes a character, and a little for each row's other fields). */
   bytes: number;
+  /** A hash of every shared view in it, with its post's id: the part of a page's tag this entry fixes. */
+  digest: string;
+}
+
+/** A first page as its reader sees it: its JSON text, and its entity tag (unquoted, as the edge wants it). */
+export interface CachedPage {
+  text: string;
+  tag: string;
 }
 
 /** Which posts of `ids` the reader reacted to, and how. */
@@ -125,7 +141,7 @@ export class FeedPageCache {
     community: { id: string; slug: string; name: string },
     moderator: boolean,
     options: { limit: number; type?: PostType; now: Date },
-  ): Promise<string | null> {
+  ): Promise<CachedPage | null> {
     const { limit, type, now } = options;
     const key = `${community.id}\u0000${type ?? ''}\u0000${limit}`;
     let entry = this.#entries.get(key);
@@ -170,13 +186,18 @@ export class FeedPageCache {
     mine ??= await readerReactions(db, actor.userId, page.map((r) => r.id));
     const moderatorOf = new Set(moderator ? [community.id] : []);
     // The shared text of each post, with this reader's parts after it (JSON is the same whatever the key order).
+    const tag = createHash('sha1').update(entry.digest);
     const items = page.map((r) => {
       const own = readerParts(r, mine.get(r.id) ?? [], actor, moderatorOf, now);
-      return `${entry.shared.get(r.id)!},"myReactions":${JSON.stringify(own.myReactions)},"canEdit":${own.canEdit},"canDelete":${own.canDelete},"clientId":${JSON.stringify(own.clientId)}}`;
+      const parts = `,"myReactions":${JSON.stringify(own.myReactions)},"canEdit":${own.canEdit},"canDelete":${own.canDelete},"clientId":${JSON.stringify(own.clientId)}}`;
+      tag.update(`\u0000${r.id}\u0000${parts}`);
+      return entry.shared.get(r.id)! + parts;
     });
     const last = page[page.length - 1];
     const nextCursor = visible.length > limit && last ? encodeCursor(last.created_at, last.id) : null;
-    return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+    const cursor = JSON.stringify(nextCursor);
+    tag.update(`\u0000${cursor}`);
+    return { text: `{"items":[${items.join(',')}],"nextCursor":${cursor}}`, tag: tag.digest('base64url') };
   }
 
   /** Of these followers-only posts, the ones the reader may see (the audience rule, asked of the database). */
@@ -220,11 +241,14 @@ export class FeedPageCache {
     // (The community's name and slug are part of its version: a rename records an event.)
     const names = { slug: community.slug, name: community.name };
     const shared = new Map<string, string>();
+    const digest = createHash('sha1');
     for (const r of rows) {
       const parts: SharedParts = { reactions: reactionCounts(counts, r.id), author: authors.get(r.author_id), community: names, attachment: r.attachment_id ? attachments.get(r.attachment_id) : undefined };
-      shared.set(r.id, JSON.stringify(sharedView(r, parts)).slice(0, -1));
+      const text = JSON.stringify(sharedView(r, parts)).slice(0, -1);
+      shared.set(r.id, text);
+      digest.update(`\u0000${r.id}\u0000${text}`);
     }
     const bytes = rows.reduce((sum, r) => sum + 2 * (r.body.length + (r.title?.length ?? 0)) + 512, 0);
-    return { version, builtAt: now.getTime(), rows, shared, complete: rows.length < window, bytes };
+    return { version, builtAt: now.getTime(), rows, shared, complete: rows.length < window, bytes, digest: digest.digest('base64url') };
   }
 }

@@ -30,8 +30,11 @@ export const posts = createRouter()
     const { pageCache, clock, db } = c.get('services');
     // The first page, from the one its readers share (page-cache.ts), now that this reader may read here.
     const cached = pageCache && !q.cursor ? await pageCache.firstPage(db.kysely, access.actor, access.community, contentRights(access).moderator, { limit: q.limit, type: q.type, now: clock.now() }) : null;
-    // (Its text is the PostPage the schema names, built from the same views: page-cache.ts.)
-    if (cached) return c.body(cached, 200, { 'Content-Type': 'application/json' }) as never;
+    // (Its text is the PostPage the schema names, built from the same views, with its tag: page-cache.ts.)
+    if (cached) {
+      c.set('etag', cached.tag);
+      return c.body(cached.text, 200, { 'Content-Type': 'application/json' }) as never;
+    }
     const page = await postPage(
       c.get('services').db.kysely,
       access.actor,
