@@ -18,7 +18,7 @@
  *   JC_BENCH_RUNS=3 npm run bench:feed   (three runs, then each figure's spread)
  */
 import { sql } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { postgres as postgresBackend } from '../test/helpers.ts';
@@ -71,7 +71,10 @@ async function feedServer(kind: 'sqlite' | 'postgres', posts: number, pgUrl?: st
   const page = `${proc.urls[0]}/api/v1/communities/${community.slug}/posts?limit=20`;
   const headers = { cookie: server.cookie, origin: 'http://localhost:8787' };
   const first = await fetch(page, { headers });
-  const firstPage = (await first.json()) as { items: unknown[] };
+  const text = await first.text();
+  const firstPage = JSON.parse(text) as { items: unknown[] };
+  // The page's own text, for the bare process's floors (bare.ts: sending it, and three reads before it).
+  writeFileSync(path.join(dir, 'page.json'), text);
   if (!first.ok || firstPage.items.length !== 20) throw new Error(`feed page: ${first.status}`);
   return {
     kind,
@@ -120,7 +123,7 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
   if (QUICK) return quick(label, big);
   const small = await feedServer(kind, SMALL, pgUrl);
   console.log(`# ${label}: ${n(TOTAL)} posts loaded in ${big.loadSeconds.toFixed(1)} s; ${n(SMALL)} in ${small.loadSeconds.toFixed(1)} s (separate databases)`);
-  const bareServer = await processes(1, '', big.dir, { script: 'bare.ts', ready: /listening/ });
+  const bareServer = await processes(1, '', big.dir, { script: 'bare.ts', ready: /listening/ }, { JC_BENCH_PAGE_FILE: path.join(big.dir, 'page.json') });
   try {
     // The bare route at the start and at the end of the section: this VM's neighbours are not quiet, and
     // the higher of the two is the denominator (the ratios err low, never high). Lines print at the end.
@@ -131,6 +134,8 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
     // What the stack itself costs (bare.ts): the API's headers, then those and one SQLite statement.
     rec('floor: bare route with the API headers', await load(`${bareServer.urls[0]}/bare/headers`, {}, CONNECTIONS, SECONDS));
     rec('floor: and one prepared SQLite statement', await load(`${bareServer.urls[0]}/bare/sqlite`, {}, CONNECTIONS, SECONDS));
+    rec("floor: the feed page's text with the API headers", await load(`${bareServer.urls[0]}/bare/page`, {}, CONNECTIONS, SECONDS));
+    rec('floor: and three SQLite reads by key before it', await load(`${bareServer.urls[0]}/bare/page-sql`, {}, CONNECTIONS, SECONDS));
     const health = await load(`${big.proc.urls[0]}/api/v1/health`, {}, CONNECTIONS, SECONDS);
     rec(`[${label}] GET /api/v1/health (no session)`, health);
     const atBig = await load(big.page, big.headers, CONNECTIONS, SECONDS);
@@ -181,13 +186,15 @@ async function measure(kind: 'sqlite' | 'postgres', pgUrl?: string) {
   }
 }
 
-/** JC_BENCH_QUICK=1: the bare route, health and the feed page only (for profiling with JC_BENCH_NODE_ARGS). */
+/** JC_BENCH_QUICK=1: the bare route, the feed page's two floors, health and the feed page only (for profiling with JC_BENCH_NODE_ARGS). */
 const QUICK = process.env.JC_BENCH_QUICK === '1';
 async function quick(label: string, big: Awaited<ReturnType<typeof feedServer>>) {
-  const bareServer = await processes(1, '', big.dir, { script: 'bare.ts', ready: /listening/ });
+  const bareServer = await processes(1, '', big.dir, { script: 'bare.ts', ready: /listening/ }, { JC_BENCH_PAGE_FILE: path.join(big.dir, 'page.json') });
   try {
     const bare = await load(`${bareServer.urls[0]}/bare`, {}, CONNECTIONS, SECONDS);
     line('bare Hono route', bare);
+    line("floor: the feed page's text with the API headers", await load(`${bareServer.urls[0]}/bare/page`, {}, CONNECTIONS, SECONDS), bare.rps);
+    line('floor: and three SQLite reads by key before it', await load(`${bareServer.urls[0]}/bare/page-sql`, {}, CONNECTIONS, SECONDS), bare.rps);
     line(`[${label}] GET /api/v1/health (no session)`, await load(`${big.proc.urls[0]}/api/v1/health`, {}, CONNECTIONS, SECONDS), bare.rps);
     line(`[${label}] feed page, ${n(TOTAL)} posts`, await load(big.page, big.headers, CONNECTIONS, SECONDS), bare.rps);
     if (process.env.JC_BENCH_ONLY === 'feed') line(`[${label}] feed page again`, await load(big.page, big.headers, CONNECTIONS, SECONDS * 2), bare.rps);
