@@ -8,6 +8,7 @@ import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import { authOptions } from './auth.ts';
+import { scoped } from './auth-scope.ts';
 import type { ServerConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
@@ -99,7 +100,8 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     await db.close();
     throw err;
   }
-  const auth = betterAuth(options);
+  // (Every call into it counted: its AsyncLocalStorage is on only while one runs, auth-scope.ts.)
+  const auth = scoped(betterAuth(options));
   // PostgreSQL: events are numbered and audit entries chained by this process's WriteOrder, with no lock in the writers.
   let order: WriteOrder | null = null;
   const bus = db.dialect.kind === 'postgres' ? postgresBus(config.database.url, () => order?.settle() ?? Promise.resolve()) : inProcessBus(config.database.url, db.kysely);

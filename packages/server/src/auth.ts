@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { TOTP_DIGITS, TOTP_PERIOD } from './totp.ts';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/database.ts';
+import { scoped } from './auth-scope.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 export const MIN_PASSWORD_LENGTH = 12;
@@ -95,7 +96,7 @@ export interface FederatedSessionCall {
 }
 
 export function createAuth(config: ServerConfig, db: Db) {
-  return betterAuth(authOptions(config, db));
+  return scoped(betterAuth(authOptions(config, db)));
 }
 
 export type Auth = ReturnType<typeof createAuth>;
