@@ -179,12 +179,11 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
     }),
   );
   const exposed = ['set-auth-token', 'ETag'];
-  const HEALTH = '/api/v1/health';
   // First and last: the request id and logger, these headers on every answer (a header an answer set
   // itself stands: only the federation popup's do, federation/popup.ts: their own script's CSP hash, and
   // a COOP that keeps window.opener so the credential can be posted back), CORS on the API's answers, the
   // API's JSON (ETag, compression), the access line and the request metrics (http/edge.ts).
-  app.use('*', edge({ services, log, metrics, logRequests: config.logRequests, security, apiSecurity, allowedOrigins, exposed, untagged: [HEALTH] }));
+  app.use('*', edge({ services, log, metrics, logRequests: config.logRequests, security, apiSecurity, allowedOrigins, exposed }));
   // Prometheus text, for the configured token or an allowed address only; without either it is not there.
   app.get('/metrics', async (c) => {
     if (!metrics) return errorResponse(c, 404, 'NOT_FOUND', `Nothing at ${c.req.path}.`);
@@ -196,7 +195,7 @@ export async function createApp(config: ServerConfig, roots: StaticRoots = {}, e
 
   // Health, liveness and readiness come before the API's middleware, none of which applies to them: no
   // session, no body, no input, nothing to forge or audit (a load balancer asks many times a second).
-  app.route(HEALTH, health);
+  app.route('/api/v1/health', health);
 
   app.use('/widgets/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'] }));
   // Preflights: Hono's cors. An actual request's CORS headers are set with its answer (http/edge.ts).

@@ -73,11 +73,6 @@ export interface EdgeOptions {
   allowedOrigins: string[];
   /** Headers a cross-origin page may read from an API answer. */
   exposed: string[];
-  /**
-   * Paths under which a read gets no ETag: the health probes, read by load balancers that never
-   * revalidate, many times a second, for a body smaller than the tag's own header.
-   */
-  untagged: string[];
 }
 
 type HeaderRecord = Record<string, string | string[]>;
@@ -112,7 +107,7 @@ function lightParts(res: Response): LightParts | undefined {
 }
 
 export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
-  const { services, log, metrics, logRequests, security, exposed, untagged } = options;
+  const { services, log, metrics, logRequests, security, exposed } = options;
   const allowed = new Set(options.allowedOrigins);
   const probe = new Map(options.apiSecurity);
   const need = (name: string): string => {
@@ -179,11 +174,13 @@ export function edge(options: EdgeOptions): MiddlewareHandler<AppEnv> {
     // ETags for the API's JSON reads: a page that has not changed answers 304 with no body. The tag is a
     // hash of exactly what would be sent, so it can never claim a stale page is current; answers stay
     // `no-store` (criminal justice information is not kept in a browser's disk cache), so the widgets keep
-    // the last page in memory and ask with If-None-Match themselves. (A route that knows what its text is
-    // made of names the tag itself, as strong: the feed's cached first page.)
+    // the last page in memory and ask with If-None-Match themselves. A route may decide its own tag (the
+    // `etag` variable): name it, when it knows what its text is made of (the feed's cached first page), or
+    // say there is none (the health probes).
     let tag: string | null = null;
-    if (status === 200 && method === 'GET' && path.startsWith('/api/v1/') && !set && !untagged.some((p) => path.startsWith(p))) {
-      tag = `"${c.get('etag') ?? createHash('sha1').update(body).digest('base64url')}"`;
+    const named = c.get('etag');
+    if (status === 200 && method === 'GET' && path.startsWith('/api/v1/') && !set && named !== null) {
+      tag = `"${named ?? createHash('sha1').update(body).digest('base64url')}"`;
       h.etag = tag;
       h['cache-control'] = 'no-store';
       if (etagMatches(c.req.header('if-none-match'), tag)) {

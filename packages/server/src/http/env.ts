@@ -62,10 +62,11 @@ export interface AppEnv {
     /** The app's logger with this request's id on every line. */
     log: RequestLog;
     /**
-     * The entity tag (unquoted) of an answer whose route knows what its text is made of (the feed's
-     * shared first page: posts/page-cache.ts); the edge uses it instead of hashing the text.
+     * The entity tag of a read, when its route decides it (http/edge.ts hashes the text otherwise): the tag
+     * itself, unquoted, when the route knows what its text is made of (the feed's shared first page:
+     * posts/page-cache.ts), or null for none (the health probes: a load balancer never revalidates).
      */
-    etag: string | undefined;
+    etag: string | null | undefined;
     user: SessionUser | null;
     sessionId: string | null;
     /** The signed-in user's account state (profile), read with the session. */
