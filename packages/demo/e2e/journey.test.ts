@@ -391,7 +391,7 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
       assert.deepEqual(await lenaContext.cookies(site.probeUrl!), [], 'third-party cookies are blocked in this browser context');
     }
     const announcements = lena.locator('jc-announcements');
-    const emergency = announcements.getByRole('alert', { name: 'Emergency: severe weather along I-35' });
+    const emergency = announcements.getByRole('alert', { name: 'Emergency: Severe weather along I-35' });
     await visible(emergency);
     await visible(lena.locator('jc-service-directory').getByText('Sign in to see your services.'));
     await visible(lena.locator('jc-community-list').getByText('Sign in to JusticeConnect to see your communities.'));
@@ -430,8 +430,8 @@ async function journey(browser: Browser, site: Site, shots: Screenshots) {
     // --- Announcements -----------------------------------------------------------------
     const banner = (role: 'alert' | 'status', name: string) => announcements.getByRole(role, { name });
     await visible(banner('alert', 'Error: ViCAP uploads delayed'));
-    await visible(banner('status', 'Warning: passwords expire every 90 days'));
-    await visible(banner('status', 'Information: new JusticeConnect training'));
+    await visible(banner('status', 'Warning: Passwords expire every 90 days'));
+    await visible(banner('status', 'Information: New JusticeConnect training'));
     const success = banner('status', 'Success: N-DEx search is faster');
     await visible(success);
     assert.equal(await emergency.getByRole('button', { name: 'Dismiss' }).count(), 0, 'an emergency cannot be dismissed');

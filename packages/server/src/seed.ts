@@ -333,11 +333,11 @@ const DEMO_SERVICES = [
 ] as const;
 
 const DEMO_ANNOUNCEMENTS = [
-  ['success', 'Success: N-DEx search is faster', 'Searches now return in under two seconds for most queries.'],
-  ['emergency', 'Emergency: severe weather along I-35', 'Tornado warnings from Waco to Oklahoma City until 2200. Follow your agency’s severe weather procedures.'],
-  ['information', 'Information: new JusticeConnect training', 'A 20-minute video on communities and activities is in Member Support.'],
-  ['error', 'Error: ViCAP uploads delayed', 'Case uploads are queued and will finish within the hour.'],
-  ['warning', 'Warning: passwords expire every 90 days', 'Change yours before it expires to avoid a help-desk reset.'],
+  ['success', 'N-DEx search is faster', 'Searches now return in under two seconds for most queries.'],
+  ['emergency', 'Severe weather along I-35', 'Tornado warnings from Waco to Oklahoma City until 2200. Follow your agency’s severe weather procedures.'],
+  ['information', 'New JusticeConnect training', 'A 20-minute video on communities and activities is in Member Support.'],
+  ['error', 'ViCAP uploads delayed', 'Case uploads are queued and will finish within the hour.'],
+  ['warning', 'Passwords expire every 90 days', 'Change yours before it expires to avoid a help-desk reset.'],
 ] as const;
 
 async function seedServices(trx: Kysely<Database>, communityIds: Map<string, string>, agencyIds: Map<string, string>, adminId: string) {

@@ -29,8 +29,9 @@ export const announcementsStyles = [
     }
     .banner {
       --_banner-fg: var(--_fg);
-      display: grid;
-      grid-template-columns: auto 1fr auto;
+      /* The Dismiss button goes below the text when the banner is too narrow for both (a phone, a side column). */
+      display: flex;
+      flex-wrap: wrap;
       gap: 0.75rem;
       align-items: start;
       padding: 0.75rem 1rem;
@@ -58,6 +59,9 @@ export const announcementsStyles = [
     .banner.warning { --_banner-bg: var(--jc-announcement-warning-bg, var(--_warning-bg)); --_accent: var(--_warning); }
     .banner.information { --_banner-bg: var(--jc-announcement-information-bg, var(--_info-bg)); --_accent: var(--_info); }
     .banner.success { --_banner-bg: var(--jc-announcement-success-bg, var(--_success-bg)); --_accent: var(--_success); }
+    .text {
+      flex: 1 1 12rem;
+    }
     .severity-icon {
       width: 1.5rem;
       height: 1.5rem;
@@ -78,6 +82,7 @@ export const announcementsStyles = [
       overflow-wrap: anywhere;
     }
     .dismiss {
+      margin-left: auto;
       display: inline-flex;
       gap: 0.25rem;
       align-items: center;

@@ -46,7 +46,7 @@ describe('jc-announcements (against the real server)', () => {
     const { el } = await mountReady();
     expect(seededSeverities(el)).to.deep.equal(['emergency', 'error', 'warning', 'information', 'success']);
     const emergency = banner(el, 'ann_demo_1')!;
-    expect(text(emergency.querySelector('.headline'))).to.equal('Emergency: severe weather along I-35');
+    expect(text(emergency.querySelector('.headline'))).to.equal('Emergency: Severe weather along I-35');
     expect(text(emergency.querySelector('.severity'))).to.equal('Emergency:');
     expect(text(emergency.querySelector('.body'))).to.equal('Tornado warnings from Waco to Oklahoma City until 2200. Follow your agency’s severe weather procedures.');
     for (const b of banners(el)) {
@@ -80,7 +80,7 @@ describe('jc-announcements (against the real server)', () => {
     await waitUntil(() => !banner(el, 'ann_demo_4'), 'the warning is gone');
     // Focus goes to the next banner's Dismiss (the information).
     await waitUntil(() => focused(el)?.dataset.dismiss === 'ann_demo_2', `focus on the next Dismiss (${focused(el)?.outerHTML.slice(0, 80)})`);
-    expect(text(shadow(el).querySelector('.announce'))).to.equal('Announcement dismissed: Warning: passwords expire every 90 days');
+    expect(text(shadow(el).querySelector('.announce'))).to.equal('Announcement dismissed: Passwords expire every 90 days');
 
     // The server keeps it dismissed for this user; the emergency cannot be dismissed even by asking.
     const listed = (await apiCall<{ items: Announcement[] }>('GET', '/api/v1/announcements')).items.map((a) => a.id);
@@ -114,7 +114,7 @@ describe('jc-announcements (against the real server)', () => {
     const body = 'Radio <img src=x onerror="window.__jcXss=1"> <b>maintenance</b> tonight.';
     const { data: made } = await admin.request<Announcement>('/api/v1/announcements', {
       method: 'POST',
-      body: { severity: 'warning', title: `Warning: live test ${stamp()}`, body, audience: { kind: 'agencies', agencies: ['TXDPS0000'] } },
+      body: { severity: 'warning', title: `Live test ${stamp()}`, body, audience: { kind: 'agencies', agencies: ['TXDPS0000'] } },
     });
     try {
       await waitUntil(() => banner(el, made.id), 'the new announcement shows, live', { timeout: 8000 });

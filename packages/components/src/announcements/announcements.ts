@@ -186,13 +186,6 @@ export class JcAnnouncements extends JcElement<[typeof announcementEndpoints]> {
     }[severity];
   }
 
-  /** The title, without a leading "Warning:" that repeats the severity shown before it. */
-  #title(a: Announcement, label: string): string {
-    const prefix = `${label}:`;
-    const title = a.title.trim();
-    return title.toLocaleLowerCase().startsWith(prefix.toLocaleLowerCase()) && title.length > prefix.length ? title.slice(prefix.length).trim() : title;
-  }
-
   #banner(a: Announcement) {
     const label = this.#severityLabel(a.severity);
     const titleId = `jc-announcement-${a.id}`;
@@ -211,7 +204,7 @@ export class JcAnnouncements extends JcElement<[typeof announcementEndpoints]> {
       <div class="text">
         <p class="headline" id=${titleId}>
           <span class="severity" part="severity">${label}:</span>
-          <strong class="title" part="title">${this.#title(a, label)}</strong>
+          <strong class="title" part="title">${a.title}</strong>
         </p>
         ${a.body ? html`<p class="body" part="body">${a.body}</p>` : nothing}
         ${error ? html`<p class="error" part="error">${error}</p>` : nothing}

@@ -130,15 +130,15 @@ export function fixtureAnnouncements(): FixtureAnnouncement[] {
     ...extra,
   });
   return [
-    a('ann_emergency', 'emergency', 'Emergency: severe weather along I-35', 'Tornado warnings from Waco to Oklahoma City until 2200. Follow your agency’s severe weather procedures.'),
-    a('ann_error', 'error', 'Error: ViCAP uploads delayed', 'Case uploads are queued and will finish within the hour.'),
-    a('ann_warning', 'warning', 'Warning: passwords expire every 90 days', 'Change yours before it expires to avoid a help-desk reset.'),
-    a('ann_information', 'information', 'Information: new JusticeConnect training', 'A 20-minute video on communities and activities is in Member Support.'),
+    a('ann_emergency', 'emergency', 'Severe weather along I-35', 'Tornado warnings from Waco to Oklahoma City until 2200. Follow your agency’s severe weather procedures.'),
+    a('ann_error', 'error', 'ViCAP uploads delayed', 'Case uploads are queued and will finish within the hour.'),
+    a('ann_warning', 'warning', 'Passwords expire every 90 days', 'Change yours before it expires to avoid a help-desk reset.'),
+    a('ann_information', 'information', 'New JusticeConnect training', 'A 20-minute video on communities and activities is in Member Support.'),
     a('ann_agency', 'information', 'Texas DPS: new radio channel plan', 'The corridor channel plan changes on Monday. Details are on the intranet.', {
       audience: { kind: 'agencies', agencies: ['TXDPS0000'] },
       signedInOnly: true,
     }),
-    a('ann_success', 'success', 'Success: N-DEx search is faster', 'Searches now return in under two seconds for most queries.'),
+    a('ann_success', 'success', 'N-DEx search is faster', 'Searches now return in under two seconds for most queries.'),
   ];
 }
 
