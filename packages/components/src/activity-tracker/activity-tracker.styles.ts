@@ -25,7 +25,7 @@ export const activityTrackerStyles = [
       margin: 0.75rem 0 0.375rem;
     }
     .note,
-    .hint {
+    .facts dt {
       color: var(--_muted);
       font-size: var(--_font-small);
     }
@@ -47,10 +47,6 @@ export const activityTrackerStyles = [
       gap: 0.375rem;
       align-items: baseline;
     }
-    .facts dt {
-      color: var(--_muted);
-      font-size: var(--_font-small);
-    }
     .facts dd {
       margin: 0;
     }
@@ -58,9 +54,6 @@ export const activityTrackerStyles = [
       display: grid;
       gap: 0.25rem;
       margin: 0 0 0.75rem;
-    }
-    .progress label {
-      font-weight: 600;
     }
     progress {
       appearance: none;
@@ -113,9 +106,6 @@ export const activityTrackerStyles = [
       margin: 0;
       padding: 0;
     }
-    .meta:empty {
-      display: none;
-    }
     .controls {
       display: flex;
       flex-wrap: wrap;
@@ -147,6 +137,7 @@ export const activityTrackerStyles = [
     }
     form {
       display: grid;
+      grid-template-columns: 100%;
       gap: 0.5rem;
       padding: 0.75rem;
       border: 1px solid var(--_border);
@@ -164,11 +155,11 @@ export const activityTrackerStyles = [
     form .row .field:first-child {
       flex: 1 1 14rem;
     }
-    .updates .update {
+    .update {
       border-top: 1px solid var(--_border);
       padding: 0.625rem 0;
     }
-    .updates .update:first-child {
+    .update:first-child {
       border-top: 0;
     }
     .update article:focus {
@@ -180,9 +171,6 @@ export const activityTrackerStyles = [
     }
     .update-form {
       margin-top: 0.75rem;
-    }
-    .md-panel textarea {
-      width: 100%;
     }
     .body {
       overflow-wrap: anywhere;

@@ -4,5 +4,16 @@
  * member list. One small chunk of the tracker's own that imports the shared
  * ones (a dynamic import of a shared module would add to every widget that loads it).
  */
-export { MarkdownEditor, markdownEditorStyles } from '../shared/markdown-editor.js';
+import { css } from 'lit';
+import { markdownEditorStyles as editorStyles } from '../shared/markdown-editor.js';
+
+export { MarkdownEditor } from '../shared/markdown-editor.js';
 export { communityEndpoints } from '../api/communities.js';
+
+/** The editor's styles, and its text area as wide as the update form (only the form that loads here has one). */
+export const markdownEditorStyles = css`
+  ${editorStyles}
+  .md-panel textarea {
+    width: 100%;
+  }
+`;

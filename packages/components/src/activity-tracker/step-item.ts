@@ -23,10 +23,7 @@ function renderAssignee(t: TrackerPort, step: ActivityStep, off: boolean) {
       data-control="assignee"
       .value=${value}
       aria-busy=${off ? 'true' : 'false'}
-      @change=${(e: Event) => {
-        const chosen = (e.target as HTMLSelectElement).value;
-        void t.edit().assign(step, chosen);
-      }}
+      @change=${(e: Event) => void t.edit().assign(step, (e.target as HTMLSelectElement).value)}
     >
       <option value="" ?selected=${value === ''}>${msg('Nobody')}</option>
       <option value="group" ?selected=${value === 'group'}>${msg('The whole group')}</option>
@@ -66,10 +63,7 @@ function renderStepControls(t: TrackerPort, step: ActivityStep, first: boolean, 
         data-control="due"
         .value=${step.dueDate ?? ''}
         aria-busy=${off ? 'true' : 'false'}
-        @change=${(e: Event) => {
-          const chosen = (e.target as HTMLInputElement).value;
-          void t.edit().dueDate(step, chosen);
-        }}
+        @change=${(e: Event) => void t.edit().dueDate(step, (e.target as HTMLInputElement).value)}
       />
     </div>
     ${t.mineOnly()

@@ -20,9 +20,6 @@ export const communityFeedStyles = [
     .muted {
       color: var(--_muted);
     }
-    .error {
-      margin: 0 0 0.75rem;
-    }
     .note {
       font-size: var(--_font-small);
     }
@@ -48,6 +45,8 @@ export const communityFeedStyles = [
     }
     textarea,
     input[type='file'] {
+      /* Never wider than the composer's column (reflow at 320 px). */
+      max-width: 100%;
       font: inherit;
       padding: 0.5rem;
       border: 1px solid var(--_border);
@@ -69,6 +68,7 @@ export const communityFeedStyles = [
       gap: 0.375rem;
     }
     .composer {
+      grid-template-columns: 100%;
       margin-bottom: 1rem;
       padding-bottom: 1rem;
       border-bottom: 1px solid var(--_border);
@@ -116,7 +116,6 @@ export const communityFeedStyles = [
       width: 100%;
     }
     .post {
-      display: block;
       padding: 0.75rem 0;
       border-bottom: 1px solid var(--_border);
       background: var(--_bg);
@@ -229,7 +228,6 @@ export const communityFeedStyles = [
       font-weight: 600;
     }
     .reaction.static {
-      display: inline-block;
       border-color: transparent;
       padding-left: 0;
     }
@@ -237,9 +235,6 @@ export const communityFeedStyles = [
       margin-top: 0.75rem;
       padding-left: 0.75rem;
       border-left: 0.25rem solid var(--_border);
-    }
-    .comments[hidden] {
-      display: none;
     }
     .comment-list {
       list-style: none;

@@ -210,10 +210,6 @@ export class JcCommunityFeed extends LitElement {
     return this.scope === 'mine' ? 'mine' : 'community';
   }
 
-  get #locale(): string | undefined {
-    return intlLocale();
-  }
-
   /** Reloads the feed from the server (unsent posts stay). */
   reload(): void {
     this.#loadedFor = this.#loadKey();
@@ -249,7 +245,7 @@ export class JcCommunityFeed extends LitElement {
   #loadKey(): string | null {
     const s = this.#jc.session.state;
     if (s.status !== 'signed-in') return null;
-    return [s.me.id, s.me.optedIn, s.me.status ?? '', this.#mode, this.community, this.postType, this.pageSize].join('|');
+    return [s.me.id, s.me.optedIn, s.me.status, this.#mode, this.community, this.postType, this.pageSize].join('|');
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
@@ -780,8 +776,7 @@ export class JcCommunityFeed extends LitElement {
       textarea.value = '';
       void this.#announcer.say(msg('Your comment was added.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.#setPostError(post.id, errorText(error));
+      this.#setPostError(post.id, errorText(this.#failed(err)));
     } finally {
       this.#setBusy(key, false);
     }
@@ -827,8 +822,7 @@ export class JcCommunityFeed extends LitElement {
       this.#closePanel(post);
       void this.#announcer.say(msg('Your post was updated.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.panelError = errorText(error);
+      this.panelError = errorText(this.#failed(err));
     } finally {
       this.#setBusy(key, false);
     }
@@ -850,8 +844,7 @@ export class JcCommunityFeed extends LitElement {
       if (next) await this.#focusPost(next.id);
       else this.#focusAfterRender = '#jc-feed-title';
     } catch (err) {
-      const error = this.#failed(err);
-      this.panelError = errorText(error);
+      this.panelError = errorText(this.#failed(err));
     } finally {
       this.#setBusy(key, false);
     }
@@ -874,8 +867,7 @@ export class JcCommunityFeed extends LitElement {
       this.#closePanel(post);
       void this.#announcer.say(msg('Thank you. The post was reported to the community’s moderators.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.panelError = errorText(error);
+      this.panelError = errorText(this.#failed(err));
     } finally {
       this.#setBusy(key, false);
     }
@@ -918,8 +910,7 @@ export class JcCommunityFeed extends LitElement {
       this.#focusAfterRender = '#jc-feed-title';
       void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.loadError = error;
+      this.loadError = this.#failed(err);
     } finally {
       this.optingIn = false;
     }
@@ -938,7 +929,7 @@ export class JcCommunityFeed extends LitElement {
   }
 
   #time(iso: string, id?: string) {
-    return renderTime(iso, this.now, this.#locale, id);
+    return renderTime(iso, this.now, intlLocale(), id);
   }
 
   #reactionLabel(kind: ReactionKind): string {
@@ -1111,7 +1102,7 @@ export class JcCommunityFeed extends LitElement {
               @click=${(e: MouseEvent) => this.#onDownload(e, post.attachment!.url, post.attachment!.filename)}
               >${post.attachment.filename}</a
             >
-            <span class="muted">(${fileSize(post.attachment.size, this.#locale)})</span>
+            <span class="muted">(${fileSize(post.attachment.size, intlLocale())})</span>
           </p>`
         : nothing}
       ${this.#renderReactions(post)}
@@ -1160,7 +1151,7 @@ export class JcCommunityFeed extends LitElement {
             ${o.attachmentName
               ? html`<p class="attachment" part="attachment">
                   <span aria-hidden="true">📎</span> ${o.attachmentName}
-                  ${o.attachmentSize !== undefined ? html`<span class="muted">(${fileSize(o.attachmentSize, this.#locale)})</span>` : nothing}
+                  ${o.attachmentSize !== undefined ? html`<span class="muted">(${fileSize(o.attachmentSize, intlLocale())})</span>` : nothing}
                   ${o.state === 'failed' && !o.attachmentId && !this.#files.has(o.clientId)
                     ? html`<span class="muted">${msg('The file was not uploaded before the page reloaded; Retry posts the text only.')}</span>`
                     : nothing}

@@ -27,9 +27,6 @@ export const communityListStyles = [
     .muted {
       color: var(--_muted);
     }
-    .error {
-      margin: 0 0 0.75rem;
-    }
     .toolbar {
       display: flex;
       flex-wrap: wrap;
@@ -43,7 +40,6 @@ export const communityListStyles = [
       gap: 0;
     }
     .scopes button {
-      border-radius: 0;
       background: transparent;
       color: var(--_primary);
     }
@@ -105,17 +101,15 @@ export const communityListStyles = [
       font-size: var(--_font-small);
       color: var(--_muted);
     }
-    .badge {
-      display: inline-block;
-      border: 1px solid currentColor;
-      border-radius: var(--_radius);
-      padding: 0 0.375rem;
-      font-weight: 600;
-      color: var(--_fg);
-    }
+    .badge,
     .role {
       font-weight: 600;
       color: var(--_fg);
+    }
+    .badge {
+      border: 1px solid currentColor;
+      border-radius: var(--_radius);
+      padding: 0 0.375rem;
     }
     .description {
       margin: 0.25rem 0 0;

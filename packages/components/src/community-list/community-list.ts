@@ -92,10 +92,7 @@ export class JcCommunityList extends JcElement<[typeof communityEndpoints]> {
   /** The communities shown (and the cursor of the next page), for who is signed in and the scope. */
   #list = this.resource({
     args: () => [this.scope, this.#limit] as const,
-    load: async ([scope, limit]) => {
-      const { items, nextCursor } = await this.jc.api.listCommunities({ scope, limit });
-      return { items, nextCursor };
-    },
+    load: ([scope, limit]) => this.jc.api.listCommunities({ scope, limit }),
     onLoad: () => {
       this.actionError = null;
       this.requests = new Map();
@@ -290,8 +287,7 @@ export class JcCommunityList extends JcElement<[typeof communityEndpoints]> {
             : msg(str`${formatNumber(items.length)} requests to join ${c.name} are waiting.`),
       );
     } catch (err) {
-      const error = this.failed(err);
-      this.#setRequests(c.id, { status: 'error', items: [], error });
+      this.#setRequests(c.id, { status: 'error', items: [], error: this.failed(err) });
     }
   }
 
@@ -350,8 +346,7 @@ export class JcCommunityList extends JcElement<[typeof communityEndpoints]> {
       }
       this.options = all.sort((a, b) => communityLabel(a).localeCompare(communityLabel(b)));
     } catch (err) {
-      const error = this.failed(err);
-      this.optionsError = error;
+      this.optionsError = this.failed(err);
     }
   }
 

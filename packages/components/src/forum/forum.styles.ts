@@ -29,9 +29,6 @@ export const forumStyles = [
     .muted {
       color: var(--_muted);
     }
-    .error {
-      margin: 0 0 0.75rem;
-    }
     .note {
       font-size: var(--_font-small);
       color: var(--_muted);
@@ -54,8 +51,10 @@ export const forumStyles = [
     .forum-choice select {
       min-width: 12rem;
     }
+    /* The filters wrap on a narrow column; each overlaps its neighbour's border instead of dropping it, so a wrapped one keeps its edge. */
     .filters {
-      display: inline-flex;
+      display: flex;
+      flex-wrap: wrap;
     }
     .filters button {
       border-radius: 0;
@@ -63,7 +62,7 @@ export const forumStyles = [
       color: var(--_primary);
     }
     .filters button + button {
-      border-left-width: 0;
+      margin-left: -2px;
     }
     .filters button:first-child {
       border-radius: var(--_radius) 0 0 var(--_radius);
@@ -181,9 +180,6 @@ export const forumStyles = [
       border-color: var(--_primary);
       border-width: 2px;
       font-weight: 600;
-    }
-    .tag.static {
-      display: inline-block;
     }
     .meta {
       display: flex;

@@ -196,7 +196,7 @@ export class JcForum extends LitElement {
   #loadKey(): string | null {
     const s = this.#jc.session.state;
     if (s.status !== 'signed-in') return null;
-    return [s.me.id, s.me.optedIn, s.me.status ?? '', this.community].join('|');
+    return [s.me.id, s.me.optedIn, s.me.status, this.community].join('|');
   }
 
   #topicsKey(): string {

@@ -108,7 +108,7 @@ export class NewTopicForm {
     if (fields[field]) return fields[field];
     // Array items are named like `tags.2`.
     const key = Object.keys(fields).find((k) => k.startsWith(`${field}.`) || k.startsWith(`${field}[`));
-    return key ? fields[key] : undefined;
+    return key && fields[key];
   }
 
   #focusFirstError() {

@@ -1,18 +1,15 @@
-import { css, html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { css, html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 
 /**
  * A widget's polite live region: `say()` puts a message in it (cleared first,
  * so the same message twice is read twice). Render `render()` from the first
  * render on: a live region must exist before it speaks.
  */
-export class Announcer implements ReactiveController {
+export class Announcer {
   #text = '';
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  /** (Not a controller: it has nothing to do on the host's connect or update; it only asks the host to render.) */
+  constructor(private readonly host: ReactiveControllerHost) {}
 
   get text(): string {
     return this.#text;

@@ -35,8 +35,10 @@ export function renderField(options: FieldOptions, control: (a: FieldControl) =>
 
 /** The look of `renderField`'s fields and of a form's buttons row (after `tokens`). */
 export const formFieldStyles = css`
+  /* One column no wider than the field: a select, as wide as its longest option, shrinks to fit (reflow at 320 px). */
   .field {
     display: grid;
+    grid-template-columns: 100%;
     gap: 0.25rem;
   }
   label {
@@ -50,6 +52,7 @@ export const formFieldStyles = css`
   input,
   select,
   textarea {
+    max-width: 100%;
     font: inherit;
     padding: 0.5rem;
     border: 1px solid var(--_border);
@@ -65,9 +68,9 @@ export const formFieldStyles = css`
     border: 2px solid var(--_danger);
   }
   .field-error {
-    color: var(--_danger);
     font-weight: 400;
     font-size: var(--_font-small);
+    color: var(--_danger);
   }
   .form-actions {
     display: flex;

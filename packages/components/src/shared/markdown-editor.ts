@@ -179,9 +179,6 @@ export const markdownEditorStyles = css`
     font-weight: 600;
     box-shadow: inset 0 -2px 0 var(--_bg);
   }
-  .md-panel[hidden] {
-    display: none;
-  }
   .md-preview {
     min-height: 4rem;
     padding: 0.5rem;
