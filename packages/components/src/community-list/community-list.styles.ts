@@ -149,6 +149,7 @@ export const communityListStyles = [
     }
     form {
       display: grid;
+      grid-template-columns: 100%;
       gap: 0.75rem;
       margin-top: 0.75rem;
       padding-top: 0.75rem;
