@@ -1,0 +1,188 @@
+/**
+ * The demo pages on a phone and on a desktop (issue 23), in Chromium against
+ * the built server (`npm run build` first; `npm test` builds before the e2e
+ * step): each page at 320, 390 and 1280 px wide, signed out and signed in.
+ *
+ * - Reflow (WCAG 1.4.10): the page never scrolls sideways and nothing in it,
+ *   in the light DOM or any widget's shadow root, reaches past the right edge.
+ * - Layout shift: the page's cumulative layout shift while it loads, as the
+ *   browser reports it (PerformanceObserver, `layout-shift` entries without
+ *   recent input), until the network is idle and the widgets have settled.
+ *   Printed for every page; the issue's bound (below 0.1) is a known failure
+ *   (node:test's todo) until the announcements and the widgets that load after
+ *   the first paint hold their space: see issue 23's note.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../server/src/seed.ts';
+import { startServer } from '../bench/page-weight.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
+const WIDTHS = [320, 390, 1280] as const;
+const PAGES = ['/', '/intranet.html', '/community.html?community=i-35-corridor-task-force'] as const;
+/** Opted in, a moderator of the task force the intranet page shows: the widgets show their content. */
+const OFFICER = 'marcus.hill@hayscounty.demo.test';
+/** The portal's page with jc-community-list's New community form open (signed in). */
+const NEW_COMMUNITY = '/ with New community open';
+/** No request in flight (the live-event stream aside) for this long after `load`: the page has loaded what it shows. */
+const IDLE_MS = 500;
+/** Then the widgets' last renders. */
+const SETTLE_MS = 1000;
+const CLS_BOUND = 0.1;
+
+interface Layout {
+  /** The page's scroll width and the viewport's width. */
+  scrollWidth: number;
+  width: number;
+  /** What reaches past the right edge, named `host > element.class`. */
+  overflowing: string[];
+  cls: number;
+}
+
+/** Before any of the page's scripts: sums the layout shifts the browser reports. */
+function observeShifts() {
+  const w = window as unknown as { __jcShift: number };
+  w.__jcShift = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+      if (!entry.hadRecentInput) w.__jcShift += entry.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+async function layoutOf(page: Page): Promise<Layout> {
+  // (No named functions inside: tsx would wrap them in a helper the page does not have.)
+  return page.evaluate(() => {
+    const edge = document.documentElement.clientWidth;
+    const overflowing: string[] = [];
+    const roots: (Document | ShadowRoot)[] = [document];
+    for (let root = roots.pop(); root; root = roots.pop()) {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) roots.push(el.shadowRoot);
+        const box = el.getBoundingClientRect();
+        if (box.width > 0 && box.right > edge + 0.5) {
+          const host = (el.getRootNode() as ShadowRoot).host?.localName ?? 'page';
+          overflowing.push(`${host} > ${el.localName}${el.classList.length ? `.${[...el.classList].join('.')}` : ''} reaches ${Math.round(box.right)} px`);
+        }
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, width: edge, overflowing, cls: (window as unknown as { __jcShift: number }).__jcShift };
+  });
+}
+
+/** Opens `url` and waits until `load`, then until no request but the live-event stream has been in flight for IDLE_MS. */
+async function openIdle(page: Page, url: string) {
+  const inFlight = new Set<unknown>();
+  const stream = (request: { url(): string }) => new URL(request.url()).pathname === '/api/v1/events';
+  let last = Date.now();
+  page.on('request', (r) => {
+    if (!stream(r)) inFlight.add(r);
+  });
+  const done = (r: unknown) => {
+    if (inFlight.delete(r)) last = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  await page.goto(url, { waitUntil: 'load' });
+  const deadline = Date.now() + 30_000;
+  while (inFlight.size > 0 || Date.now() - last < IDLE_MS) {
+    assert.ok(Date.now() < deadline, `${url} still loading after 30 s`);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForTimeout(SETTLE_MS);
+}
+
+const exec = promisify(execFile);
+
+/** Password, the one-time code from `npm run demo:code`, the notice: in jc-sign-in on the portal's page. */
+async function signIn(context: BrowserContext, origin: string) {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/`);
+    const box = page.locator('jc-sign-in');
+    await box.getByRole('textbox', { name: 'Email' }).fill(OFFICER);
+    await box.getByRole('textbox', { name: 'Password' }).fill(DEMO_PASSWORD);
+    await box.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await box.getByRole('heading', { name: 'Enter your one-time code' }).waitFor();
+    const { stdout } = await exec('npm', ['run', '--silent', 'demo:code', '--', OFFICER], { cwd: ROOT, timeout: 60_000 });
+    const code = /^(\d{6})\s/m.exec(stdout)?.[1];
+    assert.ok(code, `npm run demo:code printed a code: ${stdout}`);
+    await box.getByRole('textbox', { name: 'One-time code' }).fill(code);
+    await box.getByRole('button', { name: 'Verify' }).click();
+    await box.getByRole('button', { name: 'I accept' }).click();
+    await box.getByRole('heading', { name: /^Signed in as / }).waitFor();
+  } finally {
+    await page.close();
+  }
+}
+
+describe('the demo pages at 320, 390 and 1280 px, signed out and signed in', { timeout: 300_000 }, () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  const results = new Map<string, Layout>();
+  const key = (state: string, width: number, page: string) => `${state} ${width} px ${page}`;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (install Debian's "chromium" package or set CHROME_PATH)`);
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 60_000 });
+    for (const state of ['signed out', 'signed in'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        if (state === 'signed in') await signIn(context, server.origin);
+        await context.addInitScript(observeShifts);
+        for (const width of WIDTHS) {
+          for (const p of PAGES) {
+            const page = await context.newPage();
+            try {
+              await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+              await openIdle(page, server.origin + p);
+              const layout = await layoutOf(page);
+              results.set(key(state, width, p), layout);
+              console.log(`${key(state, width, p)}: ${layout.scrollWidth} px wide in ${layout.width}; layout shift ${layout.cls.toFixed(3)}`);
+              if (state === 'signed in' && p === '/') {
+                // The New community form: its selects were as wide as their longest option (659 px in a 416 px column).
+                await page.locator('jc-community-list').getByRole('button', { name: 'New community' }).click();
+                await page.locator('jc-community-list').getByRole('heading', { name: 'New community' }).waitFor();
+                results.set(key(state, width, NEW_COMMUNITY), await layoutOf(page));
+              }
+            } finally {
+              await page.close();
+            }
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const state of ['signed out', 'signed in'] as const) {
+    for (const width of WIDTHS) {
+      for (const p of state === 'signed in' ? [...PAGES, NEW_COMMUNITY] : PAGES) {
+        it(`${key(state, width, p)}: nothing sticks out and the page does not scroll sideways`, () => {
+          const layout = results.get(key(state, width, p))!;
+          assert.deepEqual(layout.overflowing, [], 'elements past the right edge');
+          assert.ok(layout.scrollWidth <= layout.width, `the page is ${layout.scrollWidth} px wide in a ${layout.width} px viewport`);
+        });
+      }
+    }
+    for (const p of ['/', '/intranet.html'] as const) {
+      it(`${state}, ${p}: cumulative layout shift below ${CLS_BOUND} at every width`, { todo: 'issue 23: the announcements and the widgets that load after the first paint do not hold their space yet' }, () => {
+        const shifts = WIDTHS.map((width) => `${width} px: ${results.get(key(state, width, p))!.cls.toFixed(3)}`);
+        assert.ok(WIDTHS.every((width) => results.get(key(state, width, p))!.cls < CLS_BOUND), `layout shift ${shifts.join(', ')}`);
+      });
+    }
+  }
+});
