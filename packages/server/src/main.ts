@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
+import { banner } from './banner.ts';
 import { prepareDatabase, superviseProcesses } from './cluster.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { describeDemoAccounts, seedDemo } from './seed.ts';
@@ -10,16 +11,6 @@ import { createLogger, errField, log, setProcessLogger } from './logger.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packages = path.resolve(here, '../..');
-
-function banner(config: ServerConfig): string {
-  const processes = config.processes > 1 ? `, ${config.processes} processes` : '';
-  return [
-    `JusticeConnect on ${config.baseUrl} (database: ${config.database.kind}${processes}, files: ${config.files.store})`,
-    `  demo portal  ${config.baseUrl}/`,
-    `  widgets      ${config.baseUrl}/widgets/justiceconnect.js`,
-    `  API          ${config.baseUrl}/api/v1  (OpenAPI: ${config.baseUrl}/api/openapi.json)`,
-  ].join('\n');
-}
 
 /**
  * One server process: the app on the port until SIGTERM or SIGINT. With

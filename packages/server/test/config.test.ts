@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { banner } from '../src/banner.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 describe('configuration from the environment', () => {
@@ -48,5 +49,13 @@ describe('configuration from the environment', () => {
     assert.equal(statSync(file).mode & 0o077, 0);
     assert.equal(loadConfig({ ...base, JC_AUTH_SECRET: 'x'.repeat(40) }).authSecret, 'x'.repeat(40));
     rmSync(dir, { recursive: true, force: true });
+  });
+  it('prints the trusted origins at start, and what to set when only its own pages may use the widgets', () => {
+    const own = banner(loadConfig(base));
+    assert.match(own, /^ {2}trusted origins \(pages that may use the widgets\): http:\/\/localhost:8787$/m);
+    assert.match(own, /set JC_TRUSTED_ORIGINS/);
+    const listed = banner(loadConfig({ ...base, JC_TRUSTED_ORIGINS: 'https://portal.state.gov, http://localhost:8787' }));
+    assert.match(listed, /^ {2}trusted origins \(pages that may use the widgets\): http:\/\/localhost:8787, https:\/\/portal\.state\.gov$/m);
+    assert.doesNotMatch(listed, /set JC_TRUSTED_ORIGINS/);
   });
 });
