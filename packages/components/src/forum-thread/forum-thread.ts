@@ -1678,7 +1678,7 @@ export class JcForumThread extends LitElement {
       ${replyTo
         ? html`<p class="context" part="context">
             <span>${msg(str`Replying to ${replyTo.author?.name ?? msg('a reply')}`)}</span>
-            <button part="button" type="button" class="small secondary" data-action="cancel-reply" @click=${() => this.#cancelContext('reply')}>${msg('Cancel reply to')}</button>
+            <button part="button" type="button" class="small secondary" data-action="cancel-reply" @click=${() => this.#cancelContext('reply')}>${msg('Cancel reply')}</button>
           </p>`
         : nothing}
       ${quoting
