@@ -76,8 +76,10 @@ describe('jc-community-list (against the real server)', () => {
     expect(text(taskForce.querySelector(':scope > .meta'))).to.equal('Restricted 3 members Owner');
     expect(text(sub.querySelector(':scope > .meta'))).to.equal('Restricted 2 members Owner');
     expect(text(item(el, 'Texas Highway Interdiction')!.querySelector(':scope > .meta'))).to.match(/^Public \d+ members? Owner$/);
-    // Dana owns them: each offers its requests to join.
+    // Dana owns them: the restricted one offers its requests to join; the public one has none (anyone joins it at once).
     expect(itemButton(taskForce, /Requests to join/).getAttribute('aria-expanded')).to.equal('false');
+    const interdiction = item(el, 'Texas Highway Interdiction')!;
+    expect([...interdiction.querySelectorAll(':scope > .actions button')].map((b) => text(b)).filter((t) => /Requests to join/.test(t))).to.deep.equal([]);
     await expect(el).to.be.accessible();
   });
 

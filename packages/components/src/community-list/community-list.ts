@@ -421,7 +421,8 @@ export class JcCommunityList extends JcElement<[typeof communityEndpoints]> {
     } else {
       buttons.push(button(msg('Leave'), () => this.#onLeave(c), true));
     }
-    if (isManager(m)) {
+    // (Anyone may join a public community at once: it has no requests to show.)
+    if (isManager(m) && c.visibility !== 'public') {
       const open = this.openRequests.has(c.id);
       buttons.push(html`<button
         part="button"
