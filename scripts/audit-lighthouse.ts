@@ -23,7 +23,7 @@
  *
  *   npm run audit:lighthouse                    (npm run build first)
  *   npm run audit:lighthouse -- --json          (the figures as JSON)
- *   JC_AUDIT_ORIGIN=http://localhost:8787 npm run audit:lighthouse   (a server already running)
+ *   JC_LIGHTHOUSE_ORIGIN=http://localhost:8787 npm run audit:lighthouse   (a server already running)
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -320,7 +320,7 @@ function details(r: PageAudit): string[] {
 
 async function main(): Promise<number> {
   const json = process.argv.includes('--json');
-  const external = process.env.JC_AUDIT_ORIGIN;
+  const external = process.env.JC_LIGHTHOUSE_ORIGIN;
   const server = external ? { origin: external.replace(/\/$/, ''), stop: async () => {} } : await startServer();
   const results: PageAudit[] = [];
   let chromium = '';

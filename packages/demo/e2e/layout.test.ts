@@ -5,6 +5,7 @@
  *
  * - Reflow (WCAG 1.4.10): the page never scrolls sideways and nothing in it,
  *   in the light DOM or any widget's shadow root, reaches past the right edge.
+ * - axe finds nothing in each page at 1280 px, signed out and signed in.
  * - Layout shift: the page's cumulative layout shift while it loads, as the
  *   browser reports it (PerformanceObserver, `layout-shift` entries without
  *   recent input), until the network is idle and the widgets have settled.
@@ -14,7 +15,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -35,6 +37,8 @@ const IDLE_MS = 500;
 /** Then the widgets' last renders. */
 const SETTLE_MS = 1000;
 const CLS_BOUND = 0.1;
+/** axe-core, run in each page at 1280 px (the widgets' shadow roots included). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface Layout {
   /** The page's scroll width and the viewport's width. */
@@ -43,6 +47,8 @@ interface Layout {
   /** What reaches past the right edge, named `host > element.class`. */
   overflowing: string[];
   cls: number;
+  /** What axe found (at 1280 px only): `rule: element, element`. */
+  violations?: string[];
 }
 
 /** Before any of the page's scripts: sums the layout shifts the browser reports. */
@@ -98,6 +104,15 @@ async function openIdle(page: Page, url: string) {
   await page.waitForTimeout(SETTLE_MS);
 }
 
+/** axe's violations in the page as it stands (evaluated through DevTools, so the page's CSP does not apply to the check itself). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const { violations } = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe.run();
+    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+}
+
 const exec = promisify(execFile);
 
 /** Password, the one-time code from `npm run demo:code`, the notice: in jc-sign-in on the portal's page. */
@@ -144,6 +159,7 @@ describe('the demo pages at 320, 390 and 1280 px, signed out and signed in', { t
               await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
               await openIdle(page, server.origin + p);
               const layout = await layoutOf(page);
+              if (width === 1280) layout.violations = await axeViolations(page);
               results.set(key(state, width, p), layout);
               console.log(`${key(state, width, p)}: ${layout.scrollWidth} px wide in ${layout.width}; layout shift ${layout.cls.toFixed(3)}`);
               if (state === 'signed in' && p === '/') {
@@ -177,6 +193,11 @@ describe('the demo pages at 320, 390 and 1280 px, signed out and signed in', { t
           assert.ok(layout.scrollWidth <= layout.width, `the page is ${layout.scrollWidth} px wide in a ${layout.width} px viewport`);
         });
       }
+    }
+    for (const p of PAGES) {
+      it(`${state}, ${p} at 1280 px: axe finds nothing`, () => {
+        assert.deepEqual(results.get(key(state, 1280, p))!.violations, []);
+      });
     }
     for (const p of ['/', '/intranet.html'] as const) {
       it(`${state}, ${p}: cumulative layout shift below ${CLS_BOUND} at every width`, { todo: 'issue 23: the announcements and the widgets that load after the first paint do not hold their space yet' }, () => {
