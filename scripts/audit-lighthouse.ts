@@ -1,5 +1,5 @@
 /**
- * Lighthouse on the demo pages (`/` and `/intranet.html`) against the issue's
+ * Lighthouse on the demo pages (`/`, `/intranet.html` and the community page) against the issue's
  * targets: accessibility 100, best practices at least 95, performance at least
  * 90, and Cumulative Layout Shift under 0.1.
  *
@@ -41,7 +41,8 @@ const BUILT = [SERVER_MAIN, path.join(ROOT, 'packages/components/dist/justicecon
 const REPORTS = path.join(ROOT, 'test-output/lighthouse');
 const LIGHTHOUSE_VERSION: string = createRequire(import.meta.url)('lighthouse/package.json').version;
 
-const PAGES = ['/', '/intranet.html'] as const;
+/** The issue's two pages, and the community page the portal's community links open. */
+const PAGES = ['/', '/intranet.html', '/community.html?community=i-35-corridor-task-force'] as const;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
 type Category = (typeof CATEGORIES)[number];
 
@@ -331,7 +332,7 @@ async function main(): Promise<number> {
       const run = await auditPage(server.origin, page);
       chromium = run.chromium;
       const result = summarize(page, run.lhr, run.seconds);
-      result.report = path.join(REPORTS, `${page === '/' ? 'index' : page.replace(/^\/|\.html$/g, '')}.report.html`);
+      result.report = path.join(REPORTS, `${page === '/' ? 'index' : page.split('?')[0]!.replace(/^\/|\.html$/g, '')}.report.html`);
       writeFileSync(result.report, run.html);
       results.push(result);
     }

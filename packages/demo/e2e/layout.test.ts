@@ -166,6 +166,8 @@ describe('the demo pages at 320, 390 and 1280 px, signed out and signed in', { t
                 // The New community form: its selects were as wide as their longest option (659 px in a 416 px column).
                 await page.locator('jc-community-list').getByRole('button', { name: 'New community' }).click();
                 await page.locator('jc-community-list').getByRole('heading', { name: 'New community' }).waitFor();
+                // Then its selects fill with the communities one may copy from or nest under (their longest names widened it).
+                await page.locator('jc-community-list').getByText('Loading the communities you can copy from').waitFor({ state: 'hidden' });
                 results.set(key(state, width, NEW_COMMUNITY), await layoutOf(page));
               }
             } finally {

@@ -60,7 +60,7 @@ export const announcementsStyles = [
     .banner.information { --_banner-bg: var(--jc-announcement-information-bg, var(--_info-bg)); --_accent: var(--_info); }
     .banner.success { --_banner-bg: var(--jc-announcement-success-bg, var(--_success-bg)); --_accent: var(--_success); }
     .text {
-      flex: 1 1 12rem;
+      flex: 1 1 8rem;
     }
     .severity-icon {
       width: 1.5rem;

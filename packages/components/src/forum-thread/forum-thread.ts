@@ -278,7 +278,7 @@ export class JcForumThread extends LitElement {
   #loadKey(): string | null {
     const s = this.#jc.session.state;
     if (s.status !== 'signed-in') return null;
-    return [s.me.id, s.me.optedIn, s.me.status ?? '', this.topic, this.#limit].join('|');
+    return [s.me.id, s.me.optedIn, s.me.status, this.topic, this.#limit].join('|');
   }
 
   get #limit(): number {
@@ -416,8 +416,7 @@ export class JcForumThread extends LitElement {
       if (anchor && first.value.anchored) void this.#reveal(anchor);
     } catch (err) {
       if (generation !== this.#generation) return;
-      const error = this.#failed(err);
-      this.loadError = error;
+      this.loadError = this.#failed(err);
       this.status = 'error';
     }
   }
@@ -465,8 +464,7 @@ export class JcForumThread extends LitElement {
         this.waiting = this.waiting.filter((id) => !shown.has(id));
       } catch (err) {
         if (generation !== this.#generation) return;
-        const error = this.#failed(err);
-        this.pageError = { direction, error };
+        this.pageError = { direction, error: this.#failed(err) };
       } finally {
         if (generation === this.#generation) {
           this.loadingNext = false;
@@ -974,8 +972,7 @@ export class JcForumThread extends LitElement {
       fire(this, 'jc-topic-changed', { topic });
       void this.#announcer.say(marking ? msg('Marked as the accepted answer.') : msg('No longer the accepted answer.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.#setReplyError(reply.id, errorText(error));
+      this.#setReplyError(reply.id, errorText(this.#failed(err)));
     } finally {
       this.#setBusy(key, false);
     }
@@ -1277,8 +1274,7 @@ export class JcForumThread extends LitElement {
       this.#focusAfterRender = '#jc-thread-title';
       void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
-      const error = this.#failed(err);
-      this.loadError = error;
+      this.loadError = this.#failed(err);
     } finally {
       this.optingIn = false;
     }

@@ -51,24 +51,15 @@ export const forumStyles = [
     .forum-choice select {
       min-width: 12rem;
     }
-    /* The filters wrap on a narrow column; each overlaps its neighbour's border instead of dropping it, so a wrapped one keeps its edge. */
+    /* Four toggle buttons, each with its own border: on a narrow column they wrap to a second row. */
     .filters {
       display: flex;
       flex-wrap: wrap;
+      gap: 0.25rem;
     }
     .filters button {
-      border-radius: 0;
       background: transparent;
       color: var(--_primary);
-    }
-    .filters button + button {
-      margin-left: -2px;
-    }
-    .filters button:first-child {
-      border-radius: var(--_radius) 0 0 var(--_radius);
-    }
-    .filters button:last-child {
-      border-radius: 0 var(--_radius) var(--_radius) 0;
     }
     .filters button[aria-pressed='true'] {
       background: var(--_primary);
