@@ -119,9 +119,7 @@ export class EventStream extends EventTarget {
     }
     if (response.status === 401 || response.status === 403) {
       // Signed out, or not allowed: nothing to retry until the session changes.
-      this.#running = false;
-      this.#setStatus('closed');
-      this.dispatchEvent(new CustomEvent('ended', { detail: { reason: response.status === 401 ? 'signed-out' : 'forbidden' } }));
+      this.#end(response.status === 401 ? 'signed-out' : 'forbidden');
       return;
     }
     if (!response.ok || !response.body) {
@@ -155,13 +153,15 @@ export class EventStream extends EventTarget {
     if (abort.signal.aborted || !this.#running) return;
     // Every end but a failure or a server's restart is final: the session is over
     // (signed out, revoked, idle, past its lifetime), so reconnecting is pointless.
-    if (ended && ended != 'error' && ended != 'shutdown') {
-      this.#running = false;
-      this.#setStatus('closed');
-      this.dispatchEvent(new CustomEvent('ended', { detail: { reason: ended } }));
-      return;
-    }
-    this.#reconnectLater();
+    if (ended && ended != 'error' && ended != 'shutdown') this.#end(ended);
+    else this.#reconnectLater();
+  }
+
+  /** The stream is over for good (`reason`: why): no reconnecting, and an `ended` event. */
+  #end(reason: string) {
+    this.#running = false;
+    this.#setStatus('closed');
+    this.dispatchEvent(new CustomEvent('ended', { detail: { reason } }));
   }
 
   /** Handles one SSE message; returns the reason when the server ended the stream. */
