@@ -101,7 +101,8 @@ function pageOrigin(): string {
   return typeof location === 'undefined' ? '' : location.origin;
 }
 
-function safeStorage(): Storage | null {
+/** This tab's sessionStorage, or null where there is none or it is refused (the bearer token; the widgets' unsent posts and replies). */
+export function tabStorage(): Storage | null {
   try {
     return typeof sessionStorage === 'undefined' ? null : sessionStorage;
   } catch {
@@ -153,7 +154,7 @@ export class ApiTransport extends EventTarget {
     this.baseUrl = new URL(options.baseUrl, pageOrigin() || undefined).origin;
     this.crossOrigin = this.baseUrl !== pageOrigin();
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#storage = options.storage === undefined ? safeStorage() : options.storage;
+    this.#storage = options.storage === undefined ? tabStorage() : options.storage;
     watchInteraction();
   }
 

@@ -1,18 +1,12 @@
 import type { ApiError } from '../api/client.js';
+import { tabStorage } from '../api/transport.js';
 
-/**
+/*
  * What a widget keeps of things the user wrote that the server has not
  * confirmed yet (posts, replies): a list in this tab's sessionStorage, so it
  * survives a reload, and is sent again with the same `clientId` (the server
  * writes it once, however many tries reach it).
  */
-export function tabStorage(): Storage | null {
-  try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
-  } catch {
-    return null;
-  }
-}
 
 /** The unsent items kept under `key`, those that pass `valid` (anything unreadable is dropped). */
 export function readUnsent<T>(key: string | null, valid: (item: unknown) => item is T): T[] {
