@@ -11,6 +11,7 @@ import { toApiError } from '../api/session.js';
 import type { Community, Forum, Topic, TopicFilter, TopicListQuery, TopicPage, TopicSummary } from '../api/schemas.js';
 import { JcController } from '../context.js';
 import { LiveController } from '../live.js';
+import { Announcer } from '../shared/announcer.js';
 import { errorText, renderAccountGate, renderSessionState } from '../shared/account-states.js';
 import { formatNumber } from '../shared/localization.js';
 import { forumStyles } from './forum.styles.js';
@@ -113,11 +114,11 @@ export class JcForum extends LitElement {
   @state() private nextCursor: string | null = null;
   @state() private loadingMore = false;
   @state() private moreError: ApiError | null = null;
-  @state() private announcement = '';
   @state() private optingIn = false;
   @state() private now = Date.now();
 
   #jc = new JcController(this, communityEndpoints, forumEndpoints);
+  #announcer = new Announcer(this);
   #form = new NewTopicForm(this, {
     create: (body) => this.#jc.api.createTopic(this.community, body),
     failed: (err) => this.#failed(err),
@@ -172,7 +173,7 @@ export class JcForum extends LitElement {
       this.nextCursor = page.nextCursor;
       const first = fresh[0];
       if (first) this.#focusAfterRender = `a[data-id="${CSS.escape(first.id)}"]`;
-      void this.#announce(fresh.length === 1 ? msg('1 more topic shown.') : msg(str`${formatNumber(fresh.length)} more topics shown.`));
+      void this.#announcer.say(fresh.length === 1 ? msg('1 more topic shown.') : msg(str`${formatNumber(fresh.length)} more topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
       this.moreError = this.#failed(err);
@@ -216,7 +217,7 @@ export class JcForum extends LitElement {
         this.#reset();
         this.status = 'idle';
         this.#form.reset();
-        this.announcement = '';
+        this.#announcer.clear();
       }
       return;
     }
@@ -248,13 +249,6 @@ export class JcForum extends LitElement {
     this.moreError = null;
     this.#form.error = null;
     this.#arrived.clear();
-  }
-
-  async #announce(text: string) {
-    // Clear first, so the same message twice is announced twice.
-    this.announcement = '';
-    await this.updateComplete;
-    this.announcement = text;
   }
 
   /** A failed request, as an ApiError: a lapsed session signs the widget out; anything else is for the caller to show. */
@@ -337,7 +331,7 @@ export class JcForum extends LitElement {
       if (generation !== this.#topicsGeneration) return;
       this.#showTopics(page);
       const n = page.items.length;
-      void this.#announce(n === 0 ? msg('No topics match.') : n === 1 ? msg('1 topic shown.') : msg(str`${formatNumber(n)} topics shown.`));
+      void this.#announcer.say(n === 0 ? msg('No topics match.') : n === 1 ? msg('1 topic shown.') : msg(str`${formatNumber(n)} topics shown.`));
     } catch (err) {
       if (generation !== this.#topicsGeneration) return;
       this.topicsError = this.#failed(err);
@@ -430,7 +424,7 @@ export class JcForum extends LitElement {
     const shown = this.topics.filter((t) => this.#arrived.has(t.id) && t.author.id !== me);
     for (const t of this.topics) this.#arrived.delete(t.id);
     if (!shown.length) return;
-    void this.#announce(shown.length === 1 ? msg(str`New topic: ${shown[0]!.title}`) : msg(str`${formatNumber(shown.length)} new topics.`));
+    void this.#announcer.say(shown.length === 1 ? msg(str`New topic: ${shown[0]!.title}`) : msg(str`${formatNumber(shown.length)} new topics.`));
   }
 
   #focusedTopicId(): string | null {
@@ -478,10 +472,10 @@ export class JcForum extends LitElement {
     }
     if (this.topics.some((t) => t.id === topic.id)) {
       this.#focusAfterRender = `a[data-id="${CSS.escape(topic.id)}"]`;
-      void this.#announce(msg(str`Your topic “${topic.title}” was posted.`));
+      void this.#announcer.say(msg(str`Your topic “${topic.title}” was posted.`));
     } else {
       this.#focusAfterRender = '#jc-new-topic';
-      void this.#announce(msg(str`Your topic “${topic.title}” was posted in ${topic.forumName}. The current filters do not show it.`));
+      void this.#announcer.say(msg(str`Your topic “${topic.title}” was posted in ${topic.forumName}. The current filters do not show it.`));
     }
   }
 
@@ -491,7 +485,7 @@ export class JcForum extends LitElement {
       await this.#jc.session.update({ optedIn: true });
       if (this.status !== 'loading') this.reload();
       this.#focusAfterRender = '#jc-forum-title';
-      void this.#announce(msg('You opted in to JusticeConnect.'));
+      void this.#announcer.say(msg('You opted in to JusticeConnect.'));
     } catch (err) {
       this.loadError = this.#failed(err);
     } finally {
@@ -560,7 +554,7 @@ export class JcForum extends LitElement {
     return html`<section class="panel" part="panel" aria-labelledby="jc-forum-title">
       <h2 id="jc-forum-title" part="heading" tabindex="-1">${this.#title()}</h2>
       ${this.#renderBody()}
-      <p class="announce" part="status" role="status" aria-live="polite">${this.announcement}</p>
+      ${this.#announcer.render()}
     </section>`;
   }
 }
