@@ -51,14 +51,18 @@ export function fieldMessages(fields: Record<string, string>): Record<string, st
 /** The tag a provider or the page asked for ('' until one did). */
 let requested = '';
 
+/** A BCP 47 tag's language (`es` for `es-MX`), or '' for a tag that is not well-formed. */
+function languageOf(tag: string): string {
+  try {
+    return new Intl.Locale(tag).language;
+  } catch {
+    return '';
+  }
+}
+
 /** The language the widgets speak for a BCP 47 tag: its language if they speak it, else English. */
 export function uiLocaleFor(tag: string): UiLocale {
-  let language = '';
-  try {
-    language = new Intl.Locale(tag).language;
-  } catch {
-    // Not a well-formed tag: English.
-  }
+  const language = languageOf(tag);
   return (allLocales as readonly string[]).includes(language) ? (language as UiLocale) : sourceLocale;
 }
 
@@ -88,13 +92,7 @@ export function localeChosen(): boolean {
  */
 export function intlLocale(): string {
   const ui = uiLocaleFor(requested);
-  if (!requested) return ui;
-  try {
-    if (new Intl.Locale(requested).language === ui) return requested;
-  } catch {
-    // Fall through.
-  }
-  return ui;
+  return requested && languageOf(requested) === ui ? requested : ui;
 }
 
 /** The language a page or element is written in: the nearest `lang` above `el`, else the browser's. */
