@@ -178,15 +178,7 @@ export class ApiTransport extends EventTarget {
    * cannot be reached (or the signal aborts it); a 401 or 403 still tells the session.
    */
   async stream(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
-    const token = this.crossOrigin ? this.token : null;
-    const sentAt = Date.now();
-    const background = !userIsActive();
-    const response = await this.#fetch(`${this.baseUrl}${path}`, {
-      headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(background ? { 'x-jc-background': '1' } : {}) },
-      ...this.#mode,
-      cache: 'no-store',
-      signal,
-    }).catch(() => Promise.reject(unreachable()));
+    const { response, background, sentAt } = await this.#send(path, { ...headers }, this.crossOrigin ? this.token : null, { cache: 'no-store', signal });
     // Opening the stream is a request like any other (its heartbeats are not); a reconnect on its own is the page's.
     if (response.ok && !background) this.#activity(sentAt);
     else if (response.status === 401 || response.status === 403) {
@@ -207,9 +199,23 @@ export class ApiTransport extends EventTarget {
     if (SIGN_IN_CODES.has(code)) this.dispatchEvent(new CustomEvent<AuthErrorDetail>('auth-error', { detail: { status, code, path } }));
   }
 
-  /** How every request is sent: with the session cookie on the server's own origin, without cookies across origins. */
-  get #mode(): RequestInit {
-    return { credentials: this.crossOrigin ? 'omit' : 'same-origin', mode: 'cors' };
+  /**
+   * Sends a request as every request is sent: with the session cookie on the server's own origin, without
+   * cookies across origins (the bearer `token` instead), and marked `x-jc-background` when it is the page's
+   * own (see `INTERACTION_WINDOW_MS`). Rejects with NETWORK when the server cannot be reached.
+   */
+  async #send(path: string, headers: Record<string, string>, token: string | null, init: RequestInit) {
+    if (token) headers.authorization = `Bearer ${token}`;
+    const background = !userIsActive();
+    if (background) headers['x-jc-background'] = '1';
+    const sentAt = Date.now();
+    const response = await this.#fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      headers,
+      credentials: this.crossOrigin ? 'omit' : 'same-origin',
+      mode: 'cors',
+    }).catch(() => Promise.reject(unreachable()));
+    return { response, background, sentAt };
   }
 
   async request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<{ data: T; response: Response }> {
@@ -218,25 +224,14 @@ export class ApiTransport extends EventTarget {
     // A FormData sets its own multipart content type (with the boundary).
     if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
     const token = this.crossOrigin ? (options.bearer === undefined ? this.token : options.bearer) : null;
-    if (token) headers.authorization = `Bearer ${token}`;
-    const background = !userIsActive();
-    if (background) headers['x-jc-background'] = '1';
     const method = options.method ?? 'GET';
     const pageKey = method === 'GET' ? `${token ?? ''}\n${path}` : null;
     const kept = pageKey ? this.#pages.get(pageKey) : undefined;
     if (kept) headers['if-none-match'] = kept.etag;
-    let response: Response;
-    const sentAt = Date.now();
-    try {
-      response = await this.#fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-        ...this.#mode,
-      });
-    } catch {
-      throw unreachable();
-    }
+    const { response, background, sentAt } = await this.#send(path, headers, token, {
+      method,
+      body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
     // The server counts every request under /api/v1 that carries a session as activity, unless marked as the page's own.
     if (path.startsWith('/api/v1/') && !NOT_ACTIVITY.test(path) && response.status !== 401 && !background) this.#activity(sentAt);
     if (response.status === 304 && kept) return this.#answer(kept.json, response, options.schema);
