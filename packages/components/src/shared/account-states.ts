@@ -4,9 +4,6 @@ import type { ApiError } from '../api/client.js';
 import type { SessionEnd, SessionState } from '../api/session.js';
 import { formatNumber } from './localization.js';
 
-/** Error codes that mean "your account cannot use communities yet", not "something broke". */
-export const ACCOUNT_GATES = new Set(['ACCOUNT_PENDING', 'OPT_IN_REQUIRED', 'ACCOUNT_DISABLED']);
-
 /** What a widget tells its user about a failed request. */
 export function errorText(error: ApiError): string {
   if (error.code === 'NETWORK') return msg('Could not reach JusticeConnect. Check your connection and try again.');
@@ -55,12 +52,15 @@ export interface GateOptions {
   actionError?: string | null;
 }
 
-/** The view for an account gate (pending approval, disabled, or not opted in), or null for any other code. */
+/**
+ * The view for an account gate, the codes that mean "your account cannot use communities yet", not
+ * "something broke" (pending approval, disabled, or not opted in), or null for any other code.
+ */
 export function renderAccountGate(code: string | undefined, options: GateOptions): TemplateResult | null {
-  if (!code || !ACCOUNT_GATES.has(code)) return null;
   if (code === 'ACCOUNT_PENDING')
     return html`<p>${msg('Your account is waiting for your agency administrator’s approval. You can use communities once they approve it.')}</p>`;
   if (code === 'ACCOUNT_DISABLED') return html`<p>${msg('Your account is not active. Contact your agency administrator.')}</p>`;
+  if (code !== 'OPT_IN_REQUIRED') return null;
   return html`<p>${options.optInText}</p>
     ${options.actionError ? html`<p class="error" part="error" role="alert">${options.actionError}</p>` : nothing}
     <button part="button" type="button" ?disabled=${options.optingIn} @click=${options.onOptIn}>
