@@ -75,11 +75,20 @@ describe('jc-my-todos (against the real server)', () => {
     const server = await apiCall<Activity>('GET', `/api/v1/activities/${activity.id}`);
     expect(server.steps[0]!.done).to.equal(true);
 
-    // Undo: back in the list, in its place, with focus on it.
+    // Undo: back in the list, in its place, with focus on it; announced once, and not also as a new to-do (issue 23).
+    const said: string[] = [];
+    const region = shadow(el).querySelector('.announce')!;
+    const listening = new MutationObserver(() => {
+      if (text(region)) said.push(text(region));
+    });
+    listening.observe(region, { childList: true, characterData: true, subtree: true });
     [...status.querySelectorAll('button')].find((b) => text(b) === 'Undo')!.click();
     await waitForTitles(el, ['Everyone: report sightings', 'Everyone: read the briefing']);
     await waitUntil(() => focused(el)?.id === `jc-todo-${activity.steps[0]!.id}`, 'focus back on the step');
     await waitUntil(() => announcement(el) === 'Step marked not done: “Everyone: report sightings”.', `announced (${announcement(el)})`);
+    await new Promise((r) => setTimeout(r, 300));
+    listening.disconnect();
+    expect(said).to.deep.equal(['Step marked not done: “Everyone: report sightings”.']);
     expect((await apiCall<Activity>('GET', `/api/v1/activities/${activity.id}`)).steps[0]!.done).to.equal(false);
   });
 

@@ -100,10 +100,10 @@ export class JcMyTodos extends JcElement<[typeof activityEndpoints]> {
     return this.#todos.value ?? [];
   }
 
-  /** The list read again, in place; steps that arrived are announced, and focus stays (or goes to the heading if its step left). */
-  async #refresh(): Promise<void> {
+  /** The list read again, in place; steps that arrived are announced (but `back`, a step the user took back with Undo), and focus stays (or goes to the heading if its step left). */
+  async #refresh(back?: string): Promise<void> {
     const focusedId = this.#focusedStep();
-    const before = new Set(this.#list.map((t) => t.id));
+    const before = new Set(this.#list.map((t) => t.id).concat(back ?? []));
     if ((await this.#todos.refresh()) !== null) return;
     const todos = this.#list;
     const arrived = todos.filter((t) => !before.has(t.id));
@@ -141,7 +141,7 @@ export class JcMyTodos extends JcElement<[typeof activityEndpoints]> {
       void this.#focus(next ? `[data-step="${CSS.escape(next.id)}"] input[type="checkbox"]` : '[data-undo]');
       return;
     }
-    await this.#refresh();
+    await this.#refresh(step.id);
     void this.#focus(`[data-step="${CSS.escape(step.id)}"] input[type="checkbox"]`);
     void this.announcer.say(msg(str`Step marked not done: “${step.title}”.`));
   }
