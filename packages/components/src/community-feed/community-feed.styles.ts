@@ -89,19 +89,18 @@ export const communityFeedStyles = [
       flex-wrap: wrap;
       margin-top: 0.25rem;
     }
+    /* Above the first post (it covered its byline), and over the posts once they scroll up under it. */
     .pill-bar {
       position: sticky;
       top: 0.5rem;
       z-index: 2;
       display: flex;
       justify-content: center;
-      height: 0;
-      overflow: visible;
+      margin-bottom: 0.5rem;
     }
     .pill {
       border-radius: 999px;
       box-shadow: 0 0.125rem 0.5rem rgb(0 0 0 / 0.3);
-      height: fit-content;
     }
     .outbox {
       list-style: none;

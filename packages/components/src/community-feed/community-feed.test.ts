@@ -238,6 +238,8 @@ describe('jc-community-feed (against the real server)', () => {
     // Queued, not inserted: what the reader reads has not moved.
     expect(articles(el).length).to.equal(1);
     expect(articles(el)[0] === reading, 'the post being read did not move').to.equal(true);
+    // Above the first post, not over its byline (issue 23).
+    expect(pill.getBoundingClientRect().bottom).to.be.at.most(reading.getBoundingClientRect().top);
     await waitUntil(() => /1 new post\. Use the/.test(announcement(el)), 'announced politely');
     await expect(el).to.be.accessible();
 
