@@ -161,19 +161,14 @@ export class Resource<T, A extends readonly unknown[] = []> {
     try {
       const value = await (job ? job.run(this.#value as T, signal) : this.options.load(args.slice(1) as unknown as A, signal));
       if (signal.aborted) return;
-      this.#value = value;
-      this.#status = 'ready';
-      this.#error = null;
+      this.value = value;
       job?.done(null);
     } catch (err) {
       // A superseded request's failure is nobody's business (a 401 is heard from the current one).
       if (signal.aborted) return;
       const error = this.failed(err);
       if (job) job.done(error);
-      else {
-        this.#error = error;
-        this.#status = 'error';
-      }
+      else this.fail(error);
     }
   }
 }

@@ -158,12 +158,10 @@ export const stepCompletionStyles = css`
     border-top: 1px solid var(--_border);
     padding: 0.625rem 0;
   }
-  .step:first-child,
-  .todo:first-child {
+  :is(.step, .todo):first-child {
     border-top: 0;
   }
-  .step.overdue,
-  .todo.overdue {
+  :is(.step, .todo).overdue {
     border-left: 0.25rem solid var(--jc-overdue-color, var(--_danger));
     padding-left: 0.5rem;
   }
@@ -175,8 +173,7 @@ export const stepCompletionStyles = css`
     font-size: var(--_font-small);
     color: var(--_muted);
   }
-  .step .error,
-  .todo .error {
+  :is(.step, .todo) .error {
     margin: 0.375rem 0 0 1.75rem;
   }
   .undo.shown {
