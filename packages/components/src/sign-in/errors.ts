@@ -1,5 +1,6 @@
 import { msg } from '@lit/localize';
 import type { ApiError } from '../api/client.js';
+import { errorText as sharedErrorText } from '../shared/account-states.js';
 
 /** The views of jc-sign-in, one for each step of a sign-in. */
 export type Step = 'checking' | 'error' | 'password' | 'code' | 'backup' | 'enrol-password' | 'enrol' | 'notice' | 'signed-in';
@@ -12,8 +13,6 @@ export type Step = 'checking' | 'error' | 'password' | 'code' | 'backup' | 'enro
  */
 export function errorText(error: ApiError, step: Step): string {
   switch (error.code) {
-    case 'NETWORK':
-      return msg('Could not reach JusticeConnect. Check your connection and try again.');
     case 'INVALID_CODE':
       return msg('That code is not right. Enter the code your authenticator app shows now.');
     case 'INVALID_BACKUP_CODE':
@@ -29,6 +28,6 @@ export function errorText(error: ApiError, step: Step): string {
     if (step === 'backup') return msg('That backup code is not right, or it was already used.');
     if (step === 'code' || step === 'enrol') return msg('That code is not right. Enter the code your authenticator app shows now.');
   }
-  if (error.status >= 500) return msg('JusticeConnect could not answer just now. Try again in a moment.');
-  return error.message;
+  // The server's own words for too many attempts (they say how long to wait); the shared texts for the rest.
+  return error.status === 429 ? error.message : sharedErrorText(error);
 }
