@@ -127,6 +127,16 @@ export const signInStyles = [
     .idle .actions {
       margin-top: 0.5rem;
     }
+    .warn {
+      position: fixed;
+      inset: auto 1rem 1rem;
+      z-index: 9;
+      max-width: 30rem;
+      padding: 0 0.75rem 0.75rem;
+      background: var(--_bg);
+      border: 2px solid var(--_primary);
+      border-radius: var(--_radius);
+    }
     .error {
       margin: 0;
     }

@@ -286,6 +286,14 @@ describe('jc-sign-in (against the real server)', () => {
     await waitUntil(() => /You will be signed out in 1 minute\. Choose Stay signed in/.test(alert()), 'the assertive warning');
     expect(shadow(el).querySelector('#jc-idle-alert')!.getAttribute('role')).to.equal('alert');
     await expect(el).to.be.accessible();
+    // Seen by a reader anywhere on the page, not only beside the sign-in panel (issue 23): with the panel scrolled out of view, the warning is in the window.
+    const spacer = document.body.appendChild(Object.assign(document.createElement('div'), { style: 'height: 300vh' }));
+    scrollTo(0, document.documentElement.scrollHeight);
+    expect(el.getBoundingClientRect().bottom, 'the panel is out of view').to.be.lessThan(0);
+    const warning = shadow(el).querySelector('.idle')!.getBoundingClientRect();
+    expect(warning.top >= 0 && warning.bottom <= innerHeight, `the warning is in the window (${warning.top}–${warning.bottom} of ${innerHeight})`).to.equal(true);
+    spacer.remove();
+    scrollTo(0, 0);
 
     button(el, /Stay signed in/).click();
     // Staying signed in is a round trip to the real server: give it a loaded machine's time, not waitUntil's 1 s.

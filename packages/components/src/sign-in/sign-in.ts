@@ -445,7 +445,8 @@ export class JcSignIn extends LitElement {
   #renderIdle() {
     const { phase, ends } = this.#session.idle;
     // Both live regions are always there, so what appears in them is announced: politely first, then assertively.
-    return html`<div class="idle" part="status">
+    // While it warns, it is fixed to the foot of the window: a reader anywhere on the page (in a thread far below this panel) sees it.
+    return html`<div class="idle ${phase === 'none' ? '' : 'warn'}" part="status">
       <p role="status" id="jc-idle-status">${phase === 'final' ? '' : this.idleText}</p>
       <p role="alert" id="jc-idle-alert">${phase === 'final' ? this.idleText : ''}</p>
       ${phase !== 'none' && ends === 'idle'
