@@ -51,7 +51,7 @@ export const texts = () => ({
   ALREADY_REQUESTED: msg('Your request is waiting for an administrator.'),
   EDIT_WINDOW_CLOSED: msg('Posts can be edited for 15 minutes.'),
   FORUM_EXISTS: msg('This community already has a forum of that name.'),
-  LAST_OWNER: msg('A community keeps at least one owner: make another member its owner first.'),
+  LAST_OWNER: msg('A community keeps at least one owner: make another member its owner first (a site administrator can do that for you).'),
   NOT_A_QUESTION: msg('Only a question has an answer.'),
   NOT_DISMISSIBLE: msg('Emergency announcements stay until they end.'),
   NOT_YOURSELF: msg('You cannot do that to yourself.'),

@@ -180,6 +180,16 @@ describe('jc-community-list (against the real server)', () => {
     expect(announcement(el)).to.equal(`You left ${pub.name}.`);
   });
 
+  it('tells a sole owner who leaves how: make another member owner, which a site administrator can do for them', async () => {
+    const owner = await createActiveUser(`Sole Owner ${stamp()}`);
+    await signInPage(owner);
+    const mine = await createCommunity({ name: `Sole Owned ${stamp()}`, visibility: 'moderated' });
+    const { el } = await mount();
+    const li = await waitForItem(el, mine.name, /Owner/);
+    itemButton(li, /Leave/).click();
+    await waitUntil(() => /would be left without an owner: make another member its owner first \(a site administrator can do that for you\)\./.test(text(shadow(el))), text(shadow(el)));
+  });
+
   it('creates a community that copies another’s settings, and fires jc-community-created', async () => {
     const user = await createActiveUser(`Creator ${stamp()}`);
     await signInPage(user);

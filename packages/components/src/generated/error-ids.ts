@@ -35,7 +35,7 @@ export const errorIds: Record<string, string> = {
   ALREADY_REQUESTED: 's8bebd7',
   EDIT_WINDOW_CLOSED: 'sf13591',
   FORUM_EXISTS: 's3bc566',
-  LAST_OWNER: 'sdef251',
+  LAST_OWNER: 'sb25ddb',
   NOT_A_QUESTION: 'sb96dfc',
   NOT_DISMISSIBLE: 'se4344c',
   NOT_YOURSELF: 's12de5b',

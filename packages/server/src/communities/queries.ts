@@ -106,7 +106,7 @@ export async function removeMembershipTree(db: Kysely<Database>, communityId: st
   await lockCommunities(db, owned.map((c) => c.id).sort());
   for (const c of owned) {
     if ((await countOwners(db, c.id)) <= 1) {
-      throw new ApiError(409, 'LAST_OWNER', `${c.name} would be left without an owner: make another member its owner first.`);
+      throw new ApiError(409, 'LAST_OWNER', `${c.name} would be left without an owner: make another member its owner first (a site administrator can do that for you).`);
     }
   }
   await db.deleteFrom('membership').where('user_id', '=', userId).where('community_id', 'in', ids).execute();
