@@ -3,7 +3,7 @@ import { waitUntil } from '../testing/wait.js';
 import './community-list.js';
 import type { JcCommunityList } from './community-list.js';
 import type { Community } from '../api/schemas.js';
-import { announcement, button, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
+import { announcement, announcer, button, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
 import { DEMO, activateUser, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage } from '../testing/server.js';
 
 /*
@@ -117,6 +117,9 @@ describe('jc-community-list (against the real server)', () => {
     toggle.click();
     await waitUntil(() => text(exchange.querySelector('.requests')).includes(requester.name), 'the request is listed');
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    // Said to a screen reader, and not shown a second time at the foot of the widget (issue 23): the list is the message.
+    await waitUntil(() => announcement(el) === `1 request to join ${name} is waiting.`, `announced (${announcement(el)})`);
+    expect(announcer(el).getBoundingClientRect().width).to.be.at.most(1);
     await expect(el).to.be.accessible();
     const row = [...exchange.querySelectorAll<HTMLLIElement>('.request')].find((li) => text(li).includes(requester.name))!;
     button(row, /Approve/).click();

@@ -285,6 +285,8 @@ export class JcCommunityList extends JcElement<[typeof communityEndpoints]> {
           : items.length === 1
             ? msg(str`1 request to join ${c.name} is waiting.`)
             : msg(str`${formatNumber(items.length)} requests to join ${c.name} are waiting.`),
+        // The requests (or "No requests are waiting") show where they were asked for: said to a screen reader only.
+        true,
       );
     } catch (err) {
       this.#setRequests(c.id, { status: 'error', items: [], error: this.failed(err) });

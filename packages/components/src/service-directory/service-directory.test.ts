@@ -8,7 +8,7 @@ import { ApiClient } from '../api/client.js';
 import type { AccessRequest, Service } from '../api/service-schemas.js';
 import { DEMO, apiCall, createActiveUser, createUser, signInPage, signInSession, signOutPage, testConfig } from '../testing/server.js';
 import { fixtureFetch, fixtureUsers } from '../testing/fixtures.js';
-import { announcement, focused, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
+import { announcement, announcer, focused, mountInProvider, settled, shadow, stamp, text } from '../testing/setup.js';
 
 /*
  * Against the real server (mounted into the test runner, seeded with the demo
@@ -341,7 +341,10 @@ describe('jc-service-directory (against the real server)', () => {
     await waitUntil(() => JSON.stringify(shownIds(el)) === '["gang-intel"]', `only the gang center (${shownIds(el)})`);
     expect(text(shadow(el).querySelector('#jc-service-count'))).to.equal(`Showing 1 of ${total} services`);
     await waitUntil(() => announcement(el) === `Showing 1 of ${total} services`, `announced (${announcement(el)})`);
-    expect(shadow(el).querySelector('.announce')!.getAttribute('aria-live')).to.equal('polite');
+    expect(announcer(el).getAttribute('aria-live')).to.equal('polite');
+    // On screen once, above the list; the announcement is for a screen reader only (issue 23: it showed twice).
+    const onScreen = [...shadow(el).querySelectorAll('p')].filter((p) => text(p) === `Showing 1 of ${total} services` && p.getBoundingClientRect().width > 1);
+    expect(onScreen.map((p) => p.id)).to.deep.equal(['jc-service-count']);
 
     // The description too, and every word must match (any case, any accents).
     search.select();

@@ -269,7 +269,8 @@ export class JcServiceDirectory extends JcElement<[typeof serviceEndpoints]> {
     clearTimeout(this.#countTimer);
     this.#countTimer = setTimeout(() => {
       const shown = this.#visible().length;
-      void this.announcer.say(shown === 0 ? msg('No services match.') : this.#countText(shown));
+      // The count shows above the list already: said to a screen reader only.
+      void this.announcer.say(shown === 0 ? msg('No services match.') : this.#countText(shown), true);
     }, 500);
   }
 
@@ -331,7 +332,7 @@ export class JcServiceDirectory extends JcElement<[typeof serviceEndpoints]> {
     const favs = ids.map((id, position) => ({ ...byId.get(id)!, favorite: { position } }));
     this.#services = [...favs, ...this.#services.filter((x) => x.favorite === null)];
     if (keep) this.#focusAfterRender = { key: keep };
-    void this.announcer.say(msg(str`${s.name} moved to position ${formatNumber(to + 1)} of ${formatNumber(ids.length)} in My Services.`));
+    void this.announcer.say(msg(str`${s.name} moved to position ${formatNumber(to + 1)} of ${formatNumber(ids.length)} in My Services.`), true);
     const seq = ++this.#orderSeq;
     this.#write(async () => {
       const items = await this.jc.api.setFavoriteOrder(ids);

@@ -7,6 +7,8 @@ import { css, html, type ReactiveControllerHost, type TemplateResult } from 'lit
  */
 export class Announcer {
   #text = '';
+  /** For a screen reader only: the same words already show where the action was (a count beside its list). */
+  #quiet?: boolean;
 
   /** (Not a controller: it has nothing to do on the host's connect or update; it only asks the host to render.) */
   constructor(private readonly host: ReactiveControllerHost) {}
@@ -15,11 +17,13 @@ export class Announcer {
     return this.#text;
   }
 
-  async say(text: string): Promise<void> {
+  /** Says `text`; `quiet`: to a screen reader only, when the same words already show beside what caused them (shown twice, they read as two messages). */
+  async say(text: string, quiet?: boolean): Promise<void> {
     this.#text = '';
     this.host.requestUpdate();
     await this.host.updateComplete;
     this.#text = text;
+    this.#quiet = quiet;
     this.host.requestUpdate();
   }
 
@@ -30,7 +34,7 @@ export class Announcer {
   }
 
   render(): TemplateResult {
-    return html`<p class="announce" part="status" role="status" aria-live="polite">${this.#text}</p>`;
+    return html`<p class=${this.#quiet ? 'visually-hidden' : 'announce'} part="status" role="status" aria-live="polite">${this.#text}</p>`;
   }
 }
 

@@ -35,7 +35,9 @@ export function button(root: ParentNode, pattern: RegExp): HTMLButtonElement {
 }
 
 /** What the widget's live region says now. */
-export const announcement = (el: HTMLElement): string => text(shadow(el).querySelector('.announce'));
+export const announcement = (el: HTMLElement): string => text(announcer(el));
+/** A widget's live region (`.announce`; `.visually-hidden` while it says something to a screen reader only). */
+export const announcer = (el: HTMLElement): HTMLElement => shadow(el).querySelector<HTMLElement>('.announce, p.visually-hidden[aria-live]')!;
 
 /** The element focused inside the widget. */
 export const focused = (el: HTMLElement): HTMLElement | null => shadow(el).activeElement as HTMLElement | null;

@@ -75,6 +75,10 @@ describe('Reorder (kernel controller)', () => {
     await waitUntil(() => el.items.join() === 'b,c,a', 'from where the first left it');
     await waitUntil(() => root(el).activeElement === control(el, 'a', 'up'), 'focus stays on the control');
     await waitUntil(() => el.announcer.text === 'a to 3', `announced (${el.announcer.text})`);
+    // To a screen reader only: the item moved where the user is looking (issue 23: the message showed at the list's foot).
+    await el.updateComplete;
+    const region = root(el).querySelector<HTMLElement>('[aria-live]')!;
+    expect(region.classList.contains('visually-hidden'), 'the shared visually-hidden class (tokens.ts)').to.equal(true);
   });
 
   it('leaves Alt+Arrow to a select, and does nothing while not enabled', async () => {

@@ -58,7 +58,8 @@ export class Reorder {
       if (!this.options.enabled()) return;
       const said = await this.options.move(id, delta);
       await this.restore({ item: id, control });
-      if (said) void this.announcer.say(said);
+      // The item moved under the user's eyes (and focus): where it went is said to a screen reader only.
+      if (said) void this.announcer.say(said, true);
     });
   }
 
