@@ -9,9 +9,12 @@
  * - Layout shift: the page's cumulative layout shift while it loads, as the
  *   browser reports it (PerformanceObserver, `layout-shift` entries without
  *   recent input), until the network is idle and the widgets have settled.
- *   Printed for every page; the issue's bound (below 0.1) is a known failure
- *   (node:test's todo) until the announcements and the widgets that load after
- *   the first paint hold their space: see issue 23's note.
+ *   Printed for every page. The bound (below 0.1) is a known failure (node:test's
+ *   todo): on `/` its announcements push the page down when they arrive, until
+ *   they fold (wip/issue-23-over-budget.patch, see wip/README.md); on
+ *   `/intranet.html` (render-blocking widget scripts, a feed that holds room
+ *   while it loads) it is met at 320 and 390 px, and at 1280 px signed in the
+ *   feed still grows past its room (0.06–0.13 measured).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -202,7 +205,13 @@ describe('the demo pages at 320, 390 and 1280 px, signed out and signed in', { t
       });
     }
     for (const p of ['/', '/intranet.html'] as const) {
-      it(`${state}, ${p}: cumulative layout shift below ${CLS_BOUND} at every width`, { todo: 'issue 23: the announcements and the widgets that load after the first paint do not hold their space yet' }, () => {
+      // `/` moves when its announcements arrive (five banners, up to ~1,260 px on a phone): folding them is wip/issue-23-over-budget.patch.
+      // `/intranet.html` holds still but for the feed: while the sign-in is checked it cannot know how tall it will be (0.007–0.13 measured).
+      const todo =
+        p === '/'
+          ? 'issue 23: the announcements push the page down when they arrive (their fold waits for the bytes: wip/README.md)'
+          : 'issue 23: the feed grows past the room it holds while loading, signed in at 1280 px (0.06–0.13 measured)';
+      it(`${state}, ${p}: cumulative layout shift below ${CLS_BOUND} at every width`, { todo }, () => {
         const shifts = WIDTHS.map((width) => `${width} px: ${results.get(key(state, width, p))!.cls.toFixed(3)}`);
         assert.ok(WIDTHS.every((width) => results.get(key(state, width, p))!.cls < CLS_BOUND), `layout shift ${shifts.join(', ')}`);
       });

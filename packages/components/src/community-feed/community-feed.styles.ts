@@ -20,6 +20,10 @@ export const communityFeedStyles = [
     .muted {
       color: var(--_muted);
     }
+    /* Checking the sign-in and loading the posts hold about the room of a post or two, so what is below the feed does not jump when they arrive. */
+    [role='status'].muted {
+      min-height: 14rem;
+    }
     .note {
       font-size: var(--_font-small);
     }
