@@ -11,14 +11,12 @@
  */
 import { expect } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
-import { useLocale } from './shared/localization.js';
 import { composeStories, renderStory } from './testing/stories.js';
 import { STORIES } from './testing/all-stories.js';
+import { frame, storyStage } from './testing/setup.js';
 
 /** WCAG's narrowest width (a phone upright, 320 CSS pixels), a common phone, a desktop. */
 const WIDTHS = [320, 390, 1280];
-
-const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
 /**
  * What sticks out past the viewport's right edge under `root` (its light DOM
@@ -45,25 +43,14 @@ function overflowing(root: HTMLElement): string[] {
 
 describe('every story of every widget reflows (320, 390 and 1280 px wide)', function () {
   this.timeout(30000);
-  let container: HTMLDivElement;
+  const container = storyStage();
 
-  beforeEach(() => {
-    container = document.createElement('div');
-    document.body.append(container);
-  });
-
-  afterEach(async () => {
-    container.remove();
-    sessionStorage.clear();
-    history.replaceState(null, '', location.pathname + location.search);
-    await setViewport({ width: 800, height: 600 });
-    await useLocale('en');
-  });
+  afterEach(() => setViewport({ width: 800, height: 600 }));
 
   for (const [file, module] of Object.entries(STORIES)) {
     for (const story of composeStories(module)) {
       it(`${file} ${story.name}: nothing sticks out`, async () => {
-        const { root } = await renderStory(module, story.exportName, container);
+        const { root } = await renderStory(module, story.exportName, container());
         const found: string[] = [];
         for (const width of WIDTHS) {
           await setViewport({ width, height: 800 });

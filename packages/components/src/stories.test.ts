@@ -15,8 +15,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { composeStories, renderStory } from './testing/stories.js';
-import { useLocale } from './shared/localization.js';
 import { STORIES } from './testing/all-stories.js';
+import { frame, storyStage } from './testing/setup.js';
 
 /* ---------- what went wrong while a story rendered ---------- */
 
@@ -64,24 +64,12 @@ function attributesOf(tag: string): string[] {
   return [...names].sort();
 }
 
-const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-
 describe('every story of every widget (Storybook stories, on the recorded fixtures)', function () {
   this.timeout(30000);
-  let container: HTMLDivElement;
+  const container = storyStage();
 
   beforeEach(() => {
     problems = [];
-    container = document.createElement('div');
-    document.body.append(container);
-  });
-
-  afterEach(async () => {
-    container.remove();
-    sessionStorage.clear();
-    history.replaceState(null, '', location.pathname + location.search);
-    // A story may choose the page's language (the provider's locale story): the next starts in English.
-    await useLocale('en');
   });
 
   for (const [file, module] of Object.entries(STORIES)) {
@@ -97,7 +85,7 @@ describe('every story of every widget (Storybook stories, on the recorded fixtur
 
       for (const story of composeStories(module)) {
         it(`${story.name}: renders, axe finds nothing, nothing is logged as an error or warning`, async () => {
-          const { root } = await renderStory(module, story.exportName, container);
+          const { root } = await renderStory(module, story.exportName, container());
           expect(root.querySelector(meta.component!), `${meta.component} rendered`).to.exist;
           await expect(root).to.be.accessible();
           // Anything the last frames scheduled reports before the verdict.

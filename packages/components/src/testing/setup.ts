@@ -5,6 +5,7 @@ import type { JcProvider } from '../provider/provider.js';
 import type { Community } from '../api/schemas.js';
 import { apiCall, createActiveUser, signInPage, signInSession, type TestUser } from './server.js';
 import { waitUntil } from './wait.js';
+import { useLocale } from '../shared/localization.js';
 
 /*
  * What every widget's element tests start from: the widget mounted inside a
@@ -161,4 +162,27 @@ export function articleReaders<T extends HTMLElement>(selector: string, what: st
     return found!;
   };
   return { articles, bodyText, waitForArticle };
+}
+
+/** The next animation frame. */
+export const frame = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
+/**
+ * A fresh container in the page for each test's story (call inside a `describe`), and the page put back
+ * after each: the container gone, this tab's storage emptied, the URL's hash dropped, English again (a
+ * story may choose the page's language, as the provider's locale story does).
+ */
+export function storyStage(): () => HTMLDivElement {
+  let container: HTMLDivElement;
+  beforeEach(() => {
+    container = document.createElement('div');
+    document.body.append(container);
+  });
+  afterEach(async () => {
+    container.remove();
+    sessionStorage.clear();
+    history.replaceState(null, '', location.pathname + location.search);
+    await useLocale('en');
+  });
+  return () => container;
 }
